@@ -1,0 +1,47 @@
+"""Dossier's engine: ingest news articles into SQLite + FAISS and answer with cited, verbatim quotes.
+
+The public API is the ``Library`` facade and the types and errors it returns; nothing here imports
+the Telegram layer.
+"""
+
+from index.errors import (
+    ArticleNotFound,
+    DossierError,
+    EmptyText,
+    FetchError,
+    InvalidSource,
+    LibraryCorrupt,
+    ModelMismatch,
+    RefusedAddress,
+    TooLarge,
+    UnsupportedType,
+)
+from index.library import DEFAULT_COLLECTION, Library, Progress
+from index.settings import Settings
+from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, Citation, PassageHit, Stats
+
+__all__ = [
+    "DEFAULT_COLLECTION",
+    "AddResult",
+    "Answer",
+    "Article",
+    "ArticleInfo",
+    "ArticleNotFound",
+    "BulkFailure",
+    "BulkReport",
+    "Citation",
+    "DossierError",
+    "EmptyText",
+    "FetchError",
+    "InvalidSource",
+    "Library",
+    "LibraryCorrupt",
+    "ModelMismatch",
+    "PassageHit",
+    "Progress",
+    "RefusedAddress",
+    "Settings",
+    "Stats",
+    "TooLarge",
+    "UnsupportedType",
+]

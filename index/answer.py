@@ -1,0 +1,186 @@
+"""From ranked passages to an answer: pick evidence sentences, quote them verbatim, cite, or abstain."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.retrieval import Candidate
+from index.sentences import split_sentences
+from index.store import StoredPassage
+from index.terms import asks_for_figure, content_terms, coverage, has_figure, tokens
+from index.types import ArticleInfo, Citation, PassageHit
+
+EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
+MAX_QUOTES_PER_ARTICLE = 2
+KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
+NEW_ARTICLE_WITHIN = 0.60  # the first quote from another article needs this share (spread across outlets)
+_WHO = re.compile(r"\s*(?:who|which\s+(?:agency|service|outlet|country|official|unit|side))\b", re.IGNORECASE)
+# A capitalised name inside a sentence (not its first word): "Ukraine’s Security Service", "the SBU".
+_NAMED = re.compile(r"(?<=\s)(?:[A-Z][\w’'-]+\s+){1,}[A-Z][\w’'-]+|(?<=\s)[A-Z]{2,}\b")
+_OPEN, _CLOSE = "“«", "”»"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A candidate sentence: absolute offsets into its article's text and its score."""
+
+    article_id: int
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    """What abstention looks at: the best dense similarity and how much of the question is covered."""
+
+    dense: float
+    coverage: float
+
+    @property
+    def value(self) -> float:
+        return 0.75 * self.dense + 0.25 * self.coverage
+
+
+def score_sentences(
+    question: str,
+    query_vector: np.ndarray,
+    candidates: Sequence[Candidate],
+    passages: dict[int, StoredPassage],
+) -> tuple[list[Evidence], Confidence]:
+    """Score every sentence of the top passages; one entry per distinct sentence (best score kept)."""
+    terms = content_terms(question)
+    wants_figure = asks_for_figure(question)
+    wants_actor = bool(_WHO.match(question))
+    best: dict[tuple[int, int, int], Evidence] = {}
+    best_dense, best_cov = 0.0, 0.0
+    q = query_vector.reshape(-1)
+    for cand in candidates[:EVIDENCE_PASSAGES]:
+        passage = passages.get(cand.passage_id)
+        if passage is None:
+            continue
+        text = passage.article_text
+        passage_cov = coverage(terms, text[passage.char_start : passage.char_end])
+        best_dense = max(best_dense, cand.dense)
+        best_cov = max(best_cov, passage_cov)
+        relevance = cand.dense + 0.25 * cand.keyword
+        sims = passage.sentence_vectors @ q
+        for (start, end), sim in zip(passage.sentences.tolist(), sims.tolist(), strict=True):
+            sentence = text[start:end]
+            score = 0.3 * relevance + 0.4 * sim + 0.3 * coverage(terms, sentence)
+            if wants_figure and has_figure(sentence):
+                score += 0.1
+            if wants_actor and _NAMED.search(sentence):
+                score += 0.05
+            if len(tokens(sentence)) < 5:
+                score *= 0.8
+            key = (passage.article_id, start, end)
+            if key not in best or best[key].score < score:
+                best[key] = Evidence(passage.article_id, start, end, score)
+    ranked = sorted(best.values(), key=lambda e: e.score, reverse=True)
+    return ranked, Confidence(best_dense, best_cov)
+
+
+def select_quotes(evidence: Sequence[Evidence], max_quotes: int) -> list[Evidence]:
+    """Best sentences, at most two per article, adjacent picks of one article merged into one quote."""
+    if not evidence:
+        return []
+    best = evidence[0].score
+    picked: list[Evidence] = []
+    per_article: dict[int, int] = {}
+    for ev in evidence:
+        if ev.score < best * NEW_ARTICLE_WITHIN or len(picked) >= max_quotes:
+            break
+        count = per_article.get(ev.article_id, 0)
+        if count >= MAX_QUOTES_PER_ARTICLE or (count and ev.score < best * KEEP_WITHIN):
+            continue
+        if any(p.article_id == ev.article_id and p.start < ev.end and ev.start < p.end for p in picked):
+            continue
+        per_article[ev.article_id] = per_article.get(ev.article_id, 0) + 1
+        picked.append(ev)
+    return picked
+
+
+def _balance(text: str) -> int:
+    """Opening minus closing typographic quotation marks."""
+    return sum(text.count(c) for c in _OPEN) - sum(text.count(c) for c in _CLOSE)
+
+
+def complete_quotation(ev: Evidence, text: str, max_steps: int = 2) -> Evidence:
+    """Widen a quote by whole sentences until its quotation marks balance, so speech is never cut."""
+    spans = split_sentences(text)
+    idx = [i for i, (s, e) in enumerate(spans) if s < ev.end and ev.start < e]
+    if not idx:
+        return ev
+    first, last = idx[0], idx[-1]
+    for _ in range(max_steps):
+        balance = _balance(text[spans[first][0] : spans[last][1]])
+        if balance > 0 and last + 1 < len(spans):
+            last += 1
+        elif balance < 0 and first > 0:
+            first -= 1
+        else:
+            break
+    if _balance(text[spans[first][0] : spans[last][1]]) != 0:
+        return ev
+    return Evidence(ev.article_id, min(ev.start, spans[first][0]), max(ev.end, spans[last][1]), ev.score)
+
+
+def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
+    """Complete quotations, then join quotes of one article that overlap or touch."""
+    ordered = sorted((complete_quotation(q, texts[q.article_id]) for q in quotes), key=lambda e: (e.article_id, e.start))
+    merged: list[Evidence] = []
+    for ev in ordered:
+        last = merged[-1] if merged else None
+        if (last is not None and last.article_id == ev.article_id
+                and (ev.start <= last.end or not texts[ev.article_id][last.end : ev.start].strip())):
+            merged[-1] = Evidence(ev.article_id, last.start, max(last.end, ev.end), max(last.score, ev.score))
+        else:
+            merged.append(ev)
+    return merged
+
+
+def build_citations(
+    quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], texts: dict[int, str]
+) -> list[Citation]:
+    """Number articles by their best quote; quotes of one article stay together, in text order."""
+    article_order: list[int] = []
+    for ev in sorted(quotes, key=lambda e: e.score, reverse=True):
+        if ev.article_id not in article_order:
+            article_order.append(ev.article_id)
+    citations: list[Citation] = []
+    for n, article_id in enumerate(article_order, start=1):
+        info = infos[article_id]
+        for ev in sorted((q for q in quotes if q.article_id == article_id), key=lambda e: e.start):
+            citations.append(Citation(
+                n=n, article_id=article_id, key=info.key, title=info.title, source=info.source, url=info.url,
+                published=info.published, quote=texts[article_id][ev.start : ev.end], char_start=ev.start,
+                char_end=ev.end, score=round(ev.score, 4),
+            ))
+    return citations
+
+
+def render_answer(citations: Sequence[Citation]) -> str:
+    """Plain-text body: one verbatim quote a paragraph, each followed by its citation number."""
+    return "\n\n".join(f"> {c.quote} [{c.n}]" for c in citations)
+
+
+def passage_hits(
+    candidates: Sequence[Candidate], passages: dict[int, StoredPassage], infos: dict[int, ArticleInfo]
+) -> list[PassageHit]:
+    hits: list[PassageHit] = []
+    for cand in candidates:
+        p = passages.get(cand.passage_id)
+        if p is None or p.article_id not in infos:
+            continue
+        info = infos[p.article_id]
+        hits.append(PassageHit(
+            passage_id=p.id, article_id=p.article_id, key=info.key, title=info.title,
+            text=p.article_text[p.char_start : p.char_end], score=round(cand.score, 6),
+            char_start=p.char_start, char_end=p.char_end,
+        ))
+    return hits

@@ -1,0 +1,141 @@
+"""Turn raw article text into clean prose: drop page chrome lines, pick a title, hash for duplicates.
+
+Chrome (photo credits, "Read more at …", newsletter calls to action, UI error strings, share and
+cookie text) is recognised by general rules on short lines, never by a list of known sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_BULLET = re.compile(r"^[\s•·▪●◦‣∙*\-–—>|]+")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+_AGENCIES = (
+    r"getty(?:\s+images)?|afp|reuters|associated\s+press|ap(?:\s+photo)?|epa(?:-efe)?|shutterstock|alamy"
+    r"|tass|sputnik|ria\s+novosti|anadolu|xinhua|pa\s+(?:images|wire)|bloomberg|zuma(?:\s+press)?|sipa"
+    r"|nurphoto|imago|dpa|ukrinform|handout|wikimedia(?:\s+commons)?|file\s+photo|youtube|twitter|telegram"
+)
+# A short line that credits a picture: "AFP via Getty", "Photo: Reuters", "Getty Images / John Doe".
+_CREDIT = re.compile(
+    rf"(?:^(?:photo|image|picture|video|credit|photograph|illustration|pictured|source)s?\s*(?:[:/©]|by\b|credit\b))"
+    rf"|(?:\bvia\s+(?:{_AGENCIES})\b)|(?:^©)|(?:^(?:{_AGENCIES})(?:\s*(?:/|via|\||,)\s*[\w .'-]+)?$)",
+    re.IGNORECASE,
+)
+_READ_MORE = re.compile(
+    r"^(?:read\s+(?:more|the\s+full|next|also)|continue\s+reading|click\s+here|see\s+also|related(?:\s+articles?)?\s*:"
+    r"|recommended(?:\s+for\s+you)?\s*:?$|more\s+from\b|watch\s*:|listen\s*:|follow\s+us\b|download\s+(?:our|the)\s+app)",
+    re.IGNORECASE,
+)
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:newsletters?|subscribe|subscription|subscriber|sign\s+up\s+(?:now|today|here|for\s+(?:our|the|free))"
+    r"|to\s+your\s+inbox|unlimited\s+access|create\s+a\s+(?:free\s+)?account|log\s+in\s+to|register\s+(?:now|for\s+free))\b",
+    re.IGNORECASE,
+)
+_UI_TEXT = re.compile(
+    r"^(?:oops\b|something\s+went\s+wrong|please\s+try\s+again|try\s+again\s+later|loading\b|retry$"
+    r"|(?:please\s+)?enable\s+javascript|javascript\s+is\s+(?:disabled|required)|your\s+browser\s+(?:does|is)"
+    r"|advertisement$|ad$|sponsored$|skip\s+to\s+(?:main\s+)?content|jump\s+to\b|close$|menu$|search$"
+    r"|share(?:\s+(?:this|on|via)\b.*)?$|tweet$|e-?mail$|print$|copy\s+link$|comments?\s*(?:\(\d+\))?$"
+    r"|all\s+rights\s+reserved|copyright\b)",
+    re.IGNORECASE,
+)
+_COOKIES = re.compile(r"\bcookies?\b.*\b(?:accept|consent|policy|settings|we\s+use|agree)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+
+
+def _word_count(line: str) -> int:
+    return len(_WORDS.findall(line))
+
+
+def is_chrome(line: str) -> bool:
+    """True when a line reads as page furniture rather than article prose."""
+    body = _BULLET.sub("", line).strip()
+    if not body:
+        return False
+    words = _word_count(body)
+    if words == 0:
+        return True  # punctuation or symbols only
+    if words <= 12 and _CREDIT.search(body) and not _SENTENCE_END.search(body.rstrip(".")):
+        return True
+    if words <= 12 and _CREDIT.search(body) and words <= 6:
+        return True
+    if words <= 20 and _READ_MORE.search(body):
+        return True
+    if words <= 40 and _CALL_TO_ACTION.search(body):
+        return True
+    if words <= 12 and _UI_TEXT.search(body):
+        return True
+    return words <= 60 and bool(_COOKIES.search(body))
+
+
+def clean_text(raw: str) -> str:
+    """Drop chrome lines and repeated short lines; keep paragraphs; normalise line endings and spacing."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
+    kept: list[str] = []
+    seen_short: set[str] = set()
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        if is_chrome(stripped):
+            continue
+        norm = stripped.casefold()
+        if _word_count(stripped) <= 8:
+            if norm in seen_short:
+                continue
+            seen_short.add(norm)
+        kept.append(re.sub(r"[ \t]+", " ", stripped))
+    while kept and kept[-1] == "":
+        kept.pop()
+    return "\n".join(kept)
+
+
+_SOURCE_HINT = re.compile(
+    r"^(?:read\s+(?:more|the\s+full\s+(?:story|article))|continue\s+reading|originally\s+published)\s+"
+    r"(?:at|on|in|@)\s+(?:the\s+website\s+of\s+)?(.{2,60}?)[.!]?$", re.IGNORECASE)
+
+
+def source_hint(raw: str) -> str:
+    """The outlet a chrome line names ("Read more at The Daily Beast."), or ''."""
+    for line in raw.splitlines():
+        match = _SOURCE_HINT.match(_BULLET.sub("", line).strip())
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def looks_like_title(line: str) -> bool:
+    """A headline: short, one line, not ending like a sentence of prose."""
+    words = _word_count(line)
+    if not 2 <= words <= 22 or len(line) > 200:
+        return False
+    return not re.search(r"[.,;:]$", line.strip()) or line.strip().endswith("...")
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """Return (title, text) where title is the first line when it looks like one; text is unchanged."""
+    lines = text.split("\n", 1)
+    first = lines[0].strip()
+    if len(lines) > 1 and lines[1].strip() and looks_like_title(first):
+        return first, text
+    return None, text
+
+
+def fallback_title(text: str, limit: int = 80) -> str:
+    """First words of the text, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def normalized_hash(text: str) -> str:
+    """Hash of the text with case, spacing, punctuation and unicode forms folded; equal for copies."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    words = _WORDS.findall(folded)
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()

@@ -1,0 +1,277 @@
+"""The ``dossier`` command line: add, ask, list, show, remove, reindex, stats — over the same facade."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from index.errors import DossierError
+from index.library import DEFAULT_COLLECTION, Library, Progress
+from index.settings import Settings
+from index.types import AddResult, Answer, ArticleInfo
+from index.urls import is_url
+
+log = logging.getLogger("dossier")
+Command = Callable[[Library, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; other layers (the bot) may add sub-commands to it."""
+    parser = argparse.ArgumentParser(prog="dossier", description="Answer questions about your news library "
+                                     "with verbatim, cited quotes.")
+    parser.add_argument("--data-dir", type=Path, help="library folder (default: DATA_DIR or ./data)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    add = sub.add_parser("add", help="add articles: files (.txt .md .html), http(s) URLs, or - for stdin")
+    add.add_argument("sources", nargs="*", metavar="SOURCE")
+    add.add_argument("--jsonl", type=Path, action="append", default=[], help="import one article per JSON line")
+    add.add_argument("--title", default="", help="title for text read from stdin")
+    add.add_argument("--collection", default=DEFAULT_COLLECTION)
+    add.set_defaults(run=_cmd_add)
+
+    ask = sub.add_parser("ask", help="answer a question with quotes and numbered sources")
+    ask.add_argument("question", help="the question, or - to read one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("-k", type=int, default=10, help="passages to return (default 10)")
+    ask.add_argument("--collection", default=DEFAULT_COLLECTION)
+    ask.set_defaults(run=_cmd_ask)
+
+    lst = sub.add_parser("list", help="list the articles")
+    lst.add_argument("--collection", default=None)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(run=_cmd_list)
+
+    show = sub.add_parser("show", help="show one article with its text")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=_cmd_show)
+
+    rm = sub.add_parser("remove", help="remove an article (text, passages, vectors, keyword rows)")
+    rm.add_argument("id", type=int)
+    rm.set_defaults(run=_cmd_remove)
+
+    reindex = sub.add_parser("reindex", help="rebuild passages, vectors and keyword index from stored text")
+    reindex.set_defaults(run=_cmd_reindex, allow_model_change=True)
+
+    stats = sub.add_parser("stats", help="library size and model")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=_cmd_stats)
+    return parser
+
+
+def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None], Callable[[], None]]:
+    """A tqdm bar on a terminal, plain log lines otherwise."""
+    started = time.monotonic()
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total or None, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+        def update(p: Progress) -> None:
+            bar.update(p.done - bar.n)
+            rate = p.passages / max(time.monotonic() - started, 1e-6)
+            bar.set_postfix_str(f"{p.passages} passages, {rate:.1f} passages/s")
+
+        return update, bar.close
+
+    def log_line(p: Progress) -> None:
+        if p.stage == "stored":
+            rate = p.passages / max(time.monotonic() - started, 1e-6)
+            print(f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s",
+                  file=sys.stderr, flush=True)
+
+    return log_line, lambda: None
+
+
+def _print_add(result: AddResult, where: str) -> None:
+    print(f"{where}: {result.message}")
+
+
+def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
+    if not args.sources and not args.jsonl:
+        raise DossierError("nothing to add: give files, URLs, - for stdin, or --jsonl FILE")
+    failed = 0
+    for source in args.sources:
+        try:
+            if source == "-":
+                text = sys.stdin.read()
+                if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+                    result = lib.add_html(text, collection=args.collection, added_by="cli")
+                else:
+                    result = lib.add_text(text, title=args.title, collection=args.collection, added_by="cli")
+            elif is_url(source):
+                result = lib.add_url(source, collection=args.collection, added_by="cli")
+            else:
+                result = lib.add_file(Path(source), collection=args.collection, added_by="cli")
+            _print_add(result, source)
+        except DossierError as exc:
+            print(f"{source}: error: {exc.message}", file=sys.stderr)
+            failed += 1
+    for path in args.jsonl:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"{path}: error: cannot read: {exc.strerror}", file=sys.stderr)
+            failed += 1
+            continue
+        total = sum(1 for line in lines if line.strip())
+        update, close = _progress_printer(total, "article")
+        try:
+            report = lib.add_jsonl(lines, collection=args.collection, added_by="cli", total=total, progress=update)
+        finally:
+            close()
+        for failure in report.failures:
+            print(f"{path}: error: {failure.message}", file=sys.stderr)
+        print(f"{path}: added {len(report.added)} articles ({report.passages} passages), "
+              f"{len(report.duplicates)} already in the library, {len(report.failures)} failed")
+        failed += len(report.failures)
+    return 1 if failed else 0
+
+
+def _source_line(c: Any) -> str:
+    parts = [c.source or "unknown outlet"]
+    if c.published:
+        parts.append(c.published)
+    if c.url:
+        parts.append(c.url)
+    ref = f"#{c.article_id}" + (f", key {c.key}" if c.key else "")
+    return f"[{c.n}] {c.title} — {', '.join(parts)} ({ref})"
+
+
+def render_answer_text(answer: Answer) -> str:
+    """The CLI's answer: quotes with [n], then Sources."""
+    if answer.abstained:
+        return answer.answer
+    lines = [answer.answer, "", "Sources:"]
+    seen: set[int] = set()
+    for c in answer.citations:
+        if c.n not in seen:
+            seen.add(c.n)
+            lines.append(_source_line(c))
+    return "\n".join(lines)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "abstained": answer.abstained,
+        "answer": answer.answer,
+        "citations": [{k: v for k, v in dataclasses.asdict(c).items() if k != "score"} for c in answer.citations],
+        "passages": [{k: v for k, v in dataclasses.asdict(p).items() if k != "passage_id"} for p in answer.passages],
+        "searched_articles": answer.searched_articles,
+    }
+
+
+def _cmd_ask(lib: Library, args: argparse.Namespace) -> int:
+    collection = args.collection
+    if args.question == "-":
+        for line in sys.stdin:
+            if line.strip():
+                _emit_answer(lib.ask(line, collection=collection, k=args.k), args.json, sys.stdout)
+        return 0
+    _emit_answer(lib.ask(args.question, collection=collection, k=args.k), args.json, sys.stdout)
+    return 0
+
+
+def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
+    else:
+        out.write(render_answer_text(answer) + "\n")
+    out.flush()
+
+
+def _info_line(a: ArticleInfo) -> str:
+    key = a.key or "-"
+    return f"#{a.id:<5} {key:<12} {a.title[:60]:<60}  {a.source[:24]:<24} {a.published[:10]:<10} {a.passages:>4}"
+
+
+def _cmd_list(lib: Library, args: argparse.Namespace) -> int:
+    articles = lib.list(collection=args.collection)
+    if args.json:
+        for a in articles:
+            print(json.dumps(dataclasses.asdict(a), ensure_ascii=False))
+        return 0
+    if not articles:
+        print("The library is empty. Add articles with: dossier add FILE|URL|-  or  dossier add --jsonl FILE")
+        return 0
+    print(f"{'id':<6} {'key':<12} {'title':<60}  {'source':<24} {'date':<10} {'pass':>4}")
+    for a in articles:
+        print(_info_line(a))
+    return 0
+
+
+def _cmd_show(lib: Library, args: argparse.Namespace) -> int:
+    article = lib.get(args.id)
+    a = article.info
+    if args.json:
+        print(json.dumps({**dataclasses.asdict(a), "author": article.author, "text": article.text},
+                         ensure_ascii=False))
+        return 0
+    print(f"#{a.id} {a.title}")
+    for label, value in (("key", a.key), ("source", a.source), ("author", article.author),
+                         ("published", a.published), ("url", a.url), ("added", f"{a.added_at} by {a.added_by}"),
+                         ("collection", a.collection), ("passages", a.passages)):
+        if value:
+            print(f"{label:>10}: {value}")
+    print()
+    print(article.text)
+    return 0
+
+
+def _cmd_remove(lib: Library, args: argparse.Namespace) -> int:
+    info = lib.remove(args.id)
+    print(f"Removed #{info.id} «{info.title}»")
+    return 0
+
+
+def _cmd_reindex(lib: Library, args: argparse.Namespace) -> int:
+    update, close = _progress_printer(lib.count(), "article")
+    try:
+        passages = lib.reindex(progress=update)
+    finally:
+        close()
+    print(f"Reindexed {lib.count()} articles into {passages} passages with {lib.embedder.name}")
+    return 0
+
+
+def _cmd_stats(lib: Library, args: argparse.Namespace) -> int:
+    stats = lib.stats()
+    if args.json:
+        print(json.dumps(dataclasses.asdict(stats)))
+        return 0
+    for field in dataclasses.fields(stats):
+        print(f"{field.name:>16}: {getattr(stats, field.name)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dossier`` console script."""
+    args = build_parser().parse_args(argv)
+    overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
+    settings = Settings(**overrides)
+    level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(level=max(level, logging.WARNING) if not args.verbose else level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        with Library.open(settings, allow_model_change=getattr(args, "allow_model_change", False)) as lib:
+            code: int = args.run(lib, args)
+            return code
+    except DossierError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Domain errors: each carries a one-line message that can be shown to a user as it is."""
+
+from __future__ import annotations
+
+
+class DossierError(Exception):
+    """Base class; ``str(error)`` is the user-facing one-line message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidSource(DossierError):
+    """The thing given to add is not a file, URL or text we can read."""
+
+
+class UnsupportedType(DossierError):
+    """A file or response of a type we do not ingest."""
+
+
+class TooLarge(DossierError):
+    """A file, text or response over the configured size cap."""
+
+
+class EmptyText(DossierError):
+    """Nothing that looks like article text was found."""
+
+
+class FetchError(DossierError):
+    """A URL could not be fetched (network, HTTP status, timeout)."""
+
+
+class RefusedAddress(FetchError):
+    """A URL resolves to an address the fetcher may not reach."""
+
+
+class ArticleNotFound(DossierError):
+    """No article with that id."""
+
+    def __init__(self, article_id: int | str) -> None:
+        super().__init__(f"no article #{article_id} in the library")
+        self.article_id = article_id
+
+
+class ModelMismatch(DossierError):
+    """The library was built with another embedding model."""
+
+
+class LibraryCorrupt(DossierError):
+    """The data directory cannot be read as a Dossier library."""

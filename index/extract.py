@@ -1,0 +1,101 @@
+"""From raw input (HTML, plain text, a file) to a clean ``Document`` ready for chunking."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.cleaning import clean_text, fallback_title, source_hint, split_title
+from index.errors import EmptyText, InvalidSource, TooLarge, UnsupportedType
+
+MIN_WORDS = 8
+TEXT_SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Clean article text with its metadata; ``text`` is what gets stored and quoted."""
+
+    text: str
+    title: str
+    source: str = ""
+    author: str = ""
+    published: str = ""
+    url: str = ""
+
+
+def decode(body: bytes, charset: str | None = None) -> str:
+    """Bytes to text: the declared charset, else UTF-8 (with BOM), else Windows-1252."""
+    for encoding in (charset, "utf-8-sig", "cp1252"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _require_prose(text: str, where: str) -> None:
+    if len(re.findall(r"\w+", text)) < MIN_WORDS:
+        raise EmptyText(f"no article text found in {where}")
+
+
+def from_text(
+    raw: str, *, title: str = "", source: str = "", published: str = "", url: str = "", where: str = "the text"
+) -> Document:
+    """Plain text: chrome lines dropped; the first line is the title when it looks like one."""
+    text = clean_text(raw)
+    _require_prose(text, where)
+    detected, text = split_title(text)
+    return Document(text=text, title=title.strip() or detected or fallback_title(text),
+                    source=source.strip() or source_hint(raw),
+                    published=published.strip(), url=url.strip())
+
+
+def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> Document:
+    """HTML through trafilatura: main text plus title, site name, author and date."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url or None, with_metadata=True, include_comments=False, include_tables=False,
+            include_images=False,
+        )
+    except Exception as exc:  # trafilatura raises lxml and value errors of many kinds on broken input
+        raise EmptyText(f"could not read {where} as an article: {exc}") from exc
+    if doc is None or not getattr(doc, "text", None):
+        raise EmptyText(f"no article text found in {where}")
+    text = clean_text(str(doc.text))
+    _require_prose(text, where)
+    title = (doc.title or "").strip()
+    if not title:
+        detected, text = split_title(text)
+        title = detected or fallback_title(text)
+    return Document(
+        text=text, title=title, source=(doc.sitename or "").strip(), author=(doc.author or "").strip(),
+        published=(doc.date or "").strip(), url=url,
+    )
+
+
+def from_file(path: Path, max_bytes: int) -> Document:
+    """A .txt, .md or .html file from disk."""
+    kind = TEXT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UnsupportedType(
+            f"{path.name}: unsupported file type; use {', '.join(sorted(TEXT_SUFFIXES))}")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InvalidSource(f"no such file: {path}") from exc
+    except OSError as exc:
+        raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
+    if not path.is_file():
+        raise InvalidSource(f"not a file: {path}")
+    if size > max_bytes:
+        raise TooLarge(f"{path.name} is {size:,} bytes; the limit is {max_bytes:,}")
+    body = path.read_bytes()
+    if kind == "html":
+        return from_html(body, where=path.name)
+    return from_text(decode(body), where=path.name)

@@ -1,0 +1,223 @@
+"""Safe URL fetching: http(s) only, every address checked before connecting, bounded in time and size.
+
+Each hop (the URL and up to N redirects) is resolved once; all its addresses must be public unless
+the host is allow-listed, and the connection goes to the address that was checked, so a DNS answer
+cannot change between the check and the connect. Environment proxies are never used.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from index.errors import FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
+
+_ACCEPTED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+_METADATA = [ipaddress.ip_network(n) for n in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """A fetched body: ``kind`` is 'html' or 'text'; ``url`` is the final URL after redirects."""
+
+    url: str
+    kind: str
+    charset: str | None
+    body: bytes
+
+
+def _system_resolver(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _why_refused(ip: IPAddress) -> str | None:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if any(ip in net for net in _METADATA):
+        return "a cloud metadata address"
+    for attr, label in (
+        ("is_loopback", "a loopback address"), ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"), ("is_unspecified", "an unspecified address"),
+        ("is_reserved", "a reserved address"), ("is_private", "a private address"),
+    ):
+        if getattr(ip, attr):
+            return label
+    return None if ip.is_global else "a non-public address"
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, ip: str, port: int, timeout: float) -> None:
+        super().__init__(ip, port, timeout=timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to a fixed address, with SNI and certificate checks against the URL's host name."""
+
+    def __init__(self, ip: str, port: int, host: str, timeout: float) -> None:
+        super().__init__(ip, port, timeout=timeout, context=ssl.create_default_context())
+        self._server_name = host
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.host, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self._server_name)  # type: ignore[attr-defined]
+
+
+class SafeFetcher:
+    """Fetches one HTML or text page; every refusal or failure raises a ``DossierError`` with one line."""
+
+    def __init__(
+        self,
+        timeout: float = 10.0,
+        max_bytes: int = 10_000_000,
+        max_redirects: int = 3,
+        allow_hosts: Sequence[str] = (),
+        resolver: Resolver = _system_resolver,
+    ) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.resolver = resolver
+        self._allow_names: set[str] = set()
+        self._allow_nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in allow_hosts:
+            entry = entry.strip().lower().strip("[]")
+            if "/" in entry:
+                try:
+                    self._allow_nets.append(ipaddress.ip_network(entry, strict=False))
+                    continue
+                except ValueError:
+                    pass
+            self._allow_names.add(entry)
+
+    def fetch(self, url: str) -> FetchedPage:
+        deadline = time.monotonic() + self.timeout
+        current = url
+        for _hop in range(self.max_redirects + 1):
+            status, location, response, conn = self._request(current, deadline)
+            try:
+                if status in (301, 302, 303, 307, 308) and location:
+                    current = urljoin(current, location)
+                    continue
+                if status >= 400:
+                    raise FetchError(f"{current} answered HTTP {status} {response.reason}".strip())
+                if status != 200:
+                    raise FetchError(f"{current} answered HTTP {status}, not a page")
+                return self._read_page(current, response, deadline)
+            finally:
+                conn.close()
+        raise FetchError(f"too many redirects (more than {self.max_redirects}) from {url}")
+
+    def check_url(self, url: str) -> tuple[str, str, int, str]:
+        """Validate scheme and host, resolve, check every address; returns (scheme, host, port, ip)."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise InvalidSource(f"not a valid URL: {url}") from exc
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise InvalidSource(f"only http and https URLs can be added, not {scheme or 'this'}: {url}")
+        host = (parts.hostname or "").lower()
+        if not host:
+            raise InvalidSource(f"the URL has no host: {url}")
+        port = port or (443 if scheme == "https" else 80)
+        try:
+            addresses = self.resolver(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(f"cannot resolve {host}: the host is unknown or unreachable") from exc
+        if not addresses:
+            raise FetchError(f"cannot resolve {host}")
+        named = host in self._allow_names
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            if named or any(ip in net for net in self._allow_nets):
+                continue
+            reason = _why_refused(ip)
+            if reason:
+                raise RefusedAddress(f"refused: {host} resolves to {ip}, {reason} (see FETCH_ALLOW_HOSTS)")
+        return scheme, host, port, addresses[0]
+
+    def _request(
+        self, url: str, deadline: float
+    ) -> tuple[int, str | None, http.client.HTTPResponse, http.client.HTTPConnection]:
+        scheme, host, port, ip = self.check_url(url)
+        parts = urlsplit(url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        remaining = max(0.1, deadline - time.monotonic())
+        conn: http.client.HTTPConnection
+        if scheme == "https":
+            conn = _PinnedHTTPSConnection(ip, port, host, remaining)
+        else:
+            conn = _PinnedHTTPConnection(ip, port, remaining)
+        default_port = 443 if scheme == "https" else 80
+        host_header = host if port == default_port else f"{host}:{port}"
+        if ":" in host and not host.startswith("["):
+            host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
+        try:
+            conn.request("GET", path, headers={
+                "Host": host_header,
+                "User-Agent": "Dossier/0.1 (+article fetcher)",
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+                "Accept-Encoding": "gzip, deflate",
+            })
+            response = conn.getresponse()
+        except TimeoutError as exc:
+            conn.close()
+            raise FetchError(f"timed out after {self.timeout:g} s fetching {url}") from exc
+        except ssl.SSLError as exc:
+            conn.close()
+            raise FetchError(f"TLS failed for {host}: {exc.reason or exc}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise FetchError(f"cannot reach {host}: {exc.strerror or exc}") from exc
+        return response.status, response.getheader("Location"), response, conn
+
+    def _read_page(self, url: str, response: http.client.HTTPResponse, deadline: float) -> FetchedPage:
+        content_type = (response.getheader("Content-Type") or "").lower()
+        mime = content_type.split(";", 1)[0].strip()
+        kind = _ACCEPTED_TYPES.get(mime)
+        if kind is None:
+            raise UnsupportedType(f"{url} is {mime or 'of unknown type'}, not an HTML or text page")
+        charset = None
+        for param in content_type.split(";")[1:]:
+            name, _, value = param.partition("=")
+            if name.strip() == "charset":
+                charset = value.strip().strip('"') or None
+        length = response.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > self.max_bytes:
+            raise TooLarge(f"{url} is {int(length):,} bytes; the limit is {self.max_bytes:,}")
+        encoding = (response.getheader("Content-Encoding") or "identity").lower().strip()
+        if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+            raise UnsupportedType(f"{url} uses the unsupported content encoding {encoding}")
+        decoder = None if encoding == "identity" else zlib.decompressobj(
+            wbits=31 if "gzip" in encoding else zlib.MAX_WBITS)
+        body = bytearray()
+        try:
+            while True:
+                if time.monotonic() > deadline:
+                    raise FetchError(f"timed out after {self.timeout:g} s reading {url}")
+                chunk = response.read(65536)
+                if not chunk:
+                    break
+                if decoder is not None:
+                    chunk = decoder.decompress(chunk, self.max_bytes + 1 - len(body))
+                body.extend(chunk)
+                if len(body) > self.max_bytes:
+                    raise TooLarge(f"{url} is larger than the limit of {self.max_bytes:,} bytes")
+        except TimeoutError as exc:
+            raise FetchError(f"timed out after {self.timeout:g} s reading {url}") from exc
+        except zlib.error as exc:
+            raise FetchError(f"{url} sent a corrupt compressed body") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(f"connection to {url} failed while reading: {exc}") from exc
+        return FetchedPage(url=url, kind=kind, charset=charset, body=bytes(body))

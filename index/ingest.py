@@ -1,0 +1,151 @@
+"""The ingestion pipeline: chunk documents, embed their passages in large batches, store them whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import Chunk, chunk_text
+from index.cleaning import normalized_hash
+from index.embedding import Embedder
+from index.extract import Document
+from index.store import NewArticle, NewPassage, Store
+from index.types import ArticleInfo, BulkFailure
+from index.urls import canonical_url
+
+BATCH_PASSAGES = 256  # passages embedded together; large batches keep the model busy
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A document on its way in, with where it came from (for messages) and who added it."""
+
+    document: Document
+    where: str
+    collection: str
+    key: str | None = None
+    added_by: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A chunked document, ready to embed."""
+
+    pending: Pending
+    chunks: list[Chunk]
+    text_hash: str
+    canonical: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one pending document."""
+
+    where: str
+    info: ArticleInfo | None = None
+    duplicate: bool = False
+    failure: BulkFailure | None = None
+    passage_ids: tuple[int, ...] = ()
+
+
+# A callback told after each stored batch: (outcomes of the batch, new passage ids, their vectors).
+Stored = Callable[[list[Outcome], np.ndarray, np.ndarray], None]
+
+
+class Ingestor:
+    """Turns ``Pending`` documents into stored articles, batch by batch."""
+
+    def __init__(self, store: Store, embedder: Embedder, max_tokens: int) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.max_tokens = max_tokens
+
+    def prepare(self, pending: Pending) -> Prepared | ArticleInfo:
+        """Chunk a document, or return the article it duplicates."""
+        doc = pending.document
+        text_hash = normalized_hash(doc.text)
+        canonical = canonical_url(doc.url) if doc.url else None
+        existing = self.store.find_duplicate(pending.collection, pending.key, canonical, text_hash)
+        if existing is not None:
+            return existing
+        chunks = chunk_text(doc.text, self.embedder.count_tokens, self.max_tokens)
+        return Prepared(pending, chunks, text_hash, canonical)
+
+    def run(self, items: Iterable[Pending | BulkFailure], on_stored: Stored) -> None:
+        """Prepare, embed and store everything, calling ``on_stored`` after each committed batch."""
+        for batch, early in self._batches(items):
+            outcomes = list(early)
+            if batch:
+                outcomes.extend(self._store_batch(batch, on_stored))
+            elif outcomes:
+                on_stored(outcomes, np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
+
+    def _batches(self, items: Iterable[Pending | BulkFailure]) -> Iterator[tuple[list[Prepared], list[Outcome]]]:
+        batch: list[Prepared] = []
+        early: list[Outcome] = []
+        size = 0
+        for item in items:
+            if isinstance(item, BulkFailure):
+                early.append(Outcome(item.where, failure=item))
+                continue
+            prepared = self.prepare(item)
+            if isinstance(prepared, ArticleInfo):
+                early.append(Outcome(item.where, info=prepared, duplicate=True))
+                continue
+            batch.append(prepared)
+            size += len(prepared.chunks)
+            if size >= BATCH_PASSAGES:
+                yield batch, early
+                batch, early, size = [], [], 0
+        if batch or early:
+            yield batch, early
+
+    def chunk(self, text: str) -> list[Chunk]:
+        return chunk_text(text, self.embedder.count_tokens, self.max_tokens)
+
+    def embed(self, docs: list[tuple[str, list[Chunk]]]) -> list[list[NewPassage]]:
+        """Embed the chunks of several texts in one batch; the passages of each text, in order."""
+        texts, spans = [], []
+        for text, chunks in docs:
+            for c in chunks:
+                texts.append(text[c.start : c.end])
+                spans.append([(s - c.start, e - c.start) for s, e in c.sentences])
+        vectors = self.embedder.embed_passages(texts, spans)
+        out: list[list[NewPassage]] = []
+        row = 0
+        for _, chunks in docs:
+            out.append([
+                NewPassage(c.start, c.end, c.sentences, vectors.sentences[row + k], vectors.passages[row + k])
+                for k, c in enumerate(chunks)
+            ])
+            row += len(chunks)
+        return out
+
+    def _store_batch(self, batch: list[Prepared], on_stored: Stored) -> list[Outcome]:
+        embedded = self.embed([(prep.pending.document.text, prep.chunks) for prep in batch])
+
+        outcomes: list[Outcome] = []
+        new_ids: list[int] = []
+        new_vectors: list[np.ndarray] = []
+        with self.store.write() as txn:
+            for prep, passages in zip(batch, embedded, strict=True):
+                p, doc = prep.pending, prep.pending.document
+                existing = self.store.find_duplicate(p.collection, p.key, prep.canonical, prep.text_hash)
+                if existing is not None:  # added by another writer (or earlier in this batch) since prepare()
+                    outcomes.append(Outcome(p.where, info=existing, duplicate=True))
+                    continue
+                info, ids = Store.insert_article(txn.conn, NewArticle(
+                    collection=p.collection, key=p.key, title=doc.title, source=doc.source, author=doc.author,
+                    published=doc.published, url=doc.url, canonical_url=prep.canonical, text=doc.text,
+                    text_hash=prep.text_hash, added_by=p.added_by, origin=p.origin,
+                ), passages)
+                outcomes.append(Outcome(p.where, info=info, passage_ids=tuple(ids)))
+                new_ids.extend(ids)
+                new_vectors.extend(np.asarray(x.vector, dtype=np.float32) for x in passages)
+        dim = embedded[0][0].vector.shape[0] if embedded and embedded[0] else 0
+        matrix = np.stack(new_vectors) if new_vectors else np.zeros((0, dim), np.float32)
+        on_stored(outcomes, np.asarray(new_ids, dtype=np.int64), matrix)
+        return outcomes

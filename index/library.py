@@ -1,0 +1,371 @@
+"""The facade: ``Library.open(settings)`` and a dozen synchronous, thread-safe calls.
+
+CPU-heavy calls (run them off an event loop): ``add_*``, ``ask``, ``search``, ``reindex``; the first
+call that needs the model also loads it (a few seconds). The rest are quick SQLite reads or writes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index import answer as answering
+from index import extract
+from index.embedding import Embedder, build_embedder
+from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
+from index.fetch import SafeFetcher
+from index.ingest import Ingestor, Outcome, Pending
+from index.retrieval import hybrid_search
+from index.settings import Settings
+from index.store import Store
+from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
+from index.urls import canonical_url
+from index.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+DEFAULT_COLLECTION = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A step of an add: stage is 'fetching', 'extracting', 'embedding' or 'stored'."""
+
+    stage: str
+    done: int = 0
+    total: int = 0
+    passages: int = 0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _quiet(_: Progress) -> None:
+    return None
+
+
+class Library:
+    """A Dossier library in one data directory (SQLite + FAISS)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store, allow_model_change: bool) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.fetcher = SafeFetcher(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_max_redirects,
+                                   settings.fetch_allow_hosts)
+        self._index_path = settings.data_dir / "vectors.faiss"
+        self._vectors: VectorIndex | None = None
+        self._generation = -1
+        self._sync_lock = threading.Lock()
+        self._allowed_cache: dict[str, tuple[int, np.ndarray]] = {}
+        stored = store.meta("embedding_model")
+        if store.meta("reindex_incomplete") == "1" and not allow_model_change:
+            raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
+        if stored and stored != embedder.name and store.passage_count() and not allow_model_change:
+            raise ModelMismatch(
+                f"this library was built with the embedding model {stored!r}, but EMBEDDING_MODEL is "
+                f"{embedder.name!r}: run `dossier reindex` to rebuild it, or set EMBEDDING_MODEL={stored}")
+        if stored == embedder.name:
+            self._open_vectors(int(store.meta("dimension") or 0))
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None, allow_model_change: bool = False) -> Library:
+        """Open (or create) the library in ``settings.data_dir``; repairs the FAISS cache if it lags."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        emb = embedder or build_embedder(settings.embedding_model, settings.embedding_device,
+                                         settings.embedding_batch_size)
+        return cls(settings, emb, Store(settings.data_dir / "library.sqlite3"), allow_model_change)
+
+    def close(self) -> None:
+        """Write the FAISS cache if it changed."""
+        self._save_vectors()
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- vectors ----------------------------------------------------------------------------------
+    def _open_vectors(self, dim: int) -> VectorIndex:
+        if self._vectors is None:
+            self._vectors = VectorIndex.load(self._index_path, dim, self.embedder.name)
+            self._sync_vectors(force=True)
+        return self._vectors
+
+    def _ensure_vectors(self) -> VectorIndex:
+        """The FAISS index, created on the first add (which also records the model and dimension)."""
+        if self._vectors is not None:
+            return self._vectors
+        dim = self.embedder.dim
+        with self.store.write() as txn:
+            Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
+            Store.set_meta(txn.conn, "dimension", str(dim))
+        return self._open_vectors(dim)
+
+    def _sync_vectors(self, force: bool = False) -> None:
+        """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans."""
+        vectors = self._vectors
+        if vectors is None:
+            return
+        generation = self.store.generation()
+        if generation == self._generation and not force:
+            return
+        with self._sync_lock:
+            db_ids = self.store.passage_ids()
+            faiss_ids = vectors.ids()
+            missing = np.setdiff1d(db_ids, faiss_ids, assume_unique=True)
+            orphans = np.setdiff1d(faiss_ids, db_ids, assume_unique=True)
+            if len(missing):
+                vectors.add(missing, self.store.vectors(missing.tolist(), vectors.dim))
+            if len(orphans):
+                vectors.remove(orphans)
+            if force and (len(missing) or len(orphans)):
+                log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
+            self._generation = generation
+
+    def _save_vectors(self) -> None:
+        if self._vectors is not None and self._vectors.dirty:
+            with self.store.exclusive():
+                self._vectors.save(self._index_path)
+
+    def _allowed(self, collection: str | None) -> np.ndarray | None:
+        if collection is None:
+            return None
+        collections = self.store.collections()
+        if collections == [collection]:
+            return None
+        cached = self._allowed_cache.get(collection)
+        if cached is None or cached[0] != self._generation:
+            cached = (self._generation, self.store.passage_ids(collection))
+            self._allowed_cache[collection] = cached
+        return cached[1]
+
+    # -- adding -----------------------------------------------------------------------------------
+    def _ingest(self, items: Iterable[Pending | BulkFailure], progress: ProgressFn, total: int = 0) -> BulkReport:
+        vectors = self._ensure_vectors()
+        self._sync_vectors()
+        report = BulkReport()
+        done = 0
+
+        def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
+            nonlocal done
+            vectors.add(ids, vecs)
+            for o in outcomes:
+                if o.failure is not None:
+                    report.failures.append(o.failure)
+                elif o.duplicate and o.info is not None:
+                    report.duplicates.append(o.info)
+                elif o.info is not None:
+                    report.added.append(o.info)
+                    report.passages += o.info.passages
+            done += len(outcomes)
+            progress(Progress("stored", done, total, report.passages))
+
+        ingestor = Ingestor(self.store, self.embedder, self.settings.max_passage_tokens)
+        try:
+            ingestor.run(items, stored)
+        finally:
+            self._generation = -1  # re-check SQLite on the next read
+            self._save_vectors()
+        return report
+
+    def _add_one(self, doc: extract.Document, where: str, collection: str, key: str | None, added_by: str,
+                 origin: str, progress: ProgressFn) -> AddResult:
+        progress(Progress("embedding"))
+        report = self._ingest([Pending(doc, where, collection, key, added_by, origin)], progress, 1)
+        if report.failures:
+            raise DossierError(report.failures[0].message)
+        if report.duplicates:
+            return AddResult(report.duplicates[0], duplicate=True)
+        return AddResult(report.added[0])
+
+    def add_text(self, text: str, *, title: str = "", source: str = "", published: str = "", url: str = "",
+                 key: str | None = None, collection: str = DEFAULT_COLLECTION, added_by: str = "",
+                 origin: str = "", progress: ProgressFn = _quiet) -> AddResult:
+        """Add plain text (first line is the title when it looks like one). CPU-heavy."""
+        if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
+            raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
+        progress(Progress("extracting"))
+        doc = extract.from_text(text, title=title, source=source, published=published, url=url)
+        return self._add_one(doc, "text", collection, key, added_by, origin, progress)
+
+    def add_html(self, html: str | bytes, *, url: str = "", collection: str = DEFAULT_COLLECTION,
+                 added_by: str = "", origin: str = "", progress: ProgressFn = _quiet) -> AddResult:
+        """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
+        progress(Progress("extracting"))
+        doc = extract.from_html(html, url=url)
+        return self._add_one(doc, url or "html", collection, None, added_by, origin, progress)
+
+    def add_file(self, path: Path, *, collection: str = DEFAULT_COLLECTION, added_by: str = "", origin: str = "",
+                 progress: ProgressFn = _quiet) -> AddResult:
+        """Add a .txt, .md or .html file. CPU-heavy."""
+        progress(Progress("extracting"))
+        doc = extract.from_file(path, self.settings.max_file_bytes)
+        return self._add_one(doc, str(path), collection, None, added_by, origin, progress)
+
+    def add_url(self, url: str, *, collection: str = DEFAULT_COLLECTION, added_by: str = "", origin: str = "",
+                progress: ProgressFn = _quiet) -> AddResult:
+        """Fetch a URL safely and add the article. Network-bound, then CPU-heavy."""
+        url = url.strip()
+        existing = self.store.find_duplicate(collection, None, canonical_url(url), None) if url else None
+        if existing is not None:
+            return AddResult(existing, duplicate=True)
+        progress(Progress("fetching"))
+        page = self.fetcher.fetch(url)
+        progress(Progress("extracting"))
+        if page.kind == "html":
+            doc = extract.from_html(page.body, url=page.url, where=page.url)
+        else:
+            doc = extract.from_text(extract.decode(page.body, page.charset), url=page.url, where=page.url)
+        if page.url != url:
+            existing = self.store.find_duplicate(collection, None, canonical_url(page.url), None)
+            if existing is not None:
+                return AddResult(existing, duplicate=True)
+        return self._add_one(doc, url, collection, None, added_by, origin, progress)
+
+    def add_jsonl(self, lines: Iterable[str], *, collection: str = DEFAULT_COLLECTION, added_by: str = "",
+                  total: int = 0, progress: ProgressFn = _quiet) -> BulkReport:
+        """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}.
+        Each article is stored whole; re-running the same file skips what is already in. CPU-heavy."""
+        return self._ingest(self._parse_jsonl(lines, collection, added_by), progress, total)
+
+    def _parse_jsonl(self, lines: Iterable[str], collection: str, added_by: str) -> Iterator[Pending | BulkFailure]:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"line {number}"
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise InvalidSource("not a JSON object")
+                text = row.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    raise InvalidSource("no text")
+                key = row.get("id")
+                doc = extract.from_text(
+                    text, title=str(row.get("title") or ""), source=str(row.get("source") or ""),
+                    published=str(row.get("published") or ""), url=str(row.get("url") or ""), where=where)
+                yield Pending(doc, where, collection, None if key is None else str(key), added_by, "jsonl")
+            except json.JSONDecodeError:
+                yield BulkFailure(where, f"{where}: not valid JSON")
+            except DossierError as exc:
+                yield BulkFailure(where, f"{where}: {exc.message}")
+
+    # -- reading ----------------------------------------------------------------------------------
+    def ask(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10,
+            dense_weight: float = 1.0, keyword_weight: float = 1.0) -> Answer:
+        """Answer with verbatim quotes and numbered citations, or abstain. CPU-heavy (query embedding)."""
+        question = " ".join(question.split())
+        if not question:
+            raise InvalidSource("the question is empty")
+        searched = self.store.count_articles(collection)
+        if self._vectors is None or searched == 0:
+            return Answer(question, True, f"Nothing found: the library has no articles (searched {searched}).",
+                          [], [], searched)
+        query = self.embedder.embed_queries([question])[0]
+        self._sync_vectors()
+        candidates = hybrid_search(self.store, self._vectors, query, question, collection,
+                                   self._allowed(collection), k=max(50, k),
+                                   dense_weight=dense_weight, keyword_weight=keyword_weight)
+        top = candidates[: max(k, answering.EVIDENCE_PASSAGES)]
+        passages = self.store.passages([c.passage_id for c in top], self._vectors.dim)
+        infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
+        texts = {p.article_id: p.article_text for p in passages.values()}
+        hits = answering.passage_hits(top, passages, infos)[:k]
+        evidence, confidence = answering.score_sentences(question, query, top, passages)
+        if confidence.value < self.settings.min_relevance or not evidence:
+            return Answer(question, True,
+                          f"Not found: nothing in the {searched} articles searched answers this question.",
+                          [], hits, searched)
+        quotes = answering.select_quotes(evidence, self.settings.answer_max_quotes)
+        citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
+        return Answer(question, False, answering.render_answer(citations), citations, hits, searched)
+
+    def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
+        """Ranked passages only. CPU-heavy."""
+        return self.ask(question, collection=collection, k=k).passages
+
+    def find(self, words: str, *, collection: str | None = DEFAULT_COLLECTION, limit: int = 20) -> list[ArticleInfo]:
+        """Articles whose text matches the words (keyword lookup, best first). Quick."""
+        from index.terms import fts_query
+
+        match = fts_query(words)
+        if not match:
+            return []
+        article_ids: list[int] = []
+        for pid, _ in self.store.keyword_search(match, collection, limit * 5):
+            aid = self.store.article_of(pid)
+            if aid is not None and aid not in article_ids:
+                article_ids.append(aid)
+        infos = {i.id: i for i in self.store.list_infos(ids=article_ids[:limit])}
+        return [infos[a] for a in article_ids[:limit] if a in infos]
+
+    def list(self, *, collection: str | None = None, limit: int | None = None, offset: int = 0) -> list[ArticleInfo]:
+        """Articles in id order. Quick."""
+        return self.store.list_infos(collection, limit, offset)
+
+    def count(self, *, collection: str | None = None) -> int:
+        return self.store.count_articles(collection)
+
+    def get(self, article_id: int) -> Article:
+        """One article with its text. Quick."""
+        info = self.store.get_info(article_id)
+        found = self.store.get_text(article_id)
+        if info is None or found is None:
+            raise ArticleNotFound(article_id)
+        return Article(info, found[0], found[1])
+
+    def remove(self, article_id: int) -> ArticleInfo:
+        """Delete an article with its passages, vectors and keyword rows. Quick."""
+        info = self.store.get_info(article_id)
+        if info is None:
+            raise ArticleNotFound(article_id)
+        with self.store.write() as txn:
+            ids = Store.delete_article(txn.conn, article_id)
+        if self._vectors is not None:
+            self._vectors.remove(np.asarray(ids, dtype=np.int64))
+            self._generation = -1
+            self._save_vectors()
+        return info
+
+    def reindex(self, progress: ProgressFn = _quiet) -> int:
+        """Re-chunk and re-embed every article with the configured model; rebuilds FAISS. CPU-heavy."""
+        dim = self.embedder.dim
+        with self.store.write() as txn:
+            Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
+            Store.set_meta(txn.conn, "dimension", str(dim))
+            Store.set_meta(txn.conn, "reindex_incomplete", "1")
+        ingestor = Ingestor(self.store, self.embedder, self.settings.max_passage_tokens)
+        total, done, passages, after = self.store.count_articles(), 0, 0, 0
+        while page := self.store.article_texts(after, 16):
+            embedded = ingestor.embed([(text, ingestor.chunk(text)) for _, text in page])
+            with self.store.write() as txn:
+                for (article_id, _), new in zip(page, embedded, strict=True):
+                    Store.replace_passages(txn.conn, article_id, new)
+                    passages += len(new)
+            after = page[-1][0]
+            done += len(page)
+            progress(Progress("stored", done, total, passages))
+        with self.store.write() as txn:
+            Store.set_meta(txn.conn, "reindex_incomplete", "0")
+        self._vectors = VectorIndex(dim, self.embedder.name)
+        self._sync_vectors(force=True)
+        self._save_vectors()
+        return passages
+
+    def stats(self) -> Stats:
+        index_bytes = self._index_path.stat().st_size if self._index_path.exists() else 0
+        return Stats(
+            articles=self.store.count_articles(), passages=self.store.passage_count(),
+            collections=len(self.store.collections()),
+            embedding_model=self.store.meta("embedding_model") or self.embedder.name,
+            dimension=int(self.store.meta("dimension") or 0), db_bytes=self.store.size_bytes(),
+            index_bytes=index_bytes,
+        )

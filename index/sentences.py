@@ -1,0 +1,59 @@
+"""Split text into sentences, keeping character offsets into the original string."""
+
+from __future__ import annotations
+
+import re
+
+# End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+_NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[\w$£€-]")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st gen col lt sgt capt maj cmdr adm rep sen gov pres rev jr sr co corp inc ltd
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc approx est dept fig al
+    u.s u.k u.n e.g i.e a.m p.m""".split()
+)
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """True when the period ending at ``end`` belongs to an abbreviation or an initial."""
+    if text[end - 1] != ".":
+        return False
+    match = re.search(r"([\w.]+)\.$", text[:end])
+    if not match:
+        return False
+    word = match.group(1).casefold()
+    if word in _ABBREVIATIONS:
+        return True
+    return len(word) == 1 and word.isalpha() and word.upper() == match.group(1)
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in ``text[start:end]``; newlines always end one."""
+    stop = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for line in re.finditer(r"[^\n]+", text[start:stop]):
+        line_start = start + line.start()
+        line_end = start + line.end()
+        pos = line_start
+        for match in _BOUNDARY.finditer(text, line_start, line_end):
+            cut = match.end()
+            following = _NEXT_START.match(text, cut, line_end)
+            if following is None or _is_abbreviation(text, match.start() + 1):
+                continue
+            nxt = text[following.end() - 1]
+            if nxt.islower():
+                continue
+            _append(text, spans, pos, cut)
+            pos = cut
+        _append(text, spans, pos, line_end)
+    return spans
+
+
+def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

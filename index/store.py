@@ -1,0 +1,389 @@
+"""SQLite storage: articles, passages (with their vectors) and the FTS5 keyword index.
+
+SQLite is the source of truth. Each article is written in one transaction together with its
+passages, vectors and keyword rows, so it is either wholly present or absent. Every write bumps
+``meta.generation`` so other connections know to refresh their in-memory FAISS copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.types import ArticleInfo
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    collection TEXT NOT NULL,
+    key TEXT,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    published TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    canonical_url TEXT,
+    text TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT '',
+    passage_count INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_key ON articles(collection, key) WHERE key IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(collection, canonical_url)
+    WHERE canonical_url IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS articles_hash ON articles(collection, text_hash);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    collection TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    sentence_spans BLOB NOT NULL,
+    sentence_vectors BLOB NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+_ARTICLE_COLUMNS = (
+    "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """Everything needed to store one article."""
+
+    collection: str
+    key: str | None
+    title: str
+    source: str
+    author: str
+    published: str
+    url: str
+    canonical_url: str | None
+    text: str
+    text_hash: str
+    added_by: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewPassage:
+    """A passage of a new article with its vectors (float32, normalised)."""
+
+    char_start: int
+    char_end: int
+    sentences: Sequence[tuple[int, int]]
+    sentence_vectors: np.ndarray
+    vector: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPassage:
+    """A passage row joined with what answers need of its article."""
+
+    id: int
+    article_id: int
+    char_start: int
+    char_end: int
+    sentences: np.ndarray  # (k, 2) int32 absolute offsets
+    sentence_vectors: np.ndarray  # (k, dim) float32
+    article_text: str
+
+
+@dataclass(slots=True)
+class WriteTxn:
+    """An open write transaction; ``generation`` is set once it commits."""
+
+    conn: sqlite3.Connection
+    generation: int = -1
+
+
+def _info(row: sqlite3.Row) -> ArticleInfo:
+    return ArticleInfo(
+        id=row["id"], key=row["key"], title=row["title"], source=row["source"], published=row["published"],
+        url=row["url"], passages=row["passage_count"], added_at=row["added_at"], collection=row["collection"],
+        added_by=row["added_by"], origin=row["origin"],
+    )
+
+
+class Store:
+    """Thread-safe access to one SQLite database: one connection per thread, one writer at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._lock_path = path.with_suffix(".lock")
+        with self.connection() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            conn.commit()
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=True)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        yield conn
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """The library's single-writer lock, across threads and processes."""
+        with self._write_lock, open(self._lock_path, "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[WriteTxn]:
+        """One transaction under the writer lock; bumps the generation, which ``txn.generation`` holds after."""
+        with self.exclusive(), self.connection() as conn:
+            txn = WriteTxn(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield txn
+                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+                txn.generation = int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- meta -------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        with self.connection() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     (key, value))
+
+    # -- articles ---------------------------------------------------------------------------
+    def find_duplicate(
+        self, collection: str, key: str | None, canonical_url: str | None, text_hash: str | None
+    ) -> ArticleInfo | None:
+        clauses, params = [], [collection]
+        for column, value in (("key", key), ("canonical_url", canonical_url), ("text_hash", text_hash)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if not clauses:
+            return None
+        with self.connection() as conn:
+            row = conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE collection = ? AND ({' OR '.join(clauses)}) "
+                "ORDER BY id LIMIT 1",
+                params,
+            ).fetchone()
+        return None if row is None else _info(row)
+
+    @staticmethod
+    def insert_article(
+        conn: sqlite3.Connection, article: NewArticle, passages: Sequence[NewPassage]
+    ) -> tuple[ArticleInfo, list[int]]:
+        """Insert inside a ``write()`` transaction; returns the stored info and the new passage ids."""
+        added_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cur = conn.execute(
+            "INSERT INTO articles (collection, key, title, source, author, published, url, canonical_url, text,"
+            " text_hash, added_at, added_by, origin, passage_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article.collection, article.key, article.title, article.source, article.author, article.published,
+             article.url, article.canonical_url, article.text, article.text_hash, added_at, article.added_by,
+             article.origin, len(passages)),
+        )
+        article_id = int(cur.lastrowid or 0)
+        ids = Store._insert_passages(conn, article_id, article.collection, article.text, passages)
+        row = conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _info(row), ids
+
+    @staticmethod
+    def _insert_passages(
+        conn: sqlite3.Connection, article_id: int, collection: str, text: str, passages: Sequence[NewPassage]
+    ) -> list[int]:
+        ids: list[int] = []
+        for ord_, p in enumerate(passages):
+            cur = conn.execute(
+                "INSERT INTO passages (article_id, collection, ord, char_start, char_end, sentence_spans,"
+                " sentence_vectors, vector) VALUES (?,?,?,?,?,?,?,?)",
+                (article_id, collection, ord_, p.char_start, p.char_end,
+                 np.asarray(p.sentences, dtype=np.int32).tobytes(),
+                 np.asarray(p.sentence_vectors, dtype=np.float16).tobytes(),
+                 np.asarray(p.vector, dtype=np.float32).tobytes()),
+            )
+            pid = int(cur.lastrowid or 0)
+            ids.append(pid)
+            conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (pid, text[p.char_start : p.char_end]))
+        return ids
+
+    @staticmethod
+    def replace_passages(conn: sqlite3.Connection, article_id: int, passages: Sequence[NewPassage]) -> list[int]:
+        """Swap an article's passages (reindex) inside a ``write()`` transaction; returns the new ids."""
+        row = conn.execute("SELECT collection, text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        old = [r[0] for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
+        conn.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in old])
+        conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        ids = Store._insert_passages(conn, article_id, row[0], row[1], passages)
+        conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
+        return ids
+
+    @staticmethod
+    def delete_article(conn: sqlite3.Connection, article_id: int) -> list[int]:
+        """Delete inside a ``write()`` transaction; returns the removed passage ids."""
+        ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
+        conn.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+        conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return ids
+
+    def get_info(self, article_id: int) -> ArticleInfo | None:
+        with self.connection() as conn:
+            row = conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else _info(row)
+
+    def get_text(self, article_id: int) -> tuple[str, str] | None:
+        """(text, author) of an article."""
+        with self.connection() as conn:
+            row = conn.execute("SELECT text, author FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def list_infos(
+        self, collection: str | None = None, limit: int | None = None, offset: int = 0, ids: Sequence[int] = ()
+    ) -> list[ArticleInfo]:
+        where, params = [], []
+        if collection is not None:
+            where.append("collection = ?")
+            params.append(collection)
+        if ids:
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id LIMIT ? OFFSET ?"
+        params.extend([-1 if limit is None else limit, offset])
+        with self.connection() as conn:
+            return [_info(r) for r in conn.execute(sql, params)]
+
+    def count_articles(self, collection: str | None = None) -> int:
+        with self.connection() as conn:
+            if collection is None:
+                return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            return int(conn.execute("SELECT COUNT(*) FROM articles WHERE collection = ?",
+                                    (collection,)).fetchone()[0])
+
+    def article_of(self, passage_id: int) -> int | None:
+        with self.connection() as conn:
+            row = conn.execute("SELECT article_id FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    # -- passages ---------------------------------------------------------------------------
+    def passage_ids(self, collection: str | None = None) -> np.ndarray:
+        with self.connection() as conn:
+            if collection is None:
+                rows = conn.execute("SELECT id FROM passages").fetchall()
+            else:
+                rows = conn.execute("SELECT id FROM passages WHERE collection = ?", (collection,)).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def collections(self) -> list[str]:
+        with self.connection() as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT collection FROM articles")]
+
+    def vectors(self, ids: Sequence[int], dim: int) -> np.ndarray:
+        out = np.zeros((len(ids), dim), dtype=np.float32)
+        with self.connection() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = [int(i) for i in ids[start : start + 500]]
+                rows = conn.execute(
+                    f"SELECT id, vector FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+                found = {r[0]: r[1] for r in rows}
+                for k, pid in enumerate(chunk):
+                    out[start + k] = np.frombuffer(found[pid], dtype=np.float32)
+        return out
+
+    def passages(self, ids: Sequence[int], dim: int) -> dict[int, StoredPassage]:
+        if not ids:
+            return {}
+        with self.connection() as conn:
+            rows = conn.execute(
+                "SELECT p.id, p.article_id, p.char_start, p.char_end, p.sentence_spans, p.sentence_vectors, a.text"
+                f" FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({','.join('?' * len(ids))})",
+                [int(i) for i in ids],
+            ).fetchall()
+        return {
+            r[0]: StoredPassage(
+                id=r[0], article_id=r[1], char_start=r[2], char_end=r[3],
+                sentences=np.frombuffer(r[4], dtype=np.int32).reshape(-1, 2),
+                sentence_vectors=np.frombuffer(r[5], dtype=np.float16).reshape(-1, dim).astype(np.float32),
+                article_text=r[6],
+            )
+            for r in rows
+        }
+
+    def keyword_search(self, match: str, collection: str | None, limit: int) -> list[tuple[int, float]]:
+        """(passage id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+        with self.connection() as conn:
+            if collection is None:
+                rows = conn.execute(
+                    "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ?"
+                    " ORDER BY s LIMIT ?", (match, limit)).fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT f.rowid, bm25(passages_fts) AS s FROM passages_fts f JOIN passages p ON p.id = f.rowid"
+                    " WHERE passages_fts MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
+                    (match, collection, limit)).fetchall()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def passage_count(self) -> int:
+        with self.connection() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+
+    def article_texts(self, after_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, text) of articles with id > after_id, in id order, for reindexing page by page."""
+        with self.connection() as conn:
+            return [(r[0], r[1]) for r in conn.execute(
+                "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))]
+
+    def size_bytes(self) -> int:
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                total += os.path.getsize(p)
+        return total

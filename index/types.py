@@ -1,0 +1,120 @@
+"""Typed results returned by the facade. Plain dataclasses, serialisable with ``dataclasses.asdict``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """One article as listed; ``key`` is the caller's own id (e.g. from a JSONL import), if any."""
+
+    id: int
+    key: str | None
+    title: str
+    source: str
+    published: str
+    url: str
+    passages: int
+    added_at: str
+    collection: str
+    added_by: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article with its stored (cleaned) text."""
+
+    info: ArticleInfo
+    text: str
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """Outcome of adding one source: ``duplicate`` is true when nothing was added."""
+
+    article: ArticleInfo
+    duplicate: bool = False
+
+    @property
+    def message(self) -> str:
+        a = self.article
+        if self.duplicate:
+            return f"already in the library as #{a.id} «{a.title}»"
+        return f"Added #{a.id} «{a.title}» ({a.passages} passages)"
+
+
+@dataclass(frozen=True, slots=True)
+class BulkFailure:
+    """One line or source of a bulk import that could not be added."""
+
+    where: str
+    message: str
+
+
+@dataclass(slots=True)
+class BulkReport:
+    """Outcome of a bulk import."""
+
+    added: list[ArticleInfo] = field(default_factory=list)
+    duplicates: list[ArticleInfo] = field(default_factory=list)
+    failures: list[BulkFailure] = field(default_factory=list)
+    passages: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    """A ranked passage: ``text == article_text[char_start:char_end]``."""
+
+    passage_id: int
+    article_id: int
+    key: str | None
+    title: str
+    text: str
+    score: float
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One verbatim quote: ``quote == article_text[char_start:char_end]``; ``n`` numbers the article."""
+
+    n: int
+    article_id: int
+    key: str | None
+    title: str
+    source: str
+    url: str
+    published: str
+    quote: str
+    char_start: int
+    char_end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer made of quotes; when ``abstained`` there are no citations and ``answer`` says why."""
+
+    question: str
+    abstained: bool
+    answer: str
+    citations: list[Citation]
+    passages: list[PassageHit]
+    searched_articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Library size and make-up."""
+
+    articles: int
+    passages: int
+    collections: int
+    embedding_model: str
+    dimension: int
+    db_bytes: int
+    index_bytes: int
