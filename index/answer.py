@@ -132,21 +132,24 @@ def complete_quotation(ev: Evidence, text: str, max_steps: int = 2) -> Evidence:
 
 def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
     """Complete quotations, then join quotes of one article that overlap or touch."""
-    ordered = sorted((complete_quotation(q, texts[q.article_id]) for q in quotes), key=lambda e: (e.article_id, e.start))
+    ordered = sorted(
+        (complete_quotation(q, texts[q.article_id]) for q in quotes), key=lambda e: (e.article_id, e.start)
+    )
     merged: list[Evidence] = []
     for ev in ordered:
         last = merged[-1] if merged else None
-        if (last is not None and last.article_id == ev.article_id
-                and (ev.start <= last.end or not texts[ev.article_id][last.end : ev.start].strip())):
+        if (
+            last is not None
+            and last.article_id == ev.article_id
+            and (ev.start <= last.end or not texts[ev.article_id][last.end : ev.start].strip())
+        ):
             merged[-1] = Evidence(ev.article_id, last.start, max(last.end, ev.end), max(last.score, ev.score))
         else:
             merged.append(ev)
     return merged
 
 
-def build_citations(
-    quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], texts: dict[int, str]
-) -> list[Citation]:
+def build_citations(quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], texts: dict[int, str]) -> list[Citation]:
     """Number articles by their best quote; quotes of one article stay together, in text order."""
     article_order: list[int] = []
     for ev in sorted(quotes, key=lambda e: e.score, reverse=True):
@@ -156,11 +159,21 @@ def build_citations(
     for n, article_id in enumerate(article_order, start=1):
         info = infos[article_id]
         for ev in sorted((q for q in quotes if q.article_id == article_id), key=lambda e: e.start):
-            citations.append(Citation(
-                n=n, article_id=article_id, key=info.key, title=info.title, source=info.source, url=info.url,
-                published=info.published, quote=texts[article_id][ev.start : ev.end], char_start=ev.start,
-                char_end=ev.end, score=round(ev.score, 4),
-            ))
+            citations.append(
+                Citation(
+                    n=n,
+                    article_id=article_id,
+                    key=info.key,
+                    title=info.title,
+                    source=info.source,
+                    url=info.url,
+                    published=info.published,
+                    quote=texts[article_id][ev.start : ev.end],
+                    char_start=ev.start,
+                    char_end=ev.end,
+                    score=round(ev.score, 4),
+                )
+            )
     return citations
 
 
@@ -178,9 +191,16 @@ def passage_hits(
         if p is None or p.article_id not in infos:
             continue
         info = infos[p.article_id]
-        hits.append(PassageHit(
-            passage_id=p.id, article_id=p.article_id, key=info.key, title=info.title,
-            text=p.article_text[p.char_start : p.char_end], score=round(cand.score, 6),
-            char_start=p.char_start, char_end=p.char_end,
-        ))
+        hits.append(
+            PassageHit(
+                passage_id=p.id,
+                article_id=p.article_id,
+                key=info.key,
+                title=info.title,
+                text=p.article_text[p.char_start : p.char_end],
+                score=round(cand.score, 6),
+                char_start=p.char_start,
+                char_end=p.char_end,
+            )
+        )
     return hits

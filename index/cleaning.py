@@ -96,7 +96,9 @@ def clean_text(raw: str) -> str:
 
 _SOURCE_HINT = re.compile(
     r"^(?:read\s+(?:more|the\s+full\s+(?:story|article))|continue\s+reading|originally\s+published)\s+"
-    r"(?:at|on|in|@)\s+(?:the\s+website\s+of\s+)?(.{2,60}?)[.!]?$", re.IGNORECASE)
+    r"(?:at|on|in|@)\s+(?:the\s+website\s+of\s+)?(.{2,60}?)[.!]?$",
+    re.IGNORECASE,
+)
 
 
 def source_hint(raw: str) -> str:

@@ -24,8 +24,9 @@ Command = Callable[[Library, argparse.Namespace], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; other layers (the bot) may add sub-commands to it."""
-    parser = argparse.ArgumentParser(prog="dossier", description="Answer questions about your news library "
-                                     "with verbatim, cited quotes.")
+    parser = argparse.ArgumentParser(
+        prog="dossier", description="Answer questions about your news library with verbatim, cited quotes."
+    )
     parser.add_argument("--data-dir", type=Path, help="library folder (default: DATA_DIR or ./data)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -85,8 +86,11 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
     def log_line(p: Progress) -> None:
         if p.stage == "stored":
             rate = p.passages / max(time.monotonic() - started, 1e-6)
-            print(f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return log_line, lambda: None
 
@@ -130,8 +134,10 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
             close()
         for failure in report.failures:
             print(f"{path}: error: {failure.message}", file=sys.stderr)
-        print(f"{path}: added {len(report.added)} articles ({report.passages} passages), "
-              f"{len(report.duplicates)} already in the library, {len(report.failures)} failed")
+        print(
+            f"{path}: added {len(report.added)} articles ({report.passages} passages), "
+            f"{len(report.duplicates)} already in the library, {len(report.failures)} failed"
+        )
         failed += len(report.failures)
     return 1 if failed else 0
 
@@ -213,13 +219,19 @@ def _cmd_show(lib: Library, args: argparse.Namespace) -> int:
     article = lib.get(args.id)
     a = article.info
     if args.json:
-        print(json.dumps({**dataclasses.asdict(a), "author": article.author, "text": article.text},
-                         ensure_ascii=False))
+        print(json.dumps({**dataclasses.asdict(a), "author": article.author, "text": article.text}, ensure_ascii=False))
         return 0
     print(f"#{a.id} {a.title}")
-    for label, value in (("key", a.key), ("source", a.source), ("author", article.author),
-                         ("published", a.published), ("url", a.url), ("added", f"{a.added_at} by {a.added_by}"),
-                         ("collection", a.collection), ("passages", a.passages)):
+    for label, value in (
+        ("key", a.key),
+        ("source", a.source),
+        ("author", article.author),
+        ("published", a.published),
+        ("url", a.url),
+        ("added", f"{a.added_at} by {a.added_by}"),
+        ("collection", a.collection),
+        ("passages", a.passages),
+    ):
         if value:
             print(f"{label:>10}: {value}")
     print()
@@ -259,8 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
     settings = Settings(**overrides)
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
-    logging.basicConfig(level=max(level, logging.WARNING) if not args.verbose else level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=max(level, logging.WARNING) if not args.verbose else level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         with Library.open(settings, allow_model_change=getattr(args, "allow_model_change", False)) as lib:
             code: int = args.run(lib, args)

@@ -159,9 +159,7 @@ class SentenceTransformerEmbedder:
             mask = encoded["attention_mask"].numpy().astype(bool)
             for row, i in enumerate(batch):
                 passages[i] = pooled[row]
-                per_sentence[i] = self._pool_sentences(
-                    tokens[row], offsets[row], mask[row], sentences[i], pooled[row]
-                )
+                per_sentence[i] = self._pool_sentences(tokens[row], offsets[row], mask[row], sentences[i], pooled[row])
         return PassageVectors(_normalise(passages), [_normalise(s) for s in per_sentence])
 
     @staticmethod

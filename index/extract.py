@@ -49,9 +49,13 @@ def from_text(
     text = clean_text(raw)
     _require_prose(text, where)
     detected, text = split_title(text)
-    return Document(text=text, title=title.strip() or detected or fallback_title(text),
-                    source=source.strip() or source_hint(raw),
-                    published=published.strip(), url=url.strip())
+    return Document(
+        text=text,
+        title=title.strip() or detected or fallback_title(text),
+        source=source.strip() or source_hint(raw),
+        published=published.strip(),
+        url=url.strip(),
+    )
 
 
 def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> Document:
@@ -60,12 +64,16 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
 
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url or None, with_metadata=True, include_comments=False, include_tables=False,
+            html,
+            url=url or None,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
             include_images=False,
         )
     except Exception as exc:  # trafilatura raises lxml and value errors of many kinds on broken input
         raise EmptyText(f"could not read {where} as an article: {exc}") from exc
-    if doc is None or not getattr(doc, "text", None):
+    if doc is None or isinstance(doc, dict) or not doc.text:
         raise EmptyText(f"no article text found in {where}")
     text = clean_text(str(doc.text))
     _require_prose(text, where)
@@ -74,8 +82,12 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
         detected, text = split_title(text)
         title = detected or fallback_title(text)
     return Document(
-        text=text, title=title, source=(doc.sitename or "").strip(), author=(doc.author or "").strip(),
-        published=(doc.date or "").strip(), url=url,
+        text=text,
+        title=title,
+        source=(doc.sitename or "").strip(),
+        author=(doc.author or "").strip(),
+        published=(doc.date or "").strip(),
+        url=url,
     )
 
 
@@ -83,8 +95,7 @@ def from_file(path: Path, max_bytes: int) -> Document:
     """A .txt, .md or .html file from disk."""
     kind = TEXT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise UnsupportedType(
-            f"{path.name}: unsupported file type; use {', '.join(sorted(TEXT_SUFFIXES))}")
+        raise UnsupportedType(f"{path.name}: unsupported file type; use {', '.join(sorted(TEXT_SUFFIXES))}")
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
@@ -94,7 +105,7 @@ def from_file(path: Path, max_bytes: int) -> Document:
     if not path.is_file():
         raise InvalidSource(f"not a file: {path}")
     if size > max_bytes:
-        raise TooLarge(f"{path.name} is {size:,} bytes; the limit is {max_bytes:,}")
+        raise TooLarge(f"{path.name} is {size:,} bytes, over the limit of {max_bytes:,} bytes")
     body = path.read_bytes()
     if kind == "html":
         return from_html(body, where=path.name)

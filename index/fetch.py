@@ -46,9 +46,12 @@ def _why_refused(ip: IPAddress) -> str | None:
     if any(ip in net for net in _METADATA):
         return "a cloud metadata address"
     for attr, label in (
-        ("is_loopback", "a loopback address"), ("is_link_local", "a link-local address"),
-        ("is_multicast", "a multicast address"), ("is_unspecified", "an unspecified address"),
-        ("is_reserved", "a reserved address"), ("is_private", "a private address"),
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_unspecified", "an unspecified address"),
+        ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
     ):
         if getattr(ip, attr):
             return label
@@ -164,12 +167,16 @@ class SafeFetcher:
         if ":" in host and not host.startswith("["):
             host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
         try:
-            conn.request("GET", path, headers={
-                "Host": host_header,
-                "User-Agent": "Dossier/0.1 (+article fetcher)",
-                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
-                "Accept-Encoding": "gzip, deflate",
-            })
+            conn.request(
+                "GET",
+                path,
+                headers={
+                    "Host": host_header,
+                    "User-Agent": "Dossier/0.1 (+article fetcher)",
+                    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+                    "Accept-Encoding": "gzip, deflate",
+                },
+            )
             response = conn.getresponse()
         except TimeoutError as exc:
             conn.close()
@@ -179,7 +186,7 @@ class SafeFetcher:
             raise FetchError(f"TLS failed for {host}: {exc.reason or exc}") from exc
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            raise FetchError(f"cannot reach {host}: {exc.strerror or exc}") from exc
+            raise FetchError(f"cannot reach {host}: {getattr(exc, 'strerror', None) or exc}") from exc
         return response.status, response.getheader("Location"), response, conn
 
     def _read_page(self, url: str, response: http.client.HTTPResponse, deadline: float) -> FetchedPage:
@@ -195,12 +202,13 @@ class SafeFetcher:
                 charset = value.strip().strip('"') or None
         length = response.getheader("Content-Length")
         if length and length.isdigit() and int(length) > self.max_bytes:
-            raise TooLarge(f"{url} is {int(length):,} bytes; the limit is {self.max_bytes:,}")
+            raise TooLarge(f"{url} is {int(length):,} bytes, over the limit of {self.max_bytes:,} bytes")
         encoding = (response.getheader("Content-Encoding") or "identity").lower().strip()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             raise UnsupportedType(f"{url} uses the unsupported content encoding {encoding}")
-        decoder = None if encoding == "identity" else zlib.decompressobj(
-            wbits=31 if "gzip" in encoding else zlib.MAX_WBITS)
+        decoder = (
+            None if encoding == "identity" else zlib.decompressobj(wbits=31 if "gzip" in encoding else zlib.MAX_WBITS)
+        )
         body = bytearray()
         try:
             while True:

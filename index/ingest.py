@@ -15,8 +15,6 @@ from index.store import NewArticle, NewPassage, Store
 from index.types import ArticleInfo, BulkFailure
 from index.urls import canonical_url
 
-BATCH_PASSAGES = 256  # passages embedded together; large batches keep the model busy
-
 
 @dataclass(frozen=True, slots=True)
 class Pending:
@@ -58,10 +56,11 @@ Stored = Callable[[list[Outcome], np.ndarray, np.ndarray], None]
 class Ingestor:
     """Turns ``Pending`` documents into stored articles, batch by batch."""
 
-    def __init__(self, store: Store, embedder: Embedder, max_tokens: int) -> None:
+    def __init__(self, store: Store, embedder: Embedder, max_tokens: int, batch_passages: int = 256) -> None:
         self.store = store
         self.embedder = embedder
         self.max_tokens = max_tokens
+        self.batch_passages = batch_passages  # large batches keep the model busy
 
     def prepare(self, pending: Pending) -> Prepared | ArticleInfo:
         """Chunk a document, or return the article it duplicates."""
@@ -77,11 +76,11 @@ class Ingestor:
     def run(self, items: Iterable[Pending | BulkFailure], on_stored: Stored) -> None:
         """Prepare, embed and store everything, calling ``on_stored`` after each committed batch."""
         for batch, early in self._batches(items):
-            outcomes = list(early)
             if batch:
-                outcomes.extend(self._store_batch(batch, on_stored))
-            elif outcomes:
-                on_stored(outcomes, np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
+                outcomes, ids, vectors = self._store_batch(batch)
+                on_stored(early + outcomes, ids, vectors)
+            else:
+                on_stored(early, np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
 
     def _batches(self, items: Iterable[Pending | BulkFailure]) -> Iterator[tuple[list[Prepared], list[Outcome]]]:
         batch: list[Prepared] = []
@@ -97,7 +96,7 @@ class Ingestor:
                 continue
             batch.append(prepared)
             size += len(prepared.chunks)
-            if size >= BATCH_PASSAGES:
+            if size >= self.batch_passages:
                 yield batch, early
                 batch, early, size = [], [], 0
         if batch or early:
@@ -117,14 +116,16 @@ class Ingestor:
         out: list[list[NewPassage]] = []
         row = 0
         for _, chunks in docs:
-            out.append([
-                NewPassage(c.start, c.end, c.sentences, vectors.sentences[row + k], vectors.passages[row + k])
-                for k, c in enumerate(chunks)
-            ])
+            out.append(
+                [
+                    NewPassage(c.start, c.end, c.sentences, vectors.sentences[row + k], vectors.passages[row + k])
+                    for k, c in enumerate(chunks)
+                ]
+            )
             row += len(chunks)
         return out
 
-    def _store_batch(self, batch: list[Prepared], on_stored: Stored) -> list[Outcome]:
+    def _store_batch(self, batch: list[Prepared]) -> tuple[list[Outcome], np.ndarray, np.ndarray]:
         embedded = self.embed([(prep.pending.document.text, prep.chunks) for prep in batch])
 
         outcomes: list[Outcome] = []
@@ -137,15 +138,27 @@ class Ingestor:
                 if existing is not None:  # added by another writer (or earlier in this batch) since prepare()
                     outcomes.append(Outcome(p.where, info=existing, duplicate=True))
                     continue
-                info, ids = Store.insert_article(txn.conn, NewArticle(
-                    collection=p.collection, key=p.key, title=doc.title, source=doc.source, author=doc.author,
-                    published=doc.published, url=doc.url, canonical_url=prep.canonical, text=doc.text,
-                    text_hash=prep.text_hash, added_by=p.added_by, origin=p.origin,
-                ), passages)
+                info, ids = Store.insert_article(
+                    txn.conn,
+                    NewArticle(
+                        collection=p.collection,
+                        key=p.key,
+                        title=doc.title,
+                        source=doc.source,
+                        author=doc.author,
+                        published=doc.published,
+                        url=doc.url,
+                        canonical_url=prep.canonical,
+                        text=doc.text,
+                        text_hash=prep.text_hash,
+                        added_by=p.added_by,
+                        origin=p.origin,
+                    ),
+                    passages,
+                )
                 outcomes.append(Outcome(p.where, info=info, passage_ids=tuple(ids)))
                 new_ids.extend(ids)
                 new_vectors.extend(np.asarray(x.vector, dtype=np.float32) for x in passages)
         dim = embedded[0][0].vector.shape[0] if embedded and embedded[0] else 0
         matrix = np.stack(new_vectors) if new_vectors else np.zeros((0, dim), np.float32)
-        on_stored(outcomes, np.asarray(new_ids, dtype=np.int64), matrix)
-        return outcomes
+        return outcomes, np.asarray(new_ids, dtype=np.int64), matrix

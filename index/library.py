@@ -56,8 +56,9 @@ class Library:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.fetcher = SafeFetcher(settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_max_redirects,
-                                   settings.fetch_allow_hosts)
+        self.fetcher = SafeFetcher(
+            settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_max_redirects, settings.fetch_allow_hosts
+        )
         self._index_path = settings.data_dir / "vectors.faiss"
         self._vectors: VectorIndex | None = None
         self._generation = -1
@@ -69,7 +70,8 @@ class Library:
         if stored and stored != embedder.name and store.passage_count() and not allow_model_change:
             raise ModelMismatch(
                 f"this library was built with the embedding model {stored!r}, but EMBEDDING_MODEL is "
-                f"{embedder.name!r}: run `dossier reindex` to rebuild it, or set EMBEDDING_MODEL={stored}")
+                f"{embedder.name!r}: run `dossier reindex` to rebuild it, or set EMBEDDING_MODEL={stored}"
+            )
         if stored == embedder.name:
             self._open_vectors(int(store.meta("dimension") or 0))
 
@@ -77,8 +79,9 @@ class Library:
     def open(cls, settings: Settings, embedder: Embedder | None = None, allow_model_change: bool = False) -> Library:
         """Open (or create) the library in ``settings.data_dir``; repairs the FAISS cache if it lags."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        emb = embedder or build_embedder(settings.embedding_model, settings.embedding_device,
-                                         settings.embedding_batch_size)
+        emb = embedder or build_embedder(
+            settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+        )
         return cls(settings, emb, Store(settings.data_dir / "library.sqlite3"), allow_model_change)
 
     def close(self) -> None:
@@ -168,7 +171,9 @@ class Library:
             done += len(outcomes)
             progress(Progress("stored", done, total, report.passages))
 
-        ingestor = Ingestor(self.store, self.embedder, self.settings.max_passage_tokens)
+        ingestor = Ingestor(
+            self.store, self.embedder, self.settings.max_passage_tokens, self.settings.ingest_batch_passages
+        )
         try:
             ingestor.run(items, stored)
         finally:
@@ -176,8 +181,16 @@ class Library:
             self._save_vectors()
         return report
 
-    def _add_one(self, doc: extract.Document, where: str, collection: str, key: str | None, added_by: str,
-                 origin: str, progress: ProgressFn) -> AddResult:
+    def _add_one(
+        self,
+        doc: extract.Document,
+        where: str,
+        collection: str,
+        key: str | None,
+        added_by: str,
+        origin: str,
+        progress: ProgressFn,
+    ) -> AddResult:
         progress(Progress("embedding"))
         report = self._ingest([Pending(doc, where, collection, key, added_by, origin)], progress, 1)
         if report.failures:
@@ -186,9 +199,20 @@ class Library:
             return AddResult(report.duplicates[0], duplicate=True)
         return AddResult(report.added[0])
 
-    def add_text(self, text: str, *, title: str = "", source: str = "", published: str = "", url: str = "",
-                 key: str | None = None, collection: str = DEFAULT_COLLECTION, added_by: str = "",
-                 origin: str = "", progress: ProgressFn = _quiet) -> AddResult:
+    def add_text(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        source: str = "",
+        published: str = "",
+        url: str = "",
+        key: str | None = None,
+        collection: str = DEFAULT_COLLECTION,
+        added_by: str = "",
+        origin: str = "",
+        progress: ProgressFn = _quiet,
+    ) -> AddResult:
         """Add plain text (first line is the title when it looks like one). CPU-heavy."""
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
@@ -196,22 +220,44 @@ class Library:
         doc = extract.from_text(text, title=title, source=source, published=published, url=url)
         return self._add_one(doc, "text", collection, key, added_by, origin, progress)
 
-    def add_html(self, html: str | bytes, *, url: str = "", collection: str = DEFAULT_COLLECTION,
-                 added_by: str = "", origin: str = "", progress: ProgressFn = _quiet) -> AddResult:
+    def add_html(
+        self,
+        html: str | bytes,
+        *,
+        url: str = "",
+        collection: str = DEFAULT_COLLECTION,
+        added_by: str = "",
+        origin: str = "",
+        progress: ProgressFn = _quiet,
+    ) -> AddResult:
         """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
         progress(Progress("extracting"))
         doc = extract.from_html(html, url=url)
         return self._add_one(doc, url or "html", collection, None, added_by, origin, progress)
 
-    def add_file(self, path: Path, *, collection: str = DEFAULT_COLLECTION, added_by: str = "", origin: str = "",
-                 progress: ProgressFn = _quiet) -> AddResult:
+    def add_file(
+        self,
+        path: Path,
+        *,
+        collection: str = DEFAULT_COLLECTION,
+        added_by: str = "",
+        origin: str = "",
+        progress: ProgressFn = _quiet,
+    ) -> AddResult:
         """Add a .txt, .md or .html file. CPU-heavy."""
         progress(Progress("extracting"))
         doc = extract.from_file(path, self.settings.max_file_bytes)
         return self._add_one(doc, str(path), collection, None, added_by, origin, progress)
 
-    def add_url(self, url: str, *, collection: str = DEFAULT_COLLECTION, added_by: str = "", origin: str = "",
-                progress: ProgressFn = _quiet) -> AddResult:
+    def add_url(
+        self,
+        url: str,
+        *,
+        collection: str = DEFAULT_COLLECTION,
+        added_by: str = "",
+        origin: str = "",
+        progress: ProgressFn = _quiet,
+    ) -> AddResult:
         """Fetch a URL safely and add the article. Network-bound, then CPU-heavy."""
         url = url.strip()
         existing = self.store.find_duplicate(collection, None, canonical_url(url), None) if url else None
@@ -230,8 +276,15 @@ class Library:
                 return AddResult(existing, duplicate=True)
         return self._add_one(doc, url, collection, None, added_by, origin, progress)
 
-    def add_jsonl(self, lines: Iterable[str], *, collection: str = DEFAULT_COLLECTION, added_by: str = "",
-                  total: int = 0, progress: ProgressFn = _quiet) -> BulkReport:
+    def add_jsonl(
+        self,
+        lines: Iterable[str],
+        *,
+        collection: str = DEFAULT_COLLECTION,
+        added_by: str = "",
+        total: int = 0,
+        progress: ProgressFn = _quiet,
+    ) -> BulkReport:
         """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}.
         Each article is stored whole; re-running the same file skips what is already in. CPU-heavy."""
         return self._ingest(self._parse_jsonl(lines, collection, added_by), progress, total)
@@ -250,8 +303,13 @@ class Library:
                     raise InvalidSource("no text")
                 key = row.get("id")
                 doc = extract.from_text(
-                    text, title=str(row.get("title") or ""), source=str(row.get("source") or ""),
-                    published=str(row.get("published") or ""), url=str(row.get("url") or ""), where=where)
+                    text,
+                    title=str(row.get("title") or ""),
+                    source=str(row.get("source") or ""),
+                    published=str(row.get("published") or ""),
+                    url=str(row.get("url") or ""),
+                    where=where,
+                )
                 yield Pending(doc, where, collection, None if key is None else str(key), added_by, "jsonl")
             except json.JSONDecodeError:
                 yield BulkFailure(where, f"{where}: not valid JSON")
@@ -259,21 +317,37 @@ class Library:
                 yield BulkFailure(where, f"{where}: {exc.message}")
 
     # -- reading ----------------------------------------------------------------------------------
-    def ask(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10,
-            dense_weight: float = 1.0, keyword_weight: float = 1.0) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        collection: str | None = DEFAULT_COLLECTION,
+        k: int = 10,
+        dense_weight: float = 1.0,
+        keyword_weight: float = 1.0,
+    ) -> Answer:
         """Answer with verbatim quotes and numbered citations, or abstain. CPU-heavy (query embedding)."""
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
         searched = self.store.count_articles(collection)
         if self._vectors is None or searched == 0:
-            return Answer(question, True, f"Nothing found: the library has no articles (searched {searched}).",
-                          [], [], searched)
+            return Answer(
+                question, True, f"Nothing found: the library has no articles (searched {searched}).", [], [], searched
+            )
         query = self.embedder.embed_queries([question])[0]
         self._sync_vectors()
-        candidates = hybrid_search(self.store, self._vectors, query, question, collection,
-                                   self._allowed(collection), k=max(50, k),
-                                   dense_weight=dense_weight, keyword_weight=keyword_weight)
+        candidates = hybrid_search(
+            self.store,
+            self._vectors,
+            query,
+            question,
+            collection,
+            self._allowed(collection),
+            k=max(50, k),
+            dense_weight=dense_weight,
+            keyword_weight=keyword_weight,
+        )
         top = candidates[: max(k, answering.EVIDENCE_PASSAGES)]
         passages = self.store.passages([c.passage_id for c in top], self._vectors.dim)
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
@@ -281,9 +355,14 @@ class Library:
         hits = answering.passage_hits(top, passages, infos)[:k]
         evidence, confidence = answering.score_sentences(question, query, top, passages)
         if confidence.value < self.settings.min_relevance or not evidence:
-            return Answer(question, True,
-                          f"Not found: nothing in the {searched} articles searched answers this question.",
-                          [], hits, searched)
+            return Answer(
+                question,
+                True,
+                f"Not found: nothing in the {searched} articles searched answers this question.",
+                [],
+                hits,
+                searched,
+            )
         quotes = answering.select_quotes(evidence, self.settings.answer_max_quotes)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched)
@@ -363,9 +442,11 @@ class Library:
     def stats(self) -> Stats:
         index_bytes = self._index_path.stat().st_size if self._index_path.exists() else 0
         return Stats(
-            articles=self.store.count_articles(), passages=self.store.passage_count(),
+            articles=self.store.count_articles(),
+            passages=self.store.passage_count(),
             collections=len(self.store.collections()),
             embedding_model=self.store.meta("embedding_model") or self.embedder.name,
-            dimension=int(self.store.meta("dimension") or 0), db_bytes=self.store.size_bytes(),
+            dimension=int(self.store.meta("dimension") or 0),
+            db_bytes=self.store.size_bytes(),
             index_bytes=index_bytes,
         )

@@ -36,8 +36,11 @@ def hybrid_search(
 ) -> list[Candidate]:
     """Fuse by reciprocal rank, then add the absolute dense similarity so scores mean the same across
     questions (what abstention needs); ``dense_weight=0`` or ``keyword_weight=0`` gives one retriever."""
-    dense_ids, dense_scores = (vectors.search(query_vector, k, allowed) if dense_weight > 0
-                               else (np.zeros(0, np.int64), np.zeros(0, np.float32)))
+    dense_ids, dense_scores = (
+        vectors.search(query_vector, k, allowed)
+        if dense_weight > 0
+        else (np.zeros(0, np.int64), np.zeros(0, np.float32))
+    )
     match = fts_query(question) if keyword_weight > 0 else None
     keyword_hits = store.keyword_search(match, collection, k) if match else []
 

@@ -8,9 +8,10 @@ import re
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[\w$£€-]")
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st gen col lt sgt capt maj cmdr adm rep sen gov pres rev jr sr co corp inc ltd
-    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc approx est dept fig al
-    u.s u.k u.n e.g i.e a.m p.m""".split()
+    """
+    mr mrs ms dr prof st gen col lt sgt capt maj cmdr adm rep sen gov pres rev jr sr co corp inc ltd jan feb mar
+    apr jun jul aug sep sept oct nov dec no nos vs etc approx est dept fig al u.s u.k u.n e.g i.e a.m p.m
+    """.split()
 )
 
 

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     embedding_device: str = Field("cpu", description="torch device for the embedder.")
+    ingest_batch_passages: int = Field(
+        256, ge=1, le=100_000, description="Passages embedded and committed together during bulk imports."
+    )
     max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
     fetch_timeout: float = Field(10.0, gt=0, description="Seconds allowed for each connection and read.")
     fetch_max_bytes: int = Field(10_000_000, gt=0, description="Cap on a fetched body after decompression.")

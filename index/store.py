@@ -63,9 +63,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 );
 """
 
-_ARTICLE_COLUMNS = (
-    "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin"
-)
+_ARTICLE_COLUMNS = "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +118,17 @@ class WriteTxn:
 
 def _info(row: sqlite3.Row) -> ArticleInfo:
     return ArticleInfo(
-        id=row["id"], key=row["key"], title=row["title"], source=row["source"], published=row["published"],
-        url=row["url"], passages=row["passage_count"], added_at=row["added_at"], collection=row["collection"],
-        added_by=row["added_by"], origin=row["origin"],
+        id=row["id"],
+        key=row["key"],
+        title=row["title"],
+        source=row["source"],
+        published=row["published"],
+        url=row["url"],
+        passages=row["passage_count"],
+        added_at=row["added_at"],
+        collection=row["collection"],
+        added_by=row["added_by"],
+        origin=row["origin"],
     )
 
 
@@ -191,8 +197,9 @@ class Store:
 
     @staticmethod
     def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-        conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                     (key, value))
+        conn.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value)
+        )
 
     # -- articles ---------------------------------------------------------------------------
     def find_duplicate(
@@ -222,9 +229,22 @@ class Store:
         cur = conn.execute(
             "INSERT INTO articles (collection, key, title, source, author, published, url, canonical_url, text,"
             " text_hash, added_at, added_by, origin, passage_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (article.collection, article.key, article.title, article.source, article.author, article.published,
-             article.url, article.canonical_url, article.text, article.text_hash, added_at, article.added_by,
-             article.origin, len(passages)),
+            (
+                article.collection,
+                article.key,
+                article.title,
+                article.source,
+                article.author,
+                article.published,
+                article.url,
+                article.canonical_url,
+                article.text,
+                article.text_hash,
+                added_at,
+                article.added_by,
+                article.origin,
+                len(passages),
+            ),
         )
         article_id = int(cur.lastrowid or 0)
         ids = Store._insert_passages(conn, article_id, article.collection, article.text, passages)
@@ -240,10 +260,16 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO passages (article_id, collection, ord, char_start, char_end, sentence_spans,"
                 " sentence_vectors, vector) VALUES (?,?,?,?,?,?,?,?)",
-                (article_id, collection, ord_, p.char_start, p.char_end,
-                 np.asarray(p.sentences, dtype=np.int32).tobytes(),
-                 np.asarray(p.sentence_vectors, dtype=np.float16).tobytes(),
-                 np.asarray(p.vector, dtype=np.float32).tobytes()),
+                (
+                    article_id,
+                    collection,
+                    ord_,
+                    p.char_start,
+                    p.char_end,
+                    np.asarray(p.sentences, dtype=np.int32).tobytes(),
+                    np.asarray(p.sentence_vectors, dtype=np.float16).tobytes(),
+                    np.asarray(p.vector, dtype=np.float32).tobytes(),
+                ),
             )
             pid = int(cur.lastrowid or 0)
             ids.append(pid)
@@ -284,7 +310,8 @@ class Store:
     def list_infos(
         self, collection: str | None = None, limit: int | None = None, offset: int = 0, ids: Sequence[int] = ()
     ) -> list[ArticleInfo]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if collection is not None:
             where.append("collection = ?")
             params.append(collection)
@@ -303,8 +330,7 @@ class Store:
         with self.connection() as conn:
             if collection is None:
                 return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-            return int(conn.execute("SELECT COUNT(*) FROM articles WHERE collection = ?",
-                                    (collection,)).fetchone()[0])
+            return int(conn.execute("SELECT COUNT(*) FROM articles WHERE collection = ?", (collection,)).fetchone()[0])
 
     def article_of(self, passage_id: int) -> int | None:
         with self.connection() as conn:
@@ -348,7 +374,10 @@ class Store:
             ).fetchall()
         return {
             r[0]: StoredPassage(
-                id=r[0], article_id=r[1], char_start=r[2], char_end=r[3],
+                id=r[0],
+                article_id=r[1],
+                char_start=r[2],
+                char_end=r[3],
                 sentences=np.frombuffer(r[4], dtype=np.int32).reshape(-1, 2),
                 sentence_vectors=np.frombuffer(r[5], dtype=np.float16).reshape(-1, dim).astype(np.float32),
                 article_text=r[6],
@@ -362,12 +391,15 @@ class Store:
             if collection is None:
                 rows = conn.execute(
                     "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ?"
-                    " ORDER BY s LIMIT ?", (match, limit)).fetchall()
+                    " ORDER BY s LIMIT ?",
+                    (match, limit),
+                ).fetchall()
             else:
                 rows = conn.execute(
                     "SELECT f.rowid, bm25(passages_fts) AS s FROM passages_fts f JOIN passages p ON p.id = f.rowid"
                     " WHERE passages_fts MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
-                    (match, collection, limit)).fetchall()
+                    (match, collection, limit),
+                ).fetchall()
         return [(int(r[0]), -float(r[1])) for r in rows]
 
     def passage_count(self) -> int:
@@ -377,8 +409,12 @@ class Store:
     def article_texts(self, after_id: int, limit: int) -> list[tuple[int, str]]:
         """(id, text) of articles with id > after_id, in id order, for reindexing page by page."""
         with self.connection() as conn:
-            return [(r[0], r[1]) for r in conn.execute(
-                "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))]
+            return [
+                (r[0], r[1])
+                for r in conn.execute(
+                    "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
+                )
+            ]
 
     def size_bytes(self) -> int:
         total = 0

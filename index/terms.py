@@ -6,13 +6,15 @@ import re
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
-    """a an the and or but if then else of to in on at by for with about against between into through during
-    before after above below from up down out off over under again further once here there when where why how
-    all any both each few more most other some such no nor not only own same so than too very can will just
-    should now is are was were be been being have has had having do does did doing i me my we our you your he
-    him his she her it its they them their what which who whom whose this that these those am would could
-    may might must shall also as any anyone said says say tell told report reported reports according did
-    what's whats many much give list show know""".split()
+    """
+    a an the and or but if then else of to in on at by for with about against between into through during before
+    after above below from up down out off over under again further once here there when where why how all any
+    both each few more most other some such no nor not only own same so than too very can will just should now
+    is are was were be been being have has had having do does did doing i me my we our you your he him his she
+    her it its they them their what which who whom whose this that these those am would could may might must
+    shall also as any anyone said says say tell told report reported reports according did what's whats many
+    much give list show know
+    """.split()
 )
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?"
@@ -31,8 +33,14 @@ def stem(word: str) -> str:
     w = word.casefold().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    for suffix, repl, min_len in (("ies", "y", 5), ("sses", "ss", 5), ("es", "", 6), ("s", "", 4),
-                                  ("ing", "", 6), ("ed", "", 5)):
+    for suffix, repl, min_len in (
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("es", "", 6),
+        ("s", "", 4),
+        ("ing", "", 6),
+        ("ed", "", 5),
+    ):
         if w.endswith(suffix) and len(w) >= min_len and not w.endswith("ss"):
             return w[: len(w) - len(suffix)] + repl
     return w
@@ -40,14 +48,64 @@ def stem(word: str) -> str:
 
 # Words that stand for a family of concrete terms in war reporting; a question word matches its family.
 _CONCEPTS: dict[str, tuple[str, ...]] = {
-    "equipment": ("tank", "armour", "armor", "armoured", "armored", "vehicle", "artillery", "aircraft", "helicopter",
-                  "drone", "jet", "ship", "howitzer", "apc", "ifv", "hardware", "weapon", "missile", "launcher",
-                  "gun", "system", "materiel"),
-    "loss": ("lost", "lose", "losing", "destroyed", "destroy", "killed", "casualty", "casualties", "damaged",
-             "downed", "shot", "wiped", "dead", "death", "injured", "wounded", "left"),
+    "equipment": (
+        "tank",
+        "armour",
+        "armor",
+        "armoured",
+        "armored",
+        "vehicle",
+        "artillery",
+        "aircraft",
+        "helicopter",
+        "drone",
+        "jet",
+        "ship",
+        "howitzer",
+        "apc",
+        "ifv",
+        "hardware",
+        "weapon",
+        "missile",
+        "launcher",
+        "gun",
+        "system",
+        "materiel",
+    ),
+    "loss": (
+        "lost",
+        "lose",
+        "losing",
+        "destroyed",
+        "destroy",
+        "killed",
+        "casualty",
+        "casualties",
+        "damaged",
+        "downed",
+        "shot",
+        "wiped",
+        "dead",
+        "death",
+        "injured",
+        "wounded",
+        "left",
+    ),
     "soldier": ("troop", "personnel", "servicemen", "serviceman", "army", "fighter", "men", "marine", "recruit"),
-    "release": ("shared", "share", "published", "publish", "public", "posted", "post", "leaked", "issued",
-                "disclosed", "aired", "broadcast"),
+    "release": (
+        "shared",
+        "share",
+        "published",
+        "publish",
+        "public",
+        "posted",
+        "post",
+        "leaked",
+        "issued",
+        "disclosed",
+        "aired",
+        "broadcast",
+    ),
     "recording": ("audio", "call", "tape", "intercept", "intercepted", "conversation", "recorded"),
     "call": ("audio", "recording", "conversation", "intercept", "intercepted", "phone", "telephone"),
     "killed": ("dead", "died", "death", "deaths", "toll", "perished", "casualties"),

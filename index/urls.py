@@ -6,8 +6,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs")
 _TRACKING_NAMES = frozenset(
-    "fbclid gclid dclid gbraid wbraid msclkid yclid igshid twclid ttclid li_fat_id mkt_tok _ga _gl "
-    "ref ref_src ref_url cmpid ocid smid smtyp sr_share at_medium at_campaign guccounter".split()
+    """
+    fbclid gclid dclid gbraid wbraid msclkid yclid igshid twclid ttclid li_fat_id mkt_tok _ga _gl ref ref_src
+    ref_url cmpid ocid smid smtyp sr_share at_medium at_campaign guccounter
+    """.split()
 )
 
 

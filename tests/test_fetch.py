@@ -1,0 +1,116 @@
+"""Adding URLs against a real local web server; the safety rules of the fetcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from support import LocalSite, Route, article_html
+
+from index import FetchError, Library, RefusedAddress, TooLarge, UnsupportedType
+from index.fetch import SafeFetcher
+
+PARAGRAPHS = [
+    "Ukrainian forces destroyed a pontoon bridge near Kherson overnight, the southern command said on Sunday.",
+    "The command said 14 armoured vehicles were also hit as Russian units tried to cross the river under fire.",
+]
+
+
+@pytest.fixture
+def web_library(make_library: Callable[..., Library]) -> Library:
+    return make_library(fetch_allow_hosts="127.0.0.1", fetch_max_bytes=200_000)
+
+
+def test_add_url_extracts_article_and_metadata(web_library: Library, site: LocalSite) -> None:
+    site.routes["/news/kherson"] = Route(body=article_html("Bridge destroyed near Kherson", PARAGRAPHS))
+    result = web_library.add_url(site.url("/news/kherson?utm_source=tg"))
+    assert not result.duplicate
+    info = result.article
+    assert (info.title, info.source, info.published) == ("Bridge destroyed near Kherson", "Example Times", "2024-02-03")
+    answer = web_library.ask("how many armoured vehicles were hit near Kherson?")
+    assert "14 armoured vehicles" in answer.citations[0].quote
+    assert answer.citations[0].url.startswith(site.url("/news/kherson"))
+    again = web_library.add_url(site.url("/news/kherson?utm_campaign=x#comments"))
+    assert again.duplicate and again.article.id == info.id
+    assert site.requests == ["/news/kherson?utm_source=tg"], "a known URL is not fetched again"
+
+
+def test_gzip_plain_text_and_redirects_within_allowed_hosts(web_library: Library, site: LocalSite) -> None:
+    site.routes["/old"] = Route(status=301, headers={"Location": "/plain"})
+    site.routes["/plain"] = Route(
+        body=("Shelling hits Kharkiv\n\n" + " ".join(PARAGRAPHS)).encode(),
+        content_type="text/plain; charset=utf-8",
+        gzip=True,
+    )
+    info = web_library.add_url(site.url("/old")).article
+    assert info.title == "Shelling hits Kharkiv"
+    assert info.url == site.url("/plain")
+
+
+def test_loopback_name_not_allow_listed_is_refused(web_library: Library, site: LocalSite) -> None:
+    site.routes["/a"] = Route(body=article_html("x", PARAGRAPHS))
+    with pytest.raises(RefusedAddress, match=r"localhost resolves to 127\.0\.0\.1, a loopback address"):
+        web_library.add_url(site.url("/a", host="localhost"))
+    assert site.requests == []
+
+
+def test_redirect_to_private_address_is_refused_before_connecting(web_library: Library, site: LocalSite) -> None:
+    site.routes["/go"] = Route(status=302, headers={"Location": "http://10.0.0.1/admin"})
+    site.routes["/meta"] = Route(status=307, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    with pytest.raises(RefusedAddress, match="a private address"):
+        web_library.add_url(site.url("/go"))
+    with pytest.raises(RefusedAddress, match="cloud metadata"):
+        web_library.add_url(site.url("/meta"))
+    assert web_library.count() == 0
+
+
+def test_too_many_redirects(web_library: Library, site: LocalSite) -> None:
+    for i in range(5):
+        site.routes[f"/r{i}"] = Route(status=302, headers={"Location": f"/r{i + 1}"})
+    with pytest.raises(FetchError, match="too many redirects"):
+        web_library.add_url(site.url("/r0"))
+
+
+@pytest.mark.parametrize(
+    ("route", "error", "message"),
+    [
+        (Route(body=b"%PDF-1.4", content_type="application/pdf"), UnsupportedType, "not an HTML or text page"),
+        (Route(body=b"<html>" + b"x" * 300_000 + b"</html>"), TooLarge, "limit of 200,000 bytes"),
+        (Route(body=b"<html><body>" + b"a" * 3_000_000 + b"</body></html>", gzip=True), TooLarge, "limit"),
+        (Route(status=404, body=b"gone", content_type="text/plain"), FetchError, "HTTP 404"),
+        (Route(body=b"<html><body><nav>Home</nav></body></html>"), Exception, "no article text"),
+    ],
+)
+def test_bad_pages_give_one_line_errors(
+    web_library: Library, site: LocalSite, route: Route, error: type[Exception], message: str
+) -> None:
+    site.routes["/bad"] = route
+    with pytest.raises(error, match=message) as info:
+        web_library.add_url(site.url("/bad"))
+    assert "\n" not in str(info.value)
+    assert web_library.count() == 0
+
+
+def test_unreachable_host_and_unresolvable_name() -> None:
+    fetcher = SafeFetcher(timeout=3, allow_hosts=["127.0.0.1"])
+    with pytest.raises(FetchError, match=r"cannot reach 127\.0\.0\.1"):
+        fetcher.fetch("http://127.0.0.1:9/")  # discard port: nothing listens
+    with pytest.raises(FetchError, match="cannot resolve"):
+        fetcher.fetch("http://no-such-host.invalid/")
+
+
+def test_address_rules() -> None:
+    fetcher = SafeFetcher(allow_hosts=["10.1.0.0/16"])
+    for url, reason in [
+        ("http://127.0.0.1/", "loopback"),
+        ("http://[::1]/", "loopback"),
+        ("http://192.168.1.5/", "private"),
+        ("http://[::ffff:127.0.0.1]/", "loopback"),
+        ("http://224.0.0.1/", "multicast"),
+        ("http://0.0.0.0/", "unspecified"),
+        ("http://100.64.1.1/", "non-public"),
+        ("http://[fe80::1]/", "link-local"),
+    ]:
+        with pytest.raises(RefusedAddress, match=reason):
+            fetcher.check_url(url)
+    assert fetcher.check_url("http://10.1.2.3:8080/x")[3] == "10.1.2.3"

@@ -1,0 +1,211 @@
+"""The facade end to end with the real model, SQLite and FAISS."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support import SEEDS, synthetic_article, synthetic_jsonl
+
+from index import (
+    ArticleNotFound,
+    EmptyText,
+    InvalidSource,
+    Library,
+    ModelMismatch,
+    TooLarge,
+    UnsupportedType,
+)
+from index.embedding import build_embedder
+from index.settings import Settings
+
+CHROME = re.compile(r"AFP via Getty|Oops|Something went wrong|try again later|Read more at|inbox|Subscribe|Sign up")
+
+
+@pytest.fixture
+def seeded(library: Library, seed_texts: dict[str, str]) -> Library:
+    for path in sorted(SEEDS.glob("*.txt")):
+        library.add_file(path)
+    return library
+
+
+def _assert_verbatim(lib: Library, answer: object) -> None:
+    for c in answer.citations:  # type: ignore[attr-defined]
+        assert lib.get(c.article_id).text[c.char_start : c.char_end] == c.quote
+    for p in answer.passages:  # type: ignore[attr-defined]
+        assert lib.get(p.article_id).text[p.char_start : p.char_end] == p.text
+
+
+def test_equipment_losses_quotes_both_seed_articles(seeded: Library) -> None:
+    answer = seeded.ask("what equipment losses were reported?")
+    assert not answer.abstained
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "about 90 tanks" in quotes and "14 tanks" in quotes
+    assert "3,010 soldiers and 32 tanks in just three days" in quotes
+    assert len({c.article_id for c in answer.citations}) == 2
+    _assert_verbatim(seeded, answer)
+    assert re.search(r"\[1\]", answer.answer) and re.search(r"\[2\]", answer.answer)
+
+
+def test_who_released_the_recording_cites_both_agencies(seeded: Library) -> None:
+    answer = seeded.ask("who released the recording of the call?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Ukraine’s Security Service" in quotes
+    assert "Ukraine’s Military Intelligence Directorate" in quotes
+    _assert_verbatim(seeded, answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the weather in Paris?", "Who won the 2018 World Cup final?", "recipe for banana bread"]
+)
+def test_unrelated_questions_abstain(seeded: Library, question: str) -> None:
+    answer = seeded.ask(question)
+    assert answer.abstained and not answer.citations
+    assert "not found" in answer.answer.lower() and "2 articles" in answer.answer
+
+
+def test_chrome_is_never_stored_or_cited(seeded: Library) -> None:
+    daily_beast = next(a for a in seeded.list() if a.title.startswith("‘We’re Losing’"))
+    assert daily_beast.source == "The Daily Beast"
+    assert not CHROME.search(seeded.get(daily_beast.id).text)
+    for q in [
+        "Oops something went wrong",
+        "sign up for scoops delivered to your inbox",
+        "AFP via Getty photo",
+        "read more at the daily beast",
+        "subscribe for unlimited access",
+    ]:
+        for c in seeded.ask(q).citations:
+            assert not CHROME.search(c.quote)
+
+
+def test_duplicates_are_reported_not_added(library: Library, tmp_path: Path) -> None:
+    art = synthetic_article(1)
+    first = library.add_text(art["text"], title=art["title"], url=art["url"])
+    again = library.add_text(art["text"].upper().replace(".", " ."), title="Other title")
+    assert again.duplicate and again.article.id == first.article.id
+    assert again.message.startswith(f"already in the library as #{first.article.id}")
+    same_url = library.add_text(synthetic_article(2)["text"], url=art["url"].replace("utm_source=feed", "") + "#x")
+    assert same_url.duplicate
+    assert library.count() == 1
+
+
+def test_jsonl_keeps_keys_and_reports_bad_lines(library: Library) -> None:
+    lines = [*synthetic_jsonl(3).splitlines(), "{not json", '{"id": "x", "text": ""}', "[1, 2]"]
+    report = library.add_jsonl(lines)
+    assert [a.key for a in report.added] == ["syn-000", "syn-001", "syn-002"]
+    assert len(report.failures) == 3
+    assert "not valid JSON" in report.failures[0].message
+    answer = library.ask("How many drones were destroyed around Pelinor2?")
+    assert answer.citations[0].key == "syn-002"
+    again = library.add_jsonl(lines[:3])
+    assert not again.added and len(again.duplicates) == 3
+
+
+def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Library], tmp_path: Path) -> None:
+    lib = make_library(max_file_bytes=1000)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "big.txt").write_text("word " * 1000)
+    (tmp_path / "empty.txt").write_text("   \n\n ")
+    cases = [
+        (lambda: lib.add_file(tmp_path / "a.pdf"), UnsupportedType),
+        (lambda: lib.add_file(tmp_path / "big.txt"), TooLarge),
+        (lambda: lib.add_file(tmp_path / "empty.txt"), EmptyText),
+        (lambda: lib.add_file(tmp_path / "missing.txt"), InvalidSource),
+        (lambda: lib.add_text("too short"), EmptyText),
+        (lambda: lib.add_url("ftp://example.com/a"), InvalidSource),
+        (lambda: lib.add_url("not a url"), InvalidSource),
+        (lambda: lib.ask("   "), InvalidSource),
+        (lambda: lib.remove(999), ArticleNotFound),
+    ]
+    for call, error in cases:
+        with pytest.raises(error) as info:
+            call()
+        assert info.value.message and "\n" not in info.value.message
+    assert lib.count() == 0
+
+
+def test_remove_deletes_passages_vectors_and_keywords(library: Library) -> None:
+    library.add_jsonl(synthetic_jsonl(3).splitlines())
+    target = library.list()[1]
+    assert library.ask(f"what happened near {target.title.split()[-1]}?").citations[0].article_id == target.id
+    library.remove(target.id)
+    assert [a.id for a in library.list()] == [1, 3]
+    with pytest.raises(ArticleNotFound):
+        library.get(target.id)
+    assert library.stats().passages == sum(a.passages for a in library.list())
+    for c in library.ask(f"what happened near {target.title.split()[-1]}?").citations:
+        assert c.article_id != target.id
+    assert library.find(target.title.split()[-1]) == []
+
+
+def test_collections_do_not_leak(library: Library) -> None:
+    a, b = synthetic_article(4), synthetic_article(5)
+    library.add_text(a["text"], title=a["title"], collection="chat:1")
+    library.add_text(b["text"], title=b["title"], collection="chat:2")
+    town_a = a["title"].split()[-1]
+    answer = library.ask(f"how many armoured vehicles were destroyed around {town_a}?", collection="chat:2")
+    assert all(c.article_id != 1 for c in answer.citations)
+    assert all(p.article_id == 2 for p in answer.passages)
+    assert library.ask(f"how many armoured vehicles were destroyed around {town_a}?", collection="chat:1").citations
+    assert [x.collection for x in library.list(collection="chat:1")] == ["chat:1"]
+
+
+def test_reopen_repairs_a_lagging_or_missing_vector_file(make_library: Callable[..., Library], tmp_path: Path) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(2).splitlines())
+    lib.close()
+    saved = (tmp_path / "lib" / "vectors.faiss").read_bytes()
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(4).splitlines())
+    lib.close()
+    (tmp_path / "lib" / "vectors.faiss").write_bytes(saved)  # as if the process died before saving
+    lib = make_library("lib")
+    town3 = synthetic_article(3)["title"].split()[-1]
+    assert lib.ask(f"what was destroyed around {town3}?").citations[0].key == "syn-003"
+    (tmp_path / "lib" / "vectors.faiss").unlink()
+    lib = make_library("lib")
+    assert lib.ask(f"what was destroyed around {town3}?").citations[0].key == "syn-003"
+
+
+def test_other_model_is_refused_until_reindex(make_library: Callable[..., Library], tmp_path: Path) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(2).splitlines())
+    lib.close()
+    settings = Settings(_env_file=None, data_dir=tmp_path / "lib", embedding_model="some/other-model")  # type: ignore[call-arg]
+    with pytest.raises(ModelMismatch, match="dossier reindex"):
+        Library.open(settings, embedder=build_embedder("some/other-model"))
+
+
+def test_reindex_rebuilds_from_stored_text(make_library: Callable[..., Library]) -> None:
+    lib = make_library("lib", max_passage_tokens=200)
+    lib.add_jsonl(synthetic_jsonl(3).splitlines())
+    before = lib.stats().passages
+    lib.settings.max_passage_tokens = 40
+    passages = lib.reindex()
+    assert passages == lib.stats().passages > before
+    town = synthetic_article(2)["title"].split()[-1]
+    answer = lib.ask(f"how many drones were destroyed around {town}?")
+    assert answer.citations[0].key == "syn-002"
+    _assert_verbatim(lib, answer)
+
+
+def test_html_and_stats(library: Library) -> None:
+    from support import article_html
+
+    html = article_html(
+        "Bridge destroyed near Kherson",
+        [
+            "Ukrainian forces destroyed a pontoon bridge near Kherson overnight, the southern command said.",
+            "The command said 14 vehicles were also hit as Russian units tried to cross the river.",
+        ],
+    )
+    result = library.add_html(html, url="https://example.org/kherson")
+    info = result.article
+    assert info.title == "Bridge destroyed near Kherson" and info.source == "Example Times"
+    assert info.published == "2024-02-03"
+    assert "Subscribe" not in library.get(info.id).text
+    stats = library.stats()
+    assert (stats.articles, stats.dimension) == (1, 384) and stats.passages >= 1 and stats.db_bytes > 0

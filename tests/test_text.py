@@ -1,0 +1,121 @@
+"""Cleaning, title detection, sentence splitting, chunking and canonical URLs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from index.chunking import chunk_text
+from index.cleaning import clean_text, is_chrome, normalized_hash, source_hint, split_title
+from index.embedding import Embedder
+from index.sentences import split_sentences
+from index.urls import canonical_url
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "AFP via Getty",
+        "Photo: Reuters",
+        "Getty Images / John Doe",
+        "  • Oops!",
+        "Something went wrong.",
+        "Please try again later.",
+        "Read more at The Daily Beast.",
+        "Read More @ kyivindependent.com",
+        "Get the Daily Beast's biggest scoops and scandals delivered right to your inbox. Sign up now.",
+        "Stay informed and gain unlimited access to the Daily Beast's unmatched reporting. Subscribe now.",
+        "Sign up for our free newsletter",
+        "Share this article",
+        "We use cookies to improve your experience. Accept all",
+        "Advertisement",
+        "Skip to main content",
+        "AFP",
+        "Continue reading",
+    ],
+)
+def test_chrome_lines_are_recognised(line: str) -> None:
+    assert is_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Stats released by Russia claimed it had lost 3,010 soldiers and 32 tanks in just three days.",
+        "“You don’t have artillery?”",
+        "The photo, taken by an AFP photographer near Bakhmut, shows a destroyed tank.",
+        "Ukraine urged men to sign up for territorial defence units as the offensive began.",
+        "The report was shared on Telegram by the regional governor, who said the figures were preliminary.",
+    ],
+)
+def test_prose_is_kept(line: str) -> None:
+    assert not is_chrome(line)
+
+
+def test_clean_text_drops_chrome_and_repeats_but_keeps_paragraphs() -> None:
+    raw = (
+        "Big Headline Here\n\nAFP via Getty\nAFP via Getty\n  • Oops!\n    Something went wrong.\n\n"
+        "First paragraph of prose, long enough.\r\n\r\nSecond paragraph.\n\nRead more at The Outlet.\n"
+    )
+    assert clean_text(raw) == "Big Headline Here\n\nFirst paragraph of prose, long enough.\n\nSecond paragraph."
+    assert source_hint(raw) == "The Outlet"
+
+
+def test_title_is_the_first_line_only_when_it_looks_like_one() -> None:
+    assert (
+        split_title("Russia loses 30 tanks near Avdiivka\nThe army said...")[0] == "Russia loses 30 tanks near Avdiivka"
+    )
+    prose = (
+        "Russian soldiers are growing so frustrated at their country’s war they plan to “march on Moscow”, "
+        "a bombshell telephone call captured by Ukrainian intelligence claims.\nThe call was made public."
+    )
+    assert split_title(prose)[0] is None
+
+
+def test_normalized_hash_ignores_case_spacing_and_punctuation() -> None:
+    assert normalized_hash("Hello,  World!\nIt’s here.") == normalized_hash("hello world it s here")
+    assert normalized_hash("a b c") != normalized_hash("a b d")
+
+
+def test_sentences_keep_offsets_and_respect_abbreviations() -> None:
+    text = 'Mr. Smith met U.S. officials at 3 p.m. on Jan. 5. "It was fine," he said.\nNew line here! And more'
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Mr. Smith met U.S. officials at 3 p.m. on Jan. 5.",
+        '"It was fine," he said.',
+        "New line here!",
+        "And more",
+    ]
+
+
+def test_chunks_respect_budget_overlap_and_offsets(embedder: Embedder) -> None:
+    sentences = [
+        f"Sentence number {i} talks about the war near the river and its many consequences." for i in range(40)
+    ]
+    text = " ".join(sentences)
+    chunks = chunk_text(text, embedder.count_tokens, max_tokens=60)
+    assert len(chunks) > 5
+    for a, b in itertools.pairwise(chunks):
+        assert a.sentences[-1] == b.sentences[0], "one sentence of overlap"
+    for c in chunks:
+        assert sum(embedder.count_tokens([text[s:e] for s, e in c.sentences])) <= 60
+        assert text[c.start : c.end].startswith("Sentence number")
+    covered = {span for c in chunks for span in c.sentences}
+    assert covered == set(split_sentences(text)), "every sentence lands in some passage"
+
+
+def test_a_sentence_longer_than_the_budget_is_split(embedder: Embedder) -> None:
+    text = " ".join(["word"] * 500) + "."
+    chunks = chunk_text(text, embedder.count_tokens, max_tokens=100)
+    assert len(chunks) >= 5
+    assert all(embedder.count_tokens([text[c.start : c.end]])[0] <= 100 for c in chunks)
+
+
+def test_canonical_url() -> None:
+    assert (
+        canonical_url("HTTPS://News.Example.COM:443/a/b?utm_source=x&id=3&fbclid=z#top")
+        == "https://news.example.com/a/b?id=3"
+    )
+    assert canonical_url("http://example.com") == "http://example.com/"
+    assert canonical_url("http://example.com:8080/x") == "http://example.com:8080/x"
