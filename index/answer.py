@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.cleaning import looks_like_title
 from index.retrieval import Candidate
 from index.sentences import split_sentences
 from index.store import StoredPassage
@@ -71,6 +72,8 @@ def score_sentences(
         sims = passage.sentence_vectors @ q
         for (start, end), sim in zip(passage.sentences.tolist(), sims.tolist(), strict=True):
             sentence = text[start:end]
+            if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
+                continue  # the headline helps retrieval but is not evidence to quote
             score = 0.3 * relevance + 0.4 * sim + 0.3 * coverage(terms, sentence)
             if wants_figure and has_figure(sentence):
                 score += 0.1

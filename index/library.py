@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from index.urls import canonical_url
 from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 DEFAULT_COLLECTION = "default"
 
 
@@ -63,7 +65,8 @@ class Library:
         self._vectors: VectorIndex | None = None
         self._generation = -1
         self._sync_lock = threading.Lock()
-        self._allowed_cache: dict[str, tuple[int, np.ndarray]] = {}
+        self._load_lock = threading.Lock()
+        self._derived: dict[str, tuple[int, Any]] = {}
         stored = store.meta("embedding_model")
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
@@ -72,8 +75,6 @@ class Library:
                 f"this library was built with the embedding model {stored!r}, but EMBEDDING_MODEL is "
                 f"{embedder.name!r}: run `dossier reindex` to rebuild it, or set EMBEDDING_MODEL={stored}"
             )
-        if stored == embedder.name:
-            self._open_vectors(int(store.meta("dimension") or 0))
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, allow_model_change: bool = False) -> Library:
@@ -95,22 +96,38 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def warm_up(self) -> None:
+        """Load the model and the vector index now rather than on the first question. CPU-heavy."""
+        self.embedder.embed_queries(["warm-up"])
+        self._current_vectors()
+
     # -- vectors ----------------------------------------------------------------------------------
-    def _open_vectors(self, dim: int) -> VectorIndex:
+    def _current_vectors(self) -> VectorIndex | None:
+        """The FAISS index, loaded on first use and kept in line with SQLite; None before the first add."""
         if self._vectors is None:
-            self._vectors = VectorIndex.load(self._index_path, dim, self.embedder.name)
-            self._sync_vectors(force=True)
+            with self._load_lock:
+                if self._vectors is None:
+                    if self.store.meta("embedding_model") != self.embedder.name:
+                        return None
+                    dim = int(self.store.meta("dimension") or 0)
+                    self._vectors = VectorIndex.load(self._index_path, dim, self.embedder.name)
+                    self._sync_vectors(force=True)
+                    return self._vectors
+        self._sync_vectors()
         return self._vectors
 
     def _ensure_vectors(self) -> VectorIndex:
         """The FAISS index, created on the first add (which also records the model and dimension)."""
-        if self._vectors is not None:
-            return self._vectors
+        vectors = self._current_vectors()
+        if vectors is not None:
+            return vectors
         dim = self.embedder.dim
         with self.store.write() as txn:
             Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
             Store.set_meta(txn.conn, "dimension", str(dim))
-        return self._open_vectors(dim)
+        vectors = self._current_vectors()
+        assert vectors is not None
+        return vectors
 
     def _sync_vectors(self, force: bool = False) -> None:
         """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans."""
@@ -138,22 +155,29 @@ class Library:
             with self.store.exclusive():
                 self._vectors.save(self._index_path)
 
-    def _allowed(self, collection: str | None) -> np.ndarray | None:
+    def _cached(self, key: str, compute: Callable[[], T]) -> T:
+        """A value derived from SQLite, recomputed only when the library's generation changes."""
+        generation = self._generation
+        hit = self._derived.get(key)
+        if hit is not None and hit[0] == generation and generation >= 0:
+            return cast(T, hit[1])
+        value = compute()
+        self._derived[key] = (generation, value)
+        return value
+
+    def _scope(self, collection: str | None) -> tuple[str | None, np.ndarray | None]:
+        """What a search must filter on: (collection for SQL, passage ids for FAISS); (None, None) when the
+        collection is the whole library, which is the common case and the fast path."""
         if collection is None:
-            return None
-        collections = self.store.collections()
+            return None, None
+        collections = self._cached("collections", self.store.collections)
         if collections == [collection]:
-            return None
-        cached = self._allowed_cache.get(collection)
-        if cached is None or cached[0] != self._generation:
-            cached = (self._generation, self.store.passage_ids(collection))
-            self._allowed_cache[collection] = cached
-        return cached[1]
+            return None, None
+        return collection, self._cached(f"ids:{collection}", lambda: self.store.passage_ids(collection))
 
     # -- adding -----------------------------------------------------------------------------------
     def _ingest(self, items: Iterable[Pending | BulkFailure], progress: ProgressFn, total: int = 0) -> BulkReport:
         vectors = self._ensure_vectors()
-        self._sync_vectors()
         report = BulkReport()
         done = 0
 
@@ -330,26 +354,27 @@ class Library:
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
-        searched = self.store.count_articles(collection)
-        if self._vectors is None or searched == 0:
+        vectors = self._current_vectors()
+        searched = self._cached(f"count:{collection}", lambda: self.store.count_articles(collection))
+        if vectors is None or not searched:
             return Answer(
-                question, True, f"Nothing found: the library has no articles (searched {searched}).", [], [], searched
+                question, True, f"Not found: the library has no articles (searched {searched}).", [], [], searched
             )
         query = self.embedder.embed_queries([question])[0]
-        self._sync_vectors()
+        sql_collection, allowed = self._scope(collection)
         candidates = hybrid_search(
             self.store,
-            self._vectors,
+            vectors,
             query,
             question,
-            collection,
-            self._allowed(collection),
+            sql_collection,
+            allowed,
             k=max(50, k),
             dense_weight=dense_weight,
             keyword_weight=keyword_weight,
         )
         top = candidates[: max(k, answering.EVIDENCE_PASSAGES)]
-        passages = self.store.passages([c.passage_id for c in top], self._vectors.dim)
+        passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
@@ -373,13 +398,8 @@ class Library:
 
     def find(self, words: str, *, collection: str | None = DEFAULT_COLLECTION, limit: int = 20) -> list[ArticleInfo]:
         """Articles whose text matches the words (keyword lookup, best first). Quick."""
-        from index.terms import fts_query
-
-        match = fts_query(words)
-        if not match:
-            return []
         article_ids: list[int] = []
-        for pid, _ in self.store.keyword_search(match, collection, limit * 5):
+        for pid, _ in self.store.keyword_search(words, collection, limit * 5):
             aid = self.store.article_of(pid)
             if aid is not None and aid not in article_ids:
                 article_ids.append(aid)
@@ -406,10 +426,11 @@ class Library:
         info = self.store.get_info(article_id)
         if info is None:
             raise ArticleNotFound(article_id)
+        vectors = self._current_vectors()
         with self.store.write() as txn:
             ids = Store.delete_article(txn.conn, article_id)
-        if self._vectors is not None:
-            self._vectors.remove(np.asarray(ids, dtype=np.int64))
+        if vectors is not None:
+            vectors.remove(np.asarray(ids, dtype=np.int64))
             self._generation = -1
             self._save_vectors()
         return info

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.store import Store
-from index.terms import fts_query
 from index.vectors import VectorIndex
 
 RRF_K = 60
@@ -41,8 +40,7 @@ def hybrid_search(
         if dense_weight > 0
         else (np.zeros(0, np.int64), np.zeros(0, np.float32))
     )
-    match = fts_query(question) if keyword_weight > 0 else None
-    keyword_hits = store.keyword_search(match, collection, k) if match else []
+    keyword_hits = store.keyword_search(question, collection, k) if keyword_weight > 0 else []
 
     dense = {int(i): float(s) for i, s in zip(dense_ids, dense_scores, strict=True)}
     dense_rank = {int(i): r for r, i in enumerate(dense_ids)}

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index import keywords
 from index.types import ArticleInfo
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,9 +59,6 @@ CREATE TABLE IF NOT EXISTS passages (
     vector BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, tokenize = 'porter unicode61 remove_diacritics 2'
-);
 """
 
 _ARTICLE_COLUMNS = "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin"
@@ -141,7 +139,7 @@ class Store:
         self._write_lock = threading.Lock()
         self._lock_path = path.with_suffix(".lock")
         with self.connection() as conn:
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + keywords.SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
             conn.commit()
@@ -273,7 +271,7 @@ class Store:
             )
             pid = int(cur.lastrowid or 0)
             ids.append(pid)
-            conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (pid, text[p.char_start : p.char_end]))
+            keywords.add(conn, pid, text[p.char_start : p.char_end])
         return ids
 
     @staticmethod
@@ -281,7 +279,7 @@ class Store:
         """Swap an article's passages (reindex) inside a ``write()`` transaction; returns the new ids."""
         row = conn.execute("SELECT collection, text FROM articles WHERE id = ?", (article_id,)).fetchone()
         old = [r[0] for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
-        conn.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in old])
+        keywords.remove(conn, old)
         conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         ids = Store._insert_passages(conn, article_id, row[0], row[1], passages)
         conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
@@ -291,7 +289,7 @@ class Store:
     def delete_article(conn: sqlite3.Connection, article_id: int) -> list[int]:
         """Delete inside a ``write()`` transaction; returns the removed passage ids."""
         ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
-        conn.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+        keywords.remove(conn, ids)
         conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return ids
@@ -385,22 +383,11 @@ class Store:
             for r in rows
         }
 
-    def keyword_search(self, match: str, collection: str | None, limit: int) -> list[tuple[int, float]]:
-        """(passage id, bm25 score; higher is better) for an FTS5 MATCH expression."""
+    def keyword_search(self, question: str, collection: str | None, limit: int) -> list[tuple[int, float]]:
+        """(passage id, bm25 score; higher is better) for the question's words."""
         with self.connection() as conn:
-            if collection is None:
-                rows = conn.execute(
-                    "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ?"
-                    " ORDER BY s LIMIT ?",
-                    (match, limit),
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT f.rowid, bm25(passages_fts) AS s FROM passages_fts f JOIN passages p ON p.id = f.rowid"
-                    " WHERE passages_fts MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
-                    (match, collection, limit),
-                ).fetchall()
-        return [(int(r[0]), -float(r[1])) for r in rows]
+            match = keywords.match_expression(conn, question)
+            return keywords.search(conn, match, collection, limit) if match else []
 
     def passage_count(self) -> int:
         with self.connection() as conn:

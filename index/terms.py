@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
 STOPWORDS = frozenset(
     """
     a an the and or but if then else of to in on at by for with about against between into through during before
@@ -28,6 +29,7 @@ _ASKS_FIGURE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light English stemmer, enough to match plural and tense variants between question and text."""
     w = word.casefold().replace("’", "'")
@@ -130,14 +132,9 @@ def content_terms(question: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(question: str, with_concepts: bool = False) -> str | None:
-    """An FTS5 MATCH expression ORing the question's content words (quoted, so no syntax leaks in)."""
-    terms = content_terms(question)
-    if with_concepts:
-        terms = list(dict.fromkeys(w for t in terms for w in (t, *sorted(_concept(stem(t))))))
-    if not terms:
-        return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def index_terms(text: str) -> list[str]:
+    """The stems the keyword index stores for a text (and looks up for a question's words)."""
+    return [stem(t) for t in tokens(text)]
 
 
 def expand(term: str) -> frozenset[str]:

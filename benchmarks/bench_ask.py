@@ -1,0 +1,132 @@
+"""``ask`` latency over a real SQLite + FAISS library of N passages, peak RSS and bytes on disk per passage.
+
+    python benchmarks/bench_ask.py --passages 100000
+
+Building a 100k library by embedding every passage would take the better part of an hour on 2 cores,
+so passages reuse vectors the real model computed once for a pool of unique passages (``--pool``).
+Everything else is the real path: chunking, SQLite, FTS5 and FAISS writes on ingest; for each ask the
+real query embedding, FAISS and FTS5 search, fusion and evidence selection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+from corpus import articles, questions
+
+from index import Library, Settings
+from index.embedding import Embedder, PassageVectors, build_embedder
+from index.settings import DEFAULT_EMBEDDING_MODEL
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+class PooledEmbedder:
+    """Real tokenizer and query embeddings; passage vectors replayed from a pool the real model computed."""
+
+    def __init__(self, real: Embedder, pool_size: int) -> None:
+        self.real = real
+        self.name = real.name
+        self.pool_size = pool_size
+        self.pool: PassageVectors | None = None
+        self.used = 0
+
+    @property
+    def dim(self) -> int:
+        return self.real.dim
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.real.count_tokens(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.real.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, int]]]) -> PassageVectors:
+        if self.pool is None or len(self.pool.sentences) < self.pool_size:
+            computed = self.real.embed_passages(texts, sentences)
+            if self.pool is None:
+                self.pool = computed
+            else:
+                self.pool = PassageVectors(
+                    np.concatenate([self.pool.passages, computed.passages]), self.pool.sentences + computed.sentences
+                )
+            return computed
+        rows = [(self.used + i) % len(self.pool.sentences) for i in range(len(texts))]
+        self.used += len(texts)
+        sentence_vectors = []
+        for row, spans in zip(rows, sentences, strict=True):
+            pooled = self.pool.sentences[row]
+            sentence_vectors.append(np.resize(pooled, (len(spans), pooled.shape[1])))
+        return PassageVectors(self.pool.passages[rows], sentence_vectors)
+
+
+def build(data_dir: Path, passages: int, pool: int, embedder: Embedder) -> None:
+    lines: list[str] = []
+    estimate = 0
+    for line in articles(10**9):
+        lines.append(line)
+        estimate += 3
+        if estimate >= passages * 1.02:
+            break
+    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    started = time.perf_counter()
+    with Library.open(settings, embedder=PooledEmbedder(embedder, pool)) as lib:  # type: ignore[arg-type]
+        report = lib.add_jsonl(lines)
+    print(
+        f"built {report.passages} passages from {len(report.added)} articles in {time.perf_counter() - started:.0f} s"
+        f" (vectors from a pool of {pool} embedded passages)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--pool", type=int, default=2_000, help="passages embedded for real, vectors reused")
+    parser.add_argument("--rounds", type=int, default=5, help="times each question is asked")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild even if the library exists")
+    args = parser.parse_args()
+
+    embedder = build_embedder(DEFAULT_EMBEDDING_MODEL)
+    data_dir = OUT / f"lib-{args.passages}"
+    if args.rebuild or not (data_dir / "library.sqlite3").exists():
+        import shutil
+
+        shutil.rmtree(data_dir, ignore_errors=True)
+        build(data_dir, args.passages, args.pool, embedder)
+
+    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    started = time.perf_counter()
+    lib = Library.open(settings, embedder=embedder)
+    print(f"open: {time.perf_counter() - started:.2f} s")
+    stats = lib.stats()
+    qs = questions()
+    lib.ask(qs[0])  # warm-up: model and caches
+    latencies: list[float] = []
+    for _ in range(args.rounds):
+        for q in qs:
+            t = time.perf_counter()
+            lib.ask(q)
+            latencies.append((time.perf_counter() - t) * 1000)
+    latencies.sort()
+    pct = statistics.quantiles(latencies, n=100)
+    print(f"library: {stats.articles} articles, {stats.passages} passages")
+    print(f"ask latency over {len(latencies)} asks: p50 {pct[49]:.1f} ms, p95 {pct[94]:.1f} ms, p99 {pct[98]:.1f} ms")
+    print(
+        f"disk: {(stats.db_bytes + stats.index_bytes) / stats.passages:.0f} bytes per passage "
+        f"(SQLite {stats.db_bytes / 2**20:.0f} MiB, FAISS {stats.index_bytes / 2**20:.0f} MiB)"
+    )
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    lib.close()
+
+
+if __name__ == "__main__":
+    main()
