@@ -24,7 +24,7 @@ import numpy as np
 from corpus import articles, questions
 
 from index import Library, Settings
-from index.embedding import Embedder, PassageVectors, build_embedder
+from index.embedding import BatchProgress, Embedder, PassageVectors, build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -50,7 +50,12 @@ class PooledEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.real.embed_queries(texts)
 
-    def embed_passages(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, int]]]) -> PassageVectors:
+    def embed_passages(
+        self,
+        texts: Sequence[str],
+        sentences: Sequence[Sequence[tuple[int, int]]],
+        progress: BatchProgress | None = None,
+    ) -> PassageVectors:
         if self.pool is None or len(self.pool.sentences) < self.pool_size:
             computed = self.real.embed_passages(texts, sentences)
             if self.pool is None:

@@ -89,7 +89,8 @@ def score_sentences(
 
 
 def select_quotes(evidence: Sequence[Evidence], max_quotes: int) -> list[Evidence]:
-    """Best sentences, at most two per article, adjacent picks of one article merged into one quote."""
+    """The best sentences: at most two per article, and a lower bar for the first quote of another article,
+    so answers spread across outlets."""
     if not evidence:
         return []
     best = evidence[0].score

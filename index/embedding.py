@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Span = tuple[int, int]
+BatchProgress = Callable[[int, int], None]  # (passages embedded so far, passages in the call)
 _BUNDLED_NAMES = {DEFAULT_EMBEDDING_MODEL.casefold(), "all-minilm-l6-v2"}
 
 
@@ -46,7 +47,9 @@ class Embedder(Protocol):
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
-    def embed_passages(self, texts: Sequence[str], sentences: Sequence[Sequence[Span]]) -> PassageVectors: ...
+    def embed_passages(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
+    ) -> PassageVectors: ...
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -136,7 +139,9 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
-    def embed_passages(self, texts: Sequence[str], sentences: Sequence[Sequence[Span]]) -> PassageVectors:
+    def embed_passages(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
+    ) -> PassageVectors:
         import torch
 
         model = self.model
@@ -162,6 +167,8 @@ class SentenceTransformerEmbedder:
             for row, i in enumerate(batch):
                 passages[i] = pooled_np[row]
                 per_sentence[i] = sentence_vectors[row, : len(sentences[i])]
+            if progress is not None:
+                progress(min(first + self.batch_size, len(order)), len(order))
         return PassageVectors(_normalise(passages), [_normalise(s) for s in per_sentence])
 
 

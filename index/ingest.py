@@ -9,7 +9,7 @@ import numpy as np
 
 from index.chunking import Chunk, chunk_text
 from index.cleaning import normalized_hash
-from index.embedding import Embedder
+from index.embedding import BatchProgress, Embedder
 from index.extract import Document
 from index.store import NewArticle, NewPassage, Store
 from index.types import ArticleInfo, BulkFailure
@@ -73,11 +73,14 @@ class Ingestor:
         chunks = chunk_text(doc.text, self.embedder.count_tokens, self.max_tokens)
         return Prepared(pending, chunks, text_hash, canonical)
 
-    def run(self, items: Iterable[Pending | BulkFailure], on_stored: Stored) -> None:
-        """Prepare, embed and store everything, calling ``on_stored`` after each committed batch."""
+    def run(
+        self, items: Iterable[Pending | BulkFailure], on_stored: Stored, on_embedded: BatchProgress | None = None
+    ) -> None:
+        """Prepare, embed and store everything, calling ``on_stored`` after each committed batch and
+        ``on_embedded`` after each model batch."""
         for batch, early in self._batches(items):
             if batch:
-                outcomes, ids, vectors = self._store_batch(batch)
+                outcomes, ids, vectors = self._store_batch(batch, on_embedded)
                 on_stored(early + outcomes, ids, vectors)
             else:
                 on_stored(early, np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
@@ -105,14 +108,16 @@ class Ingestor:
     def chunk(self, text: str) -> list[Chunk]:
         return chunk_text(text, self.embedder.count_tokens, self.max_tokens)
 
-    def embed(self, docs: list[tuple[str, list[Chunk]]]) -> list[list[NewPassage]]:
+    def embed(
+        self, docs: list[tuple[str, list[Chunk]]], progress: BatchProgress | None = None
+    ) -> list[list[NewPassage]]:
         """Embed the chunks of several texts in one batch; the passages of each text, in order."""
         texts, spans = [], []
         for text, chunks in docs:
             for c in chunks:
                 texts.append(text[c.start : c.end])
                 spans.append([(s - c.start, e - c.start) for s, e in c.sentences])
-        vectors = self.embedder.embed_passages(texts, spans)
+        vectors = self.embedder.embed_passages(texts, spans, progress)
         out: list[list[NewPassage]] = []
         row = 0
         for _, chunks in docs:
@@ -125,8 +130,10 @@ class Ingestor:
             row += len(chunks)
         return out
 
-    def _store_batch(self, batch: list[Prepared]) -> tuple[list[Outcome], np.ndarray, np.ndarray]:
-        embedded = self.embed([(prep.pending.document.text, prep.chunks) for prep in batch])
+    def _store_batch(
+        self, batch: list[Prepared], on_embedded: BatchProgress | None
+    ) -> tuple[list[Outcome], np.ndarray, np.ndarray]:
+        embedded = self.embed([(prep.pending.document.text, prep.chunks) for prep in batch], on_embedded)
 
         outcomes: list[Outcome] = []
         new_ids: list[int] = []

@@ -50,9 +50,7 @@ def match_expression(conn: sqlite3.Connection, question: str) -> str | None:
     stems = list(dict.fromkeys(stem(t) for t in content_terms(question)))
     if not stems:
         return None
-    rows = conn.execute(
-        f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(stems))})", stems
-    ).fetchall()
+    rows = conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(stems))})", stems).fetchall()
     chosen: list[str] = []
     postings = 0
     for term, df in sorted(rows, key=lambda r: r[1]):

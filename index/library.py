@@ -36,7 +36,8 @@ DEFAULT_COLLECTION = "default"
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A step of an add: stage is 'fetching', 'extracting', 'embedding' or 'stored'."""
+    """A step of an add. ``stage`` is 'fetching', 'extracting', 'embedding' (``done`` of ``total`` passages of
+    the current batch embedded) or 'stored' (``done`` of ``total`` sources handled, ``passages`` stored)."""
 
     stage: str
     done: int = 0
@@ -199,7 +200,7 @@ class Library:
             self.store, self.embedder, self.settings.max_passage_tokens, self.settings.ingest_batch_passages
         )
         try:
-            ingestor.run(items, stored)
+            ingestor.run(items, stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
         finally:
             self._generation = -1  # re-check SQLite on the next read
             self._save_vectors()
@@ -215,7 +216,6 @@ class Library:
         origin: str,
         progress: ProgressFn,
     ) -> AddResult:
-        progress(Progress("embedding"))
         report = self._ingest([Pending(doc, where, collection, key, added_by, origin)], progress, 1)
         if report.failures:
             raise DossierError(report.failures[0].message)

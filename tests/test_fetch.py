@@ -114,3 +114,17 @@ def test_address_rules() -> None:
         with pytest.raises(RefusedAddress, match=reason):
             fetcher.check_url(url)
     assert fetcher.check_url("http://10.1.2.3:8080/x")[3] == "10.1.2.3"
+
+
+def test_progress_stages_of_a_url_add(web_library: Library, site: LocalSite) -> None:
+    from index import Progress
+
+    long_text = [f"Paragraph {i}: " + " ".join(PARAGRAPHS) for i in range(12)]
+    site.routes["/long"] = Route(body=article_html("A long report from Kherson", long_text))
+    events: list[Progress] = []
+    result = web_library.add_url(site.url("/long"), progress=events.append)
+    stages = [e.stage for e in events]
+    assert stages[:2] == ["fetching", "extracting"] and stages[-1] == "stored"
+    embedding = [e for e in events if e.stage == "embedding"]
+    assert embedding and embedding[-1].done == embedding[-1].total == result.article.passages > 1
+    assert events[-1].passages == result.article.passages

@@ -1,0 +1,56 @@
+"""Evidence selection rules: quotation completion, merging, spreading across articles."""
+
+from __future__ import annotations
+
+from index.answer import Evidence, complete_quotation, merge_adjacent, select_quotes
+
+TEXT = (
+    "The woman asked him to explain.\n\n"
+    "“We should have about 40 tanks left, and you know how many we have left? We have probably 9 tanks left,” "
+    "the man says. “You don’t have artillery?”\n\nOfficials did not comment."
+)
+
+
+def _span(fragment: str) -> tuple[int, int]:
+    start = TEXT.index(fragment)
+    return start, start + len(fragment)
+
+
+def test_a_quote_ending_a_quotation_is_widened_to_its_opening() -> None:
+    start, end = _span("We have probably 9 tanks left,” the man says.")
+    done = complete_quotation(Evidence(1, start, end, 1.0), TEXT)
+    assert TEXT[done.start : done.end] == (
+        "“We should have about 40 tanks left, and you know how many we have left? "
+        "We have probably 9 tanks left,” the man says."
+    )
+
+
+def test_a_quote_opening_a_quotation_is_widened_to_its_close() -> None:
+    start, end = _span("“We should have about 40 tanks left, and you know how many we have left?")
+    done = complete_quotation(Evidence(1, start, end, 1.0), TEXT)
+    assert TEXT[done.start : done.end].endswith("9 tanks left,” the man says.")
+
+
+def test_balanced_quotes_are_left_alone() -> None:
+    start, end = _span("Officials did not comment.")
+    assert complete_quotation(Evidence(1, start, end, 1.0), TEXT) == Evidence(1, start, end, 1.0)
+
+
+def test_adjacent_and_overlapping_quotes_of_one_article_merge() -> None:
+    a = Evidence(1, *_span("The woman asked him to explain."), 0.9)
+    b = Evidence(1, *_span("Officials did not comment."), 0.8)
+    c = Evidence(1, *_span("“You don’t have artillery?”"), 0.7)
+    merged = merge_adjacent([a, b, c], {1: TEXT})
+    assert [TEXT[m.start : m.end] for m in merged] == [
+        "The woman asked him to explain.",
+        TEXT[TEXT.index("“You don’t") :],
+    ]
+    assert merged[1].score == 0.8
+
+
+def test_quotes_spread_across_articles() -> None:
+    evidence = [Evidence(1, 0, 10, 1.0), Evidence(1, 20, 30, 0.95), Evidence(1, 40, 50, 0.9),
+                Evidence(2, 0, 10, 0.65), Evidence(3, 0, 10, 0.55)]
+    picked = select_quotes(evidence, max_quotes=5)
+    assert [(e.article_id, e.start) for e in picked] == [(1, 0), (1, 20), (2, 0)]
+    assert select_quotes(evidence, max_quotes=1) == [evidence[0]]
