@@ -49,8 +49,13 @@ def test_adjacent_and_overlapping_quotes_of_one_article_merge() -> None:
 
 
 def test_quotes_spread_across_articles() -> None:
-    evidence = [Evidence(1, 0, 10, 1.0), Evidence(1, 20, 30, 0.95), Evidence(1, 40, 50, 0.9),
-                Evidence(2, 0, 10, 0.65), Evidence(3, 0, 10, 0.55)]
+    evidence = [
+        Evidence(1, 0, 10, 1.0),
+        Evidence(1, 20, 30, 0.95),
+        Evidence(1, 40, 50, 0.9),
+        Evidence(2, 0, 10, 0.65),
+        Evidence(3, 0, 10, 0.55),
+    ]
     picked = select_quotes(evidence, max_quotes=5)
     assert [(e.article_id, e.start) for e in picked] == [(1, 0), (1, 20), (2, 0)]
     assert select_quotes(evidence, max_quotes=1) == [evidence[0]]
