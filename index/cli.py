@@ -69,23 +69,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None], Callable[[], None]]:
-    """A tqdm bar on a terminal, plain log lines otherwise."""
-    started = time.monotonic()
+    """A tqdm bar on a terminal, plain log lines otherwise. The rate counts from the first event, so the
+    model load does not drag it down."""
+    clock: list[float] = []
+
+    def elapsed() -> float:
+        if not clock:
+            clock.append(time.monotonic())
+        return max(time.monotonic() - clock[0], 1e-6)
+
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=total or None, unit=unit, file=sys.stderr, dynamic_ncols=True)
 
         def update(p: Progress) -> None:
-            bar.update(p.done - bar.n)
-            rate = p.passages / max(time.monotonic() - started, 1e-6)
-            bar.set_postfix_str(f"{p.passages} passages, {rate:.1f} passages/s")
+            seconds = elapsed()
+            if p.stage == "stored":
+                bar.update(p.done - bar.n)
+                bar.set_postfix_str(f"{p.passages} passages, {p.passages / seconds:.1f} passages/s")
 
         return update, bar.close
 
     def log_line(p: Progress) -> None:
+        seconds = elapsed()
         if p.stage == "stored":
-            rate = p.passages / max(time.monotonic() - started, 1e-6)
+            rate = p.passages / seconds
             print(
                 f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s",
                 file=sys.stderr,

@@ -149,6 +149,8 @@ class SentenceTransformerEmbedder:
         passages = np.zeros((len(texts), dim), dtype=np.float32)
         per_sentence: list[np.ndarray] = [np.zeros((0, dim), np.float32)] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        if progress is not None:
+            progress(0, len(order))
         shift = len(self._passage_prefix)
         for first in range(0, len(order), self.batch_size):
             batch = order[first : first + self.batch_size]
