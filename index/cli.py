@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from index.errors import DossierError
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.settings import Settings
@@ -278,7 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dossier`` console script."""
     args = build_parser().parse_args(argv)
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
-    settings = Settings(**overrides)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"error: invalid setting: {problems}", file=sys.stderr)
+        return 2
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(
         level=max(level, logging.WARNING) if not args.verbose else level,

@@ -80,7 +80,10 @@ class Library:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, allow_model_change: bool = False) -> Library:
         """Open (or create) the library in ``settings.data_dir``; repairs the FAISS cache if it lags."""
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DossierError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from exc
         emb = embedder or build_embedder(
             settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
         )
@@ -325,6 +328,8 @@ class Library:
                 text = row.get("text")
                 if not isinstance(text, str) or not text.strip():
                     raise InvalidSource("no text")
+                if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
+                    raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
                 key = row.get("id")
                 doc = extract.from_text(
                     text,

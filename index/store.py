@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index import keywords
+from index.errors import LibraryCorrupt
 from index.types import ArticleInfo
 
 SCHEMA_VERSION = 2
@@ -138,11 +139,21 @@ class Store:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._lock_path = path.with_suffix(".lock")
-        with self.connection() as conn:
-            conn.executescript(_SCHEMA + keywords.SCHEMA)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
-            conn.commit()
+        try:
+            with self.connection() as conn:
+                conn.executescript(_SCHEMA + keywords.SCHEMA)
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+                version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise LibraryCorrupt(f"{path} is not a readable Dossier library: {exc}") from exc
+        if str(version) != str(SCHEMA_VERSION):
+            self.close()
+            raise LibraryCorrupt(
+                f"{path} is in library format {version}, this version reads format {SCHEMA_VERSION}: "
+                "re-import the articles into a new DATA_DIR"
+            )
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:

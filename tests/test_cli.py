@@ -118,3 +118,18 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     assert "key syn-000" in answer.stdout
     listed = run(data, "list")
     assert "syn-002" in listed.stdout
+
+
+def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> None:
+    bad_setting = run(tmp_path / "data", "list", env={"MIN_RELEVANCE": "high"})
+    assert bad_setting.returncode == 2
+    assert bad_setting.stderr.startswith("error: invalid setting: MIN_RELEVANCE:")
+    (tmp_path / "file").write_text("x")
+    not_a_dir = run(tmp_path / "data", "--data-dir", str(tmp_path / "file" / "data"), "list")
+    assert not_a_dir.returncode == 1 and "cannot use the data directory" in not_a_dir.stderr
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "library.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = run(corrupt, "list")
+    assert result.returncode == 1 and "is not a readable Dossier library" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
