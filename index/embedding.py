@@ -129,15 +129,19 @@ class SentenceTransformerEmbedder:
         return self.tokens.count(texts) if texts else []
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        # The same direct path as passages: the transformers tokenizer wrapper reconfigures its Rust
+        # tokenizer on every call, which is neither cheap nor safe from several threads at once.
+        import torch
+
         model = self.model
-        vectors = model.encode(
-            [self._query_prefix + t for t in texts],
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for first in range(0, len(texts), self.batch_size):
+            encoded, _ = self.tokens.encode([self._query_prefix + t for t in texts[first : first + self.batch_size]])
+            features: dict[str, Any] = {k: torch.from_numpy(v).to(model.device) for k, v in encoded.items()}
+            with torch.inference_mode():
+                pooled = model.forward(features)["sentence_embedding"].float().cpu().numpy()
+            vectors[first : first + len(pooled)] = pooled
+        return _normalise(vectors)
 
     def embed_passages(
         self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
