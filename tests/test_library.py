@@ -209,3 +209,12 @@ def test_html_and_stats(library: Library) -> None:
     assert "Subscribe" not in library.get(info.id).text
     stats = library.stats()
     assert (stats.articles, stats.dimension) == (1, 384) and stats.passages >= 1 and stats.db_bytes > 0
+
+
+def test_find_lists_matching_articles_by_keyword(library: Library) -> None:
+    library.add_jsonl(synthetic_jsonl(4).splitlines())
+    town = synthetic_article(2)["title"].split()[-1]
+    assert [a.key for a in library.find(town)] == ["syn-002"]
+    assert {a.key for a in library.find("bridge neighbouring district")} == {f"syn-{i:03d}" for i in range(4)}
+    assert library.find("the of and") == []
+    assert library.find(town, collection="elsewhere") == []
