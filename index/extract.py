@@ -93,9 +93,6 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
 
 def from_file(path: Path, max_bytes: int) -> Document:
     """A .txt, .md or .html file from disk."""
-    kind = TEXT_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise UnsupportedType(f"{path.name}: unsupported file type; use {', '.join(sorted(TEXT_SUFFIXES))}")
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
@@ -104,9 +101,38 @@ def from_file(path: Path, max_bytes: int) -> Document:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
     if not path.is_file():
         raise InvalidSource(f"not a file: {path}")
+    kind = TEXT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UnsupportedType(f"{path.name}: unsupported file type; use {', '.join(sorted(TEXT_SUFFIXES))}")
     if size > max_bytes:
         raise TooLarge(f"{path.name} is {size:,} bytes, over the limit of {max_bytes:,} bytes")
-    body = path.read_bytes()
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
     if kind == "html":
         return from_html(body, where=path.name)
-    return from_text(decode(body), where=path.name)
+    text = decode(body)
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = markdown_to_text(text)
+    return from_text(text, where=path.name)
+
+
+_MD_RULES = [
+    (re.compile(r"^```.*?^```[ \t]*$", re.MULTILINE | re.DOTALL), ""),  # code blocks
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE), r"\1"),  # headings
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # rules
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
+]
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Markdown to plain prose: headings, emphasis, links, images and code fences reduced to their text."""
+    for pattern, replacement in _MD_RULES:
+        markdown = pattern.sub(replacement, markdown)
+    return markdown

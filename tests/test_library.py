@@ -218,3 +218,30 @@ def test_find_lists_matching_articles_by_keyword(library: Library) -> None:
     assert {a.key for a in library.find("bridge neighbouring district")} == {f"syn-{i:03d}" for i in range(4)}
     assert library.find("the of and") == []
     assert library.find(town, collection="elsewhere") == []
+
+
+def test_markdown_files_are_read_as_prose(library: Library, tmp_path: Path) -> None:
+    md = tmp_path / "report.md"
+    md.write_text(
+        "# Drone strike hits depot\n\nThe **army** said [on Telegram](https://t.me/x) that *12* drones "
+        "were downed near the depot overnight.\n\n![photo](a.jpg)\n"
+    )
+    info = library.add_file(md).article
+    assert info.title == "Drone strike hits depot"
+    assert "The army said on Telegram that 12 drones were downed" in library.get(info.id).text
+    answer = library.ask("how many drones were downed near the depot?")
+    assert answer.citations[0].quote.startswith("The army said on Telegram that 12 drones")
+
+
+def test_odd_input_is_handled(library: Library, tmp_path: Path) -> None:
+    with pytest.raises(InvalidSource, match="not a file"):
+        library.add_file(tmp_path)
+    text = (
+        "Zero\u200bwidth, emoji 🚀 and RTL مرحبا text.\r\r"
+        "The convoy of 30 trucks crossed the border at dawn, officials said."
+    )
+    info = library.add_text(text).article
+    assert library.ask("how many trucks crossed the border?").citations[0].article_id == info.id
+    long_question = "which convoy crossed the border " * 300
+    assert library.ask(long_question).question.startswith("which convoy")
+    assert library.ask("🚀🚀🚀").abstained
