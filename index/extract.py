@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from index.cleaning import clean_text, fallback_title, source_hint, split_title
 from index.errors import EmptyText, InvalidSource, TooLarge, UnsupportedType
@@ -37,6 +38,12 @@ def decode(body: bytes, charset: str | None = None) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def site_of(url: str) -> str:
+    """The host of a URL without "www.", as a last-resort outlet name."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
+
+
 def _require_prose(text: str, where: str) -> None:
     if len(re.findall(r"\w+", text)) < MIN_WORDS:
         raise EmptyText(f"no article text found in {where}")
@@ -52,7 +59,7 @@ def from_text(
     return Document(
         text=text,
         title=title.strip() or detected or fallback_title(text),
-        source=source.strip() or source_hint(raw),
+        source=source.strip() or source_hint(raw) or site_of(url),
         published=published.strip(),
         url=url.strip(),
     )
@@ -84,7 +91,7 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
     return Document(
         text=text,
         title=title,
-        source=(doc.sitename or "").strip(),
+        source=(doc.sitename or "").strip() or site_of(url),
         author=(doc.author or "").strip(),
         published=(doc.date or "").strip(),
         url=url,

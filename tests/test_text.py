@@ -119,3 +119,13 @@ def test_canonical_url() -> None:
     )
     assert canonical_url("http://example.com") == "http://example.com/"
     assert canonical_url("http://example.com:8080/x") == "http://example.com:8080/x"
+
+
+def test_outlet_falls_back_to_the_host() -> None:
+    from index.extract import from_text
+
+    doc = from_text(
+        "Some words of a real article about the war, long enough to count.", url="https://www.kyivpost.com/p/1"
+    )
+    assert doc.source == "kyivpost.com"
+    assert from_text("Some words of a real article about the war, long enough.", source="Reuters").source == "Reuters"
