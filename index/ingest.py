@@ -46,7 +46,6 @@ class Outcome:
     info: ArticleInfo | None = None
     duplicate: bool = False
     failure: BulkFailure | None = None
-    passage_ids: tuple[int, ...] = ()
 
 
 # A callback told after each stored batch: (outcomes of the batch, new passage ids, their vectors).
@@ -163,7 +162,7 @@ class Ingestor:
                     ),
                     passages,
                 )
-                outcomes.append(Outcome(p.where, info=info, passage_ids=tuple(ids)))
+                outcomes.append(Outcome(p.where, info=info))
                 new_ids.extend(ids)
                 new_vectors.extend(np.asarray(x.vector, dtype=np.float32) for x in passages)
         dim = embedded[0][0].vector.shape[0] if embedded and embedded[0] else 0
