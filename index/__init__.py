@@ -16,12 +16,15 @@ from index.errors import (
     TooLarge,
     UnsupportedType,
 )
-from index.library import DEFAULT_COLLECTION, Library, Progress
+from index.extract import TEXT_SUFFIXES
+from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
 from index.settings import Settings
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, Citation, PassageHit, Stats
+from index.urls import is_url
 
 __all__ = [
     "DEFAULT_COLLECTION",
+    "TEXT_SUFFIXES",
     "AddResult",
     "Answer",
     "Article",
@@ -39,9 +42,11 @@ __all__ = [
     "ModelMismatch",
     "PassageHit",
     "Progress",
+    "ProgressFn",
     "RefusedAddress",
     "Settings",
     "Stats",
     "TooLarge",
     "UnsupportedType",
+    "is_url",
 ]

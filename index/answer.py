@@ -17,6 +17,7 @@ from index.types import ArticleInfo, Citation, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
 MAX_QUOTES_PER_ARTICLE = 2
+MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first page's best quote
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
 NEW_ARTICLE_WITHIN = 0.60  # the first quote from another article needs this share (spread across outlets)
 _WHO = re.compile(r"\s*(?:who|which\s+(?:agency|service|outlet|country|official|unit|side))\b", re.IGNORECASE)
@@ -88,16 +89,18 @@ def score_sentences(
     return ranked, Confidence(best_dense, best_cov)
 
 
-def select_quotes(evidence: Sequence[Evidence], max_quotes: int) -> list[Evidence]:
+def select_quotes(
+    evidence: Sequence[Evidence], max_quotes: int, best: float | None = None, within: float = NEW_ARTICLE_WITHIN
+) -> list[Evidence]:
     """The best sentences: at most two per article, and a lower bar for the first quote of another article,
-    so answers spread across outlets."""
+    so answers spread across outlets. Nothing below ``within`` of ``best`` (default: the top score)."""
     if not evidence:
         return []
-    best = evidence[0].score
+    best = evidence[0].score if best is None else best
     picked: list[Evidence] = []
     per_article: dict[int, int] = {}
     for ev in evidence:
-        if ev.score < best * NEW_ARTICLE_WITHIN or len(picked) >= max_quotes:
+        if ev.score < best * within or len(picked) >= max_quotes:
             break
         count = per_article.get(ev.article_id, 0)
         if count >= MAX_QUOTES_PER_ARTICLE or (count and ev.score < best * KEEP_WITHIN):
@@ -107,6 +110,19 @@ def select_quotes(evidence: Sequence[Evidence], max_quotes: int) -> list[Evidenc
         per_article[ev.article_id] = per_article.get(ev.article_id, 0) + 1
         picked.append(ev)
     return picked
+
+
+def later_page(evidence: Sequence[Evidence], shown: Sequence[Evidence], max_quotes: int) -> list[Evidence]:
+    """The next page of quotes: sentences not overlapping anything shown, down to ``MORE_WITHIN``."""
+    if not shown:
+        return []
+    best = max(e.score for e in shown)
+    rest = [
+        e
+        for e in evidence
+        if not any(s.article_id == e.article_id and s.start < e.end and e.start < s.end for s in shown)
+    ]
+    return select_quotes(rest, max_quotes, best=best, within=MORE_WITHIN)
 
 
 def _balance(text: str) -> int:

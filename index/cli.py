@@ -22,10 +22,12 @@ from index.urls import is_url
 
 log = logging.getLogger("dossier")
 Command = Callable[[Library, argparse.Namespace], int]
+# A sub-command another layer adds (the bot's `serve`): (name, help, function of the parsed arguments).
+ExtraCommand = tuple[str, str, Callable[[argparse.Namespace], int]]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; other layers (the bot) may add sub-commands to it."""
+def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
+    """The argument parser; other layers (the bot) add their sub-commands through ``extra``."""
     parser = argparse.ArgumentParser(
         prog="dossier", description="Answer questions about your news library with verbatim, cited quotes."
     )
@@ -67,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="library size and model")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(run=_cmd_stats)
+
+    for name, help_text, function in extra:
+        sub.add_parser(name, help=help_text).set_defaults(run_alone=function)
     return parser
 
 
@@ -276,9 +281,11 @@ def _cmd_stats(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``dossier`` console script."""
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) -> int:
+    """Entry point of the ``dossier`` console script (``extra``: sub-commands of other layers)."""
+    args = build_parser(extra).parse_args(argv)
+    if getattr(args, "run_alone", None) is not None:
+        return int(args.run_alone(args))
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
     try:
         settings = Settings(**overrides)

@@ -352,10 +352,12 @@ class Library:
         *,
         collection: str | None = DEFAULT_COLLECTION,
         k: int = 10,
+        page: int = 0,
         dense_weight: float = 1.0,
         keyword_weight: float = 1.0,
     ) -> Answer:
-        """Answer with verbatim quotes and numbered citations, or abstain. CPU-heavy (query embedding)."""
+        """Answer with verbatim quotes and numbered citations, or abstain. ``page`` > 0 gives the next, weaker
+        quotes not shown on earlier pages ("more results"). CPU-heavy (query embedding)."""
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
@@ -378,7 +380,8 @@ class Library:
             dense_weight=dense_weight,
             keyword_weight=keyword_weight,
         )
-        top = candidates[: max(k, answering.EVIDENCE_PASSAGES)]
+        pool = answering.EVIDENCE_PASSAGES * (page + 1)
+        top = candidates[: max(k, pool)]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
         texts = {p.article_id: p.article_text for p in passages.values()}
@@ -393,7 +396,17 @@ class Library:
                 hits,
                 searched,
             )
-        quotes = answering.select_quotes(evidence, self.settings.answer_max_quotes)
+        max_quotes = self.settings.answer_max_quotes
+        quotes = answering.select_quotes(evidence, max_quotes)
+        if page:
+            # Page 0 is chosen exactly as a plain ask chooses it (from the first EVIDENCE_PASSAGES only).
+            first, _ = answering.score_sentences(question, query, top[: answering.EVIDENCE_PASSAGES], passages)
+            shown = answering.select_quotes(first, max_quotes)
+            for _ in range(page):
+                quotes = answering.later_page(evidence, shown, max_quotes)
+                shown = [*shown, *quotes]
+            if not quotes:
+                return Answer(question, True, "No more results for this question.", [], hits, searched)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched)
 
@@ -410,6 +423,20 @@ class Library:
                 article_ids.append(aid)
         infos = {i.id: i for i in self.store.list_infos(ids=article_ids[:limit])}
         return [infos[a] for a in article_ids[:limit] if a in infos]
+
+    def passage(self, article_id: int, char_start: int, char_end: int) -> PassageHit:
+        """The stored passage around a quote (widened to cover the whole quote), for showing it in context."""
+        info = self.store.get_info(article_id)
+        found = self.store.get_text(article_id)
+        if info is None or found is None:
+            raise ArticleNotFound(article_id)
+        text = found[0]
+        spans = self.store.passage_spans(article_id)
+        overlap = [(min(e, char_end) - max(s, char_start), pid, s, e) for pid, s, e in spans]
+        best = max(overlap, default=(0, 0, char_start, char_end))
+        pid, start, end = best[1], min(best[2], char_start), max(best[3], char_end)
+        start, end = max(0, start), min(len(text), end)
+        return PassageHit(pid, article_id, info.key, info.title, text[start:end], 0.0, start, end)
 
     def list(self, *, collection: str | None = None, limit: int | None = None, offset: int = 0) -> list[ArticleInfo]:
         """Articles in id order. Quick."""

@@ -355,6 +355,14 @@ class Store:
                 rows = conn.execute("SELECT id FROM passages WHERE collection = ?", (collection,)).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def passage_spans(self, article_id: int) -> list[tuple[int, int, int]]:
+        """(passage id, char_start, char_end) of an article's passages, in text order."""
+        with self.connection() as conn:
+            rows = conn.execute(
+                "SELECT id, char_start, char_end FROM passages WHERE article_id = ? ORDER BY ord", (article_id,)
+            ).fetchall()
+        return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
     def collections(self) -> list[str]:
         with self.connection() as conn:
             return [r[0] for r in conn.execute("SELECT DISTINCT collection FROM articles")]

@@ -7,12 +7,16 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fake_telegram import FakeBotAPI
 from support import SEEDS, LocalSite
+from telegram.ext import Application
 
+from bot.app import build_application
+from bot.settings import BotSettings
 from index import Library, Settings
 from index.embedding import Embedder, build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
@@ -59,3 +63,49 @@ def site() -> Iterator[LocalSite]:
     s = LocalSite()
     yield s
     s.close()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotAPI]:
+    """The fake Bot API server on 127.0.0.1."""
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+StartBot = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
+
+
+@pytest.fixture
+async def start_bot(telegram: FakeBotAPI, tmp_path: Path, embedder: Embedder) -> AsyncIterator[StartBot]:
+    """Start the real Application (long polling against the fake server) with settings overrides."""
+    started: list[Application] = []  # type: ignore[type-arg]
+
+    async def start(**overrides: object) -> Application:  # type: ignore[type-arg]
+        values: dict[str, object] = {
+            "telegram_bot_token": telegram.token,
+            "telegram_api_base_url": telegram.url,
+            "data_dir": tmp_path / "data",
+            "fetch_allow_hosts": ["127.0.0.1"],
+            **overrides,
+        }
+        settings = BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
+        app = build_application(settings, Library.open(settings, embedder=embedder))
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        started.append(app)
+        return app
+
+    yield start
+    for app in started:
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)

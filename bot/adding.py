@@ -1,0 +1,203 @@
+"""Adding articles from the chat: /add URL, /add + text, /add as a reply, documents, forwarded channel posts."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from telegram import (
+    Document,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
+from telegram.constants import ChatType
+
+from bot.progress import ProgressMessage
+from bot.rendering import esc
+from bot.state import Context, added_by, command_payload, may_add, origin_of, state
+from index import TEXT_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
+
+BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
+USAGE = (
+    "To add an article: /add https://link — or /add followed by the text (first line is the title) — "
+    "or reply /add to a message, or send a .txt, .md or .html file with the caption /add."
+)
+AddJob = Callable[[ProgressFn], AddResult]
+
+
+async def _run_add(update: Update, context: Context, job: AddJob, first_status: str) -> None:
+    """Check rights and rate, then run ``job`` on the write thread with an edited progress message."""
+    message = update.effective_message
+    if message is None:
+        return
+    st = state(context)
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can add articles here.")
+        return
+    wait = st.adds.wait(message.from_user.id if message.from_user else message.chat.id)
+    if wait:
+        await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+        return
+    status = await message.reply_text(first_status)
+    async with ProgressMessage(status) as progress:
+        try:
+            result = await st.engine.write(job, progress)
+        except DossierError as exc:
+            await progress.finish(esc(f"Not added: {exc.message}"))
+            return
+        await progress.finish(esc(result.message))
+
+
+async def add_url(update: Update, context: Context, url: str) -> None:
+    """Fetch a link safely and add the article."""
+    message = update.effective_message
+    assert message is not None
+    library, collection = state(context).engine.library, state(context).collection(message.chat.id)
+    who, origin = added_by(update.effective_user, message), origin_of(message.chat)
+
+    def job(progress: ProgressFn) -> AddResult:
+        return library.add_url(url, collection=collection, added_by=who, origin=origin, progress=progress)
+
+    await _run_add(update, context, job, "Fetching…")
+
+
+async def add_text(
+    update: Update, context: Context, text: str, *, source: str = "", url: str = "", published: str = "", via: str = ""
+) -> None:
+    """Add pasted or forwarded text; its first line is the title when it looks like one."""
+    message = update.effective_message
+    assert message is not None
+    library, collection = state(context).engine.library, state(context).collection(message.chat.id)
+    who, origin = added_by(update.effective_user, message), via or origin_of(message.chat)
+
+    def job(progress: ProgressFn) -> AddResult:
+        return library.add_text(
+            text,
+            source=source,
+            url=url,
+            published=published,
+            collection=collection,
+            added_by=who,
+            origin=origin,
+            progress=progress,
+        )
+
+    await _run_add(update, context, job, "Extracting the text…")
+
+
+async def add_document(update: Update, context: Context, document: Document) -> None:
+    """Download a .txt, .md or .html file (after checking its type and size) and add it."""
+    message = update.effective_message
+    assert message is not None
+    st = state(context)
+    name = Path(document.file_name or "document.txt").name
+    suffix = Path(name).suffix.lower()
+    limit = min(st.settings.max_file_bytes, BOT_API_DOWNLOAD_LIMIT)
+    if suffix not in TEXT_SUFFIXES:
+        await message.reply_text(f"Not added: {name}: unsupported file type; send {', '.join(sorted(TEXT_SUFFIXES))}")
+        return
+    if document.file_size and document.file_size > limit:
+        await message.reply_text(f"Not added: the file is larger than the limit of {limit:,} bytes.")
+        return
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can add articles here.")
+        return
+    data = await (await document.get_file()).download_as_bytearray()
+    library, collection = st.engine.library, st.collection(message.chat.id)
+    who, origin = added_by(update.effective_user, message), origin_of(message.chat)
+
+    def job(progress: ProgressFn) -> AddResult:
+        with tempfile.TemporaryDirectory(prefix="dossier-upload-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(bytes(data))
+            return library.add_file(path, collection=collection, added_by=who, origin=origin, progress=progress)
+
+    await _run_add(update, context, job, "Extracting the text…")
+
+
+async def add_message(update: Update, context: Context, target: Message) -> None:
+    """Add what a message holds: its document, or its text with the forwarded origin as the source."""
+    if target.document is not None:
+        await add_document(update, context, target.document)
+        return
+    text = target.text or target.caption or ""
+    if not text.strip():
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("Not added: that message has no text.")
+        return
+    if is_url(text.strip()):
+        await add_url(update, context, text.strip())
+        return
+    source, url, published, via = _forward_origin(target)
+    await add_text(update, context, text, source=source, url=url, published=published, via=via)
+
+
+def _forward_origin(message: Message) -> tuple[str, str, str, str]:
+    """(source, url, published, origin) of a forwarded message; channel posts get their t.me link."""
+    origin = message.forward_origin
+    if origin is None:
+        return "", "", "", ""
+    published = origin.date.date().isoformat()
+    if isinstance(origin, MessageOriginChannel):
+        chat = origin.chat
+        if chat.username:
+            link = f"https://t.me/{chat.username}/{origin.message_id}"
+        else:
+            link = f"https://t.me/c/{str(chat.id).removeprefix('-100')}/{origin.message_id}"
+        return chat.title or "", link, published, f"forwarded from channel «{chat.title or ''}» {link}"
+    if isinstance(origin, MessageOriginChat):
+        title = origin.sender_chat.title or ""
+        return title, "", published, f"forwarded from «{title}»"
+    if isinstance(origin, MessageOriginUser):
+        name = origin.sender_user.full_name
+        return name, "", published, f"forwarded from {name}"
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name, "", published, f"forwarded from {origin.sender_user_name}"
+    return "", "", published, "forwarded"
+
+
+async def add_command(update: Update, context: Context) -> None:
+    """/add URL · /add + pasted text · /add in reply to a message or file."""
+    message = update.effective_message
+    if message is None:
+        return
+    payload = command_payload(message)
+    if payload and is_url(payload):
+        await add_url(update, context, payload)
+    elif payload:
+        await add_text(update, context, payload)
+    elif message.document is not None:
+        await add_document(update, context, message.document)
+    elif message.reply_to_message is not None:
+        await add_message(update, context, message.reply_to_message)
+    else:
+        await message.reply_text(USAGE)
+
+
+async def document_message(update: Update, context: Context) -> None:
+    """A file sent in a private chat, or with the caption /add in a group."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    caption = (message.caption or "").strip()
+    if message.chat.type != ChatType.PRIVATE and not _is_add_caption(caption, context.bot.username):
+        return
+    await add_document(update, context, message.document)
+
+
+def _is_add_caption(caption: str, username: str) -> bool:
+    first = caption.split(None, 1)[0].lower() if caption else ""
+    return first in ("/add", f"/add@{username.lower()}")
+
+
+async def forwarded_message(update: Update, context: Context) -> None:
+    """A message forwarded into a private chat is added, with its channel and post link as the source."""
+    message = update.effective_message
+    if message is None:
+        return
+    await add_message(update, context, message)

@@ -1,0 +1,165 @@
+"""Wiring: ``build_application`` registers every handler; ``run`` serves by long polling or webhook."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import adding, asking, browsing
+from bot.engine import Engine
+from bot.settings import BotSettings
+from bot.state import BotState, Context, state
+from index import DossierError, Library
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("ask", "Ask a question about the articles"),
+    BotCommand("add", "Add an article: /add URL, /add + text, or reply /add"),
+    BotCommand("sources", "List the articles"),
+    BotCommand("source", "Show one article: /source ID"),
+    BotCommand("find", "Find articles by keyword"),
+    BotCommand("remove", "Remove an article: /remove ID"),
+    BotCommand("stats", "Library size"),
+    BotCommand("help", "How to use Dossier"),
+]
+
+
+async def gatekeeper(update: Update, context: Context) -> None:
+    """Runs before every handler: drops updates from chats outside ALLOWED_CHAT_IDS."""
+    chat = update.effective_chat
+    if chat is not None and not state(context).allowed_chat(chat.id):
+        log.info("ignoring an update from chat %s (not in ALLOWED_CHAT_IDS)", chat.id)
+        raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure with the update, then tell the user something short."""
+    error = context.error
+    if isinstance(error, DossierError):
+        log.info("user error: %s", error.message)
+        text = html.escape(error.message, quote=False)
+    else:
+        payload = json.dumps(update.to_dict(), ensure_ascii=False)[:2000] if isinstance(update, Update) else update
+        log.error("update %s failed", payload, exc_info=error)
+        text = "Sorry, something went wrong with that request. It has been logged."
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200])
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(text)
+    except TelegramError as exc:
+        log.warning("could not tell the user about the error: %s", exc)
+
+
+async def post_init(application: Application) -> None:
+    """Register the command menu (optional) and load the model and vectors before the first question."""
+    st: BotState = application.bot_data["state"]
+    try:
+        await application.bot.set_my_commands(COMMANDS)
+    except TelegramError as exc:
+        log.warning("setMyCommands failed, going on without a command menu: %s", exc)
+    await st.engine.read(st.engine.library.warm_up)
+    log.info("ready as @%s with %d articles", application.bot.username, st.engine.library.count())
+
+
+async def post_shutdown(application: Application) -> None:
+    """In-flight adds finish before the library closes."""
+    st: BotState = application.bot_data["state"]
+    st.engine.close()
+
+
+def build_application(settings: BotSettings, library: Library) -> Application:
+    """The bot with every handler registered; the caller starts it (``run`` or a test)."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data["state"] = BotState.create(settings, Engine(library, settings.engine_threads))
+
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    new_message = filters.UpdateType.MESSAGE
+    add_caption = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
+    application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
+    handlers = [
+        CommandHandler(["start", "help"], browsing.start, filters=new_message),
+        CommandHandler("ask", asking.ask_command, filters=new_message),
+        CommandHandler("add", adding.add_command, filters=new_message),
+        CommandHandler("sources", browsing.sources, filters=new_message),
+        CommandHandler("source", browsing.source, filters=new_message),
+        CommandHandler("find", browsing.find, filters=new_message),
+        CommandHandler("remove", browsing.remove, filters=new_message),
+        CommandHandler("stats", browsing.stats, filters=new_message),
+        MessageHandler(new_message & filters.COMMAND, browsing.unknown_command),
+        MessageHandler(new_message & filters.Document.ALL & (private | add_caption), adding.document_message),
+        MessageHandler(new_message & private & filters.FORWARDED, adding.forwarded_message),
+        MessageHandler(new_message & private & filters.TEXT, asking.private_text),
+        MessageHandler(new_message & groups & filters.TEXT, asking.group_text),
+        CallbackQueryHandler(asking.more_button, pattern=r"^more:"),
+        CallbackQueryHandler(asking.passage_button, pattern=r"^psg:"),
+        CallbackQueryHandler(browsing.sources_button, pattern=r"^src:"),
+        CallbackQueryHandler(browsing.remove_button, pattern=r"^rm"),
+        CallbackQueryHandler(stale_button),
+        InlineQueryHandler(asking.inline_query),
+    ]
+    application.add_handlers(handlers)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Buttons this version does not know (old messages): say so instead of spinning."""
+    if update.callback_query is not None:
+        await update.callback_query.answer("This button no longer works.")
+
+
+def run(settings: BotSettings, library: Library) -> None:
+    """Serve until SIGINT or SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
+    application = build_application(settings, library)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(32)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=_webhook_path(settings.webhook_url),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _webhook_path(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")

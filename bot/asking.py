@@ -1,0 +1,231 @@
+"""Questions: private text, /ask, mentions and replies in groups, "More" and "Passage n" buttons, inline mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+
+from bot.adding import add_url
+from bot.rendering import answer_blocks, esc, first_per_source, not_found, pack, passage_html, source_line
+from bot.state import Context, command_payload, state
+from index import Answer, ArticleNotFound, is_url
+
+INLINE_RESULTS = 5
+TYPING_EVERY = 4.5  # seconds; a chat action lasts about five
+
+
+@contextlib.asynccontextmanager
+async def typing(context: Context, chat_id: int) -> AsyncIterator[None]:
+    """Show "typing…" until the block ends."""
+
+    async def keep_typing() -> None:
+        while True:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_EVERY)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+def answer_keyboard(key: str, answer: Answer, page: int) -> InlineKeyboardMarkup:
+    """'Passage n' per source, then 'More'. Callback data stays well under Telegram's 64 bytes."""
+    buttons = [
+        InlineKeyboardButton(f"Passage {c.n}", callback_data=f"psg:{c.article_id}:{c.char_start}:{c.char_end}")
+        for c in first_per_source(answer.citations)
+    ]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([InlineKeyboardButton("More results", callback_data=f"more:{key}:{page + 1}")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_answer(message: Message, context: Context, question: str, previous: str | None = None) -> None:
+    """Answer ``question`` in reply to ``message``; a follow-up falls back to the earlier question's context."""
+    st = state(context)
+    chat = message.chat
+    sender = message.from_user.id if message.from_user else chat.id
+    wait = st.questions.wait(sender)
+    if wait:
+        await message.reply_text(f"Slow down: too many questions. Try again in {wait:.0f} s.")
+        return
+    collection = st.collection(chat.id)
+    ask = st.engine.library.ask
+    async with typing(context, chat.id):
+        answer = await st.engine.read(ask, question, collection=collection)
+        if answer.abstained and previous:
+            question = f"{previous} {question}"
+            answer = await st.engine.read(ask, question, collection=collection)
+    quote = chat.type != ChatType.PRIVATE
+    if answer.abstained:
+        await message.reply_text(not_found(answer), do_quote=quote)
+        return
+    key = secrets.token_urlsafe(6)
+    st.recent.remember(key, question, collection)
+    sent = await _send_pages(message, pack(answer_blocks(answer)), answer_keyboard(key, answer, 0), quote)
+    st.recent.remember(f"msg:{chat.id}:{sent.message_id}", question, collection)
+
+
+async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> Message:
+    """Send the pages of an answer in order; the buttons go under the last one."""
+    sent = message
+    for i, page in enumerate(pages):
+        last = i == len(pages) - 1
+        sent = await message.reply_text(page, reply_markup=markup if last else None, do_quote=quote and i == 0)
+    return sent
+
+
+def _previous_question(message: Message, context: Context) -> str | None:
+    """The question a reply to one of the bot's answers follows up on, if the bot still remembers it."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    found = state(context).recent.get(f"msg:{message.chat.id}:{replied.message_id}")
+    return found[0] if found else None
+
+
+async def ask_command(update: Update, context: Context) -> None:
+    """/ask question — answer with verbatim quotes and numbered sources."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = command_payload(message)
+    if not question:
+        await message.reply_text("Ask something after the command, e.g. /ask what equipment losses were reported?")
+        return
+    await send_answer(message, context, question, _previous_question(message, context))
+
+
+async def private_text(update: Update, context: Context) -> None:
+    """In a private chat any text is a question; a lone link is added to the library."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.strip():
+        return
+    text = message.text.strip()
+    if is_url(text):
+        await add_url(update, context, text)
+        return
+    await send_answer(message, context, text, _previous_question(message, context))
+
+
+async def group_text(update: Update, context: Context) -> None:
+    """In groups, answer messages that mention the bot and replies to the bot's answers; ignore the rest."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    me = context.bot.username.lower()
+    mentioned = False
+    text = message.text
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if value.lower() == f"@{me}" or (entity.user is not None and entity.user.id == context.bot.id):
+            mentioned = True
+            text = text.replace(value, " ")
+    previous = _previous_question(message, context)
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    if not (mentioned or to_bot):
+        return
+    question = " ".join(text.split())
+    if not question:
+        await message.reply_text("Ask me something, e.g. @" + context.bot.username + " who released the recording?")
+        return
+    await send_answer(message, context, question, previous)
+
+
+async def more_button(update: Update, context: Context) -> None:
+    """ "More results": the next page of quotes for the same question, as a new message."""
+    query = update.callback_query
+    if query is None or query.data is None or not isinstance(query.message, Message):
+        return
+    _, key, page_text = query.data.split(":", 2)
+    st = state(context)
+    remembered = st.recent.get(key)
+    if remembered is None or not page_text.isdigit():
+        await query.answer("This answer is too old; please ask again.")
+        return
+    question, collection = remembered
+    page = int(page_text)
+    answer = await st.engine.read(st.engine.library.ask, question, collection=collection, page=page)
+    if answer.abstained:
+        await query.answer("No more results for this question.")
+        return
+    await query.answer()
+    heading = f"<b>More results ({page + 1})</b> for: {esc(question)}"
+    await _send_pages(query.message, pack(answer_blocks(answer, heading)), answer_keyboard(key, answer, page), True)
+
+
+async def passage_button(update: Update, context: Context) -> None:
+    """ "Passage n": the whole passage around the quote, with the quote in bold."""
+    query = update.callback_query
+    if query is None or query.data is None or not isinstance(query.message, Message):
+        return
+    try:
+        article_id, start, end = (int(x) for x in query.data.split(":")[1:4])
+    except ValueError:
+        await query.answer("This button no longer works.")
+        return
+    st = state(context)
+    try:
+        hit = await st.engine.read(st.engine.library.passage, article_id, start, end)
+        info = await st.engine.read(st.engine.library.get, article_id)
+    except ArticleNotFound:
+        await query.answer("That article is no longer in the library.")
+        return
+    if not st.visible(info.info, query.message.chat.id):
+        await query.answer("That article is not in this chat's library.")
+        return
+    await query.answer()
+    for page in pack([passage_html(hit, info.info, start, end)]):
+        await query.message.reply_text(page, do_quote=True)
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    """@Bot question in any chat: up to five cited quotes, one per result."""
+    query = update.inline_query
+    if query is None:
+        return
+    st = state(context)
+    question = query.query.strip()
+    if len(question) < 3 or not st.allowed_chat(query.from_user.id):
+        await query.answer([], cache_time=5)
+        return
+    collection = st.collection(query.from_user.id)
+    answer = await st.engine.read(st.engine.library.ask, question, collection=collection)
+    results = [
+        InlineQueryResultArticle(
+            id=f"{c.article_id}-{c.char_start}-{c.char_end}",
+            title=c.quote[:120],
+            description=f"[{c.n}] {c.source or c.title} — {c.title}"[:200],
+            input_message_content=InputTextMessageContent(
+                f"<blockquote>{esc(c.quote)}</blockquote>\n{source_line(c)}",
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ),
+        )
+        for c in answer.citations[:INLINE_RESULTS]
+    ]
+    button = None
+    if not results:
+        button = InlineQueryResultsButton(
+            text=f"Not found in {answer.searched_articles} articles", start_parameter="sources"
+        )
+    personal = st.settings.library_scope == "per_chat"
+    await query.answer(results, cache_time=30, is_personal=personal, button=button)

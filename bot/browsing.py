@@ -1,0 +1,206 @@
+"""The library from the chat: /start, /help, /sources, /source, /find, /remove, /stats."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+
+from bot.rendering import article_detail, article_line, esc, pack
+from bot.state import Context, command_payload, may_remove, state
+from index import ArticleInfo, ArticleNotFound
+
+PAGE_SIZE = 10
+
+HELP = """<b>Dossier</b> answers questions about your team's articles with verbatim quotes and numbered sources.
+
+<b>Ask</b>
+• In a private chat, just write the question: <i>what equipment losses were reported?</i>
+• In a group: <code>/ask who released the intercepted call?</code>, mention me, or reply to one of my answers.
+• In any chat: type <code>@{bot} how many tanks</code> and pick a quote.
+Under each answer, <i>Passage n</i> shows the quote in its context and <i>More results</i> goes further.
+
+<b>Add</b>
+• <code>/add https://example.com/article</code>
+• <code>/add</code> followed by pasted text (first line is the title)
+• reply <code>/add</code> to a message, or send a .txt, .md or .html file (caption <code>/add</code> in groups)
+• forward a channel post to me in a private chat
+
+<b>Library</b>
+/sources — list the articles · /source 12 — one article and who added it
+/find words — articles containing the words · /remove 12 — delete one · /stats"""
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start and /help: what the bot does, with examples."""
+    message = update.effective_message
+    if message is None:
+        return
+    if context.args and context.args[0] == "sources":
+        await sources(update, context)
+        return
+    await message.reply_text(HELP.replace("{bot}", esc(context.bot.username)))
+
+
+async def _send_sources_page(message: Message, context: Context, chat_id: int, page: int, edit: bool) -> None:
+    st = state(context)
+    library = st.engine.library
+    collection = None if st.settings.library_scope == "shared" else st.collection(chat_id)
+    total = await st.engine.read(library.count, collection=collection)
+    if not total:
+        await message.reply_text("The library is empty. Add an article with /add https://link or /add + text.")
+        return
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 1), pages)
+    infos = await st.engine.read(library.list, collection=collection, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    text = f"<b>Sources</b> — {total} articles, page {page}/{pages}\n\n" + "\n".join(article_line(i) for i in infos)
+    nav = []
+    if page > 1:
+        nav.append(InlineKeyboardButton("‹ Previous", callback_data=f"src:{page - 1}"))
+    if page < pages:
+        nav.append(InlineKeyboardButton("Next ›", callback_data=f"src:{page + 1}"))
+    markup = InlineKeyboardMarkup([nav]) if nav else None
+    text = pack([text])[0]
+    if edit:
+        await message.edit_text(text, reply_markup=markup)
+    else:
+        await message.reply_text(text, reply_markup=markup)
+
+
+async def sources(update: Update, context: Context) -> None:
+    """/sources [page] — the articles, ten a page, with buttons to page through."""
+    message = update.effective_message
+    if message is None:
+        return
+    arg = context.args[0] if context.args else "1"
+    page = int(arg) if arg.isdigit() else 1
+    await _send_sources_page(message, context, message.chat.id, page, edit=False)
+
+
+async def sources_button(update: Update, context: Context) -> None:
+    """Previous / Next under a /sources list."""
+    query = update.callback_query
+    if query is None or query.data is None or not isinstance(query.message, Message):
+        return
+    page_text = query.data.removeprefix("src:")
+    await query.answer()
+    page = int(page_text) if page_text.isdigit() else 1
+    await _send_sources_page(query.message, context, query.message.chat.id, page, edit=True)
+
+
+async def _article_arg(update: Update, context: Context, usage: str) -> ArticleInfo | None:
+    """The article named by '/cmd ID' if this chat may see it; replies and returns None otherwise."""
+    message = update.effective_message
+    assert message is not None
+    arg = command_payload(message).lstrip("#")
+    if not arg.isdigit():
+        await message.reply_text(usage)
+        return None
+    st = state(context)
+    try:
+        article = await st.engine.read(st.engine.library.get, int(arg))
+    except ArticleNotFound as exc:
+        await message.reply_text(exc.message)
+        return None
+    if not st.visible(article.info, message.chat.id):
+        await message.reply_text(ArticleNotFound(int(arg)).message)
+        return None
+    return article.info
+
+
+async def source(update: Update, context: Context) -> None:
+    """/source ID — one article: link, outlet, date, and who added it from where, when."""
+    message = update.effective_message
+    if message is None:
+        return
+    info = await _article_arg(update, context, "Which article? e.g. /source 12 (numbers are in /sources)")
+    if info is not None:
+        st = state(context)
+        article = await st.engine.read(st.engine.library.get, info.id)
+        await message.reply_text(article_detail(info, article.author))
+
+
+async def find(update: Update, context: Context) -> None:
+    """/find words — articles containing the words, best match first."""
+    message = update.effective_message
+    if message is None:
+        return
+    words = command_payload(message)
+    if not words:
+        await message.reply_text("Find what? e.g. /find Kharkiv tanks")
+        return
+    st = state(context)
+    infos = await st.engine.read(st.engine.library.find, words, collection=st.collection(message.chat.id), limit=20)
+    if not infos:
+        await message.reply_text(f"No article contains {esc(words)!s}.")
+        return
+    await message.reply_text(pack([f"<b>Found {len(infos)}</b>\n" + "\n".join(article_line(i) for i in infos)])[0])
+
+
+async def remove(update: Update, context: Context) -> None:
+    """/remove ID — asks for confirmation with a button, then deletes the article."""
+    message = update.effective_message
+    if message is None:
+        return
+    info = await _article_arg(update, context, "Which article? e.g. /remove 12 (numbers are in /sources)")
+    if info is None:
+        return
+    if not await may_remove(update, context, info):
+        await message.reply_text("Only the person who added it or an administrator can remove this article.")
+        return
+    buttons = [
+        InlineKeyboardButton("Remove", callback_data=f"rm:{info.id}"),
+        InlineKeyboardButton("Cancel", callback_data="rmcancel"),
+    ]
+    await message.reply_text(f"Remove #{info.id} «{esc(info.title)}»?", reply_markup=InlineKeyboardMarkup([buttons]))
+
+
+async def remove_button(update: Update, context: Context) -> None:
+    """The Remove / Cancel buttons of /remove; rights are checked again for whoever presses."""
+    query = update.callback_query
+    if query is None or query.data is None or not isinstance(query.message, Message):
+        return
+    if query.data == "rmcancel":
+        await query.answer()
+        await query.message.edit_text("Kept.")
+        return
+    article_id = query.data.removeprefix("rm:")
+    st = state(context)
+    try:
+        article = await st.engine.read(st.engine.library.get, int(article_id))
+    except (ArticleNotFound, ValueError):
+        await query.answer("Already removed.")
+        await query.message.edit_text("That article is no longer in the library.")
+        return
+    if not st.visible(article.info, query.message.chat.id) or not await may_remove(update, context, article.info):
+        await query.answer("You may not remove this article.")
+        return
+    info = await st.engine.write(st.engine.library.remove, article.info.id)
+    await query.answer("Removed.")
+    await query.message.edit_text(f"Removed #{info.id} «{esc(info.title)}».")
+
+
+async def stats(update: Update, context: Context) -> None:
+    """/stats — articles here and in the whole library, passages, model."""
+    message = update.effective_message
+    if message is None:
+        return
+    st = state(context)
+    s = await st.engine.read(st.engine.library.stats)
+    lines = [f"<b>Library</b>: {s.articles} articles, {s.passages} passages"]
+    if st.settings.library_scope == "per_chat":
+        here = await st.engine.read(st.engine.library.count, collection=st.collection(message.chat.id))
+        lines.append(f"In this chat: {here} articles")
+    lines.append(f"Model: {esc(s.embedding_model)} ({s.dimension} dimensions)")
+    lines.append(f"On disk: {(s.db_bytes + s.index_bytes) / 1e6:.1f} MB")
+    await message.reply_text("\n".join(lines))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Any other command: say so briefly (in groups only when addressed to this bot)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split(None, 1)[0]
+    if message.chat.type != ChatType.PRIVATE and not command.lower().endswith(f"@{context.bot.username.lower()}"):
+        return
+    await message.reply_text(f"Unknown command {esc(command)}. /help lists what I can do.")

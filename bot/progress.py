@@ -1,0 +1,64 @@
+"""One status message that is edited as an add goes: fetching → extracting → embedding n/N → result."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Message
+from telegram.error import BadRequest, TelegramError
+
+from bot.rendering import esc, progress_text
+from index import Progress
+
+log = logging.getLogger(__name__)
+EDIT_EVERY = 1.0  # seconds; Telegram throttles frequent edits of one message
+
+
+class ProgressMessage:
+    """Receives ``Progress`` from the engine's thread and edits the status message from the event loop."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self._shown = message.text or ""
+        self._latest = self._shown
+        self._task: asyncio.Task[None] | None = None
+
+    def __call__(self, progress: Progress) -> None:
+        """Called in the engine's thread; only records the latest text (a single assignment is atomic)."""
+        self._latest = progress_text(progress)
+
+    async def __aenter__(self) -> ProgressMessage:
+        self._task = asyncio.create_task(self._follow())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _follow(self) -> None:
+        while True:
+            await asyncio.sleep(EDIT_EVERY)
+            if self._latest != self._shown:
+                await self._edit(self._latest)
+
+    async def finish(self, html: str) -> None:
+        """The final text (the result or the error), replacing the progress."""
+        if self._task is not None:
+            self._task.cancel()
+        await self._edit(html, plain=False)
+
+    async def _edit(self, text: str, plain: bool = True) -> None:
+        self._shown = text
+        try:
+            await self.message.edit_text(esc(text) if plain else text)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+        except TelegramError as exc:
+            if not plain:
+                raise
+            log.warning("progress edit failed: %s", exc)

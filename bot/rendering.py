@@ -1,0 +1,160 @@
+"""Telegram HTML for answers, passages and article lists, split into messages of at most 4096 characters."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from index import Answer, ArticleInfo, Citation, PassageHit, Progress
+
+MESSAGE_LIMIT = 4096
+_TOKEN = re.compile(r"<(/?)([a-z-]+)[^>]*>|&[#\w]+;|.", re.DOTALL)
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units); the HTML source is never shorter than the parsed text."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _link(title: str, url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(url, quote=True)}">{esc(title)}</a>'
+    return esc(title)
+
+
+def source_line(c: Citation | ArticleInfo, n: int | None = None) -> str:
+    """'[n] Title — Outlet, date · #id' with the title linked when the article has a URL."""
+    article_id = c.article_id if isinstance(c, Citation) else c.id
+    details = ", ".join(x for x in (c.source, c.published[:10]) if x)
+    prefix = f"[{n}] " if n is not None else ""
+    return f"{prefix}{_link(c.title, c.url)}" + (f" — {esc(details)}" if details else "") + f" · #{article_id}"
+
+
+def answer_blocks(answer: Answer, heading: str = "") -> list[str]:
+    """One block per quote, then the Sources list; ``pack`` turns blocks into messages."""
+    blocks = [heading] if heading else []
+    blocks += [f"<blockquote>{esc(c.quote)} [{c.n}]</blockquote>" for c in answer.citations]
+    sources = ["<b>Sources</b>"]
+    for c in first_per_source(answer.citations):
+        sources.append(source_line(c, c.n))
+    blocks.append("\n".join(sources))
+    return blocks
+
+
+def first_per_source(citations: Sequence[Citation]) -> list[Citation]:
+    """The first quote of each numbered source, in number order."""
+    seen: dict[int, Citation] = {}
+    for c in citations:
+        seen.setdefault(c.n, c)
+    return [seen[n] for n in sorted(seen)]
+
+
+def not_found(answer: Answer) -> str:
+    return f"{esc(answer.answer)} See /sources for what the library holds."
+
+
+def passage_html(hit: PassageHit, info: ArticleInfo, quote_start: int, quote_end: int) -> str:
+    """The whole passage around a quote, with the quote in bold, and its source."""
+    text = hit.text
+    a = max(0, quote_start - hit.char_start)
+    b = max(a, min(len(text), quote_end - hit.char_start))
+    body = f"{esc(text[:a])}<b>{esc(text[a:b])}</b>{esc(text[b:])}"
+    return f"{source_line(info)}\n\n{body}"
+
+
+def article_line(info: ArticleInfo) -> str:
+    details = ", ".join(x for x in (info.source, info.published[:10]) if x)
+    return f"#{info.id} {_link(info.title, info.url)}" + (f" — {esc(details)}" if details else "")
+
+
+def article_detail(info: ArticleInfo, author: str = "") -> str:
+    rows = [
+        ("Outlet", info.source),
+        ("Author", author),
+        ("Published", info.published),
+        ("Link", info.url),
+        ("Added", f"{info.added_at} by {info.added_by}" if info.added_by else info.added_at),
+        ("From", info.origin),
+        ("Passages", str(info.passages)),
+    ]
+    lines = [f"<b>#{info.id} {esc(info.title)}</b>"]
+    lines += [f"{label}: {esc(value)}" for label, value in rows if value]
+    return "\n".join(lines)
+
+
+def progress_text(p: Progress) -> str:
+    if p.stage == "fetching":
+        return "Fetching…"
+    if p.stage == "extracting":
+        return "Extracting the text…"
+    if p.stage == "embedding":
+        return f"Embedding {p.done}/{p.total} passages…"
+    return "Storing…"
+
+
+def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit; a block too long alone is split safely."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        pieces = split_html(block, limit) if tg_len(block) > limit else [block]
+        for piece in pieces:
+            joined = f"{current}\n\n{piece}" if current else piece
+            if tg_len(joined) <= limit:
+                current = joined
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def split_html(text: str, limit: int) -> list[str]:
+    """Cut HTML into pieces of at most ``limit``, never inside a tag or an entity; tags open at a cut are
+    closed there and reopened in the next piece. Prefers cutting at a line break, then at a space."""
+    pieces: list[str] = []
+    opened: list[str] = []  # opening tags in force at the start of the current piece
+    current: list[tuple[str, tuple[str, ...]]] = []  # (token, opening tags in force after it)
+    stack: list[str] = []
+
+    def close(tags: Sequence[str]) -> str:
+        return "".join(f"</{_TOKEN.match(t).group(2)}>" for t in reversed(tags))  # type: ignore[union-attr]
+
+    def size(tokens: Sequence[tuple[str, tuple[str, ...]]], start_tags: Sequence[str]) -> int:
+        return sum(tg_len(t) for t in start_tags) + sum(tg_len(t) for t, _ in tokens)
+
+    used = 0
+    for m in _TOKEN.finditer(text):
+        token, slash, name = m.group(0), m.group(1), m.group(2)
+        if name and slash:
+            if stack and _TOKEN.match(stack[-1]).group(2) == name:  # type: ignore[union-attr]
+                stack.pop()
+        elif name:
+            stack.append(token)
+        current.append((token, tuple(stack)))
+        used += tg_len(token)
+        end_tags = current[-1][1]
+        if used + tg_len(close(end_tags)) <= limit:
+            continue
+        # Over the limit: cut before this token, at the last line break or space in the second half if any.
+        body = current[:-1]
+        cut = len(body)
+        for i in range(len(body) - 1, len(body) // 2, -1):
+            if body[i][0] in ("\n", " "):
+                cut = i + 1
+                break
+        head, tail = body[:cut], current[cut:]
+        head_tags = head[-1][1] if head else tuple(opened)
+        pieces.append("".join(opened) + "".join(t for t, _ in head) + close(head_tags))
+        opened = list(head_tags)
+        current = tail
+        used = size(current, opened)
+    if current:
+        pieces.append("".join(opened) + "".join(t for t, _ in current) + close(current[-1][1]))
+    return [p.strip() for p in pieces if p.strip()]

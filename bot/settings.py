@@ -1,0 +1,66 @@
+"""Bot settings: the engine's settings plus the Telegram ones, read once when the bot starts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from index.settings import Settings
+
+OFFICIAL_API = "https://api.telegram.org"
+
+
+def _int_list(value: object) -> object:
+    if isinstance(value, str):
+        return [int(part) for part in value.replace(" ", "").split(",") if part]
+    return value
+
+
+class BotSettings(Settings):
+    """Every field is an environment variable of the same name (or a line of ``.env``)."""
+
+    telegram_bot_token: SecretStr = Field(SecretStr(""), description="The token @BotFather gave you. Required.")
+    telegram_api_base_url: str = Field(
+        OFFICIAL_API,
+        description="Root of the Bot API server, e.g. http://127.0.0.1:8081 for a self-hosted one; "
+        "requests go to {root}/bot{token}/method and files to {root}/file/bot{token}/path.",
+    )
+    webhook_url: str = Field("", description="Public HTTPS URL Telegram posts updates to; empty: long polling.")
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds to.")
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: SecretStr = Field(
+        SecretStr(""), description="Secret Telegram sends in every webhook request; empty: a random one per start."
+    )
+    library_scope: Literal["shared", "per_chat"] = Field(
+        "shared", description="shared: one library for every chat; per_chat: each chat has its own collection."
+    )
+    admin_user_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated Telegram user ids that may add and remove anywhere."
+    )
+    add_policy: Literal["admins", "everyone"] = Field(
+        "admins", description="Who may add in groups: the chat's administrators, or every member."
+    )
+    allowed_chat_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated chat ids the bot serves; empty: every chat."
+    )
+    rate_limit_questions: int = Field(20, ge=0, description="Questions per user per minute; 0: no limit.")
+    rate_limit_adds: int = Field(10, ge=0, description="Adds per user per minute; 0: no limit.")
+    engine_threads: int = Field(3, ge=1, le=32, description="Threads answering questions (adds use one more).")
+
+    _split_admins = field_validator("admin_user_ids", mode="before")(_int_list)
+    _split_chats = field_validator("allowed_chat_ids", mode="before")(_int_list)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.telegram_api_base_url}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"{self.telegram_api_base_url}/file/bot"
