@@ -8,6 +8,7 @@ limit, callback data size, "message is not modified"), and records every call fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html.parser
 import itertools
 import json
@@ -20,7 +21,22 @@ from typing import Any
 from aiohttp import web
 
 Json = dict[str, Any]
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+}
 _JSON_KEYS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "cache_time", "is_personal"}
 
 
@@ -45,14 +61,14 @@ class _TelegramHTML(html.parser.HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            raise BadRequest(f"Bad Request: can't parse entities: unsupported start tag \"{tag}\"")
+            raise BadRequest(f'Bad Request: can\'t parse entities: unsupported start tag "{tag}"')
         if tag == "a" and not dict(attrs).get("href"):
             raise BadRequest("Bad Request: can't parse entities: a tag without href")
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            raise BadRequest(f"Bad Request: can't parse entities: unmatched end tag \"{tag}\"")
+            raise BadRequest(f'Bad Request: can\'t parse entities: unmatched end tag "{tag}"')
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
@@ -66,7 +82,7 @@ def parse_html(source: str) -> str:
     parser.feed(source)
     parser.close()
     if parser.stack:
-        raise BadRequest(f"Bad Request: can't parse entities: unclosed tag \"{parser.stack[-1]}\"")
+        raise BadRequest(f'Bad Request: can\'t parse entities: unclosed tag "{parser.stack[-1]}"')
     return "".join(parser.text)
 
 
@@ -295,8 +311,10 @@ class FakeBotAPI:
             raise BadRequest("Bad Request: message to edit not found")
         markup = params.get("reply_markup")
         if message["text"] == plain and message.get("reply_markup") == markup:
-            raise BadRequest("Bad Request: message is not modified: specified new message content and reply markup "
-                             "are exactly the same as a current content and reply markup of the message")
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message"
+            )
         message.update({"text": plain, "edit_date": int(time.time())})
         message.pop("reply_markup", None)
         if markup:
@@ -308,10 +326,8 @@ class FakeBotAPI:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates:
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout=float(params.get("timeout", 0) or 0))
-            except TimeoutError:
-                pass
         return list(self._updates[: int(params.get("limit", 100) or 100)])
 
     # -- feeding updates ---------------------------------------------------------------------
@@ -402,20 +418,26 @@ class FakeBotAPI:
                 sent = [(c.method, c.params.get("text", "")[:80]) for c in self.calls[after:]]
                 raise AssertionError(f"no matching call within {timeout} s; calls since: {sent}")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=min(remaining, 0.5))
-            except TimeoutError:
-                pass
 
     async def reply(self, chat_id: int, contains: str, timeout: float = 60.0, after: int = 0) -> Call:
         """The first sendMessage or editMessageText to ``chat_id`` whose text contains ``contains``."""
         return await self.wait_for(
-            lambda c: c.method in ("sendMessage", "editMessageText")
-            and int(c.params.get("chat_id", 0)) == chat_id
-            and contains in str(c.params.get("text", "")),
+            lambda c: (
+                c.method in ("sendMessage", "editMessageText")
+                and int(c.params.get("chat_id", 0)) == chat_id
+                and contains in str(c.params.get("text", ""))
+            ),
             timeout,
             after,
         )
+
+    async def say(self, chat: Json, sender: Json | None, text: str | None, expect: str, **kwargs: Any) -> Call:
+        """Send a message and wait for the bot's message (sent or edited) to that chat containing ``expect``."""
+        mark = len(self.calls)
+        self.send(chat, sender, text, **kwargs)
+        return await self.reply(chat["id"], expect, after=mark)
 
     def errors(self) -> list[Call]:
         """Calls Telegram would have rejected (bad HTML, too long, not modified...)."""

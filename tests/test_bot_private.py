@@ -1,34 +1,198 @@
-"""The bot in a private chat, driven through the fake Bot API: add, ask, buttons, library commands."""
+"""The bot in a private chat, driven through the fake Bot API: add, ask, buttons, library commands, inline."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from conftest import StartBot
 from fake_telegram import FakeBotAPI, private_chat, user
+from support import LocalSite, Route, article_html, synthetic_jsonl
+
+from bot.state import BotState
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [json.loads(line) for line in (ROOT / "examples" / "articles.jsonl").read_text().splitlines()]
 ALICE = user(501, "Alice", "alice")
+CHAT = private_chat(ALICE)
+ID = CHAT["id"]
 
 
-def pasted(example: dict[str, str]) -> str:
-    return example["text"]
+def example(i: int) -> str:
+    return str(EXAMPLES[i]["text"])
+
+
+async def add_examples(telegram: FakeBotAPI, *which: int) -> None:
+    for n, i in enumerate(which, start=1):
+        await telegram.say(CHAT, ALICE, "/add " + example(i), f"Added #{n} ")
 
 
 async def test_private_chat_adds_and_answers_with_citations(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot()
-    chat = private_chat(ALICE)
-    telegram.send(chat, ALICE, "/start")
-    await telegram.reply(chat["id"], "answers questions about your team")
-    telegram.send(chat, ALICE, "/add " + pasted(EXAMPLES[0]))
-    added = await telegram.reply(chat["id"], "Added #1")
-    assert "Intercepted call describes tank shortage" in added.params["text"]
-    telegram.send(chat, ALICE, "/add " + pasted(EXAMPLES[1]))
-    await telegram.reply(chat["id"], "Added #2")
+    await telegram.say(CHAT, ALICE, "/start", "answers questions about your team")
+    added = await telegram.say(CHAT, ALICE, "/add " + example(0), "Added #1")
+    assert added.method == "editMessageText"  # the progress message, edited into the result
+    assert "«Sample: Intercepted call describes tank shortage» (" in added.params["text"]
+    await telegram.say(CHAT, ALICE, "/add " + example(1), "Added #2")
+
     mark = len(telegram.calls)
-    telegram.send(chat, ALICE, "how many tanks were lost?")
-    answer = await telegram.reply(chat["id"], "<b>Sources</b>", after=mark)
-    print(answer.params["text"])
+    answer = await telegram.say(CHAT, ALICE, "how many tanks were lost?", "<b>Sources</b>")
+    text = answer.params["text"]
+    assert answer.params["parse_mode"] == "HTML"
+    assert answer.params["link_preview_options"] == {"is_disabled": True}
+    assert "<blockquote>In an intercepted call released by a military intelligence service, a soldier told a " in text
+    assert "18 tanks" in text
+    assert re.search(r"\[1\] Sample: .+ · #\d", text) and re.search(r"\[2\] Sample: .+ · #\d", text)
+    assert any(c.method == "sendChatAction" and c.params["action"] == "typing" for c in telegram.calls[mark:])
+    buttons = [b for row in answer.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["Passage 1", "Passage 2", "More results"]
+
+    # "Passage 1": the whole passage with the quote in bold.
+    mark = len(telegram.calls)
+    telegram.press(ALICE, answer.result, buttons[0]["callback_data"])
+    passage = await telegram.wait_for(lambda c: c.method == "sendMessage" and "<b>" in c.params["text"], after=mark)
+    assert "</b>" in passage.params["text"] and "Sample: " in passage.params["text"]
+    await telegram.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
+
+    # "More results": the next, weaker quotes (or a short notice that there are none).
+    mark = len(telegram.calls)
+    telegram.press(ALICE, answer.result, buttons[-1]["callback_data"])
+    more = await telegram.wait_for(
+        lambda c: (
+            (c.method == "sendMessage" and "More results" in c.params["text"])
+            or (c.method == "answerCallbackQuery" and "No more" in c.params.get("text", ""))
+        ),
+        after=mark,
+    )
+    if more.method == "sendMessage":
+        assert "<blockquote>" in more.params["text"]
     assert telegram.errors() == []
+
+
+async def test_duplicates_failures_and_unrelated_questions(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    await start_bot()
+    await add_examples(telegram, 0)
+    await telegram.say(CHAT, ALICE, "/add " + example(0), "already in the library as #1")
+    await telegram.say(CHAT, ALICE, "/add", "To add an article: /add https://link")
+    await telegram.say(CHAT, ALICE, "/add    ", "To add an article")
+
+    site.routes["/story"] = Route(body=article_html("Shelling hits the power station", ["Body sentence. " * 3]))
+    await telegram.say(CHAT, ALICE, "/add " + site.url("/missing"), "Not added: ")
+    failure = await telegram.say(CHAT, ALICE, "/add http://127.0.0.1:9/nothing-listens-here", "Not added: ")
+    assert failure.params["text"].count("\n") == 0
+    refused = await telegram.say(CHAT, ALICE, "/add http://169.254.169.254/latest/meta-data", "Not added: ")
+    assert "169.254.169.254" in refused.params["text"] or "address" in refused.params["text"]
+
+    nothing = await telegram.say(CHAT, ALICE, "what is the weather in Paris today?", "Not found")
+    assert "/sources" in nothing.params["text"] and "<blockquote>" not in nothing.params["text"]
+    assert "1 articles" in nothing.params["text"] or "the 1 " in nothing.params["text"]
+    assert telegram.errors() == []
+
+
+async def test_a_lone_link_and_documents_are_added(telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite) -> None:
+    await start_bot(max_file_bytes=5_000)
+    body = "Drone strikes on the depot destroyed fuel trucks, the governor said. " * 4
+    site.routes["/depot"] = Route(body=article_html("Depot burns after drone strikes", [body, body]))
+    await telegram.say(CHAT, ALICE, site.url("/depot"), "Added #1 «Depot burns after drone strikes»")
+
+    note = telegram.add_file(
+        "brief.md", b"# Bridge repairs delayed\n\nEngineers said the bridge repairs would take six months."
+    )
+    await telegram.say(CHAT, ALICE, None, "Added #2 «Bridge repairs delayed»", document=note)
+
+    pdf = telegram.add_file("report.pdf", b"%PDF-1.4", "application/pdf")
+    await telegram.say(CHAT, ALICE, None, "unsupported file type", document=pdf)
+    big = telegram.add_file("huge.txt", b"Long text. " * 1000)
+    too_large = await telegram.say(CHAT, ALICE, None, "larger than the limit of 5,000 bytes", document=big)
+    assert too_large.params["text"].startswith("Not added")
+    assert not any(
+        c.method == "getFile" and c.params["file_id"] in (pdf["file_id"], big["file_id"]) for c in telegram.calls
+    )
+
+    answer = await telegram.say(CHAT, ALICE, "when will the bridge be repaired?", "<b>Sources</b>")
+    assert "six months" in answer.params["text"]
+
+
+async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot()
+    channel = {"id": -1001234567890, "type": "channel", "title": "Frontline Monitor", "username": "frontline_mon"}
+    origin = {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 77}
+    post = "Convoy hit near the border\n\nA supply convoy of 12 trucks was hit near the border crossing overnight."
+    await telegram.say(CHAT, ALICE, post, "Added #1 «Convoy hit near the border»", forward_origin=origin)
+    shown = await telegram.say(CHAT, ALICE, "/source 1", "<b>#1 Convoy hit near the border</b>")
+    text = shown.params["text"]
+    assert "Outlet: Frontline Monitor" in text and "https://t.me/frontline_mon/77" in text
+    assert "Alice (@alice, id 501)" in text and "forwarded from channel «Frontline Monitor»" in text
+    assert "Published: 2023-11-14" in text
+
+
+async def test_library_commands(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    app = await start_bot()
+    library = app.bot_data["state"].engine.library
+    library.add_jsonl(synthetic_jsonl(12).splitlines(), added_by="import")
+    first = await telegram.say(CHAT, ALICE, "/sources", "12 articles, page 1/2")
+    assert first.params["text"].count("\n#") == 10
+    (next_button,) = [b for row in first.params["reply_markup"]["inline_keyboard"] for b in row]
+    telegram.press(ALICE, first.result, next_button["callback_data"])
+    second = await telegram.reply(ID, "page 2/2")
+    assert second.method == "editMessageText" and second.params["text"].count("\n#") == 2
+
+    found = await telegram.say(CHAT, ALICE, "/find Velmora0", "<b>Found")
+    assert "Heavy fighting reported near Velmora0" in found.params["text"]
+    await telegram.say(CHAT, ALICE, "/find zzzqqq", "No article contains zzzqqq")
+    await telegram.say(CHAT, ALICE, "/stats", "12 articles")
+    await telegram.say(CHAT, ALICE, "/source abc", "Which article?")
+    await telegram.say(CHAT, ALICE, "/source 99", "#99")
+
+    # Removing: only the person who added it or an admin; a confirmation button first.
+    await telegram.say(CHAT, ALICE, "/remove 3", "Only the person who added it or an administrator")
+    await telegram.say(
+        CHAT, ALICE, "/add Fresh report\n\nA new report on the front near Velmora0 with 3 tanks.", "Added #13"
+    )
+    confirm = await telegram.say(CHAT, ALICE, "/remove 13", "Remove #13 «Fresh report»?")
+    remove, cancel = confirm.params["reply_markup"]["inline_keyboard"][0]
+    telegram.press(ALICE, confirm.result, cancel["callback_data"])
+    await telegram.reply(ID, "Kept.")
+    telegram.press(ALICE, confirm.result, remove["callback_data"])
+    await telegram.reply(ID, "Removed #13 «Fresh report».")
+    assert library.count() == 12
+    telegram.press(ALICE, confirm.result, remove["callback_data"])  # pressed again on the old message
+    await telegram.wait_for(lambda c: c.method == "answerCallbackQuery" and c.params.get("text") == "Already removed.")
+    await telegram.say(CHAT, ALICE, "/frobnicate", "Unknown command /frobnicate")
+    assert telegram.errors() == []
+
+
+async def test_inline_mode_answers_with_cited_quotes(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot()
+    await add_examples(telegram, 0, 1)
+    telegram.inline(ALICE, "how many tanks were lost?")
+    call = await telegram.wait_for(lambda c: c.method == "answerInlineQuery")
+    results = call.params["results"]
+    assert 1 <= len(results) <= 5
+    assert all(r["type"] == "article" for r in results)
+    message = results[0]["input_message_content"]["message_text"]
+    assert message.startswith("<blockquote>") and "· #" in message
+    assert any("tanks" in r["title"] for r in results)
+
+    telegram.inline(ALICE, "banana bread recipe with walnuts")
+    empty = await telegram.wait_for(lambda c: c.method == "answerInlineQuery", after=telegram.calls.index(call) + 1)
+    assert empty.params["results"] == [] and empty.params["button"]["text"] == "Not found in 2 articles"
+    assert telegram.errors() == []
+
+
+async def test_flood_limits_rate_limits_and_optional_calls(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    telegram.failures["setMyCommands"] = [{"ok": False, "error_code": 400, "description": "Bad Request: nope"}]
+    retry = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1"}
+    telegram.failures["sendMessage"] = [{**retry, "parameters": {"retry_after": 1}}]
+    app = await start_bot(rate_limit_questions=2)
+    assert isinstance(app.bot_data["state"], BotState)
+    # The first sendMessage gets 429 (flood limit): it is retried after retry_after.
+    await telegram.say(CHAT, ALICE, "/help", "answers questions about your team")
+    await add_examples(telegram, 0)
+    for question in ("how many tanks are left?", "was the call authentic?"):
+        telegram.send(CHAT, ALICE, question)
+    await telegram.say(CHAT, ALICE, "who released the call?", "Slow down: too many questions")
+    assert [c.method for c in telegram.errors()] == ["setMyCommands", "sendMessage"]
