@@ -129,7 +129,7 @@ def build_application(settings: BotSettings, library: Library) -> Application:
         CallbackQueryHandler(asking.more_button, pattern=r"^more:"),
         CallbackQueryHandler(asking.passage_button, pattern=r"^psg:"),
         CallbackQueryHandler(browsing.sources_button, pattern=r"^src:"),
-        CallbackQueryHandler(browsing.remove_button, pattern=r"^rm"),
+        CallbackQueryHandler(browsing.remove_button, pattern=r"^rm:"),
         CallbackQueryHandler(stale_button),
         InlineQueryHandler(asking.inline_query),
     ]

@@ -22,7 +22,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 
 from bot.adding import add_url
 from bot.rendering import answer_blocks, esc, first_per_source, not_found, pack, passage_html, source_line
-from bot.state import Context, command_payload, state
+from bot.state import Context, callback_args, command_payload, state
 from index import Answer, ArticleNotFound, is_url
 
 INLINE_RESULTS = 5
@@ -155,12 +155,13 @@ async def more_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
-    _, key, page_text = query.data.split(":", 2)
+    args = callback_args(query.data, "more", 2)
     st = state(context)
-    remembered = st.recent.get(key)
-    if remembered is None or not page_text.isdigit():
+    remembered = st.recent.get(args[0]) if args else None
+    if args is None or remembered is None or not args[1].isdigit():
         await query.answer("This answer is too old; please ask again.")
         return
+    key, page_text = args
     question, collection = remembered
     page = int(page_text)
     answer = await st.engine.read(st.engine.library.ask, question, collection=collection, page=page)
@@ -177,11 +178,11 @@ async def passage_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
-    try:
-        article_id, start, end = (int(x) for x in query.data.split(":")[1:4])
-    except ValueError:
+    args = callback_args(query.data, "psg", 3)
+    if args is None or not all(a.isdigit() for a in args):
         await query.answer("This button no longer works.")
         return
+    article_id, start, end = (int(a) for a in args)
     st = state(context)
     try:
         hit = await st.engine.read(st.engine.library.passage, article_id, start, end)

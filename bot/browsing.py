@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.rendering import article_detail, article_line, esc, pack
-from bot.state import Context, command_payload, may_remove, state
+from bot.state import Context, callback_args, command_payload, may_remove, state
 from index import ArticleInfo, ArticleNotFound
 
 PAGE_SIZE = 10
@@ -61,9 +62,19 @@ async def _send_sources_page(message: Message, context: Context, chat_id: int, p
     markup = InlineKeyboardMarkup([nav]) if nav else None
     text = pack([text])[0]
     if edit:
-        await message.edit_text(text, reply_markup=markup)
+        await edit_or_send(message, text, markup)
     else:
         await message.reply_text(text, reply_markup=markup)
+
+
+async def edit_or_send(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit a message the bot sent; when Telegram no longer allows it (too old, deleted), send a new one."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return
+        await message.chat.send_message(text, reply_markup=markup)
 
 
 async def sources(update: Update, context: Context) -> None:
@@ -81,10 +92,12 @@ async def sources_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
-    page_text = query.data.removeprefix("src:")
+    args = callback_args(query.data, "src", 1)
+    if args is None or not args[0].isdigit():
+        await query.answer("This button no longer works.")
+        return
     await query.answer()
-    page = int(page_text) if page_text.isdigit() else 1
-    await _send_sources_page(query.message, context, query.message.chat.id, page, edit=True)
+    await _send_sources_page(query.message, context, query.message.chat.id, int(args[0]), edit=True)
 
 
 async def _article_arg(update: Update, context: Context, usage: str) -> ArticleInfo | None:
@@ -131,7 +144,7 @@ async def find(update: Update, context: Context) -> None:
     st = state(context)
     infos = await st.engine.read(st.engine.library.find, words, collection=st.collection(message.chat.id), limit=20)
     if not infos:
-        await message.reply_text(f"No article contains {esc(words)!s}.")
+        await message.reply_text(f"No article contains {esc(words)}.")
         return
     await message.reply_text(pack([f"<b>Found {len(infos)}</b>\n" + "\n".join(article_line(i) for i in infos)])[0])
 
@@ -149,7 +162,7 @@ async def remove(update: Update, context: Context) -> None:
         return
     buttons = [
         InlineKeyboardButton("Remove", callback_data=f"rm:{info.id}"),
-        InlineKeyboardButton("Cancel", callback_data="rmcancel"),
+        InlineKeyboardButton("Cancel", callback_data="rm:cancel"),
     ]
     await message.reply_text(f"Remove #{info.id} «{esc(info.title)}»?", reply_markup=InlineKeyboardMarkup([buttons]))
 
@@ -159,24 +172,26 @@ async def remove_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None or not isinstance(query.message, Message):
         return
-    if query.data == "rmcancel":
+    if query.data == "rm:cancel":
         await query.answer()
-        await query.message.edit_text("Kept.")
+        await edit_or_send(query.message, "Kept.")
         return
-    article_id = query.data.removeprefix("rm:")
+    args = callback_args(query.data, "rm", 1)
+    if args is None or not args[0].isdigit():
+        await query.answer("This button no longer works.")
+        return
     st = state(context)
     try:
-        article = await st.engine.read(st.engine.library.get, int(article_id))
-    except (ArticleNotFound, ValueError):
+        article = await st.engine.read(st.engine.library.get, int(args[0]))
+    except ArticleNotFound:
         await query.answer("Already removed.")
-        await query.message.edit_text("That article is no longer in the library.")
         return
     if not st.visible(article.info, query.message.chat.id) or not await may_remove(update, context, article.info):
         await query.answer("You may not remove this article.")
         return
     info = await st.engine.write(st.engine.library.remove, article.info.id)
     await query.answer("Removed.")
-    await query.message.edit_text(f"Removed #{info.id} «{esc(info.title)}».")
+    await edit_or_send(query.message, f"Removed #{info.id} «{esc(info.title)}».")
 
 
 async def stats(update: Update, context: Context) -> None:

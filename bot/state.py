@@ -96,6 +96,14 @@ def command_payload(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:
+    """The ``count`` parts after ``prefix:`` in callback data, or None when it is malformed (old or forged)."""
+    if not data or not data.startswith(f"{prefix}:"):
+        return None
+    parts = data.split(":")[1:]
+    return parts if len(parts) == count and all(parts) else None
+
+
 def added_by(user: User | None, message: Message) -> str:
     """Who added, as stored with the article: 'Full Name (@handle, id 123)'."""
     if user is None:

@@ -1,0 +1,159 @@
+"""The bot in groups: what it answers and ignores, who may add, per-chat libraries, allowed chats."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from conftest import StartBot
+from fake_telegram import FakeBotAPI, group_chat, private_chat, user
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = [json.loads(line) for line in (ROOT / "examples" / "articles.jsonl").read_text().splitlines()]
+ADMIN = user(601, "Olena", "olena")
+MEMBER = user(602, "Mark", "mark")
+NEWSROOM = group_chat(-100500, "Newsroom")
+DESK = group_chat(-100600, "Night desk")
+QUESTION = "how many tanks did the unit have left?"
+
+
+def example(i: int) -> str:
+    return str(EXAMPLES[i]["text"])
+
+
+async def quiet_for(telegram: FakeBotAPI, chat_id: int, seconds: float = 1.5) -> None:
+    """Assert the bot sends nothing to the chat for a while."""
+    mark = len(telegram.calls)
+    await asyncio.sleep(seconds)
+    sent = [c for c in telegram.calls[mark:] if int(c.params.get("chat_id", 0) or 0) == chat_id]
+    assert sent == [], sent
+
+
+async def test_group_conversation(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    await start_bot()
+    chat = NEWSROOM["id"]
+    # Members may not add under the default ADD_POLICY=admins; administrators may (checked with getChatMember).
+    await telegram.say(NEWSROOM, MEMBER, "/add " + example(0), "Only this chat's administrators can add")
+    await telegram.say(NEWSROOM, ADMIN, "/add@DossierTestBot " + example(0), "Added #1")
+    assert {c.params["user_id"] for c in telegram.calls if c.method == "getChatMember"} == {MEMBER["id"], ADMIN["id"]}
+    # /add as a reply adds the replied-to message.
+    pasted = telegram.send(NEWSROOM, MEMBER, example(1))
+    await telegram.say(NEWSROOM, ADMIN, "/add", "Added #2", reply_to=pasted)
+
+    # Chatter, other bots' commands and edits are ignored.
+    telegram.send(NEWSROOM, MEMBER, "anyone seen the tank numbers today?")
+    telegram.send(NEWSROOM, MEMBER, "/ask@SomeOtherBot " + QUESTION)
+    await quiet_for(telegram, chat)
+
+    answer = await telegram.say(NEWSROOM, MEMBER, "/ask@DossierTestBot " + QUESTION, "<b>Sources</b>")
+    assert answer.params["reply_parameters"]["message_id"]  # answered as a reply to the question
+    assert "40 tanks but had probably 9 left" in answer.params["text"]
+    mention = await telegram.say(NEWSROOM, MEMBER, "@DossierTestBot who released the call?", "<b>Sources</b>")
+    assert "military intelligence service" in mention.params["text"]
+    assert "@DossierTestBot" not in mention.params["text"]
+
+    # A reply to the bot's answer is a follow-up in that thread, answered as a reply.
+    follow = await telegram.say(NEWSROOM, MEMBER, "was it authentic?", "<b>Sources</b>", reply_to=answer.result)
+    assert "independently verified" in follow.params["text"]
+    assert follow.params["reply_parameters"]["message_id"]
+    await telegram.say(NEWSROOM, MEMBER, "/ask", "Ask something after the command")
+    assert telegram.errors() == []
+
+
+async def test_add_policy_everyone_and_global_admins(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(admin_user_ids=[MEMBER["id"]])
+    await telegram.say(DESK, MEMBER, "/add " + example(0), "Added #1")  # a global admin, not a chat admin
+    assert not any(c.method == "getChatMember" for c in telegram.calls)
+    outsider = user(777, "Eve")
+    await telegram.say(DESK, outsider, "/add " + example(1), "Only this chat's administrators")
+    # A global admin may remove what someone else added; an ordinary member may not.
+    await telegram.say(DESK, outsider, "/remove 1", "Only the person who added it or an administrator")
+    await telegram.say(DESK, MEMBER, "/remove 1", "Remove #1")
+
+
+async def test_add_policy_everyone(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(add_policy="everyone")
+    await telegram.say(DESK, MEMBER, "/add " + example(0), "Added #1")
+    note = telegram.add_file("brief.txt", b"Bridge repairs delayed\n\nEngineers said the repairs take six months.")
+    telegram.send(DESK, MEMBER, None, document=note)  # no /add caption: ignored in groups
+    await quiet_for(telegram, DESK["id"], 1.0)
+    await telegram.say(DESK, MEMBER, None, "Added #2 «Bridge repairs delayed»", document=note, caption="/add")
+
+
+async def test_per_chat_libraries_do_not_leak(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(library_scope="per_chat", add_policy="everyone")
+    await telegram.say(NEWSROOM, MEMBER, "/add " + example(0), "Added #1")
+    alice = user(501, "Alice", "alice")
+    await telegram.say(private_chat(alice), alice, "/add " + example(1), "Added #2")
+
+    inside = await telegram.say(NEWSROOM, MEMBER, "/ask " + QUESTION, "<b>Sources</b>")
+    assert "#1" in inside.params["text"] and "#2" not in inside.params["text"]
+    outside = await telegram.say(DESK, MEMBER, "/ask " + QUESTION, "Not found")
+    assert "0 articles" in outside.params["text"] or "no articles" in outside.params["text"]
+    await telegram.say(DESK, MEMBER, "/sources", "The library is empty")
+    await telegram.say(DESK, MEMBER, "/source 1", "#1")
+    assert not any("Intercepted" in t for t in telegram.texts(DESK["id"]))
+    await telegram.say(DESK, MEMBER, "/find tanks", "No article contains tanks")
+
+    # A "Passage" button pressed in another chat shows nothing of this chat's article.
+    buttons = [b for row in inside.params["reply_markup"]["inline_keyboard"] for b in row]
+    desk_message = telegram.send(DESK, MEMBER, "hello")
+    mark = len(telegram.calls)
+    telegram.press(MEMBER, desk_message, buttons[0]["callback_data"])
+    denied = await telegram.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
+    assert denied.params["text"] == "That article is not in this chat's library."
+
+    # Inline mode searches the user's own (private chat) collection.
+    telegram.inline(alice, QUESTION)
+    inline = await telegram.wait_for(lambda c: c.method == "answerInlineQuery")
+    assert inline.params["is_personal"] is True
+    assert all("#2" in r["input_message_content"]["message_text"] for r in inline.params["results"])
+    assert inline.params["results"]
+
+
+async def test_other_chats_are_ignored_when_allowed_chats_are_set(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(allowed_chat_ids=[NEWSROOM["id"]], add_policy="everyone")
+    telegram.send(DESK, MEMBER, "/add " + example(0))
+    telegram.send(DESK, MEMBER, "/start")
+    await quiet_for(telegram, DESK["id"])
+    await telegram.say(NEWSROOM, MEMBER, "/start", "answers questions")
+
+
+async def test_odd_updates_never_stop_the_bot(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    await start_bot()
+    alice = user(501, "Alice", "alice")
+    private = private_chat(alice)
+    await telegram.say(private, alice, "/add " + example(0), "Added #1")
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "us1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    photo = [{"file_id": "p1", "file_unique_id": "up1", "width": 90, "height": 90}]
+    channel = {"id": -1009, "type": "channel", "title": "Some channel"}
+    telegram.send(private, alice, None, extra={"sticker": sticker})
+    telegram.send(private, alice, None, extra={"photo": photo, "caption": "look"})
+    telegram.send(private, alice, "how many tanks?", edited=True)
+    telegram.send(private, alice, "   ")
+    telegram.send(private, alice, "x" * 4096)
+    telegram.send(private, alice, "\u202e\u200b🚀 Ω≈ç√ ‮ \x00 tanks?")
+    telegram.send(private, alice, "<b>not html</b> & more & tanks?")
+    telegram.send(NEWSROOM, None, "/ask tanks", extra={"sender_chat": NEWSROOM})  # anonymous admin
+    telegram.push({"channel_post": {"message_id": 1, "date": 1, "chat": channel, "text": "/ask tanks"}})
+    telegram.send(NEWSROOM, ADMIN, "/unknown@DossierTestBot")
+    for data in ("psg:999:0:10", "psg:1:x:y", "more:expired:1", "more:bad", "src:zz", "rm:abc", "junk", ""):
+        telegram.press(alice, {"message_id": 1, "date": 1, "chat": private, "text": "old"}, data)
+    await telegram.say(private, alice, "how many tanks did the unit have left?", "<b>Sources</b>")
+    await asyncio.sleep(1)
+    sorry = [t for t in telegram.texts(private["id"]) + telegram.texts(NEWSROOM["id"]) if "went wrong" in t]
+    assert sorry == []
+    assert telegram.errors() == []
+    answers = [c for c in telegram.calls if c.method == "answerCallbackQuery"]
+    assert len(answers) >= 7 and all(c.params.get("text") for c in answers)
