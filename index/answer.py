@@ -117,12 +117,12 @@ def later_page(evidence: Sequence[Evidence], shown: Sequence[Evidence], max_quot
     if not shown:
         return []
     best = max(e.score for e in shown)
-    rest = [
-        e
-        for e in evidence
-        if not any(s.article_id == e.article_id and s.start < e.end and e.start < s.end for s in shown)
-    ]
+    rest = [e for e in evidence if not overlaps(e, shown)]
     return select_quotes(rest, max_quotes, best=best, within=MORE_WITHIN)
+
+
+def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
+    return any(o.article_id == ev.article_id and o.start < ev.end and ev.start < o.end for o in others)
 
 
 def _balance(text: str) -> int:

@@ -401,9 +401,11 @@ class Library:
         if page:
             # Page 0 is chosen exactly as a plain ask chooses it (from the first EVIDENCE_PASSAGES only).
             first, _ = answering.score_sentences(question, query, top[: answering.EVIDENCE_PASSAGES], passages)
-            shown = answering.select_quotes(first, max_quotes)
+            shown = answering.merge_adjacent(answering.select_quotes(first, max_quotes), texts)
             for _ in range(page):
-                quotes = answering.later_page(evidence, shown, max_quotes)
+                # Completing a quotation can widen a quote into one already shown: drop those.
+                widened = answering.merge_adjacent(answering.later_page(evidence, shown, max_quotes), texts)
+                quotes = [q for q in widened if not answering.overlaps(q, shown)]
                 shown = [*shown, *quotes]
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)

@@ -143,15 +143,16 @@ class FakeBotAPI:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.on_call: Callable[[Call], None] | None = None  # the interactive console prints calls with it
 
     # -- server ------------------------------------------------------------------------------
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
@@ -193,6 +194,8 @@ class FakeBotAPI:
         if method != "getUpdates":
             self.calls.append(call)
             self._changed.set()
+            if self.on_call is not None:
+                self.on_call(call)
         return web.json_response(body, status=200 if body["ok"] else body["error_code"])
 
     @staticmethod
@@ -449,3 +452,90 @@ class FakeBotAPI:
             for c in self.calls[after:]
             if c.method in ("sendMessage", "editMessageText") and int(c.params.get("chat_id", 0)) == chat_id
         ]
+
+
+# -- interactive console: `python tests/fake_telegram.py` to chat with a locally running bot -----------
+CONSOLE_HELP = """Type a message and press Enter to send it in a private chat with the bot.
+  group: TEXT     send TEXT in the group "Newsroom" (you are its administrator)
+  reply: TEXT     in the group, reply TEXT to the bot's last message there
+  inline: QUERY   an inline query (@bot QUERY)
+  press N         press button N under the bot's last message that has buttons
+  file: PATH      send a .txt/.md/.html file (in the private chat)
+  quit            stop"""
+
+
+def _print_call(call: Call, buttons: list[tuple[Json, str]]) -> None:
+    params, result = call.params, call.result
+    if isinstance(result, dict) and "error" in result:
+        print(f"  !! {call.method} rejected: {result['error']}")
+        return
+    if call.method in ("sendMessage", "editMessageText"):
+        chat = "group" if int(params["chat_id"]) < 0 else "private"
+        verb = "edits its message" if call.method == "editMessageText" else "says"
+        text = parse_html(params["text"]) if params.get("parse_mode") == "HTML" else params["text"]
+        print(f"\n[{chat}] bot {verb}:\n" + "\n".join("  " + line for line in text.splitlines()))
+        rows = (params.get("reply_markup") or {}).get("inline_keyboard", [])
+        flat = [b for row in rows for b in row]
+        if flat:
+            buttons[:] = [(result, b["callback_data"]) for b in flat]
+            print("  buttons: " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(flat, start=1)))
+    elif call.method == "answerInlineQuery":
+        print("\n[inline] results:")
+        for r in params.get("results", []):
+            print("  - " + parse_html(r["input_message_content"]["message_text"]).replace("\n", " / "))
+        if params.get("button"):
+            print("  (" + params["button"]["text"] + ")")
+    elif call.method == "answerCallbackQuery" and params.get("text"):
+        print(f"\n[button] bot shows: {params['text']}")
+
+
+async def _console(port: int) -> None:
+    import sys
+    from pathlib import Path
+
+    api = FakeBotAPI()
+    buttons: list[tuple[Json, str]] = []
+    api.on_call = lambda call: _print_call(call, buttons)
+    url = await api.start(port)
+    me = user(1001, "You", "you")
+    private, group = private_chat(me), group_chat(-1001001, "Newsroom")
+    api.admins[group["id"]] = {me["id"]}
+    print(f"Fake Bot API on {url} (token {api.token}). Start the bot in another terminal:")
+    print(f"  TELEGRAM_BOT_TOKEN={api.token} TELEGRAM_API_BASE_URL={url} .venv/bin/dossier serve")
+    print(CONSOLE_HELP)
+    loop = asyncio.get_running_loop()
+    while True:
+        raw = await loop.run_in_executor(None, sys.stdin.readline)
+        line = raw.rstrip("\n")
+        if raw == "" or line in ("quit", "exit"):  # "" is the end of input
+            break
+        if not line.strip():
+            continue
+        if line.startswith("group:"):
+            api.send(group, me, line[6:].strip())
+        elif line.startswith("reply:"):
+            answers = [
+                m for (cid, _), m in api.messages.items() if cid == group["id"] and m["from"]["id"] == api.bot["id"]
+            ]
+            api.send(group, me, line[6:].strip(), reply_to=answers[-1] if answers else None)
+        elif line.startswith("inline:"):
+            api.inline(me, line[7:].strip())
+        elif line.startswith("file:"):
+            path = Path(line[5:].strip()).expanduser()
+            api.send(private, me, None, document=api.add_file(path.name, path.read_bytes()))
+        elif line.startswith("press ") and line[6:].strip().isdigit():
+            n = int(line[6:].strip())
+            if 1 <= n <= len(buttons):
+                message, data = buttons[n - 1]
+                api.press(me, message, data)
+        else:
+            api.send(private, me, line.replace("\\n", "\n"))
+    await api.stop()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake Telegram Bot API on 127.0.0.1 to chat with the bot.")
+    parser.add_argument("--port", type=int, default=8081)
+    asyncio.run(_console(parser.parse_args().port))

@@ -157,3 +157,16 @@ async def test_odd_updates_never_stop_the_bot(telegram: FakeBotAPI, start_bot: S
     assert telegram.errors() == []
     answers = [c for c in telegram.calls if c.method == "answerCallbackQuery"]
     assert len(answers) >= 7 and all(c.params.get("text") for c in answers)
+
+
+async def test_a_long_import_does_not_stall_questions_elsewhere(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(add_policy="everyone")
+    await telegram.say(NEWSROOM, MEMBER, "/add " + example(0), "Added #1")
+    long_text = "Long report on the front\n\n" + " ".join(
+        f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(1500)
+    )
+    report = telegram.add_file("report.txt", long_text.encode())
+    await telegram.say(DESK, MEMBER, None, "…", document=report, caption="/add")  # the import is under way
+    answer = await telegram.say(NEWSROOM, MEMBER, "/ask " + QUESTION, "<b>Sources</b>")
+    done = await telegram.reply(DESK["id"], "Added #2 «Long report on the front»", timeout=120)
+    assert telegram.calls.index(answer) < telegram.calls.index(done)

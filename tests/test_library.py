@@ -245,3 +245,22 @@ def test_odd_input_is_handled(library: Library, tmp_path: Path) -> None:
     long_question = "which convoy crossed the border " * 300
     assert library.ask(long_question).question.startswith("which convoy")
     assert library.ask("🚀🚀🚀").abstained
+
+
+def test_more_pages_bring_new_quotes_and_passages_show_context(library: Library) -> None:
+    library.add_jsonl(synthetic_jsonl(30).splitlines())
+    question = "how many armoured vehicles were destroyed?"
+    first = library.ask(question)
+    second = library.ask(question, page=1)
+    assert not first.abstained and not second.abstained
+    shown = {(c.article_id, c.char_start, c.char_end) for c in first.citations}
+    for c in second.citations:
+        assert all(not (a == c.article_id and s < c.char_end and c.char_start < e) for a, s, e in shown)
+        assert library.get(c.article_id).text[c.char_start : c.char_end] == c.quote
+    assert library.ask(question, page=60).abstained
+    c = first.citations[0]
+    passage = library.passage(c.article_id, c.char_start, c.char_end)
+    assert c.quote in passage.text and len(passage.text) > len(c.quote)
+    assert library.get(c.article_id).text[passage.char_start : passage.char_end] == passage.text
+    with pytest.raises(ArticleNotFound):
+        library.passage(999, 0, 10)

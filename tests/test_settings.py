@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import BotSettings
 from index import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_setting_is_documented() -> None:
-    names = {name.upper() for name in Settings.model_fields}
+    names = {name.upper() for name in BotSettings.model_fields}
+    assert set(Settings.model_fields) <= set(BotSettings.model_fields)
     example = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert example == names
     readme = (ROOT / "README.md").read_text()
@@ -33,3 +35,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     command = re.search(r'^TEST_COMMAND="(.+)"$', ci, re.MULTILINE)
     assert command and command.group(1) in (ROOT / "README.md").read_text()
+
+
+def test_bot_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_USER_IDS", "11, 22")
+    monkeypatch.setenv("ALLOWED_CHAT_IDS", "-100123,456")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("LIBRARY_SCOPE", "per_chat")
+    settings = BotSettings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.admin_user_ids == [11, 22] and settings.allowed_chat_ids == [-100123, 456]
+    assert settings.api_url == "http://127.0.0.1:8081/bot" and settings.file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.library_scope == "per_chat" and settings.add_policy == "admins"
+    monkeypatch.setenv("LIBRARY_SCOPE", "everywhere")
+    with pytest.raises(ValueError, match="library_scope"):
+        BotSettings(_env_file=None)  # type: ignore[call-arg]

@@ -1,0 +1,25 @@
+# Dossier: the Telegram bot (`dossier serve`) with the CPU build of torch. The library lives in /data.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    HF_HUB_OFFLINE=1 \
+    DATA_DIR=/data
+
+WORKDIR /app
+# The CPU wheel first, from PyTorch's CPU index: an unpinned torch would pull a multi-GB CUDA build.
+RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+COPY pyproject.toml README.md ./
+COPY index ./index
+COPY bot ./bot
+RUN pip install . \
+    && useradd --create-home --uid 10001 dossier \
+    && mkdir -p /data && chown dossier:dossier /data
+
+USER dossier
+VOLUME ["/data"]
+# Only used in webhook mode (WEBHOOK_URL set); long polling needs no open port.
+EXPOSE 8443
+ENTRYPOINT ["dossier"]
+CMD ["serve"]

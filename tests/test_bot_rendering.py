@@ -1,0 +1,57 @@
+"""Telegram HTML: escaping, links, message splitting (4096 limit, never inside a tag or entity)."""
+
+from __future__ import annotations
+
+from fake_telegram import parse_html, utf16_len
+
+from bot.rendering import MESSAGE_LIMIT, answer_blocks, pack, passage_html, source_line
+from index import Answer, ArticleInfo, Citation, PassageHit
+
+
+def citation(n: int, quote: str, url: str = "https://example.org/a?x=1&y=2") -> Citation:
+    return Citation(n, n, None, f"Title <{n}> & co", "Outlet", url, "2024-03-01", quote, 0, len(quote), 1.0)
+
+
+def test_quotes_and_titles_are_escaped_and_links_kept() -> None:
+    answer = Answer("q", False, "", [citation(1, 'He said "<b>stop</b>" & left.')], [], 1)
+    (message,) = pack(answer_blocks(answer))
+    assert '&lt;b&gt;stop&lt;/b&gt;" &amp; left. [1]</blockquote>' in message
+    link = '<a href="https://example.org/a?x=1&amp;y=2">Title &lt;1&gt; &amp; co</a>'
+    assert f"{link} — Outlet, 2024-03-01 · #1" in message
+    assert 'He said "<b>stop</b>" & left.' in parse_html(message)
+
+
+def test_only_web_links_are_linked() -> None:
+    assert "<a " not in source_line(citation(1, "q", url="javascript:alert(1)"), 1)
+    assert "<a " not in source_line(citation(1, "q", url=""), 1)
+
+
+def test_long_answers_split_between_quotes_and_stay_valid() -> None:
+    quotes = [citation(n % 5 + 1, f"Sentence {n} with ümlauts, emoji 🚀 and <tags> & more. " * 12) for n in range(20)]
+    messages = pack(answer_blocks(Answer("q", False, "", quotes, [], 5)))
+    assert len(messages) > 1
+    for message in messages:
+        plain = parse_html(message)  # raises on a broken tag or entity
+        assert utf16_len(message) <= MESSAGE_LIMIT and utf16_len(plain) <= MESSAGE_LIMIT
+        assert message.count("<blockquote>") == message.count("</blockquote>")
+    assert messages[-1].rstrip().endswith("· #5") and "<b>Sources</b>" in messages[-1]
+
+
+def test_a_single_oversized_quote_is_split_safely() -> None:
+    huge = "A very long quote &amp; more <b> text, " * 400
+    messages = pack(answer_blocks(Answer("q", False, "", [citation(1, huge)], [], 1)))
+    assert len(messages) >= 3
+    for message in messages:
+        parse_html(message)
+        assert utf16_len(message) <= MESSAGE_LIMIT
+    joined = "".join(parse_html(m) for m in messages)
+    assert joined.replace("\n", "").replace(" ", "").startswith(huge.replace(" ", "")[:500])
+
+
+def test_passage_shows_the_quote_in_bold() -> None:
+    text = "Before the quote. The quote <itself>. After it."
+    info = ArticleInfo(3, None, "T", "Outlet", "2024-01-01", "", 1, "now", "default")
+    hit = PassageHit(1, 3, None, "T", text, 0.0, 100, 100 + len(text))
+    html = passage_html(hit, info, 118, 137)
+    assert "Before the quote. <b>The quote &lt;itself&gt;.</b> After it." in html
+    assert html.startswith("T — Outlet, 2024-01-01 · #3")
