@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator
 
@@ -19,12 +20,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
 
 from bot.adding import add_url
 from bot.rendering import answer_blocks, esc, first_per_source, not_found, pack, passage_html, source_line
 from bot.state import Context, callback_args, command_payload, state
 from index import Answer, ArticleNotFound, is_url
 
+log = logging.getLogger(__name__)
 INLINE_RESULTS = 5
 TYPING_EVERY = 4.5  # seconds; a chat action lasts about five
 
@@ -35,7 +38,11 @@ async def typing(context: Context, chat_id: int) -> AsyncIterator[None]:
 
     async def keep_typing() -> None:
         while True:
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            try:
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except TelegramError as exc:  # optional: the answer matters, the indicator does not
+                log.warning("sendChatAction failed: %s", exc)
+                return
             await asyncio.sleep(TYPING_EVERY)
 
     task = asyncio.create_task(keep_typing())
@@ -43,7 +50,7 @@ async def typing(context: Context, chat_id: int) -> AsyncIterator[None]:
         yield
     finally:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
+        with contextlib.suppress(asyncio.CancelledError):
             await task
 
 

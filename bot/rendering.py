@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from index import Answer, ArticleInfo, Citation, PassageHit, Progress
 
 MESSAGE_LIMIT = 4096
+_TAG = re.compile(r"<[^>]*>")
 _TOKEN = re.compile(r"<(/?)([a-z-]+)[^>]*>|&[#\w]+;|.", re.DOTALL)
 
 
@@ -17,8 +18,13 @@ def esc(text: str) -> str:
 
 
 def tg_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units); the HTML source is never shorter than the parsed text."""
+    """Length as Telegram counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def visible_len(fragment: str) -> int:
+    """What Telegram's 4096 limit counts: the text after entity parsing (tags dropped, entities decoded)."""
+    return tg_len(html.unescape(_TAG.sub("", fragment)))
 
 
 def _link(title: str, url: str) -> str:
@@ -68,8 +74,10 @@ def passage_html(hit: PassageHit, info: ArticleInfo, quote_start: int, quote_end
 
 
 def article_line(info: ArticleInfo) -> str:
-    details = ", ".join(x for x in (info.source, info.published[:10]) if x)
-    return f"#{info.id} {_link(info.title, info.url)}" + (f" — {esc(details)}" if details else "")
+    """'#12 Title — Outlet, date' for lists; long titles are shortened so a page of ten always fits."""
+    details = ", ".join(x for x in (info.source[:60], info.published[:10]) if x)
+    title = info.title if len(info.title) <= 150 else info.title[:149] + "…"
+    return f"#{info.id} {_link(title, info.url)}" + (f" — {esc(details)}" if details else "")
 
 
 def article_detail(info: ArticleInfo, author: str = "") -> str:
@@ -102,10 +110,10 @@ def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     messages: list[str] = []
     current = ""
     for block in blocks:
-        pieces = split_html(block, limit) if tg_len(block) > limit else [block]
+        pieces = split_html(block, limit) if visible_len(block) > limit else [block]
         for piece in pieces:
             joined = f"{current}\n\n{piece}" if current else piece
-            if tg_len(joined) <= limit:
+            if visible_len(joined) <= limit:
                 current = joined
             else:
                 messages.append(current)
@@ -116,8 +124,8 @@ def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def split_html(text: str, limit: int) -> list[str]:
-    """Cut HTML into pieces of at most ``limit``, never inside a tag or an entity; tags open at a cut are
-    closed there and reopened in the next piece. Prefers cutting at a line break, then at a space."""
+    """Cut HTML into pieces of at most ``limit`` visible characters, never inside a tag or an entity; tags open
+    at a cut are closed there and reopened in the next piece. Prefers cutting at a line break, then a space."""
     pieces: list[str] = []
     opened: list[str] = []  # opening tags in force at the start of the current piece
     current: list[tuple[str, tuple[str, ...]]] = []  # (token, opening tags in force after it)
@@ -126,8 +134,8 @@ def split_html(text: str, limit: int) -> list[str]:
     def close(tags: Sequence[str]) -> str:
         return "".join(f"</{_TOKEN.match(t).group(2)}>" for t in reversed(tags))  # type: ignore[union-attr]
 
-    def size(tokens: Sequence[tuple[str, tuple[str, ...]]], start_tags: Sequence[str]) -> int:
-        return sum(tg_len(t) for t in start_tags) + sum(tg_len(t) for t, _ in tokens)
+    def size(tokens: Sequence[tuple[str, tuple[str, ...]]]) -> int:
+        return sum(visible_len(t) for t, _ in tokens)
 
     used = 0
     for m in _TOKEN.finditer(text):
@@ -138,9 +146,8 @@ def split_html(text: str, limit: int) -> list[str]:
         elif name:
             stack.append(token)
         current.append((token, tuple(stack)))
-        used += tg_len(token)
-        end_tags = current[-1][1]
-        if used + tg_len(close(end_tags)) <= limit:
+        used += visible_len(token)
+        if used <= limit:
             continue
         # Over the limit: cut before this token, at the last line break or space in the second half if any.
         body = current[:-1]
@@ -154,7 +161,7 @@ def split_html(text: str, limit: int) -> list[str]:
         pieces.append("".join(opened) + "".join(t for t, _ in head) + close(head_tags))
         opened = list(head_tags)
         current = tail
-        used = size(current, opened)
+        used = size(current)
     if current:
         pieces.append("".join(opened) + "".join(t for t, _ in current) + close(current[-1][1]))
     return [p.strip() for p in pieces if p.strip()]

@@ -43,7 +43,7 @@ class AddResult:
         a = self.article
         if self.duplicate:
             return f"already in the library as #{a.id} «{a.title}»"
-        return f"Added #{a.id} «{a.title}» ({a.passages} passages)"
+        return f"Added #{a.id} «{a.title}» ({a.passages} passage{'' if a.passages == 1 else 's'})"
 
 
 @dataclass(frozen=True, slots=True)

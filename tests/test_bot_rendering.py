@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fake_telegram import parse_html, utf16_len
 
-from bot.rendering import MESSAGE_LIMIT, answer_blocks, pack, passage_html, source_line
+from bot.rendering import MESSAGE_LIMIT, answer_blocks, article_line, pack, passage_html, source_line
 from index import Answer, ArticleInfo, Citation, PassageHit
 
 
@@ -32,7 +32,7 @@ def test_long_answers_split_between_quotes_and_stay_valid() -> None:
     assert len(messages) > 1
     for message in messages:
         plain = parse_html(message)  # raises on a broken tag or entity
-        assert utf16_len(message) <= MESSAGE_LIMIT and utf16_len(plain) <= MESSAGE_LIMIT
+        assert utf16_len(plain) <= MESSAGE_LIMIT
         assert message.count("<blockquote>") == message.count("</blockquote>")
     assert messages[-1].rstrip().endswith("· #5") and "<b>Sources</b>" in messages[-1]
 
@@ -42,8 +42,7 @@ def test_a_single_oversized_quote_is_split_safely() -> None:
     messages = pack(answer_blocks(Answer("q", False, "", [citation(1, huge)], [], 1)))
     assert len(messages) >= 3
     for message in messages:
-        parse_html(message)
-        assert utf16_len(message) <= MESSAGE_LIMIT
+        assert utf16_len(parse_html(message)) <= MESSAGE_LIMIT
     joined = "".join(parse_html(m) for m in messages)
     assert joined.replace("\n", "").replace(" ", "").startswith(huge.replace(" ", "")[:500])
 
@@ -55,3 +54,11 @@ def test_passage_shows_the_quote_in_bold() -> None:
     html = passage_html(hit, info, 118, 137)
     assert "Before the quote. <b>The quote &lt;itself&gt;.</b> After it." in html
     assert html.startswith("T — Outlet, 2024-01-01 · #3")
+
+
+def test_link_markup_does_not_count_against_the_limit() -> None:
+    info = ArticleInfo(1, None, "T" * 300, "Outlet", "2024-01-01", "https://example.org/" + "a" * 2000, 1, "", "")
+    lines = [article_line(info)] * 10
+    (message,) = pack(["\n".join(lines)])
+    assert len(message) > MESSAGE_LIMIT and utf16_len(parse_html(message)) < MESSAGE_LIMIT
+    assert "T" * 149 + "…" in message
