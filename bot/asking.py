@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 
 from bot.adding import add_url
 from bot.rendering import answer_blocks, esc, first_per_source, not_found, pack, passage_html, source_line
-from bot.state import Context, callback_args, command_payload, state
+from bot.state import Context, callback_args, payload_or_usage, state
 from index import Answer, ArticleNotFound, is_url
 
 log = logging.getLogger(__name__)
@@ -114,9 +114,10 @@ async def ask_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    question = command_payload(message)
-    if not question:
-        await message.reply_text("Ask something after the command, e.g. /ask what equipment losses were reported?")
+    question = await payload_or_usage(
+        message, "Ask something after the command, e.g. /ask what equipment losses were reported?"
+    )
+    if question is None:
         return
     await send_answer(message, context, question, _previous_question(message, context))
 

@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.rendering import article_detail, article_line, esc, pack
-from bot.state import Context, callback_args, command_payload, may_remove, state
+from bot.state import Context, callback_args, command_payload, may_remove, payload_or_usage, state
 from index import ArticleInfo, ArticleNotFound
 
 PAGE_SIZE = 10
@@ -137,9 +137,8 @@ async def find(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    words = command_payload(message)
-    if not words:
-        await message.reply_text("Find what? e.g. /find Kharkiv tanks")
+    words = await payload_or_usage(message, "Find what? e.g. /find Kharkiv tanks")
+    if words is None:
         return
     st = state(context)
     infos = await st.engine.read(st.engine.library.find, words, collection=st.collection(message.chat.id), limit=20)

@@ -23,8 +23,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = BotSettings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"error: invalid setting: {problems}", file=sys.stderr)
+        print(engine_cli.invalid_settings_message(exc), file=sys.stderr)
         return 2
     if not settings.telegram_bot_token.get_secret_value():
         print(

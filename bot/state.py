@@ -96,6 +96,15 @@ def command_payload(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+async def payload_or_usage(message: Message, usage: str) -> str | None:
+    """The command's argument text; when there is none, reply with ``usage`` and return None."""
+    payload = command_payload(message)
+    if not payload:
+        await message.reply_text(usage)
+        return None
+    return payload
+
+
 def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:
     """The ``count`` parts after ``prefix:`` in callback data, or None when it is malformed (old or forged)."""
     if not data or not data.startswith(f"{prefix}:"):

@@ -281,6 +281,12 @@ def _cmd_stats(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def invalid_settings_message(exc: ValidationError) -> str:
+    """One line naming each bad setting as its environment variable."""
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+    return f"error: invalid setting: {problems}"
+
+
 def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) -> int:
     """Entry point of the ``dossier`` console script (``extra``: sub-commands of other layers)."""
     args = build_parser(extra).parse_args(argv)
@@ -290,8 +296,7 @@ def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) 
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"error: invalid setting: {problems}", file=sys.stderr)
+        print(invalid_settings_message(exc), file=sys.stderr)
         return 2
     level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(
