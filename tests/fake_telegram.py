@@ -436,11 +436,13 @@ class FakeBotAPI:
             after,
         )
 
-    async def say(self, chat: Json, sender: Json | None, text: str | None, expect: str, **kwargs: Any) -> Call:
+    async def say(
+        self, chat: Json, sender: Json | None, text: str | None, expect: str, timeout: float = 60.0, **kwargs: Any
+    ) -> Call:
         """Send a message and wait for the bot's message (sent or edited) to that chat containing ``expect``."""
         mark = len(self.calls)
         self.send(chat, sender, text, **kwargs)
-        return await self.reply(chat["id"], expect, after=mark)
+        return await self.reply(chat["id"], expect, timeout, after=mark)
 
     def errors(self) -> list[Call]:
         """Calls Telegram would have rejected (bad HTML, too long, not modified...)."""
