@@ -8,6 +8,7 @@ match, and words that occur in a large share of passages say little about any of
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 
@@ -19,6 +20,8 @@ CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) 
 """
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
+# A capitalised word inside a question (not its first word), letters only, four or more of them.
+_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{3,}\b|(?<=[\s(“\"'‘])[A-Z]{4,}\b")
 
 
 def add(conn: sqlite3.Connection, passage_id: int, text: str) -> None:
@@ -77,3 +80,20 @@ def search(conn: sqlite3.Connection, match: str, collection: str | None, limit: 
             (match, collection, limit),
         ).fetchall()
     return [(int(r[0]), -float(r[1])) for r in rows]
+
+
+def unknown_names(conn: sqlite3.Connection, question: str) -> list[str]:
+    """Names the question asks about that no passage contains ("Kerch", "Vuhledar"): a library that never
+    mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
+    another language (answered through a multilingual model) is never refused this way."""
+    names = list(dict.fromkeys(_NAME.findall(" " + question.strip()[1:])))
+    stems = list(dict.fromkeys(stem(t) for t in content_terms(question)))
+    if not names or not stems:
+        return []
+    wanted = stems + [stem(n.casefold()) for n in names]
+    known = {
+        r[0] for r in conn.execute(f"SELECT term FROM term_df WHERE term IN ({','.join('?' * len(wanted))})", wanted)
+    }
+    if sum(s in known for s in stems) < len(stems) / 2:
+        return []
+    return [n for n in names if stem(n.casefold()) not in known]

@@ -387,6 +387,12 @@ class Library:
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
         evidence, confidence = answering.score_sentences(question, query, top, passages)
+        unknown = self.store.unknown_names(question)
+        if unknown:
+            names = ", ".join(unknown)
+            return Answer(
+                question, True, f"Not found: none of the {searched} articles mentions {names}.", [], hits, searched
+            )
         if confidence.value < self.settings.min_relevance or not evidence:
             return Answer(
                 question,

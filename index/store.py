@@ -408,6 +408,11 @@ class Store:
             match = keywords.match_expression(conn, question)
             return keywords.search(conn, match, collection, limit) if match else []
 
+    def unknown_names(self, question: str) -> list[str]:
+        """Capitalised names in the question that no passage contains."""
+        with self.connection() as conn:
+            return keywords.unknown_names(conn, question)
+
     def passage_count(self) -> int:
         with self.connection() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])

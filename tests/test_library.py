@@ -280,3 +280,11 @@ def _check_multilingual(lib: Library) -> None:
         assert not answer.abstained, question
         assert answer.citations[0].title == "Heavy fighting reported near Velmora0"
         assert "11 tanks were destroyed" in answer.citations[0].quote
+
+
+def test_questions_about_names_the_library_never_mentions_abstain(library: Library) -> None:
+    library.add_jsonl(synthetic_jsonl(10).splitlines())
+    answer = library.ask("How many tanks were destroyed around Zaporizhzhia?")
+    assert answer.abstained and answer.answer == "Not found: none of the 10 articles mentions Zaporizhzhia."
+    assert not library.ask("How many tanks were destroyed around Velmora0?").abstained
+    assert not library.ask("What did Residents of Velmora0 queue for?").abstained  # known capitalised words
