@@ -16,7 +16,7 @@ from index.terms import asks_for_figure, content_terms, coverage, has_figure, to
 from index.types import ArticleInfo, Citation, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
-MAX_QUOTES_PER_ARTICLE = 2
+MAX_QUOTES_PER_ARTICLE = 3
 MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first page's best quote
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
 NEW_ARTICLE_WITHIN = 0.60  # the first quote from another article needs this share (spread across outlets)
@@ -123,6 +123,28 @@ def later_page(evidence: Sequence[Evidence], shown: Sequence[Evidence], max_quot
 
 def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
     return any(o.article_id == ev.article_id and o.start < ev.end and ev.start < o.end for o in others)
+
+
+def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question: str) -> list[Evidence]:
+    """When the question asks for a figure (or a who) and a quote has none but the next sentence of the same
+    paragraph does, quote both: the sentence that matches the question often sets up the answer."""
+    wants_figure, wants_actor = asks_for_figure(question), bool(_WHO.match(question))
+    if not (wants_figure or wants_actor):
+        return list(quotes)
+    out: list[Evidence] = []
+    for ev in quotes:
+        text = texts[ev.article_id]
+        quote = text[ev.start : ev.end]
+
+        def answers(t: str) -> bool:
+            return (wants_figure and has_figure(t)) or (wants_actor and bool(_NAMED.search(" " + t)))
+
+        if not answers(quote):
+            following = [(s, e) for s, e in split_sentences(text) if s >= ev.end]
+            if following and "\n\n" not in text[ev.end : following[0][0]] and answers(text[slice(*following[0])]):
+                ev = Evidence(ev.article_id, ev.start, following[0][1], ev.score)
+        out.append(ev)
+    return out
 
 
 def _balance(text: str) -> int:

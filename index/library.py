@@ -415,6 +415,7 @@ class Library:
                 shown = [*shown, *quotes]
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
+        quotes = answering.complete_answers(quotes, texts, question)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched)
 

@@ -53,9 +53,11 @@ def test_quotes_spread_across_articles() -> None:
         Evidence(1, 0, 10, 1.0),
         Evidence(1, 20, 30, 0.95),
         Evidence(1, 40, 50, 0.9),
+        Evidence(1, 60, 70, 0.85),
         Evidence(2, 0, 10, 0.65),
         Evidence(3, 0, 10, 0.55),
     ]
     picked = select_quotes(evidence, max_quotes=5)
-    assert [(e.article_id, e.start) for e in picked] == [(1, 0), (1, 20), (2, 0)]
+    # At most three quotes from one article; another article's best quote clears a lower bar; weaker ones stop.
+    assert [(e.article_id, e.start) for e in picked] == [(1, 0), (1, 20), (1, 40), (2, 0)]
     assert select_quotes(evidence, max_quotes=1) == [evidence[0]]
