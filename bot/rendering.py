@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from index import Answer, ArticleInfo, Citation, PassageHit, Progress
+from index import Answer, ArticleInfo, Citation, PassageHit, Progress, claim_note, figure_lines
 
 MESSAGE_LIMIT = 4096
 _TAG = re.compile(r"<[^>]*>")
@@ -44,7 +44,12 @@ def source_line(c: Citation | ArticleInfo, n: int | None = None) -> str:
 def answer_blocks(answer: Answer, heading: str = "") -> list[str]:
     """One block per quote, then the Sources list; ``pack`` turns blocks into messages."""
     blocks = [heading] if heading else []
-    blocks += [f"<blockquote>{esc(c.quote)} [{c.n}]</blockquote>" for c in answer.citations]
+    for c in answer.citations:
+        note = claim_note(c)
+        blocks.append(f"<blockquote>{esc(c.quote)} [{c.n}]</blockquote>" + (f"\n<i>{esc(note)}</i>" if note else ""))
+    figures = figure_lines(answer.figures)
+    if figures:
+        blocks.append("<b>Figures side by side</b>\n" + "\n".join(esc(line) for line in figures))
     sources = ["<b>Sources</b>"]
     for c in first_per_source(answer.citations):
         sources.append(source_line(c, c.n))

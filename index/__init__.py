@@ -4,6 +4,7 @@ The public API is the ``Library`` facade and the types and errors it returns; no
 the Telegram layer.
 """
 
+from index.answer import claim_note, figure_lines
 from index.errors import (
     ArticleNotFound,
     DossierError,
@@ -19,7 +20,18 @@ from index.errors import (
 from index.extract import TEXT_SUFFIXES
 from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
 from index.settings import Settings
-from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, Citation, PassageHit, Stats
+from index.types import (
+    AddResult,
+    Answer,
+    Article,
+    ArticleInfo,
+    BulkFailure,
+    BulkReport,
+    Citation,
+    FigureEntry,
+    PassageHit,
+    Stats,
+)
 from index.urls import is_url
 
 __all__ = [
@@ -36,6 +48,7 @@ __all__ = [
     "DossierError",
     "EmptyText",
     "FetchError",
+    "FigureEntry",
     "InvalidSource",
     "Library",
     "LibraryCorrupt",
@@ -48,5 +61,7 @@ __all__ = [
     "Stats",
     "TooLarge",
     "UnsupportedType",
+    "claim_note",
+    "figure_lines",
     "is_url",
 ]

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index import claims
 from index.cleaning import looks_like_title
 from index.retrieval import Candidate
 from index.sentences import split_sentences
 from index.store import StoredPassage
 from index.terms import asks_for_figure, content_terms, coverage, has_figure, tokens
-from index.types import ArticleInfo, Citation, PassageHit
+from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
 MAX_QUOTES_PER_ARTICLE = 3
@@ -201,6 +202,8 @@ def build_citations(quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], t
     for n, article_id in enumerate(article_order, start=1):
         info = infos[article_id]
         for ev in sorted((q for q in quotes if q.article_id == article_id), key=lambda e: e.start):
+            quote = texts[article_id][ev.start : ev.end]
+            said = claims.claim(quote)
             citations.append(
                 Citation(
                     n=n,
@@ -210,18 +213,59 @@ def build_citations(quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], t
                     source=info.source,
                     url=info.url,
                     published=info.published,
-                    quote=texts[article_id][ev.start : ev.end],
+                    quote=quote,
                     char_start=ev.start,
                     char_end=ev.end,
                     score=round(ev.score, 4),
+                    figures=said.figures,
+                    attribution=said.attribution,
+                    hedge=said.hedge,
                 )
             )
     return citations
 
 
+def compare_figures(citations: Sequence[Citation]) -> dict[str, list[FigureEntry]]:
+    """Figures for the same noun from two or more sources, side by side."""
+    return claims.side_by_side([(c.n, c.source, claims.Claim(c.figures, c.attribution, c.hedge)) for c in citations])
+
+
+def claim_note(c: Citation) -> str:
+    """'per Russia · hedged: “claimed”' — who says it and how sure, for display after a quote."""
+    parts = [f"per {c.attribution}"] if c.attribution else []
+    if c.hedge:
+        parts.append(f"hedged: “{c.hedge}”")
+    return " · ".join(parts)
+
+
+def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
+    """'tank: about 90 tanks, probably 14 tanks [2] (the man, per The Daily Beast) · 32 tanks [1] (Russia, hedged)'."""
+    lines = []
+    for unit, entries in figures.items():
+        per_source: dict[int, list[FigureEntry]] = {}
+        for e in entries:
+            per_source.setdefault(e.n, []).append(e)
+        shown = []
+        for n, group in per_source.items():
+            first = group[0]
+            per = f"per {first.source}" if first.source else ""
+            who = ", ".join(x for x in (first.attribution, per, "hedged" if first.hedged else "") if x)
+            shown.append(f"{', '.join(e.figure for e in group)} [{n}]" + (f" ({who})" if who else ""))
+        lines.append(f"{unit}: " + " · ".join(shown))
+    return lines
+
+
 def render_answer(citations: Sequence[Citation]) -> str:
-    """Plain-text body: one verbatim quote a paragraph, each followed by its citation number."""
-    return "\n\n".join(f"> {c.quote} [{c.n}]" for c in citations)
+    """Plain-text body: one verbatim quote a paragraph, each followed by its citation number, who says it and
+    how sure; then figures of the same thing from different sources side by side."""
+    body = []
+    for c in citations:
+        note = claim_note(c)
+        body.append(f"> {c.quote} [{c.n}]" + (f" — {note}" if note else ""))
+    lines = figure_lines(compare_figures(citations))
+    if lines:
+        body.append("Figures side by side:\n" + "\n".join(f"  {line}" for line in lines))
+    return "\n\n".join(body)
 
 
 def passage_hits(

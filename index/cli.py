@@ -198,7 +198,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "abstained": answer.abstained,
         "answer": answer.answer,
-        "citations": [{k: v for k, v in dataclasses.asdict(c).items() if k != "score"} for c in answer.citations],
+        "citations": [
+            {**{k: v for k, v in dataclasses.asdict(c).items() if k != "score"}, "hedged": c.hedged}
+            for c in answer.citations
+        ],
+        "figures": {unit: [dataclasses.asdict(e) for e in entries] for unit, entries in answer.figures.items()},
         "passages": [{k: v for k, v in dataclasses.asdict(p).items() if k != "passage_id"} for p in answer.passages],
         "searched_articles": answer.searched_articles,
     }

@@ -417,7 +417,8 @@ class Library:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
         quotes = answering.complete_answers(quotes, texts, question)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
-        return Answer(question, False, answering.render_answer(citations), citations, hits, searched)
+        figures = answering.compare_figures(citations)
+        return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""

@@ -93,11 +93,30 @@ class Citation:
     char_start: int
     char_end: int
     score: float
+    figures: tuple[str, ...] = ()  # "about 90 tanks", "3,010 soldiers"
+    attribution: str = ""  # who the quote attributes its claim to: "Ukraine’s Security Service", "the man"
+    hedge: str = ""  # the hedging phrase, when the claim is unverified or reported: "It is unconfirmed whether"
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedge)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureEntry:
+    """One figure of a side-by-side comparison, with the number of the source that gives it."""
+
+    figure: str
+    n: int
+    source: str
+    attribution: str
+    hedged: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """An answer made of quotes; when ``abstained`` there are no citations and ``answer`` says why."""
+    """An answer made of quotes; when ``abstained`` there are no citations and ``answer`` says why.
+    ``figures`` puts figures for the same thing (by noun: 'tank', 'soldier') from different sources side by side."""
 
     question: str
     abstained: bool
@@ -105,6 +124,7 @@ class Answer:
     citations: list[Citation]
     passages: list[PassageHit]
     searched_articles: int
+    figures: dict[str, list[FigureEntry]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

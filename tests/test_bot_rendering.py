@@ -5,7 +5,7 @@ from __future__ import annotations
 from fake_telegram import parse_html, utf16_len
 
 from bot.rendering import MESSAGE_LIMIT, answer_blocks, article_line, pack, passage_html, source_line
-from index import Answer, ArticleInfo, Citation, PassageHit
+from index import Answer, ArticleInfo, Citation, FigureEntry, PassageHit
 
 
 def citation(n: int, quote: str, url: str = "https://example.org/a?x=1&y=2") -> Citation:
@@ -62,3 +62,48 @@ def test_link_markup_does_not_count_against_the_limit() -> None:
     (message,) = pack(["\n".join(lines)])
     assert len(message) > MESSAGE_LIMIT and utf16_len(parse_html(message)) < MESSAGE_LIMIT
     assert "T" * 149 + "…" in message
+
+
+def test_who_says_it_and_figures_side_by_side_are_shown() -> None:
+    a = Citation(
+        1,
+        2,
+        None,
+        "T1",
+        "Daily <Express>",
+        "",
+        "",
+        "Russia claimed it lost 32 tanks.",
+        0,
+        31,
+        1.0,
+        ("32 tanks",),
+        "Russia",
+        "claimed",
+    )
+    b = Citation(
+        2,
+        1,
+        None,
+        "T2",
+        "The Daily Beast",
+        "",
+        "",
+        "We have probably 14 tanks left, the man says.",
+        0,
+        44,
+        0.9,
+        ("probably 14 tanks",),
+        "the man",
+        "",
+    )
+    figures = {
+        "tank": [
+            FigureEntry("32 tanks", 1, "Daily <Express>", "Russia", True),
+            FigureEntry("probably 14 tanks", 2, "The Daily Beast", "the man", False),
+        ]
+    }
+    (message,) = pack(answer_blocks(Answer("q", False, "", [a, b], [], 2, figures)))
+    assert "<i>per Russia · hedged: “claimed”</i>" in message and "<i>per the man</i>" in message
+    assert "<b>Figures side by side</b>\ntank: 32 tanks [1] (Russia, per Daily &lt;Express&gt;, hedged) · " in message
+    parse_html(message)

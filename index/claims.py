@@ -1,0 +1,147 @@
+"""Who claims what, and how sure: figures, attribution and hedges in a quoted sentence (rule-based).
+
+Rules stay general (reporting verbs, hedging phrases, numbers with the noun they count); none names an
+outlet or a known sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.terms import stem
+from index.types import FigureEntry
+
+_QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"
+_QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s+)?"
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_SCALE = r"(?:\s+(?:thousand|million|billion|per\s*cent|percent)|%)?"
+_FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
+_STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|left|were|was|are|is|from|by|for|with|as|that|than|"
+_STOPS += r"but|just|who|which|while|when|after|before|during|over|into|last|this|these|those|it|its|their)"
+_NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?(?:(?!{_STOPS}\b)[a-z][\w-]*)(?:\s+(?!{_STOPS}\b)[a-z][\w-]*)?)?"
+FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
+_UNIT_STOP = {
+    "in",
+    "on",
+    "at",
+    "and",
+    "or",
+    "since",
+    "of",
+    "to",
+    "the",
+    "a",
+    "an",
+    "had",
+    "have",
+    "has",
+    "left",
+    "per",
+    "cent",
+    "percent",
+    "were",
+    "was",
+    "are",
+    "is",
+    "from",
+    "by",
+    "for",
+    "with",
+    "days",
+    "day",
+}
+
+_HEDGES = re.compile(
+    r"\b(?:it is (?:unconfirmed|unclear|not clear|not known)(?: whether| if)?|unconfirmed|unverified|"
+    r"(?:could|can|cannot|can't|has|have) not (?:be |been )?(?:independently )?(?:verified|confirmed)|"
+    r"(?:could|can)n[o']t (?:be )?(?:independently )?(?:verified|confirmed)|"
+    r"not (?:been )?independently (?:verified|confirmed)|(?:verified|confirmed) independently|unverifiable|"
+    r"reportedly|purported(?:ly)?|allegedly|alleged|(?:is|are|was|were) said to|claimed|claims that|"
+    r"appears? to|appeared to|unsubstantiated)\b",
+    re.IGNORECASE,
+)
+_ORG_NOUNS = r"(?:\s+(?:intelligence|officials?|military|ministry|forces|army|command|media|authorities|government|"
+_ORG_NOUNS += r"sources|spokesman|spokesperson|analysts?|experts?))*"
+_WHO = r"((?:the |a |an )?[A-Z][\w’'.-]*(?:\s+(?:of|for|the|and|[A-Z][\w’'.-]*))*" + _ORG_NOUNS + "|the (?:man|woman|"
+_WHO = _WHO.replace("|the (?:man|", "|[Tt]he (?:man|")
+_WHO += r"soldier|officer|official|ministry|minister|spokesperson|spokesman|army|report|news agency|agency|newspaper|"
+_WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){0,2})"
+_ATTRIBUTIONS = [
+    re.compile(r"\baccording to " + _WHO),
+    re.compile(r"\b(?:released|shared|published|made public|reported|posted|issued|cited|quoted) by " + _WHO),
+    re.compile(r"\b(?:a |an |the )?(?:new )?(?:report|statement|assessment|update) (?:from|by) " + _WHO),
+    re.compile(
+        _WHO + r",? (?:has |have |had )?(?:said|says|told|claimed|claims|reported|reports|stated|estimated|"
+        r"announced|added)\b"
+    ),
+    re.compile(r"\b(?:said|says|told|claimed|reported|estimated) " + _WHO),
+    re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a quote claims: figures with their nouns, who it is attributed to, and any hedging phrase."""
+
+    figures: tuple[str, ...]
+    attribution: str
+    hedge: str
+
+
+def figures(text: str) -> list[str]:
+    """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force'."""
+    out: list[str] = []
+    for m in FIGURE.finditer(text):
+        found = _trim(m.group(0).strip())
+        number = re.search(r"\d[\d,.]*", found)
+        if number and re.fullmatch(r"(?:19|20)\d\d", number.group(0)) and "%" not in found:
+            continue  # a year is a date, not a figure
+        out.append(found)
+    return out
+
+
+def _trim(found: str) -> str:
+    """Drop trailing function words the noun pattern may have swallowed ('32 tanks in' → '32 tanks')."""
+    words = found.split()
+    while len(words) > 1 and words[-1].lower().strip(",.") in _UNIT_STOP and not re.search(r"\d", words[-1]):
+        words.pop()
+    return " ".join(words).rstrip(",.;:")
+
+
+def unit_of(figure: str) -> str:
+    """The counted noun of a figure, stemmed ('probably 14 tanks' → 'tank'); '' when it has none."""
+    words = [w for w in re.findall(r"[a-z][\w-]*", figure.lower()) if w not in _UNIT_STOP]
+    return stem(words[-1]) if words else ""
+
+
+def attribution(text: str) -> str:
+    """Who the sentence attributes its claim to: 'Ukraine’s Security Service', 'the man', 'Russia'."""
+    for pattern in _ATTRIBUTIONS:
+        m = pattern.search(text)
+        if m:
+            who = re.sub(r"(?:\s+(?:and|of|for|the))+$", "", m.group(1).strip(" ,.;:“”\"'"))
+            if who and who.lower() not in {"it", "he", "she", "they", "this", "that", "the", "a"}:
+                return who
+    return ""
+
+
+def hedge(text: str) -> str:
+    m = _HEDGES.search(text)
+    return m.group(0) if m else ""
+
+
+def claim(text: str) -> Claim:
+    return Claim(tuple(figures(text)), attribution(text), hedge(text))
+
+
+def side_by_side(items: Sequence[tuple[int, str, Claim]]) -> dict[str, list[FigureEntry]]:
+    """Figures of the same noun from two or more sources: {'tank': [entries...]}, for (n, source, claim) items."""
+    by_unit: dict[str, list[FigureEntry]] = {}
+    for n, source, c in items:
+        for f in c.figures:
+            unit = unit_of(f)
+            if unit:
+                by_unit.setdefault(unit, []).append(FigureEntry(f, n, source, c.attribution, bool(c.hedge)))
+    return {u: e for u, e in by_unit.items() if len({x.n for x in e}) >= 2}
