@@ -242,11 +242,11 @@ def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
     """'tank: about 90 tanks, probably 14 tanks [2] (the man, per The Daily Beast) · 32 tanks [1] (Russia, hedged)'."""
     lines = []
     for unit, entries in figures.items():
-        per_source: dict[int, list[FigureEntry]] = {}
+        per_claim: dict[tuple[int, str, bool], list[FigureEntry]] = {}
         for e in entries:
-            per_source.setdefault(e.n, []).append(e)
+            per_claim.setdefault((e.n, e.attribution, e.hedged), []).append(e)
         shown = []
-        for n, group in per_source.items():
+        for (n, _, _), group in per_claim.items():
             first = group[0]
             per = f"per {first.source}" if first.source else ""
             who = ", ".join(x for x in (first.attribution, per, "hedged" if first.hedged else "") if x)

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 
-from index.terms import content_terms, index_terms, stem
+from index.terms import STOPWORDS, content_terms, index_terms, stem, tokens
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
@@ -87,13 +87,15 @@ def unknown_names(conn: sqlite3.Connection, question: str) -> list[str]:
     mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
     another language (answered through a multilingual model) is never refused this way."""
     names = list(dict.fromkeys(_NAME.findall(" " + question.strip()[1:])))
-    stems = list(dict.fromkeys(stem(t) for t in content_terms(question)))
-    if not names or not stems:
+    if not names:
         return []
-    wanted = stems + [stem(n.casefold()) for n in names]
+    name_words = {n.casefold() for n in names}
+    words = [t for t in tokens(question) if t not in name_words]
+    wanted = list(dict.fromkeys([stem(t) for t in words] + [stem(n) for n in name_words]))
     known = {
         r[0] for r in conn.execute(f"SELECT term FROM term_df WHERE term IN ({','.join('?' * len(wanted))})", wanted)
     }
-    if sum(s in known for s in stems) < len(stems) / 2:
+    familiar = sum(t in STOPWORDS or stem(t) in known for t in words)
+    if not words or familiar < len(words) / 2:
         return []
     return [n for n in names if stem(n.casefold()) not in known]
