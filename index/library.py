@@ -386,7 +386,7 @@ class Library:
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
-        evidence, confidence = answering.score_sentences(question, query, top, passages)
+        evidence, confidence = answering.score_sentences(question, query, top, passages, self.embedder.similarity_floor)
         unknown = self.store.unknown_names(question)
         if unknown:
             names = ", ".join(unknown)
@@ -406,7 +406,9 @@ class Library:
         quotes = answering.select_quotes(evidence, max_quotes)
         if page:
             # Page 0 is chosen exactly as a plain ask chooses it (from the first EVIDENCE_PASSAGES only).
-            first, _ = answering.score_sentences(question, query, top[: answering.EVIDENCE_PASSAGES], passages)
+            first, _ = answering.score_sentences(
+                question, query, top[: answering.EVIDENCE_PASSAGES], passages, self.embedder.similarity_floor
+            )
             shown = answering.merge_adjacent(answering.select_quotes(first, max_quotes), texts)
             for _ in range(page):
                 # Completing a quotation can widen a quote into one already shown: drop those.
