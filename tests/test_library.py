@@ -19,7 +19,7 @@ from index import (
     UnsupportedType,
 )
 from index.embedding import build_embedder
-from index.settings import Settings
+from index.settings import MINILM, Settings
 
 CHROME = re.compile(r"AFP via Getty|Oops|Something went wrong|try again later|Read more at|inbox|Subscribe|Sign up")
 
@@ -244,7 +244,8 @@ def test_odd_input_is_handled(library: Library, tmp_path: Path) -> None:
     assert library.ask("how many trucks crossed the border?").citations[0].article_id == info.id
     long_question = "which convoy crossed the border " * 300
     assert library.ask(long_question).question.startswith("which convoy")
-    assert library.ask("🚀🚀🚀").abstained
+    emoji = library.ask("🚀🚀🚀")  # the article does contain 🚀: abstaining or quoting that sentence are both fine
+    assert emoji.abstained or all("🚀" in c.quote for c in emoji.citations)
 
 
 def test_more_pages_bring_new_quotes_and_passages_show_context(library: Library) -> None:
@@ -288,3 +289,13 @@ def test_questions_about_names_the_library_never_mentions_abstain(library: Libra
     assert answer.abstained and answer.answer == "Not found: none of the 10 articles mentions Zaporizhzhia."
     assert not library.ask("How many tanks were destroyed around Velmora0?").abstained
     assert not library.ask("What did Residents of Velmora0 queue for?").abstained  # known capitalised words
+
+
+def test_minilm_stays_supported(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "minilm", embedding_model=MINILM)  # type: ignore[call-arg]
+    with Library.open(settings) as lib:
+        lib.add_jsonl(synthetic_jsonl(10).splitlines())
+        assert lib.stats().embedding_model == MINILM
+        answer = lib.ask("How many tanks were destroyed around Velmora0?")
+        assert answer.citations[0].title == "Heavy fighting reported near Velmora0"
+        assert lib.ask("What is the weather in Paris today?").abstained
