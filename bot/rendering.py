@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from index import Answer, ArticleInfo, Citation, PassageHit, Progress, claim_note, figure_lines
+from index import Answer, ArticleInfo, Citation, PassageHit, Progress, claim_note, figure_lines, merge_syndicated
 
 MESSAGE_LIMIT = 4096
 _TAG = re.compile(r"<[^>]*>")
@@ -44,9 +44,10 @@ def source_line(c: Citation | ArticleInfo, n: int | None = None) -> str:
 def answer_blocks(answer: Answer, heading: str = "") -> list[str]:
     """One block per quote, then the Sources list; ``pack`` turns blocks into messages."""
     blocks = [heading] if heading else []
-    for c in answer.citations:
+    for c, numbers in merge_syndicated(answer.citations):
         note = claim_note(c)
-        blocks.append(f"<blockquote>{esc(c.quote)} [{c.n}]</blockquote>" + (f"\n<i>{esc(note)}</i>" if note else ""))
+        refs = "".join(f"[{n}]" for n in numbers)
+        blocks.append(f"<blockquote>{esc(c.quote)} {refs}</blockquote>" + (f"\n<i>{esc(note)}</i>" if note else ""))
     figures = figure_lines(answer.figures)
     if figures:
         blocks.append("<b>Figures side by side</b>\n" + "\n".join(esc(line) for line in figures))

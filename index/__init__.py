@@ -4,7 +4,7 @@ The public API is the ``Library`` facade and the types and errors it returns; no
 the Telegram layer.
 """
 
-from index.answer import claim_note, figure_lines
+from index.answer import claim_note, figure_lines, merge_syndicated
 from index.errors import (
     ArticleNotFound,
     DossierError,
@@ -64,4 +64,5 @@ __all__ = [
     "claim_note",
     "figure_lines",
     "is_url",
+    "merge_syndicated",
 ]

@@ -156,6 +156,23 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question
     return out
 
 
+def _same_text(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def add_syndicated(quotes: Sequence[Evidence], evidence: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
+    """Credit every outlet that carries a quoted sentence word for word (wire copies, syndication): the same
+    sentence from other articles joins the quotes, and the answer shows it once with all its sources."""
+    out = list(quotes)
+    wanted = {_same_text(texts[q.article_id][q.start : q.end]) for q in quotes}
+    for ev in evidence:
+        if overlaps(ev, out) or ev.article_id not in texts:
+            continue
+        if _same_text(texts[ev.article_id][ev.start : ev.end]) in wanted:
+            out.append(ev)
+    return out
+
+
 def _balance(text: str) -> int:
     """Opening minus closing typographic quotation marks."""
     return sum(text.count(c) for c in _OPEN) - sum(text.count(c) for c in _CLOSE)
@@ -263,13 +280,24 @@ def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
     return lines
 
 
-def render_answer(citations: Sequence[Citation]) -> str:
-    """Plain-text body: one verbatim quote a paragraph, each followed by its citation number, who says it and
-    how sure; then figures of the same thing from different sources side by side."""
-    body = []
+def merge_syndicated(citations: Sequence[Citation]) -> list[tuple[Citation, list[int]]]:
+    """Each distinct quote once, with the numbers of every source that carries it word for word."""
+    merged: dict[str, tuple[Citation, list[int]]] = {}
     for c in citations:
+        entry = merged.setdefault(_same_text(c.quote), (c, []))
+        if c.n not in entry[1]:
+            entry[1].append(c.n)
+    return list(merged.values())
+
+
+def render_answer(citations: Sequence[Citation]) -> str:
+    """Plain-text body: one verbatim quote a paragraph, each followed by its citation numbers (several when
+    outlets carry it word for word), who says it and how sure; then figures from different sources side by side."""
+    body = []
+    for c, numbers in merge_syndicated(citations):
         note = claim_note(c)
-        body.append(f"> {c.quote} [{c.n}]" + (f" — {note}" if note else ""))
+        refs = "".join(f"[{n}]" for n in numbers)
+        body.append(f"> {c.quote} {refs}" + (f" — {note}" if note else ""))
     lines = figure_lines(compare_figures(citations))
     if lines:
         body.append("Figures side by side:\n" + "\n".join(f"  {line}" for line in lines))

@@ -417,7 +417,7 @@ class Library:
                 shown = [*shown, *quotes]
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
-        quotes = answering.complete_answers(quotes, texts, question)
+        quotes = answering.add_syndicated(answering.complete_answers(quotes, texts, question), evidence, texts)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         figures = answering.compare_figures(citations)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)

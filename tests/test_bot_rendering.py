@@ -107,3 +107,11 @@ def test_who_says_it_and_figures_side_by_side_are_shown() -> None:
     assert "<i>per Russia · hedged: “claimed”</i>" in message and "<i>per the man</i>" in message
     assert "<b>Figures side by side</b>\ntank: 32 tanks [1] (Russia, per Daily &lt;Express&gt;, hedged) · " in message
     parse_html(message)
+
+
+def test_a_syndicated_quote_is_shown_once_with_every_source() -> None:
+    quote = "The ministry said 41 drones were shot down."
+    cites = [citation(1, quote), citation(2, quote)]
+    (message,) = pack(answer_blocks(Answer("q", False, "", cites, [], 2)))
+    assert message.count(quote) == 1 and f"{quote} [1][2]</blockquote>" in message
+    assert "[1] <a " in message and "[2] <a " in message

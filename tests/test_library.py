@@ -299,3 +299,14 @@ def test_minilm_stays_supported(tmp_path: Path) -> None:
         answer = lib.ask("How many tanks were destroyed around Velmora0?")
         assert answer.citations[0].title == "Heavy fighting reported near Velmora0"
         assert lib.ask("What is the weather in Paris today?").abstained
+
+
+def test_a_sentence_carried_word_for_word_by_two_outlets_is_quoted_once_with_both(library: Library) -> None:
+    wire = "The defence ministry said 41 drones were shot down over the Kursk region overnight."
+    library.add_text(f"Drones downed over Kursk\n\n{wire} Local officials reported no casualties.", source="Wire A")
+    library.add_text(f"Night of drone attacks\n\nResidents heard explosions before dawn. {wire}", source="Paper B")
+    answer = library.ask("How many drones were shot down over the Kursk region?")
+    carrying = [c for c in answer.citations if c.quote == wire]
+    assert {c.source for c in carrying} == {"Wire A", "Paper B"}
+    numbers = "".join(f"[{c.n}]" for c in carrying)
+    assert answer.answer.count(wire) == 1 and f"{wire} {numbers}" in answer.answer
