@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -22,7 +22,8 @@ from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending
-from index.retrieval import hybrid_search
+from index.rerank import Reranker
+from index.retrieval import Candidate, hybrid_search
 from index.settings import Settings
 from index.store import Store
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
@@ -68,6 +69,7 @@ class Library:
         self._sync_lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._derived: dict[str, tuple[int, Any]] = {}
+        self.reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
         stored = store.meta("embedding_model")
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
@@ -381,6 +383,8 @@ class Library:
             keyword_weight=keyword_weight,
         )
         pool = answering.EVIDENCE_PASSAGES * (page + 1)
+        if self.reranker is not None:
+            candidates = self._rerank(question, candidates, vectors.dim)
         top = candidates[: max(k, pool)]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
@@ -421,6 +425,20 @@ class Library:
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         figures = answering.compare_figures(citations)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)
+
+    def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:
+        """Order the top RERANK_TOP candidates by the cross-encoder's score; the rest keep their order after."""
+        assert self.reranker is not None
+        head, tail = candidates[: self.settings.rerank_top], candidates[self.settings.rerank_top :]
+        stored = self.store.passages([c.passage_id for c in head], dim)
+        head = [c for c in head if c.passage_id in stored]
+        texts = [
+            stored[c.passage_id].article_text[stored[c.passage_id].char_start : stored[c.passage_id].char_end]
+            for c in head
+        ]
+        scores = self.reranker.scores(question, texts)
+        order = np.argsort(-scores, kind="stable")
+        return [replace(head[i], score=float(scores[i])) for i in order] + tail
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         "even though they are loopback or private.",
     )
     max_file_bytes: int = Field(10_000_000, gt=0, description="Largest file or pasted text accepted by add.")
+    rerank_model: str = Field(
+        "",
+        description="sentence-transformers CrossEncoder name or local path that re-scores the top passages; "
+        "empty: no re-ranking.",
+    )
+    rerank_top: int = Field(20, ge=2, le=200, description="How many top passages the re-ranker re-scores.")
     answer_max_quotes: int = Field(5, ge=1, le=20)
     min_relevance: float = Field(
         0.30, description="Answers abstain when the best evidence scores below this (0..1 scale)."
