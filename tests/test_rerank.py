@@ -8,16 +8,15 @@ from pathlib import Path
 import pytest
 from support import synthetic_jsonl
 
+from index import DossierError, Library, Settings
+from index.embedding import Embedder
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles.jsonl"
 
 
 def corpus() -> list[str]:
     """Varied articles: the three bundled examples and eight synthetic ones."""
     return EXAMPLES.read_text().splitlines() + synthetic_jsonl(8).splitlines()
-
-
-from index import DossierError, Library, Settings
-from index.embedding import Embedder
 
 
 @pytest.fixture(scope="module")
