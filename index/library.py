@@ -26,6 +26,7 @@ from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search
 from index.settings import Settings
 from index.store import Store
+from index.terms import asks_for_date, has_date
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
 from index.urls import canonical_url
 from index.vectors import VectorIndex
@@ -422,6 +423,15 @@ class Library:
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
         quotes = answering.add_syndicated(answering.complete_answers(quotes, texts, question), evidence, texts)
+        if asks_for_date(question) and not any(has_date(texts[q.article_id][q.start : q.end]) for q in quotes):
+            return Answer(
+                question,
+                True,
+                f"Not found: none of the {searched} articles searched gives that date.",
+                [],
+                hits,
+                searched,
+            )
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         figures = answering.compare_figures(citations)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)

@@ -22,6 +22,16 @@ _NUMBER_WORDS = (
     r"|thousands?|millions?|billions?|dozens?|half|third|thirds|quarter"
 )
 _HAS_FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|"
+)
+_MONTH += r"nov(?:ember)?|dec(?:ember)?)\.?"
+_ASKS_DATE = re.compile(r"\b(?:what|which)\s+(?:date|day)\b", re.IGNORECASE)
+_HAS_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})",
+    re.IGNORECASE,
+)
 _ASKS_FIGURE = re.compile(
     r"\b(?:how\s+many|how\s+much|number\s+of|what\s+(?:figure|number|percentage|share|proportion|toll|tally|total)"
     r"|loss(?:es)?|casualt\w*|killed|dead|toll|tally|count|per\s*cent|percent|figures?|estimates?|cost)\b|%",
@@ -157,3 +167,13 @@ def asks_for_figure(question: str) -> bool:
 
 def has_figure(text: str) -> bool:
     return bool(_HAS_FIGURE.search(text))
+
+
+def asks_for_date(question: str) -> bool:
+    """'On what date…', 'which day…': only a calendar date answers (a weekday or 'recently' does not)."""
+    return bool(_ASKS_DATE.search(question))
+
+
+def has_date(text: str) -> bool:
+    """A calendar date: '6 August', 'November 8', '2024-03-01', '8/11/2022'."""
+    return bool(_HAS_DATE.search(text))

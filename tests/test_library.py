@@ -310,3 +310,14 @@ def test_a_sentence_carried_word_for_word_by_two_outlets_is_quoted_once_with_bot
     assert {c.source for c in carrying} == {"Wire A", "Paper B"}
     numbers = "".join(f"[{c.n}]" for c in carrying)
     assert answer.answer.count(wire) == 1 and f"{wire} {numbers}" in answer.answer
+
+
+def test_a_date_question_needs_a_calendar_date(library: Library) -> None:
+    library.add_text(
+        "Call released\n\nThe intelligence service released the call on Wednesday. It was recorded near the front."
+    )
+    library.add_text("Strike on depot\n\nThe depot was hit on November 8, the governor said, and burned all night.")
+    undated = library.ask("On what date was the call recorded?")
+    assert undated.abstained and undated.answer == "Not found: none of the 2 articles searched gives that date."
+    dated = library.ask("On what date was the depot hit?")
+    assert not dated.abstained and "November 8" in dated.citations[0].quote
