@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import claims
+from index import answer_types, claims
 from index.cleaning import looks_like_title
 from index.retrieval import Candidate
 from index.sentences import split_sentences
 from index.store import StoredPassage
-from index.terms import asks_for_figure, content_terms, coverage, has_figure, tokens
+from index.terms import content_terms, coverage, tokens
 from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
@@ -21,10 +21,8 @@ MAX_QUOTES_PER_ARTICLE = 3
 MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first page's best quote
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
 NEW_ARTICLE_WITHIN = 0.60  # the first quote from another article needs this share (spread across outlets)
-_WHO = re.compile(r"\s*(?:who|which\s+(?:agency|service|outlet|country|official|unit|side))\b", re.IGNORECASE)
-# A capitalised name inside a sentence (not its first word): "Ukraine’s Security Service", "the SBU".
-_NAMED = re.compile(r"(?<=\s)(?:[A-Z][\w’'-]+\s+){1,}[A-Z][\w’'-]+|(?<=\s)[A-Z]{2,}\b")
 _OPEN, _CLOSE = "“«", "”»"
+_PRONOUN = re.compile(r"[“\"‘']?(?:He|She|They|His|Her|Their|Him|Them)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +62,7 @@ def score_sentences(
         return max(0.0, (sim - floor) / (1.0 - floor))
 
     terms = content_terms(question)
-    wants_figure = asks_for_figure(question)
-    wants_actor = bool(_WHO.match(question))
+    wants = answer_types.wanted(question)
     best: dict[tuple[int, int, int], Evidence] = {}
     best_dense, best_cov = 0.0, 0.0
     q = query_vector.reshape(-1)
@@ -85,10 +82,7 @@ def score_sentences(
             if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
                 continue  # the headline helps retrieval but is not evidence to quote
             score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * coverage(terms, sentence)
-            if wants_figure and has_figure(sentence):
-                score += 0.1
-            if wants_actor and _NAMED.search(sentence):
-                score += 0.05
+            score += answer_types.bonus(wants, sentence)
             if len(tokens(sentence)) < 5:
                 score *= 0.8
             key = (passage.article_id, start, end)
@@ -135,23 +129,27 @@ def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
 
 
 def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question: str) -> list[Evidence]:
-    """When the question asks for a figure (or a who) and a quote has none but the next sentence of the same
-    paragraph does, quote both: the sentence that matches the question often sets up the answer."""
-    wants_figure, wants_actor = asks_for_figure(question), bool(_WHO.match(question))
-    if not (wants_figure or wants_actor):
-        return list(quotes)
+    """Widen quotes that cannot stand alone, within their paragraph:
+    - a quote that opens with a pronoun ("He estimated the toll could be nearer 2,000") takes the sentence before,
+      which names who "he" is;
+    - when the question asks for a figure, a who or a where and a quote has none but the next sentence does, the
+      quote takes that sentence too: the sentence that matches the question often sets up the answer."""
+    wants = answer_types.wanted(question)
     out: list[Evidence] = []
     for ev in quotes:
         text = texts[ev.article_id]
-        quote = text[ev.start : ev.end]
-
-        def answers(t: str) -> bool:
-            return (wants_figure and has_figure(t)) or (wants_actor and bool(_NAMED.search(" " + t)))
-
-        if not answers(quote):
-            following = [(s, e) for s, e in split_sentences(text) if s >= ev.end]
-            if following and "\n\n" not in text[ev.end : following[0][0]] and answers(text[slice(*following[0])]):
-                ev = Evidence(ev.article_id, ev.start, following[0][1], ev.score)
+        spans = split_sentences(text)
+        before = [(s, e) for s, e in spans if e <= ev.start]
+        if before and _PRONOUN.match(text[ev.start : ev.end]) and "\n\n" not in text[before[-1][1] : ev.start]:
+            ev = Evidence(ev.article_id, before[-1][0], ev.end, ev.score)
+        if wants.any and not answer_types.carries(wants, text[ev.start : ev.end]):
+            after = [(s, e) for s, e in spans if s >= ev.end]
+            if (
+                after
+                and "\n\n" not in text[ev.end : after[0][0]]
+                and answer_types.carries(wants, text[slice(*after[0])])
+            ):
+                ev = Evidence(ev.article_id, ev.start, after[0][1], ev.score)
         out.append(ev)
     return out
 

@@ -16,8 +16,8 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from index import abstention, extract
 from index import answer as answering
-from index import extract
 from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
 from index.fetch import SafeFetcher
@@ -26,7 +26,6 @@ from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search
 from index.settings import Settings
 from index.store import Store
-from index.terms import asks_for_date, has_date
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
 from index.urls import canonical_url
 from index.vectors import VectorIndex
@@ -382,6 +381,7 @@ class Library:
             k=max(50, k),
             dense_weight=dense_weight,
             keyword_weight=keyword_weight,
+            floor=self.embedder.similarity_floor,
         )
         pool = answering.EVIDENCE_PASSAGES * (page + 1)
         if self.reranker is not None:
@@ -392,21 +392,11 @@ class Library:
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
         evidence, confidence = answering.score_sentences(question, query, top, passages, self.embedder.similarity_floor)
+        thresholds = abstention.Thresholds(self.settings.min_relevance, self.settings.min_relevance_figures)
         unknown = self.store.unknown_names(question)
-        if unknown:
-            names = ", ".join(unknown)
-            return Answer(
-                question, True, f"Not found: none of the {searched} articles mentions {names}.", [], hits, searched
-            )
-        if confidence.value < self.settings.min_relevance or not evidence:
-            return Answer(
-                question,
-                True,
-                f"Not found: nothing in the {searched} articles searched answers this question.",
-                [],
-                hits,
-                searched,
-            )
+        refusal = abstention.before_quoting(question, confidence.value, bool(evidence), unknown, searched, thresholds)
+        if refusal:
+            return Answer(question, True, refusal, [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
         quotes = answering.select_quotes(evidence, max_quotes)
         if page:
@@ -423,15 +413,10 @@ class Library:
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
         quotes = answering.add_syndicated(answering.complete_answers(quotes, texts, question), evidence, texts)
-        if asks_for_date(question) and not any(has_date(texts[q.article_id][q.start : q.end]) for q in quotes):
-            return Answer(
-                question,
-                True,
-                f"Not found: none of the {searched} articles searched gives that date.",
-                [],
-                hits,
-                searched,
-            )
+        quoted = [texts[q.article_id][q.start : q.end] for q in quotes]
+        refusal = abstention.after_quoting(question, quoted, confidence.value, searched, thresholds)
+        if refusal:
+            return Answer(question, True, refusal, [], hits, searched)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         figures = answering.compare_figures(citations)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)

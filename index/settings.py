@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     min_relevance: float = Field(
         0.30, description="Answers abstain when the best evidence scores below this (0..1 scale)."
     )
+    min_relevance_figures: float = Field(
+        0.52,
+        description="How-many / what-figure questions abstain below this confidence: only a figure about the same "
+        "thing answers them.",
+    )
     log_level: str = Field("INFO")
 
     @field_validator("fetch_allow_hosts", mode="before")

@@ -402,6 +402,17 @@ class Store:
             for r in rows
         }
 
+    def sentence_vectors(self, ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+        """The sentence vectors of each passage (without the article text), for scoring candidates."""
+        if not ids:
+            return {}
+        with self.connection() as conn:
+            rows = conn.execute(
+                f"SELECT id, sentence_vectors FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+                [int(i) for i in ids],
+            ).fetchall()
+        return {r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, dim).astype(np.float32) for r in rows}
+
     def keyword_search(self, question: str, collection: str | None, limit: int) -> list[tuple[int, float]]:
         """(passage id, bm25 score; higher is better) for the question's words."""
         with self.connection() as conn:

@@ -33,7 +33,7 @@ _HAS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_FIGURE = re.compile(
-    r"\b(?:how\s+many|how\s+much|number\s+of|what\s+(?:figure|number|percentage|share|proportion|toll|tally|total)"
+    r"\b(?:how\s+many|how\s+much|numbers|number\s+of|what\s+(?:figure|number|percentage|share|proportion|toll|tally|total)"
     r"|loss(?:es)?|casualt\w*|killed|dead|toll|tally|count|per\s*cent|percent|figures?|estimates?|cost)\b|%",
     re.IGNORECASE,
 )

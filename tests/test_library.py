@@ -321,3 +321,21 @@ def test_a_date_question_needs_a_calendar_date(library: Library) -> None:
     assert undated.abstained and undated.answer == "Not found: none of the 2 articles searched gives that date."
     dated = library.ask("On what date was the depot hit?")
     assert not dated.abstained and "November 8" in dated.citations[0].quote
+
+
+def test_a_figure_question_is_answered_with_a_figure_of_the_asked_noun(seeded: Library) -> None:
+    answer = seeded.ask("how many tanks does the unit still have")
+    assert not answer.abstained
+    assert "We have probably 14 tanks left" in answer.citations[0].quote
+    _assert_verbatim(seeded, answer)
+
+
+def test_a_figure_question_on_a_topic_the_library_lacks_abstains(seeded: Library) -> None:
+    answer = seeded.ask("How many Ukrainian prisoners of war came home in the latest exchange?")
+    assert answer.abstained and answer.answer == "Not found: none of the 2 articles searched gives that figure."
+
+
+def test_a_quote_opening_with_he_names_who_he_is(seeded: Library) -> None:
+    answer = seeded.ask("How many wounded were in hospital with the injured soldier?")
+    quote = next(c.quote for c in answer.citations if "More than 500 people" in c.quote)
+    assert quote.startswith("When asked how many people were in the hospital")
