@@ -129,11 +129,14 @@ def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
 
 
 def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question: str) -> list[Evidence]:
-    """Widen quotes that cannot stand alone, within their paragraph:
+    """Widen quotes that cannot stand alone:
     - a quote that opens with a pronoun ("He estimated the toll could be nearer 2,000") takes the sentence before,
       which names who "he" is;
-    - when the question asks for a figure, a who or a where and a quote has none but the next sentence does, the
-      quote takes that sentence too: the sentence that matches the question often sets up the answer."""
+    - a quote that opens a quoted paragraph takes the line that introduces the speaker ("Christo Grozev …
+      commented as follows:"), so the reader sees whose words they are;
+    - when the question asks for a figure, a who, a where or a why and a quote has none but the next sentence of
+      its paragraph does, the quote takes that sentence too: the sentence that matches the question often sets
+      up the answer."""
     wants = answer_types.wanted(question)
     out: list[Evidence] = []
     for ev in quotes:
@@ -142,6 +145,9 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question
         before = [(s, e) for s, e in spans if e <= ev.start]
         if before and _PRONOUN.match(text[ev.start : ev.end]) and "\n\n" not in text[before[-1][1] : ev.start]:
             ev = Evidence(ev.article_id, before[-1][0], ev.end, ev.score)
+        intro = _speaker_intro(text, spans, ev.start)
+        if intro is not None:
+            ev = Evidence(ev.article_id, intro, ev.end, ev.score)
         if wants.any and not answer_types.carries(wants, text[ev.start : ev.end]):
             after = [(s, e) for s, e in spans if s >= ev.end]
             if (
@@ -152,6 +158,18 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question
                 ev = Evidence(ev.article_id, ev.start, after[0][1], ev.score)
         out.append(ev)
     return out
+
+
+def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> int | None:
+    """Where the introducing sentence starts, when ``start`` opens a paragraph that is a quotation and the paragraph
+    before is one short sentence ending in a colon ("X commented as follows:"); else None."""
+    paragraph = text.rfind("\n\n", 0, start) + 2
+    if paragraph < 2 or text[paragraph:start].strip() or text[start : start + 1] not in _OPEN + "‘\"'":
+        return None
+    intro = [(s, e) for s, e in spans if e <= paragraph - 2 and s >= text.rfind("\n\n", 0, paragraph - 2) + 2]
+    if len(intro) != 1 or not text[: paragraph - 2].rstrip().endswith(":") or intro[0][1] - intro[0][0] > 300:
+        return None
+    return intro[0][0]
 
 
 def _same_text(text: str) -> str:

@@ -1,9 +1,9 @@
-"""What kind of answer a question asks for (a figure, an actor, a place) and whether a sentence carries it.
+"""What kind of answer a question asks for (a figure, an actor, a place, a reason) and whether a sentence carries it.
 
 A sentence that repeats the question's words is often the set-up, not the answer: "How many tanks did the
 soldier say they had?" is answered by "We have probably 14 tanks left", which shares one word with it. These
 cues lift the sentences that carry the asked-for kind of answer: a figure counting the asked noun, a figure the
-question itself states, a name or a place the question does not already contain.
+question itself states, a name or a place the question does not already contain, a stated cause.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ UNIT_BONUS = 0.1  # a figure counting a noun of the question ("14 tanks" for "ho
 STATED_FIGURE_BONUS = 0.15
 ACTOR_BONUS = 0.08  # a name the question does not contain, for a who-question
 PLACE_BONUS = 0.1  # a place the question does not contain, for a where-question
+REASON_BONUS = 0.1  # a stated cause ("because", "thus", "due to"), for a why-question
 
 _ACTOR_QUESTION = re.compile(
     r"\s*(?:who|whom|whose|which\s+(?:\w+\s+){0,2}?(?:agency|service|outlet|country|official|unit|side|"
@@ -30,6 +31,12 @@ _ACTOR_QUESTION = re.compile(
 _PLACE_QUESTION = re.compile(
     r"\s*(?:where|(?:in|at|near|to|from)?\s*which\s+(?:village|town|city|region|country|area|place|oblast|"
     r"province|district|front|river|settlement|base))\b",
+    re.IGNORECASE,
+)
+_REASON_QUESTION = re.compile(r"\s*(?:why|for\s+what\s+reason|what\s+(?:caused|made|led))\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:because|since|due\s+to|owing\s+to|as\s+a\s+result|in\s+order\s+to|so\s+that|thus|therefore|hence|"
+    r"which\s+is\s+why|that\s+is\s+why|that's\s+why|caused\s+by|the\s+reason)\b",
     re.IGNORECASE,
 )
 _COUNT_QUESTION = re.compile(r"\b(?:how\s+(?:many|much)|what\s+(?:number|share|percentage|proportion))\b", re.I)
@@ -56,6 +63,7 @@ class Wanted:
     count: bool  # it asks for a count outright ("how many …?"), rather than about a figure
     actor: bool
     place: bool
+    reason: bool
     counted: frozenset[str]  # stems (with concept families) of the noun counted: "how many [Ukrainian soldiers]"
     # What the counted things did, by stems: "how many prisoners [came home in the latest exchange]"; empty when
     # the question has no such clause ("how many tanks does the unit still have").
@@ -65,7 +73,7 @@ class Wanted:
 
     @property
     def any(self) -> bool:
-        return self.figure or self.actor or self.place
+        return self.figure or self.actor or self.place or self.reason
 
 
 def wanted(question: str) -> Wanted:
@@ -75,6 +83,7 @@ def wanted(question: str) -> Wanted:
         count=bool(_COUNT_QUESTION.search(question)),
         actor=bool(_ACTOR_QUESTION.match(question)),
         place=bool(_PLACE_QUESTION.match(question)),
+        reason=bool(_REASON_QUESTION.match(question)),
         counted=_counted(question) if figure else frozenset(),
         event=_event(question) if figure else frozenset(),
         numbers=frozenset(_numbers(question)),
@@ -146,13 +155,16 @@ def bonus(w: Wanted, sentence: str) -> float:
         extra += ACTOR_BONUS
     if w.place and new_places(sentence, w.known):
         extra += PLACE_BONUS
+    if w.reason and _REASON.search(sentence):
+        extra += REASON_BONUS
     return extra
 
 
 def carries(w: Wanted, sentence: str) -> bool:
-    """The sentence holds the kind of answer asked for (a figure, a new name, a new place)."""
+    """The sentence holds the kind of answer asked for (a figure, a new name, a new place, a cause)."""
     return (
         (w.figure and has_figure(sentence))
         or (w.actor and bool(new_names(sentence, w.known)))
         or (w.place and bool(new_places(sentence, w.known)))
+        or (w.reason and bool(_REASON.search(sentence)))
     )

@@ -72,9 +72,10 @@ _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
     re.compile(r"\b(?:released|shared|published|made public|reported|posted|issued|cited|quoted) by " + _WHO),
     re.compile(r"\b(?:a |an |the )?(?:new )?(?:report|statement|assessment|update) (?:from|by) " + _WHO),
+    re.compile(_WHO + r", (?:who|a|an|the) [^,;:]{3,120}, (?:said|says|told|commented|wrote|warned|added)\b"),
     re.compile(
         _WHO + r",? (?:has |have |had )?(?:said|says|told|claimed|claims|reported|reports|stated|estimated|"
-        r"announced|added)\b"
+        r"announced|added|commented|wrote|warned|noted)\b"
     ),
     re.compile(r"\b(?:said|says|told|claimed|reported|estimated) " + _WHO),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),

@@ -79,3 +79,19 @@ def test_a_quote_opening_with_a_pronoun_takes_the_sentence_that_names_who() -> N
     last = text.index("He said nothing")
     [kept] = complete_answers([Evidence(1, last, len(text), 1.0)], {1: text}, "What did he say?")
     assert (kept.start, kept.end) == (last, len(text))
+
+
+def test_a_quote_opening_a_quoted_paragraph_takes_the_line_naming_the_speaker() -> None:
+    text = (
+        "Officials backed the claim.\n\n"
+        "Christo Grozev, who leads the group, commented as follows:\n\n"
+        "‘In the call the officer says they have lost all secure communications. Thus the call on a local sim card.’"
+    )
+    start = text.index("‘In the call")
+    end = text.index(" Thus")
+    [widened] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, "What did the officer report?")
+    assert text[widened.start : widened.end].startswith("Christo Grozev, who leads the group, commented")
+    # A why-question takes the next sentence when it gives the cause.
+    [why] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, "Why did he use a local sim card?")
+    assert text[why.start : why.end].endswith("Thus the call on a local sim card.’")
+    assert wanted("Why did he use a local sim card?").reason

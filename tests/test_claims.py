@@ -56,6 +56,14 @@ def test_dev_sentences() -> None:
     assert all(hedge(p) for p in hedged)
     assert not any(hedge(p) for p in plain)
     assert figures("It happened in 2022 near the river.") == []
+    speakers = {
+        "Christo Grozev, who serves as executive director of the fact-checking group known as Bellingcat, "
+        "commented as follows": "Christo Grozev",
+        "said Jakub Janovsky, a military analyst who contributes to the Oryx blog": "Jakub Janovsky",
+    }
+    for phrase, who in speakers.items():
+        assert phrase in text, phrase
+        assert attribution(phrase) == who
 
 
 def test_answers_put_figures_side_by_side_and_flag_hedges(library: Library, seed_texts: dict[str, str]) -> None:
