@@ -415,8 +415,8 @@ class Library:
         quotes = answering.add_syndicated(answering.complete_answers(quotes, texts, question), evidence, texts)
         quoted = [texts[q.article_id][q.start : q.end] for q in quotes]
         refusal = abstention.after_quoting(question, quoted, confidence.value, searched, thresholds)
-        if refusal:
-            return Answer(question, True, refusal, [], hits, searched)
+        if refusal:  # on a later page, the first page was an answer: these quotes just add nothing
+            return Answer(question, True, "No more results for this question." if page else refusal, [], hits, searched)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
         figures = answering.compare_figures(citations)
         return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)
