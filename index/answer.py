@@ -268,7 +268,9 @@ def build_citations(quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], t
 
 def compare_figures(citations: Sequence[Citation]) -> dict[str, list[FigureEntry]]:
     """Figures for the same noun from two or more sources, side by side."""
-    return claims.side_by_side([(c.n, c.source, claims.Claim(c.figures, c.attribution, c.hedge)) for c in citations])
+    return claims.side_by_side(
+        [(c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge)) for c in citations]
+    )
 
 
 def claim_note(c: Citation) -> str:
@@ -280,7 +282,8 @@ def claim_note(c: Citation) -> str:
 
 
 def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
-    """'tank: about 90 tanks, probably 14 tanks [2] (the man, per The Daily Beast) · 32 tanks [1] (Russia, hedged)'."""
+    """'tank: about 90 tanks, probably 14 tanks [2] (the man, per The Daily Beast, 2022-07-20) · 32 tanks [1]
+    (Russia, hedged)': who says it, in which outlet, on which date, and how sure."""
     lines = []
     for unit, entries in figures.items():
         per_claim: dict[tuple[int, str, bool], list[FigureEntry]] = {}
@@ -290,7 +293,7 @@ def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
         for (n, _, _), group in per_claim.items():
             first = group[0]
             per = f"per {first.source}" if first.source else ""
-            who = ", ".join(x for x in (first.attribution, per, "hedged" if first.hedged else "") if x)
+            who = ", ".join(x for x in (first.attribution, per, first.published, "hedged" if first.hedged else "") if x)
             shown.append(f"{', '.join(e.figure for e in group)} [{n}]" + (f" ({who})" if who else ""))
         lines.append(f"{unit}: " + " · ".join(shown))
     return lines

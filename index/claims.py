@@ -19,8 +19,15 @@ _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _SCALE = r"(?:\s+(?:thousand|million|billion|per\s*cent|percent)|%)?"
 _FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
 _STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|left|were|was|are|is|from|by|for|with|as|that|than|"
-_STOPS += r"but|just|who|which|while|when|after|before|during|over|into|last|this|these|those|it|its|their)"
-_NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?(?:(?!{_STOPS}\b)[a-z][\w-]*)(?:\s+(?!{_STOPS}\b)[a-z][\w-]*)?)?"
+_STOPS += r"but|just|who|which|while|when|after|before|during|over|into|last|this|these|those|it|its|their|will|would|"
+_STOPS += r"could|can|may|might|should|must|be|been|being|not|than|said|says|say|per|according|"
+_STOPS += r"lost|destroyed|damaged|captured|killed|abandoned|downed|shot|seized|sent|reported|recorded|confirmed|died|"
+_STOPS += r"remain|remained|remaining|deployed|fired|launched|runs|run|were|went)"
+# Up to four words after the number: "2,600 main battle tanks", "11,671 armored fighting vehicles".
+_WORD = rf"(?!{_STOPS}\b)[a-z][\w-]*"
+_NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,3}})?"
+# A verb after the counted noun is not the noun ("4,000 tanks lost"): the noun pattern stops before these.
+_VERB_AFTER = frozenset(re.findall(r"\w+", _STOPS[_STOPS.index("lost") :]))
 FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
@@ -111,10 +118,27 @@ def _trim(found: str) -> str:
     return " ".join(words).rstrip(",.;:")
 
 
+def noun_of(figure: str) -> str:
+    """The counted noun of a figure as written ('probably 14 tanks' → 'tanks'); '' when it has none."""
+    words = [w for w in re.findall(r"[a-z][\w-]*", figure.lower()) if w not in _UNIT_STOP]
+    while len(words) > 1 and words[-1] in _VERB_AFTER:
+        words.pop()
+    return words[-1] if words else ""
+
+
 def unit_of(figure: str) -> str:
     """The counted noun of a figure, stemmed ('probably 14 tanks' → 'tank'); '' when it has none."""
-    words = [w for w in re.findall(r"[a-z][\w-]*", figure.lower()) if w not in _UNIT_STOP]
-    return stem(words[-1]) if words else ""
+    noun = noun_of(figure)
+    return stem(noun) if noun else ""
+
+
+def _singular(noun: str) -> str:
+    """A readable label for a group of figures: 'vehicles' → 'vehicle', 'casualties' → 'casualty'."""
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss") and len(noun) > 3:
+        return noun[:-1]
+    return noun
 
 
 def attribution(text: str) -> str:
@@ -137,12 +161,13 @@ def claim(text: str) -> Claim:
     return Claim(tuple(figures(text)), attribution(text), hedge(text))
 
 
-def side_by_side(items: Sequence[tuple[int, str, Claim]]) -> dict[str, list[FigureEntry]]:
-    """Figures of the same noun from two or more sources: {'tank': [entries...]}, for (n, source, claim) items."""
+def side_by_side(items: Sequence[tuple[int, str, str, Claim]]) -> dict[str, list[FigureEntry]]:
+    """Figures of the same noun from two or more sources: {'tank': [entries...]}, for (n, source, published,
+    claim) items. Figures are grouped by the stem of their noun and labelled with its singular as written."""
     by_unit: dict[str, list[FigureEntry]] = {}
-    for n, source, c in items:
+    for n, source, published, c in items:
         for f in c.figures:
             unit = unit_of(f)
             if unit:
-                by_unit.setdefault(unit, []).append(FigureEntry(f, n, source, c.attribution, bool(c.hedge)))
-    return {u: e for u, e in by_unit.items() if len({x.n for x in e}) >= 2}
+                by_unit.setdefault(unit, []).append(FigureEntry(f, n, source, c.attribution, bool(c.hedge), published))
+    return {_singular(noun_of(e[0].figure)): e for e in by_unit.values() if len({x.n for x in e}) >= 2}

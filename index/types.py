@@ -111,6 +111,7 @@ class FigureEntry:
     source: str
     attribution: str
     hedged: bool
+    published: str = ""  # the article's date, when it shows one
 
 
 @dataclass(frozen=True, slots=True)

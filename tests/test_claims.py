@@ -8,7 +8,7 @@ import pytest
 from support import DEV
 
 from index import Library
-from index.claims import attribution, claim, figures, hedge, unit_of
+from index.claims import Claim, attribution, claim, figures, hedge, side_by_side, unit_of
 
 
 def sentence(texts: dict[str, str], start: str) -> str:
@@ -56,6 +56,14 @@ def test_dev_sentences() -> None:
     assert all(hedge(p) for p in hedged)
     assert not any(hedge(p) for p in plain)
     assert figures("It happened in 2022 near the river.") == []
+    counted = {  # the noun a figure counts, past adjectives and before a verb
+        "The cost of nearly 4,000 tanks lost runs into the billions": ("nearly 4,000 tanks", "tank"),
+        "lost approximately 2,600 main battle tanks and": ("approximately 2,600 main battle tanks", "tank"),
+        "11,671 armored fighting vehicles": ("11,671 armored fighting vehicles", unit_of("vehicles")),
+    }
+    for phrase, (figure, unit) in counted.items():
+        assert phrase in text, phrase
+        assert figures(phrase)[0] == figure and unit_of(figure) == unit
     speakers = {
         "Christo Grozev, who serves as executive director of the fact-checking group known as Bellingcat, "
         "commented as follows": "Christo Grozev",
@@ -67,8 +75,9 @@ def test_dev_sentences() -> None:
 
 
 def test_answers_put_figures_side_by_side_and_flag_hedges(library: Library, seed_texts: dict[str, str]) -> None:
+    dates = dict(zip(seed_texts, ["2022-07-20", "2023-05-02"], strict=True))  # each figure keeps its date
     for name, text in seed_texts.items():
-        library.add_text(text, key=name)
+        library.add_text(text, key=name, published=dates[name])
     answer = library.ask("what equipment losses were reported?")
     assert {c.attribution for c in answer.citations} >= {"Russia", "the man"}
     hedged = [c for c in answer.citations if c.hedged]
@@ -76,3 +85,17 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(library: Library, seed
     tanks = answer.figures["tank"]
     assert {e.figure for e in tanks} >= {"32 tanks", "probably 14 tanks"} and len({e.n for e in tanks}) == 2
     assert "Figures side by side:" in answer.answer and "tank: " in answer.answer
+    assert {e.published for e in tanks} == set(dates.values())
+    line = next(x for x in answer.answer.splitlines() if x.strip().startswith("tank: "))
+    assert all(d in line for d in dates.values())
+
+
+def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
+    items = [
+        (1, "Outlet A", "2024-01-28", Claim(("11,671 armored fighting vehicles",), "the General Staff", "")),
+        (2, "Outlet B", "", Claim(("nearly 8,000 armored vehicles",), "", "reportedly")),
+        (2, "Outlet B", "", Claim(("3,600 tanks",), "", "")),
+    ]
+    grouped = side_by_side(items)
+    assert list(grouped) == ["vehicle"]  # tanks come from one source only: nothing to compare
+    assert [(e.n, e.published, e.hedged) for e in grouped["vehicle"]] == [(1, "2024-01-28", False), (2, "", True)]
