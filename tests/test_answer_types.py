@@ -65,20 +65,23 @@ def test_names_the_question_does_not_contain() -> None:
     assert new_names("The call was released by the SBU.", wanted("Did the SBU release the call?").known) == []
 
 
+def widened(text: str, start: int, end: int, question: str) -> str:
+    """The quote ``text[start:end]`` becomes once completed for the question."""
+    [ev] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, question)
+    return text[ev.start : ev.end]
+
+
 def test_a_quote_opening_with_a_pronoun_takes_the_sentence_that_names_who() -> None:
     text = (
         "When asked how many people were in the hospital, the second soldier asked his wounded colleague how many "
         "people were in hospital alongside him. He replied: “More than 500 people! Many more will come…”\n\n"
         "He said nothing else."
     )
-    start = text.index("He replied")
-    end = text.index("\n\n")
-    [widened] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, "How many wounded were in hospital?")
-    assert text[widened.start : widened.end].startswith("When asked how many people")
+    start, end = text.index("He replied"), text.index("\n\n")
+    assert widened(text, start, end, "How many wounded were in hospital?").startswith("When asked how many people")
     # A new paragraph is a new context: its pronoun is left alone.
     last = text.index("He said nothing")
-    [kept] = complete_answers([Evidence(1, last, len(text), 1.0)], {1: text}, "What did he say?")
-    assert (kept.start, kept.end) == (last, len(text))
+    assert widened(text, last, len(text), "What did he say?") == "He said nothing else."
 
 
 def test_a_quote_opening_a_quoted_paragraph_takes_the_line_naming_the_speaker() -> None:
@@ -87,11 +90,8 @@ def test_a_quote_opening_a_quoted_paragraph_takes_the_line_naming_the_speaker() 
         "Christo Grozev, who leads the group, commented as follows:\n\n"
         "‘In the call the officer says they have lost all secure communications. Thus the call on a local sim card.’"
     )
-    start = text.index("‘In the call")
-    end = text.index(" Thus")
-    [widened] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, "What did the officer report?")
-    assert text[widened.start : widened.end].startswith("Christo Grozev, who leads the group, commented")
+    start, end = text.index("‘In the call"), text.index(" Thus")
+    assert widened(text, start, end, "What did the officer report?").startswith("Christo Grozev, who leads the group")
     # A why-question takes the next sentence when it gives the cause.
-    [why] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, "Why did he use a local sim card?")
-    assert text[why.start : why.end].endswith("Thus the call on a local sim card.’")
+    assert widened(text, start, end, "Why did he use a local sim card?").endswith("Thus the call on a local sim card.’")
     assert wanted("Why did he use a local sim card?").reason
