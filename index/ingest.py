@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from index import extract
 from index.chunking import Chunk, chunk_text
 from index.cleaning import normalized_hash
 from index.embedding import BatchProgress, Embedder
+from index.errors import DossierError, InvalidSource, TooLarge
 from index.extract import Document
 from index.store import NewArticle, NewPassage, Store
 from index.types import ArticleInfo, BulkFailure
@@ -168,3 +171,36 @@ class Ingestor:
         dim = embedded[0][0].vector.shape[0] if embedded and embedded[0] else 0
         matrix = np.stack(new_vectors) if new_vectors else np.zeros((0, dim), np.float32)
         return outcomes, np.asarray(new_ids, dtype=np.int64), matrix
+
+
+def parse_jsonl(
+    lines: Iterable[str], collection: str, added_by: str, max_bytes: int
+) -> Iterator[Pending | BulkFailure]:
+    """One pending article per JSON line, or a one-line failure naming the line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise InvalidSource("not a JSON object")
+            text = row.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidSource("no text")
+            if len(text.encode("utf-8", errors="replace")) > max_bytes:
+                raise TooLarge(f"the text is larger than the limit of {max_bytes:,} bytes")
+            key = row.get("id")
+            doc = extract.from_text(
+                text,
+                title=str(row.get("title") or ""),
+                source=str(row.get("source") or ""),
+                published=str(row.get("published") or ""),
+                url=str(row.get("url") or ""),
+                where=where,
+            )
+            yield Pending(doc, where, collection, None if key is None else str(key), added_by, "jsonl")
+        except json.JSONDecodeError:
+            yield BulkFailure(where, f"{where}: not valid JSON")
+        except DossierError as exc:
+            yield BulkFailure(where, f"{where}: {exc.message}")

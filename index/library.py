@@ -6,24 +6,22 @@ call that needs the model also loads it (a few seconds). The rest are quick SQLi
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from index import abstention, extract
-from index import answer as answering
+from index import extract
+from index.asking import Asker
 from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
 from index.fetch import SafeFetcher
-from index.ingest import Ingestor, Outcome, Pending
+from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
 from index.rerank import Reranker
-from index.retrieval import Candidate, hybrid_search
 from index.settings import Settings
 from index.store import Store
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
@@ -69,7 +67,8 @@ class Library:
         self._sync_lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._derived: dict[str, tuple[int, Any]] = {}
-        self.reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
+        reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
+        self._asker = Asker(store, embedder, settings, reranker)
         stored = store.meta("embedding_model")
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
@@ -316,36 +315,7 @@ class Library:
     ) -> BulkReport:
         """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}.
         Each article is stored whole; re-running the same file skips what is already in. CPU-heavy."""
-        return self._ingest(self._parse_jsonl(lines, collection, added_by), progress, total)
-
-    def _parse_jsonl(self, lines: Iterable[str], collection: str, added_by: str) -> Iterator[Pending | BulkFailure]:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"line {number}"
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise InvalidSource("not a JSON object")
-                text = row.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    raise InvalidSource("no text")
-                if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
-                    raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
-                key = row.get("id")
-                doc = extract.from_text(
-                    text,
-                    title=str(row.get("title") or ""),
-                    source=str(row.get("source") or ""),
-                    published=str(row.get("published") or ""),
-                    url=str(row.get("url") or ""),
-                    where=where,
-                )
-                yield Pending(doc, where, collection, None if key is None else str(key), added_by, "jsonl")
-            except json.JSONDecodeError:
-                yield BulkFailure(where, f"{where}: not valid JSON")
-            except DossierError as exc:
-                yield BulkFailure(where, f"{where}: {exc.message}")
+        return self._ingest(parse_jsonl(lines, collection, added_by, self.settings.max_file_bytes), progress, total)
 
     # -- reading ----------------------------------------------------------------------------------
     def ask(
@@ -369,71 +339,9 @@ class Library:
             return Answer(
                 question, True, f"Not found: the library has no articles (searched {searched}).", [], [], searched
             )
-        query = self.embedder.embed_queries([question])[0]
-        sql_collection, allowed = self._scope(collection)
-        candidates = hybrid_search(
-            self.store,
-            vectors,
-            query,
-            question,
-            sql_collection,
-            allowed,
-            k=max(50, k),
-            dense_weight=dense_weight,
-            keyword_weight=keyword_weight,
-            floor=self.embedder.similarity_floor,
+        return self._asker.ask(
+            question, vectors, self._scope(collection), searched, k, page, dense_weight, keyword_weight
         )
-        pool = answering.EVIDENCE_PASSAGES * (page + 1)
-        if self.reranker is not None:
-            candidates = self._rerank(question, candidates, vectors.dim)
-        top = candidates[: max(k, pool)]
-        passages = self.store.passages([c.passage_id for c in top], vectors.dim)
-        infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
-        texts = {p.article_id: p.article_text for p in passages.values()}
-        hits = answering.passage_hits(top, passages, infos)[:k]
-        evidence, confidence = answering.score_sentences(question, query, top, passages, self.embedder.similarity_floor)
-        thresholds = abstention.Thresholds(self.settings.min_relevance, self.settings.min_relevance_figures)
-        unknown = self.store.unknown_names(question)
-        refusal = abstention.before_quoting(question, confidence.value, bool(evidence), unknown, searched, thresholds)
-        if refusal:
-            return Answer(question, True, refusal, [], hits, searched)
-        max_quotes = self.settings.answer_max_quotes
-        quotes = answering.select_quotes(evidence, max_quotes)
-        if page:
-            # Page 0 is chosen exactly as a plain ask chooses it (from the first EVIDENCE_PASSAGES only).
-            first, _ = answering.score_sentences(
-                question, query, top[: answering.EVIDENCE_PASSAGES], passages, self.embedder.similarity_floor
-            )
-            shown = answering.merge_adjacent(answering.select_quotes(first, max_quotes), texts)
-            for _ in range(page):
-                # Completing a quotation can widen a quote into one already shown: drop those.
-                widened = answering.merge_adjacent(answering.later_page(evidence, shown, max_quotes), texts)
-                quotes = [q for q in widened if not answering.overlaps(q, shown)]
-                shown = [*shown, *quotes]
-            if not quotes:
-                return Answer(question, True, "No more results for this question.", [], hits, searched)
-        quotes = answering.add_syndicated(answering.complete_answers(quotes, texts, question), evidence, texts)
-        quoted = [texts[q.article_id][q.start : q.end] for q in quotes]
-        refusal = abstention.after_quoting(question, quoted, confidence.value, searched, thresholds)
-        if refusal:  # on a later page, the first page was an answer: these quotes just add nothing
-            return Answer(question, True, "No more results for this question." if page else refusal, [], hits, searched)
-        citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
-        figures = answering.compare_figures(citations)
-        return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)
-
-    def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:
-        """Order the top RERANK_TOP candidates by the cross-encoder's score; the rest keep their order after."""
-        assert self.reranker is not None
-        head, tail = candidates[: self.settings.rerank_top], candidates[self.settings.rerank_top :]
-        stored = self.store.passages([c.passage_id for c in head], dim)
-        head = [c for c in head if c.passage_id in stored]
-        texts = [
-            stored[c.passage_id].article_text[stored[c.passage_id].char_start : stored[c.passage_id].char_end]
-            for c in head
-        ]
-        scores = self.reranker.scores(question, texts)
-        order = np.argsort(-scores, kind="stable")
-        return [replace(head[i], score=float(scores[i])) for i in order] + tail
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""
