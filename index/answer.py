@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import answer_types, claims
+from index import answer_types, claims, quotations
 from index.cleaning import looks_like_title
+from index.language import tokens
+from index.question import Question
 from index.retrieval import Candidate
 from index.sentences import split_sentences
 from index.store import StoredPassage
-from index.terms import content_terms, coverage, tokens
 from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
@@ -41,14 +42,11 @@ class Confidence:
 
     dense: float
     coverage: float
-
-    @property
-    def value(self) -> float:
-        return 0.75 * self.dense + 0.25 * self.coverage
+    sentence: float = 0.0  # the best sentence's similarity, rescaled
 
 
 def score_sentences(
-    question: str,
+    q: Question,
     query_vector: np.ndarray,
     candidates: Sequence[Candidate],
     passages: dict[int, StoredPassage],
@@ -61,35 +59,34 @@ def score_sentences(
     def rescale(sim: float) -> float:
         return max(0.0, (sim - floor) / (1.0 - floor))
 
-    terms = content_terms(question)
-    wants = answer_types.wanted(question)
     best: dict[tuple[int, int, int], Evidence] = {}
-    best_dense, best_cov = 0.0, 0.0
-    q = query_vector.reshape(-1)
+    best_dense, best_cov, best_sentence = 0.0, 0.0, 0.0
+    qv = query_vector.reshape(-1)
     for cand in candidates[:EVIDENCE_PASSAGES]:
         passage = passages.get(cand.passage_id)
         if passage is None:
             continue
         text = passage.article_text
-        passage_cov = coverage(terms, text[passage.char_start : passage.char_end])
+        passage_cov = q.coverage(text[passage.char_start : passage.char_end])
         dense = rescale(cand.dense)
         best_dense = max(best_dense, dense)
         best_cov = max(best_cov, passage_cov)
         relevance = dense + 0.25 * cand.keyword
-        sims = passage.sentence_vectors @ q
+        sims = passage.sentence_vectors @ qv
         for (start, end), sim in zip(passage.sentences.tolist(), sims.tolist(), strict=True):
             sentence = text[start:end]
             if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
                 continue  # the headline helps retrieval but is not evidence to quote
-            score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * coverage(terms, sentence)
-            score += answer_types.bonus(wants, sentence)
+            best_sentence = max(best_sentence, rescale(sim))
+            score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * q.coverage(sentence)
+            score += answer_types.bonus(q, sentence)
             if len(tokens(sentence)) < 5:
                 score *= 0.8
             key = (passage.article_id, start, end)
             if key not in best or best[key].score < score:
                 best[key] = Evidence(passage.article_id, start, end, score)
     ranked = sorted(best.values(), key=lambda e: e.score, reverse=True)
-    return ranked, Confidence(best_dense, best_cov)
+    return ranked, Confidence(best_dense, best_cov, best_sentence)
 
 
 def select_quotes(
@@ -128,7 +125,7 @@ def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
     return any(o.article_id == ev.article_id and o.start < ev.end and ev.start < o.end for o in others)
 
 
-def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question: str) -> list[Evidence]:
+def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Question) -> list[Evidence]:
     """Widen quotes that cannot stand alone:
     - a quote that opens with a pronoun ("He estimated the toll could be nearer 2,000") takes the sentence before,
       which names who "he" is;
@@ -137,7 +134,6 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question
     - when the question asks for a figure, a who, a where or a why and a quote has none but the next sentence of
       its paragraph does, the quote takes that sentence too: the sentence that matches the question often sets
       up the answer."""
-    wants = answer_types.wanted(question)
     out: list[Evidence] = []
     for ev in quotes:
         text = texts[ev.article_id]
@@ -148,13 +144,9 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], question
         intro = _speaker_intro(text, spans, ev.start)
         if intro is not None:
             ev = Evidence(ev.article_id, intro, ev.end, ev.score)
-        if wants.any and not answer_types.carries(wants, text[ev.start : ev.end]):
+        if q.asks and not answer_types.carries(q, text[ev.start : ev.end]):
             after = [(s, e) for s, e in spans if s >= ev.end]
-            if (
-                after
-                and "\n\n" not in text[ev.end : after[0][0]]
-                and answer_types.carries(wants, text[slice(*after[0])])
-            ):
+            if after and "\n\n" not in text[ev.end : after[0][0]] and answer_types.carries(q, text[slice(*after[0])]):
                 ev = Evidence(ev.article_id, ev.start, after[0][1], ev.score)
         out.append(ev)
     return out
@@ -189,36 +181,16 @@ def add_syndicated(quotes: Sequence[Evidence], evidence: Sequence[Evidence], tex
     return out
 
 
-def _balance(text: str) -> int:
-    """Opening minus closing typographic quotation marks."""
-    return sum(text.count(c) for c in _OPEN) - sum(text.count(c) for c in _CLOSE)
-
-
-def complete_quotation(ev: Evidence, text: str, max_steps: int = 2) -> Evidence:
-    """Widen a quote by whole sentences until its quotation marks balance, so speech is never cut."""
-    spans = split_sentences(text)
-    idx = [i for i, (s, e) in enumerate(spans) if s < ev.end and ev.start < e]
-    if not idx:
-        return ev
-    first, last = idx[0], idx[-1]
-    for _ in range(max_steps):
-        balance = _balance(text[spans[first][0] : spans[last][1]])
-        if balance > 0 and last + 1 < len(spans):
-            last += 1
-        elif balance < 0 and first > 0:
-            first -= 1
-        else:
-            break
-    if _balance(text[spans[first][0] : spans[last][1]]) != 0:
-        return ev
-    return Evidence(ev.article_id, min(ev.start, spans[first][0]), max(ev.end, spans[last][1]), ev.score)
+def complete_quotation(ev: Evidence, text: str) -> Evidence | None:
+    """The quote widened by whole sentences until no quotation in it is cut open; None when it cannot be."""
+    span = quotations.widen(text, split_sentences(text), ev.start, ev.end)
+    return None if span is None else Evidence(ev.article_id, span[0], span[1], ev.score)
 
 
 def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
     """Complete quotations, then join quotes of one article that overlap or touch."""
-    ordered = sorted(
-        (complete_quotation(q, texts[q.article_id]) for q in quotes), key=lambda e: (e.article_id, e.start)
-    )
+    completed = (complete_quotation(q, texts[q.article_id]) for q in quotes)
+    ordered = sorted((q for q in completed if q is not None), key=lambda e: (e.article_id, e.start))
     merged: list[Evidence] = []
     for ev in ordered:
         last = merged[-1] if merged else None
@@ -266,11 +238,18 @@ def build_citations(quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], t
     return citations
 
 
-def compare_figures(citations: Sequence[Citation]) -> dict[str, list[FigureEntry]]:
-    """Figures for the same noun from two or more sources, side by side."""
-    return claims.side_by_side(
-        [(c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge)) for c in citations]
-    )
+CONTEXT_CHARS = 600  # the names this far around a quote say which event its figures measure
+
+
+def compare_figures(citations: Sequence[Citation], texts: dict[int, str]) -> dict[str, list[FigureEntry]]:
+    """Figures for the same noun of the same event from two or more sources, side by side."""
+    items = []
+    for c in citations:
+        text = texts[c.article_id]
+        around = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_end + CONTEXT_CHARS]
+        context = frozenset(w.casefold() for n in answer_types.names(around) for w in n.split())
+        items.append((c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context))
+    return claims.side_by_side(items)
 
 
 def claim_note(c: Citation) -> str:
@@ -309,7 +288,7 @@ def merge_syndicated(citations: Sequence[Citation]) -> list[tuple[Citation, list
     return list(merged.values())
 
 
-def render_answer(citations: Sequence[Citation]) -> str:
+def render_answer(citations: Sequence[Citation], figures: dict[str, list[FigureEntry]]) -> str:
     """Plain-text body: one verbatim quote a paragraph, each followed by its citation numbers (several when
     outlets carry it word for word), who says it and how sure; then figures from different sources side by side."""
     body = []
@@ -317,7 +296,7 @@ def render_answer(citations: Sequence[Citation]) -> str:
         note = claim_note(c)
         refs = "".join(f"[{n}]" for n in numbers)
         body.append(f"> {c.quote} {refs}" + (f" — {note}" if note else ""))
-    lines = figure_lines(compare_figures(citations))
+    lines = figure_lines(figures)
     if lines:
         body.append("Figures side by side:\n" + "\n".join(f"  {line}" for line in lines))
     return "\n\n".join(body)

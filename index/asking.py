@@ -1,20 +1,25 @@
-"""One question to one answer: retrieval, optional re-ranking, evidence sentences, abstention, citations."""
+"""One question to one answer, as a straight line: analyse the question, retrieve, (re-rank), score evidence
+sentences, choose and complete quotes, decide answerability, cite."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
 
-from index import abstention
+from index import abstention, answerability
 from index import answer as answering
 from index.embedding import Embedder
+from index.question import Concepts, Question, analyse
 from index.rerank import Reranker
-from index.retrieval import Candidate, hybrid_search
+from index.retrieval import Candidate, hybrid_search, rescaled
 from index.settings import Settings
-from index.store import Store
+from index.store import Store, StoredPassage
 from index.types import Answer
 from index.vectors import VectorIndex
+
+SIGNAL_PASSAGES = 5  # top passages whose similarity and articles feed the answerability signals
 
 
 class Asker:
@@ -25,6 +30,9 @@ class Asker:
         self.embedder = embedder
         self.settings = settings
         self.reranker = reranker
+        self.concepts = Concepts.load(settings.concepts_file)
+        self.model = answerability.Model.load(settings.answerability_model or None)
+        self.threshold = self.model.threshold if settings.answer_threshold is None else settings.answer_threshold
 
     def ask(
         self,
@@ -39,13 +47,14 @@ class Asker:
     ) -> Answer:
         """``scope``: (collection for SQL, passage ids for FAISS), both None for the whole library; ``searched``:
         how many articles the question covers (for "not found in N articles")."""
+        q = analyse(question, self.concepts)
         query = self.embedder.embed_queries([question])[0]
         sql_collection, allowed = scope
         candidates = hybrid_search(
             self.store,
             vectors,
             query,
-            question,
+            q,
             sql_collection,
             allowed,
             k=max(50, k),
@@ -61,35 +70,71 @@ class Asker:
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
-        evidence, confidence = answering.score_sentences(question, query, top, passages, self.embedder.similarity_floor)
-        thresholds = abstention.Thresholds(self.settings.min_relevance, self.settings.min_relevance_figures)
-        unknown = self.store.unknown_names(question)
-        refusal = abstention.before_quoting(question, confidence.value, bool(evidence), unknown, searched, thresholds)
-        if refusal:
-            return Answer(question, True, refusal, [], hits, searched)
+
+        unknown = self.store.unknown_names(q)
+        if unknown:
+            return Answer(question, True, abstention.unknown_names(unknown, searched), [], hits, searched)
+        evidence, confidence = answering.score_sentences(q, query, top, passages, self.embedder.similarity_floor)
+        if not evidence:
+            return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
-        quotes = answering.select_quotes(evidence, max_quotes)
+        first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
+        first_texts = [texts[e.article_id][e.start : e.end] for e in first]
+        signals = self._signals(q, top, passages, confidence, evidence, first_texts, len(vectors))
+        probability = self.model.probability(signals)
+        confidence_value = round(probability, 4)
+        signal_values = {k: round(v, 4) for k, v in _items(signals)}
+        refusal = abstention.missing_day(q, first_texts, searched)
+        if refusal or probability < self.threshold:
+            message = refusal or abstention.not_found(q, first_texts, searched)
+            return Answer(question, True, message, [], hits, searched, {}, confidence_value, signal_values)
+
+        quotes = first
         if page:
-            # Page 0 is chosen exactly as a plain ask chooses it (from the first EVIDENCE_PASSAGES only).
-            first, _ = answering.score_sentences(
-                question, query, top[: answering.EVIDENCE_PASSAGES], passages, self.embedder.similarity_floor
-            )
-            shown = answering.merge_adjacent(answering.select_quotes(first, max_quotes), texts)
+            shown = answering.merge_adjacent(answering.select_quotes(evidence, max_quotes), texts)
             for _ in range(page):
                 # Completing a quotation can widen a quote into one already shown: drop those.
                 widened = answering.merge_adjacent(answering.later_page(evidence, shown, max_quotes), texts)
-                quotes = [q for q in widened if not answering.overlaps(q, shown)]
+                quotes = [e for e in widened if not answering.overlaps(e, shown)]
                 shown = [*shown, *quotes]
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
-        quotes = answering.add_syndicated(answering.complete_answers(quotes, texts, question), evidence, texts)
-        quoted = [texts[q.article_id][q.start : q.end] for q in quotes]
-        refusal = abstention.after_quoting(question, quoted, confidence.value, searched, thresholds)
-        if refusal:  # on a later page, the first page was an answer: these quotes just add nothing
-            return Answer(question, True, "No more results for this question." if page else refusal, [], hits, searched)
+            quotes = answering.complete_answers(quotes, texts, q)
+        quotes = answering.add_syndicated(quotes, evidence, texts)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
-        figures = answering.compare_figures(citations)
-        return Answer(question, False, answering.render_answer(citations), citations, hits, searched, figures)
+        if not citations:
+            return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
+        figures = answering.compare_figures(citations, texts)
+        text = answering.render_answer(citations, figures)
+        return Answer(question, False, text, citations, hits, searched, figures, confidence_value, signal_values)
+
+    def _signals(
+        self,
+        q: Question,
+        top: list[Candidate],
+        passages: dict[int, StoredPassage],
+        confidence: answering.Confidence,
+        evidence: list[answering.Evidence],
+        quotes: list[str],
+        size: int,
+    ) -> answerability.Signals:
+        head = [c for c in top if c.passage_id in passages][:SIGNAL_PASSAGES]
+        floor = self.embedder.similarity_floor
+        texts = [
+            passages[c.passage_id].article_text[passages[c.passage_id].char_start : passages[c.passage_id].char_end]
+            for c in head
+        ]
+        return answerability.signals(
+            q,
+            weights=self.store.term_weights(q, size),
+            ceiling=math.log(size + 1) + 1.0,
+            dense=[max(0.0, float(rescaled(c.dense, floor))) for c in head],
+            sentence=confidence.sentence,
+            passages=texts,
+            evidence_scores=[e.score for e in evidence[:SIGNAL_PASSAGES]],
+            quotes=quotes,
+            articles=[passages[c.passage_id].article_id for c in head],
+        )
 
     def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:
         """Order the top RERANK_TOP candidates by the cross-encoder's score; the rest keep their order after."""
@@ -104,3 +149,7 @@ class Asker:
         scores = self.reranker.scores(question, texts)
         order = np.argsort(-scores, kind="stable")
         return [replace(head[i], score=float(scores[i])) for i in order] + tail
+
+
+def _items(s: answerability.Signals) -> list[tuple[str, float]]:
+    return [(f, float(getattr(s, f))) for f in answerability.FEATURES]

@@ -10,12 +10,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.terms import stem
+from index.language import analyzer
 from index.types import FigureEntry
 
 _QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"
 _QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s+)?"
-_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s+(?:thousand|million|billion|per\s*cent|percent)|%)?"
 _FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
 _STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|left|were|was|are|is|from|by|for|with|as|that|than|"
@@ -86,7 +86,17 @@ _ATTRIBUTIONS = [
     ),
     re.compile(r"\b(?:said|says|told|claimed|reported|estimated) " + _WHO),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
+    # Any short noun phrase: "according to the railway operator", "regional officials said".
+    re.compile(
+        r"\b[Aa]ccording to ((?:the |a |an )?[\w’'-]+(?: [\w’'-]+){0,4}?)"
+        r"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for)\b|$)"
+    ),
+    re.compile(
+        r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+),? (?:has |have |had )?"
+        r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added|noted)\b"
+    ),
 ]
+_PRONOUNS = frozenset("it he she they we i you this that there which who what".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +139,7 @@ def noun_of(figure: str) -> str:
 def unit_of(figure: str) -> str:
     """The counted noun of a figure, stemmed ('probably 14 tanks' → 'tank'); '' when it has none."""
     noun = noun_of(figure)
-    return stem(noun) if noun else ""
+    return analyzer("en").stem(noun) if noun else ""
 
 
 def _singular(noun: str) -> str:
@@ -147,7 +157,7 @@ def attribution(text: str) -> str:
         m = pattern.search(text)
         if m:
             who = re.sub(r"(?:\s+(?:and|of|for|the))+$", "", m.group(1).strip(" ,.;:“”\"'"))
-            if who and who.lower() not in {"it", "he", "she", "they", "this", "that", "the", "a"}:
+            if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:
                 return who
     return ""
 
@@ -161,13 +171,21 @@ def claim(text: str) -> Claim:
     return Claim(tuple(figures(text)), attribution(text), hedge(text))
 
 
-def side_by_side(items: Sequence[tuple[int, str, str, Claim]]) -> dict[str, list[FigureEntry]]:
+def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -> dict[str, list[FigureEntry]]:
     """Figures of the same noun from two or more sources: {'tank': [entries...]}, for (n, source, published,
-    claim) items. Figures are grouped by the stem of their noun and labelled with its singular as written."""
-    by_unit: dict[str, list[FigureEntry]] = {}
-    for n, source, published, c in items:
+    claim, context) items. Figures are grouped by the stem of their noun and labelled with its singular as written.
+    Two figures stand side by side only when their contexts (the names around each quote) share a name, so that
+    they measure the same event: 800 flood-relief soldiers are not set beside 1,200 soldiers lost in a war."""
+    by_unit: dict[str, list[tuple[FigureEntry, frozenset[str]]]] = {}
+    for n, source, published, c, context in items:
         for f in c.figures:
             unit = unit_of(f)
             if unit:
-                by_unit.setdefault(unit, []).append(FigureEntry(f, n, source, c.attribution, bool(c.hedge), published))
-    return {_singular(noun_of(e[0].figure)): e for e in by_unit.values() if len({x.n for x in e}) >= 2}
+                entry = FigureEntry(f, n, source, c.attribution, bool(c.hedge), published)
+                by_unit.setdefault(unit, []).append((entry, context))
+    out: dict[str, list[FigureEntry]] = {}
+    for entries in by_unit.values():
+        shared = [e for e, ctx in entries if any(m.n != e.n and ctx & other for m, other in entries)]
+        if len({x.n for x in shared}) >= 2:
+            out[_singular(noun_of(shared[0].figure))] = shared
+    return out

@@ -7,7 +7,6 @@ import dataclasses
 import json
 import logging
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from index import evaluation
+from index import eval_cli
 from index.errors import DossierError
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.settings import Settings
@@ -72,15 +71,7 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(run=_cmd_stats)
 
-    ev = sub.add_parser("eval", help="measure retrieval and answers on a question set (hybrid, dense, keyword)")
-    ev.add_argument("--articles", type=Path, required=True, help="articles, one JSON object a line")
-    ev.add_argument("--questions", type=Path, required=True, help="questions with gold evidence, one a line")
-    ev.add_argument(
-        "--data-dir", dest="eval_data_dir", type=Path, help="library to build or reuse (default: a temporary one)"
-    )
-    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--misses", action="store_true", help="also list the questions the hybrid run missed")
-    ev.set_defaults(run_alone=_cmd_eval)
+    eval_cli.add_parser(sub)
 
     for name, help_text, function in extra:
         sub.add_parser(name, help=help_text).set_defaults(run_alone=function)
@@ -294,44 +285,6 @@ def _cmd_stats(lib: Library, args: argparse.Namespace) -> int:
         return 0
     for field in dataclasses.fields(stats):
         print(f"{field.name:>16}: {getattr(stats, field.name)}")
-    return 0
-
-
-def _cmd_eval(args: argparse.Namespace) -> int:
-    """Build (or reuse) a library from the articles, ask every question in each retrieval mode, print figures."""
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="dossier-eval-") as scratch:
-        overrides: dict[str, Any] = {"data_dir": args.eval_data_dir or Path(scratch)}
-        try:
-            settings = Settings(**overrides)
-            questions = evaluation.load_questions(args.questions)
-            lines = args.articles.read_text(encoding="utf-8").splitlines()
-        except ValidationError as exc:
-            print(invalid_settings_message(exc), file=sys.stderr)
-            return 2
-        except (OSError, DossierError) as exc:
-            print(f"error: {getattr(exc, 'message', exc)}", file=sys.stderr)
-            return 1
-        try:
-            with Library.open(settings) as lib:
-                lib.warm_up()  # model load is not ingest time
-                start = time.perf_counter()
-                built = lib.add_jsonl(lines)
-                seconds = time.perf_counter() - start if built.added else None
-                for failure in built.failures:
-                    print(f"warning: {failure.message}", file=sys.stderr)
-                stats = lib.stats()
-                results = evaluation.run(lib, questions)
-                report = evaluation.Report(results, stats.articles, stats.passages, seconds, stats.embedding_model)
-        except DossierError as exc:
-            print(f"error: {exc.message}", file=sys.stderr)
-            return 1
-    if args.json:
-        print(json.dumps(evaluation.as_json(report), indent=2))
-    else:
-        print(evaluation.render(report))
-        if args.misses:
-            print("\nmissed (hybrid):\n" + evaluation.misses(results["hybrid"]))
     return 0
 
 

@@ -1,5 +1,11 @@
-"""`dossier eval`: passage ranking and answer figures on a question set, for hybrid, dense-only and
-keyword-only retrieval in one run. Scoring follows the dev set's README (``../shared/eval/dev``)."""
+"""`dossier eval`: passage ranking, answer and abstention figures on question sets, scored by the rules of the
+shared sets' READMEs (``../shared/eval/dev``).
+
+Every answerable question is also asked again with its answering articles left out of the search (leave-one-out):
+then the library cannot answer it, and the answer must abstain. The answerability decision is applied to the
+recorded signals, so the same run can fit the model (``--fit``) or judge one fitted on the other half of the
+questions (``--split``).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,19 @@ import math
 import re
 import statistics
 import time
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import answerability
 from index.errors import InvalidSource
 from index.library import Library
 from index.types import Answer
 
 MODES = {"hybrid": (1.0, 1.0), "dense": (1.0, 0.0), "keyword": (0.0, 1.0)}
 _WORD = re.compile(r"\w+")
+Decide = Callable[[answerability.Signals], bool]  # True: answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +40,37 @@ class Question:
     def answerable(self) -> bool:
         return bool(self.answers)
 
+    @property
+    def half(self) -> int:
+        """0 or 1, stable across runs: the split mode fits on one half and reports the other."""
+        return zlib.crc32(self.id.encode()) % 2
+
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """One question's figures in one mode; ranking figures are None for unanswerable questions."""
+    """One question asked once; ranking figures are None for unanswerable questions. ``quote_hit`` and the quote
+    counts are what the answer shows when it does not abstain."""
 
     question: Question
-    abstained: bool
+    refused: bool  # abstained before the answerability model (a name no article mentions, no evidence)
     ranks: tuple[int, ...]  # 1-based ranks of relevant passages in the top 10 (first per answering article)
     quote_hit: bool
     quotes: int
     quotes_from_answering: int
     seconds: float
+    signals: answerability.Signals | None = None
+    left_out: bool = False  # asked without its answering articles: it must abstain
 
     @property
     def first_rank(self) -> int | None:
         return min(self.ranks) if self.ranks else None
+
+    @property
+    def should_answer(self) -> bool:
+        return self.question.answerable and not self.left_out
+
+    def abstained(self, decide: Decide) -> bool:
+        return self.refused or self.signals is None or not decide(self.signals)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -70,8 +94,8 @@ def contains_evidence(text: str, evidence: str) -> bool:
     return bool(wanted) and sum(w in present for w in wanted) >= 0.6 * len(wanted)
 
 
-def score(question: Question, answer: Answer, keys: dict[int, str], seconds: float) -> Result:
-    gold = question.answers
+def score(question: Question, answer: Answer, keys: dict[int, str], seconds: float, left_out: bool = False) -> Result:
+    gold = () if left_out else question.answers
     answering = {key for key, _ in gold}
     ranks: list[int] = []
     credited: set[str] = set()
@@ -86,12 +110,16 @@ def score(question: Question, answer: Answer, keys: dict[int, str], seconds: flo
         any(keys.get(c.article_id) == k and contains_evidence(c.quote, e) for k, e in gold) for c in answer.citations
     )
     from_answering = sum(keys.get(c.article_id) in answering for c in answer.citations)
-    return Result(question, answer.abstained, tuple(ranks), quote_hit, len(answer.citations), from_answering, seconds)
+    signals = answerability.Signals(**answer.signals) if answer.signals else None
+    refused = answer.abstained and signals is None
+    return Result(
+        question, refused, tuple(ranks), quote_hit, len(answer.citations), from_answering, seconds, signals, left_out
+    )
 
 
 @dataclass
 class Figures:
-    """Means over a group of results (answerable questions for ranking and quotes)."""
+    """Means over a group of results: ranking and quotes over answerable questions, abstention over the rest."""
 
     n: int = 0
     recall: dict[int, float] = field(default_factory=dict)
@@ -102,13 +130,24 @@ class Figures:
     answered: float = 0.0
     unanswerable: int = 0
     abstained_unanswerable: int = 0
+    left_out: int = 0
+    abstained_left_out: int = 0
+    abstention_precision: float = 0.0
+    abstention_recall: float = 0.0
 
     @classmethod
-    def of(cls, results: Sequence[Result]) -> Figures:
-        answerable = [r for r in results if r.question.answerable]
+    def of(cls, results: Sequence[Result], decide: Decide) -> Figures:
+        answerable = [r for r in results if r.should_answer]
         unanswerable = [r for r in results if not r.question.answerable]
-        fig = cls(n=len(results), unanswerable=len(unanswerable))
-        fig.abstained_unanswerable = sum(r.abstained for r in unanswerable)
+        left_out = [r for r in results if r.left_out]
+        fig = cls(n=len(results) - len(left_out), unanswerable=len(unanswerable), left_out=len(left_out))
+        fig.abstained_unanswerable = sum(r.abstained(decide) for r in unanswerable)
+        fig.abstained_left_out = sum(r.abstained(decide) for r in left_out)
+        abstained = [r for r in results if r.abstained(decide)]
+        negatives = len(unanswerable) + len(left_out)
+        correct = fig.abstained_unanswerable + fig.abstained_left_out
+        fig.abstention_precision = correct / len(abstained) if abstained else 1.0
+        fig.abstention_recall = correct / negatives if negatives else 1.0
         if not answerable:
             return fig
         count = len(answerable)
@@ -116,10 +155,11 @@ class Figures:
             fig.recall[k] = sum(r.first_rank is not None and r.first_rank <= k for r in answerable) / count
         fig.mrr10 = sum(1 / r.first_rank for r in answerable if r.first_rank) / count
         fig.ndcg10 = sum(_ndcg(r) for r in answerable) / count
-        fig.quote_hit = sum(r.quote_hit for r in answerable) / count
-        quoted = [r for r in answerable if r.quotes]
+        shown = [r for r in answerable if not r.abstained(decide)]
+        fig.quote_hit = sum(r.quote_hit for r in shown) / count
+        quoted = [r for r in shown if r.quotes]
         fig.quote_precision = sum(r.quotes_from_answering / r.quotes for r in quoted) / len(quoted) if quoted else 0.0
-        fig.answered = sum(not r.abstained for r in answerable) / count
+        fig.answered = len(shown) / count
         return fig
 
 
@@ -131,27 +171,42 @@ def _ndcg(r: Result) -> float:
 
 @dataclass
 class Report:
+    """One question set: its results per retrieval mode, and how its library was built."""
+
+    name: str
     results: dict[str, list[Result]]
     articles: int
     passages: int
     ingest_seconds: float | None
     model: str
+    decide: Decide
 
-    def figures(self, mode: str, kind: str | None = None) -> Figures:
-        rows = self.results[mode]
-        return Figures.of([r for r in rows if kind is None or r.question.kind == kind])
+    def figures(
+        self, mode: str, kind: str | None = None, half: int | None = None, decide: Decide | None = None
+    ) -> Figures:
+        rows = [
+            r
+            for r in self.results[mode]
+            if (kind is None or r.question.kind == kind) and (half is None or r.question.half == half)
+        ]
+        return Figures.of(rows, decide or self.decide)
 
     def latency_ms(self, mode: str = "hybrid") -> tuple[float, float]:
-        ms = sorted(r.seconds * 1000 for r in self.results[mode])
+        ms = sorted(r.seconds * 1000 for r in self.results[mode] if not r.left_out)
         return statistics.median(ms), ms[min(len(ms) - 1, int(0.95 * len(ms)))]
 
 
 def run(library: Library, questions: Sequence[Question], modes: Iterable[str] = MODES) -> dict[str, list[Result]]:
-    """Ask every question in every mode (the whole library, ``k=10`` passages)."""
-    keys = {a.id: a.key or "" for a in library.list()}
+    """Ask every question in every mode (the whole library, ``k=10`` passages); in the first mode, every
+    answerable question once more without its answering articles."""
+    infos = library.list()
+    keys = {a.id: a.key or "" for a in infos}
+    ids_of: dict[str, list[int]] = {}
+    for a in infos:
+        ids_of.setdefault(a.key or "", []).append(a.id)
     library.warm_up()
     out: dict[str, list[Result]] = {}
-    for mode in modes:
+    for n, mode in enumerate(modes):
         dense_weight, keyword_weight = MODES[mode]
         rows: list[Result] = []
         for q in questions:
@@ -160,92 +215,21 @@ def run(library: Library, questions: Sequence[Question], modes: Iterable[str] = 
                 q.question, collection=None, k=10, dense_weight=dense_weight, keyword_weight=keyword_weight
             )
             rows.append(score(q, answer, keys, time.perf_counter() - start))
+            if n == 0 and q.answerable:
+                exclude = [i for key, _ in q.answers for i in ids_of.get(key, [])]
+                start = time.perf_counter()
+                answer = library.ask(q.question, collection=None, k=10, exclude=exclude)
+                rows.append(score(q, answer, keys, time.perf_counter() - start, left_out=True))
         out[mode] = rows
     return out
 
 
-def _row(label: str, values: Sequence[str]) -> str:
-    return f"{label:<30}" + "".join(f"{v:>10}" for v in values)
+def training_rows(results: Iterable[Result]) -> tuple[list[answerability.Signals], list[bool]]:
+    """Signals and labels for fitting: answerable questions answer, unanswerable and left-out ones do not."""
+    rows = [r for r in results if r.signals is not None]
+    return [r.signals for r in rows if r.signals is not None], [r.should_answer for r in rows]
 
 
-def render(report: Report) -> str:
-    """The figures as a text table: modes side by side, then hybrid per question kind."""
-    modes = list(report.results)
-    figs = {m: report.figures(m) for m in modes}
-    built = (
-        f"built in {report.ingest_seconds:.1f} s, {report.passages / report.ingest_seconds:.1f} passages/s"
-        if report.ingest_seconds
-        else "reused"
-    )
-    any_rows = next(iter(report.results.values()))
-    answerable = sum(r.question.answerable for r in any_rows)
-    lines = [
-        f"library: {report.articles} articles, {report.passages} passages ({built}); model {report.model}",
-        f"questions: {len(any_rows)} ({answerable} answerable, {len(any_rows) - answerable} unanswerable)",
-        "",
-        _row("", modes),
-    ]
-    for k in (1, 5, 10):
-        lines.append(_row(f"recall@{k}", [f"{figs[m].recall.get(k, 0):.3f}" for m in modes]))
-    lines.append(_row("MRR@10", [f"{figs[m].mrr10:.3f}" for m in modes]))
-    lines.append(_row("nDCG@10", [f"{figs[m].ndcg10:.3f}" for m in modes]))
-    lines.append(_row("quote hit", [f"{figs[m].quote_hit:.3f}" for m in modes]))
-    lines.append(_row("quote precision", [f"{figs[m].quote_precision:.3f}" for m in modes]))
-    lines.append(_row("answered (answerable)", [f"{figs[m].answered:.3f}" for m in modes]))
-    lines.append(
-        _row("abstained (unanswerable)", [f"{figs[m].abstained_unanswerable}/{figs[m].unanswerable}" for m in modes])
-    )
-    lines.append(_row("ask p50 / p95 ms", ["{:.0f}/{:.0f}".format(*report.latency_ms(m)) for m in modes]))
-    lines += ["", f"{modes[0]} by kind:", _row("kind (n)", ["recall@5", "nDCG@10", "quote hit", "answered"])]
-    for kind in sorted({r.question.kind for r in any_rows}):
-        f = report.figures(modes[0], kind)
-        if f.n == f.unanswerable:
-            lines.append(_row(f"{kind} ({f.n})", ["", "", "", f"abst {f.abstained_unanswerable}/{f.n}"]))
-        else:
-            values = [f"{f.recall[5]:.3f}", f"{f.ndcg10:.3f}", f"{f.quote_hit:.3f}", f"{f.answered:.3f}"]
-            lines.append(_row(f"{kind} ({f.n})", values))
-    return "\n".join(lines)
-
-
-def misses(results: Sequence[Result]) -> str:
-    """One line per question that missed: no relevant passage in the top 5, no quote hit, or a wrong abstention."""
-    lines = []
-    for r in results:
-        q = r.question
-        if q.answerable:
-            problems = [
-                "not in top 5" if not r.first_rank or r.first_rank > 5 else "",
-                "no quote hit" if not r.quote_hit else "",
-                "abstained" if r.abstained else "",
-            ]
-        else:
-            problems = ["answered" if not r.abstained else ""]
-        if any(problems):
-            lines.append(f"{q.id} {q.kind:<12} {', '.join(p for p in problems if p):<38} {q.question[:80]}")
-    return "\n".join(lines)
-
-
-def as_json(report: Report) -> dict[str, object]:
-    out: dict[str, object] = {
-        "articles": report.articles,
-        "passages": report.passages,
-        "ingest_passages_per_s": report.passages / report.ingest_seconds if report.ingest_seconds else None,
-        "model": report.model,
-    }
-    for mode in report.results:
-        f = report.figures(mode)
-        p50, p95 = report.latency_ms(mode)
-        out[mode] = {
-            "recall@1": f.recall.get(1),
-            "recall@5": f.recall.get(5),
-            "recall@10": f.recall.get(10),
-            "mrr@10": f.mrr10,
-            "ndcg@10": f.ndcg10,
-            "quote_hit": f.quote_hit,
-            "quote_precision": f.quote_precision,
-            "answered_when_answerable": f.answered,
-            "abstained_when_unanswerable": f"{f.abstained_unanswerable}/{f.unanswerable}",
-            "ask_ms_p50": p50,
-            "ask_ms_p95": p95,
-        }
-    return out
+def model_decision(model: answerability.Model, threshold: float | None = None) -> Decide:
+    t = model.threshold if threshold is None else threshold
+    return lambda s: model.probability(s) >= t

@@ -1,36 +1,46 @@
-"""The keyword index: FTS5 over stemmed passage text, with a document-frequency table.
+"""The keyword index: FTS5 over analysed passage text, with a document-frequency table.
 
-Passages are indexed as the stems of their words (the same light stemmer the answer scorer uses), so a
-question's stems can be looked up exactly in ``term_df``. A question searches its rarest words first and
-stops before the postings it would score pass a budget: bm25 costs time in proportion to the rows that
-match, and words that occur in a large share of passages say little about any of them.
+A passage is indexed as the Snowball stems of its words in its article's language, plus each word as written
+where it differs from its stem (``Analyzer.index_terms``): a question looks up its own stems and words, so an
+English question still finds "Paiporta" in a Spanish article. A question searches its rarest terms first and
+stops before the postings it would score pass a budget: bm25 costs time in proportion to the rows that match.
+When the analysis changes (``ANALYZER_VERSION``), the index is rebuilt from the stored text at open; no vector
+is recomputed.
 """
 
 from __future__ import annotations
 
-import re
+import logging
+import math
 import sqlite3
 from collections.abc import Sequence
 
-from index.terms import STOPWORDS, content_terms, index_terms, stem, tokens
+from index.language import analyzer, detect
+from index.question import Question
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
+ANALYZER_VERSION = "snowball-1"
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
-# A capitalised word inside a question (not its first word), letters only, four or more of them.
-_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{3,}\b|(?<=[\s(“\"'‘])[A-Z]{4,}\b")
+NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inflections, plurals: "Shaheds")
 
 
-def add(conn: sqlite3.Connection, passage_id: int, text: str) -> None:
-    """Index one passage (inside the caller's transaction)."""
-    stems = index_terms(text)
-    conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, " ".join(stems)))
+def article_language(text: str) -> str:
+    return detect(text[:2000])
+
+
+def add(conn: sqlite3.Connection, passage_id: int, text: str, lang: str) -> None:
+    """Index one passage of an article in ``lang`` (inside the caller's transaction)."""
+    terms = analyzer(lang).index_terms(text)
+    conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, " ".join(terms)))
     conn.executemany(
         "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-        [(t,) for t in set(stems)],
+        [(t,) for t in set(terms)],
     )
 
 
@@ -48,12 +58,41 @@ def remove(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> None:
     conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t in touched])
 
 
-def match_expression(conn: sqlite3.Connection, question: str) -> str | None:
-    """An FTS5 MATCH expression ORing the question's rarest stems within the postings budget."""
-    stems = list(dict.fromkeys(stem(t) for t in content_terms(question)))
-    if not stems:
+def ensure_current(conn: sqlite3.Connection) -> None:
+    """Rebuild the keyword rows from the stored text when they were made by another analysis (in one
+    transaction: readers see the old index or the new one)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'keyword_analyzer'").fetchone()
+    if row is not None and row[0] == ANALYZER_VERSION:
+        return
+    count = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM passages_fts")
+        conn.execute("DELETE FROM term_df")
+        for article_id, text in conn.execute("SELECT id, text FROM articles").fetchall():
+            lang = article_language(text)
+            spans = conn.execute("SELECT id, char_start, char_end FROM passages WHERE article_id = ?", (article_id,))
+            for pid, start, end in spans.fetchall():
+                add(conn, pid, text[start:end], lang)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('keyword_analyzer', ?)", (ANALYZER_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if count:
+        log.info("keyword index rebuilt for analyzer %s (%d passages)", ANALYZER_VERSION, count)
+
+
+def _lookup_terms(q: Question) -> list[str]:
+    return list(dict.fromkeys(t for term in q.terms for t in (q.stem(term), term)))
+
+
+def match_expression(conn: sqlite3.Connection, q: Question) -> str | None:
+    """An FTS5 MATCH expression ORing the question's rarest terms within the postings budget."""
+    terms = _lookup_terms(q)
+    if not terms:
         return None
-    rows = conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(stems))})", stems).fetchall()
+    rows = conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(terms))})", terms).fetchall()
     chosen: list[str] = []
     postings = 0
     for term, df in sorted(rows, key=lambda r: r[1]):
@@ -82,20 +121,39 @@ def search(conn: sqlite3.Connection, match: str, collection: str | None, limit: 
     return [(int(r[0]), -float(r[1])) for r in rows]
 
 
-def unknown_names(conn: sqlite3.Connection, question: str) -> list[str]:
-    """Names the question asks about that no passage contains ("Kerch", "Vuhledar"): a library that never
-    mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
-    another language (answered through a multilingual model) is never refused this way."""
-    names = list(dict.fromkeys(_NAME.findall(" " + question.strip()[1:])))
-    if not names:
+def term_weights(conn: sqlite3.Connection, q: Question, passages: int) -> tuple[float, ...]:
+    """Inverse document frequency of each of the question's terms (by its stem or word, whichever is commoner):
+    how much finding that term says about a passage. A term no passage has weighs the most."""
+    forms = _lookup_terms(q)
+    if not forms:
+        return ()
+    df = dict(conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(forms))})", forms))
+    return tuple(math.log((passages + 1) / (max(df.get(t, 0), df.get(q.stem(t), 0)) + 1)) + 1.0 for t in q.terms)
+
+
+def _known(conn: sqlite3.Connection, word: str, stem: str) -> bool:
+    """The library has the word, its stem, or (for longer words) a word sharing its first letters."""
+    if conn.execute("SELECT 1 FROM term_df WHERE term IN (?, ?) LIMIT 1", (word, stem)).fetchone():
+        return True
+    if len(word) <= NAME_PREFIX:
+        return False
+    prefix = word[:NAME_PREFIX]
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (
+        conn.execute("SELECT 1 FROM term_df WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)).fetchone()
+        is not None
+    )
+
+
+def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
+    """Words of the question's names that no passage mentions in any form ("Kerch", "Vuhledar"): a library that
+    never mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
+    another language or script (answered through a multilingual model) is never refused this way."""
+    words = list(dict.fromkeys(w for n in q.names for w in n.split() if len(w) >= 4))
+    if not words:
         return []
-    name_words = {n.casefold() for n in names}
-    words = [t for t in tokens(question) if t not in name_words]
-    wanted = list(dict.fromkeys([stem(t) for t in words] + [stem(n) for n in name_words]))
-    known = {
-        r[0] for r in conn.execute(f"SELECT term FROM term_df WHERE term IN ({','.join('?' * len(wanted))})", wanted)
-    }
-    familiar = sum(t in STOPWORDS or stem(t) in known for t in words)
-    if not words or familiar < len(words) / 2:
+    folded = {w.casefold() for w in words}
+    others = [t for t in q.terms if t not in folded]
+    if not others or sum(_known(conn, t, q.stem(t)) for t in others) < len(others) / 2:
         return []
-    return [n for n in names if stem(n.casefold()) not in known]
+    return [w for w in words if not _known(conn, w.casefold(), q.stem(w))]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -21,6 +21,7 @@ from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
+from index.question import analyse
 from index.rerank import Reranker
 from index.settings import Settings
 from index.store import Store
@@ -327,9 +328,11 @@ class Library:
         page: int = 0,
         dense_weight: float = 1.0,
         keyword_weight: float = 1.0,
+        exclude: Collection[int] = (),
     ) -> Answer:
         """Answer with verbatim quotes and numbered citations, or abstain. ``page`` > 0 gives the next, weaker
-        quotes not shown on earlier pages ("more results"). CPU-heavy (query embedding)."""
+        quotes not shown on earlier pages ("more results"); ``exclude``: article ids left out of the search (how
+        ``dossier eval`` asks a question without its answering articles). CPU-heavy (query embedding)."""
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
@@ -339,9 +342,14 @@ class Library:
             return Answer(
                 question, True, f"Not found: the library has no articles (searched {searched}).", [], [], searched
             )
-        return self._asker.ask(
-            question, vectors, self._scope(collection), searched, k, page, dense_weight, keyword_weight
-        )
+        scope = self._scope(collection)
+        if exclude:
+            sql_collection, allowed = scope
+            ids = allowed if allowed is not None else self.store.passage_ids(collection)
+            dropped = np.array([p for a in exclude for p, _, _ in self.store.passage_spans(a)], dtype=np.int64)
+            scope = (sql_collection, np.setdiff1d(ids, dropped))
+            searched -= len(set(exclude))
+        return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight)
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""
@@ -350,7 +358,7 @@ class Library:
     def find(self, words: str, *, collection: str | None = DEFAULT_COLLECTION, limit: int = 20) -> list[ArticleInfo]:
         """Articles whose text matches the words (keyword lookup, best first). Quick."""
         article_ids: list[int] = []
-        for pid, _ in self.store.keyword_search(words, collection, limit * 5):
+        for pid, _ in self.store.keyword_search(analyse(words), collection, limit * 5):
             aid = self.store.article_of(pid)
             if aid is not None and aid not in article_ids:
                 article_ids.append(aid)

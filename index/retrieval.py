@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.question import Question
 from index.store import Store
 from index.vectors import VectorIndex
 
@@ -43,7 +44,7 @@ def hybrid_search(
     store: Store,
     vectors: VectorIndex,
     query_vector: np.ndarray,
-    question: str,
+    question: Question,
     collection: str | None,
     allowed: np.ndarray | None,
     k: int = 50,
@@ -59,6 +60,9 @@ def hybrid_search(
         else (np.zeros(0, np.int64), np.zeros(0, np.float32))
     )
     keyword_hits = store.keyword_search(question, collection, k) if keyword_weight > 0 else []
+    if allowed is not None and keyword_hits:
+        within = set(allowed.tolist())
+        keyword_hits = [(pid, s) for pid, s in keyword_hits if pid in within]
 
     dense = {int(i): float(s) for i, s in zip(dense_ids, dense_scores, strict=True)}
     best_kw = keyword_hits[0][1] if keyword_hits else 1.0

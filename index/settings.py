@@ -45,13 +45,20 @@ class Settings(BaseSettings):
     )
     rerank_top: int = Field(20, ge=2, le=200, description="How many top passages the re-ranker re-scores.")
     answer_max_quotes: int = Field(5, ge=1, le=20)
-    min_relevance: float = Field(
-        0.30, description="Answers abstain when the best evidence scores below this (0..1 scale)."
+    answer_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Answers abstain when the answerability model gives less than this probability that the "
+        "library answers the question; empty: the operating point fitted with the model.",
     )
-    min_relevance_figures: float = Field(
-        0.52,
-        description="How-many / what-figure questions abstain below this confidence: only a figure about the same "
-        "thing answers them.",
+    answerability_model: str = Field(
+        "", description="Path of a refitted answerability model (dossier eval --fit); empty: the shipped one."
+    )
+    concepts_file: str = Field(
+        "",
+        description="Optional JSON of concept families (a question word also matches its family's words), "
+        "e.g. examples/concepts-war.json; empty: none.",
     )
     log_level: str = Field("INFO")
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from index import keywords
 from index.errors import LibraryCorrupt
+from index.question import Question
 from index.types import ArticleInfo
 
 SCHEMA_VERSION = 2
@@ -145,6 +146,9 @@ class Store:
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
                 version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+            if str(version) == str(SCHEMA_VERSION):
+                with self.exclusive(), self.connection() as conn:
+                    keywords.ensure_current(conn)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise LibraryCorrupt(f"{path} is not a readable Dossier library: {exc}") from exc
@@ -265,6 +269,7 @@ class Store:
         conn: sqlite3.Connection, article_id: int, collection: str, text: str, passages: Sequence[NewPassage]
     ) -> list[int]:
         ids: list[int] = []
+        lang = keywords.article_language(text)
         for ord_, p in enumerate(passages):
             cur = conn.execute(
                 "INSERT INTO passages (article_id, collection, ord, char_start, char_end, sentence_spans,"
@@ -282,7 +287,7 @@ class Store:
             )
             pid = int(cur.lastrowid or 0)
             ids.append(pid)
-            keywords.add(conn, pid, text[p.char_start : p.char_end])
+            keywords.add(conn, pid, text[p.char_start : p.char_end], lang)
         return ids
 
     @staticmethod
@@ -413,13 +418,18 @@ class Store:
             ).fetchall()
         return {r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, dim).astype(np.float32) for r in rows}
 
-    def keyword_search(self, question: str, collection: str | None, limit: int) -> list[tuple[int, float]]:
+    def keyword_search(self, question: Question, collection: str | None, limit: int) -> list[tuple[int, float]]:
         """(passage id, bm25 score; higher is better) for the question's words."""
         with self.connection() as conn:
             match = keywords.match_expression(conn, question)
             return keywords.search(conn, match, collection, limit) if match else []
 
-    def unknown_names(self, question: str) -> list[str]:
+    def term_weights(self, question: Question, passages: int) -> tuple[float, ...]:
+        """Inverse document frequency of each of the question's content terms in a library of ``passages``."""
+        with self.connection() as conn:
+            return keywords.term_weights(conn, question, passages)
+
+    def unknown_names(self, question: Question) -> list[str]:
         """Capitalised names in the question that no passage contains."""
         with self.connection() as conn:
             return keywords.unknown_names(conn, question)

@@ -126,6 +126,9 @@ class Answer:
     passages: list[PassageHit]
     searched_articles: int
     figures: dict[str, list[FigureEntry]] = field(default_factory=dict)
+    # The answerability model's probability that the library answers the question, and the signals it read.
+    confidence: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,11 +91,36 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(library: Library, seed
 
 
 def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
+    war = frozenset({"russia", "ukraine"})
     items = [
-        (1, "Outlet A", "2024-01-28", Claim(("11,671 armored fighting vehicles",), "the General Staff", "")),
-        (2, "Outlet B", "", Claim(("nearly 8,000 armored vehicles",), "", "reportedly")),
-        (2, "Outlet B", "", Claim(("3,600 tanks",), "", "")),
+        (1, "Outlet A", "2024-01-28", Claim(("11,671 armored fighting vehicles",), "the General Staff", ""), war),
+        (2, "Outlet B", "", Claim(("nearly 8,000 armored vehicles",), "", "reportedly"), war),
+        (2, "Outlet B", "", Claim(("3,600 tanks",), "", ""), war),
     ]
     grouped = side_by_side(items)
     assert list(grouped) == ["vehicle"]  # tanks come from one source only: nothing to compare
     assert [(e.n, e.published, e.hedged) for e in grouped["vehicle"]] == [(1, "2024-01-28", False), (2, "", True)]
+
+
+def test_figures_of_different_events_are_not_set_side_by_side() -> None:
+    items = [
+        (1, "Outlet A", "", Claim(("800 soldiers",), "", ""), frozenset({"poland", "boris"})),
+        (2, "Outlet B", "", Claim(("1,200 soldiers",), "", ""), frozenset({"russia", "bakhmut"})),
+    ]
+    assert side_by_side(items) == {}
+    assert figures("The toll rose to 14, regional officials said.") == ["14"]
+    assert figures("The dam, built in 1972, carries about 30 cubic metres.") == ["about 30 cubic metres"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        ("The toll rose to 14, regional officials said.", "regional officials"),
+        ("According to the railway operator, 200 trains were cancelled.", "the railway operator"),
+        ("The defence ministry said 12 drones were shot down.", "The defence ministry"),
+        ("“There was nothing at all,” said Jan Horvath.", "Jan Horvath"),
+        ("He said the river rose.", ""),
+    ],
+)
+def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:
+    assert attribution(sentence) == who

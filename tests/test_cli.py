@@ -122,9 +122,9 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
 
 
 def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> None:
-    bad_setting = run(tmp_path / "data", "list", env={"MIN_RELEVANCE": "high"})
+    bad_setting = run(tmp_path / "data", "list", env={"ANSWER_THRESHOLD": "high"})
     assert bad_setting.returncode == 2
-    assert bad_setting.stderr.startswith("error: invalid setting: MIN_RELEVANCE:")
+    assert bad_setting.stderr.startswith("error: invalid setting: ANSWER_THRESHOLD:")
     (tmp_path / "file").write_text("x")
     not_a_dir = run(tmp_path / "data", "--data-dir", str(tmp_path / "file" / "data"), "list")
     assert not_a_dir.returncode == 1 and "cannot use the data directory" in not_a_dir.stderr

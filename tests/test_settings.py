@@ -23,11 +23,11 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / ".env").write_text("DATA_DIR=/srv/dossier\nMIN_RELEVANCE=0.4\n")
+    (tmp_path / ".env").write_text("DATA_DIR=/srv/dossier\nANSWER_THRESHOLD=0.4\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FETCH_ALLOW_HOSTS", "127.0.0.1, Intranet.Local ,10.0.0.0/8")
     settings = Settings()
-    assert settings.data_dir == Path("/srv/dossier") and settings.min_relevance == 0.4
+    assert settings.data_dir == Path("/srv/dossier") and settings.answer_threshold == 0.4
     assert settings.fetch_allow_hosts == ["127.0.0.1", "intranet.local", "10.0.0.0/8"]
 
 

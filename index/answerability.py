@@ -1,0 +1,203 @@
+"""Whether the library answers a question: one calibrated decision over the signals the pipeline already has.
+
+A logistic model turns the signals of a question's best evidence (how close the passages and the best sentence
+are, how much of the question and of its names they cover, whether the quotes carry the asked kind of answer,
+whether several articles agree) into the probability that an article answering it is in the library. It is
+fitted by ``dossier eval --fit`` on question sets with gold evidence plus their leave-one-out negatives (each
+answerable question asked again without its answering articles), and ships as ``data/answerability.json``.
+``ANSWER_THRESHOLD`` is the one operating point: below it, the answer is "not found".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from index import answer_types
+from index.language import detect
+from index.question import Asks, Question
+from index.terms import has_figure
+
+FEATURES = (
+    "dense",  # best passage similarity with the question, rescaled (0 = the model's unrelated level)
+    "sentence",  # best sentence similarity, rescaled
+    "coverage",  # share of the question's terms, weighted by rarity, in the best-covering top passage
+    "missing",  # rarity of the rarest question term that passage lacks, relative to the rarest possible
+    "quote_coverage",  # share of the question's terms, weighted by rarity, in the quotes
+    "names",  # share of the question's names in the quotes (1 when it names none)
+    "kind",  # the quotes carry the asked kind of answer (1 when it asks for no kind)
+    "figure",  # a quote counts the asked noun for the asked event (1 when no figure is asked)
+    "margin",  # best sentence score minus the fifth best
+    "agreement",  # share of the top five passages from distinct articles within 0.05 of the best similarity
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    dense: float
+    sentence: float
+    coverage: float
+    missing: float
+    quote_coverage: float
+    names: float
+    kind: float
+    figure: float
+    margin: float
+    agreement: float
+
+    def vector(self) -> np.ndarray:
+        return np.array([getattr(self, f) for f in FEATURES], dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Weighted:
+    """Coverage of a question's terms weighted by their rarity in the library (inverse document frequency)."""
+
+    q: Question
+    weights: tuple[float, ...]
+
+    def found(self, text: str) -> list[bool]:
+        present = self.q.forms(text)
+        return [bool(m & present) for m in self.q.matches]
+
+    def coverage(self, text: str) -> float:
+        total = sum(self.weights)
+        return sum(w for w, hit in zip(self.weights, self.found(text), strict=True) if hit) / total if total else 0.0
+
+    def missing(self, text: str, ceiling: float) -> float:
+        lacking = [w for w, hit in zip(self.weights, self.found(text), strict=True) if not hit]
+        return max(lacking) / ceiling if lacking and ceiling > 0 else 0.0
+
+
+def signals(
+    q: Question,
+    weights: tuple[float, ...],
+    ceiling: float,
+    dense: Sequence[float],
+    sentence: float,
+    passages: Sequence[str],
+    evidence_scores: Sequence[float],
+    quotes: Sequence[str],
+    articles: Sequence[int],
+) -> Signals:
+    """``dense``: rescaled similarities of the top ``passages``, best first, with ``articles`` their article ids;
+    ``weights``: the rarity of each question term, ``ceiling`` the rarity of a term no passage has."""
+    w = Weighted(q, weights)
+    joined = " ".join(quotes)
+    kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
+    kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
+    figure = _figure(q, quotes)
+    best = dense[0] if dense else 0.0
+    close = {a for d, a in zip(dense[:5], articles[:5], strict=False) if d >= best - 0.05}
+    covering = max(passages, key=w.coverage) if passages else ""
+    top = evidence_scores[0] if evidence_scores else 0.0
+    fifth = evidence_scores[min(4, len(evidence_scores) - 1)] if evidence_scores else 0.0
+    return Signals(
+        dense=best,
+        sentence=sentence,
+        coverage=w.coverage(covering),
+        missing=w.missing(covering, ceiling),
+        quote_coverage=w.coverage(joined),
+        names=q.names_in(joined) if quotes else 0.0,
+        kind=kind,
+        figure=figure,
+        margin=top - fifth,
+        agreement=len(close) / 5,
+    )
+
+
+def _figure(q: Question, quotes: Sequence[str]) -> float:
+    """1 when a quote counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5 when
+    only a quote in another language gives a figure, which the question's words cannot check."""
+    if Asks.FIGURE not in q.asks or not q.focus:
+        return 1.0
+    if any(answer_types.gives_asked_figure(x, q) for x in quotes):
+        return 1.0
+    foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in quotes)
+    return 0.5 if foreign else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Standardised logistic regression: p = sigmoid(w · (x - mean) / scale + b)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # the operating point chosen when fitting
+    fitted_on: str = ""
+
+    def probability(self, s: Signals) -> float:
+        x = (s.vector() - np.array(self.mean)) / np.array(self.scale)
+        z = float(x @ np.array(self.weights) + self.bias)
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Model:
+        """The model at ``path``, or the one shipped with Dossier. Its features must be this version's."""
+        text = (
+            Path(path).read_text(encoding="utf-8")
+            if path
+            else resources.files("index").joinpath("data/answerability.json").read_text(encoding="utf-8")
+        )
+        raw = json.loads(text)
+        model = cls(
+            **{
+                **raw,
+                "features": tuple(raw["features"]),
+                "mean": tuple(raw["mean"]),
+                "scale": tuple(raw["scale"]),
+                "weights": tuple(raw["weights"]),
+            }
+        )
+        if model.features != FEATURES:
+            raise ValueError(f"answerability model {path or 'shipped'} has features {model.features}, not {FEATURES}")
+        return model
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
+
+
+MIN_ANSWERED = 0.90  # the operating point keeps at least this share of answerable questions answered
+
+
+def fit(
+    rows: Sequence[Signals], labels: Sequence[bool], fitted_on: str = "", l2: float = 1.0, steps: int = 3000
+) -> Model:
+    """Fit by gradient descent on the log-loss with an L2 penalty, classes weighted equally; the threshold is the
+    one that maximises balanced accuracy on the fitted rows while answering at least ``MIN_ANSWERED`` of the
+    answerable ones (a wrong "not found" costs a reader too)."""
+    x = np.stack([s.vector() for s in rows])
+    y = np.array(labels, dtype=np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    z = (x - mean) / scale
+    pos = max(1.0, y.sum())
+    neg = max(1.0, len(y) - y.sum())
+    sample = np.where(y > 0, 0.5 / pos, 0.5 / neg)
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+        g = (p - y) * sample
+        w -= 0.5 * (z.T @ g + l2 * w / len(y))
+        b -= 0.5 * float(g.sum())
+    p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+    threshold = _best_threshold(p, y)
+    return Model(FEATURES, tuple(mean), tuple(scale), tuple(w), b, threshold, fitted_on)
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    best, best_t = -1.0, 0.0
+    for t in np.unique(np.round(p, 3)):
+        tpr = float(((p >= t) & (y > 0)).sum() / max(1, (y > 0).sum()))
+        tnr = float(((p < t) & (y == 0)).sum() / max(1, (y == 0).sum()))
+        if tpr >= MIN_ANSWERED and (tpr + tnr) / 2 > best:
+            best, best_t = (tpr + tnr) / 2, float(t)
+    return best_t

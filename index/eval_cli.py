@@ -1,0 +1,129 @@
+"""``dossier eval``: build a library per question set, ask every question, print each set's figures; refit the
+answerability model (``--fit``) or check it on held-out halves (``--split``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from index import answerability, eval_report, evaluation
+from index.errors import DossierError
+from index.library import Library
+from index.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSet:
+    name: str
+    articles: Path
+    questions: Path
+
+
+def add_parser(sub: Any) -> None:
+    ev = sub.add_parser("eval", help="measure retrieval, answers and abstention on question sets")
+    ev.add_argument(
+        "--set",
+        dest="sets",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder with articles.jsonl and questions.jsonl (repeat for several; each is reported on its own)",
+    )
+    ev.add_argument("--articles", type=Path, help="articles, one JSON object a line (with --questions: one set)")
+    ev.add_argument("--questions", type=Path, help="questions with gold evidence, one a line")
+    ev.add_argument(
+        "--data-dir",
+        dest="eval_data_dir",
+        type=Path,
+        help="where to build or reuse the libraries (one sub-folder per set; default: a temporary folder)",
+    )
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--misses", action="store_true", help="also list the questions the hybrid run missed")
+    ev.add_argument("--fit", type=Path, metavar="PATH", help="refit the answerability model on these sets into PATH")
+    ev.add_argument("--split", action="store_true", help="fit on one half of the questions, report the other half")
+    ev.add_argument("--threshold", type=float, help="answerability operating point (default: ANSWER_THRESHOLD)")
+    ev.set_defaults(run_alone=run)
+
+
+def _sets(args: argparse.Namespace) -> list[QuestionSet]:
+    sets = [QuestionSet(d.resolve().name, d / "articles.jsonl", d / "questions.jsonl") for d in args.sets]
+    if args.articles or args.questions:
+        if not (args.articles and args.questions):
+            raise DossierError("--articles and --questions go together")
+        sets.append(QuestionSet(args.questions.stem, args.articles, args.questions))
+    if not sets:
+        raise DossierError("name a question set: --set DIR, or --articles A --questions Q")
+    return sets
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build (or reuse) each set's library, ask every question, then decide, fit and print."""
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        sets = _sets(args)
+        settings = Settings(**{})
+        model = answerability.Model.load(settings.answerability_model or None)
+        with tempfile.TemporaryDirectory(prefix="dossier-eval-") as scratch:
+            root = args.eval_data_dir or Path(scratch)
+            reports = [_measure(s, root if len(sets) == 1 else root / s.name) for s in sets]
+    except ValidationError as exc:
+        from index.cli import invalid_settings_message
+
+        print(invalid_settings_message(exc), file=sys.stderr)
+        return 2
+    except (OSError, DossierError) as exc:
+        print(f"error: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+    if args.fit:
+        rows, labels = evaluation.training_rows(r for rep in reports for r in rep.results["hybrid"])
+        model = answerability.fit(rows, labels, fitted_on=", ".join(rep.name for rep in reports))
+        model.save(args.fit)
+        print(f"answerability model fitted on {len(rows)} questions, threshold {model.threshold:.3f}: {args.fit}")
+    threshold = args.threshold if args.threshold is not None else settings.answer_threshold
+    decide = evaluation.model_decision(model, threshold)
+    for rep in reports:
+        rep.decide = decide
+    if args.json:
+        print(json.dumps([eval_report.as_json(rep) for rep in reports], indent=2))
+        return 0
+    for rep in reports:
+        print(eval_report.render(rep) + "\n")
+        if args.misses:
+            print("missed (hybrid):\n" + eval_report.misses(rep.results["hybrid"], decide) + "\n")
+    if args.split:
+        results = [r for rep in reports for r in rep.results["hybrid"]]
+        halves = [evaluation.training_rows(r for r in results if r.question.half == h) for h in (0, 1)]
+        fitted = [evaluation.model_decision(answerability.fit(*half)) for half in halves]
+        for rep in reports:
+            print(eval_report.render_split(rep, fitted) + "\n")
+    return 0
+
+
+def _measure(qs: QuestionSet, data_dir: Path) -> evaluation.Report:
+    # Quotes are always produced (ANSWER_THRESHOLD 0): the decision is applied afterwards to the recorded signals,
+    # exactly as ``ask`` applies it, so one run can judge several models.
+    overrides: dict[str, Any] = {"data_dir": data_dir, "answer_threshold": 0.0}
+    settings = Settings(**overrides)
+    questions = evaluation.load_questions(qs.questions)
+    lines = qs.articles.read_text(encoding="utf-8").splitlines()
+    with Library.open(settings) as lib:
+        lib.warm_up()  # model load is not ingest time
+        start = time.perf_counter()
+        built = lib.add_jsonl(lines)
+        seconds = time.perf_counter() - start if built.added else None
+        for failure in built.failures:
+            print(f"warning: {failure.message}", file=sys.stderr)
+        stats = lib.stats()
+        results = evaluation.run(lib, questions)
+    return evaluation.Report(
+        qs.name, results, stats.articles, stats.passages, seconds, stats.embedding_model, lambda _: True
+    )

@@ -1,0 +1,98 @@
+"""Languages of text: identification (py3langid), Snowball stemmers (PyStemmer) and stop words (``stopwords``).
+
+Every place that turns text into terms goes through ``Analyzer``, so the keyword index, the question's content
+terms and the coverage of a sentence agree on what a term is. A language without a Snowball stemmer keeps its
+words as they are (lower-cased), which still matches names and exact words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import Stemmer
+import stopwords
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
+LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "nl", "pl", "ru", "uk", "hu", "ro", "sv", "da", "fi", "tr", "cs")
+DEFAULT_LANGUAGE = "en"
+_SNOWBALL = {
+    "en": "english",
+    "de": "german",
+    "es": "spanish",
+    "fr": "french",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "pl": "polish",
+    "ru": "russian",
+    "hu": "hungarian",
+    "ro": "romanian",
+    "sv": "swedish",
+    "da": "danish",
+    "fi": "finnish",
+    "tr": "turkish",
+}
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased (case-folded) word tokens."""
+    return [t.casefold() for t in TOKEN.findall(text)]
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect(text: str, default: str = DEFAULT_LANGUAGE) -> str:
+    """The ISO 639-1 code of the text's language; ``default`` when the text is too short or unclear to tell."""
+    if len(TOKEN.findall(text)) < 2:
+        return default
+    lang, confidence = _identifier().classify(text[:2000])
+    return str(lang) if confidence >= 0.5 else default
+
+
+class Analyzer:
+    """Stems and stop words of one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        name = _SNOWBALL.get(lang)
+        self._stemmer = Stemmer.Stemmer(name) if name else None
+        self.stopwords = frozenset(w.casefold() for w in stopwords.safe_get_stopwords(lang))
+
+    @functools.lru_cache(maxsize=100_000)  # noqa: B019 - analyzers live as long as the process (see analyzer())
+    def stem(self, word: str) -> str:
+        w = word.casefold().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        return self._stemmer.stemWord(w) if self._stemmer is not None else w
+
+    def content_terms(self, text: str) -> list[str]:
+        """The words that carry meaning, in order, without repeats (stop words and single letters dropped)."""
+        seen: dict[str, None] = {}
+        for t in tokens(text):
+            if t not in self.stopwords and (len(t) > 1 or t.isdigit()):
+                seen.setdefault(t, None)
+        return list(seen)
+
+    def index_terms(self, text: str) -> list[str]:
+        """What the keyword index stores for a text: each word's stem, and the word itself when it differs, so
+        a name or an exact word still matches text stemmed in another language."""
+        out: list[str] = []
+        for t in tokens(text):
+            s = self.stem(t)
+            out.append(s)
+            if s != t:
+                out.append(t)
+        return out
+
+
+@functools.cache
+def analyzer(lang: str) -> Analyzer:
+    """The shared analyzer of a language (stemmers are read-only once built)."""
+    return Analyzer(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)

@@ -1,0 +1,211 @@
+"""A question analysed once: its language, content terms, names, and what kind of answer it asks for.
+
+Every later step (retrieval, evidence scoring, answerability, quote completion) reads this one ``Question``
+instead of parsing the string again. How each language asks for a figure, a date, an actor, a place or a reason
+is data (``data/questions.json``); stems and stop words come from ``index.language``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from index.language import TOKEN, Analyzer, analyzer, detect, tokens
+
+OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
+# Languages that capitalise common nouns: a capital letter there does not mark a name.
+_NOUN_CAPITALS = frozenset({"de", "lb"})
+
+
+class Asks(enum.StrEnum):
+    FIGURE = "figure"
+    DATE = "date"
+    DAY = "day"  # a calendar date only: "on what date", "which day"
+    ACTOR = "actor"
+    PLACE = "place"
+    REASON = "reason"
+
+
+@dataclass(frozen=True, slots=True)
+class Concepts:
+    """Optional families of terms that count as one ("equipment" ~ tank, artillery…); empty by default."""
+
+    families: dict[str, frozenset[str]]
+
+    @classmethod
+    def load(cls, path: str) -> Concepts:
+        """A JSON file {"lang": "en", "families": {"word": ["member", …]}}; stems in that language."""
+        if not path:
+            return NO_CONCEPTS
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        a = analyzer(str(raw.get("lang", "en")))
+        families = {
+            a.stem(key): frozenset(a.stem(w) for w in words) | {a.stem(key)} for key, words in raw["families"].items()
+        }
+        return cls(families)
+
+
+NO_CONCEPTS = Concepts({})
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    text: str
+    lang: str
+    terms: tuple[str, ...]  # content words, case-folded, in order
+    matches: tuple[frozenset[str], ...]  # per term: the word forms and stems that count as it
+    names: tuple[str, ...]  # capitalised names as written ("Paiporta", "CrowdStrike")
+    asks: frozenset[Asks]
+    count: bool  # asks how many / how much outright
+    focus: frozenset[str]  # stems of what a figure must count: "how many [commercial flights]"
+    event: frozenset[str]  # stems of what the counted things did: "how many prisoners [came home]"
+    numbers: frozenset[str]  # figures the question states, digits only ("2,000" → "2000")
+    known: frozenset[str]  # every word of the question, case-folded
+
+    def stem(self, word: str) -> str:
+        return analyzer(self.lang).stem(word)
+
+    def forms(self, text: str) -> set[str]:
+        """The words of a text and their stems in the question's language: what question terms are matched to."""
+        words = tokens(text)
+        return set(words) | {self.stem(w) for w in words}
+
+    def coverage(self, text: str) -> float:
+        """Share of the question's content terms that the text contains (by word or stem)."""
+        if not self.terms:
+            return 0.0
+        present = self.forms(text)
+        return sum(1 for m in self.matches if m & present) / len(self.terms)
+
+    def names_in(self, text: str) -> float:
+        """Share of the question's names that the text contains (1.0 when it names none)."""
+        if not self.names:
+            return 1.0
+        present = self.forms(text)
+        return sum(bool(_name_forms(self, n) & present) for n in self.names) / len(self.names)
+
+
+def _name_forms(q: Question, name: str) -> set[str]:
+    words = tokens(name)
+    return set(words) | {q.stem(w) for w in words}
+
+
+@functools.cache
+def _patterns() -> dict[str, dict[str, re.Pattern[str]]]:
+    data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
+    return {
+        lang: {
+            kind: re.compile(rx, re.IGNORECASE) for kind, rx in spec.items() if kind not in ("fillers", "figure_noun")
+        }
+        for lang, spec in data.items()
+        if not lang.startswith("_")
+    }
+
+
+@functools.cache
+def _figure_noun(lang: str) -> re.Pattern[str] | None:
+    data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
+    rx = data.get(lang, {}).get("figure_noun")
+    return re.compile(rx, re.IGNORECASE) if rx else None
+
+
+@functools.cache
+def _words(lang: str, kind: str) -> frozenset[str]:
+    data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
+    return frozenset(str(data.get(lang, {}).get(kind, "")).split())
+
+
+def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None) -> Question:
+    """The question's parts, for every later step."""
+    text = " ".join(text.split())
+    lang = lang or detect(text)
+    a = analyzer(lang)
+    stop = a.stopwords | _words(lang, "fillers")
+    terms = tuple(t for t in a.content_terms(text) if t not in stop)
+    matches = tuple(_matches(t, a.stem(t), concepts) for t in terms)
+    # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
+    opening = " | ".join(" ".join(part.split()[:OPENING_WORDS]) for part in text.split(","))
+    patterns = _patterns().get(lang, _patterns()["en"])
+    asks = frozenset(Asks(kind) for kind, rx in patterns.items() if rx.search(opening))
+    figure = patterns.get("figure")
+    m = figure.search(opening) if figure else None
+    focus, event = (
+        _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else (frozenset(), frozenset())
+    )
+    noun_rx = _figure_noun(lang)
+    named = noun_rx.search(text) if noun_rx else None
+    if named and named.group(1).casefold() not in stop:
+        asks = asks | {Asks.FIGURE}
+        focus = focus or _matches(named.group(1).casefold(), a.stem(named.group(1)), concepts)
+    return Question(
+        text=text,
+        lang=lang,
+        terms=terms,
+        matches=matches,
+        names=tuple(_names(text, lang, stop)),
+        asks=asks,
+        count=m is not None,
+        focus=focus,
+        event=event,
+        numbers=frozenset(numbers(text)),
+        known=frozenset(tokens(text)),
+    )
+
+
+def _matches(term: str, stem: str, concepts: Concepts) -> frozenset[str]:
+    return frozenset({term, stem}) | concepts.families.get(stem, frozenset())
+
+
+def _focus(
+    text: str, m: re.Match[str], a: Analyzer, stop: frozenset[str], subject_verbs: frozenset[str], c: Concepts
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The counted noun (content words right after "how many", up to the first function word) and the event
+    (content words after that)."""
+    stem = a.stem
+    start = text.find(m.group(0))
+    rest = tokens(text[start + len(m.group(0)) :]) if start >= 0 else []
+    noun: list[str] = []
+    for i, w in enumerate(rest):
+        if w in stop or len(noun) == 3:
+            rest = rest[i:]
+            break
+        noun.append(w)
+    else:
+        rest = []
+    focus = frozenset().union(*(_matches(w, stem(w), c) for w in noun)) if noun else frozenset()
+    if rest and rest[0] in subject_verbs:
+        return focus, frozenset()  # "how many tanks does the unit still have": a subject and a verb, not an event
+    event = frozenset().union(*(_matches(w, stem(w), c) for w in rest if w not in stop)) if rest else frozenset()
+    return focus, event
+
+
+def _names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
+    """Runs of capitalised words that are not the question's first word: "Storm Boris", "Paiporta". In languages
+    that capitalise nouns, only acronyms and words with inner capitals or digits count."""
+    found: list[str] = []
+    run: list[str] = []
+    words = list(TOKEN.finditer(text))
+    for i, m in enumerate(words):
+        w = m.group(0)
+        capital = w[0].isupper() and not w.isdigit()
+        if lang in _NOUN_CAPITALS:
+            capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
+        if i > 0 and capital and w.casefold() not in stop and len(w) > 1:
+            run.append(w)
+            continue
+        if run:
+            found.append(" ".join(run))
+        run = []
+    if run:
+        found.append(" ".join(run))
+    return list(dict.fromkeys(found))
+
+
+def numbers(text: str) -> list[str]:
+    """Figures in the text with more than one digit, digits only ('2,000' → '2000')."""
+    return [n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text) if len(n.replace(",", "")) > 1]
