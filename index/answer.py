@@ -21,7 +21,7 @@ EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentenc
 MAX_QUOTES_PER_ARTICLE = 3
 MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first page's best quote
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
-NEW_ARTICLE_WITHIN = 0.60  # the first quote from another article needs this share (spread across outlets)
+NEW_ARTICLE_WITHIN = 0.80  # any quote needs this share of the best (a lower bar padded answers with other stories)
 _OPEN, _CLOSE = "“«", "”»"
 _PRONOUN = re.compile(r"[“\"‘']?(?:He|She|They|His|Her|Their|Him|Them)\b")
 
@@ -90,13 +90,14 @@ def score_sentences(
 
 
 def select_quotes(
-    evidence: Sequence[Evidence], max_quotes: int, best: float | None = None, within: float = NEW_ARTICLE_WITHIN
+    evidence: Sequence[Evidence], max_quotes: int, best: float | None = None, within: float | None = None
 ) -> list[Evidence]:
     """The best sentences: at most two per article, and a lower bar for the first quote of another article,
     so answers spread across outlets. Nothing below ``within`` of ``best`` (default: the top score)."""
     if not evidence:
         return []
     best = evidence[0].score if best is None else best
+    within = NEW_ARTICLE_WITHIN if within is None else within
     picked: list[Evidence] = []
     per_article: dict[int, int] = {}
     for ev in evidence:

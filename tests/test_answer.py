@@ -54,10 +54,10 @@ def test_quotes_spread_across_articles() -> None:
         Evidence(1, 20, 30, 0.95),
         Evidence(1, 40, 50, 0.9),
         Evidence(1, 60, 70, 0.85),
-        Evidence(2, 0, 10, 0.65),
-        Evidence(3, 0, 10, 0.55),
+        Evidence(2, 0, 10, 0.82),
+        Evidence(3, 0, 10, 0.65),
     ]
     picked = select_quotes(evidence, max_quotes=5)
-    # At most three quotes from one article; another article's best quote clears a lower bar; weaker ones stop.
+    # At most three quotes from one article; nothing below 0.8 of the best quote (padding from other stories).
     assert [(e.article_id, e.start) for e in picked] == [(1, 0), (1, 20), (1, 40), (2, 0)]
     assert select_quotes(evidence, max_quotes=1) == [evidence[0]]
