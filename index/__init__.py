@@ -4,7 +4,6 @@ The public API is the ``Library`` facade and the types and errors it returns; no
 the Telegram layer.
 """
 
-from index.answer import claim_note, figure_lines, merge_syndicated
 from index.errors import (
     ArticleNotFound,
     DossierError,
@@ -19,6 +18,7 @@ from index.errors import (
 )
 from index.extract import TEXT_SUFFIXES
 from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
+from index.render_text import claim_note, figure_lines, merge_syndicated
 from index.settings import Settings
 from index.types import (
     AddResult,

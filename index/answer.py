@@ -19,6 +19,7 @@ from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
 MAX_QUOTES_PER_ARTICLE = 3
+CONTEXT_COVERAGE = 0.8  # weight of the question words found only in the sentence before, same paragraph
 MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first page's best quote
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
 NEW_ARTICLE_WITHIN = 0.80  # any quote needs this share of the best (a lower bar padded answers with other stories)
@@ -73,12 +74,18 @@ def score_sentences(
         best_cov = max(best_cov, passage_cov)
         relevance = dense + 0.25 * cand.keyword
         sims = passage.sentence_vectors @ qv
+        previous = passage.char_start
         for (start, end), sim in zip(passage.sentences.tolist(), sims.tolist(), strict=True):
             sentence = text[start:end]
+            # The sentence before, in the same paragraph, often names what this one is about ("At least 14 people
+            # died" follows "Floods swept through the Marlow Valley"): it counts for coverage, discounted.
+            context = text[previous:end] if "\n\n" not in text[previous:start] else sentence
+            previous = start
             if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
                 continue  # the headline helps retrieval but is not evidence to quote
             best_sentence = max(best_sentence, rescale(sim))
-            score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * q.coverage(sentence)
+            covered = max(q.coverage(sentence), CONTEXT_COVERAGE * q.coverage(context))
+            score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * covered
             score += answer_types.bonus(q, sentence)
             if len(tokens(sentence)) < 5:
                 score *= 0.8
@@ -165,7 +172,7 @@ def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> i
     return intro[0][0]
 
 
-def _same_text(text: str) -> str:
+def same_text(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
@@ -173,11 +180,11 @@ def add_syndicated(quotes: Sequence[Evidence], evidence: Sequence[Evidence], tex
     """Credit every outlet that carries a quoted sentence word for word (wire copies, syndication): the same
     sentence from other articles joins the quotes, and the answer shows it once with all its sources."""
     out = list(quotes)
-    wanted = {_same_text(texts[q.article_id][q.start : q.end]) for q in quotes}
+    wanted = {same_text(texts[q.article_id][q.start : q.end]) for q in quotes}
     for ev in evidence:
         if overlaps(ev, out) or ev.article_id not in texts:
             continue
-        if _same_text(texts[ev.article_id][ev.start : ev.end]) in wanted:
+        if same_text(texts[ev.article_id][ev.start : ev.end]) in wanted:
             out.append(ev)
     return out
 
@@ -251,56 +258,6 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str]) -> dic
         context = frozenset(w.casefold() for n in answer_types.names(around) for w in n.split())
         items.append((c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context))
     return claims.side_by_side(items)
-
-
-def claim_note(c: Citation) -> str:
-    """'per Russia · hedged: “claimed”' — who says it and how sure, for display after a quote."""
-    parts = [f"per {c.attribution}"] if c.attribution else []
-    if c.hedge:
-        parts.append(f"hedged: “{c.hedge}”")
-    return " · ".join(parts)
-
-
-def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
-    """'tank: about 90 tanks, probably 14 tanks [2] (the man, per The Daily Beast, 2022-07-20) · 32 tanks [1]
-    (Russia, hedged)': who says it, in which outlet, on which date, and how sure."""
-    lines = []
-    for unit, entries in figures.items():
-        per_claim: dict[tuple[int, str, bool], list[FigureEntry]] = {}
-        for e in entries:
-            per_claim.setdefault((e.n, e.attribution, e.hedged), []).append(e)
-        shown = []
-        for (n, _, _), group in per_claim.items():
-            first = group[0]
-            per = f"per {first.source}" if first.source else ""
-            who = ", ".join(x for x in (first.attribution, per, first.published, "hedged" if first.hedged else "") if x)
-            shown.append(f"{', '.join(e.figure for e in group)} [{n}]" + (f" ({who})" if who else ""))
-        lines.append(f"{unit}: " + " · ".join(shown))
-    return lines
-
-
-def merge_syndicated(citations: Sequence[Citation]) -> list[tuple[Citation, list[int]]]:
-    """Each distinct quote once, with the numbers of every source that carries it word for word."""
-    merged: dict[str, tuple[Citation, list[int]]] = {}
-    for c in citations:
-        entry = merged.setdefault(_same_text(c.quote), (c, []))
-        if c.n not in entry[1]:
-            entry[1].append(c.n)
-    return list(merged.values())
-
-
-def render_answer(citations: Sequence[Citation], figures: dict[str, list[FigureEntry]]) -> str:
-    """Plain-text body: one verbatim quote a paragraph, each followed by its citation numbers (several when
-    outlets carry it word for word), who says it and how sure; then figures from different sources side by side."""
-    body = []
-    for c, numbers in merge_syndicated(citations):
-        note = claim_note(c)
-        refs = "".join(f"[{n}]" for n in numbers)
-        body.append(f"> {c.quote} {refs}" + (f" — {note}" if note else ""))
-    lines = figure_lines(figures)
-    if lines:
-        body.append("Figures side by side:\n" + "\n".join(f"  {line}" for line in lines))
-    return "\n\n".join(body)
 
 
 def passage_hits(

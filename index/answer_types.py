@@ -26,6 +26,7 @@ STATED_FIGURE_BONUS = 0.15
 ACTOR_BONUS = 0.08  # a name the question does not contain, for a who-question
 PLACE_BONUS = 0.1  # a place name the question does not contain, for a where-question
 DATE_BONUS = 0.1  # a time reference, for a when-question
+NEAR_FIGURE = 4  # words before a figure that can name what it measures
 REASON_BONUS = 0.1  # a stated cause, for a why-question
 
 _WORD_OR_MARK = re.compile(r"[^\W_][\w’'-]*|[^\w\s]")
@@ -95,10 +96,18 @@ def new_names(sentence: str, q: Question) -> list[str]:
 
 
 def counts_asked_noun(sentence: str, q: Question) -> bool:
-    """A figure in the sentence counts the question's noun ('14 tanks' for 'how many tanks')."""
-    return bool(q.focus) and any(
-        q.stem(noun) in q.focus or noun in q.focus for noun in (claims.noun_of(f) for f in claims.figures(sentence))
-    )
+    """A figure in the sentence counts or measures the question's noun: '14 tanks' for 'how many tanks', 'put the
+    damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure)."""
+    if not q.focus:
+        return False
+    for m in claims.FIGURE.finditer(sentence):
+        noun = claims.noun_of(claims.trim(m.group(0)))
+        if noun and (q.stem(noun) in q.focus or noun in q.focus):
+            return True
+        before = tokens(sentence[: m.start()])[-NEAR_FIGURE:]
+        if any(w in q.focus or q.stem(w) in q.focus for w in before):
+            return True
+    return False
 
 
 def gives_asked_figure(quote: str, q: Question) -> bool:

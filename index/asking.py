@@ -105,8 +105,7 @@ class Asker:
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         figures = answering.compare_figures(citations, texts)
-        text = answering.render_answer(citations, figures)
-        return Answer(question, False, text, citations, hits, searched, figures, confidence_value, signal_values)
+        return Answer(question, False, "", citations, hits, searched, figures, confidence_value, signal_values)
 
     def _signals(
         self,

@@ -112,7 +112,7 @@ def figures(text: str) -> list[str]:
     """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force'."""
     out: list[str] = []
     for m in FIGURE.finditer(text):
-        found = _trim(m.group(0).strip())
+        found = trim(m.group(0).strip())
         number = re.search(r"\d[\d,.]*", found)
         if number and re.fullmatch(r"(?:19|20)\d\d", number.group(0)) and "%" not in found:
             continue  # a year is a date, not a figure
@@ -120,7 +120,7 @@ def figures(text: str) -> list[str]:
     return out
 
 
-def _trim(found: str) -> str:
+def trim(found: str) -> str:
     """Drop trailing function words the noun pattern may have swallowed ('32 tanks in' → '32 tanks')."""
     words = found.split()
     while len(words) > 1 and words[-1].lower().strip(",.") in _UNIT_STOP and not re.search(r"\d", words[-1]):

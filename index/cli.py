@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from index import eval_cli
+from index import eval_cli, render_text
 from index.errors import DossierError
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.settings import Settings
@@ -161,34 +161,11 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _source_line(c: Any) -> str:
-    parts = [c.source or "unknown outlet"]
-    if c.published:
-        parts.append(c.published)
-    if c.url:
-        parts.append(c.url)
-    ref = f"#{c.article_id}" + (f", key {c.key}" if c.key else "")
-    return f"[{c.n}] {c.title} — {', '.join(parts)} ({ref})"
-
-
-def render_answer_text(answer: Answer) -> str:
-    """The CLI's answer: quotes with [n], then Sources."""
-    if answer.abstained:
-        return answer.answer
-    lines = [answer.answer, "", "Sources:"]
-    seen: set[int] = set()
-    for c in answer.citations:
-        if c.n not in seen:
-            seen.add(c.n)
-            lines.append(_source_line(c))
-    return "\n".join(lines)
-
-
 def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
-        "answer": answer.answer,
+        "answer": render_text.render(answer),
         "citations": [
             {**{k: v for k, v in dataclasses.asdict(c).items() if k != "score"}, "hedged": c.hedged}
             for c in answer.citations
@@ -214,7 +191,7 @@ def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
     if as_json:
         out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
     else:
-        out.write(render_answer_text(answer) + "\n")
+        out.write(render_text.render(answer) + "\n")
     out.flush()
 
 

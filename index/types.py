@@ -116,7 +116,8 @@ class FigureEntry:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """An answer made of quotes; when ``abstained`` there are no citations and ``answer`` says why.
+    """An answer made of quotes; when ``abstained`` there are no citations and ``answer`` says why (it is empty
+    otherwise: each surface renders the citations itself, see ``index.render_text`` and ``bot/rendering.py``).
     ``figures`` puts figures for the same thing (by noun: 'tank', 'soldier') from different sources side by side."""
 
     question: str

@@ -59,7 +59,9 @@ def test_a_figure_the_question_names_marks_the_claim_only_outside_how_many_quest
     other = "Russia has now lost close to 4,000 tanks in its war against Ukraine."
     who = analyse("Who reckons Russia's real tank losses could be close to 2,000?")
     assert bonus(who, said) > bonus(who, other)
-    how_many = analyse("In the update that put Russian troop losses at 883,950, how many armoured vehicles were listed?")
+    how_many = analyse(
+        "In the update that put Russian troop losses at 883,950, how many armoured vehicles were listed?"
+    )
     assert bonus(how_many, "Russia has lost 883,950 troops.") <= bonus(how_many, "21,346 armored fighting vehicles")
 
 

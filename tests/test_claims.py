@@ -7,7 +7,7 @@ import json
 import pytest
 from support import DEV
 
-from index import Library
+from index import Library, render_text
 from index.claims import Claim, attribution, claim, figures, hedge, side_by_side, unit_of
 
 
@@ -84,9 +84,10 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(library: Library, seed
     assert hedged and all(c.hedge for c in hedged)
     tanks = answer.figures["tank"]
     assert {e.figure for e in tanks} >= {"32 tanks", "probably 14 tanks"} and len({e.n for e in tanks}) == 2
-    assert "Figures side by side:" in answer.answer and "tank: " in answer.answer
+    text = render_text.render(answer)
+    assert "Figures side by side:" in text and "tank: " in text
     assert {e.published for e in tanks} == set(dates.values())
-    line = next(x for x in answer.answer.splitlines() if x.strip().startswith("tank: "))
+    line = next(x for x in text.splitlines() if x.strip().startswith("tank: "))
     assert all(d in line for d in dates.values())
 
 

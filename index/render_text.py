@@ -1,0 +1,85 @@
+"""The plain-text surface (the CLI, and JSON's ``answer`` field): an answer rendered once, from its structure.
+
+The Telegram surface renders the same ``Answer`` as HTML in ``bot/rendering.py``; both share the small pieces
+below (who says it and how sure, figures side by side, quotes carried by several outlets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index.answer import same_text
+from index.types import Answer, Citation, FigureEntry
+
+
+def claim_note(c: Citation) -> str:
+    """'per Russia · hedged: “claimed”' — who says it and how sure, for display after a quote."""
+    parts = [f"per {c.attribution}"] if c.attribution else []
+    if c.hedge:
+        parts.append(f"hedged: “{c.hedge}”")
+    return " · ".join(parts)
+
+
+def figure_lines(figures: dict[str, list[FigureEntry]]) -> list[str]:
+    """'tank: about 90 tanks, probably 14 tanks [2] (the man, per The Daily Beast, 2022-07-20) · 32 tanks [1]
+    (Russia, hedged)': who says it, in which outlet, on which date, and how sure."""
+    lines = []
+    for unit, entries in figures.items():
+        per_claim: dict[tuple[int, str, bool], list[FigureEntry]] = {}
+        for e in entries:
+            per_claim.setdefault((e.n, e.attribution, e.hedged), []).append(e)
+        shown = []
+        for (n, _, _), group in per_claim.items():
+            first = group[0]
+            per = f"per {first.source}" if first.source else ""
+            who = ", ".join(x for x in (first.attribution, per, first.published, "hedged" if first.hedged else "") if x)
+            shown.append(f"{', '.join(e.figure for e in group)} [{n}]" + (f" ({who})" if who else ""))
+        lines.append(f"{unit}: " + " · ".join(shown))
+    return lines
+
+
+def merge_syndicated(citations: Sequence[Citation]) -> list[tuple[Citation, list[int]]]:
+    """Each distinct quote once, with the numbers of every source that carries it word for word."""
+    merged: dict[str, tuple[Citation, list[int]]] = {}
+    for c in citations:
+        entry = merged.setdefault(same_text(c.quote), (c, []))
+        if c.n not in entry[1]:
+            entry[1].append(c.n)
+    return list(merged.values())
+
+
+def body(citations: Sequence[Citation], figures: dict[str, list[FigureEntry]]) -> str:
+    """Plain-text body: one verbatim quote a paragraph, each followed by its citation numbers (several when
+    outlets carry it word for word), who says it and how sure; then figures from different sources side by side."""
+    body = []
+    for c, numbers in merge_syndicated(citations):
+        note = claim_note(c)
+        refs = "".join(f"[{n}]" for n in numbers)
+        body.append(f"> {c.quote} {refs}" + (f" — {note}" if note else ""))
+    lines = figure_lines(figures)
+    if lines:
+        body.append("Figures side by side:\n" + "\n".join(f"  {line}" for line in lines))
+    return "\n\n".join(body)
+
+
+def _source_line(c: Citation) -> str:
+    parts = [c.source or "unknown outlet"]
+    if c.published:
+        parts.append(c.published)
+    if c.url:
+        parts.append(c.url)
+    ref = f"#{c.article_id}" + (f", key {c.key}" if c.key else "")
+    return f"[{c.n}] {c.title} — {', '.join(parts)} ({ref})"
+
+
+def render(answer: Answer) -> str:
+    """The CLI's answer: quotes with [n], then Sources."""
+    if answer.abstained:
+        return answer.answer
+    lines = [body(answer.citations, answer.figures), "", "Sources:"]
+    seen: set[int] = set()
+    for c in answer.citations:
+        if c.n not in seen:
+            seen.add(c.n)
+            lines.append(_source_line(c))
+    return "\n".join(lines)

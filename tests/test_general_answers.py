@@ -1,0 +1,67 @@
+"""Answers outside war news, on articles written for this test (tests/corpus): the same checks as the seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import Library, render_text
+from index.quotations import balanced
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@pytest.fixture
+def news(library: Library) -> Library:
+    sources = {"flood-courier": "Riverside Courier", "flood-wire": "Northern Wire", "norland-bank": "Market Ledger"}
+    for name, outlet in sources.items():
+        library.add_text((CORPUS / f"{name}.txt").read_text(), key=name, source=outlet, published="2026-10-06")
+    return library
+
+
+def test_conflicting_tolls_stand_side_by_side_with_who_gives_them(news: Library) -> None:
+    answer = news.ask("How many people died in the Marlow Valley floods?")
+    assert not answer.abstained
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "14 people died" in quotes and "killed 17 people" in quotes
+    assert {c.attribution for c in answer.citations} >= {"regional officials", "the interior ministry"}
+    people = answer.figures["people"]
+    assert {e.figure for e in people} >= {"At least 14 people", "17 people"}
+    assert {e.source for e in people} == {"Riverside Courier", "Northern Wire"}
+    assert all(any(ch.isdigit() for ch in e.figure) and len(e.figure.split()) >= 2 for e in people)
+    assert "soldier" not in answer.figures  # 800 clean-up soldiers measure another thing
+
+
+def test_hedges_speakers_and_organisations_are_credited(news: Library) -> None:
+    damage = news.ask("How much damage did the floods cause?")
+    assert not damage.abstained
+    [insured] = [c for c in damage.citations if "1.2 billion euros" in c.quote]
+    assert insured.hedge == "could not be independently verified"
+    rail = news.ask("Which services did the railway operator suspend?")
+    assert any("suspended all services between Alden and Brixby" in c.quote for c in rail.citations)
+    mayor = news.ask("What did the mayor of Alden say about the river?")
+    [said] = [c for c in mayor.citations if "river rise this fast" in c.quote]
+    assert said.attribution == "Jan Horvath" and balanced(said.quote)
+    assert said.quote.startswith("“We have never seen") and said.quote.endswith("the mayor of Alden.")
+
+
+def test_a_central_bank_decision_is_quoted_and_its_governor_named(news: Library) -> None:
+    rate = news.ask("To what level did the Bank of Norland cut its main rate?")
+    assert not rate.abstained and "3.25%" in rate.citations[0].quote
+    governor = news.ask("Who is the governor of the Bank of Norland?")
+    assert any("Ingrid Sol" in c.quote for c in governor.citations)
+    assert "Sources:" in render_text.render(governor)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("How many people died in the Kerlin floods?", "mentions Kerlin"),
+        ("What is the weather in Paris?", "Not found"),
+        ("On what date did the dam above Brixby fail?", "gives that date"),
+    ],
+)
+def test_questions_the_articles_do_not_answer_abstain(news: Library, question: str, reason: str) -> None:
+    answer = news.ask(question)
+    assert answer.abstained and reason in answer.answer and not answer.citations
