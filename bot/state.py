@@ -24,7 +24,9 @@ from bot.settings import BotSettings
 from index import DEFAULT_COLLECTION, ArticleInfo
 
 Context = ContextTypes.DEFAULT_TYPE
-_USER_ID = re.compile(r"\bid (\d+)\)$")
+_USER_ID = re.compile(r"(?<!chat )\bid (\d+)\)$")
+_CHAT_ID = re.compile(r"\(chat id (-?\d+)\)$")
+_ORIGIN_CHAT = re.compile(r"\((-?\d+)\)$")
 _ADMIN_TTL = 60.0
 
 
@@ -241,12 +243,36 @@ def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None
 
 
 def added_by(user: User | None, message: Message) -> str:
-    """Who added, as stored with the article: 'Full Name (@handle, id 123)'."""
-    if user is None:
-        chat = message.sender_chat or message.chat
+    """Who added, as stored with the article: 'Full Name (@handle, id 123)', or 'Chat title (chat id -100…)' when
+    an anonymous administrator or a channel posted: such an add belongs to the chat it was made in."""
+    if user is None or message.sender_chat is not None or user.id == ANONYMOUS_ADMIN_ID:
+        chat = message.chat  # where it was made, also when a linked channel posted into a group
         return f"{chat.title or 'a channel'} (chat id {chat.id})"
     handle = f"@{user.username}, " if user.username else ""
     return f"{user.full_name} ({handle}id {user.id})"
+
+
+def owner_chat(info: ArticleInfo) -> int | None:
+    """The chat an anonymous add belongs to (an anonymous administrator or a channel posted it), else None.
+
+    Read from the stored display strings; adds made before this rule carry GroupAnonymousBot's user id, and their
+    origin names the chat they were made in."""
+    found = _CHAT_ID.search(info.added_by)
+    if found:
+        return int(found.group(1))
+    user = _USER_ID.search(info.added_by)
+    if user and int(user.group(1)) == ANONYMOUS_ADMIN_ID:
+        origin = _ORIGIN_CHAT.search(info.origin)
+        return int(origin.group(1)) if origin else None
+    return None
+
+
+def is_anonymous(update: Update) -> bool:
+    """The sender is hidden behind the chat (anonymous administrator, channel) or GroupAnonymousBot."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or user.id == ANONYMOUS_ADMIN_ID:
+        return True
+    return update.callback_query is None and message is not None and message.sender_chat is not None
 
 
 def origin_of(chat: Chat) -> str:
@@ -288,13 +314,17 @@ async def may_add(update: Update, context: Context) -> bool:
 
 
 async def may_remove(update: Update, context: Context, info: ArticleInfo) -> bool:
-    """Global admins; whoever added the article; in per_chat scope, whoever may add to that chat."""
+    """Global admins; whoever added the article; for an anonymous add, the administrators of the chat it was made
+    in; in per_chat scope, whoever may add to that chat. Anonymous senders never match by user id (every anonymous
+    administrator of every group shares GroupAnonymousBot's id)."""
     st = state(context)
     user, chat = update.effective_user, update.effective_chat
     if user is not None and user.id in st.settings.admin_user_ids:
         return True
     match = _USER_ID.search(info.added_by)
-    if user is not None and match and int(match.group(1)) == user.id:
+    if user is not None and not is_anonymous(update) and match and int(match.group(1)) == user.id:
+        return True
+    if chat is not None and owner_chat(info) == chat.id and await is_chat_admin(update, context):
         return True
     if chat is not None and st.settings.library_scope == "per_chat" and info.collection == st.collection(chat.id):
         return await may_add(update, context)

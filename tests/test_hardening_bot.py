@@ -300,3 +300,37 @@ async def test_serve_start_up_errors_are_one_line(telegram: FakeBotAPI, tmp_path
     database.write_bytes(bytes(8192) + database.read_bytes()[8192:])
     code, err = await _serve(base, tmp_path)
     assert code != 0 and len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
+
+
+# -- 13. anonymous administrators of different groups ----------------------------------------------------------------
+ANONYMOUS = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+
+
+async def test_anonymous_admins_own_what_they_add_per_chat(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    telegram.admins[NEWSROOM["id"]] = {MEMBER["id"]}
+    app = await start_bot()  # shared scope: every chat sees every article
+    library = app.bot_data["state"].engine.library
+    anonymous_in = {chat["id"]: {"sender_chat": chat} for chat in (NEWSROOM, DESK)}
+    await telegram.say(NEWSROOM, ANONYMOUS, "/add " + example(0), "Added #1", extra=anonymous_in[NEWSROOM["id"]])
+    shown = await telegram.say(DESK, ANONYMOUS, "/source 1", "<b>#1 ", extra=anonymous_in[DESK["id"]])
+    assert "Newsroom (chat id -100500)" in shown.params["text"]
+
+    # An anonymous administrator of another group shares the user id, not the ownership.
+    await telegram.say(DESK, ANONYMOUS, "/remove 1", "Only the person who added it", extra=anonymous_in[DESK["id"]])
+    assert library.count() == 1
+    # In the group it was added in, the anonymous administrators (and the named ones) may remove it.
+    confirm = await telegram.say(NEWSROOM, ANONYMOUS, "/remove 1", "Remove #1", extra=anonymous_in[NEWSROOM["id"]])
+    refused = await press(telegram, OTHER, confirm.result, buttons(confirm)[0]["callback_data"])  # not an admin
+    assert refused.params.get("text") == "You may not remove this article."
+    await press(telegram, MEMBER, confirm.result, buttons(confirm)[0]["callback_data"])  # an administrator there
+    await telegram.reply(NEWSROOM["id"], "Removed #1")
+    assert library.count() == 0
+
+
+async def test_anonymous_adds_from_before_belong_to_their_chat(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    app = await start_bot()
+    library = app.bot_data["state"].engine.library
+    origin = "Telegram supergroup «Newsroom» (-100500)"  # stored by earlier versions for an anonymous add
+    library.add_text(example(0), added_by="Group (@GroupAnonymousBot, id 1087968824)", origin=origin)
+    await telegram.say(DESK, ANONYMOUS, "/remove 1", "Only the person who added it", extra={"sender_chat": DESK})
+    await telegram.say(NEWSROOM, ANONYMOUS, "/remove 1", "Remove #1", extra={"sender_chat": NEWSROOM})
