@@ -132,7 +132,8 @@ class Buttons:
         if not data or not data.startswith(f"{prefix}:"):
             return None
         body, _, mac = data.rpartition(":")
-        if not any(hmac.compare_digest(mac, self._sign(body, chat_id, uid)) for uid in (0, user_id)):
+        given = mac.encode()  # bytes: compare_digest refuses str with non-ASCII characters (forged data may hold any)
+        if not any(hmac.compare_digest(given, self._sign(body, chat_id, uid).encode()) for uid in (0, user_id)):
             return None
         return callback_args(body, prefix, count)
 
