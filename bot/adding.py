@@ -31,19 +31,28 @@ USAGE = (
 AddJob = Callable[[ProgressFn], AddResult]
 
 
-async def _run_add(update: Update, context: Context, job: AddJob, first_status: str) -> None:
-    """Check rights and rate, then run ``job`` on the write thread with an edited progress message."""
+async def _admitted(update: Update, context: Context) -> bool:
+    """The sender may add here and is within RATE_LIMIT_ADDS (told "Slow down" once a window, then dropped)."""
+    message = update.effective_message
+    if message is None:
+        return False
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can add articles here.")
+        return False
+    verdict, wait = state(context).adds.check(sender_key(message))
+    if verdict is Verdict.NOTIFY:
+        await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+    return verdict is Verdict.GO
+
+
+async def _run_add(update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False) -> None:
+    """Check rights and rate (unless ``admitted``), then run ``job`` on the write thread with an edited progress
+    message."""
     message = update.effective_message
     if message is None:
         return
     st = state(context)
-    if not await may_add(update, context):
-        await message.reply_text("Only this chat's administrators can add articles here.")
-        return
-    verdict, wait = st.adds.check(sender_key(message))
-    if verdict is not Verdict.GO:
-        if verdict is Verdict.NOTIFY:
-            await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+    if not admitted and not await _admitted(update, context):
         return
     status = await message.reply_text(first_status)
     async with ProgressMessage(status) as progress:
@@ -107,8 +116,7 @@ async def add_document(update: Update, context: Context, document: Document) -> 
     if document.file_size and document.file_size > limit:
         await message.reply_text(f"Not added: the file is larger than the limit of {limit:,} bytes.")
         return
-    if not await may_add(update, context):
-        await message.reply_text("Only this chat's administrators can add articles here.")
+    if not await _admitted(update, context):  # before the download: a flood of files costs nothing
         return
     data = await (await document.get_file()).download_as_bytearray()
     library, collection = st.engine.library, st.collection(message.chat.id)
@@ -122,7 +130,7 @@ async def add_document(update: Update, context: Context, document: Document) -> 
             path.write_bytes(bytes(data))
             return library.add_file(path, collection=collection, added_by=who, origin=origin, progress=progress)
 
-    await _run_add(update, context, job, "Extracting the text…")
+    await _run_add(update, context, job, "Extracting the text…", admitted=True)
 
 
 def _suffix(name: str) -> str:

@@ -151,6 +151,23 @@ async def test_a_flood_gets_one_notice_and_every_path_counts(telegram: FakeBotAP
     assert telegram.errors() == []
 
 
+BRIDGE = "Engineers said the bridge repairs near Kerinovo{i} would take six months, the council said on Monday."
+
+
+async def test_a_flood_of_files_is_dropped_before_download(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(rate_limit_adds=1)
+    chat = private_chat(ALICE)
+    files = [telegram.add_file(f"note{i}.txt", (f"Note {i}\n\n" + BRIDGE.format(i=i)).encode()) for i in range(10)]
+    mark = len(telegram.calls)
+    for note in files:
+        telegram.send(chat, ALICE, None, document=note)
+    await telegram.reply(chat["id"], "Added #1", after=mark)
+    await settle(telegram, chat, ALICE)
+    texts = telegram.texts(chat["id"], after=mark)
+    assert sum("Slow down" in t for t in texts) == 1, texts
+    assert len([c for c in telegram.calls[mark:] if c.method == "getFile"]) == 1
+
+
 # -- 11. replies over 4,096 characters -----------------------------------------------------------------------------
 async def test_long_titles_and_errors_never_break_a_reply(
     telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
