@@ -8,10 +8,10 @@ from telegram.error import BadRequest
 
 from bot.rendering import article_detail, article_line, cap, error_text, esc, pack
 from bot.state import (
-    ANONYMOUS_ADMIN_ID,
     BUTTON_EXPIRED,
     Context,
     command_payload,
+    is_anonymous,
     may_remove,
     payload_or_usage,
     pressed,
@@ -182,10 +182,8 @@ async def remove(update: Update, context: Context) -> None:
 def _presser_id(update: Update) -> int:
     """Who may press the confirmation: the user who asked to remove; anyone in the chat (0) when an anonymous
     administrator asked, since Telegram shows their presses under their own account."""
-    message, user = update.effective_message, update.effective_user
-    if user is None or (message is not None and message.sender_chat is not None) or user.id == ANONYMOUS_ADMIN_ID:
-        return 0
-    return user.id
+    user = update.effective_user
+    return 0 if user is None or is_anonymous(update) else user.id
 
 
 async def remove_button(update: Update, context: Context) -> None:

@@ -52,6 +52,7 @@ class RateLimiter:
         self.per_minute = per_minute
         self._events: dict[int, deque[float]] = {}
         self._told_until: dict[int, float] = {}
+        self._next_sweep = 0.0
 
     def wait(self, key: int, now: float | None = None) -> float:
         """Seconds until ``key`` may act again; 0 means go ahead (and the event is counted)."""
@@ -64,7 +65,7 @@ class RateLimiter:
         if len(events) >= self.per_minute:
             return events[0] + 60 - now
         events.append(now)
-        if len(self._events) > 10_000:
+        if now >= self._next_sweep:
             self._forget_idle(now)
         return 0.0
 
@@ -80,7 +81,8 @@ class RateLimiter:
         return Verdict.NOTIFY, wait
 
     def _forget_idle(self, now: float) -> None:
-        """Keep memory bounded: drop keys with no event in the last minute."""
+        """Keep memory bounded: once a minute, drop keys with no event in the last minute."""
+        self._next_sweep = now + 60
         for key in [k for k, events in self._events.items() if not events or events[-1] <= now - 60]:
             del self._events[key]
             self._told_until.pop(key, None)
