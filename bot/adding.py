@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +19,8 @@ from telegram import (
 from telegram.constants import ChatType
 
 from bot.progress import ProgressMessage
-from bot.rendering import esc
-from bot.state import Context, added_by, command_payload, may_add, origin_of, state
+from bot.rendering import add_result_text, cap, error_text, esc
+from bot.state import Context, Verdict, added_by, command_payload, may_add, origin_of, sender_key, state
 from index import TEXT_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
@@ -30,27 +31,37 @@ USAGE = (
 AddJob = Callable[[ProgressFn], AddResult]
 
 
-async def _run_add(update: Update, context: Context, job: AddJob, first_status: str) -> None:
-    """Check rights and rate, then run ``job`` on the write thread with an edited progress message."""
+async def _admitted(update: Update, context: Context) -> bool:
+    """The sender may add here and is within RATE_LIMIT_ADDS (told "Slow down" once a window, then dropped)."""
+    message = update.effective_message
+    if message is None:
+        return False
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can add articles here.")
+        return False
+    verdict, wait = state(context).adds.check(sender_key(message))
+    if verdict is Verdict.NOTIFY:
+        await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+    return verdict is Verdict.GO
+
+
+async def _run_add(update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False) -> None:
+    """Check rights and rate (unless ``admitted``), then run ``job`` on the write thread with an edited progress
+    message."""
     message = update.effective_message
     if message is None:
         return
     st = state(context)
-    if not await may_add(update, context):
-        await message.reply_text("Only this chat's administrators can add articles here.")
-        return
-    wait = st.adds.wait(message.from_user.id if message.from_user else message.chat.id)
-    if wait:
-        await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+    if not admitted and not await _admitted(update, context):
         return
     status = await message.reply_text(first_status)
     async with ProgressMessage(status) as progress:
         try:
             result = await st.engine.write(job, progress)
         except DossierError as exc:
-            await progress.finish(esc(f"Not added: {exc.message}"))
+            await progress.finish(esc(f"Not added: {error_text(exc.message)}"))
             return
-        await progress.finish(esc(result.message))
+        await progress.finish(esc(add_result_text(result)))
 
 
 async def add_url(update: Update, context: Context, url: str) -> None:
@@ -95,29 +106,45 @@ async def add_document(update: Update, context: Context, document: Document) -> 
     message = update.effective_message
     assert message is not None
     st = state(context)
-    name = Path(document.file_name or "document.txt").name
-    suffix = Path(name).suffix.lower()
+    name = document.file_name or "document.txt"
+    suffix = _suffix(name)
     limit = min(st.settings.max_file_bytes, BOT_API_DOWNLOAD_LIMIT)
     if suffix not in TEXT_SUFFIXES:
-        await message.reply_text(f"Not added: {name}: unsupported file type; send {', '.join(sorted(TEXT_SUFFIXES))}")
+        kinds = ", ".join(sorted(TEXT_SUFFIXES))
+        await message.reply_text(esc(f"Not added: {cap(name, 100)}: unsupported file type; send {kinds}"))
         return
     if document.file_size and document.file_size > limit:
         await message.reply_text(f"Not added: the file is larger than the limit of {limit:,} bytes.")
         return
-    if not await may_add(update, context):
-        await message.reply_text("Only this chat's administrators can add articles here.")
+    if not await _admitted(update, context):  # before the download: a flood of files costs nothing
         return
     data = await (await document.get_file()).download_as_bytearray()
     library, collection = st.engine.library, st.collection(message.chat.id)
     who, origin = added_by(update.effective_user, message), origin_of(message.chat)
 
+    safe_name = _safe_file_name(name, suffix)
+
     def job(progress: ProgressFn) -> AddResult:
         with tempfile.TemporaryDirectory(prefix="dossier-upload-") as folder:
-            path = Path(folder) / name
+            path = Path(folder) / safe_name
             path.write_bytes(bytes(data))
             return library.add_file(path, collection=collection, added_by=who, origin=origin, progress=progress)
 
-    await _run_add(update, context, job, "Extracting the text…")
+    await _run_add(update, context, job, "Extracting the text…", admitted=True)
+
+
+def _suffix(name: str) -> str:
+    """The lower-case extension of the sender's file name ('' when there is none), never touching the file system."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 <= dot < len(base) - 1 else ""
+
+
+def _safe_file_name(name: str, suffix: str) -> str:
+    """A short ASCII name for the temporary copy: the sender's name is never used as a path (it may be long,
+    non-ASCII, or hold separators); its plain letters and digits are kept so messages still recognise it."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name[: -len(suffix)] if suffix else name).strip("-.")[:60]
+    return f"{stem or 'document'}{suffix}"
 
 
 async def add_message(update: Update, context: Context, target: Message) -> None:

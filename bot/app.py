@@ -6,6 +6,7 @@ import html
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -27,6 +28,7 @@ from telegram.ext import (
 
 from bot import adding, asking, browsing
 from bot.engine import Engine
+from bot.rendering import error_text
 from bot.settings import BotSettings
 from bot.state import BotState, Context, state
 from index import DossierError, Library
@@ -58,7 +60,7 @@ async def on_error(update: object, context: Context) -> None:
     error = context.error
     if isinstance(error, DossierError):
         log.info("user error: %s", error.message)
-        text = html.escape(error.message, quote=False)
+        text = html.escape(error_text(error.message), quote=False)
     else:
         payload = json.dumps(update.to_dict(), ensure_ascii=False)[:2000] if isinstance(update, Update) else update
         log.error("update %s failed", payload, exc_info=error)
@@ -83,6 +85,8 @@ async def post_init(application: Application) -> None:
         log.warning("setMyCommands failed, going on without a command menu: %s", exc)
     await st.engine.read(st.engine.library.warm_up)
     log.info("ready as @%s with %d articles", application.bot.username, st.engine.library.count())
+    if st.on_ready is not None:
+        st.on_ready()
 
 
 async def post_shutdown(application: Application) -> None:
@@ -91,8 +95,12 @@ async def post_shutdown(application: Application) -> None:
     st.engine.close()
 
 
-def build_application(settings: BotSettings, library: Library) -> Application:
-    """The bot with every handler registered; the caller starts it (``run`` or a test)."""
+def build_application(
+    settings: BotSettings, library: Library, on_ready: Callable[[], None] | None = None
+) -> Application:
+    """The bot with every handler registered; the caller starts it (``run`` or a test).
+
+    ``on_ready`` is called once start-up has succeeded (token accepted, library loaded)."""
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -105,7 +113,7 @@ def build_application(settings: BotSettings, library: Library) -> Application:
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data["state"] = BotState.create(settings, Engine(library, settings.engine_threads))
+    application.bot_data["state"] = BotState.create(settings, Engine(library, settings.engine_threads), on_ready)
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -144,9 +152,9 @@ async def stale_button(update: Update, context: Context) -> None:
         await update.callback_query.answer("This button no longer works.")
 
 
-def run(settings: BotSettings, library: Library) -> None:
+def run(settings: BotSettings, library: Library, on_ready: Callable[[], None] | None = None) -> None:
     """Serve until SIGINT or SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
-    application = build_application(settings, library)
+    application = build_application(settings, library, on_ready)
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(32)
         application.run_webhook(

@@ -23,13 +23,26 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.adding import add_url
-from bot.rendering import answer_blocks, esc, first_per_source, not_found, pack, passage_html, source_line
-from bot.state import Context, callback_args, payload_or_usage, state
-from index import Answer, ArticleNotFound, is_url
+from bot.rendering import (
+    answer_blocks,
+    cap,
+    cap_units,
+    esc,
+    first_per_source,
+    not_found,
+    pack,
+    passage_html,
+    source_line,
+    visible_len,
+)
+from bot.state import BUTTON_EXPIRED, Context, Verdict, payload_or_usage, pressed, sender_key, state
+from index import Answer, ArticleNotFound, Citation, is_url
 
 log = logging.getLogger(__name__)
 INLINE_RESULTS = 5
 TYPING_EVERY = 4.5  # seconds; a chat action lasts about five
+INLINE_MESSAGE_LIMIT = 4000  # visible characters of an inline result's message (Telegram's limit is 4096)
+QUESTION_LIMIT = 300  # characters of a question repeated in a heading
 
 
 @contextlib.asynccontextmanager
@@ -54,29 +67,37 @@ async def typing(context: Context, chat_id: int) -> AsyncIterator[None]:
             await task
 
 
-def answer_keyboard(key: str, answer: Answer, page: int) -> InlineKeyboardMarkup:
-    """'Passage n' per source, then 'More'. Callback data stays well under Telegram's 64 bytes."""
+def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, page: int) -> InlineKeyboardMarkup:
+    """'Passage n' per source, then 'More', bound to ``chat_id``. Callback data stays under Telegram's 64 bytes."""
+    make = state(context).buttons.make
     buttons = [
-        InlineKeyboardButton(f"Passage {c.n}", callback_data=f"psg:{c.article_id}:{c.char_start}:{c.char_end}")
+        InlineKeyboardButton(
+            f"Passage {c.n}", callback_data=make(f"psg:{c.article_id}:{c.char_start}:{c.char_end}", chat_id)
+        )
         for c in first_per_source(answer.citations)
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    rows.append([InlineKeyboardButton("More results", callback_data=f"more:{key}:{page + 1}")])
+    rows.append([InlineKeyboardButton("More results", callback_data=make(f"more:{key}:{page + 1}", chat_id))])
     return InlineKeyboardMarkup(rows)
+
+
+async def question_allowed(message: Message, context: Context) -> bool:
+    """Count a question against its sender's limit; over it, say "Slow down" once a window and drop the rest."""
+    verdict, wait = state(context).questions.check(sender_key(message))
+    if verdict is Verdict.NOTIFY:
+        await message.reply_text(f"Slow down: too many questions. Try again in {wait:.0f} s.")
+    return verdict is Verdict.GO
 
 
 async def send_answer(message: Message, context: Context, question: str, previous: str | None = None) -> None:
     """Answer ``question`` in reply to ``message``; a follow-up falls back to the earlier question's context."""
     st = state(context)
     chat = message.chat
-    sender = message.from_user.id if message.from_user else chat.id
-    wait = st.questions.wait(sender)
-    if wait:
-        await message.reply_text(f"Slow down: too many questions. Try again in {wait:.0f} s.")
+    if not await question_allowed(message, context):
         return
     collection = st.collection(chat.id)
     ask = st.engine.library.ask
-    async with typing(context, chat.id):
+    async with st.lanes.lane(sender_key(message)), typing(context, chat.id):
         answer = await st.engine.read(ask, question, collection=collection)
         if answer.abstained and previous:
             question = f"{previous} {question}"
@@ -87,7 +108,8 @@ async def send_answer(message: Message, context: Context, question: str, previou
         return
     key = secrets.token_urlsafe(6)
     st.recent.remember(key, question, collection)
-    sent = await _send_pages(message, pack(answer_blocks(answer)), answer_keyboard(key, answer, 0), quote)
+    markup = answer_keyboard(context, chat.id, key, answer, 0)
+    sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
     st.recent.remember(f"msg:{chat.id}:{sent.message_id}", question, collection)
 
 
@@ -161,34 +183,41 @@ async def group_text(update: Update, context: Context) -> None:
 async def more_button(update: Update, context: Context) -> None:
     """ "More results": the next page of quotes for the same question, as a new message."""
     query = update.callback_query
-    if query is None or query.data is None or not isinstance(query.message, Message):
+    opened = await pressed(update, context, "more", 2)
+    if query is None or opened is None:
         return
-    args = callback_args(query.data, "more", 2)
+    (key, page_text), message = opened
     st = state(context)
-    remembered = st.recent.get(args[0]) if args else None
-    if args is None or remembered is None or not args[1].isdigit():
+    remembered = st.recent.get(key)
+    if remembered is None or not page_text.isdigit():
         await query.answer("This answer is too old; please ask again.")
         return
-    key, page_text = args
+    verdict, wait = st.questions.check(query.from_user.id)
+    if verdict is not Verdict.GO:
+        await query.answer(f"Slow down: too many questions. Try again in {wait:.0f} s.")
+        return
     question, collection = remembered
     page = int(page_text)
-    answer = await st.engine.read(st.engine.library.ask, question, collection=collection, page=page)
+    async with st.lanes.lane(query.from_user.id):
+        answer = await st.engine.read(st.engine.library.ask, question, collection=collection, page=page)
     if answer.abstained:
         await query.answer("No more results for this question.")
         return
     await query.answer()
-    heading = f"<b>More results ({page + 1})</b> for: {esc(question)}"
-    await _send_pages(query.message, pack(answer_blocks(answer, heading)), answer_keyboard(key, answer, page), True)
+    heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
+    markup = answer_keyboard(context, message.chat.id, key, answer, page)
+    await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
 
 
 async def passage_button(update: Update, context: Context) -> None:
     """ "Passage n": the whole passage around the quote, with the quote in bold."""
     query = update.callback_query
-    if query is None or query.data is None or not isinstance(query.message, Message):
+    opened = await pressed(update, context, "psg", 3)
+    if query is None or opened is None:
         return
-    args = callback_args(query.data, "psg", 3)
-    if args is None or not all(a.isdigit() for a in args):
-        await query.answer("This button no longer works.")
+    args, message = opened
+    if not all(a.isdigit() for a in args):
+        await query.answer(BUTTON_EXPIRED)
         return
     article_id, start, end = (int(a) for a in args)
     st = state(context)
@@ -198,12 +227,29 @@ async def passage_button(update: Update, context: Context) -> None:
     except ArticleNotFound:
         await query.answer("That article is no longer in the library.")
         return
-    if not st.visible(info.info, query.message.chat.id):
+    if not st.visible(info.info, message.chat.id):
         await query.answer("That article is not in this chat's library.")
         return
     await query.answer()
     for page in pack([passage_html(hit, info.info, start, end)]):
-        await query.message.reply_text(page, do_quote=True)
+        await message.reply_text(page, do_quote=True)
+
+
+def inline_result(c: Citation) -> InlineQueryResultArticle:
+    """One cited quote as an inline result; the quote is trimmed so the message stays within Telegram's limits."""
+    line = source_line(c)
+    room = INLINE_MESSAGE_LIMIT - visible_len(line) - 2
+    quote = cap_units(c.quote, max(room, 1))
+    return InlineQueryResultArticle(
+        id=f"{c.article_id}-{c.char_start}-{c.char_end}",
+        title=cap(c.quote, 120),
+        description=cap(f"[{c.n}] {c.source or c.title} — {c.title}", 200),
+        input_message_content=InputTextMessageContent(
+            f"<blockquote>{esc(quote)}</blockquote>\n{line}",
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
 
 
 async def inline_query(update: Update, context: Context) -> None:
@@ -216,21 +262,15 @@ async def inline_query(update: Update, context: Context) -> None:
     if len(question) < 3 or not st.allowed_chat(query.from_user.id):
         await query.answer([], cache_time=5)
         return
+    verdict, wait = st.questions.check(query.from_user.id)
+    if verdict is not Verdict.GO:
+        slow = InlineQueryResultsButton(text=f"Slow down: try again in {wait:.0f} s", start_parameter="help")
+        await query.answer([], cache_time=5, is_personal=True, button=slow)
+        return
     collection = st.collection(query.from_user.id)
-    answer = await st.engine.read(st.engine.library.ask, question, collection=collection)
-    results = [
-        InlineQueryResultArticle(
-            id=f"{c.article_id}-{c.char_start}-{c.char_end}",
-            title=c.quote[:120],
-            description=f"[{c.n}] {c.source or c.title} — {c.title}"[:200],
-            input_message_content=InputTextMessageContent(
-                f"<blockquote>{esc(c.quote)}</blockquote>\n{source_line(c)}",
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
-        )
-        for c in answer.citations[:INLINE_RESULTS]
-    ]
+    async with st.lanes.lane(query.from_user.id):
+        answer = await st.engine.read(st.engine.library.ask, question, collection=collection)
+    results = [inline_result(c) for c in answer.citations[:INLINE_RESULTS]]
     button = None
     if not results:
         button = InlineQueryResultsButton(

@@ -6,8 +6,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.rendering import article_detail, article_line, esc, pack
-from bot.state import Context, callback_args, command_payload, may_remove, payload_or_usage, state
+from bot.rendering import article_detail, article_line, cap, error_text, esc, pack
+from bot.state import (
+    BUTTON_EXPIRED,
+    Context,
+    command_payload,
+    is_anonymous,
+    may_remove,
+    payload_or_usage,
+    pressed,
+    state,
+)
 from index import ArticleInfo, ArticleNotFound
 
 PAGE_SIZE = 10
@@ -55,10 +64,11 @@ async def _send_sources_page(message: Message, context: Context, chat_id: int, p
     infos = await st.engine.read(library.list, collection=collection, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     text = f"<b>Sources</b> — {total} articles, page {page}/{pages}\n\n" + "\n".join(article_line(i) for i in infos)
     nav = []
+    make = st.buttons.make
     if page > 1:
-        nav.append(InlineKeyboardButton("‹ Previous", callback_data=f"src:{page - 1}"))
+        nav.append(InlineKeyboardButton("‹ Previous", callback_data=make(f"src:{page - 1}", chat_id)))
     if page < pages:
-        nav.append(InlineKeyboardButton("Next ›", callback_data=f"src:{page + 1}"))
+        nav.append(InlineKeyboardButton("Next ›", callback_data=make(f"src:{page + 1}", chat_id)))
     markup = InlineKeyboardMarkup([nav]) if nav else None
     text = pack([text])[0]
     if edit:
@@ -90,14 +100,15 @@ async def sources(update: Update, context: Context) -> None:
 async def sources_button(update: Update, context: Context) -> None:
     """Previous / Next under a /sources list."""
     query = update.callback_query
-    if query is None or query.data is None or not isinstance(query.message, Message):
+    opened = await pressed(update, context, "src", 1)
+    if query is None or opened is None:
         return
-    args = callback_args(query.data, "src", 1)
-    if args is None or not args[0].isdigit():
-        await query.answer("This button no longer works.")
+    (page,), message = opened
+    if not page.isdigit():
+        await query.answer(BUTTON_EXPIRED)
         return
     await query.answer()
-    await _send_sources_page(query.message, context, query.message.chat.id, int(args[0]), edit=True)
+    await _send_sources_page(message, context, message.chat.id, int(page), edit=True)
 
 
 async def _article_arg(update: Update, context: Context, usage: str) -> ArticleInfo | None:
@@ -112,7 +123,7 @@ async def _article_arg(update: Update, context: Context, usage: str) -> ArticleI
     try:
         article = await st.engine.read(st.engine.library.get, int(arg))
     except ArticleNotFound as exc:
-        await message.reply_text(exc.message)
+        await message.reply_text(esc(error_text(exc.message)))
         return None
     if not st.visible(article.info, message.chat.id):
         await message.reply_text(ArticleNotFound(int(arg)).message)
@@ -129,7 +140,7 @@ async def source(update: Update, context: Context) -> None:
     if info is not None:
         st = state(context)
         article = await st.engine.read(st.engine.library.get, info.id)
-        await message.reply_text(article_detail(info, article.author))
+        await message.reply_text(pack([article_detail(info, article.author)])[0])
 
 
 async def find(update: Update, context: Context) -> None:
@@ -143,7 +154,7 @@ async def find(update: Update, context: Context) -> None:
     st = state(context)
     infos = await st.engine.read(st.engine.library.find, words, collection=st.collection(message.chat.id), limit=20)
     if not infos:
-        await message.reply_text(f"No article contains {esc(words)}.")
+        await message.reply_text(f"No article contains {esc(cap(words))}.")
         return
     await message.reply_text(pack([f"<b>Found {len(infos)}</b>\n" + "\n".join(article_line(i) for i in infos)])[0])
 
@@ -159,38 +170,48 @@ async def remove(update: Update, context: Context) -> None:
     if not await may_remove(update, context, info):
         await message.reply_text("Only the person who added it or an administrator can remove this article.")
         return
+    make, chat_id, user_id = state(context).buttons.make, message.chat.id, _presser_id(update)
     buttons = [
-        InlineKeyboardButton("Remove", callback_data=f"rm:{info.id}"),
-        InlineKeyboardButton("Cancel", callback_data="rm:cancel"),
+        InlineKeyboardButton("Remove", callback_data=make(f"rm:{info.id}", chat_id, user_id)),
+        InlineKeyboardButton("Cancel", callback_data=make("rm:cancel", chat_id, user_id)),
     ]
-    await message.reply_text(f"Remove #{info.id} «{esc(info.title)}»?", reply_markup=InlineKeyboardMarkup([buttons]))
+    title = esc(cap(info.title))
+    await message.reply_text(f"Remove #{info.id} «{title}»?", reply_markup=InlineKeyboardMarkup([buttons]))
+
+
+def _presser_id(update: Update) -> int:
+    """Who may press the confirmation: the user who asked to remove; anyone in the chat (0) when an anonymous
+    administrator asked, since Telegram shows their presses under their own account."""
+    user = update.effective_user
+    return 0 if user is None or is_anonymous(update) else user.id
 
 
 async def remove_button(update: Update, context: Context) -> None:
     """The Remove / Cancel buttons of /remove; rights are checked again for whoever presses."""
     query = update.callback_query
-    if query is None or query.data is None or not isinstance(query.message, Message):
+    opened = await pressed(update, context, "rm", 1)
+    if query is None or opened is None:
         return
-    if query.data == "rm:cancel":
+    (target,), message = opened
+    if target == "cancel":
         await query.answer()
-        await edit_or_send(query.message, "Kept.")
+        await edit_or_send(message, "Kept.")
         return
-    args = callback_args(query.data, "rm", 1)
-    if args is None or not args[0].isdigit():
-        await query.answer("This button no longer works.")
+    if not target.isdigit():
+        await query.answer(BUTTON_EXPIRED)
         return
     st = state(context)
     try:
-        article = await st.engine.read(st.engine.library.get, int(args[0]))
+        article = await st.engine.read(st.engine.library.get, int(target))
     except ArticleNotFound:
         await query.answer("Already removed.")
         return
-    if not st.visible(article.info, query.message.chat.id) or not await may_remove(update, context, article.info):
+    if not st.visible(article.info, message.chat.id) or not await may_remove(update, context, article.info):
         await query.answer("You may not remove this article.")
         return
     info = await st.engine.write(st.engine.library.remove, article.info.id)
     await query.answer("Removed.")
-    await edit_or_send(query.message, f"Removed #{info.id} «{esc(info.title)}».")
+    await edit_or_send(message, f"Removed #{info.id} «{esc(cap(info.title))}».")
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -217,4 +238,4 @@ async def unknown_command(update: Update, context: Context) -> None:
     command = message.text.split(None, 1)[0]
     if message.chat.type != ChatType.PRIVATE and not command.lower().endswith(f"@{context.bot.username.lower()}"):
         return
-    await message.reply_text(f"Unknown command {esc(command)}. /help lists what I can do.")
+    await message.reply_text(f"Unknown command {esc(cap(command, 64))}. /help lists what I can do.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +16,8 @@ from bot.app import run
 from bot.settings import BotSettings
 from index import DossierError, Library
 from index import cli as engine_cli
+
+log = logging.getLogger(__name__)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -33,27 +36,72 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     verbose = bool(getattr(args, "verbose", False))
     level = logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+    startup = _StartupLog(level, verbose)
     try:
         library = Library.open(settings)
     except DossierError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 1
+        return startup.failed(f"error: {exc.message}")
+    except Exception as exc:  # e.g. sqlite3.DatabaseError from a damaged file: one line, the traceback with -v
+        log.debug("cannot open the library", exc_info=exc)
+        return startup.failed(f"error: cannot open the library in {settings.data_dir}: {_one_line(exc)}")
     try:
-        run(settings, library)
+        run(settings, library, on_ready=startup.ready)
     except InvalidToken:
-        print(
-            "error: Telegram rejected TELEGRAM_BOT_TOKEN (unauthorized): check the token from @BotFather",
-            file=sys.stderr,
+        return startup.failed(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN (unauthorized): check the token from @BotFather"
         )
-        return 1
     except NetworkError as exc:
-        print(f"error: cannot reach the Bot API at {settings.telegram_api_base_url}: {exc}", file=sys.stderr)
-        return 1
+        return startup.failed(f"error: cannot reach the Bot API at {settings.telegram_api_base_url}: {_one_line(exc)}")
+    except DossierError as exc:
+        return startup.failed(f"error: {_one_line(exc.message)}")
+    except Exception as exc:
+        log.debug("the bot stopped", exc_info=exc)
+        return startup.failed(f"error: the bot stopped: {type(exc).__name__}: {_one_line(exc)}")
     finally:
         library.close()
     return 0
+
+
+def _one_line(error: object, limit: int = 500) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _StartupLog:
+    """Logging for ``serve``: until the bot is ready, records are held back, so a start-up failure prints one line
+    (no library traceback, no token in it); once ready they are written out and logging goes on as usual.
+    With ``-v`` everything is written, failures included."""
+
+    def __init__(self, level: int, verbose: bool) -> None:
+        self.verbose = verbose
+        self.stream = logging.StreamHandler()
+        self.stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.held = logging.handlers.MemoryHandler(1_000_000, flushLevel=logging.CRITICAL + 1, target=self.stream)
+        root = logging.getLogger()
+        root.setLevel(level)
+        root.addHandler(self.stream if verbose else self.held)
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+
+    def ready(self) -> None:
+        """The bot is serving: write out what was held and log directly from now on."""
+        if self.verbose:
+            return
+        root = logging.getLogger()
+        self.held.flush()
+        root.removeHandler(self.held)
+        if self.stream not in root.handlers:
+            root.addHandler(self.stream)
+
+    def failed(self, line: str) -> int:
+        """Start-up failed (or the bot stopped): print ``line`` alone and return the exit code."""
+        root = logging.getLogger()
+        if self.held in root.handlers:
+            root.removeHandler(self.held)
+            self.held.buffer.clear()
+            root.addHandler(self.stream)  # whatever is logged while closing (e.g. at -v) still shows
+            root.setLevel(max(root.level, logging.WARNING))
+        print(line, file=sys.stderr)
+        return 1
 
 
 COMMANDS: list[engine_cli.ExtraCommand] = [

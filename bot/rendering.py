@@ -6,15 +6,41 @@ import html
 import re
 from collections.abc import Sequence
 
-from index import Answer, ArticleInfo, Citation, PassageHit, Progress, claim_note, figure_lines, merge_syndicated
+from index import (
+    AddResult,
+    Answer,
+    ArticleInfo,
+    Citation,
+    PassageHit,
+    Progress,
+    claim_note,
+    figure_lines,
+    merge_syndicated,
+)
 
 MESSAGE_LIMIT = 4096
+TITLE_LIMIT = 200  # characters of a title shown in any reply (a page's <title> can be thousands)
+ERROR_LIMIT = 500  # characters of an error message shown to the user
+FIELD_LIMIT = 300  # outlet, link, added by, origin in /source
 _TAG = re.compile(r"<[^>]*>")
 _TOKEN = re.compile(r"<(/?)([a-z-]+)[^>]*>|&[#\w]+;|.", re.DOTALL)
 
 
 def esc(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def cap(text: str, limit: int = TITLE_LIMIT) -> str:
+    """``text`` cut to at most ``limit`` characters (with … when cut), so no reply outgrows Telegram's limits."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def cap_units(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 code units (as Telegram counts), with … when cut."""
+    if tg_len(text) <= limit:
+        return text
+    kept = text.encode("utf-16-le")[: 2 * max(limit - 1, 0)].decode("utf-16-le", errors="ignore")
+    return kept.rstrip() + "…"
 
 
 def tg_len(text: str) -> int:
@@ -28,7 +54,8 @@ def visible_len(fragment: str) -> int:
 
 
 def _link(title: str, url: str) -> str:
-    if url.startswith(("http://", "https://")):
+    title = cap(title)
+    if url.startswith(("http://", "https://")) and len(url) <= 2048:
         return f'<a href="{html.escape(url, quote=True)}">{esc(title)}</a>'
     return esc(title)
 
@@ -36,7 +63,7 @@ def _link(title: str, url: str) -> str:
 def source_line(c: Citation | ArticleInfo, n: int | None = None) -> str:
     """'[n] Title — Outlet, date · #id' with the title linked when the article has a URL."""
     article_id = c.article_id if isinstance(c, Citation) else c.id
-    details = ", ".join(x for x in (c.source, c.published[:10]) if x)
+    details = ", ".join(x for x in (cap(c.source, 100), c.published[:10]) if x)
     prefix = f"[{n}] " if n is not None else ""
     return f"{prefix}{_link(c.title, c.url)}" + (f" — {esc(details)}" if details else "") + f" · #{article_id}"
 
@@ -82,7 +109,7 @@ def passage_html(hit: PassageHit, info: ArticleInfo, quote_start: int, quote_end
 def article_line(info: ArticleInfo) -> str:
     """'#12 Title — Outlet, date' for lists; long titles are shortened so a page of ten always fits."""
     details = ", ".join(x for x in (info.source[:60], info.published[:10]) if x)
-    title = info.title if len(info.title) <= 150 else info.title[:149] + "…"
+    title = cap(info.title, 150)
     return f"#{info.id} {_link(title, info.url)}" + (f" — {esc(details)}" if details else "")
 
 
@@ -96,9 +123,22 @@ def article_detail(info: ArticleInfo, author: str = "") -> str:
         ("From", info.origin),
         ("Passages", str(info.passages)),
     ]
-    lines = [f"<b>#{info.id} {esc(info.title)}</b>"]
-    lines += [f"{label}: {esc(value)}" for label, value in rows if value]
+    lines = [f"<b>#{info.id} {esc(cap(info.title))}</b>"]
+    lines += [f"{label}: {esc(cap(value, FIELD_LIMIT))}" for label, value in rows if value]
     return "\n".join(lines)
+
+
+def add_result_text(result: AddResult) -> str:
+    """'Added #12 «Title» (5 passages)' or 'already in the library as #12 «Title»', the title capped."""
+    a = result.article
+    if result.duplicate:
+        return f"already in the library as #{a.id} «{cap(a.title)}»"
+    return f"Added #{a.id} «{cap(a.title)}» ({a.passages} passage{'' if a.passages == 1 else 's'})"
+
+
+def error_text(message: str) -> str:
+    """An error message for the user: one line, capped."""
+    return cap(" ".join(message.split()), ERROR_LIMIT)
 
 
 def progress_text(p: Progress) -> str:

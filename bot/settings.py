@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -12,10 +13,20 @@ from index.settings import Settings
 OFFICIAL_API = "https://api.telegram.org"
 
 
+_ID = re.compile(r"-?\d{1,20}")
+
+
 def _int_list(value: object) -> object:
-    if isinstance(value, str):
-        return [int(part) for part in value.replace(" ", "").split(",") if part]
-    return value
+    """'601 602', '601,602' or '601, 602' → [601, 602]; anything but integers separated by commas and/or spaces is
+    refused (one line at start-up) rather than glued together or half read."""
+    if not isinstance(value, str):
+        return value
+    parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
+    bad = [part for part in parts if not _ID.fullmatch(part)]
+    if bad or re.search(r",\s*,", value):
+        shown = bad[0][:40] if bad else "an empty item"
+        raise ValueError(f"expected integer ids separated by commas and/or spaces, got {shown!r}")
+    return [int(part) for part in parts]
 
 
 class BotSettings(Settings):
@@ -37,13 +48,15 @@ class BotSettings(Settings):
         "shared", description="shared: one library for every chat; per_chat: each chat has its own collection."
     )
     admin_user_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Comma-separated Telegram user ids that may add and remove anywhere."
+        default_factory=list,
+        description="Telegram user ids (separated by commas and/or spaces) that may add and remove anywhere.",
     )
     add_policy: Literal["admins", "everyone"] = Field(
         "admins", description="Who may add in groups: the chat's administrators, or every member."
     )
     allowed_chat_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Comma-separated chat ids the bot serves; empty: every chat."
+        default_factory=list,
+        description="Chat ids (separated by commas and/or spaces) the bot serves; empty: every chat.",
     )
     rate_limit_questions: int = Field(20, ge=0, description="Questions per user per minute; 0: no limit.")
     rate_limit_adds: int = Field(10, ge=0, description="Adds per user per minute; 0: no limit.")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import contextlib
+import enum
+import hashlib
+import hmac
 import re
 import time
 from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -17,16 +24,35 @@ from bot.settings import BotSettings
 from index import DEFAULT_COLLECTION, ArticleInfo
 
 Context = ContextTypes.DEFAULT_TYPE
-_USER_ID = re.compile(r"\bid (\d+)\)$")
+_USER_ID = re.compile(r"(?<!chat )\bid (\d+)\)$")
+_CHAT_ID = re.compile(r"\(chat id (-?\d+)\)$")
+_ORIGIN_CHAT = re.compile(r"\((-?\d+)\)$")
 _ADMIN_TTL = 60.0
 
 
+ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: the sender of every anonymous administrator's message
+BUTTON_EXPIRED = "This button no longer works."
+
+
+class Verdict(enum.Enum):
+    """What to do with an event under a rate limit."""
+
+    GO = "go"  # within the limit (and counted)
+    NOTIFY = "notify"  # the first one over the limit in this window: say "Slow down" once
+    DROP = "drop"  # over the limit and already told: ignore silently
+
+
 class RateLimiter:
-    """At most ``per_minute`` events per key in any 60-second window (0: no limit)."""
+    """At most ``per_minute`` events per key in any 60-second window (0: no limit).
+
+    Over the limit a key is told once (``NOTIFY``), then dropped silently (``DROP``) until it may act again, so a
+    flood costs one reply, not one per message."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._events: dict[int, deque[float]] = {}
+        self._told_until: dict[int, float] = {}
+        self._next_sweep = 0.0
 
     def wait(self, key: int, now: float | None = None) -> float:
         """Seconds until ``key`` may act again; 0 means go ahead (and the event is counted)."""
@@ -39,7 +65,79 @@ class RateLimiter:
         if len(events) >= self.per_minute:
             return events[0] + 60 - now
         events.append(now)
+        if now >= self._next_sweep:
+            self._forget_idle(now)
         return 0.0
+
+    def check(self, key: int, now: float | None = None) -> tuple[Verdict, float]:
+        """``wait`` plus whether this is the first refusal of the window (tell the user) or a later one (drop)."""
+        now = time.monotonic() if now is None else now
+        wait = self.wait(key, now)
+        if not wait:
+            return Verdict.GO, 0.0
+        if self._told_until.get(key, 0.0) > now:
+            return Verdict.DROP, wait
+        self._told_until[key] = now + wait
+        return Verdict.NOTIFY, wait
+
+    def _forget_idle(self, now: float) -> None:
+        """Keep memory bounded: once a minute, drop keys with no event in the last minute."""
+        self._next_sweep = now + 60
+        for key in [k for k, events in self._events.items() if not events or events[-1] <= now - 60]:
+            del self._events[key]
+            self._told_until.pop(key, None)
+
+
+class Lanes:
+    """One lane per user: a user's engine calls run one at a time, so a flood occupies one engine thread at most
+    and other users' questions are not queued behind it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def lane(self, key: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class Buttons:
+    """Callback data bound to the chat (and, for some buttons, the user) it was made for.
+
+    Each button's data ends with a short HMAC of (chat id, user id or 0, data) under a key derived from the bot
+    token, so the data stays stateless (buttons keep working after a restart) yet a press carrying data made for
+    another chat or user is refused without revealing anything."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"dossier-buttons\0" + secret.encode()).digest()
+
+    def _sign(self, data: str, chat_id: int, user_id: int) -> str:
+        mac = hmac.new(self._key, f"{chat_id}:{user_id}:{data}".encode(), hashlib.sha256).digest()[:8]
+        return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+    def make(self, data: str, chat_id: int, user_id: int = 0) -> str:
+        """Callback data for a button in ``chat_id``; with ``user_id`` only that user may press it."""
+        return f"{data}:{self._sign(data, chat_id, user_id)}"
+
+    def open(self, data: str | None, prefix: str, count: int, chat_id: int, user_id: int) -> list[str] | None:
+        """The ``count`` parts after ``prefix:`` when the data was made for this chat (and user, if bound to one);
+        None when it is malformed, old or forged."""
+        if not data or not data.startswith(f"{prefix}:"):
+            return None
+        body, _, mac = data.rpartition(":")
+        given = mac.encode()  # bytes: compare_digest refuses str with non-ASCII characters (forged data may hold any)
+        if not any(hmac.compare_digest(given, self._sign(body, chat_id, uid).encode()) for uid in (0, user_id)):
+            return None
+        return callback_args(body, prefix, count)
 
 
 class Recent(OrderedDict[str, tuple[str, str | None]]):
@@ -64,12 +162,22 @@ class BotState:
     engine: Engine
     questions: RateLimiter
     adds: RateLimiter
+    buttons: Buttons
     recent: Recent = field(default_factory=Recent)
     admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
+    lanes: Lanes = field(default_factory=Lanes)
+    on_ready: Callable[[], None] | None = None
 
     @classmethod
-    def create(cls, settings: BotSettings, engine: Engine) -> BotState:
-        return cls(settings, engine, RateLimiter(settings.rate_limit_questions), RateLimiter(settings.rate_limit_adds))
+    def create(cls, settings: BotSettings, engine: Engine, on_ready: Callable[[], None] | None = None) -> BotState:
+        return cls(
+            settings,
+            engine,
+            RateLimiter(settings.rate_limit_questions),
+            RateLimiter(settings.rate_limit_adds),
+            Buttons(settings.telegram_bot_token.get_secret_value()),
+            on_ready=on_ready,
+        )
 
     def collection(self, chat_id: int) -> str:
         """The collection a chat adds to and asks (its own one in per_chat scope)."""
@@ -105,6 +213,30 @@ async def payload_or_usage(message: Message, usage: str) -> str | None:
     return payload
 
 
+def sender_key(message: Message) -> int:
+    """Whom a message counts against for rate limits: the user, or the chat an anonymous admin or channel posts as
+    (every anonymous admin shares GroupAnonymousBot's user id)."""
+    if message.sender_chat is not None:
+        return message.sender_chat.id
+    return message.from_user.id if message.from_user else message.chat.id
+
+
+async def pressed(update: Update, context: Context, prefix: str, count: int) -> tuple[list[str], Message] | None:
+    """The arguments of a button press and the message under it, when the button was made for this chat (and this
+    user, if bound to one); otherwise answers "This button no longer works." and returns None."""
+    query = update.callback_query
+    if query is None:
+        return None
+    message = query.message
+    args = None
+    if isinstance(message, Message):
+        args = state(context).buttons.open(query.data, prefix, count, message.chat.id, query.from_user.id)
+    if args is None or not isinstance(message, Message):
+        await query.answer(BUTTON_EXPIRED)
+        return None
+    return args, message
+
+
 def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:
     """The ``count`` parts after ``prefix:`` in callback data, or None when it is malformed (old or forged)."""
     if not data or not data.startswith(f"{prefix}:"):
@@ -114,12 +246,36 @@ def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None
 
 
 def added_by(user: User | None, message: Message) -> str:
-    """Who added, as stored with the article: 'Full Name (@handle, id 123)'."""
-    if user is None:
-        chat = message.sender_chat or message.chat
+    """Who added, as stored with the article: 'Full Name (@handle, id 123)', or 'Chat title (chat id -100…)' when
+    an anonymous administrator or a channel posted: such an add belongs to the chat it was made in."""
+    if user is None or message.sender_chat is not None or user.id == ANONYMOUS_ADMIN_ID:
+        chat = message.chat  # where it was made, also when a linked channel posted into a group
         return f"{chat.title or 'a channel'} (chat id {chat.id})"
     handle = f"@{user.username}, " if user.username else ""
     return f"{user.full_name} ({handle}id {user.id})"
+
+
+def owner_chat(info: ArticleInfo) -> int | None:
+    """The chat an anonymous add belongs to (an anonymous administrator or a channel posted it), else None.
+
+    Read from the stored display strings; adds made before this rule carry GroupAnonymousBot's user id, and their
+    origin names the chat they were made in."""
+    found = _CHAT_ID.search(info.added_by)
+    if found:
+        return int(found.group(1))
+    user = _USER_ID.search(info.added_by)
+    if user and int(user.group(1)) == ANONYMOUS_ADMIN_ID:
+        origin = _ORIGIN_CHAT.search(info.origin)
+        return int(origin.group(1)) if origin else None
+    return None
+
+
+def is_anonymous(update: Update) -> bool:
+    """The sender is hidden behind the chat (anonymous administrator, channel) or GroupAnonymousBot."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or user.id == ANONYMOUS_ADMIN_ID:
+        return True
+    return update.callback_query is None and message is not None and message.sender_chat is not None
 
 
 def origin_of(chat: Chat) -> str:
@@ -161,13 +317,17 @@ async def may_add(update: Update, context: Context) -> bool:
 
 
 async def may_remove(update: Update, context: Context, info: ArticleInfo) -> bool:
-    """Global admins; whoever added the article; in per_chat scope, whoever may add to that chat."""
+    """Global admins; whoever added the article; for an anonymous add, the administrators of the chat it was made
+    in; in per_chat scope, whoever may add to that chat. Anonymous senders never match by user id (every anonymous
+    administrator of every group shares GroupAnonymousBot's id)."""
     st = state(context)
     user, chat = update.effective_user, update.effective_chat
     if user is not None and user.id in st.settings.admin_user_ids:
         return True
     match = _USER_ID.search(info.added_by)
-    if user is not None and match and int(match.group(1)) == user.id:
+    if user is not None and not is_anonymous(update) and match and int(match.group(1)) == user.id:
+        return True
+    if chat is not None and owner_chat(info) == chat.id and await is_chat_admin(update, context):
         return True
     if chat is not None and st.settings.library_scope == "per_chat" and info.collection == st.collection(chat.id):
         return await may_add(update, context)

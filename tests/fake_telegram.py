@@ -2,7 +2,7 @@
 
 It speaks the Bot API's JSON (field names and types as Telegram sends them), keeps the messages it has
 seen or sent, validates what the bot sends the way Telegram does (HTML parse errors, 4096-character
-limit, callback data size, "message is not modified"), and records every call for assertions.
+limit, also for inline results; callback data size, "message is not modified"), and records every call for assertions.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ ALLOWED_TAGS = {
     "blockquote",
     "tg-spoiler",
 }
+INLINE_TITLE_LIMIT = 512  # characters of an inline result's title or description (a conservative fake limit)
+INLINE_ANSWER_BYTES = 256 * 1024  # the whole answerInlineQuery result list (a conservative fake limit)
 _JSON_KEYS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "cache_time", "is_personal"}
 
 
@@ -250,8 +252,17 @@ class FakeBotAPI:
             raise BadRequest("Bad Request: RESULT_ID_INVALID")
         for r in results:
             content = r["input_message_content"]
-            if content.get("parse_mode") == "HTML":
-                parse_html(content["message_text"])
+            text = str(content.get("message_text", ""))
+            plain = parse_html(text) if content.get("parse_mode") == "HTML" else text
+            if not plain.strip() or utf16_len(plain) > 4096:
+                raise BadRequest("Bad Request: MESSAGE_TOO_LONG" if plain.strip() else "Bad Request: MESSAGE_EMPTY")
+            # Telegram documents no limit here; these are conservative ones that keep the result list small.
+            if utf16_len(str(r.get("title", ""))) > INLINE_TITLE_LIMIT:
+                raise BadRequest("Bad Request: RESULT_TITLE_INVALID")
+            if utf16_len(str(r.get("description", ""))) > INLINE_TITLE_LIMIT:
+                raise BadRequest("Bad Request: RESULT_DESCRIPTION_INVALID")
+        if len(json.dumps(results, ensure_ascii=False).encode()) > INLINE_ANSWER_BYTES:
+            raise BadRequest("Bad Request: RESULTS_TOO_MUCH")
         return True
 
     def _getChatMember(self, params: Json) -> Json:
@@ -384,7 +395,8 @@ class FakeBotAPI:
 
     def add_file(self, file_name: str, data: bytes, mime_type: str = "text/plain") -> Json:
         file_id = f"file{len(self.files) + 1}"
-        self.files[file_id] = (f"documents/{file_id}_{file_name}", data)
+        suffix = re.search(r"\.[A-Za-z0-9]{1,10}$", file_name)  # like Telegram: documents/file_12.txt
+        self.files[file_id] = (f"documents/{file_id}{suffix.group(0) if suffix else ''}", data)
         return {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",
