@@ -103,7 +103,7 @@ async def test_per_chat_libraries_do_not_leak(telegram: FakeBotAPI, start_bot: S
     mark = len(telegram.calls)
     telegram.press(MEMBER, desk_message, buttons[0]["callback_data"])
     denied = await telegram.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
-    assert denied.params["text"] == "That article is not in this chat's library."
+    assert denied.params["text"] == "This button no longer works."
 
     # Inline mode searches the user's own (private chat) collection.
     telegram.inline(alice, QUESTION)
