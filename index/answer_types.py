@@ -95,6 +95,16 @@ def new_names(sentence: str, q: Question) -> list[str]:
     return [n for n in _capitalised_runs(sentence) if _is_new(n, q.known)]
 
 
+def new_actors(sentence: str, q: Question) -> list[str]:
+    """Who the sentence names or credits that the question does not: capitalised names, and speakers or sources
+    in lower case ("a military intelligence service", "regional officials")."""
+    found = new_names(sentence, q)
+    credited = claims.attribution(sentence)
+    if credited and _is_new(credited, q.known):
+        found.append(credited)
+    return found
+
+
 def counts_asked_noun(sentence: str, q: Question) -> bool:
     """A figure in the sentence counts or measures the question's noun: '14 tanks' for 'how many tanks', 'put the
     damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure)."""
@@ -127,7 +137,7 @@ def bonus(q: Question, sentence: str) -> float:
             extra += UNIT_BONUS
     if q.numbers and not q.count and q.numbers & set(numbers(sentence)):
         extra += STATED_FIGURE_BONUS
-    if Asks.ACTOR in q.asks and new_names(sentence, q):
+    if Asks.ACTOR in q.asks and new_actors(sentence, q):
         extra += ACTOR_BONUS
     if Asks.PLACE in q.asks and new_places(sentence, q):
         extra += PLACE_BONUS
@@ -142,7 +152,7 @@ def carries(q: Question, sentence: str) -> bool:
     """The sentence holds the kind of answer asked for (a figure, a new name, a time, a cause)."""
     return (
         (Asks.FIGURE in q.asks and has_figure(sentence))
-        or (Asks.ACTOR in q.asks and bool(new_names(sentence, q)))
+        or (Asks.ACTOR in q.asks and bool(new_actors(sentence, q)))
         or (Asks.PLACE in q.asks and bool(new_places(sentence, q)))
         or (Asks.DATE in q.asks and Asks.DAY not in q.asks and has_time(sentence))
         or (Asks.DAY in q.asks and has_date(sentence))

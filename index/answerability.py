@@ -32,7 +32,7 @@ FEATURES = (
     "names",  # share of the question's names in the quotes (1 when it names none)
     "kind",  # the quotes carry the asked kind of answer (1 when it asks for no kind)
     "figure",  # a quote counts the asked noun for the asked event (1 when no figure is asked)
-    "margin",  # best sentence score minus the fifth best
+    "lift",  # how far the best passage stands out: its similarity minus the median of the next twenty
     "agreement",  # share of the top five passages from distinct articles within 0.05 of the best similarity
 )
 
@@ -47,7 +47,7 @@ class Signals:
     names: float
     kind: float
     figure: float
-    margin: float
+    lift: float
     agreement: float
 
     def vector(self) -> np.ndarray:
@@ -67,11 +67,20 @@ class Weighted:
 
     def coverage(self, text: str) -> float:
         total = sum(self.weights)
-        return sum(w for w, hit in zip(self.weights, self.found(text), strict=True) if hit) / total if total else 0.0
+        if not total:
+            return 1.0  # nothing to look for: no evidence against
+        return sum(w for w, hit in zip(self.weights, self.found(text), strict=True) if hit) / total
 
     def missing(self, text: str, ceiling: float) -> float:
         lacking = [w for w, hit in zip(self.weights, self.found(text), strict=True) if not hit]
         return max(lacking) / ceiling if lacking and ceiling > 0 else 0.0
+
+    def across_languages(self) -> Weighted:
+        """Only the terms that read the same in any language (names and figures) keep their weight: a question
+        asked in one language of an article in another shares no other words with it."""
+        names = {t.casefold() for n in self.q.names for t in n.split()}
+        keep = [t in names or any(ch.isdigit() for ch in t) for t in self.q.terms]
+        return Weighted(self.q, tuple(w if k else 0.0 for w, k in zip(self.weights, keep, strict=True)))
 
 
 def signals(
@@ -79,15 +88,18 @@ def signals(
     weights: tuple[float, ...],
     ceiling: float,
     dense: Sequence[float],
+    background: Sequence[float],
     sentence: float,
     passages: Sequence[str],
-    evidence_scores: Sequence[float],
     quotes: Sequence[str],
     articles: Sequence[int],
 ) -> Signals:
     """``dense``: rescaled similarities of the top ``passages``, best first, with ``articles`` their article ids;
+    ``background``: the rescaled similarities of the passages ranked after them;
     ``weights``: the rarity of each question term, ``ceiling`` the rarity of a term no passage has."""
     w = Weighted(q, weights)
+    if passages and detect(passages[0], q.lang) != q.lang:
+        w = w.across_languages()
     joined = " ".join(quotes)
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
@@ -95,8 +107,6 @@ def signals(
     best = dense[0] if dense else 0.0
     close = {a for d, a in zip(dense[:5], articles[:5], strict=False) if d >= best - 0.05}
     covering = max(passages, key=w.coverage) if passages else ""
-    top = evidence_scores[0] if evidence_scores else 0.0
-    fifth = evidence_scores[min(4, len(evidence_scores) - 1)] if evidence_scores else 0.0
     return Signals(
         dense=best,
         sentence=sentence,
@@ -106,7 +116,7 @@ def signals(
         names=q.names_in(joined) if quotes else 0.0,
         kind=kind,
         figure=figure,
-        margin=top - fifth,
+        lift=best - float(np.median(background)) if len(background) else best,
         agreement=len(close) / 5,
     )
 
@@ -165,7 +175,7 @@ class Model:
         path.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
 
 
-MIN_ANSWERED = 0.90  # the operating point keeps at least this share of answerable questions answered
+MIN_ANSWERED = 0.95  # the operating point keeps at least this share of answerable questions answered
 
 
 def fit(

@@ -80,7 +80,9 @@ class Asker:
         max_quotes = self.settings.answer_max_quotes
         first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
         first_texts = [texts[e.article_id][e.start : e.end] for e in first]
-        signals = self._signals(q, top, passages, confidence, evidence, first_texts, len(vectors))
+        signals = self._signals(
+            q, top, candidates[SIGNAL_PASSAGES : SIGNAL_PASSAGES + 20], passages, confidence, first_texts, len(vectors)
+        )
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
@@ -111,9 +113,9 @@ class Asker:
         self,
         q: Question,
         top: list[Candidate],
+        background: list[Candidate],
         passages: dict[int, StoredPassage],
         confidence: answering.Confidence,
-        evidence: list[answering.Evidence],
         quotes: list[str],
         size: int,
     ) -> answerability.Signals:
@@ -128,9 +130,9 @@ class Asker:
             weights=self.store.term_weights(q, size),
             ceiling=math.log(size + 1) + 1.0,
             dense=[max(0.0, float(rescaled(c.dense, floor))) for c in head],
+            background=[float(rescaled(c.dense, floor)) for c in background],
             sentence=confidence.sentence,
             passages=texts,
-            evidence_scores=[e.score for e in evidence[:SIGNAL_PASSAGES]],
             quotes=quotes,
             articles=[passages[c.passage_id].article_id for c in head],
         )

@@ -86,9 +86,11 @@ _ATTRIBUTIONS = [
     ),
     re.compile(r"\b(?:said|says|told|claimed|reported|estimated) " + _WHO),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
-    # Any short noun phrase: "according to the railway operator", "regional officials said".
+    # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
+    # "regional officials said".
     re.compile(
-        r"\b[Aa]ccording to ((?:the |a |an )?[\w’'-]+(?: [\w’'-]+){0,4}?)"
+        r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
+        r"((?:the |a |an )?[\w’'-]+(?: [\w’'-]+){0,4}?)"
         r"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for)\b|$)"
     ),
     re.compile(

@@ -15,7 +15,7 @@ import math
 import sqlite3
 from collections.abc import Sequence
 
-from index.language import analyzer, detect
+from index.language import analyzer, detect, tokens
 from index.question import Question
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,8 @@ def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
     if not words:
         return []
     folded = {w.casefold() for w in words}
-    others = [t for t in q.terms if t not in folded]
+    # Function words count too: they tell whether the question is in the library's language at all.
+    others = [t for t in dict.fromkeys(tokens(q.text)) if t not in folded]
     if not others or sum(_known(conn, t, q.stem(t)) for t in others) < len(others) / 2:
         return []
     return [w for w in words if not _known(conn, w.casefold(), q.stem(w))]

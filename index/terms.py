@@ -24,7 +24,8 @@ _HAS_DATE = re.compile(
 )
 _HAS_TIME = re.compile(
     rf"{_HAS_DATE.pattern}|\b(?:1[89]|20)\d\d\b|\b{_MONTH}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|yesterday|today|tonight|last\s+(?:week|month|year)|this\s+(?:week|month|year))\b",
+    r"sunday|yesterday|today|tonight|(?:last|next|this)\s+(?:week|month|year|spring|summer|autumn|fall|winter))\b|"
+    rf"\b(?:\d+|a|an|{_NUMBER_WORDS})\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )
 
@@ -39,5 +40,6 @@ def has_date(text: str) -> bool:
 
 
 def has_time(text: str) -> bool:
-    """Any time reference a 'when' question can be answered with: a date, a year, a month, a weekday."""
+    """Any time reference a 'when' question can be answered with: a date, a year, a month, a weekday, a span
+    ("six months")."""
     return bool(_HAS_TIME.search(text))

@@ -14,6 +14,7 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 DEV = SHARED / "eval" / "dev"
+GENERAL = SHARED / "eval" / "general"
 needs_shared = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared is not beside this checkout")
 
 TOWNS = ["Velmora", "Droskav", "Pelinor", "Brakuvo", "Tesmark", "Orlavin", "Kuzerin", "Montrask", "Yelgavo", "Sarnikov"]

@@ -37,7 +37,7 @@ async def test_private_chat_adds_and_answers_with_citations(telegram: FakeBotAPI
     await telegram.say(CHAT, ALICE, "/add " + example(1), "Added #2")
 
     mark = len(telegram.calls)
-    answer = await telegram.say(CHAT, ALICE, "how many tanks were lost?", "<b>Sources</b>")
+    answer = await telegram.say(CHAT, ALICE, "how many tanks?", "<b>Sources</b>")
     text = answer.params["text"]
     assert answer.params["parse_mode"] == "HTML"
     assert answer.params["link_preview_options"] == {"is_disabled": True}

@@ -24,10 +24,17 @@ def run(
     *args: str,
     stdin: str | None = None,
     env: dict[str, str] | None = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(data), **(env or {})}
     return subprocess.run(
-        [*dossier_cmd(), *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=300, cwd=data.parent
+        [*dossier_cmd(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=data.parent,
     )
 
 
