@@ -125,21 +125,51 @@ def from_file(path: Path, max_bytes: int) -> Document:
     return from_text(text, where=path.name)
 
 
+# Every rule stops at the next delimiter of its kind, so no rule rescans the rest of the text from each
+# opening mark: the whole conversion is linear in the size of the input.
+_LINK_TARGET = r"\([^()]*(?:\([^()]*\)[^()]*)*\)"  # one level of parentheses, as in Wikipedia URLs
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.MULTILINE)
 _MD_RULES = [
-    (re.compile(r"^```.*?^```[ \t]*$", re.MULTILINE | re.DOTALL), ""),  # code blocks
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE), r"\1"),  # headings
+    (re.compile(r"!\[[^\[\]]*\]" + _LINK_TARGET), ""),  # images
+    (re.compile(r"\[([^\[\]]+)\]" + _LINK_TARGET), r"\1"),  # links keep their text
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # block quotes
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # rules
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),  # bold
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics
     (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
 ]
 
 
+def _heading_text(match: re.Match[str]) -> str:
+    return match.group(1).rstrip(" \t#")
+
+
+def _drop_code_blocks(markdown: str) -> str:
+    """Remove fenced code blocks (a line opening with ``` up to the next line that is only ```), in one pass."""
+    lines = markdown.split("\n")
+    closers = [i for i, line in enumerate(lines) if line.startswith("```") and not line[3:].strip(" \t")]
+    kept: list[str] = []
+    i, next_closer = 0, 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            while next_closer < len(closers) and closers[next_closer] <= i:
+                next_closer += 1
+            if next_closer < len(closers):
+                kept.append("")
+                i = closers[next_closer] + 1
+                continue
+        kept.append(line)
+        i += 1
+    return "\n".join(kept)
+
+
 def markdown_to_text(markdown: str) -> str:
     """Markdown to plain prose: headings, emphasis, links, images and code fences reduced to their text."""
-    for pattern, replacement in _MD_RULES:
+    markdown = _drop_code_blocks(markdown)
+    for pattern, replacement in _MD_RULES[:2]:
+        markdown = pattern.sub(replacement, markdown)
+    markdown = _HEADING.sub(_heading_text, markdown)
+    for pattern, replacement in _MD_RULES[2:]:
         markdown = pattern.sub(replacement, markdown)
     return markdown
