@@ -29,6 +29,8 @@ class Pending:
     key: str | None = None
     added_by: str = ""
     origin: str = ""
+    added_by_user: int | None = None
+    added_in_chat: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,8 @@ class Ingestor:
                         text_hash=prep.text_hash,
                         added_by=p.added_by,
                         origin=p.origin,
+                        added_by_user=p.added_by_user,
+                        added_in_chat=p.added_in_chat,
                     ),
                     passages,
                 )

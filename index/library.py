@@ -135,14 +135,16 @@ class Library:
         return vectors
 
     def _sync_vectors(self, force: bool = False) -> None:
-        """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans."""
+        """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans, then compare
+        the digests of all (id, vector) pairs; if they still differ (a damaged file, a vector kept under an id
+        that now holds another passage), rebuild the index from the vectors stored in SQLite."""
         vectors = self._vectors
         if vectors is None:
             return
-        generation = self.store.generation()
-        if generation == self._generation and not force:
+        if self.store.generation() == self._generation and not force:
             return
-        with self._sync_lock:
+        with self._sync_lock, self.store.snapshot():
+            generation = self.store.generation()
             db_ids = self.store.passage_ids()
             faiss_ids = vectors.ids()
             missing = np.setdiff1d(db_ids, faiss_ids, assume_unique=True)
@@ -151,7 +153,14 @@ class Library:
                 vectors.add(missing, self.store.vectors(missing.tolist(), vectors.dim))
             if len(orphans):
                 vectors.remove(orphans)
-            if force and (len(missing) or len(orphans)):
+            if vectors.digest != self.store.vector_digest() or len(vectors) != len(db_ids):
+                log.warning(
+                    "the vector index did not match the library (%d vectors); rebuilt it from the %d stored in SQLite",
+                    len(vectors),
+                    len(db_ids),
+                )
+                vectors.replace_all(db_ids, self.store.vectors(db_ids.tolist(), vectors.dim))
+            elif force and (len(missing) or len(orphans)):
                 log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
             self._generation = generation
 
@@ -219,8 +228,10 @@ class Library:
         added_by: str,
         origin: str,
         progress: ProgressFn,
+        adder: tuple[int | None, int | None] = (None, None),
     ) -> AddResult:
-        report = self._ingest([Pending(doc, where, collection, key, added_by, origin)], progress, 1)
+        pending = Pending(doc, where, collection, key, added_by, origin, adder[0], adder[1])
+        report = self._ingest([pending], progress, 1)
         if report.failures:
             raise DossierError(report.failures[0].message)
         if report.duplicates:
@@ -240,13 +251,15 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Add plain text (first line is the title when it looks like one). CPU-heavy."""
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         progress(Progress("extracting"))
         doc = extract.from_text(text, title=title, source=source, published=published, url=url)
-        return self._add_one(doc, "text", collection, key, added_by, origin, progress)
+        return self._add_one(doc, "text", collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_html(
         self,
@@ -257,11 +270,15 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
         progress(Progress("extracting"))
         doc = extract.from_html(html, url=url)
-        return self._add_one(doc, url or "html", collection, None, added_by, origin, progress)
+        return self._add_one(
+            doc, url or "html", collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
+        )
 
     def add_file(
         self,
@@ -271,11 +288,15 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Add a .txt, .md or .html file. CPU-heavy."""
         progress(Progress("extracting"))
         doc = extract.from_file(path, self.settings.max_file_bytes)
-        return self._add_one(doc, str(path), collection, None, added_by, origin, progress)
+        return self._add_one(
+            doc, str(path), collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
+        )
 
     def add_url(
         self,
@@ -285,6 +306,8 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Fetch a URL safely and add the article. Network-bound, then CPU-heavy."""
         url = url.strip()
@@ -302,7 +325,7 @@ class Library:
             existing = self.store.find_duplicate(collection, None, canonical_url(page.url), None)
             if existing is not None:
                 return AddResult(existing, duplicate=True)
-        return self._add_one(doc, url, collection, None, added_by, origin, progress)
+        return self._add_one(doc, url, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_jsonl(
         self,

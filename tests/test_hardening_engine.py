@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import numpy as np
 import pytest
+from support import synthetic_article, synthetic_jsonl
 
-from index import FetchError
+from index import ArticleNotFound, FetchError, Library, LibraryCorrupt
 from index.extract import markdown_to_text
 from index.fetch import SafeFetcher
 from index.sentences import split_sentences
@@ -108,3 +113,129 @@ def test_fetch_timeout_bounds_a_trickling_server(head: bytes, trickle: bytes) ->
         assert "\n" not in str(info.value)
     finally:
         server.close()
+
+
+def test_ids_are_never_reused_and_a_running_library_follows(make_library: Callable[..., Library]) -> None:
+    running = make_library("lib")
+    running.add_jsonl(synthetic_jsonl(2).splitlines())
+    assert running.ask("how many tanks were destroyed around Velmora0?").citations[0].key == "syn-000"
+    other = make_library("lib")  # another process on the same library
+    old = other.list()[-1]
+    old_passages = {pid for pid, _, _ in other.store.passage_spans(old.id)}
+    other.remove(old.id)
+    new = other.add_text(
+        "Ferry service resumes\n\nThe ferry between Ostrava Bay and the islands carried 412 passengers on its "
+        "first crossing since the storm, the harbour master said on Monday."
+    ).article
+    assert new.id == old.id + 1, "the removed article's number is not given to the new one"
+    assert not old_passages & {pid for pid, _, _ in other.store.passage_spans(new.id)}
+    with pytest.raises(ArticleNotFound):
+        running.get(old.id)
+    answer = running.ask("How many passengers did the ferry carry on its first crossing?")
+    assert answer.citations[0].article_id == new.id and "412 passengers" in answer.citations[0].quote
+
+
+def test_a_damaged_vector_file_is_rebuilt_from_sqlite_with_one_warning(
+    make_library: Callable[..., Library], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(6).splitlines())
+    question = "how many drones were destroyed around Pelinor2?"
+    expected = lib.ask(question)
+    lib.close()
+    path = tmp_path / "lib" / "vectors.faiss"
+    data = bytearray(path.read_bytes())
+    start = len(data) // 3  # inside the vector payload; ids and headers are intact
+    noise = np.random.default_rng(7).uniform(-1, 1, 1024).astype(np.float32).tobytes()
+    data[start : start + len(noise)] = noise
+    path.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        reopened = make_library("lib")
+        answer = reopened.ask(question)
+        reopened.ask("how many tanks were destroyed around Velmora0?")
+    assert [c.quote for c in answer.citations] == [c.quote for c in expected.citations]
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "rebuilt" in warnings[0].getMessage()
+    reopened.close()
+    assert path.read_bytes() != bytes(data), "the repaired index is saved"
+
+
+def test_a_damaged_database_is_refused_with_one_line(make_library: Callable[..., Library], tmp_path: Path) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(20).splitlines())
+    lib.close()
+    db = tmp_path / "lib" / "library.sqlite3"
+    data = bytearray(db.read_bytes())
+    middle = len(data) // 4096 // 2
+    data[middle * 4096 : (middle + 3) * 4096] = bytes(3 * 4096)  # three zeroed pages
+    db.write_bytes(bytes(data))
+    with pytest.raises(LibraryCorrupt, match="is damaged") as info:
+        make_library("lib")
+    assert "\n" not in info.value.message and "backup" in info.value.message
+    assert db.read_bytes() == bytes(data), "nothing was written to the damaged file"
+
+
+def test_adder_user_and_chat_have_their_own_columns(library: Library, tmp_path: Path) -> None:
+    article = synthetic_article(3)
+    info = library.add_text(article["text"], title=article["title"], added_by_user=601, added_in_chat=-100200).article
+    assert (info.added_by_user, info.added_in_chat) == (601, -100200)
+    assert (library.list()[0].added_by_user, library.get(info.id).info.added_in_chat) == (601, -100200)
+    path = tmp_path / "a.txt"
+    path.write_text(synthetic_article(4)["text"])
+    anonymous = library.add_file(path, added_by_user=1087968824, added_in_chat=-100300).article
+    assert (anonymous.added_by_user, anonymous.added_in_chat) == (1087968824, -100300)
+    cli = library.add_text(synthetic_article(5)["text"]).article
+    assert (cli.added_by_user, cli.added_in_chat) == (None, None)
+
+
+_V2_TABLES = """
+CREATE TABLE articles_v2 (id INTEGER PRIMARY KEY, collection TEXT NOT NULL, key TEXT, title TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '', published TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '', canonical_url TEXT, text TEXT NOT NULL, text_hash TEXT NOT NULL,
+    added_at TEXT NOT NULL, added_by TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL DEFAULT '',
+    passage_count INTEGER NOT NULL);
+CREATE TABLE passages_v2 (id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, collection TEXT NOT NULL,
+    ord INTEGER NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, sentence_spans BLOB NOT NULL,
+    sentence_vectors BLOB NOT NULL, vector BLOB NOT NULL);
+"""
+
+
+def _downgrade_to_format_2(db: Path) -> None:
+    """Rewrite a library as the previous release stored it: plain INTEGER PRIMARY KEY ids, no adder columns."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.executescript(
+        "BEGIN;"
+        + _V2_TABLES
+        + "INSERT INTO articles_v2 SELECT id, collection, key, title, source, author, published, url, canonical_url,"
+        " text, text_hash, added_at, added_by, origin, passage_count FROM articles;"
+        "INSERT INTO passages_v2 SELECT * FROM passages;"
+        "DROP TABLE articles; DROP TABLE passages;"
+        "ALTER TABLE articles_v2 RENAME TO articles; ALTER TABLE passages_v2 RENAME TO passages;"
+        "CREATE UNIQUE INDEX articles_key ON articles(collection, key) WHERE key IS NOT NULL;"
+        "CREATE UNIQUE INDEX articles_url ON articles(collection, canonical_url) WHERE canonical_url IS NOT NULL;"
+        "CREATE UNIQUE INDEX articles_hash ON articles(collection, text_hash);"
+        "CREATE INDEX passages_article ON passages(article_id);"
+        "DELETE FROM sqlite_sequence; DELETE FROM meta WHERE key = 'vector_digest';"
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+        "COMMIT;"
+    )
+    conn.close()
+
+
+def test_a_format_2_library_is_migrated_and_keeps_working(make_library: Callable[..., Library], tmp_path: Path) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(3).splitlines())
+    lib.close()
+    _downgrade_to_format_2(tmp_path / "lib" / "library.sqlite3")
+    lib = make_library("lib")
+    assert [a.key for a in lib.list()] == ["syn-000", "syn-001", "syn-002"]
+    assert lib.ask("how many drones were destroyed around Pelinor2?").citations[0].key == "syn-002"
+    assert lib.list()[0].added_by_user is None
+    lib.remove(3)
+    assert lib.add_text(synthetic_article(7)["text"], added_in_chat=5).article.id == 4
+    lib.close()
+    conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3")
+    assert "AUTOINCREMENT" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages'").fetchone()[0]
+    conn.close()
