@@ -22,9 +22,16 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
+from index.urls import split_url
 
 _ACCEPTED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 _METADATA = [ipaddress.ip_network(n) for n in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")]
+# Special-purpose ranges that ``is_global`` of Python before 3.13 still calls global: IETF protocol assignments,
+# IPv4-compatible IPv6, NAT64, 6to4, site-local IPv6 and SRv6 segment ids. All other decisions are ``is_global``'s.
+_NOT_GLOBAL = [
+    ipaddress.ip_network(n)
+    for n in ("192.0.0.0/24", "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "fec0::/10", "5f00::/16")
+]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Sequence[str]]
 
@@ -59,7 +66,17 @@ def _why_refused(ip: IPAddress) -> str | None:
     ):
         if getattr(ip, attr):
             return label
-    return None if ip.is_global else "a non-public address"
+    if not ip.is_global or any(ip in net for net in _NOT_GLOBAL):
+        return "a non-public address"
+    return None
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 class _Watchdog:
@@ -197,11 +214,7 @@ class SafeFetcher:
 
     def check_url(self, url: str) -> tuple[str, str, int, str]:
         """Validate scheme and host, resolve, check every address; returns (scheme, host, port, ip)."""
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError as exc:
-            raise InvalidSource(f"not a valid URL: {url}") from exc
+        parts, port = split_url(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise InvalidSource(f"only http and https URLs can be added, not {scheme or 'this'}: {url}")
@@ -221,8 +234,10 @@ class SafeFetcher:
             if named or any(ip in net for net in self._allow_nets):
                 continue
             reason = _why_refused(ip)
-            if reason:
-                raise RefusedAddress(f"refused: {host} resolves to {ip}, {reason} (see FETCH_ALLOW_HOSTS)")
+            if reason and _is_literal(host):
+                raise RefusedAddress(f"refused: {host} is {reason} (see FETCH_ALLOW_HOSTS)")
+            if reason:  # the address a name resolves to stays private: the user learns only the kind
+                raise RefusedAddress(f"refused: {host} resolves to {reason} (see FETCH_ALLOW_HOSTS)")
         return scheme, host, port, addresses[0]
 
     def _request(

@@ -257,6 +257,8 @@ class Library:
         """Add plain text (first line is the title when it looks like one). CPU-heavy."""
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
+        if url.strip():
+            canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))
         doc = extract.from_text(text, title=title, source=source, published=published, url=url)
         return self._add_one(doc, "text", collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
@@ -274,6 +276,8 @@ class Library:
         added_in_chat: int | None = None,
     ) -> AddResult:
         """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
+        if url.strip():
+            canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))
         doc = extract.from_html(html, url=url)
         return self._add_one(
@@ -329,15 +333,16 @@ class Library:
 
     def add_jsonl(
         self,
-        lines: Iterable[str],
+        lines: Iterable[str | bytes],
         *,
         collection: str = DEFAULT_COLLECTION,
         added_by: str = "",
         total: int = 0,
         progress: ProgressFn = _quiet,
     ) -> BulkReport:
-        """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}.
-        Each article is stored whole; re-running the same file skips what is already in. CPU-heavy."""
+        """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}. Lines may
+        be bytes (decoded as UTF-8 one by one). Each article is stored whole; a bad line is reported (with its
+        number) and skipped; re-running the same file skips what is already in. CPU-heavy."""
         return self._ingest(parse_jsonl(lines, collection, added_by, self.settings.max_file_bytes), progress, total)
 
     # -- reading ----------------------------------------------------------------------------------

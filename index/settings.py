@@ -29,15 +29,21 @@ class Settings(BaseSettings):
         256, ge=1, le=100_000, description="Passages embedded and committed together during bulk imports."
     )
     max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
-    fetch_timeout: float = Field(10.0, gt=0, description="Seconds allowed for each connection and read.")
-    fetch_max_bytes: int = Field(10_000_000, gt=0, description="Cap on a fetched body after decompression.")
+    fetch_timeout: float = Field(
+        10.0, gt=0, le=600, allow_inf_nan=False, description="Seconds allowed for a whole fetch, redirects included."
+    )
+    fetch_max_bytes: int = Field(
+        10_000_000, gt=0, le=1_000_000_000, description="Cap on a fetched body after decompression."
+    )
     fetch_max_redirects: int = Field(3, ge=0, le=10)
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated hosts (exact names or IPs) or CIDR networks that URL fetching may reach "
         "even though they are loopback or private.",
     )
-    max_file_bytes: int = Field(10_000_000, gt=0, description="Largest file or pasted text accepted by add.")
+    max_file_bytes: int = Field(
+        10_000_000, gt=0, le=1_000_000_000, description="Largest file or pasted text accepted by add."
+    )
     rerank_model: str = Field(
         "",
         description="sentence-transformers CrossEncoder name or local path that re-scores the top passages; "
@@ -46,14 +52,29 @@ class Settings(BaseSettings):
     rerank_top: int = Field(20, ge=2, le=200, description="How many top passages the re-ranker re-scores.")
     answer_max_quotes: int = Field(5, ge=1, le=20)
     min_relevance: float = Field(
-        0.30, description="Answers abstain when the best evidence scores below this (0..1 scale)."
+        0.30,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Answers abstain when the best evidence scores below this (0..1 scale).",
     )
     min_relevance_figures: float = Field(
         0.52,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
         description="How-many / what-figure questions abstain below this confidence: only a figure about the same "
         "thing answers them.",
     )
-    log_level: str = Field("INFO")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
 
     @field_validator("fetch_allow_hosts", mode="before")
     @classmethod

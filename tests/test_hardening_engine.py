@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,10 +16,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import synthetic_article, synthetic_jsonl
+from pydantic import ValidationError
+from support import LocalSite, Route, synthetic_article, synthetic_jsonl
 
-from index import ArticleNotFound, FetchError, Library, LibraryCorrupt
-from index.extract import markdown_to_text
+from index import (
+    ArticleNotFound,
+    FetchError,
+    InvalidSource,
+    Library,
+    LibraryCorrupt,
+    RefusedAddress,
+    Settings,
+    UnsupportedType,
+)
+from index.cli import invalid_settings_message
+from index.extract import decode, markdown_to_text
 from index.fetch import SafeFetcher
 from index.sentences import split_sentences
 
@@ -239,3 +254,148 @@ def test_a_format_2_library_is_migrated_and_keeps_working(make_library: Callable
     conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3")
     assert "AUTOINCREMENT" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages'").fetchone()[0]
     conn.close()
+
+
+def test_bad_jsonl_lines_are_reported_by_number_and_the_rest_imported(library: Library) -> None:
+    good = [json.dumps(synthetic_article(i)).encode() for i in range(4)]
+    bad_url = json.dumps({**synthetic_article(9), "url": "http://example.com:99999/x"}).encode()
+    lines = [
+        good[0],
+        json.dumps({"id": "", "text": synthetic_article(5)["text"]}).encode(),
+        json.dumps({"id": "", "text": synthetic_article(6)["text"]}).encode(),
+        good[1],
+        bad_url,
+        good[2][:40] + b"\xff\xfe" + good[2][40:],  # invalid UTF-8
+        b'{"id": "broken", "text": ',
+        b"[" * 100_000,  # nested too deep for the JSON parser
+        json.dumps({"id": "lone", "text": synthetic_article(7)["text"] + "\ud800"}).encode(),
+        good[3],
+    ]
+    report = library.add_jsonl(lines)
+    assert [a.key for a in report.added] == ["syn-000", "syn-001", "syn-003"]
+    failures = {f.where: f.message for f in report.failures}
+    assert sorted(failures, key=lambda w: int(w.split()[1])) == [f"line {n}" for n in (2, 3, 5, 6, 7, 8, 9)]
+    assert '"id" is empty' in failures["line 2"] and '"id" is empty' in failures["line 3"]
+    assert "not a valid URL" in failures["line 5"] and "UTF-8" in failures["line 6"]
+    assert "not valid JSON" in failures["line 7"] and "not valid JSON" in failures["line 8"]
+    assert all("\n" not in m and m.startswith(w) for w, m in failures.items())
+    assert library.count() == 3 and library.stats().passages == sum(a.passages for a in report.added)
+    town = synthetic_article(3)["title"].split()[-1]
+    assert library.ask(f"what was destroyed around {town}?").citations[0].key == "syn-003"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        bytes(np.random.default_rng(3).integers(0, 256, 20_000, dtype=np.uint8)),
+        b"\x89PNG\r\n\x1a\n" + bytes(np.random.default_rng(4).integers(0, 256, 5_000, dtype=np.uint8)),
+        b"Shelling hit the town overnight, officials said.\x00\x00\x00 More text follows here today.",
+    ],
+    ids=["random", "png", "nul"],
+)
+def test_binary_input_is_refused_with_one_line(
+    make_library: Callable[..., Library], tmp_path: Path, site: LocalSite, content: bytes
+) -> None:
+    library = make_library(fetch_allow_hosts="127.0.0.1")
+    path = tmp_path / "photo.txt"
+    path.write_bytes(content)
+    with pytest.raises(UnsupportedType, match="binary") as info:
+        library.add_file(path)
+    assert "\n" not in info.value.message
+    with pytest.raises(UnsupportedType, match="binary"):
+        library.add_text(content.decode("cp1252", errors="replace"))
+    for kind in ("text/plain", "text/html"):
+        site.routes["/file"] = Route(body=content, content_type=kind)
+        with pytest.raises(UnsupportedType, match="binary"):
+            library.add_url(site.url("/file") + f"?kind={kind}")
+    assert library.count() == 0
+
+
+def test_bad_urls_give_one_line_errors(library: Library) -> None:
+    for url in ("http://example.com:99999/", "http://[::1", "https://[fe80::1%25eth0/x"):
+        with pytest.raises(InvalidSource, match="not a valid URL") as info:
+            library.add_url(url)
+        assert "\n" not in info.value.message
+        with pytest.raises(InvalidSource, match="not a valid URL"):
+            library.add_text(synthetic_article(1)["text"], url=url)
+    assert library.count() == 0
+
+
+def test_one_stray_byte_keeps_a_utf8_file_utf8(library: Library, tmp_path: Path) -> None:
+    text = "Обстріл Харкова\n\n«Ракета влучила в будинок о 03:00», — сказав мер міста Ігор Терехов журналістам."
+    raw = text.encode("utf-8")
+    path = tmp_path / "kharkiv.txt"
+    path.write_bytes(raw[:60] + b"\xff" + raw[60:])
+    stored = library.get(library.add_file(path).article.id).text
+    assert "в будинок о 03:00" in stored and "Ð" not in stored and stored.count("\ufffd") == 1
+    assert decode(raw + b"\xe9", "utf-8") == text + "\ufffd"
+    assert decode("Le café est fermé.".encode("cp1252")) == "Le café est fermé."
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FETCH_TIMEOUT", "inf"),
+        ("FETCH_TIMEOUT", "nan"),
+        ("FETCH_TIMEOUT", "-1"),
+        ("FETCH_TIMEOUT", "1e9"),
+        ("MIN_RELEVANCE", "1.5"),
+        ("MIN_RELEVANCE_FIGURES", "nan"),
+        ("FETCH_MAX_BYTES", "0"),
+        ("LOG_LEVEL", "chatty"),
+    ],
+)
+def test_settings_out_of_range_are_refused_at_load(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as info:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    message = invalid_settings_message(info.value)
+    assert "\n" not in message and message.startswith(f"error: invalid setting: {name}:")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[fec0::1]/",
+        "http://[2002:7f00:1::1]/",
+        "http://[2002::1]/",
+        "http://192.0.0.8/",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b::a00:1]/",
+    ],
+)
+def test_only_global_addresses_are_fetched(url: str) -> None:
+    with pytest.raises(RefusedAddress, match="refused"):
+        SafeFetcher().check_url(url)
+
+
+def test_a_refusal_does_not_reveal_what_a_name_resolves_to() -> None:
+    fetcher = SafeFetcher(resolver=lambda host, port: ["10.20.30.40"])
+    with pytest.raises(RefusedAddress) as info:
+        fetcher.check_url("http://wiki.corp.example/")
+    assert "wiki.corp.example resolves to a private address" in info.value.message
+    assert "10.20.30.40" not in info.value.message
+
+
+@pytest.mark.slow
+def test_cli_add_reports_each_bad_source_and_continues(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(synthetic_article(2)["text"])
+    jsonl = tmp_path / "articles.jsonl"
+    jsonl.write_bytes(synthetic_jsonl(2).encode() + b'{"id": "x", "text": "caf\xe9 au lait"}\n')
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(tmp_path / "data")}
+    script = Path(sys.executable).parent / "dossier"
+    result = subprocess.run(
+        [str(script), "add", "http://example.com:99999/", "http://[::1", str(other), "--jsonl", str(jsonl)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert errors[0].startswith("http://example.com:99999/: error: not a valid URL")
+    assert errors[1].startswith("http://[::1: error: not a valid URL")
+    assert errors[2].endswith("line 3: not valid UTF-8 (byte 25)") and len(errors) == 3
+    assert f"{other}: Added #1" in result.stdout and "added 2 articles" in result.stdout
