@@ -45,8 +45,9 @@ def refuse_binary(data: str | bytes, where: str) -> None:
 
 
 def decode(body: bytes, charset: str | None = None) -> str:
-    """Bytes to text: the declared charset, else UTF-8 (with BOM), else Windows-1252. Text that is overwhelmingly
-    UTF-8 stays UTF-8, with U+FFFD for its few bad bytes, rather than becoming Windows-1252 mojibake."""
+    """Bytes to text: the declared charset, else UTF-8 (with BOM), else Windows-1252. Text that is mostly valid
+    UTF-8 (more valid non-ASCII characters than bad bytes) stays UTF-8, with U+FFFD for its few bad bytes,
+    rather than becoming Windows-1252 mojibake."""
     if charset:
         try:
             return body.decode(charset)
@@ -59,7 +60,7 @@ def decode(body: bytes, charset: str | None = None) -> str:
     bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore")) - bad
     declared_utf8 = (charset or "").strip().lower().replace("_", "-") in ("utf-8", "utf8")
-    if declared_utf8 or non_ascii >= 10 * bad:
+    if declared_utf8 or non_ascii > bad:  # Windows-1252 text almost never holds a valid UTF-8 sequence
         return text
     try:
         return body.decode("cp1252")
