@@ -197,7 +197,8 @@ class Library:
 
         def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
             nonlocal done
-            vectors.add(ids, vecs)
+            with self._sync_lock:  # never in the middle of a sync, whose digest check would see half a change
+                vectors.add(ids, vecs)
             for o in outcomes:
                 if o.failure is not None:
                     report.failures.append(o.failure)
@@ -423,7 +424,8 @@ class Library:
         with self.store.write() as txn:
             ids = Store.delete_article(txn.conn, article_id)
         if vectors is not None:
-            vectors.remove(np.asarray(ids, dtype=np.int64))
+            with self._sync_lock:
+                vectors.remove(np.asarray(ids, dtype=np.int64))
             self._generation = -1
             self._save_vectors()
         return info
