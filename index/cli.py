@@ -140,7 +140,7 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
             failed += 1
     for path in args.jsonl:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = path.read_bytes().splitlines()  # decoded line by line: one bad byte fails only its line
         except OSError as exc:
             print(f"{path}: error: cannot read: {exc.strerror}", file=sys.stderr)
             failed += 1

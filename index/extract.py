@@ -26,16 +26,46 @@ class Document:
     url: str = ""
 
 
+_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def refuse_binary(data: str | bytes, where: str) -> None:
+    """Raise ``UnsupportedType`` for content that is not text: a NUL, a known file signature, or control
+    characters in more than 1% of it (random bytes have about 12%)."""
+    if isinstance(data, bytes):
+        binary = b"\x00" in data or data.startswith(_MAGIC)
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    else:
+        binary = "\x00" in data
+        controls = _CONTROL_CHARS.subn("", data)[1]
+    if binary or (controls >= 4 and controls * 100 > len(data)):
+        raise UnsupportedType(f"{where} is binary data (an image or another file), not text")
+
+
 def decode(body: bytes, charset: str | None = None) -> str:
-    """Bytes to text: the declared charset, else UTF-8 (with BOM), else Windows-1252."""
-    for encoding in (charset, "utf-8-sig", "cp1252"):
-        if not encoding:
-            continue
+    """Bytes to text: the declared charset, else UTF-8 (with BOM), else Windows-1252. Text that is mostly valid
+    UTF-8 (more valid non-ASCII characters than bad bytes) stays UTF-8, with U+FFFD for its few bad bytes,
+    rather than becoming Windows-1252 mojibake."""
+    if charset:
         try:
-            return body.decode(encoding)
+            return body.decode(charset)
         except (UnicodeDecodeError, LookupError):
-            continue
-    return body.decode("utf-8", errors="replace")
+            pass  # a wrong or unknown declaration: decide from the bytes
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    declared_utf8 = (charset or "").strip().lower().replace("_", "-") in ("utf-8", "utf8")
+    if declared_utf8 or non_ascii > bad:  # Windows-1252 text almost never holds a valid UTF-8 sequence
+        return text
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        return text
 
 
 def site_of(url: str) -> str:
@@ -53,6 +83,7 @@ def from_text(
     raw: str, *, title: str = "", source: str = "", published: str = "", url: str = "", where: str = "the text"
 ) -> Document:
     """Plain text: chrome lines dropped; the first line is the title when it looks like one."""
+    refuse_binary(raw, where)
     text = clean_text(raw)
     _require_prose(text, where)
     detected, text = split_title(text)
@@ -69,6 +100,7 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
     """HTML through trafilatura: main text plus title, site name, author and date."""
     import trafilatura
 
+    refuse_binary(html, where)
     try:
         doc = trafilatura.bare_extraction(
             html,
@@ -117,6 +149,7 @@ def from_file(path: Path, max_bytes: int) -> Document:
         body = path.read_bytes()
     except OSError as exc:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
+    refuse_binary(body, path.name)
     if kind == "html":
         return from_html(body, where=path.name)
     text = decode(body)
@@ -125,21 +158,51 @@ def from_file(path: Path, max_bytes: int) -> Document:
     return from_text(text, where=path.name)
 
 
+# Every rule stops at the next delimiter of its kind, so no rule rescans the rest of the text from each
+# opening mark: the whole conversion is linear in the size of the input.
+_LINK_TARGET = r"\([^()]*(?:\([^()]*\)[^()]*)*\)"  # one level of parentheses, as in Wikipedia URLs
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.MULTILINE)
 _MD_RULES = [
-    (re.compile(r"^```.*?^```[ \t]*$", re.MULTILINE | re.DOTALL), ""),  # code blocks
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE), r"\1"),  # headings
+    (re.compile(r"!\[[^\[\]]*\]" + _LINK_TARGET), ""),  # images
+    (re.compile(r"\[([^\[\]]+)\]" + _LINK_TARGET), r"\1"),  # links keep their text
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # block quotes
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # rules
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),  # bold
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics
     (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
 ]
 
 
+def _heading_text(match: re.Match[str]) -> str:
+    return match.group(1).rstrip(" \t#")
+
+
+def _drop_code_blocks(markdown: str) -> str:
+    """Remove fenced code blocks (a line opening with ``` up to the next line that is only ```), in one pass."""
+    lines = markdown.split("\n")
+    closers = [i for i, line in enumerate(lines) if line.startswith("```") and not line[3:].strip(" \t")]
+    kept: list[str] = []
+    i, next_closer = 0, 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            while next_closer < len(closers) and closers[next_closer] <= i:
+                next_closer += 1
+            if next_closer < len(closers):
+                kept.append("")
+                i = closers[next_closer] + 1
+                continue
+        kept.append(line)
+        i += 1
+    return "\n".join(kept)
+
+
 def markdown_to_text(markdown: str) -> str:
     """Markdown to plain prose: headings, emphasis, links, images and code fences reduced to their text."""
-    for pattern, replacement in _MD_RULES:
+    markdown = _drop_code_blocks(markdown)
+    for pattern, replacement in _MD_RULES[:2]:
+        markdown = pattern.sub(replacement, markdown)
+    markdown = _HEADING.sub(_heading_text, markdown)
+    for pattern, replacement in _MD_RULES[2:]:
         markdown = pattern.sub(replacement, markdown)
     return markdown

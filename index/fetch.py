@@ -7,20 +7,31 @@ cannot change between the check and the connect. Environment proxies are never u
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
+import math
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
-from index.errors import FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
+from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
+from index.urls import split_url
 
 _ACCEPTED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 _METADATA = [ipaddress.ip_network(n) for n in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")]
+# Special-purpose ranges that ``is_global`` of Python before 3.13 still calls global: IETF protocol assignments,
+# IPv4-compatible IPv6, NAT64, 6to4, site-local IPv6 and SRv6 segment ids. All other decisions are ``is_global``'s.
+_NOT_GLOBAL = [
+    ipaddress.ip_network(n)
+    for n in ("192.0.0.0/24", "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "fec0::/10", "5f00::/16")
+]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Sequence[str]]
 
@@ -55,24 +66,90 @@ def _why_refused(ip: IPAddress) -> str | None:
     ):
         if getattr(ip, attr):
             return label
-    return None if ip.is_global else "a non-public address"
+    if not ip.is_global or any(ip in net for net in _NOT_GLOBAL):
+        return "a non-public address"
+    return None
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+class _Watchdog:
+    """Bounds a whole fetch in time: when the deadline passes, the open connection is shut down, which ends
+    any read in progress however slowly the server sends (a socket timeout only bounds each single read)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        """The connected socket to cut at the deadline (one at a time: each redirect hop replaces the last)."""
+        with self._lock:
+            self._sock = sock
+            expired = self.expired
+        if expired:
+            self._cut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self._sock
+        if sock is not None:
+            self._cut(sock)
+
+    @staticmethod
+    def _cut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed by the fetcher: nothing left to stop
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, ip: str, port: int, timeout: float) -> None:
+    """Plain HTTP to a fixed address; the socket is handed to the watchdog as soon as it connects."""
+
+    def __init__(self, ip: str, port: int, timeout: float, watchdog: _Watchdog) -> None:
         super().__init__(ip, port, timeout=timeout)
+        self._watchdog = watchdog
+
+    def connect(self) -> None:
+        super().connect()
+        self._watchdog.watch(self.sock)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """TLS to a fixed address, with SNI and certificate checks against the URL's host name."""
 
-    def __init__(self, ip: str, port: int, host: str, timeout: float) -> None:
+    def __init__(self, ip: str, port: int, host: str, timeout: float, watchdog: _Watchdog) -> None:
         super().__init__(ip, port, timeout=timeout, context=ssl.create_default_context())
         self._server_name = host
+        self._watchdog = watchdog
 
     def connect(self) -> None:
         sock = socket.create_connection((self.host, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self._server_name)  # type: ignore[attr-defined]
+        tls = self._context.wrap_socket(  # type: ignore[attr-defined]
+            sock, server_hostname=self._server_name, do_handshake_on_connect=False
+        )
+        self._watchdog.watch(tls)  # a handshake trickled byte by byte is cut at the deadline too
+        try:
+            tls.do_handshake()
+        except BaseException:
+            tls.close()
+            raise
+        self.sock = tls
 
 
 class SafeFetcher:
@@ -86,6 +163,8 @@ class SafeFetcher:
         allow_hosts: Sequence[str] = (),
         resolver: Resolver = _system_resolver,
     ) -> None:
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise ValueError(f"the fetch timeout must be a positive number of seconds, not {timeout}")
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
@@ -103,10 +182,23 @@ class SafeFetcher:
             self._allow_names.add(entry)
 
     def fetch(self, url: str) -> FetchedPage:
+        """The page at ``url``; the whole fetch (connects, headers, bodies, redirects) ends within the timeout."""
+        with _Watchdog(self.timeout) as watchdog:
+            try:
+                page = self._follow(url, watchdog)
+            except DossierError as exc:
+                if watchdog.expired:
+                    raise FetchError(f"timed out after {self.timeout:g} s fetching {url}") from exc
+                raise
+            if watchdog.expired:  # the cut connection looked like a short, complete body
+                raise FetchError(f"timed out after {self.timeout:g} s fetching {url}")
+            return page
+
+    def _follow(self, url: str, watchdog: _Watchdog) -> FetchedPage:
         deadline = time.monotonic() + self.timeout
         current = url
         for _hop in range(self.max_redirects + 1):
-            status, location, response, conn = self._request(current, deadline)
+            status, location, response, conn = self._request(current, deadline, watchdog)
             try:
                 if status in (301, 302, 303, 307, 308) and location:
                     current = urljoin(current, location)
@@ -122,11 +214,7 @@ class SafeFetcher:
 
     def check_url(self, url: str) -> tuple[str, str, int, str]:
         """Validate scheme and host, resolve, check every address; returns (scheme, host, port, ip)."""
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError as exc:
-            raise InvalidSource(f"not a valid URL: {url}") from exc
+        parts, port = split_url(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise InvalidSource(f"only http and https URLs can be added, not {scheme or 'this'}: {url}")
@@ -146,12 +234,14 @@ class SafeFetcher:
             if named or any(ip in net for net in self._allow_nets):
                 continue
             reason = _why_refused(ip)
-            if reason:
-                raise RefusedAddress(f"refused: {host} resolves to {ip}, {reason} (see FETCH_ALLOW_HOSTS)")
+            if reason and _is_literal(host):
+                raise RefusedAddress(f"refused: {host} is {reason} (see FETCH_ALLOW_HOSTS)")
+            if reason:  # the address a name resolves to stays private: the user learns only the kind
+                raise RefusedAddress(f"refused: {host} resolves to {reason} (see FETCH_ALLOW_HOSTS)")
         return scheme, host, port, addresses[0]
 
     def _request(
-        self, url: str, deadline: float
+        self, url: str, deadline: float, watchdog: _Watchdog
     ) -> tuple[int, str | None, http.client.HTTPResponse, http.client.HTTPConnection]:
         scheme, host, port, ip = self.check_url(url)
         parts = urlsplit(url)
@@ -159,9 +249,9 @@ class SafeFetcher:
         remaining = max(0.1, deadline - time.monotonic())
         conn: http.client.HTTPConnection
         if scheme == "https":
-            conn = _PinnedHTTPSConnection(ip, port, host, remaining)
+            conn = _PinnedHTTPSConnection(ip, port, host, remaining, watchdog)
         else:
-            conn = _PinnedHTTPConnection(ip, port, remaining)
+            conn = _PinnedHTTPConnection(ip, port, remaining, watchdog)
         default_port = 443 if scheme == "https" else 80
         host_header = host if port == default_port else f"{host}:{port}"
         if ":" in host and not host.startswith("["):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from index.errors import DossierError, InvalidSource, TooLarge
 from index.extract import Document
 from index.store import NewArticle, NewPassage, Store
 from index.types import ArticleInfo, BulkFailure
-from index.urls import canonical_url
+from index.urls import canonical_url, is_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class Pending:
     key: str | None = None
     added_by: str = ""
     origin: str = ""
+    added_by_user: int | None = None
+    added_in_chat: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,11 @@ class Ingestor:
             if isinstance(item, BulkFailure):
                 early.append(Outcome(item.where, failure=item))
                 continue
-            prepared = self.prepare(item)
+            try:
+                prepared = self.prepare(item)
+            except DossierError as exc:
+                early.append(Outcome(item.where, failure=BulkFailure(item.where, f"{item.where}: {exc.message}")))
+                continue
             if isinstance(prepared, ArticleInfo):
                 early.append(Outcome(item.where, info=prepared, duplicate=True))
                 continue
@@ -142,29 +149,21 @@ class Ingestor:
         new_vectors: list[np.ndarray] = []
         with self.store.write() as txn:
             for prep, passages in zip(batch, embedded, strict=True):
-                p, doc = prep.pending, prep.pending.document
+                p = prep.pending
                 existing = self.store.find_duplicate(p.collection, p.key, prep.canonical, prep.text_hash)
                 if existing is not None:  # added by another writer (or earlier in this batch) since prepare()
                     outcomes.append(Outcome(p.where, info=existing, duplicate=True))
                     continue
-                info, ids = Store.insert_article(
-                    txn.conn,
-                    NewArticle(
-                        collection=p.collection,
-                        key=p.key,
-                        title=doc.title,
-                        source=doc.source,
-                        author=doc.author,
-                        published=doc.published,
-                        url=doc.url,
-                        canonical_url=prep.canonical,
-                        text=doc.text,
-                        text_hash=prep.text_hash,
-                        added_by=p.added_by,
-                        origin=p.origin,
-                    ),
-                    passages,
-                )
+                txn.conn.execute("SAVEPOINT article")
+                try:
+                    info, ids = Store.insert_article(txn.conn, _new_article(prep), passages)
+                except sqlite3.IntegrityError as exc:  # a constraint the checks above missed: skip this article only
+                    txn.conn.execute("ROLLBACK TO article")
+                    txn.conn.execute("RELEASE article")
+                    message = f"{p.where}: could not be stored ({exc})"
+                    outcomes.append(Outcome(p.where, failure=BulkFailure(p.where, message)))
+                    continue
+                txn.conn.execute("RELEASE article")
                 outcomes.append(Outcome(p.where, info=info))
                 new_ids.extend(ids)
                 new_vectors.extend(np.asarray(x.vector, dtype=np.float32) for x in passages)
@@ -173,34 +172,90 @@ class Ingestor:
         return outcomes, np.asarray(new_ids, dtype=np.int64), matrix
 
 
+def _new_article(prep: Prepared) -> NewArticle:
+    p, doc = prep.pending, prep.pending.document
+    return NewArticle(
+        collection=p.collection,
+        key=p.key,
+        title=doc.title,
+        source=doc.source,
+        author=doc.author,
+        published=doc.published,
+        url=doc.url,
+        canonical_url=prep.canonical,
+        text=doc.text,
+        text_hash=prep.text_hash,
+        added_by=p.added_by,
+        origin=p.origin,
+        added_by_user=p.added_by_user,
+        added_in_chat=p.added_in_chat,
+    )
+
+
+def _field(row: dict[str, object], name: str) -> str:
+    """A text field of a JSONL row ('' when absent); it must be a string or number of valid Unicode."""
+    value = row.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidSource(f'"{name}" must be a string')
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidSource(f'"{name}" holds an invalid character (a lone surrogate)') from exc
+    return text
+
+
+def _parse_row(line: str | bytes, where: str, max_bytes: int) -> tuple[Document, str | None]:
+    """The document and key of one JSONL line; raises ``DossierError`` saying what is wrong with it."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8-sig" if where == "line 1" else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidSource(f"not valid UTF-8 (byte {exc.start + 1})") from exc
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InvalidSource("not valid JSON") from exc
+    if not isinstance(row, dict):
+        raise InvalidSource("not a JSON object")
+    text = _field(row, "text")
+    if not text.strip():
+        raise InvalidSource("no text")
+    if len(text.encode("utf-8")) > max_bytes:
+        raise TooLarge(f"the text is larger than the limit of {max_bytes:,} bytes")
+    key = None if row.get("id") is None else _field(row, "id").strip()
+    if key == "":
+        raise InvalidSource('"id" is empty: give each article its own id, or leave "id" out')
+    url = _field(row, "url").strip()
+    if url and not is_url(url):
+        raise InvalidSource(f'"url" is not an http(s) URL: {url[:200]}')
+    if url:
+        canonical_url(url)  # raises InvalidSource for a bad port or host
+    doc = extract.from_text(
+        text,
+        title=_field(row, "title"),
+        source=_field(row, "source"),
+        published=_field(row, "published"),
+        url=url,
+        where=where,
+    )
+    return doc, key
+
+
 def parse_jsonl(
-    lines: Iterable[str], collection: str, added_by: str, max_bytes: int
+    lines: Iterable[str | bytes], collection: str, added_by: str, max_bytes: int
 ) -> Iterator[Pending | BulkFailure]:
-    """One pending article per JSON line, or a one-line failure naming the line."""
+    """One pending article per JSON line (text, or bytes decoded as UTF-8), or a one-line failure naming the
+    line; a bad line never stops the lines after it."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"line {number}"
         try:
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise InvalidSource("not a JSON object")
-            text = row.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise InvalidSource("no text")
-            if len(text.encode("utf-8", errors="replace")) > max_bytes:
-                raise TooLarge(f"the text is larger than the limit of {max_bytes:,} bytes")
-            key = row.get("id")
-            doc = extract.from_text(
-                text,
-                title=str(row.get("title") or ""),
-                source=str(row.get("source") or ""),
-                published=str(row.get("published") or ""),
-                url=str(row.get("url") or ""),
-                where=where,
-            )
-            yield Pending(doc, where, collection, None if key is None else str(key), added_by, "jsonl")
-        except json.JSONDecodeError:
-            yield BulkFailure(where, f"{where}: not valid JSON")
+            doc, key = _parse_row(line, where, max_bytes)
         except DossierError as exc:
             yield BulkFailure(where, f"{where}: {exc.message}")
+            continue
+        yield Pending(doc, where, collection, key, added_by, "jsonl")

@@ -136,14 +136,16 @@ class Library:
         return vectors
 
     def _sync_vectors(self, force: bool = False) -> None:
-        """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans."""
+        """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans, then compare
+        the digests of all (id, vector) pairs; if they still differ (a damaged file, a vector kept under an id
+        that now holds another passage), rebuild the index from the vectors stored in SQLite."""
         vectors = self._vectors
         if vectors is None:
             return
-        generation = self.store.generation()
-        if generation == self._generation and not force:
+        if self.store.generation() == self._generation and not force:
             return
-        with self._sync_lock:
+        with self._sync_lock, self.store.snapshot():
+            generation = self.store.generation()
             db_ids = self.store.passage_ids()
             faiss_ids = vectors.ids()
             missing = np.setdiff1d(db_ids, faiss_ids, assume_unique=True)
@@ -152,7 +154,14 @@ class Library:
                 vectors.add(missing, self.store.vectors(missing.tolist(), vectors.dim))
             if len(orphans):
                 vectors.remove(orphans)
-            if force and (len(missing) or len(orphans)):
+            if vectors.digest != self.store.vector_digest() or len(vectors) != len(db_ids):
+                log.warning(
+                    "the vector index did not match the library (%d vectors); rebuilt it from the %d stored in SQLite",
+                    len(vectors),
+                    len(db_ids),
+                )
+                vectors.replace_all(db_ids, self.store.vectors(db_ids.tolist(), vectors.dim))
+            elif force and (len(missing) or len(orphans)):
                 log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
             self._generation = generation
 
@@ -189,7 +198,8 @@ class Library:
 
         def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
             nonlocal done
-            vectors.add(ids, vecs)
+            with self._sync_lock:  # never in the middle of a sync, whose digest check would see half a change
+                vectors.add(ids, vecs)
             for o in outcomes:
                 if o.failure is not None:
                     report.failures.append(o.failure)
@@ -220,8 +230,10 @@ class Library:
         added_by: str,
         origin: str,
         progress: ProgressFn,
+        adder: tuple[int | None, int | None] = (None, None),
     ) -> AddResult:
-        report = self._ingest([Pending(doc, where, collection, key, added_by, origin)], progress, 1)
+        pending = Pending(doc, where, collection, key, added_by, origin, adder[0], adder[1])
+        report = self._ingest([pending], progress, 1)
         if report.failures:
             raise DossierError(report.failures[0].message)
         if report.duplicates:
@@ -241,13 +253,17 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Add plain text (first line is the title when it looks like one). CPU-heavy."""
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
+        if url.strip():
+            canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))
         doc = extract.from_text(text, title=title, source=source, published=published, url=url)
-        return self._add_one(doc, "text", collection, key, added_by, origin, progress)
+        return self._add_one(doc, "text", collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_html(
         self,
@@ -258,11 +274,17 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
+        if url.strip():
+            canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))
         doc = extract.from_html(html, url=url)
-        return self._add_one(doc, url or "html", collection, None, added_by, origin, progress)
+        return self._add_one(
+            doc, url or "html", collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
+        )
 
     def add_file(
         self,
@@ -272,11 +294,15 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Add a .txt, .md or .html file. CPU-heavy."""
         progress(Progress("extracting"))
         doc = extract.from_file(path, self.settings.max_file_bytes)
-        return self._add_one(doc, str(path), collection, None, added_by, origin, progress)
+        return self._add_one(
+            doc, str(path), collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
+        )
 
     def add_url(
         self,
@@ -286,6 +312,8 @@ class Library:
         added_by: str = "",
         origin: str = "",
         progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
     ) -> AddResult:
         """Fetch a URL safely and add the article. Network-bound, then CPU-heavy."""
         url = url.strip()
@@ -303,19 +331,20 @@ class Library:
             existing = self.store.find_duplicate(collection, None, canonical_url(page.url), None)
             if existing is not None:
                 return AddResult(existing, duplicate=True)
-        return self._add_one(doc, url, collection, None, added_by, origin, progress)
+        return self._add_one(doc, url, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_jsonl(
         self,
-        lines: Iterable[str],
+        lines: Iterable[str | bytes],
         *,
         collection: str = DEFAULT_COLLECTION,
         added_by: str = "",
         total: int = 0,
         progress: ProgressFn = _quiet,
     ) -> BulkReport:
-        """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}.
-        Each article is stored whole; re-running the same file skips what is already in. CPU-heavy."""
+        """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}. Lines may
+        be bytes (decoded as UTF-8 one by one). Each article is stored whole; a bad line is reported (with its
+        number) and skipped; re-running the same file skips what is already in. CPU-heavy."""
         return self._ingest(parse_jsonl(lines, collection, added_by, self.settings.max_file_bytes), progress, total)
 
     # -- reading ----------------------------------------------------------------------------------
@@ -403,7 +432,8 @@ class Library:
         with self.store.write() as txn:
             ids = Store.delete_article(txn.conn, article_id)
         if vectors is not None:
-            vectors.remove(np.asarray(ids, dtype=np.int64))
+            with self._sync_lock:
+                vectors.remove(np.asarray(ids, dtype=np.int64))
             self._generation = -1
             self._save_vectors()
         return info

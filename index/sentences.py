@@ -4,28 +4,34 @@ from __future__ import annotations
 
 import re
 
-# End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+# End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space. It only starts at
+# the first mark of a run and never backtracks, so a long run of dots costs one pass, not one pass per dot.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[\w$£€-]")
+_WORD_OR_DOT = re.compile(r"[\w.]")
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof st gen col lt sgt capt maj cmdr adm rep sen gov pres rev jr sr co corp inc ltd jan feb mar
     apr jun jul aug sep sept oct nov dec no nos vs etc approx est dept fig al u.s u.k u.n e.g i.e a.m p.m
     """.split()
 )
+_LONGEST = max(map(len, _ABBREVIATIONS)) + 2  # the word, its period, and one character to see that it ended
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
     """True when the period ending at ``end`` belongs to an abbreviation or an initial."""
     if text[end - 1] != ".":
         return False
-    match = re.search(r"([\w.]+)\.$", text[:end])
-    if not match:
-        return False
-    word = match.group(1).casefold()
+    start = end - 1
+    while start > 0 and end - start <= _LONGEST and _WORD_OR_DOT.match(text, start - 1):
+        start -= 1
+    if start == end - 1 or end - start > _LONGEST:
+        return False  # no word before the period, or one far longer than any abbreviation
+    raw = text[start : end - 1]
+    word = raw.casefold()
     if word in _ABBREVIATIONS:
         return True
-    return len(word) == 1 and word.isalpha() and word.upper() == match.group(1)
+    return len(word) == 1 and word.isalpha() and word.upper() == raw
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

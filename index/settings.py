@@ -29,15 +29,21 @@ class Settings(BaseSettings):
         256, ge=1, le=100_000, description="Passages embedded and committed together during bulk imports."
     )
     max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
-    fetch_timeout: float = Field(10.0, gt=0, description="Seconds allowed for each connection and read.")
-    fetch_max_bytes: int = Field(10_000_000, gt=0, description="Cap on a fetched body after decompression.")
+    fetch_timeout: float = Field(
+        10.0, gt=0, le=600, allow_inf_nan=False, description="Seconds allowed for a whole fetch, redirects included."
+    )
+    fetch_max_bytes: int = Field(
+        10_000_000, gt=0, le=1_000_000_000, description="Cap on a fetched body after decompression."
+    )
     fetch_max_redirects: int = Field(3, ge=0, le=10)
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated hosts (exact names or IPs) or CIDR networks that URL fetching may reach "
         "even though they are loopback or private.",
     )
-    max_file_bytes: int = Field(10_000_000, gt=0, description="Largest file or pasted text accepted by add.")
+    max_file_bytes: int = Field(
+        10_000_000, gt=0, le=1_000_000_000, description="Largest file or pasted text accepted by add."
+    )
     rerank_model: str = Field(
         "",
         description="sentence-transformers CrossEncoder name or local path that re-scores the top passages; "
@@ -49,6 +55,7 @@ class Settings(BaseSettings):
         None,
         ge=0.0,
         le=1.0,
+        allow_inf_nan=False,
         description="Answers abstain when the answerability model gives less than this probability that the "
         "library answers the question; empty: the operating point fitted with the model.",
     )
@@ -60,7 +67,15 @@ class Settings(BaseSettings):
         description="Optional JSON of concept families (a question word also matches its family's words), "
         "e.g. examples/concepts-war.json; empty: none.",
     )
-    log_level: str = Field("INFO")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
 
     @field_validator("fetch_allow_hosts", mode="before")
     @classmethod

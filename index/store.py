@@ -2,7 +2,9 @@
 
 SQLite is the source of truth. Each article is written in one transaction together with its
 passages, vectors and keyword rows, so it is either wholly present or absent. Every write bumps
-``meta.generation`` so other connections know to refresh their in-memory FAISS copy.
+``meta.generation`` so other connections know to refresh their in-memory FAISS copy, and keeps
+``meta.vector_digest`` (see ``index.vectors.vector_digest``) so they can check that copy vector by vector.
+Article and passage ids are AUTOINCREMENT: an id is never given to another article or passage.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from index import keywords
 from index.errors import LibraryCorrupt
 from index.question import Question
 from index.types import ArticleInfo
+from index.vectors import vector_digest
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_MASK = (1 << 64) - 1
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    id INTEGER PRIMARY KEY,
+_ARTICLES_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     collection TEXT NOT NULL,
     key TEXT,
     title TEXT NOT NULL,
@@ -43,14 +46,13 @@ CREATE TABLE IF NOT EXISTS articles (
     added_at TEXT NOT NULL,
     added_by TEXT NOT NULL DEFAULT '',
     origin TEXT NOT NULL DEFAULT '',
-    passage_count INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS articles_key ON articles(collection, key) WHERE key IS NOT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(collection, canonical_url)
-    WHERE canonical_url IS NOT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS articles_hash ON articles(collection, text_hash);
-CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY,
+    passage_count INTEGER NOT NULL,
+    added_by_user INTEGER,
+    added_in_chat INTEGER
+)"""
+_PASSAGES_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     collection TEXT NOT NULL,
     ord INTEGER NOT NULL,
@@ -59,11 +61,28 @@ CREATE TABLE IF NOT EXISTS passages (
     sentence_spans BLOB NOT NULL,
     sentence_vectors BLOB NOT NULL,
     vector BLOB NOT NULL
-);
+)"""
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS articles_key ON articles(collection, key) WHERE key IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(collection, canonical_url)
+    WHERE canonical_url IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS articles_hash ON articles(collection, text_hash);
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
 """
+_V2_ARTICLE_COLUMNS = (
+    "id, collection, key, title, source, author, published, url, canonical_url, text, text_hash, added_at,"
+    " added_by, origin, passage_count"
+)
+_V2_PASSAGE_COLUMNS = "id, article_id, collection, ord, char_start, char_end, sentence_spans, sentence_vectors, vector"
+_ARTICLE_COLUMNS = (
+    "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin,"
+    " added_by_user, added_in_chat"
+)
+_RECOVER = "restore it from a backup, or salvage it with `sqlite3 {path} .recover` and run `dossier reindex`"
 
-_ARTICLE_COLUMNS = "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin"
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +101,8 @@ class NewArticle:
     text_hash: str
     added_by: str = ""
     origin: str = ""
+    added_by_user: int | None = None
+    added_in_chat: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +150,8 @@ def _info(row: sqlite3.Row) -> ArticleInfo:
         collection=row["collection"],
         added_by=row["added_by"],
         origin=row["origin"],
+        added_by_user=row["added_by_user"],
+        added_in_chat=row["added_in_chat"],
     )
 
 
@@ -142,22 +165,99 @@ class Store:
         self._lock_path = path.with_suffix(".lock")
         try:
             with self.connection() as conn:
-                conn.executescript(_SCHEMA + keywords.SCHEMA)
-                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
-                version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-            if str(version) == str(SCHEMA_VERSION):
-                with self.exclusive(), self.connection() as conn:
+                self._check_integrity(conn)
+            with self.exclusive(), self.connection() as conn:
+                version = self._create_or_migrate(conn)
+                if str(version) == str(SCHEMA_VERSION):
                     keywords.ensure_current(conn)
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise LibraryCorrupt(f"{path} is not a readable Dossier library: {exc}") from exc
+            raise LibraryCorrupt(
+                f"{path} is not a readable Dossier library ({exc}): {_RECOVER.format(path=path)}"
+            ) from exc
+        except LibraryCorrupt:
+            self.close()
+            raise
         if str(version) != str(SCHEMA_VERSION):
             self.close()
             raise LibraryCorrupt(
                 f"{path} is in library format {version}, this version reads format {SCHEMA_VERSION}: "
                 "re-import the articles into a new DATA_DIR"
             )
+
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
+        """SQLite's quick_check: a damaged file is refused before anything reads from or writes to it."""
+        rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)")]
+        if rows == ["ok"]:
+            return
+        lines = [line.strip() for row in rows for line in row.splitlines() if line.strip() and "***" not in line]
+        detail = "; ".join(lines) or "quick_check failed"
+        detail = detail if len(detail) <= 160 else detail[:159] + "…"
+        raise LibraryCorrupt(
+            f"the library database {self.path} is damaged ({detail}): {_RECOVER.format(path=self.path)}"
+        )
+
+    def _create_or_migrate(self, conn: sqlite3.Connection) -> str:
+        """Create a new library, or bring an older format up to date, in one transaction; returns the format."""
+        conn.execute("PRAGMA foreign_keys=OFF")  # the migration rebuilds tables that reference each other
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = self._schema_version(conn)
+                if version is None:
+                    for statement in self._schema_statements():
+                        conn.execute(statement)
+                    Store.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+                    Store.set_meta(conn, "generation", "0")
+                    Store.set_meta(conn, "vector_digest", "0")
+                    version = str(SCHEMA_VERSION)
+                elif version == "2":
+                    self._migrate_from_2(conn)
+                    version = str(SCHEMA_VERSION)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
+        return version
+
+    @staticmethod
+    def _schema_version(conn: sqlite3.Connection) -> str | None:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _schema_statements() -> list[str]:
+        return [
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            _ARTICLES_TABLE.format(name="articles"),
+            _PASSAGES_TABLE.format(name="passages"),
+            *_statements(_INDEXES),
+            *_statements(keywords.SCHEMA),
+        ]
+
+    @staticmethod
+    def _migrate_from_2(conn: sqlite3.Connection) -> None:
+        """Format 2 → 3: AUTOINCREMENT ids (the tables are rebuilt with the same ids, and the id counters start
+        above the highest id in use), adder user and chat columns, and the vector digest."""
+        conn.execute(_ARTICLES_TABLE.format(name="articles_v3"))
+        conn.execute(f"INSERT INTO articles_v3 ({_V2_ARTICLE_COLUMNS}) SELECT {_V2_ARTICLE_COLUMNS} FROM articles")
+        conn.execute("DROP TABLE articles")
+        conn.execute("ALTER TABLE articles_v3 RENAME TO articles")
+        conn.execute(_PASSAGES_TABLE.format(name="passages_v3"))
+        conn.execute(f"INSERT INTO passages_v3 ({_V2_PASSAGE_COLUMNS}) SELECT {_V2_PASSAGE_COLUMNS} FROM passages")
+        conn.execute("DROP TABLE passages")
+        conn.execute("ALTER TABLE passages_v3 RENAME TO passages")
+        for statement in _statements(_INDEXES):
+            conn.execute(statement)
+        digest = 0
+        for pid, vector in conn.execute("SELECT id, vector FROM passages"):
+            digest = (digest + vector_digest(np.asarray([pid]), np.frombuffer(vector, dtype=np.float32))) & _MASK
+        Store.set_meta(conn, "vector_digest", str(digest))
+        Store.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -177,6 +277,16 @@ class Store:
         with self._write_lock, open(self._lock_path, "a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             yield
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside it sees the same committed state of the library."""
+        with self.connection() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def write(self) -> Iterator[WriteTxn]:
@@ -207,6 +317,30 @@ class Store:
 
     def generation(self) -> int:
         return int(self.meta("generation") or 0)
+
+    def vector_digest(self) -> int:
+        """The ``vector_digest`` of every stored (passage id, vector) pair."""
+        return int(self.meta("vector_digest") or 0)
+
+    @staticmethod
+    def _add_to_digest(conn: sqlite3.Connection, ids: Sequence[int], vectors: np.ndarray, sign: int) -> None:
+        if not len(ids):
+            return
+        row = conn.execute("SELECT value FROM meta WHERE key = 'vector_digest'").fetchone()
+        change = vector_digest(np.asarray(ids, dtype=np.int64), vectors)
+        Store.set_meta(conn, "vector_digest", str((int(row[0] if row else 0) + sign * change) & _MASK))
+
+    @staticmethod
+    def _drop_passages(conn: sqlite3.Connection, article_id: int) -> list[int]:
+        """Delete an article's passages with their keyword rows, keeping the vector digest; returns their ids."""
+        rows = conn.execute("SELECT id, vector FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+        ids = [int(r[0]) for r in rows]
+        if rows:
+            vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            Store._add_to_digest(conn, ids, vectors, -1)
+        keywords.remove(conn, ids)
+        conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        return ids
 
     @staticmethod
     def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
@@ -241,7 +375,8 @@ class Store:
         added_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         cur = conn.execute(
             "INSERT INTO articles (collection, key, title, source, author, published, url, canonical_url, text,"
-            " text_hash, added_at, added_by, origin, passage_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " text_hash, added_at, added_by, origin, passage_count, added_by_user, added_in_chat)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 article.collection,
                 article.key,
@@ -257,6 +392,8 @@ class Store:
                 article.added_by,
                 article.origin,
                 len(passages),
+                article.added_by_user,
+                article.added_in_chat,
             ),
         )
         article_id = int(cur.lastrowid or 0)
@@ -288,15 +425,16 @@ class Store:
             pid = int(cur.lastrowid or 0)
             ids.append(pid)
             keywords.add(conn, pid, text[p.char_start : p.char_end], lang)
+        if passages:
+            vectors = np.stack([np.asarray(p.vector, dtype=np.float32) for p in passages])
+            Store._add_to_digest(conn, ids, vectors, +1)
         return ids
 
     @staticmethod
     def replace_passages(conn: sqlite3.Connection, article_id: int, passages: Sequence[NewPassage]) -> list[int]:
         """Swap an article's passages (reindex) inside a ``write()`` transaction; returns the new ids."""
         row = conn.execute("SELECT collection, text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        old = [r[0] for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
-        keywords.remove(conn, old)
-        conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        Store._drop_passages(conn, article_id)
         ids = Store._insert_passages(conn, article_id, row[0], row[1], passages)
         conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
         return ids
@@ -304,9 +442,7 @@ class Store:
     @staticmethod
     def delete_article(conn: sqlite3.Connection, article_id: int) -> list[int]:
         """Delete inside a ``write()`` transaction; returns the removed passage ids."""
-        ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
-        keywords.remove(conn, ids)
-        conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        ids = Store._drop_passages(conn, article_id)
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return ids
 

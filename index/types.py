@@ -20,6 +20,8 @@ class ArticleInfo:
     collection: str
     added_by: str = ""
     origin: str = ""
+    added_by_user: int | None = None  # the adder's Telegram user id (None from the CLI)
+    added_in_chat: int | None = None  # the Telegram chat the article was added in
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+
+from index.errors import InvalidSource
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs")
 _TRACKING_NAMES = frozenset(
@@ -13,14 +15,27 @@ _TRACKING_NAMES = frozenset(
 )
 
 
+def split_url(url: str) -> tuple[SplitResult, int | None]:
+    """The parts and port of a URL; a malformed one (bad port, broken IPv6 brackets) raises ``InvalidSource``."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts, parts.port
+    except ValueError as exc:
+        raise InvalidSource(f"not a valid URL: {_shown(url)} ({exc})") from exc
+
+
+def _shown(url: str) -> str:
+    url = " ".join(url.split())
+    return url if len(url) <= 200 else url[:199] + "…"
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, tracking parameters removed."""
-    parts = urlsplit(url.strip())
+    parts, port = split_url(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
         host = f"[{host}]"
-    port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = [

@@ -49,8 +49,9 @@ def test_gzip_plain_text_and_redirects_within_allowed_hosts(web_library: Library
 
 def test_loopback_name_not_allow_listed_is_refused(web_library: Library, site: LocalSite) -> None:
     site.routes["/a"] = Route(body=article_html("x", PARAGRAPHS))
-    with pytest.raises(RefusedAddress, match=r"localhost resolves to 127\.0\.0\.1, a loopback address"):
+    with pytest.raises(RefusedAddress, match=r"localhost resolves to a loopback address") as info:
         web_library.add_url(site.url("/a", host="localhost"))
+    assert "127.0.0.1" not in str(info.value), "the refusal does not reveal the address"
     assert site.requests == []
 
 
