@@ -1,8 +1,8 @@
 """Whether the library answers a question: one calibrated decision over the signals the pipeline already has.
 
 A logistic model turns the signals of a question's best evidence (how close the passages and the best sentence
-are, how much of the question and of its names they cover, whether the quotes carry the asked kind of answer,
-whether several articles agree) into the probability that an article answering it is in the library. It is
+are, how much of the question and of its names they cover, whether the quotes carry the asked kind of answer)
+into the probability that an article answering it is in the library. It is
 fitted by ``dossier eval --fit`` on question sets with gold evidence plus their leave-one-out negatives (each
 answerable question asked again without its answering articles), and ships as ``data/answerability.json``.
 ``ANSWER_THRESHOLD`` is the one operating point: below it, the answer is "not found".
@@ -32,9 +32,10 @@ FEATURES = (
     "names",  # share of the question's names in the quotes (1 when it names none)
     "kind",  # the quotes carry the asked kind of answer (1 when it asks for no kind)
     "figure",  # a quote counts the asked noun for the asked event (1 when no figure is asked)
-    "lift",  # how far the best passage stands out: its similarity minus the median of the next twenty
-    "agreement",  # share of the top five passages from distinct articles within 0.05 of the best similarity
 )
+# Signals that depend on the library's size (how far the best passage stands out from the rest, how many
+# articles agree) were tried and left out: fitted on libraries of 60-90 articles they turned every answer in a
+# library of three articles into "not found".
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +48,6 @@ class Signals:
     names: float
     kind: float
     figure: float
-    lift: float
-    agreement: float
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, f) for f in FEATURES], dtype=np.float64)
@@ -88,14 +87,11 @@ def signals(
     weights: tuple[float, ...],
     ceiling: float,
     dense: Sequence[float],
-    background: Sequence[float],
     sentence: float,
     passages: Sequence[str],
     quotes: Sequence[str],
-    articles: Sequence[int],
 ) -> Signals:
-    """``dense``: rescaled similarities of the top ``passages``, best first, with ``articles`` their article ids;
-    ``background``: the rescaled similarities of the passages ranked after them;
+    """``dense``: rescaled similarities of the top ``passages``, best first;
     ``weights``: the rarity of each question term, ``ceiling`` the rarity of a term no passage has."""
     w = Weighted(q, weights)
     if passages and detect(passages[0], q.lang) != q.lang:
@@ -105,7 +101,6 @@ def signals(
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
     figure = _figure(q, quotes)
     best = dense[0] if dense else 0.0
-    close = {a for d, a in zip(dense[:5], articles[:5], strict=False) if d >= best - 0.05}
     covering = max(passages, key=w.coverage) if passages else ""
     return Signals(
         dense=best,
@@ -116,8 +111,6 @@ def signals(
         names=q.names_in(joined) if quotes else 0.0,
         kind=kind,
         figure=figure,
-        lift=best - float(np.median(background)) if len(background) else best,
-        agreement=len(close) / 5,
     )
 
 

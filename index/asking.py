@@ -19,7 +19,7 @@ from index.store import Store, StoredPassage
 from index.types import Answer
 from index.vectors import VectorIndex
 
-SIGNAL_PASSAGES = 5  # top passages whose similarity and articles feed the answerability signals
+SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals
 
 
 class Asker:
@@ -80,9 +80,7 @@ class Asker:
         max_quotes = self.settings.answer_max_quotes
         first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
         first_texts = [texts[e.article_id][e.start : e.end] for e in first]
-        signals = self._signals(
-            q, top, candidates[SIGNAL_PASSAGES : SIGNAL_PASSAGES + 20], passages, confidence, first_texts, len(vectors)
-        )
+        signals = self._signals(q, top, passages, confidence, first_texts, len(vectors))
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
@@ -113,7 +111,6 @@ class Asker:
         self,
         q: Question,
         top: list[Candidate],
-        background: list[Candidate],
         passages: dict[int, StoredPassage],
         confidence: answering.Confidence,
         quotes: list[str],
@@ -130,11 +127,9 @@ class Asker:
             weights=self.store.term_weights(q, size),
             ceiling=math.log(size + 1) + 1.0,
             dense=[max(0.0, float(rescaled(c.dense, floor))) for c in head],
-            background=[float(rescaled(c.dense, floor)) for c in background],
             sentence=confidence.sentence,
             passages=texts,
             quotes=quotes,
-            articles=[passages[c.passage_id].article_id for c in head],
         )
 
     def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:

@@ -67,7 +67,7 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
 # Floors under the figures measured when the answerability model was fitted (README, Accuracy): a change that
 # loses accuracy on either set fails here. They are floors, not the targets.
 FLOORS = {
-    "dev": {"recall@5": 0.95, "ndcg@10": 0.88, "quote_hit": 0.62, "answered_when_answerable": 0.78, "left_out": 0.7},
+    "dev": {"recall@5": 0.95, "ndcg@10": 0.88, "quote_hit": 0.62, "answered_when_answerable": 0.85, "left_out": 0.65},
     "general": {
         "recall@5": 0.90,
         "ndcg@10": 0.78,
