@@ -105,8 +105,8 @@ async def test_per_chat_libraries_do_not_leak(telegram: FakeBotAPI, start_bot: S
     denied = await telegram.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
     assert denied.params["text"] == "This button no longer works."
 
-    # Inline mode searches the user's own (private chat) collection.
-    telegram.inline(alice, QUESTION)
+    # Inline mode searches the user's own (private chat) collection (only the ministry's figures are there).
+    telegram.inline(alice, "how many tanks were lost?")
     inline = await telegram.wait_for(lambda c: c.method == "answerInlineQuery")
     assert inline.params["is_personal"] is True
     assert all("#2" in r["input_message_content"]["message_text"] for r in inline.params["results"])
