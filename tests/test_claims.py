@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from support import DEV
@@ -74,7 +76,11 @@ def test_dev_sentences() -> None:
         assert attribution(phrase) == who
 
 
-def test_answers_put_figures_side_by_side_and_flag_hedges(library: Library, seed_texts: dict[str, str]) -> None:
+def test_answers_put_figures_side_by_side_and_flag_hedges(
+    make_library: Callable[..., Library], seed_texts: dict[str, str]
+) -> None:
+    # A war desk's library: "equipment" stands for tanks, artillery… (optional data, off by default).
+    library = make_library(concepts_file=str(Path(__file__).resolve().parents[1] / "examples" / "concepts-war.json"))
     dates = dict(zip(seed_texts, ["2022-07-20", "2023-05-02"], strict=True))  # each figure keeps its date
     for name, text in seed_texts.items():
         library.add_text(text, key=name, published=dates[name])
