@@ -168,5 +168,5 @@ async def test_a_long_import_does_not_stall_questions_elsewhere(telegram: FakeBo
     report = telegram.add_file("report.txt", long_text.encode())
     await telegram.say(DESK, MEMBER, None, "…", document=report, caption="/add")  # the import is under way
     answer = await telegram.say(NEWSROOM, MEMBER, "/ask " + QUESTION, "<b>Sources</b>")
-    done = await telegram.reply(DESK["id"], "Added #2 «Long report on the front»", timeout=120)
+    done = await telegram.reply(DESK["id"], "Added #2 «Long report on the front»", timeout=400)
     assert telegram.calls.index(answer) < telegram.calls.index(done)
