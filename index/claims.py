@@ -28,6 +28,7 @@ _WORD = rf"(?!{_STOPS}\b)[a-z][\w-]*"
 _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,3}})?"
 # A verb after the counted noun is not the noun ("4,000 tanks lost"): the noun pattern stops before these.
 _VERB_AFTER = frozenset(re.findall(r"\w+", _STOPS[_STOPS.index("lost") :]))
+_COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
@@ -131,8 +132,9 @@ def trim(found: str) -> str:
 
 
 def noun_of(figure: str) -> str:
-    """The counted noun of a figure as written ('probably 14 tanks' → 'tanks'); '' when it has none."""
-    words = [w for w in re.findall(r"[a-z][\w-]*", figure.lower()) if w not in _UNIT_STOP]
+    """The counted noun of a figure as written ('probably 14 tanks' → 'tanks'); '' when it has none ('half')."""
+    counted = _COUNT.sub("", figure, count=1)
+    words = [w for w in re.findall(r"[a-z][\w-]*", counted.lower()) if w not in _UNIT_STOP]
     while len(words) > 1 and words[-1] in _VERB_AFTER:
         words.pop()
     return words[-1] if words else ""

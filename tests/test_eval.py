@@ -11,7 +11,7 @@ import pytest
 from support import DEV, GENERAL, synthetic_article, synthetic_jsonl
 from test_cli import run
 
-from index import Library, Settings
+from index import Library, Settings, claims
 from index.evaluation import Question, Result, _ndcg, contains_evidence, load_questions
 from index.quotations import balanced
 
@@ -115,7 +115,7 @@ def test_no_quote_cuts_a_speech_and_every_figure_has_its_number_and_noun(shared_
                     assert balanced(c.quote), (q.id, c.quote)
                 for entries in answer.figures.values():
                     for e in entries:
-                        assert any(ch.isdigit() for ch in e.figure) and len(e.figure.split()) >= 2, (q.id, e)
+                        assert claims.FIGURE.fullmatch(e.figure) and claims.unit_of(e.figure), (q.id, e)
 
 
 @pytest.mark.skipif(not DEV.is_dir(), reason="../shared is not beside this checkout")
