@@ -49,6 +49,7 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     sent: int = 0
     slow_down: int = 0
+    busy: int = 0  # "Busy: … ask again in a minute" (the question waited QUESTION_WAIT for a thread)
     errors: int = 0
     unmatched: int = 0
     imports: list[tuple[float, int]] = field(default_factory=list)  # (seconds, passages) per finished import
@@ -66,10 +67,11 @@ class Tally:
         if chat_id == IMPORTER_ID:
             return
         markup = str(call.params.get("reply_markup") or "")
-        final = "More results" in markup or NOT_FOUND_MARK in text or text.startswith(("Slow down", "Sorry"))
+        final = "More results" in markup or NOT_FOUND_MARK in text or text.startswith(("Slow down", "Sorry", "Busy"))
         if not final:  # a page of a long answer; its last page carries the buttons
             return
         self.slow_down += text.startswith("Slow down")
+        self.busy += text.startswith("Busy")
         self.errors += text.startswith("Sorry")
         pending = self.waiting.get(chat_id)
         if not pending:
@@ -145,6 +147,7 @@ def report(tally: Tally, send_rate: float, soak_s: float, drain_s: float) -> Non
     answered = len(tally.latencies_ms)
     print(f"questions sent:        {tally.sent} ({send_rate:.1f}/s achieved)")
     print(f"replies received:      {answered} ({answered / (soak_s + drain_s):.1f}/s over {soak_s + drain_s:.0f} s)")
+    print(f"of which 'Busy':       {tally.busy} (waited longer than QUESTION_WAIT for a thread)")
     print(f"lost replies:          {tally.outstanding()} (unanswered when the drain ended)")
     print(f"unmatched replies:     {tally.unmatched}; 'Sorry' errors: {tally.errors}")
     lat = tally.latencies_ms
@@ -170,6 +173,7 @@ async def main(args: argparse.Namespace) -> None:
             rate_limit_questions=0,
             rate_limit_adds=0,
             add_policy="everyone",
+            question_wait=args.question_wait,
         )
         library = Library.open(settings)
         built = library.add_jsonl(articles(args.articles))
@@ -209,6 +213,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=300.0, help="how long questions are sent")
     parser.add_argument("--articles", type=int, default=300, help="articles in the library before the soak")
     parser.add_argument("--import-sentences", type=int, default=2000, help="sentences per imported file")
+    parser.add_argument("--question-wait", type=float, default=30.0, help="QUESTION_WAIT (0: questions wait forever)")
     parser.add_argument("--drain", type=float, default=120.0, help="longest wait for replies after the sending ends")
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # figures survive a kill
     asyncio.run(main(parser.parse_args()))

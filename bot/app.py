@@ -113,7 +113,9 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data["state"] = BotState.create(settings, Engine(library, settings.engine_threads), on_ready)
+    application.bot_data["state"] = BotState.create(
+        settings, Engine(library, settings.engine_threads, settings.question_wait), on_ready
+    )
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS

@@ -5,30 +5,46 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from index import Library
+from index import DossierError, Library
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
+class Busy(DossierError):
+    """More questions arrived than the machine answers: this one waited too long for its turn and was dropped."""
+
+
 class Engine:
     """Runs ``Library`` calls in threads so a slow import never stalls questions in other chats.
 
-    Writes (adds, removes) go to one dedicated thread, in order; reads share ``threads`` others."""
+    Writes (adds, removes) go to one dedicated thread, in order; reads share ``threads`` others. A read that waits
+    longer than ``max_wait`` seconds for a thread is not run: under a flood of questions every one still gets a
+    reply within about that time (an answer, or "Busy"), instead of answers minutes late."""
 
-    def __init__(self, library: Library, threads: int = 3) -> None:
+    def __init__(self, library: Library, threads: int = 3, max_wait: float = 30.0) -> None:
         self.library = library
+        self.max_wait = max_wait
         self._reads = ThreadPoolExecutor(threads, thread_name_prefix="dossier-read")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="dossier-write")
 
     async def read(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run a quick or CPU-heavy read (ask, list, get...) in the read pool."""
-        return await asyncio.get_running_loop().run_in_executor(self._reads, functools.partial(fn, *args, **kwargs))
+        """Run a quick or CPU-heavy read (ask, list, get...) in the read pool; ``Busy`` when its turn came too late."""
+        queued = time.monotonic()
+
+        def run() -> T:
+            waited = time.monotonic() - queued
+            if self.max_wait and waited > self.max_wait:
+                raise Busy(f"Busy: too many questions at once (yours waited {waited:.0f} s). Ask again in a minute.")
+            return fn(*args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._reads, run)
 
     async def write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run an add or remove on the write thread."""

@@ -61,6 +61,9 @@ class BotSettings(Settings):
     rate_limit_questions: int = Field(20, ge=0, description="Questions per user per minute; 0: no limit.")
     rate_limit_adds: int = Field(10, ge=0, description="Adds per user per minute; 0: no limit.")
     engine_threads: int = Field(3, ge=1, le=32, description="Threads answering questions (adds use one more).")
+    question_wait: float = Field(
+        30.0, ge=0, le=3600, description="Longest wait for an answering thread before 'Busy'; 0: wait forever."
+    )
 
     _split_admins = field_validator("admin_user_ids", mode="before")(_int_list)
     _split_chats = field_validator("allowed_chat_ids", mode="before")(_int_list)

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -273,6 +274,16 @@ def invalid_settings_message(exc: ValidationError) -> str:
 
 def main(argv: Sequence[str] | None = None, extra: Sequence[ExtraCommand] = ()) -> int:
     """Entry point of the ``dossier`` console script (``extra``: sub-commands of other layers)."""
+    try:
+        return _main(argv, extra)
+    except BrokenPipeError:
+        # The reader went away (``dossier eval | head``): stop quietly, and keep Python's exit-time flush of
+        # stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None, extra: Sequence[ExtraCommand]) -> int:
     args = build_parser(extra).parse_args(argv)
     if getattr(args, "run_alone", None) is not None:
         return int(args.run_alone(args))

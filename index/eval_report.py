@@ -18,6 +18,7 @@ def _figure_rows(figs: Sequence[Figures]) -> list[str]:
     lines.append(_row("MRR@10", [f"{f.mrr10:.3f}" for f in figs]))
     lines.append(_row("nDCG@10", [f"{f.ndcg10:.3f}" for f in figs]))
     lines.append(_row("quote hit", [f"{f.quote_hit:.3f}" for f in figs]))
+    lines.append(_row("first quote hit", [f"{f.first_quote_hit:.3f}" for f in figs]))
     lines.append(_row("quote precision", [f"{f.quote_precision:.3f}" for f in figs]))
     lines.append(_row("answered (answerable)", [f"{f.answered:.3f}" for f in figs]))
     lines.append(_row("abstained (unanswerable)", [f"{f.abstained_unanswerable}/{f.unanswerable}" for f in figs]))
@@ -128,6 +129,7 @@ def as_json(report: Report) -> dict[str, object]:
             "mrr@10": f.mrr10,
             "ndcg@10": f.ndcg10,
             "quote_hit": f.quote_hit,
+            "first_quote_hit": f.first_quote_hit,
             "quote_precision": f.quote_precision,
             "answered_when_answerable": f.answered,
             "abstained_when_unanswerable": f"{f.abstained_unanswerable}/{f.unanswerable}",

@@ -60,6 +60,7 @@ class Result:
     seconds: float
     signals: answerability.Signals | None = None
     left_out: bool = False  # asked without its answering articles: it must abstain
+    first_hit: bool = False  # the first quote shown (the best article's) holds the evidence
 
     @property
     def first_rank(self) -> int | None:
@@ -106,14 +107,23 @@ def score(question: Question, answer: Answer, keys: dict[int, str], seconds: flo
         if any(key == k and contains_evidence(hit.text, e) for k, e in gold):
             ranks.append(rank)
             credited.add(key)
-    quote_hit = any(
+    hits = [
         any(keys.get(c.article_id) == k and contains_evidence(c.quote, e) for k, e in gold) for c in answer.citations
-    )
+    ]
     from_answering = sum(keys.get(c.article_id) in answering for c in answer.citations)
     signals = answerability.Signals(**answer.signals) if answer.signals else None
     refused = answer.abstained and signals is None
     return Result(
-        question, refused, tuple(ranks), quote_hit, len(answer.citations), from_answering, seconds, signals, left_out
+        question,
+        refused,
+        tuple(ranks),
+        any(hits),
+        len(answer.citations),
+        from_answering,
+        seconds,
+        signals,
+        left_out,
+        bool(hits and hits[0]),
     )
 
 
@@ -126,6 +136,7 @@ class Figures:
     mrr10: float = 0.0
     ndcg10: float = 0.0
     quote_hit: float = 0.0
+    first_quote_hit: float = 0.0
     quote_precision: float = 0.0
     answered: float = 0.0
     unanswerable: int = 0
@@ -157,6 +168,7 @@ class Figures:
         fig.ndcg10 = sum(_ndcg(r) for r in answerable) / count
         shown = [r for r in answerable if not r.abstained(decide)]
         fig.quote_hit = sum(r.quote_hit for r in shown) / count
+        fig.first_quote_hit = sum(r.first_hit for r in shown) / count
         quoted = [r for r in shown if r.quotes]
         fig.quote_precision = sum(r.quotes_from_answering / r.quotes for r in quoted) / len(quoted) if quoted else 0.0
         fig.answered = len(shown) / count

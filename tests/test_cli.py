@@ -147,3 +147,20 @@ def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> No
     result = run(corrupt, "list")
     assert result.returncode == 1 and "is not a readable Dossier library" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    text = "Valley floods\n\nFloods closed the valley road on Monday, the regional roads office said."
+    assert run(data, "add", "-", stdin=text).returncode == 0
+    proc = subprocess.Popen(
+        [*dossier_cmd(), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(data)},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `dossier list | head -0`: nobody reads the output
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

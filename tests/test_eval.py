@@ -58,6 +58,7 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     for mode in ("hybrid", "dense", "keyword"):
         assert figures[mode]["recall@10"] == 1.0
     assert figures["hybrid"]["recall@5"] == 1.0 and figures["hybrid"]["quote_hit"] >= 5 / 6
+    assert 0 < figures["hybrid"]["first_quote_hit"] <= figures["hybrid"]["quote_hit"]
     assert figures["hybrid"]["abstained_when_unanswerable"] == "1/1"
     assert figures["hybrid"]["abstained_left_out"].endswith("/6")  # each answerable question once more, left out
     bad = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(articles))

@@ -107,6 +107,34 @@ async def test_buttons_are_bound_to_their_chat_and_user(telegram: FakeBotAPI, st
     assert telegram.errors() == []
 
 
+# -- soak finding: a flood of questions beyond what the machine answers --------------------------------------------
+async def test_a_question_that_waits_too_long_gets_busy_not_a_late_answer(
+    telegram: FakeBotAPI, start_bot: StartBot
+) -> None:
+    await start_bot(rate_limit_questions=0, engine_threads=1, question_wait=0.3)
+    alice = private_chat(ALICE)
+    await telegram.say(alice, ALICE, "/add " + example(0), "Added #1")
+    mark = len(telegram.calls)
+    chats = [private_chat(user(700 + i, f"Reader {i}", f"reader{i}")) for i in range(30)]
+    for i, chat in enumerate(chats):
+        telegram.send(chat, user(700 + i, f"Reader {i}", f"reader{i}"), f"{QUESTION} ({i})")
+
+    def replied(chat_id: int) -> str:
+        return next((t for t in telegram.texts(chat_id, after=mark) if "<b>Sources</b>" in t or "Busy" in t), "")
+
+    async def all_replied() -> list[str]:
+        while not all(replied(int(c["id"])) for c in chats):
+            await asyncio.sleep(0.2)
+        return [replied(int(c["id"])) for c in chats]
+
+    replies = await asyncio.wait_for(all_replied(), timeout=300)
+    busy = [r for r in replies if "Busy" in r]
+    # One thread, 0.3 s of patience: the first questions are answered, the ones queued behind them are told at once.
+    assert busy and len(busy) < len(replies), replies
+    assert all(r.startswith("Busy: too many questions at once") for r in busy)
+    assert telegram.errors() == []
+
+
 # -- 8. rate limits ------------------------------------------------------------------------------------------------
 async def test_a_flood_gets_one_notice_and_every_path_counts(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot(rate_limit_questions=2)
