@@ -41,16 +41,19 @@ from index import Answer, ArticleNotFound, Citation, is_url
 log = logging.getLogger(__name__)
 INLINE_RESULTS = 5
 TYPING_EVERY = 4.5  # seconds; a chat action lasts about five
+# At most this many "typing…" per question: they share Telegram's 30 calls a second with the answers, and under
+# a flood of questions an indicator repeated for every waiting question held the answers back.
+TYPING_TIMES = 2
 INLINE_MESSAGE_LIMIT = 4000  # visible characters of an inline result's message (Telegram's limit is 4096)
 QUESTION_LIMIT = 300  # characters of a question repeated in a heading
 
 
 @contextlib.asynccontextmanager
 async def typing(context: Context, chat_id: int) -> AsyncIterator[None]:
-    """Show "typing…" until the block ends."""
+    """Show "typing…" until the block ends (for ``TYPING_TIMES`` × ``TYPING_EVERY`` seconds at most)."""
 
     async def keep_typing() -> None:
-        while True:
+        for _ in range(TYPING_TIMES):
             try:
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
             except TelegramError as exc:  # optional: the answer matters, the indicator does not

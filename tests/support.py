@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -107,3 +108,18 @@ def article_html(
         f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>{title}</h1>{body}</article>"
         "<footer>Sign up for our newsletter. Subscribe now.</footer></body></html>"
     ).encode()
+
+
+def fuzz_settings(examples: int) -> hypothesis.settings:
+    """The fuzz tests' Hypothesis settings: a fixed sequence of examples (a CI failure replays), no deadline (the
+    real model and Application are slow per example), fixtures shared across examples on purpose."""
+    return hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[
+            hypothesis.HealthCheck.function_scoped_fixture,
+            hypothesis.HealthCheck.too_slow,
+            hypothesis.HealthCheck.data_too_large,
+        ],
+        derandomize=True,
+    )

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from conftest import StartBot
 from fake_telegram import FakeBotAPI, entities_for, group_chat, private_chat, user
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support import fuzz_settings
 from telegram import Update
 from telegram.ext import Application
 
@@ -249,12 +250,7 @@ async def fuzzed_bot(telegram: FakeBotAPI, start_bot: StartBot) -> AsyncIterator
 
 
 @pytest.mark.slow
-@settings(
-    max_examples=EXAMPLE_COUNT,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=True,
-)
+@fuzz_settings(EXAMPLE_COUNT)
 @given(data=st.data())
 async def test_random_and_mutated_updates(fuzzed_bot: Fuzzed, data: st.DataObject) -> None:
     telegram, app, crashes, buttons = fuzzed_bot
