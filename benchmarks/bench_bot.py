@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from corpus import articles, questions
 from fake_telegram import FakeBotAPI, group_chat, private_chat, user
+from polling import polling
 
 from bot.app import build_application
 from bot.settings import BotSettings
@@ -67,48 +68,39 @@ async def main(n_articles: int, n_questions: int, batch: int) -> None:
             f"(built in {time.perf_counter() - started:.0f} s)"
         )
         app = build_application(settings, library)
-        await app.initialize()
-        assert app.post_init is not None and app.updater is not None
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        asked = questions()[:n_questions]
-        users = [user(1000 + i, f"U{i}") for i in range(len(asked))]
+        async with polling(app):
+            asked = questions()[:n_questions]
+            users = [user(1000 + i, f"U{i}") for i in range(len(asked))]
 
-        solo = [await timed_answer(api, private_chat(users[0]), users[0], q) for q in asked]
-        line("question alone (private chat)", solo)
+            solo = [await timed_answer(api, private_chat(users[0]), users[0], q) for q in asked]
+            line("question alone (private chat)", solo)
 
-        chats = [group_chat(-1000 - i, f"G{i}") for i in range(len(asked))]
-        together = await asyncio.gather(
-            *(timed_answer(api, chats[i], users[i], f"/ask {q}") for i, q in enumerate(asked))
-        )
-        line(f"{len(asked)} questions at once from {len(asked)} groups", list(together))
+            chats = [group_chat(-1000 - i, f"G{i}") for i in range(len(asked))]
+            together = await asyncio.gather(
+                *(timed_answer(api, chats[i], users[i], f"/ask {q}") for i, q in enumerate(asked))
+            )
+            line(f"{len(asked)} questions at once from {len(asked)} groups", list(together))
 
-        inline_ms = []
-        for i, q in enumerate(asked):
+            inline_ms = []
+            for i, q in enumerate(asked):
+                mark = len(api.calls)
+                start = time.perf_counter()
+                api.inline(users[i], q)
+                await api.wait_for(lambda c: c.method == "answerInlineQuery", after=mark)
+                inline_ms.append((time.perf_counter() - start) * 1000)
+            line("inline query", inline_ms)
+
+            text = "Long report\n\n" + " ".join(f"Sentence {i} about the village of Kerinovo{i}." for i in range(3000))
+            upload = api.add_file("long.txt", text.encode())
+            importer = user(999, "Importer")
             mark = len(api.calls)
-            start = time.perf_counter()
-            api.inline(users[i], q)
-            await api.wait_for(lambda c: c.method == "answerInlineQuery", after=mark)
-            inline_ms.append((time.perf_counter() - start) * 1000)
-        line("inline query", inline_ms)
+            api.send(private_chat(importer), importer, None, document=upload)
+            await api.reply(importer["id"], "…", after=mark)
+            during = [await timed_answer(api, private_chat(users[1]), users[1], q) for q in asked[:10]]
+            done = await api.reply(importer["id"], "Added #", after=mark, timeout=600)
+            line("question while a 3,000-sentence file imports", during)
+            print(f"  (the import finished after the questions: {api.calls.index(done) > mark})")
 
-        text = "Long report\n\n" + " ".join(f"Sentence {i} about the village of Kerinovo{i}." for i in range(3000))
-        upload = api.add_file("long.txt", text.encode())
-        importer = user(999, "Importer")
-        mark = len(api.calls)
-        api.send(private_chat(importer), importer, None, document=upload)
-        await api.reply(importer["id"], "…", after=mark)
-        during = [await timed_answer(api, private_chat(users[1]), users[1], q) for q in asked[:10]]
-        done = await api.reply(importer["id"], "Added #", after=mark, timeout=600)
-        line("question while a 3,000-sentence file imports", during)
-        print(f"  (the import finished after the questions: {api.calls.index(done) > mark})")
-
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
     await api.stop()
 
 

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from corpus import articles, questions, source_sentences
 from fake_telegram import Call, FakeBotAPI, Json, group_chat, private_chat, user
+from polling import polling
 from pydantic import SecretStr
 
 from bot.app import build_application
@@ -179,30 +180,20 @@ async def main(args: argparse.Namespace) -> None:
         built = library.add_jsonl(articles(args.articles))
         print(f"library: {len(built.added)} articles, {built.passages} passages; {args.chats} chats, {args.rate} q/s")
         app = build_application(settings, library)
-        await app.initialize()
-        assert app.post_init is not None and app.updater is not None
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        async with polling(app):
+            stop = asyncio.Event()
+            importing = asyncio.create_task(run_imports(api, tally, stop, args.import_sentences))
+            started = time.perf_counter()
+            send_rate = await send_questions(api, tally, args.rate, args.chats, args.seconds)
+            soak_s = time.perf_counter() - started
+            stop.set()
+            drained = time.perf_counter()
+            await drain(tally, args.drain)
+            drain_s = time.perf_counter() - drained
+            importing.cancel()
+            report(tally, send_rate, soak_s, drain_s)
+            print(f"Telegram would have rejected: {len(api.errors())} calls")
 
-        stop = asyncio.Event()
-        importing = asyncio.create_task(run_imports(api, tally, stop, args.import_sentences))
-        started = time.perf_counter()
-        send_rate = await send_questions(api, tally, args.rate, args.chats, args.seconds)
-        soak_s = time.perf_counter() - started
-        stop.set()
-        drained = time.perf_counter()
-        await drain(tally, args.drain)
-        drain_s = time.perf_counter() - drained
-        importing.cancel()
-        report(tally, send_rate, soak_s, drain_s)
-        print(f"Telegram would have rejected: {len(api.errors())} calls")
-
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
     await api.stop()
 
 
