@@ -23,6 +23,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.adding import add_url
+from bot.engine import Busy
 from bot.rendering import (
     answer_blocks,
     cap,
@@ -271,8 +272,13 @@ async def inline_query(update: Update, context: Context) -> None:
         await query.answer([], cache_time=5, is_personal=True, button=slow)
         return
     collection = st.collection(query.from_user.id)
-    async with st.lanes.lane(query.from_user.id):
-        answer = await st.engine.read(st.engine.library.ask, question, collection=collection)
+    try:
+        async with st.lanes.lane(query.from_user.id):
+            answer = await st.engine.read(st.engine.library.ask, question, collection=collection)
+    except Busy:  # an inline query has no message to reply to: say it on the results' button
+        busy = InlineQueryResultsButton(text="Busy: ask again in a minute", start_parameter="help")
+        await query.answer([], cache_time=5, is_personal=True, button=busy)
+        return
     results = [inline_result(c) for c in answer.citations[:INLINE_RESULTS]]
     button = None
     if not results:

@@ -118,6 +118,9 @@ async def test_a_question_that_waits_too_long_gets_busy_not_a_late_answer(
     chats = [private_chat(user(700 + i, f"Reader {i}", f"reader{i}")) for i in range(30)]
     for i, chat in enumerate(chats):
         telegram.send(chat, user(700 + i, f"Reader {i}", f"reader{i}"), f"{QUESTION} ({i})")
+    inline_mark = len(telegram.calls)
+    for i in range(10):  # inline queries queue behind them: no message to reply to, so the answer says it
+        telegram.inline(user(800 + i, f"Inline {i}", f"inline{i}"), f"{QUESTION} [{i}]")
 
     def replied(chat_id: int) -> str:
         return next((t for t in telegram.texts(chat_id, after=mark) if "<b>Sources</b>" in t or "Busy" in t), "")
@@ -132,6 +135,12 @@ async def test_a_question_that_waits_too_long_gets_busy_not_a_late_answer(
     # One thread, 0.3 s of patience: the first questions are answered, the ones queued behind them are told at once.
     assert busy and len(busy) < len(replies), replies
     assert all(r.startswith("Busy: too many questions at once") for r in busy)
+    inline: list[Call] = []
+    while len(inline) < 10:
+        await telegram.wait_for(lambda c: c.method == "answerInlineQuery", after=inline_mark, timeout=120)
+        inline = [c for c in telegram.calls[inline_mark:] if c.method == "answerInlineQuery"]
+        await asyncio.sleep(0.1)
+    assert all(c.params["results"] or "Busy" in c.params.get("button", {}).get("text", "") for c in inline)
     assert telegram.errors() == []
 
 
