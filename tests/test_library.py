@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import SEEDS, synthetic_article, synthetic_jsonl
+from support import SEEDS, needs_shared, synthetic_article, synthetic_jsonl
 
 from index import (
     ArticleNotFound,
@@ -39,6 +39,7 @@ def _assert_verbatim(lib: Library, answer: object) -> None:
         assert lib.get(p.article_id).text[p.char_start : p.char_end] == p.text
 
 
+@needs_shared
 def test_equipment_losses_quotes_both_seed_articles(make_library: Callable[..., Library]) -> None:
     # A war desk's setting: "equipment" stands for tanks, artillery… (optional data; the engine knows no topic).
     seeded = make_library(concepts_file=str(Path(__file__).resolve().parents[1] / "examples" / "concepts-war.json"))
