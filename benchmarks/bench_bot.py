@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -45,7 +46,7 @@ async def timed_answer(api: FakeBotAPI, chat: dict, sender: dict, text: str) -> 
     return (time.perf_counter() - start) * 1000
 
 
-async def main(n_articles: int, n_questions: int, batch: int) -> None:
+async def main(n_articles: int, n_questions: int, batch: int, process: bool) -> None:
     api = FakeBotAPI()
     await api.start()
     with tempfile.TemporaryDirectory() as folder:
@@ -58,6 +59,7 @@ async def main(n_articles: int, n_questions: int, batch: int) -> None:
             rate_limit_adds=0,
             add_policy="everyone",
             embedding_batch_size=batch,
+            import_process=process,
         )
         library = Library.open(settings)
         rows = articles(n_articles)
@@ -97,9 +99,17 @@ async def main(n_articles: int, n_questions: int, batch: int) -> None:
             api.send(private_chat(importer), importer, None, document=upload)
             await api.reply(importer["id"], "…", after=mark)
             during = [await timed_answer(api, private_chat(users[1]), users[1], q) for q in asked[:10]]
-            done = await api.reply(importer["id"], "Added #", after=mark, timeout=600)
+            adder = users[2]
+            small = []
+            for i in range(3):
+                start = time.perf_counter()
+                text = json.loads(list(articles(n_articles + 1 + i))[-1])["text"]
+                await api.say(private_chat(adder), adder, f"/add {text}", "Added #")
+                small.append((time.perf_counter() - start) * 1000)
+            done = await api.reply(importer["id"], "Added #", after=mark, timeout=1800)
             line("question while a 3,000-sentence file imports", during)
-            print(f"  (the import finished after the questions: {api.calls.index(done) > mark})")
+            line("small /add from another chat meanwhile", small)
+            print(f"  (the import finished after them: {api.calls.index(done) > mark}; IMPORT_PROCESS={process})")
 
     await api.stop()
 
@@ -109,5 +119,6 @@ if __name__ == "__main__":
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--batch", type=int, default=32, help="EMBEDDING_BATCH_SIZE")
+    parser.add_argument("--in-process", action="store_true", help="IMPORT_PROCESS=false: adds embed in this process")
     args = parser.parse_args()
-    asyncio.run(main(args.articles, args.questions, args.batch))
+    asyncio.run(main(args.articles, args.questions, args.batch, not args.in_process))

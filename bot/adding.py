@@ -46,7 +46,7 @@ async def _admitted(update: Update, context: Context) -> bool:
 
 
 async def _run_add(update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False) -> None:
-    """Check rights and rate (unless ``admitted``), then run ``job`` on the write thread with an edited progress
+    """Check rights and rate (unless ``admitted``), then run ``job`` in the write pool with an edited progress
     message."""
     message = update.effective_message
     if message is None:
@@ -54,8 +54,9 @@ async def _run_add(update: Update, context: Context, job: AddJob, first_status: 
     st = state(context)
     if not admitted and not await _admitted(update, context):
         return
-    status = await message.reply_text(first_status)
-    async with ProgressMessage(status) as progress:
+    key = sender_key(message)
+    status = await message.reply_text("Waiting for your previous add…" if st.add_lanes.busy(key) else first_status)
+    async with st.add_lanes.lane(key), ProgressMessage(status) as progress:
         try:
             result = await st.engine.write(job, progress)
         except DossierError as exc:

@@ -114,7 +114,10 @@ def build_application(
         .build()
     )
     application.bot_data["state"] = BotState.create(
-        settings, Engine(library, settings.engine_threads, settings.question_wait), on_ready
+        settings,
+        # Parallel adds only help when their model work runs in the import process; in this one they share a lock.
+        Engine(library, settings.engine_threads, settings.question_wait, writers=4 if settings.import_process else 1),
+        on_ready,
     )
 
     private = filters.ChatType.PRIVATE

@@ -1,4 +1,4 @@
-"""The engine facade, called off the event loop: questions on a small pool, writes on their own thread."""
+"""The engine facade, called off the event loop: questions on a small pool, writes on a pool of their own."""
 
 from __future__ import annotations
 
@@ -24,15 +24,16 @@ class Busy(DossierError):
 class Engine:
     """Runs ``Library`` calls in threads so a slow import never stalls questions in other chats.
 
-    Writes (adds, removes) go to one dedicated thread, in order; reads share ``threads`` others. A read that waits
+    Writes (adds, removes) share ``writers`` threads, so a small add from one chat is not queued behind a long
+    import from another (the library takes concurrent writers); reads share ``threads`` others. A read that waits
     longer than ``max_wait`` seconds for a thread is not run: under a flood of questions every one still gets a
     reply within about that time (an answer, or "Busy"), instead of answers minutes late."""
 
-    def __init__(self, library: Library, threads: int = 3, max_wait: float = 30.0) -> None:
+    def __init__(self, library: Library, threads: int = 3, max_wait: float = 30.0, writers: int = 4) -> None:
         self.library = library
         self.max_wait = max_wait
         self._reads = ThreadPoolExecutor(threads, thread_name_prefix="dossier-read")
-        self._writes = ThreadPoolExecutor(1, thread_name_prefix="dossier-write")
+        self._writes = ThreadPoolExecutor(writers, thread_name_prefix="dossier-write")
 
     async def read(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a quick or CPU-heavy read (ask, list, get...) in the read pool; ``Busy`` when its turn came too late."""
@@ -47,7 +48,7 @@ class Engine:
         return await asyncio.get_running_loop().run_in_executor(self._reads, run)
 
     async def write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run an add or remove on the write thread."""
+        """Run an add or remove in the write pool."""
         return await asyncio.get_running_loop().run_in_executor(self._writes, functools.partial(fn, *args, **kwargs))
 
     def close(self) -> None:

@@ -44,6 +44,11 @@ class BotSettings(Settings):
     webhook_secret: SecretStr = Field(
         SecretStr(""), description="Secret Telegram sends in every webhook request; empty: a random one per start."
     )
+    import_process: bool = Field(
+        True,
+        description="Embed adds in a child process at a lower CPU priority, so questions in other chats never "
+        "wait behind an import; false: in the bot's process.",
+    )
     library_scope: Literal["shared", "per_chat"] = Field(
         "shared", description="shared: one library for every chat; per_chat: each chat has its own collection."
     )
@@ -60,7 +65,7 @@ class BotSettings(Settings):
     )
     rate_limit_questions: int = Field(20, ge=0, description="Questions per user per minute; 0: no limit.")
     rate_limit_adds: int = Field(10, ge=0, description="Adds per user per minute; 0: no limit.")
-    engine_threads: int = Field(3, ge=1, le=32, description="Threads answering questions (adds use one more).")
+    engine_threads: int = Field(3, ge=1, le=32, description="Threads answering questions (adds have their own).")
     question_wait: float = Field(
         30.0, ge=0, le=3600, description="Longest wait for an answering thread before 'Busy'; 0: wait forever."
     )

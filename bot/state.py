@@ -95,6 +95,10 @@ class Lanes:
     def __init__(self) -> None:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
+    def busy(self, key: int) -> bool:
+        """A call of this user's runs or waits in its lane."""
+        return key in self._locks
+
     @contextlib.asynccontextmanager
     async def lane(self, key: int) -> AsyncIterator[None]:
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
@@ -166,6 +170,7 @@ class BotState:
     recent: Recent = field(default_factory=Recent)
     admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     lanes: Lanes = field(default_factory=Lanes)
+    add_lanes: Lanes = field(default_factory=Lanes)  # one add at a time per user: one user cannot fill the pool
     on_ready: Callable[[], None] | None = None
 
     @classmethod

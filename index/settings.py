@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     ingest_batch_passages: int = Field(
         256, ge=1, le=100_000, description="Passages embedded and committed together during bulk imports."
     )
+    import_process: bool = Field(
+        False,
+        description="Embed adds and reindexing in a child process at a lower CPU priority, so questions asked "
+        "meanwhile never wait behind an import (the bot turns this on); false: in this process.",
+    )
     max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
     fetch_timeout: float = Field(
         10.0, gt=0, le=600, allow_inf_nan=False, description="Seconds allowed for a whole fetch, redirects included."

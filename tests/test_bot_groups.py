@@ -159,8 +159,10 @@ async def test_odd_updates_never_stop_the_bot(telegram: FakeBotAPI, start_bot: S
     assert len(answers) >= 7 and all(c.params.get("text") for c in answers)
 
 
-async def test_a_long_import_does_not_stall_questions_elsewhere(telegram: FakeBotAPI, start_bot: StartBot) -> None:
-    await start_bot(add_policy="everyone")
+async def test_a_long_import_does_not_stall_questions_or_adds_elsewhere(
+    telegram: FakeBotAPI, start_bot: StartBot
+) -> None:
+    await start_bot(add_policy="everyone")  # IMPORT_PROCESS=true: the bot's default
     await telegram.say(NEWSROOM, MEMBER, "/add " + example(0), "Added #1")
     long_text = "Long report on the front\n\n" + " ".join(
         f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(600)
@@ -168,5 +170,9 @@ async def test_a_long_import_does_not_stall_questions_elsewhere(telegram: FakeBo
     report = telegram.add_file("report.txt", long_text.encode())
     await telegram.say(DESK, MEMBER, None, "…", document=report, caption="/add")  # the import is under way
     answer = await telegram.say(NEWSROOM, MEMBER, "/ask " + QUESTION, "<b>Sources</b>")
-    done = await telegram.reply(DESK["id"], "Added #2 «Long report on the front»", timeout=400)
-    assert telegram.calls.index(answer) < telegram.calls.index(done)
+    # Another user's small add is embedded between two slices of the long import, not after it; the importer's
+    # own next add waits for the first (one add at a time per user, so one user cannot hold every add thread).
+    await telegram.say(NEWSROOM, MEMBER, "/add " + example(2), "Waiting for your previous add…")
+    small = await telegram.say(NEWSROOM, ADMIN, "/add " + example(1), "Added #")
+    done = await telegram.reply(DESK["id"], "«Long report on the front»", timeout=400)
+    assert telegram.calls.index(answer) < telegram.calls.index(small) < telegram.calls.index(done)

@@ -51,7 +51,8 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     rows.append({"id": "u1", "question": "What is the recipe for banana bread?", "kind": "unanswerable", "answers": []})
     questions = tmp_path / "questions.jsonl"
     questions.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    done = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(questions), "--json")
+    given = ["eval", "--articles", str(articles), "--questions", str(questions), "--data-dir", str(tmp_path / "lib")]
+    done = run(tmp_path / "unused", *given, "--json")
     assert done.returncode == 0, done.stderr
     [figures] = json.loads(done.stdout)
     assert figures["articles"] == 12 and figures["ingest_passages_per_s"] > 0
@@ -61,6 +62,10 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert 0 < figures["hybrid"]["first_quote_hit"] <= figures["hybrid"]["quote_hit"]
     assert figures["hybrid"]["abstained_when_unanswerable"] == "1/1"
     assert figures["hybrid"]["abstained_left_out"].endswith("/6")  # each answerable question once more, left out
+    text = run(tmp_path / "unused", *given, "--misses", "--split")  # reuses the library built above
+    assert text.returncode == 0, text.stderr
+    assert "abstained (leave-one-out)" in text.stdout and "missed (hybrid):" in text.stdout
+    assert "split (fit on one half of the questions, judge the other)" in text.stdout
     bad = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(articles))
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "is not a question" in bad.stderr
 
@@ -98,10 +103,6 @@ def test_eval_runs_on_both_shared_sets_and_holds_the_floors(shared_sets: Path) -
         assert of > 40 and left / of >= floors["left_out"], (name, hybrid)
         for figure in ("recall@5", "ndcg@10", "quote_hit", "answered_when_answerable"):
             assert hybrid[figure] >= floors[figure], (name, figure, hybrid)
-    text = run(shared_sets / "unused", *args, "--misses", "--split", timeout=900)
-    assert text.returncode == 0, text.stderr
-    assert "== dev" in text.stdout and "== general" in text.stdout and "abstained (leave-one-out)" in text.stdout
-    assert "split (fit on one half of the questions, judge the other)" in text.stdout
 
 
 @pytest.mark.slow
