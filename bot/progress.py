@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from telegram import Message
 from telegram.error import BadRequest, TelegramError
@@ -24,10 +25,14 @@ class ProgressMessage:
         self._shown = message.text or ""
         self._latest = self._shown
         self._task: asyncio.Task[None] | None = None
+        self._embedding_since: float | None = None
 
     def __call__(self, progress: Progress) -> None:
         """Called in the engine's thread; only records the latest text (a single assignment is atomic)."""
-        self._latest = progress_text(progress)
+        if progress.stage == "embedding" and self._embedding_since is None:
+            self._embedding_since = time.monotonic()  # the rate counts from here: fetching is not embedding
+        since = self._embedding_since
+        self._latest = progress_text(progress, time.monotonic() - since if since is not None else 0.0)
 
     async def __aenter__(self) -> ProgressMessage:
         self._task = asyncio.create_task(self._follow())

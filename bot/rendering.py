@@ -16,6 +16,7 @@ from index import (
     claim_note,
     figure_lines,
     merge_syndicated,
+    time_left,
 )
 
 MESSAGE_LIMIT = 4096
@@ -141,12 +142,17 @@ def error_text(message: str) -> str:
     return cap(" ".join(message.split()), ERROR_LIMIT)
 
 
-def progress_text(p: Progress) -> str:
+def progress_text(p: Progress, seconds: float = 0.0) -> str:
+    """The status of an add; ``seconds`` since its embedding began give the rate and the time left."""
     if p.stage == "fetching":
         return "Fetching…"
     if p.stage == "extracting":
         return "Extracting the text…"
     if p.stage == "embedding":
+        if p.done and seconds > 0 and p.total > p.done:
+            rate = p.done / seconds
+            left = time_left(p.total - p.done, rate)
+            return f"Embedding {p.done}/{p.total} passages ({rate:.1f} a second, {left})…"
         return f"Embedding {p.done}/{p.total} passages…"
     return "Storing…"
 

@@ -18,7 +18,7 @@ from index.errors import (
 )
 from index.extract import TEXT_SUFFIXES
 from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
-from index.render_text import claim_note, figure_lines, merge_syndicated
+from index.render_text import claim_note, figure_lines, merge_syndicated, time_left
 from index.settings import Settings
 from index.types import (
     AddResult,
@@ -65,4 +65,5 @@ __all__ = [
     "figure_lines",
     "is_url",
     "merge_syndicated",
+    "time_left",
 ]

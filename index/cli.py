@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from index import eval_cli, render_text
 from index.errors import DossierError
 from index.library import DEFAULT_COLLECTION, Library, Progress
+from index.render_text import time_left
 from index.settings import Settings
 from index.types import AddResult, Answer, ArticleInfo
 from index.urls import is_url
@@ -106,8 +107,9 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
         seconds = elapsed()
         if p.stage == "stored":
             rate = p.passages / seconds
+            left = f", {time_left(total - p.done, p.done / seconds)}" if total > p.done > 0 else ""
             print(
-                f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s",
+                f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s{left}",
                 file=sys.stderr,
                 flush=True,
             )

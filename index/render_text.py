@@ -83,3 +83,9 @@ def render(answer: Answer) -> str:
             seen.add(c.n)
             lines.append(_source_line(c))
     return "\n".join(lines)
+
+
+def time_left(remaining: float, rate: float) -> str:
+    """'about 40 s left', 'about 3 min left' for ``remaining`` units at ``rate`` units a second."""
+    seconds = remaining / rate if rate > 0 else 0.0
+    return f"about {seconds:.0f} s left" if seconds < 90 else f"about {seconds / 60:.0f} min left"

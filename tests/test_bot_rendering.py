@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from fake_telegram import parse_html, utf16_len
 
-from bot.rendering import MESSAGE_LIMIT, answer_blocks, article_line, pack, passage_html, source_line
-from index import Answer, ArticleInfo, Citation, FigureEntry, PassageHit
+from bot.rendering import (
+    MESSAGE_LIMIT,
+    answer_blocks,
+    article_line,
+    pack,
+    passage_html,
+    progress_text,
+    source_line,
+)
+from index import Answer, ArticleInfo, Citation, FigureEntry, PassageHit, Progress
 
 
 def citation(n: int, quote: str, url: str = "https://example.org/a?x=1&y=2") -> Citation:
@@ -115,3 +123,11 @@ def test_a_syndicated_quote_is_shown_once_with_every_source() -> None:
     (message,) = pack(answer_blocks(Answer("q", False, "", cites, [], 2)))
     assert message.count(quote) == 1 and f"{quote} [1][2]</blockquote>" in message
     assert "[1] <a " in message and "[2] <a " in message
+
+
+def test_embedding_progress_shows_the_rate_and_the_time_left() -> None:
+    assert progress_text(Progress("embedding", 0, 54)) == "Embedding 0/54 passages…"
+    assert progress_text(Progress("embedding", 24, 54), seconds=8.0) == (
+        "Embedding 24/54 passages (3.0 a second, about 10 s left)…"
+    )
+    assert "about 5 min left" in progress_text(Progress("embedding", 10, 1000), seconds=3.0)
