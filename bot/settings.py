@@ -76,7 +76,9 @@ class BotSettings(Settings):
     @field_validator("telegram_api_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+        """The server root; python-telegram-bot's own form (``…/bot``, the token to follow) is accepted too."""
+        root = value.rstrip("/")
+        return root.removesuffix("/bot") if root.endswith("/bot") else root
 
     @property
     def api_url(self) -> str:

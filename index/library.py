@@ -478,7 +478,7 @@ class Library:
             passages=self.store.passage_count(),
             collections=len(self.store.collections()),
             embedding_model=self.store.meta("embedding_model") or self.embedder.name,
-            dimension=int(self.store.meta("dimension") or 0),
+            dimension=int(self.store.meta("dimension") or 0) or self.embedder.dim,  # an empty library: the model's
             db_bytes=self.store.size_bytes(),
             index_bytes=index_bytes,
         )

