@@ -18,7 +18,7 @@ from index.errors import DossierError
 from index.settings import MINILM
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,17 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+class TokenEncoder(Protocol):
+    """The part of a sentence-transformers model the embedder calls: token embeddings and their pooled vector."""
+
+    @property
+    def device(self) -> Any: ...
+
+    def forward(self, input: dict[str, Any], **kwargs: Any) -> dict[str, Any]: ...
+
+    def get_sentence_embedding_dimension(self) -> int | None: ...
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or path, loaded once on first use."""
 
@@ -79,21 +90,21 @@ class SentenceTransformerEmbedder:
         self.device = device
         self.batch_size = batch_size
         self.similarity_floor = E5_SIMILARITY_FLOOR if "e5" in name.casefold() else 0.0
-        self._model: SentenceTransformer | None = None
+        self._model: TokenEncoder | None = None
         self._load_lock = threading.Lock()
         self._query_prefix = ""
         self._passage_prefix = ""
-        self._tokens: _RustTokenizer | None = None
+        self._tokens: RustTokenizer | None = None
 
     @property
-    def model(self) -> SentenceTransformer:
+    def model(self) -> TokenEncoder:
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
         return self._model
 
-    def _load(self) -> SentenceTransformer:
+    def _load(self) -> TokenEncoder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -111,11 +122,11 @@ class SentenceTransformerEmbedder:
         if not prompts and "e5" in self.name.casefold():
             self._query_prefix, self._passage_prefix = "query: ", "passage: "
         model.eval()
-        self._tokens = _RustTokenizer(model.tokenizer, model.max_seq_length or 512, self.name)
+        self._tokens = RustTokenizer.of(model.tokenizer, model.max_seq_length or 512, self.name)
         return model
 
     @property
-    def tokens(self) -> _RustTokenizer:
+    def tokens(self) -> RustTokenizer:
         _ = self.model
         assert self._tokens is not None
         return self._tokens
@@ -130,7 +141,9 @@ class SentenceTransformerEmbedder:
         return int(dim)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.tokens.count(texts) if texts else []
+        # With the passage prefix: it takes room in the model's input too.
+        tokens = self.tokens
+        return tokens.count([self._passage_prefix + t for t in texts]) if texts else []
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         # The same direct path as passages: the transformers tokenizer wrapper reconfigures its Rust
@@ -195,43 +208,48 @@ def _sentence_weights(offsets: np.ndarray, mask: np.ndarray, spans: Sequence[Seq
     return weights
 
 
-class _RustTokenizer:
-    """Private copies of the model's Rust tokenizer (one to count tokens, one making truncated model inputs),
-    called directly: the transformers wrapper costs several per cent of ingest time in Python overhead."""
+class RustTokenizer:
+    """The model's Rust tokenizer called directly (the transformers wrapper costs several per cent of ingest time
+    in Python overhead, and reconfigures the tokenizer on every call). One instance serves every thread: it is
+    never reconfigured; model inputs are cut to ``max_length`` here, keeping the closing special token."""
 
-    def __init__(self, hf_tokenizer: Any, max_length: int, name: str) -> None:
+    def __init__(self, tokenizer: Tokenizer, max_length: int, pad_id: int, names: Sequence[str]) -> None:
+        self._tokenizer = tokenizer
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        self._max = max_length
+        self._pad_id = pad_id
+        self._names = list(names)
+
+    @classmethod
+    def of(cls, hf_tokenizer: Any, max_length: int, name: str) -> RustTokenizer:
+        """From a transformers tokenizer (a private copy of its Rust backend)."""
         from tokenizers import Tokenizer
 
         backend = getattr(hf_tokenizer, "backend_tokenizer", None)
         if backend is None:
             raise DossierError(f"embedding model {name!r} has no fast tokenizer, which Dossier needs for offsets")
-        spec = backend.to_str()
-        self._counter = Tokenizer.from_str(spec)
-        self._counter.no_padding()
-        self._counter.no_truncation()
-        self._encoder = Tokenizer.from_str(spec)
-        self._encoder.no_padding()
-        self._encoder.enable_truncation(max_length)
-        self._pad_id = int(hf_tokenizer.pad_token_id or 0)
-        self._names = list(hf_tokenizer.model_input_names)
+        copy = Tokenizer.from_str(backend.to_str())
+        return cls(copy, max_length, int(hf_tokenizer.pad_token_id or 0), hf_tokenizer.model_input_names)
 
     def count(self, texts: Sequence[str]) -> list[int]:
-        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+        return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
 
     def encode(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Padded model inputs (int64 arrays named as the model expects) and (batch, tokens, 2) char offsets."""
-        encodings = self._encoder.encode_batch(list(texts))
-        width = max(len(e.ids) for e in encodings)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        width = min(self._max, max(len(e.ids) for e in encodings))
         ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
         mask = np.zeros_like(ids)
         types = np.zeros_like(ids)
         offsets = np.zeros((len(encodings), width, 2), dtype=np.int64)
         for row, e in enumerate(encodings):
-            n = len(e.ids)
-            ids[row, :n] = e.ids
-            mask[row, :n] = e.attention_mask
-            types[row, :n] = e.type_ids
-            offsets[row, :n] = e.offsets
+            n = min(width, len(e.ids))
+            keep = [*range(n - 1), len(e.ids) - 1]  # the first tokens and the closing special one
+            ids[row, :n] = np.asarray(e.ids)[keep]
+            mask[row, :n] = 1
+            types[row, :n] = np.asarray(e.type_ids)[keep]
+            offsets[row, :n] = np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2)[keep]
         inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         return {k: v for k, v in inputs.items() if k in self._names or k != "token_type_ids"}, offsets
 

