@@ -21,12 +21,12 @@ from telegram.constants import ChatType
 from bot.progress import ProgressMessage
 from bot.rendering import add_result_text, cap, error_text, esc
 from bot.state import Context, Verdict, added_by, command_payload, may_add, origin_of, sender_key, state
-from index import TEXT_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
+from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
 USAGE = (
     "To add an article: /add https://link — or /add followed by the text (first line is the title) — "
-    "or reply /add to a message, or send a .txt, .md or .html file with the caption /add."
+    "or reply /add to a message, or send a .txt, .md, .html, .pdf or .docx file with the caption /add."
 )
 AddJob = Callable[[ProgressFn], AddResult]
 
@@ -103,15 +103,15 @@ async def add_text(
 
 
 async def add_document(update: Update, context: Context, document: Document) -> None:
-    """Download a .txt, .md or .html file (after checking its type and size) and add it."""
+    """Download a .txt, .md, .html, .pdf or .docx file (after checking its type and size) and add it."""
     message = update.effective_message
     assert message is not None
     st = state(context)
     name = document.file_name or "document.txt"
     suffix = _suffix(name)
     limit = min(st.settings.max_file_bytes, BOT_API_DOWNLOAD_LIMIT)
-    if suffix not in TEXT_SUFFIXES:
-        kinds = ", ".join(sorted(TEXT_SUFFIXES))
+    if suffix not in FILE_SUFFIXES:
+        kinds = ", ".join(sorted(FILE_SUFFIXES))
         await message.reply_text(esc(f"Not added: {cap(name, 100)}: unsupported file type; send {kinds}"))
         return
     if document.file_size and document.file_size > limit:

@@ -32,7 +32,8 @@ Under each answer, <i>Passage n</i> shows the quote in its context and <i>More r
 <b>Add</b>
 • <code>/add https://example.com/article</code>
 • <code>/add</code> followed by pasted text (first line is the title)
-• reply <code>/add</code> to a message, or send a .txt, .md or .html file (caption <code>/add</code> in groups)
+• reply <code>/add</code> to a message, or send a file: .txt, .md, .html, .pdf, .docx
+  (caption <code>/add</code> in groups)
 • forward a channel post to me in a private chat
 
 <b>Library</b>

@@ -16,7 +16,7 @@ from index.errors import (
     TooLarge,
     UnsupportedType,
 )
-from index.extract import TEXT_SUFFIXES
+from index.extract import FILE_SUFFIXES
 from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
 from index.render_text import claim_note, figure_lines, merge_syndicated, time_left
 from index.settings import Settings
@@ -36,7 +36,7 @@ from index.urls import is_url
 
 __all__ = [
     "DEFAULT_COLLECTION",
-    "TEXT_SUFFIXES",
+    "FILE_SUFFIXES",
     "AddResult",
     "Answer",
     "Article",

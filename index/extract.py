@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from index import documents
 from index.cleaning import clean_text, fallback_title, source_hint, split_title
 from index.errors import EmptyText, InvalidSource, TooLarge, UnsupportedType
 
 MIN_WORDS = 8
-TEXT_SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
+FILE_SUFFIXES = {
+    ".txt": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+_SIGNATURES = {"pdf": (b"%PDF", "a PDF"), "docx": (b"PK\x03\x04", "a Word (.docx) file")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +141,7 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
 
 
 def from_file(path: Path, max_bytes: int) -> Document:
-    """A .txt, .md or .html file from disk."""
+    """A .txt, .md, .html, .pdf or .docx file from disk."""
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
@@ -140,15 +150,17 @@ def from_file(path: Path, max_bytes: int) -> Document:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
     if not path.is_file():
         raise InvalidSource(f"not a file: {path}")
-    kind = TEXT_SUFFIXES.get(path.suffix.lower())
+    kind = FILE_SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise UnsupportedType(f"{path.name}: unsupported file type; use {', '.join(sorted(TEXT_SUFFIXES))}")
+        raise UnsupportedType(f"{path.name}: unsupported file type; use {', '.join(sorted(FILE_SUFFIXES))}")
     if size > max_bytes:
         raise TooLarge(f"{path.name} is {size:,} bytes, over the limit of {max_bytes:,} bytes")
     try:
         body = path.read_bytes()
     except OSError as exc:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
+    if kind in _SIGNATURES:
+        return _from_document(body, kind, path.name)
     refuse_binary(body, path.name)
     if kind == "html":
         return from_html(body, where=path.name)
@@ -156,6 +168,16 @@ def from_file(path: Path, max_bytes: int) -> Document:
     if path.suffix.lower() in (".md", ".markdown"):
         text = markdown_to_text(text)
     return from_text(text, where=path.name)
+
+
+def _from_document(body: bytes, kind: str, where: str) -> Document:
+    signature, name = _SIGNATURES[kind]
+    if not body.lstrip()[:1024].startswith(signature):
+        raise UnsupportedType(f"{where} is not {name} (its content does not start like one)")
+    read = documents.pdf_text if kind == "pdf" else documents.docx_text
+    text, title, author, published = read(body, where)
+    doc = from_text(text, title=title, published=published, where=where)
+    return replace(doc, author=author) if author else doc
 
 
 # Every rule stops at the next delimiter of its kind, so no rule rescans the rest of the text from each

@@ -305,7 +305,7 @@ class Library:
         added_by_user: int | None = None,
         added_in_chat: int | None = None,
     ) -> AddResult:
-        """Add a .txt, .md or .html file. CPU-heavy."""
+        """Add a .txt, .md, .html, .pdf (text layer) or .docx file. CPU-heavy."""
         progress(Progress("extracting"))
         doc = extract.from_file(path, self.settings.max_file_bytes)
         return self._add_one(

@@ -123,3 +123,73 @@ def fuzz_settings(examples: int) -> hypothesis.settings:
         ],
         derandomize=True,
     )
+
+
+def make_pdf(pages: list[list[str]], info: dict[str, str] | None = None, encrypt: str = "") -> bytes:
+    """A real PDF written by hand: one Helvetica text line per entry, one page per list (an empty list: a page with
+    no text layer, as a scan has); ``info``: the document information dictionary (/Title, /Author, /CreationDate)."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]  # the page tree is filled in below
+    font = 3
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    kids = []
+    for lines in pages:
+        ops = [b"BT /F1 11 Tf 14 TL 72 760 Td"]
+        for line in lines:
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(b"(" + escaped.encode("cp1252") + b") Tj T*")
+        ops.append(b"ET")
+        stream = b"\n".join(ops) if lines else b"q Q"
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        content = len(objects)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> "
+            b"/Contents %d 0 R >>" % (font, content)
+        )
+        kids.append(len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    trailer_extra = b""
+    if info:
+        entries = b" ".join(b"/%s (%s)" % (k.encode(), v.encode("cp1252")) for k, v in info.items())
+        objects.append(b"<< " + entries + b" >>")
+        trailer_extra = b" /Info %d 0 R" % len(objects)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
+    if not encrypt:
+        return bytes(out)
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(bytes(out))))
+    writer.encrypt(encrypt, algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]] = (), **properties: object) -> bytes:  # type: ignore[assignment]
+    """A real .docx written with python-docx; ``properties``: core properties (title, author, created)."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    for name, value in properties.items():
+        setattr(document.core_properties, name, value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -18,7 +18,7 @@ CONSOLE_HELP = """Type a message and press Enter to send it in a private chat wi
   reply: TEXT     in the group, reply TEXT to the bot's last message there
   inline: QUERY   an inline query (@bot QUERY)
   press N         press button N under the bot's last message that has buttons
-  file: PATH      send a .txt/.md/.html file (in the private chat)
+  file: PATH      send a .txt/.md/.html/.pdf/.docx file (in the private chat)
   quit            stop"""
 
 

@@ -103,13 +103,13 @@ async def test_a_lone_link_and_documents_are_added(telegram: FakeBotAPI, start_b
     )
     await telegram.say(CHAT, ALICE, None, "Added #2 «Bridge repairs delayed»", document=note)
 
-    pdf = telegram.add_file("report.pdf", b"%PDF-1.4", "application/pdf")
-    await telegram.say(CHAT, ALICE, None, "unsupported file type", document=pdf)
+    sheet = telegram.add_file("report.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")
+    await telegram.say(CHAT, ALICE, None, "unsupported file type", document=sheet)
     big = telegram.add_file("huge.txt", b"Long text. " * 1000)
     too_large = await telegram.say(CHAT, ALICE, None, "larger than the limit of 5,000 bytes", document=big)
     assert too_large.params["text"].startswith("Not added")
     assert not any(
-        c.method == "getFile" and c.params["file_id"] in (pdf["file_id"], big["file_id"]) for c in telegram.calls
+        c.method == "getFile" and c.params["file_id"] in (sheet["file_id"], big["file_id"]) for c in telegram.calls
     )
 
     answer = await telegram.say(CHAT, ALICE, "when will the bridge be repaired?", "<b>Sources</b>")

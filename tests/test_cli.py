@@ -95,13 +95,13 @@ def test_seed_session(tmp_path: Path) -> None:
 
 def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notes.odt").write_bytes(b"PK\x03\x04")
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text(synthetic_jsonl(2))
     result = run(
         data,
         "add",
-        str(tmp_path / "notes.pdf"),
+        str(tmp_path / "notes.odt"),
         "http://127.0.0.1:9/x",
         str(tmp_path / "nope.txt"),
         "--jsonl",

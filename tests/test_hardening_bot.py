@@ -226,7 +226,7 @@ async def test_long_titles_and_errors_never_break_a_reply(
 
     # A long error ("Not added: …" names the URL) and a long file name.
     await telegram.say(chat, ALICE, "/add " + site.url("/missing-" + "y" * 4000), "Not added: ")
-    odd = telegram.add_file("z" * 4000 + ".pdf", b"%PDF-1.4", "application/pdf")
+    odd = telegram.add_file("z" * 4000 + ".odt", b"PK\x03\x04", "application/vnd.oasis.opendocument.text")
     await telegram.say(chat, ALICE, None, "unsupported file type", document=odd)
 
     # A whole article that is one very long sentence: its inline result is trimmed within Telegram's limits.
