@@ -18,6 +18,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 
+from bot import activity
 from bot.progress import ProgressMessage
 from bot.rendering import add_result_text, cap, error_text, esc
 from bot.state import Context, Verdict, added_by, command_payload, may_add, origin_of, sender_key, state
@@ -60,8 +61,10 @@ async def _run_add(update: Update, context: Context, job: AddJob, first_status: 
         try:
             result = await st.engine.write(job, progress)
         except DossierError as exc:
+            activity.note(added="no", reason=type(exc).__name__)
             await progress.finish(esc(f"Not added: {error_text(exc.message)}"))
             return
+        activity.note(added="duplicate" if result.duplicate else f"#{result.article.id}")
         await progress.finish(esc(add_result_text(result)))
 
 

@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot import adding, asking, browsing
+from bot.activity import LoggingApplication
 from bot.engine import Engine
 from bot.rendering import error_text
 from bot.settings import BotSettings
@@ -103,6 +104,7 @@ def build_application(
     ``on_ready`` is called once start-up has succeeded (token accepted, library loaded)."""
     application = (
         ApplicationBuilder()
+        .application_class(LoggingApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)

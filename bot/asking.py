@@ -22,6 +22,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 
+from bot import activity
 from bot.adding import add_url
 from bot.engine import Busy
 from bot.rendering import (
@@ -106,6 +107,7 @@ async def send_answer(message: Message, context: Context, question: str, previou
         if answer.abstained and previous:
             question = f"{previous} {question}"
             answer = await st.engine.read(ask, question, collection=collection)
+    activity.answered(answer)
     quote = chat.type != ChatType.PRIVATE
     if answer.abstained:
         await message.reply_text(not_found(answer), do_quote=quote)
@@ -204,6 +206,7 @@ async def more_button(update: Update, context: Context) -> None:
     page = int(page_text)
     async with st.lanes.lane(query.from_user.id):
         answer = await st.engine.read(st.engine.library.ask, question, collection=collection, page=page)
+    activity.answered(answer)
     if answer.abstained:
         await query.answer("No more results for this question.")
         return
@@ -279,6 +282,7 @@ async def inline_query(update: Update, context: Context) -> None:
         busy = InlineQueryResultsButton(text="Busy: ask again in a minute", start_parameter="help")
         await query.answer([], cache_time=5, is_personal=True, button=busy)
         return
+    activity.answered(answer)
     results = [inline_result(c) for c in answer.citations[:INLINE_RESULTS]]
     button = None
     if not results:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 from pathlib import Path
 
+import pytest
 from conftest import StartBot
 from fake_telegram import FakeBotAPI, private_chat, user
 from support import LocalSite, Route, article_html, synthetic_jsonl
@@ -198,3 +201,26 @@ async def test_flood_limits_rate_limits_and_optional_calls(telegram: FakeBotAPI,
     telegram.send(CHAT, ALICE, "was the call authentic?")
     await telegram.say(CHAT, ALICE, "who released the call?", "Slow down: too many questions")
     assert [c.method for c in telegram.errors()] == ["setMyCommands", "sendMessage", "sendChatAction"]
+
+
+async def test_every_handled_update_logs_one_info_line(
+    telegram: FakeBotAPI, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await start_bot()
+    with caplog.at_level(logging.INFO, logger="bot.activity"):
+        await add_examples(telegram, 0)
+        await telegram.say(CHAT, ALICE, "how many tanks?", "<b>Sources</b>")
+        await telegram.say(CHAT, ALICE, "what is the weather in Paris?", "Not found")
+        await telegram.say(CHAT, ALICE, "/stats", "1 articles")
+        await telegram.say(CHAT, ALICE, "/add " + example(0), "already in the library")
+        for _ in range(100):  # the line is written once the handler has returned, just after its reply
+            lines = [r.getMessage() for r in caplog.records if r.name == "bot.activity"]
+            if len(lines) == 5:
+                break
+            await asyncio.sleep(0.05)
+    chat = f"chat={CHAT['id']}"
+    assert len(lines) == 5 and all(line.startswith(f"update {chat} kind=") for line in lines)
+    assert "kind=command /add" in lines[0] and "added=#1" in lines[0]
+    assert re.search(r"kind=text ms=\d+ abstained=False citations=[1-9]", lines[1])
+    assert re.search(r"kind=text ms=\d+ abstained=True citations=0", lines[2])
+    assert "kind=command /stats" in lines[3] and "added=duplicate" in lines[4]
