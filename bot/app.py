@@ -143,6 +143,7 @@ def build_application(
         MessageHandler(new_message & groups & filters.TEXT, asking.group_text),
         CallbackQueryHandler(asking.more_button, pattern=r"^more:"),
         CallbackQueryHandler(asking.passage_button, pattern=r"^psg:"),
+        CallbackQueryHandler(asking.feedback_button, pattern=r"^fb:"),
         CallbackQueryHandler(browsing.sources_button, pattern=r"^src:"),
         CallbackQueryHandler(browsing.remove_button, pattern=r"^rm:"),
         CallbackQueryHandler(stale_button),

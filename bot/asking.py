@@ -82,7 +82,13 @@ def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, pa
         for c in first_per_source(answer.citations)
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    rows.append([InlineKeyboardButton("More results", callback_data=make(f"more:{key}:{page + 1}", chat_id))])
+    rows.append(
+        [
+            InlineKeyboardButton("More results", callback_data=make(f"more:{key}:{page + 1}", chat_id)),
+            InlineKeyboardButton("👍", callback_data=make(f"fb:{key}:up", chat_id)),
+            InlineKeyboardButton("👎", callback_data=make(f"fb:{key}:down", chat_id)),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -113,7 +119,7 @@ async def send_answer(message: Message, context: Context, question: str, previou
         await message.reply_text(not_found(answer), do_quote=quote)
         return
     key = secrets.token_urlsafe(6)
-    st.recent.remember(key, question, collection)
+    st.recent.remember(key, question, collection, cited(answer))
     markup = answer_keyboard(context, chat.id, key, answer, 0)
     sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
     st.recent.remember(f"msg:{chat.id}:{sent.message_id}", question, collection)
@@ -214,6 +220,38 @@ async def more_button(update: Update, context: Context) -> None:
     heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
     markup = answer_keyboard(context, message.chat.id, key, answer, page)
     await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
+
+
+def cited(answer: Answer) -> tuple[tuple[int, int, int], ...]:
+    return tuple((c.article_id, c.char_start, c.char_end) for c in answer.citations)
+
+
+async def feedback_button(update: Update, context: Context) -> None:
+    """👍 / 👎 under an answer: stored with the question, the quotes cited, the chat and the voter."""
+    query = update.callback_query
+    opened = await pressed(update, context, "fb", 2)
+    if query is None or opened is None:
+        return
+    (key, verdict), message = opened
+    st = state(context)
+    remembered = st.recent.get(key)
+    if remembered is None or verdict not in ("up", "down"):
+        await query.answer("This answer is too old to rate.")
+        return
+    question, _ = remembered
+    library = st.engine.library
+    # A small SQLite write: on the question threads, not behind a long import on the add threads.
+    await st.engine.read(
+        library.record_feedback,
+        key,
+        str(query.from_user.id),
+        verdict,
+        question,
+        st.recent.cited.get(key, ()),
+        message.chat.id,
+    )
+    activity.note(feedback=verdict)
+    await query.answer("Thanks: noted 👍" if verdict == "up" else "Thanks: noted 👎. The team can review it.")
 
 
 async def passage_button(update: Update, context: Context) -> None:

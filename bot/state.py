@@ -145,17 +145,26 @@ class Buttons:
 
 
 class Recent(OrderedDict[str, tuple[str, str | None]]):
-    """The last questions answered (key → (question, collection)), for "More" buttons and follow-ups."""
+    """The last questions answered (key → (question, collection)), for "More" buttons and follow-ups; and the
+    quotes each answer cited (key → (article id, start, end) each), for its feedback buttons."""
 
     def __init__(self, size: int = 2000) -> None:
         super().__init__()
         self.size = size
+        self.cited: OrderedDict[str, tuple[tuple[int, int, int], ...]] = OrderedDict()
 
-    def remember(self, key: str, question: str, collection: str | None) -> None:
+    def remember(
+        self, key: str, question: str, collection: str | None, cited: tuple[tuple[int, int, int], ...] = ()
+    ) -> None:
         self[key] = (question, collection)
         self.move_to_end(key)
+        if cited:
+            self.cited[key] = cited
+            self.cited.move_to_end(key)
         while len(self) > self.size:
-            self.popitem(last=False)
+            self.cited.pop(self.popitem(last=False)[0], None)
+        while len(self.cited) > self.size:
+            self.cited.popitem(last=False)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The ``dossier`` command line: add, ask, list, show, remove, reindex, stats — over the same facade."""
+"""The ``dossier`` command line: add, ask, list, show, remove, reindex, stats, feedback — over the same facade."""
 
 from __future__ import annotations
 
@@ -72,6 +72,11 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="library size and model")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(run=_cmd_stats)
+
+    votes = sub.add_parser("feedback", help="readers' votes on answers")
+    votes.add_argument("action", choices=["export"], help="export: the votes as eval questions, one JSON a line")
+    votes.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    votes.set_defaults(run=_cmd_feedback)
 
     eval_cli.add_parser(sub)
 
@@ -255,6 +260,21 @@ def _cmd_reindex(lib: Library, args: argparse.Namespace) -> int:
     finally:
         close()
     print(f"Reindexed {lib.count()} articles into {passages} passages with {lib.embedder.name}")
+    return 0
+
+
+def _cmd_feedback(lib: Library, args: argparse.Namespace) -> int:
+    rows = lib.feedback_questions()
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if args.out is None:
+        sys.stdout.write(lines)
+        return 0
+    try:
+        args.out.write_text(lines, encoding="utf-8")
+    except OSError as exc:
+        raise DossierError(f"cannot write {args.out}: {exc.strerror}") from exc
+    up = sum(row["feedback"] == "up" for row in rows)
+    print(f"wrote {len(rows)} questions to {args.out} ({up} up, {len(rows) - up} down)")
     return 0
 
 

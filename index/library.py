@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from index import extract
+from index import extract, feedback
 from index.asking import Asker
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder
@@ -415,6 +415,31 @@ class Library:
         pid, start, end = best[1], min(best[2], char_start), max(best[3], char_end)
         start, end = max(0, start), min(len(text), end)
         return PassageHit(pid, article_id, info.key, info.title, text[start:end], 0.0, start, end)
+
+    def record_feedback(
+        self,
+        answer: str,
+        voter: str,
+        verdict: str,
+        question: str,
+        cited: Sequence[tuple[int, int, int]],
+        chat: int | None = None,
+    ) -> None:
+        """A reader's "up" or "down" on an answer (``answer``: the caller's reference for it; ``cited``: the quotes'
+        article id, start and end). Voting again on the same answer changes the vote. Quick."""
+        self.store.record_vote(answer, voter, verdict, question, cited, chat)
+
+    def feedback_questions(self) -> list[dict[str, Any]]:
+        """Every vote as a line of the eval question format (``dossier feedback export``)."""
+
+        def quote(span: tuple[int, int, int]) -> tuple[str, str] | None:
+            article_id, start, end = span
+            info, found = self.store.get_info(article_id), self.store.get_text(article_id)
+            if info is None or found is None:
+                return None
+            return info.key or f"#{article_id}", found[0][start:end]
+
+        return [feedback.as_eval_question(v, quote) for v in self.store.votes()]
 
     def list(self, *, collection: str | None = None, limit: int | None = None, offset: int = 0) -> list[ArticleInfo]:
         """Articles in id order. Quick."""

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index import keywords
+from index import feedback, keywords
 from index.errors import LibraryCorrupt
+from index.feedback import Span
 from index.question import Question
 from index.types import ArticleInfo
 from index.vectors import vector_digest
@@ -170,6 +171,7 @@ class Store:
                 version = self._create_or_migrate(conn)
                 if str(version) == str(SCHEMA_VERSION):
                     keywords.ensure_current(conn)
+                    feedback.ensure(conn)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise LibraryCorrupt(
@@ -187,7 +189,12 @@ class Store:
 
     def _check_integrity(self, conn: sqlite3.Connection) -> None:
         """SQLite's quick_check: a damaged file is refused before anything reads from or writes to it."""
-        rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)")]
+        try:
+            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise  # not SQLite at all: "not a readable Dossier library"
+            rows = [str(exc)]  # damage the check itself runs into (its schema pages)
         if rows == ["ok"]:
             return
         lines = [line.strip() for row in rows for line in row.splitlines() if line.strip() and "***" not in line]
@@ -308,6 +315,18 @@ class Store:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+    # -- feedback ---------------------------------------------------------------------------
+
+    def record_vote(
+        self, answer: str, voter: str, verdict: str, question: str, cited: Sequence[Span], chat: int | None
+    ) -> None:
+        with self.exclusive(), self.connection() as conn:
+            feedback.record(conn, answer, voter, verdict, question, cited, chat)
+
+    def votes(self) -> list[feedback.Vote]:
+        with self.connection() as conn:
+            return feedback.votes(conn)
 
     # -- meta -------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:

@@ -49,7 +49,7 @@ async def test_private_chat_adds_and_answers_with_citations(telegram: FakeBotAPI
     assert re.search(r"\[1\] Sample: .+ · #\d", text) and re.search(r"\[2\] Sample: .+ · #\d", text)
     assert any(c.method == "sendChatAction" and c.params["action"] == "typing" for c in telegram.calls[mark:])
     buttons = [b for row in answer.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert [b["text"] for b in buttons] == ["Passage 1", "Passage 2", "More results"]
+    assert [b["text"] for b in buttons] == ["Passage 1", "Passage 2", "More results", "👍", "👎"]
 
     # "Passage 1": the whole passage with the quote in bold.
     mark = len(telegram.calls)
@@ -60,7 +60,7 @@ async def test_private_chat_adds_and_answers_with_citations(telegram: FakeBotAPI
 
     # "More results": the next, weaker quotes (or a short notice that there are none).
     mark = len(telegram.calls)
-    telegram.press(ALICE, answer.result, buttons[-1]["callback_data"])
+    telegram.press(ALICE, answer.result, next(b["callback_data"] for b in buttons if b["text"] == "More results"))
     more = await telegram.wait_for(
         lambda c: (
             (c.method == "sendMessage" and "More results" in c.params["text"])
