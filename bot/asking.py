@@ -85,8 +85,8 @@ def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, pa
     rows.append(
         [
             InlineKeyboardButton("More results", callback_data=make(f"more:{key}:{page + 1}", chat_id)),
-            InlineKeyboardButton("👍", callback_data=make(f"fb:{key}:up", chat_id)),
-            InlineKeyboardButton("👎", callback_data=make(f"fb:{key}:down", chat_id)),
+            InlineKeyboardButton("👍", callback_data=make(f"fb:{key}:{page}:up", chat_id)),
+            InlineKeyboardButton("👎", callback_data=make(f"fb:{key}:{page}:down", chat_id)),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -119,7 +119,8 @@ async def send_answer(message: Message, context: Context, question: str, previou
         await message.reply_text(not_found(answer), do_quote=quote)
         return
     key = secrets.token_urlsafe(6)
-    st.recent.remember(key, question, collection, cited(answer))
+    st.recent.remember(key, question, collection)
+    st.recent.cite(key, 0, cited(answer))
     markup = answer_keyboard(context, chat.id, key, answer, 0)
     sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
     st.recent.remember(f"msg:{chat.id}:{sent.message_id}", question, collection)
@@ -218,6 +219,7 @@ async def more_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
+    st.recent.cite(key, page, cited(answer))
     markup = answer_keyboard(context, message.chat.id, key, answer, page)
     await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
 
@@ -227,15 +229,16 @@ def cited(answer: Answer) -> tuple[tuple[int, int, int], ...]:
 
 
 async def feedback_button(update: Update, context: Context) -> None:
-    """👍 / 👎 under an answer: stored with the question, the quotes cited, the chat and the voter."""
+    """👍 / 👎 under an answer (or a page of more results): stored with the question, the quotes that page cited,
+    the chat and the voter."""
     query = update.callback_query
-    opened = await pressed(update, context, "fb", 2)
+    opened = await pressed(update, context, "fb", 3)
     if query is None or opened is None:
         return
-    (key, verdict), message = opened
+    (key, page, verdict), message = opened
     st = state(context)
     remembered = st.recent.get(key)
-    if remembered is None or verdict not in ("up", "down"):
+    if remembered is None or not page.isdigit() or verdict not in ("up", "down"):
         await query.answer("This answer is too old to rate.")
         return
     question, _ = remembered
@@ -243,11 +246,11 @@ async def feedback_button(update: Update, context: Context) -> None:
     # A small SQLite write: on the question threads, not behind a long import on the add threads.
     await st.engine.read(
         library.record_feedback,
-        key,
+        f"{key}:{page}",
         str(query.from_user.id),
         verdict,
         question,
-        st.recent.cited.get(key, ()),
+        st.recent.cited.get((key, int(page)), ()),
         message.chat.id,
     )
     activity.note(feedback=verdict)

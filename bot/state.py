@@ -146,23 +146,22 @@ class Buttons:
 
 class Recent(OrderedDict[str, tuple[str, str | None]]):
     """The last questions answered (key → (question, collection)), for "More" buttons and follow-ups; and the
-    quotes each answer cited (key → (article id, start, end) each), for its feedback buttons."""
+    quotes each page of an answer cited ((key, page) → (article id, start, end) each), for its feedback buttons."""
 
     def __init__(self, size: int = 2000) -> None:
         super().__init__()
         self.size = size
-        self.cited: OrderedDict[str, tuple[tuple[int, int, int], ...]] = OrderedDict()
+        self.cited: OrderedDict[tuple[str, int], tuple[tuple[int, int, int], ...]] = OrderedDict()
 
-    def remember(
-        self, key: str, question: str, collection: str | None, cited: tuple[tuple[int, int, int], ...] = ()
-    ) -> None:
+    def remember(self, key: str, question: str, collection: str | None) -> None:
         self[key] = (question, collection)
         self.move_to_end(key)
-        if cited:
-            self.cited[key] = cited
-            self.cited.move_to_end(key)
         while len(self) > self.size:
-            self.cited.pop(self.popitem(last=False)[0], None)
+            self.popitem(last=False)
+
+    def cite(self, key: str, page: int, cited: tuple[tuple[int, int, int], ...]) -> None:
+        self.cited[(key, page)] = cited
+        self.cited.move_to_end((key, page))
         while len(self.cited) > self.size:
             self.cited.popitem(last=False)
 

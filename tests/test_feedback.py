@@ -76,9 +76,16 @@ def test_the_cli_exports_votes(tmp_path: Path) -> None:
     assert json.loads(piped.stdout.splitlines()[0]) == row
 
 
-async def test_feedback_buttons_under_an_answer(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+async def test_feedback_buttons_under_an_answer_and_its_more_results(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     app = await start_bot()
     await telegram.say(CHAT, ALICE, "/add " + ARTICLE, "Added #1")
+    for n, (town, moved) in enumerate([("Pirna", 300), ("Heidenau", 80), ("Meissen", 150), ("Riesa", 220)], 2):
+        text = (
+            f"{town} evacuates riverside streets\n\nIn {town}, {moved} residents were moved to shelters on Saturday "
+            "as the Elbe rose, the mayor said. Schools in the district stayed closed on Monday while volunteers "
+            "filled sandbags."
+        )
+        await telegram.say(CHAT, ALICE, "/add " + text, f"Added #{n}")
     answer = await telegram.say(CHAT, ALICE, "how many residents were moved to shelters?", "<b>Sources</b>")
     up, down = (b["callback_data"] for b in buttons(answer) if b["text"] in ("👍", "👎"))
     thanks = await press(telegram, ALICE, answer.result, up)
@@ -86,9 +93,20 @@ async def test_feedback_buttons_under_an_answer(telegram: FakeBotAPI, start_bot:
     await press(telegram, ALICE, answer.result, down)  # the same reader changes the vote
     forged = await press(telegram, ALICE, answer.result, up.rsplit(":", 1)[0] + ":" + "A" * 12)
     assert forged.params["text"] == "This button no longer works."
+
+    more = next(b["callback_data"] for b in buttons(answer) if b["text"] == "More results")
+    mark = len(telegram.calls)
+    telegram.press(ALICE, answer.result, more)
+    page = await telegram.wait_for(
+        lambda c: c.method == "sendMessage" and "More results" in c.params["text"], after=mark
+    )
+    page_up = next(b["callback_data"] for b in buttons(page) if b["text"] == "👍")
+    await press(telegram, ALICE, page.result, page_up)  # a vote on the second page is its own
+
     library = app.bot_data["state"].engine.library
-    rows = library.feedback_questions()
-    assert len(rows) == 1 and rows[0]["feedback"] == "down" and rows[0]["chat"] == CHAT["id"]
-    assert rows[0]["question"] == "how many residents were moved to shelters?"
-    assert any("1,200 residents" in c["evidence"] for c in rows[0]["cited"])
+    first, second = library.feedback_questions()
+    assert (first["feedback"], second["feedback"]) == ("down", "up") and first["chat"] == CHAT["id"]
+    assert first["question"] == second["question"] == "how many residents were moved to shelters?"
+    assert all("residents were moved to shelters" in c["evidence"] for c in first["cited"])
+    assert second["answers"] and all("Schools in the district" in c["evidence"] for c in second["answers"])
     assert telegram.errors() == []
