@@ -241,6 +241,10 @@ async def feedback_button(update: Update, context: Context) -> None:
     if remembered is None or not page.isdigit() or verdict not in ("up", "down"):
         await query.answer("This answer is too old to rate.")
         return
+    allowed, wait = st.questions.check(query.from_user.id)  # each vote is a write: a flood of presses is not free
+    if allowed is not Verdict.GO:
+        await query.answer(f"Slow down: too many presses. Try again in {wait:.0f} s.")
+        return
     question, _ = remembered
     library = st.engine.library
     # A small SQLite write: on the question threads, not behind a long import on the add threads.

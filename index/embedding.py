@@ -245,9 +245,14 @@ class RustTokenizer:
         offsets = np.zeros((len(encodings), width, 2), dtype=np.int64)
         for row, e in enumerate(encodings):
             n = min(width, len(e.ids))
-            keep = [*range(n - 1), len(e.ids) - 1]  # the first tokens and the closing special one
-            ids[row, :n] = np.asarray(e.ids)[keep]
             mask[row, :n] = 1
+            if n == len(e.ids):
+                ids[row, :n] = e.ids
+                types[row, :n] = e.type_ids
+                offsets[row, :n] = e.offsets
+                continue
+            keep = [*range(n - 1), len(e.ids) - 1]  # too long: the first tokens and the closing special one
+            ids[row, :n] = np.asarray(e.ids)[keep]
             types[row, :n] = np.asarray(e.type_ids)[keep]
             offsets[row, :n] = np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2)[keep]
         inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}

@@ -53,7 +53,8 @@ def test_sentence_vectors_are_each_sentence_embedded_on_its_own(embedder: Embedd
     first, second = vectors.sentences[0]
     assert vectors.sentences[0].shape == (2, 384)
     alone = embedder.embed_passages([text[:cut]], [[]]).passages[0]
-    assert float(first @ alone) > 0.9 and float(first @ second) < float(first @ alone)
+    # The sentence's own encode, not a mean of the passage's tokens (0.88 here).
+    assert float(first @ alone) > 0.999 and float(first @ second) < float(first @ alone)
 
 
 def test_a_text_longer_than_the_model_input_is_cut_keeping_the_closing_token(embedder: Embedder) -> None:

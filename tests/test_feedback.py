@@ -110,3 +110,13 @@ async def test_feedback_buttons_under_an_answer_and_its_more_results(telegram: F
     assert all("residents were moved to shelters" in c["evidence"] for c in first["cited"])
     assert second["answers"] and all("Schools in the district" in c["evidence"] for c in second["answers"])
     assert telegram.errors() == []
+
+
+async def test_a_flood_of_votes_is_rate_limited(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot(rate_limit_questions=2)
+    await telegram.say(CHAT, ALICE, "/add " + ARTICLE, "Added #1")
+    answer = await telegram.say(CHAT, ALICE, "how many residents were moved to shelters?", "<b>Sources</b>")
+    up = next(b["callback_data"] for b in buttons(answer) if b["text"] == "👍")
+    assert "Thanks" in (await press(telegram, ALICE, answer.result, up)).params["text"]
+    assert "Slow down" in (await press(telegram, ALICE, answer.result, up)).params["text"]
+    assert telegram.errors() == []
