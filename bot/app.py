@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import adding, asking, browsing
+from bot import adding, asking, browsing, following
 from bot.activity import LoggingApplication
 from bot.engine import Engine
 from bot.rendering import error_text
@@ -43,6 +43,9 @@ COMMANDS = [
     BotCommand("source", "Show one article: /source ID"),
     BotCommand("find", "Find articles by keyword"),
     BotCommand("remove", "Remove an article: /remove ID"),
+    BotCommand("follow", "Follow an RSS or Atom feed: /follow URL"),
+    BotCommand("feeds", "The feeds this chat follows"),
+    BotCommand("unfollow", "Stop following a feed: /unfollow N"),
     BotCommand("stats", "Library size"),
     BotCommand("help", "How to use Dossier"),
 ]
@@ -136,6 +139,9 @@ def build_application(
         CommandHandler("find", browsing.find, filters=new_message),
         CommandHandler("remove", browsing.remove, filters=new_message),
         CommandHandler("stats", browsing.stats, filters=new_message),
+        CommandHandler("follow", following.follow, filters=new_message),
+        CommandHandler("feeds", following.feeds, filters=new_message),
+        CommandHandler("unfollow", following.unfollow, filters=new_message),
         MessageHandler(new_message & filters.COMMAND, browsing.unknown_command),
         MessageHandler(new_message & filters.Document.ALL & (private | add_caption), adding.document_message),
         MessageHandler(new_message & private & filters.FORWARDED, adding.forwarded_message),
@@ -151,6 +157,9 @@ def build_application(
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)
+    if settings.feed_poll_minutes and application.job_queue is not None:
+        every = settings.feed_poll_minutes * 60
+        application.job_queue.run_repeating(following.poll_feeds, interval=every, first=every, name="poll feeds")
     return application
 
 

@@ -35,6 +35,8 @@ Under each answer, <i>Passage n</i> shows the quote in its context and <i>More r
 • reply <code>/add</code> to a message, or send a file: .txt, .md, .html, .pdf, .docx
   (caption <code>/add</code> in groups)
 • forward a channel post to me in a private chat
+• <code>/follow https://example.com/rss</code> — new entries of an RSS or Atom feed arrive on their own
+  (/feeds lists them, <code>/unfollow 2</code> stops one)
 
 <b>Library</b>
 /sources — list the articles · /source 12 — one article and who added it

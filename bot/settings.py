@@ -69,6 +69,10 @@ class BotSettings(Settings):
     question_wait: float = Field(
         30.0, ge=0, le=3600, description="Longest wait for an answering thread before 'Busy'; 0: wait forever."
     )
+    feed_poll_minutes: float = Field(
+        30.0, ge=0, le=10080, description="How often followed feeds are polled, in minutes; 0: never (use cron)."
+    )
+    feed_digest: bool = Field(True, description="Tell a chat what its feeds added ('3 new articles from …').")
 
     _split_admins = field_validator("admin_user_ids", mode="before")(_int_list)
     _split_chats = field_validator("allowed_chat_ids", mode="before")(_int_list)

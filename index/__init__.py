@@ -17,8 +17,9 @@ from index.errors import (
     UnsupportedType,
 )
 from index.extract import FILE_SUFFIXES
+from index.feeds import Feed, PollResult
 from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
-from index.render_text import claim_note, figure_lines, merge_syndicated, time_left
+from index.render_text import claim_note, figure_lines, merge_syndicated, poll_summary, time_left
 from index.settings import Settings
 from index.types import (
     AddResult,
@@ -47,6 +48,7 @@ __all__ = [
     "Citation",
     "DossierError",
     "EmptyText",
+    "Feed",
     "FetchError",
     "FigureEntry",
     "InvalidSource",
@@ -54,6 +56,7 @@ __all__ = [
     "LibraryCorrupt",
     "ModelMismatch",
     "PassageHit",
+    "PollResult",
     "Progress",
     "ProgressFn",
     "RefusedAddress",
@@ -65,5 +68,6 @@ __all__ = [
     "figure_lines",
     "is_url",
     "merge_syndicated",
+    "poll_summary",
     "time_left",
 ]

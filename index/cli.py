@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from index import eval_cli, render_text
+from index import eval_cli, feed_cli, render_text
 from index.errors import DossierError
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.render_text import time_left
@@ -79,6 +79,7 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     votes.set_defaults(run=_cmd_feedback)
 
     eval_cli.add_parser(sub)
+    feed_cli.add_parsers(sub)
 
     for name, help_text, function in extra:
         sub.add_parser(name, help=help_text).set_defaults(run_alone=function)

@@ -17,7 +17,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +25,22 @@ from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress
 from index.urls import split_url
 
 _ACCEPTED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+_PAGE_ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9"
+# Feeds are served under many types; feedparser decides what the body is.
+FEED_TYPES = {
+    m: "feed"
+    for m in (
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "text/html",
+        "text/plain",
+        "application/octet-stream",
+    )
+}
+_FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 _METADATA = [ipaddress.ip_network(n) for n in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")]
 # Special-purpose ranges that ``is_global`` of Python before 3.13 still calls global: IETF protocol assignments,
 # IPv4-compatible IPv6, NAT64, 6to4, site-local IPv6 and SRv6 segment ids. All other decisions are ``is_global``'s.
@@ -38,12 +54,17 @@ Resolver = Callable[[str, int], Sequence[str]]
 
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
-    """A fetched body: ``kind`` is 'html' or 'text'; ``url`` is the final URL after redirects."""
+    """A fetched body: ``kind`` is 'html', 'text' or 'feed'; ``url`` is the final URL after redirects.
+    ``etag`` and ``modified`` are the validators for the next conditional request; a page fetched with them that
+    has not changed comes back with ``not_modified`` and no body."""
 
     url: str
     kind: str
     charset: str | None
     body: bytes
+    etag: str = ""
+    modified: str = ""
+    not_modified: bool = False
 
 
 def _system_resolver(host: str, port: int) -> list[str]:
@@ -183,9 +204,18 @@ class SafeFetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         """The page at ``url``; the whole fetch (connects, headers, bodies, redirects) ends within the timeout."""
+        return self._fetch(url, _Want(_ACCEPTED_TYPES, _PAGE_ACCEPT, "an HTML or text page"))
+
+    def fetch_feed(self, url: str, etag: str = "", modified: str = "", max_bytes: int = 0) -> FetchedPage:
+        """A feed's body, asked conditionally when ``etag`` / ``modified`` come from the last fetch; ``max_bytes``:
+        a lower cap than pages have (0: the same)."""
+        conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
+        return self._fetch(url, _Want(FEED_TYPES, _FEED_ACCEPT, "a feed", conditional, max_bytes))
+
+    def _fetch(self, url: str, want: _Want) -> FetchedPage:
         with _Watchdog(self.timeout) as watchdog:
             try:
-                page = self._follow(url, watchdog)
+                page = self._follow(url, watchdog, want)
             except DossierError as exc:
                 if watchdog.expired:
                     raise FetchError(f"timed out after {self.timeout:g} s fetching {url}") from exc
@@ -194,20 +224,22 @@ class SafeFetcher:
                 raise FetchError(f"timed out after {self.timeout:g} s fetching {url}")
             return page
 
-    def _follow(self, url: str, watchdog: _Watchdog) -> FetchedPage:
+    def _follow(self, url: str, watchdog: _Watchdog, want: _Want) -> FetchedPage:
         deadline = time.monotonic() + self.timeout
         current = url
         for _hop in range(self.max_redirects + 1):
-            status, location, response, conn = self._request(current, deadline, watchdog)
+            status, location, response, conn = self._request(current, deadline, watchdog, want)
             try:
                 if status in (301, 302, 303, 307, 308) and location:
                     current = urljoin(current, location)
                     continue
+                if status == 304 and want.conditional:
+                    return FetchedPage(current, "feed", None, b"", *_validators(response), not_modified=True)
                 if status >= 400:
                     raise FetchError(f"{current} answered HTTP {status} {response.reason}".strip())
                 if status != 200:
                     raise FetchError(f"{current} answered HTTP {status}, not a page")
-                return self._read_page(current, response, deadline)
+                return self._read_page(current, response, deadline, want)
             finally:
                 conn.close()
         raise FetchError(f"too many redirects (more than {self.max_redirects}) from {url}")
@@ -241,7 +273,7 @@ class SafeFetcher:
         return scheme, host, port, addresses[0]
 
     def _request(
-        self, url: str, deadline: float, watchdog: _Watchdog
+        self, url: str, deadline: float, watchdog: _Watchdog, want: _Want
     ) -> tuple[int, str | None, http.client.HTTPResponse, http.client.HTTPConnection]:
         scheme, host, port, ip = self.check_url(url)
         parts = urlsplit(url)
@@ -263,8 +295,9 @@ class SafeFetcher:
                 headers={
                     "Host": host_header,
                     "User-Agent": "Dossier/0.1 (+article fetcher)",
-                    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+                    "Accept": want.accept,
                     "Accept-Encoding": "gzip, deflate",
+                    **want.conditional,
                 },
             )
             response = conn.getresponse()
@@ -279,20 +312,21 @@ class SafeFetcher:
             raise FetchError(f"cannot reach {host}: {getattr(exc, 'strerror', None) or exc}") from exc
         return response.status, response.getheader("Location"), response, conn
 
-    def _read_page(self, url: str, response: http.client.HTTPResponse, deadline: float) -> FetchedPage:
+    def _read_page(self, url: str, response: http.client.HTTPResponse, deadline: float, want: _Want) -> FetchedPage:
+        limit = min(self.max_bytes, want.max_bytes or self.max_bytes)
         content_type = (response.getheader("Content-Type") or "").lower()
         mime = content_type.split(";", 1)[0].strip()
-        kind = _ACCEPTED_TYPES.get(mime)
+        kind = want.types.get(mime)
         if kind is None:
-            raise UnsupportedType(f"{url} is {mime or 'of unknown type'}, not an HTML or text page")
+            raise UnsupportedType(f"{url} is {mime or 'of unknown type'}, not {want.what}")
         charset = None
         for param in content_type.split(";")[1:]:
             name, _, value = param.partition("=")
             if name.strip() == "charset":
                 charset = value.strip().strip('"') or None
         length = response.getheader("Content-Length")
-        if length and length.isdigit() and int(length) > self.max_bytes:
-            raise TooLarge(f"{url} is {int(length):,} bytes, over the limit of {self.max_bytes:,} bytes")
+        if length and length.isdigit() and int(length) > limit:
+            raise TooLarge(f"{url} is {int(length):,} bytes, over the limit of {limit:,} bytes")
         encoding = (response.getheader("Content-Encoding") or "identity").lower().strip()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             raise UnsupportedType(f"{url} uses the unsupported content encoding {encoding}")
@@ -308,14 +342,32 @@ class SafeFetcher:
                 if not chunk:
                     break
                 if decoder is not None:
-                    chunk = decoder.decompress(chunk, self.max_bytes + 1 - len(body))
+                    chunk = decoder.decompress(chunk, limit + 1 - len(body))
                 body.extend(chunk)
-                if len(body) > self.max_bytes:
-                    raise TooLarge(f"{url} is larger than the limit of {self.max_bytes:,} bytes")
+                if len(body) > limit:
+                    raise TooLarge(f"{url} is larger than the limit of {limit:,} bytes")
         except TimeoutError as exc:
             raise FetchError(f"timed out after {self.timeout:g} s reading {url}") from exc
         except zlib.error as exc:
             raise FetchError(f"{url} sent a corrupt compressed body") from exc
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(f"connection to {url} failed while reading: {exc}") from exc
-        return FetchedPage(url=url, kind=kind, charset=charset, body=bytes(body))
+        return FetchedPage(url, kind, charset, bytes(body), *_validators(response))
+
+
+@dataclass(frozen=True, slots=True)
+class _Want:
+    """What a fetch accepts: content types (to a kind), the Accept header, its name in errors, conditional headers."""
+
+    types: dict[str, str]
+    accept: str
+    what: str
+    conditional: dict[str, str] = field(default_factory=dict)
+    max_bytes: int = 0  # 0: the fetcher's own cap
+
+
+def _validators(response: http.client.HTTPResponse) -> tuple[str, str]:
+    """ETag and Last-Modified, bounded: they are sent back verbatim in the next request's headers."""
+    etag = (response.getheader("ETag") or "")[:200]
+    modified = (response.getheader("Last-Modified") or "")[:100]
+    return (etag, modified) if "\n" not in etag + modified and "\r" not in etag + modified else ("", "")

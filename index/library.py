@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -20,6 +20,7 @@ from index.asking import Asker
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
+from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
 from index.question import analyse
@@ -27,7 +28,7 @@ from index.rerank import Reranker
 from index.settings import Settings
 from index.store import Store
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
-from index.urls import canonical_url
+from index.urls import canonical_url, is_url
 from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class Library:
         self.fetcher = SafeFetcher(
             settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_max_redirects, settings.fetch_allow_hosts
         )
+        self._feeds = FeedBook(store)
         self._index_path = settings.data_dir / "vectors.faiss"
         self._vectors: VectorIndex | None = None
         self._generation = -1
@@ -322,8 +324,10 @@ class Library:
         progress: ProgressFn = _quiet,
         added_by_user: int | None = None,
         added_in_chat: int | None = None,
+        published: str = "",
     ) -> AddResult:
-        """Fetch a URL safely and add the article. Network-bound, then CPU-heavy."""
+        """Fetch a URL safely and add the article; ``published`` is the date when the page gives none (a feed's).
+        Network-bound, then CPU-heavy."""
         url = url.strip()
         existing = self.store.find_duplicate(collection, None, canonical_url(url), None) if url else None
         if existing is not None:
@@ -339,6 +343,8 @@ class Library:
             existing = self.store.find_duplicate(collection, None, canonical_url(page.url), None)
             if existing is not None:
                 return AddResult(existing, duplicate=True)
+        if published and not doc.published:
+            doc = replace(doc, published=published)
         return self._add_one(doc, url, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_jsonl(
@@ -354,6 +360,56 @@ class Library:
         be bytes (decoded as UTF-8 one by one). Each article is stored whole; a bad line is reported (with its
         number) and skipped; re-running the same file skips what is already in. CPU-heavy."""
         return self._ingest(parse_jsonl(lines, collection, added_by, self.settings.max_file_bytes), progress, total)
+
+    # -- feeds ------------------------------------------------------------------------------------
+    def follow(
+        self, url: str, *, collection: str = DEFAULT_COLLECTION, added_by: str = "", chat: int | None = None
+    ) -> Feed:
+        """Follow an RSS or Atom feed: fetched once now to check it is one; ``poll`` adds its entries."""
+        url = url.strip()
+        if not is_url(url):
+            raise InvalidSource(f"not a feed address (http or https): {url[:200]}")
+        title, _ = parse_feed(self.fetcher.fetch_feed(url, max_bytes=self.settings.feed_max_bytes).body, url)
+        return self._feeds.add(url, collection, title or url, chat, added_by)
+
+    def feeds(self, chat: int | None = None) -> list[Feed]:
+        """The followed feeds (those followed from ``chat``, when given), in the order they were followed."""
+        return self._feeds.followed(chat)
+
+    def feed(self, feed_id: int) -> Feed:
+        return self._feeds.get(feed_id)
+
+    def unfollow(self, feed_id: int) -> Feed:
+        return self._feeds.remove(feed_id)
+
+    def poll(self, feed_ids: Sequence[int] | None = None) -> list[PollResult]:
+        """Poll the feeds (all, or ``feed_ids``): each is fetched conditionally and its new entries added, oldest
+        first, at most ``FEED_MAX_ITEMS`` per feed. Network-bound, then CPU-heavy."""
+        chosen = [self._feeds.get(i) for i in feed_ids] if feed_ids is not None else self._feeds.followed()
+        caps = self.settings.feed_max_items, self.settings.feed_max_bytes
+        return [poll_feed(feed, self.fetcher, self._feeds, self._add_entry, *caps) for feed in chosen]
+
+    def _add_entry(self, entry: Entry, feed: Feed) -> AddResult:
+        """An entry's linked page; its own text when the link fails and the feed carries the whole article."""
+        who = f"feed #{feed.id} ({feed.title})"
+        try:
+            if not entry.link:
+                raise InvalidSource("the entry has no link")
+            return self.add_url(
+                entry.link, collection=feed.collection, added_by=who, origin=feed.url, published=entry.published
+            )
+        except DossierError:
+            if len(entry.text) < MIN_ENTRY_TEXT:
+                raise
+            return self.add_text(
+                entry.text,
+                title=entry.title,
+                published=entry.published,
+                url=entry.link,
+                collection=feed.collection,
+                added_by=who,
+                origin=feed.url,
+            )
 
     # -- reading ----------------------------------------------------------------------------------
     def ask(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.answer import same_text
+from index.feeds import Feed, PollResult
 from index.types import Answer, Citation, FigureEntry
 
 
@@ -89,3 +90,28 @@ def time_left(remaining: float, rate: float) -> str:
     """'about 40 s left', 'about 3 min left' for ``remaining`` units at ``rate`` units a second."""
     seconds = remaining / rate if rate > 0 else 0.0
     return f"about {seconds:.0f} s left" if seconds < 90 else f"about {seconds / 60:.0f} min left"
+
+
+def feed_line(feed: Feed) -> str:
+    """'#3 Reuters World — https://… (polled 2026-12-02T10:00:00Z; last error: …)'."""
+    state = f"polled {feed.polled_at}" if feed.polled_at else "not polled yet"
+    if feed.last_error:
+        state += f"; last error: {feed.last_error}"
+    return f"#{feed.id} {feed.title} — {feed.url} ({state})"
+
+
+def poll_summary(result: PollResult) -> str:
+    """One line for one feed's poll: '#3 Reuters World: 2 new (#41, #42), 1 already in, 1 failed'."""
+    name = f"#{result.feed.id} {result.feed.title}"
+    if result.error:
+        return f"{name}: not read: {result.error}"
+    if result.not_modified:
+        return f"{name}: unchanged since the last poll"
+    parts = [f"{len(result.added)} new" + (f" ({', '.join(f'#{a.id}' for a in result.added)})" if result.added else "")]
+    if result.duplicates:
+        parts.append(f"{result.duplicates} already in")
+    if result.failures:
+        parts.append(f"{len(result.failures)} failed")
+    if result.pending:
+        parts.append(f"{result.pending} more at the next poll")
+    return f"{name}: " + ", ".join(parts)

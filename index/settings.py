@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         description="Comma-separated hosts (exact names or IPs) or CIDR networks that URL fetching may reach "
         "even though they are loopback or private.",
     )
+    feed_max_items: int = Field(
+        20, ge=1, le=1000, description="New entries a feed poll adds at most per feed (the rest wait for the next)."
+    )
+    feed_max_bytes: int = Field(
+        2_000_000, gt=0, le=1_000_000_000, description="Cap on a feed's body (feeds are parsed leniently, ~4 s a MB)."
+    )
     max_file_bytes: int = Field(
         10_000_000, gt=0, le=1_000_000_000, description="Largest file or pasted text accepted by add."
     )

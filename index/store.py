@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import feedback, keywords
+from index import feedback, feeds, keywords
 from index.errors import LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
@@ -172,6 +172,7 @@ class Store:
                 if str(version) == str(SCHEMA_VERSION):
                     keywords.ensure_current(conn)
                     feedback.ensure(conn)
+                    feeds.ensure(conn)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise LibraryCorrupt(

@@ -8,6 +8,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import hypothesis
 import pytest
@@ -64,12 +65,21 @@ class LocalSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.conditional: list[str] = []  # the If-None-Match header of each request that sent one
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.requests.append(self.path)
                 route = site.routes.get(self.path.split("?", 1)[0], Route(404, b"not found", "text/plain"))
+                asked = self.headers.get("If-None-Match")
+                if asked:
+                    site.conditional.append(asked)
+                if asked and asked == route.headers.get("ETag"):
+                    self.send_response(304)
+                    self.send_header("ETag", asked)
+                    self.end_headers()
+                    return
                 body = gzip.compress(route.body) if route.gzip else route.body
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
@@ -193,3 +203,24 @@ def make_docx(paragraphs: list[str], table: list[list[str]] = (), **properties: 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def rss(title: str, items: list[dict[str, str]]) -> bytes:
+    """An RSS 2.0 feed; each item: title, link, and optional guid, date (RFC 822), description, content."""
+    parts = []
+    for item in items:
+        extra = "".join(
+            f"<{tag}>{escape(item[key])}</{tag}>"
+            for key, tag in (("guid", "guid"), ("date", "pubDate"), ("description", "description"))
+            if key in item
+        )
+        if "content" in item:
+            extra += f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>"
+        parts.append(f"<item><title>{escape(item['title'])}</title><link>{escape(item['link'])}</link>{extra}</item>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>{escape(title)}</title><link>http://example.org/</link><description>news</description>"
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()

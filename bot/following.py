@@ -1,0 +1,115 @@
+"""RSS and Atom feeds in the chat: /follow, /feeds, /unfollow, and the scheduled poll that adds new entries and tells
+each chat what its feeds brought."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import activity
+from bot.rendering import cap, esc
+from bot.state import Context, added_by, may_add, payload_or_usage, state
+from index import DossierError, Feed, PollResult, poll_summary
+
+log = logging.getLogger(__name__)
+DIGEST_TITLES = 10  # articles named in a digest; the rest are counted
+
+
+async def follow(update: Update, context: Context) -> None:
+    """/follow URL — follow a feed for this chat and add its latest entries now."""
+    message = update.effective_message
+    if message is None:
+        return
+    url = await payload_or_usage(message, "Which feed? e.g. /follow https://example.com/rss (RSS or Atom)")
+    if url is None:
+        return
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can follow feeds here.")
+        return
+    st, chat = state(context), message.chat
+    library = st.engine.library
+    feed = await st.engine.write(
+        library.follow,
+        url,
+        collection=st.collection(chat.id),
+        added_by=added_by(message.from_user, message),
+        chat=chat.id,
+    )
+    status = await message.reply_text(f"Following #{feed.id} {esc(cap(feed.title))}. Adding its latest entries…")
+    [result] = await st.engine.write(library.poll, [feed.id])
+    activity.note(added=len(result.added))
+    await status.edit_text(esc(poll_summary(result)))
+
+
+async def feeds(update: Update, context: Context) -> None:
+    """/feeds — the feeds this chat follows, with when each was last read."""
+    message = update.effective_message
+    if message is None:
+        return
+    st = state(context)
+    followed = await st.engine.read(st.engine.library.feeds, message.chat.id)
+    if not followed:
+        await message.reply_text("This chat follows no feeds. Add one: /follow https://example.com/rss")
+        return
+    await message.reply_text("<b>Feeds</b>\n" + "\n".join(_feed_line(f) for f in followed))
+
+
+def _feed_line(feed: Feed) -> str:
+    state_ = f"read {feed.polled_at[:16].replace('T', ' ')} UTC" if feed.polled_at else "not read yet"
+    if feed.last_error:
+        state_ += f" — last error: {cap(feed.last_error, 200)}"
+    return f"#{feed.id} {esc(cap(feed.title))} · {esc(cap(feed.url, 200))} · {esc(state_)}"
+
+
+async def unfollow(update: Update, context: Context) -> None:
+    """/unfollow N — stop following feed N (its articles stay)."""
+    message = update.effective_message
+    if message is None:
+        return
+    arg = await payload_or_usage(message, "Which feed? e.g. /unfollow 2 (numbers are in /feeds)")
+    if arg is None:
+        return
+    number = arg.lstrip("#")
+    if not number.isdigit() or len(number) > 18:
+        await message.reply_text("Which feed? e.g. /unfollow 2 (numbers are in /feeds)")
+        return
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can unfollow feeds here.")
+        return
+    st = state(context)
+    try:
+        feed = await st.engine.read(st.engine.library.feed, int(number))
+    except DossierError:
+        feed = None
+    if feed is None or feed.chat != message.chat.id:
+        await message.reply_text(f"This chat follows no feed #{number} (see /feeds).")
+        return
+    await st.engine.write(st.engine.library.unfollow, feed.id)
+    await message.reply_text(f"Unfollowed #{feed.id} {esc(cap(feed.title))}. Its articles stay in the library.")
+
+
+async def poll_feeds(context: Context) -> None:
+    """The scheduled poll (JobQueue): add every feed's new entries, then tell each chat what arrived."""
+    st = state(context)
+    results = await st.engine.write(st.engine.library.poll)
+    for result in results:
+        if result.error:
+            log.info("feed #%d not read: %s", result.feed.id, result.error)
+        if result.added and result.feed.chat is not None and st.settings.feed_digest:
+            try:
+                await context.bot.send_message(result.feed.chat, digest(result))
+            except TelegramError as exc:
+                log.warning(
+                    "could not send the digest of feed #%d to chat %s: %s", result.feed.id, result.feed.chat, exc
+                )
+
+
+def digest(result: PollResult) -> str:
+    """'3 new articles from Lune Valley News: #12 Title · #13 Title · #14 Title'."""
+    added = result.added
+    count = f"{len(added)} new article{'s' if len(added) != 1 else ''}"
+    names = [f"#{a.id} {esc(cap(a.title, 80))}" for a in added[:DIGEST_TITLES]]
+    more = f" · and {len(added) - DIGEST_TITLES} more" if len(added) > DIGEST_TITLES else ""
+    return f"<b>{count} from {esc(cap(result.feed.title))}</b>\n" + "\n".join(names) + more

@@ -1,0 +1,280 @@
+"""Followed RSS and Atom feeds: the feed list and the entries already taken, kept in the library's SQLite file, and
+the parsing of a fetched feed into entries.
+
+A feed belongs to a collection (where its articles go) and, when followed from a chat, to that chat (who may
+unfollow it, where digests go). An entry is taken once: its id (or link) is remembered with the article it became,
+or with none when it could not be added, so a broken link is reported once, not at every poll.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import feedparser
+import lxml.html
+
+from index.errors import DossierError, InvalidSource
+from index.fetch import SafeFetcher
+from index.types import AddResult, ArticleInfo
+
+if TYPE_CHECKING:
+    from index.store import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feeds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    title TEXT NOT NULL,
+    chat INTEGER,
+    added_by TEXT NOT NULL,
+    followed_at TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    modified TEXT NOT NULL DEFAULT '',
+    polled_at TEXT NOT NULL DEFAULT '',
+    last_error TEXT NOT NULL DEFAULT '',
+    UNIQUE (collection, url)
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+    feed INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    entry TEXT NOT NULL,
+    article INTEGER,
+    PRIMARY KEY (feed, entry)
+);
+"""
+MAX_TITLE = 200
+SNIFF_BYTES = 4096
+_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF|RDF)[\s>]", re.IGNORECASE)
+
+
+class AlreadyFollowed(DossierError):
+    """The collection follows this feed already."""
+
+
+class FeedNotFound(DossierError):
+    """No feed with that number (here)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    collection: str
+    title: str
+    chat: int | None
+    added_by: str
+    followed_at: str
+    etag: str = ""
+    modified: str = ""
+    polled_at: str = ""
+    last_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item of a feed: ``key`` identifies it across polls (its id, else its link, else its title)."""
+
+    key: str
+    link: str
+    title: str
+    published: str  # YYYY-MM-DD, or empty
+    text: str  # the entry's own content or summary, as plain text
+
+
+def parse_feed(body: bytes, url: str) -> tuple[str, list[Entry]]:
+    """The feed's title and its entries in feed order; ``InvalidSource`` when the body is no RSS or Atom feed."""
+    # A feed names its root element at the top. Checking that first keeps feedparser's lenient fallback parser,
+    # slow on large non-XML bodies (seconds per megabyte), for bodies that claim to be a feed.
+    if not _ROOT.search(body[:SNIFF_BYTES]):
+        raise InvalidSource(f"{url} is not an RSS or Atom feed")
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries):
+        raise InvalidSource(f"{url} is not an RSS or Atom feed")
+    title = _plain(parsed.feed.get("title", ""))[:MAX_TITLE]
+    entries = []
+    for item in parsed.entries:
+        link = str(item.get("link", "")).strip()
+        item_title = _plain(item.get("title", ""))[:MAX_TITLE]
+        key = str(item.get("id") or link or item_title).strip()[:1000]
+        if key:
+            entries.append(Entry(key, link, item_title, _date(item), _content(item)))
+    return title, entries
+
+
+def _date(item: Any) -> str:
+    stamp = item.get("published_parsed") or item.get("updated_parsed")
+    try:
+        return time.strftime("%Y-%m-%d", stamp) if stamp else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+def _content(item: Any) -> str:
+    contents = item.get("content") or []
+    raw = contents[0].get("value", "") if contents else item.get("summary", "")
+    return _plain(raw)
+
+
+def _plain(markup: str) -> str:
+    """Text of a feed field that may hold HTML; paragraphs kept apart."""
+    if not markup or "<" not in markup:
+        return " ".join(str(markup).split())
+    try:
+        root = lxml.html.fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return " ".join(markup.split())
+    for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3"):
+        block.tail = "\n\n" + (block.tail or "")
+    paragraphs = (" ".join(p.split()) for p in root.text_content().split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row is not a mapping
+
+
+def ensure(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+class FeedBook:
+    """The feeds and their taken entries, in the library's database (writes under the library's writer lock)."""
+
+    def __init__(self, store: Store) -> None:
+        self._connection = store.connection
+        self._exclusive = store.exclusive
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._exclusive(), self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def add(self, url: str, collection: str, title: str, chat: int | None, added_by: str) -> Feed:
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM feeds WHERE collection = ? AND url = ?", (collection, url)).fetchone()
+            if row is not None:
+                raise AlreadyFollowed(f"already following that feed as #{row[0]}")
+            cur = conn.execute(
+                "INSERT INTO feeds (url, collection, title, chat, added_by, followed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (url, collection, title, chat, added_by, _now()),
+            )
+            feed_id = int(cur.lastrowid or 0)
+        return self.get(feed_id)
+
+    def get(self, feed_id: int) -> Feed:
+        with self._connection() as conn:
+            row = conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        if row is None:
+            raise FeedNotFound(f"there is no feed #{feed_id}")
+        return _feed(row)
+
+    def followed(self, chat: int | None = None) -> list[Feed]:
+        """Every feed, or those followed from ``chat``."""
+        with self._connection() as conn:
+            if chat is None:
+                rows = conn.execute("SELECT * FROM feeds ORDER BY id").fetchall()
+            else:
+                rows = conn.execute("SELECT * FROM feeds WHERE chat = ? ORDER BY id", (chat,)).fetchall()
+        return [_feed(r) for r in rows]
+
+    def remove(self, feed_id: int) -> Feed:
+        feed = self.get(feed_id)
+        with self._write() as conn:
+            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        return feed
+
+    def unseen(self, feed_id: int, entries: list[Entry]) -> list[Entry]:
+        with self._connection() as conn:
+            seen = {r[0] for r in conn.execute("SELECT entry FROM feed_entries WHERE feed = ?", (feed_id,))}
+        return [e for e in entries if e.key not in seen]
+
+    def taken(self, feed_id: int, entry: Entry, article_id: int | None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO feed_entries (feed, entry, article) SELECT ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM feeds WHERE id = ?)",
+                (feed_id, entry.key, article_id, feed_id),
+            )
+
+    def polled(self, feed_id: int, etag: str, modified: str, error: str, title: str = "") -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE feeds SET etag = ?, modified = ?, polled_at = ?, last_error = ?, "
+                "title = CASE WHEN ? = '' THEN title ELSE ? END WHERE id = ?",
+                (etag, modified, _now(), error, title, title, feed_id),
+            )
+
+
+MIN_ENTRY_TEXT = 400  # an entry whose link fails is added from its own text only when it is article-sized
+
+
+@dataclass(slots=True)
+class PollResult:
+    """What one poll of one feed did: articles added, entries skipped as duplicates, one line per failed entry;
+    ``error`` when the feed itself could not be read (nothing else happened then)."""
+
+    feed: Feed
+    added: list[ArticleInfo] = field(default_factory=list)
+    duplicates: int = 0
+    failures: list[str] = field(default_factory=list)
+    not_modified: bool = False
+    error: str = ""
+    pending: int = 0  # new entries left for the next poll (over the per-poll cap)
+
+
+AddEntry = Callable[[Entry, Feed], AddResult]
+
+
+def poll_feed(
+    feed: Feed, fetcher: SafeFetcher, book: FeedBook, add: AddEntry, max_items: int, max_bytes: int = 0
+) -> PollResult:
+    """Fetch the feed (conditionally), add the newest ``max_items`` of its entries not taken yet, oldest first."""
+    result = PollResult(feed)
+    try:
+        page = fetcher.fetch_feed(feed.url, feed.etag, feed.modified, max_bytes)
+        if page.not_modified:
+            result.not_modified = True
+            book.polled(feed.id, page.etag or feed.etag, page.modified or feed.modified, "")
+            return result
+        title, entries = parse_feed(page.body, feed.url)
+    except DossierError as exc:
+        result.error = exc.message
+        book.polled(feed.id, feed.etag, feed.modified, exc.message)
+        return result
+    fresh = book.unseen(feed.id, entries)
+    result.pending = max(0, len(fresh) - max_items)
+    for entry in reversed(fresh[:max_items]):  # feeds list the newest first: add in publication order
+        try:
+            added = add(entry, feed)
+        except DossierError as exc:
+            result.failures.append(f"{entry.link or entry.title}: {exc.message}")
+            book.taken(feed.id, entry, None)
+            continue
+        book.taken(feed.id, entry, added.article.id)
+        if added.duplicate:
+            result.duplicates += 1
+        else:
+            result.added.append(added.article)
+    # Validators are kept only once every entry is in: a feed with more entries than the cap is fetched whole again.
+    done = not result.pending
+    book.polled(feed.id, page.etag if done else "", page.modified if done else "", "", title)
+    return result

@@ -1,0 +1,62 @@
+"""Feeds in a group through the fake Bot API: /follow by an administrator adds the latest entries at once, the
+JobQueue poll adds new ones and tells the chat, /feeds and /unfollow are per chat, members are refused."""
+
+from __future__ import annotations
+
+from conftest import StartBot
+from fake_telegram import FakeBotAPI, group_chat, user
+from support import LocalSite, Route, article_html, rss
+
+NEWSROOM = group_chat(-100501, "Newsroom")
+OTHER = group_chat(-100502, "Other desk")
+ADMIN = user(601, "Ada", "ada")
+MEMBER = user(602, "Bob", "bob")
+FEED = "application/rss+xml"
+
+
+def serve(site: LocalSite, paths: list[str], etag: str) -> None:
+    for p in paths:
+        site.routes[p] = Route(
+            body=article_html(
+                f"Harbour story {p[-1]}",
+                [
+                    f"Harbour story {p[-1]}: the harbour of Harwick reopened on day {p[-1]} after the storm.",
+                    f"Repairs to pier {p[-1]} will cost about {p[-1]}00,000 pounds, the harbour master said.",
+                ],
+            )
+        )
+    entries = [{"title": f"Harbour story {p[-1]}", "link": site.url(p), "guid": p} for p in reversed(paths)]
+    site.routes["/rss"] = Route(body=rss("Harwick Post", entries), content_type=FEED, headers={"ETag": etag})
+
+
+async def test_follow_poll_digest_feeds_and_unfollow_in_a_group(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    telegram.admins[OTHER["id"]] = {ADMIN["id"]}
+    serve(site, ["/s1", "/s2"], '"one"')
+    await start_bot(feed_poll_minutes=0.02)  # the JobQueue polls every 1.2 s
+
+    await telegram.say(NEWSROOM, MEMBER, "/follow " + site.url("/rss"), "Only this chat's administrators")
+    done = await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/rss"), "2 new")
+    assert done.params["text"] == "#1 Harwick Post: 2 new (#1, #2)"
+    await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/rss"), "already following that feed as #1")
+    await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/s1"), "is not an RSS or Atom feed")
+
+    mark = len(telegram.calls)
+    serve(site, ["/s1", "/s2", "/s3"], '"two"')
+    news = await telegram.reply(NEWSROOM["id"], "1 new article from Harwick Post", after=mark)
+    assert "#3 Harbour story 3" in news.params["text"]
+    answer = await telegram.say(NEWSROOM, ADMIN, "/ask how much will repairs to pier 3 cost?", "<b>Sources</b>")
+    assert "300,000 pounds" in answer.params["text"]
+
+    listed = await telegram.say(NEWSROOM, MEMBER, "/feeds", "<b>Feeds</b>")
+    assert f"#1 Harwick Post · {site.url('/rss')} · read 20" in listed.params["text"]
+    await telegram.say(OTHER, ADMIN, "/feeds", "This chat follows no feeds")
+    await telegram.say(OTHER, ADMIN, "/unfollow 1", "This chat follows no feed #1")
+    await telegram.say(NEWSROOM, MEMBER, "/unfollow 1", "Only this chat's administrators")
+    await telegram.say(NEWSROOM, ADMIN, "/unfollow abc", "Which feed?")
+    await telegram.say(NEWSROOM, ADMIN, "/unfollow 1", "Unfollowed #1 Harwick Post. Its articles stay")
+    await telegram.say(NEWSROOM, ADMIN, "/feeds", "This chat follows no feeds")
+    await telegram.say(NEWSROOM, ADMIN, "/sources", "Harbour story 3")
+    assert telegram.errors() == []

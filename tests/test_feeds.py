@@ -1,0 +1,228 @@
+"""Following RSS and Atom feeds: entries become articles once, conditional polls, failures one line each — against
+feeds and pages served on 127.0.0.1, with the real model and library."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support import LocalSite, Route, article_html, rss
+
+from index import DossierError, Library
+from index.feeds import Entry, parse_feed
+
+FEED = "application/rss+xml"
+PARAGRAPHS = {
+    "/a1": [
+        "The river Lune rose two metres overnight and flooded the lower town of Kendal Bridge.",
+        "About 400 residents were moved to the sports hall, the county council said on Monday.",
+    ],
+    "/a2": [
+        "The regional court in Harwick fined the water company 2.5 million pounds for the spill.",
+        "The judge said the company had ignored three warnings from inspectors.",
+    ],
+    "/a3": [
+        "Harwick's harbour reopened on Wednesday after the storm damaged two piers.",
+        "Repairs will cost about 800,000 pounds, the harbour master said.",
+    ],
+}
+
+
+def serve_articles(site: LocalSite, dated: bool = True) -> None:
+    for path, paragraphs in PARAGRAPHS.items():
+        title = paragraphs[0].split(" and ")[0][:60]
+        site.routes[path] = Route(body=article_html(title, paragraphs, date="2024-05-0" + path[-1] if dated else ""))
+
+
+def items(site: LocalSite, paths: list[str]) -> list[dict[str, str]]:
+    """Newest first, as feeds list them."""
+    return [
+        {
+            "title": f"Story {p}",
+            "link": site.url(p),
+            "guid": f"tag:example.org,2024:{p}",
+            "date": f"Fri, 0{p[-1]} May 2024 10:00:00 GMT",
+        }
+        for p in reversed(paths)
+    ]
+
+
+@pytest.fixture
+def lib(make_library: Callable[..., Library]) -> Library:
+    return make_library(fetch_allow_hosts=["127.0.0.1"])
+
+
+def test_entries_are_added_once_oldest_first_and_an_unchanged_feed_is_not_read_again(
+    lib: Library, site: LocalSite
+) -> None:
+    serve_articles(site)
+    site.routes["/feed"] = Route(
+        body=rss("Lune Valley News", items(site, ["/a1", "/a2"])), content_type=FEED, headers={"ETag": '"v1"'}
+    )
+    feed = lib.follow(site.url("/feed"), added_by="test")
+    assert (feed.id, feed.title) == (1, "Lune Valley News")
+
+    [first] = lib.poll()
+    assert [a.url for a in first.added] == [site.url("/a1"), site.url("/a2")]  # publication order
+    assert first.added[0].id < first.added[1].id and not first.failures and first.duplicates == 0
+    assert all(a.added_by == "feed #1 (Lune Valley News)" for a in first.added)
+
+    [again] = lib.poll()
+    assert again.not_modified and not again.added and site.conditional[-1] == '"v1"'
+
+    site.routes["/feed"] = Route(
+        body=rss("Lune Valley News", items(site, ["/a1", "/a2", "/a3"])), content_type=FEED, headers={"ETag": '"v2"'}
+    )
+    [third] = lib.poll()
+    assert [a.url for a in third.added] == [site.url("/a3")]
+    assert lib.count() == 3
+
+    answer = lib.ask("How many residents were moved to the sports hall?")
+    assert not answer.abstained and answer.citations[0].url == site.url("/a1")
+    assert "About 400 residents were moved to the sports hall" in answer.citations[0].quote
+
+
+def test_an_entry_already_in_the_library_is_counted_not_added_again(lib: Library, site: LocalSite) -> None:
+    serve_articles(site)
+    lib.add_url(site.url("/a2"))
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a1", "/a2"])), content_type=FEED)
+    lib.follow(site.url("/feed"))
+    [result] = lib.poll()
+    assert len(result.added) == 1 and result.duplicates == 1 and lib.count() == 2
+
+
+def test_the_feed_date_is_used_when_the_page_has_none(lib: Library, site: LocalSite) -> None:
+    serve_articles(site, dated=False)
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a3"])), content_type=FEED)
+    lib.follow(site.url("/feed"))
+    [result] = lib.poll()
+    assert result.added[0].published == "2024-05-03"
+
+
+def test_a_broken_link_falls_back_to_the_entry_text_or_is_reported_once(lib: Library, site: LocalSite) -> None:
+    long_text = " ".join(PARAGRAPHS["/a2"] * 4)
+    entries = [
+        {"title": "Court fines water company", "link": site.url("/gone-long"), "content": f"<p>{long_text}</p>"},
+        {"title": "Short note", "link": site.url("/gone-short"), "description": "Read more on our site."},
+    ]
+    site.routes["/feed"] = Route(body=rss("Harwick Post", entries), content_type=FEED, headers={"ETag": '"a"'})
+    lib.follow(site.url("/feed"))
+    [result] = lib.poll()
+    assert [a.title for a in result.added] == ["Court fines water company"]
+    assert result.added[0].url == site.url("/gone-long")
+    assert len(result.failures) == 1 and "/gone-short" in result.failures[0] and "HTTP 404" in result.failures[0]
+
+    site.routes["/feed"] = Route(body=rss("Harwick Post", entries), content_type=FEED, headers={"ETag": '"b"'})
+    [later] = lib.poll()
+    assert not later.failures and not later.added  # each entry is tried once
+
+
+def test_a_feed_longer_than_the_cap_is_taken_over_several_polls(
+    make_library: Callable[..., Library], site: LocalSite
+) -> None:
+    lib = make_library(fetch_allow_hosts=["127.0.0.1"], feed_max_items=2)
+    serve_articles(site)
+    site.routes["/feed"] = Route(
+        body=rss("Harwick Post", items(site, ["/a1", "/a2", "/a3"])), content_type=FEED, headers={"ETag": '"x"'}
+    )
+    lib.follow(site.url("/feed"))
+    [first] = lib.poll()
+    # The newest two first (what readers want now); the older one at the next poll, which reads the feed whole again.
+    assert [a.url for a in first.added] == [site.url("/a2"), site.url("/a3")] and first.pending == 1
+    [second] = lib.poll()
+    assert [a.url for a in second.added] == [site.url("/a1")] and second.pending == 0
+    [third] = lib.poll()
+    assert third.not_modified
+
+
+def test_what_is_not_a_feed_and_repeated_or_unknown_feeds_are_one_line(
+    lib: Library, site: LocalSite, make_library: Callable[..., Library]
+) -> None:
+    serve_articles(site)
+    with pytest.raises(DossierError, match=r"is not an RSS or Atom feed$"):
+        lib.follow(site.url("/a1"))
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a1"])), content_type=FEED)
+    first = lib.follow(site.url("/feed"))
+    with pytest.raises(DossierError, match=r"^already following that feed as #1$"):
+        lib.follow(site.url("/feed"))
+    with pytest.raises(DossierError, match=r"^there is no feed #9$"):
+        lib.unfollow(9)
+    assert lib.unfollow(first.id).id == 1 and lib.feeds() == []
+    assert lib.follow(site.url("/feed")).id == 2  # a number is never given twice
+    with pytest.raises(DossierError, match=r"not a feed address"):
+        lib.follow("file:///etc/passwd")
+    # A body that is no feed is refused before the lenient parser spends seconds on it.
+    site.routes["/junk"] = Route(body=b"<p>x" * 400_000, content_type="application/xml")
+    with pytest.raises(DossierError, match=r"is not an RSS or Atom feed$"):
+        lib.follow(site.url("/junk"))
+
+    guarded = make_library("guarded")  # no FETCH_ALLOW_HOSTS: loopback is refused
+    with pytest.raises(DossierError, match=r"^refused: 127\.0\.0\.1 is"):
+        guarded.follow(site.url("/feed"))
+    small = make_library("small", fetch_allow_hosts=["127.0.0.1"], feed_max_bytes=2000)
+    site.routes["/big"] = Route(body=rss("Big", items(site, ["/a1"]) * 40), content_type=FEED)
+    with pytest.raises(DossierError, match=r"over the limit of 2,000 bytes|larger than the limit"):
+        small.follow(site.url("/big"))
+
+
+def test_a_feed_that_breaks_later_keeps_its_place_and_says_why(lib: Library, site: LocalSite) -> None:
+    serve_articles(site)
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a1"])), content_type=FEED)
+    lib.follow(site.url("/feed"))
+    site.routes["/feed"] = Route(503, b"down", "text/plain")
+    [result] = lib.poll()
+    assert result.error == f"{site.url('/feed')} answered HTTP 503 Service Unavailable"
+    assert lib.feeds()[0].last_error == result.error and lib.count() == 0
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a1"])), content_type=FEED)
+    [fixed] = lib.poll()
+    assert len(fixed.added) == 1 and lib.feeds()[0].last_error == ""
+
+
+@pytest.mark.slow
+def test_follow_feeds_poll_unfollow_from_the_command_line(tmp_path: Path, site: LocalSite) -> None:
+    serve_articles(site)
+    site.routes["/feed"] = Route(
+        body=rss("Lune Valley News", items(site, ["/a1", "/a2"])), content_type=FEED, headers={"ETag": '"v1"'}
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(tmp_path / "data"), "FETCH_ALLOW_HOSTS": "127.0.0.1"}
+
+    def dossier(*args: str) -> subprocess.CompletedProcess[str]:
+        script = Path(sys.executable).parent / "dossier"
+        return subprocess.run([str(script), *args], capture_output=True, text=True, env=env, timeout=300)
+
+    followed = dossier("follow", site.url("/feed"))
+    assert followed.returncode == 0, followed.stderr
+    assert followed.stdout.splitlines() == ["Following #1 Lune Valley News", "#1 Lune Valley News: 2 new (#1, #2)"]
+    polled = dossier("poll")
+    assert polled.stdout.strip() == "#1 Lune Valley News: unchanged since the last poll"
+    listed = dossier("feeds")
+    assert listed.stdout.startswith(f"#1 Lune Valley News — {site.url('/feed')} (polled 20")
+    missing = dossier("unfollow", "7")
+    assert (missing.returncode, missing.stderr.strip()) == (1, "error: there is no feed #7")
+    site.routes["/feed"] = Route(503, b"down", "text/plain")
+    broken = dossier("poll", "1")
+    assert broken.returncode == 1 and "not read:" in broken.stdout and "HTTP 503" in broken.stdout
+    gone = dossier("unfollow", "1")
+    assert gone.stdout.strip() == "Unfollowed #1 Lune Valley News (its articles stay in the library)"
+    listed = dossier("list")
+    assert [line.split()[0] for line in listed.stdout.splitlines() if line.startswith("#")] == ["#1", "#2"]
+
+
+def test_atom_feeds_and_html_in_entries_are_read() -> None:
+    atom = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title>'
+        b'<entry><title>One &amp; two</title><link href="http://example.org/1"/><id>urn:1</id>'
+        b"<updated>2024-03-05T10:00:00Z</updated>"
+        b'<summary type="html">&lt;p&gt;Hello&lt;/p&gt;&lt;p&gt;World&lt;/p&gt;</summary></entry></feed>'
+    )
+    title, [entry] = parse_feed(atom, "http://example.org/atom")
+    assert title == "Atom Desk"
+    assert entry == Entry("urn:1", "http://example.org/1", "One & two", "2024-03-05", "Hello\n\nWorld")
+    # Entities are not expanded (no "billion laughs"): the title stays as written.
+    laughs = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    title, _ = parse_feed(laughs + b'<rss version="2.0"><channel><title>&b;</title></channel></rss>', "u")
+    assert len(title) < 100
