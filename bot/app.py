@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import adding, asking, browsing, following
+from bot import adding, asking, autoadd, browsing, following
 from bot.activity import LoggingApplication
 from bot.engine import Engine
 from bot.rendering import error_text
@@ -46,6 +46,7 @@ COMMANDS = [
     BotCommand("follow", "Follow an RSS or Atom feed: /follow URL"),
     BotCommand("feeds", "The feeds this chat follows"),
     BotCommand("unfollow", "Stop following a feed: /unfollow N"),
+    BotCommand("autoadd", "Add this chat's links and articles on their own: /autoadd on|off"),
     BotCommand("stats", "Library size"),
     BotCommand("help", "How to use Dossier"),
 ]
@@ -129,6 +130,8 @@ def build_application(
     groups = filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE
     add_caption = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
+    channel_post = filters.UpdateType.CHANNEL_POST
+    edited = filters.UpdateType.EDITED_CHANNEL_POST | (filters.UpdateType.EDITED_MESSAGE & groups)
     application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     handlers = [
         CommandHandler(["start", "help"], browsing.start, filters=new_message),
@@ -142,6 +145,9 @@ def build_application(
         CommandHandler("follow", following.follow, filters=new_message),
         CommandHandler("feeds", following.feeds, filters=new_message),
         CommandHandler("unfollow", following.unfollow, filters=new_message),
+        CommandHandler("autoadd", autoadd.autoadd, filters=new_message | channel_post),
+        MessageHandler(channel_post & ~filters.COMMAND, autoadd.channel_post),
+        MessageHandler(edited & ~filters.COMMAND, autoadd.edited_post),
         MessageHandler(new_message & filters.COMMAND, browsing.unknown_command),
         MessageHandler(new_message & filters.Document.ALL & (private | add_caption), adding.document_message),
         MessageHandler(new_message & private & filters.FORWARDED, adding.forwarded_message),

@@ -22,7 +22,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 
-from bot import activity
+from bot import activity, autoadd
 from bot.adding import add_url
 from bot.engine import Busy
 from bot.rendering import (
@@ -185,6 +185,7 @@ async def group_text(update: Update, context: Context) -> None:
     replied = message.reply_to_message
     to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
     if not (mentioned or to_bot):
+        await autoadd.take(update, context)  # a link or an article, when the group turned auto-add on
         return
     question = " ".join(text.split())
     if not question:

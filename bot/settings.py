@@ -73,6 +73,12 @@ class BotSettings(Settings):
         30.0, ge=0, le=10080, description="How often followed feeds are polled, in minutes; 0: never (use cron)."
     )
     feed_digest: bool = Field(True, description="Tell a chat what its feeds added ('3 new articles from …').")
+    autoadd_channels: bool = Field(
+        True, description="Add the posts of channels the bot administers (each channel can say /autoadd off)."
+    )
+    autoadd_min_chars: int = Field(
+        600, ge=1, le=1_000_000, description="A post without a link is auto-added when its text is at least this long."
+    )
 
     _split_admins = field_validator("admin_user_ids", mode="before")(_int_list)
     _split_chats = field_validator("allowed_chat_ids", mode="before")(_int_list)

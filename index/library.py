@@ -17,6 +17,7 @@ import numpy as np
 
 from index import extract, feedback
 from index.asking import Asker
+from index.cleaning import normalized_hash
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
@@ -325,6 +326,7 @@ class Library:
         added_by_user: int | None = None,
         added_in_chat: int | None = None,
         published: str = "",
+        key: str | None = None,
     ) -> AddResult:
         """Fetch a URL safely and add the article; ``published`` is the date when the page gives none (a feed's).
         Network-bound, then CPU-heavy."""
@@ -345,7 +347,7 @@ class Library:
                 return AddResult(existing, duplicate=True)
         if published and not doc.published:
             doc = replace(doc, published=published)
-        return self._add_one(doc, url, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
+        return self._add_one(doc, url, collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_jsonl(
         self,
@@ -497,9 +499,50 @@ class Library:
 
         return [feedback.as_eval_question(v, quote) for v in self.store.votes()]
 
-    def list(self, *, collection: str | None = None, limit: int | None = None, offset: int = 0) -> list[ArticleInfo]:
-        """Articles in id order. Quick."""
-        return self.store.list_infos(collection, limit, offset)
+    def list(
+        self,
+        *,
+        collection: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        key_prefix: str = "",
+        newest_first: bool = False,
+    ) -> list[ArticleInfo]:
+        """Articles in id order (``newest_first``: the reverse), those whose key starts with ``key_prefix`` when
+        given. Quick."""
+        return self.store.list_infos(collection, limit, offset, key_prefix=key_prefix, newest_first=newest_first)
+
+    def by_key(self, key: str, *, collection: str = DEFAULT_COLLECTION) -> ArticleInfo | None:
+        return self.store.find_duplicate(collection, key, None, None)
+
+    def revise(self, article_id: int, text: str, *, title: str = "") -> ArticleInfo:
+        """New text for an article (an edited post), re-chunked and re-embedded under the same number. CPU-heavy."""
+        if self.store.get_info(article_id) is None:
+            raise ArticleNotFound(article_id)
+        if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
+            raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
+        doc = extract.from_text(text, title=title)
+        vectors = self._ensure_vectors()
+        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens)
+        [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
+        try:
+            with self.store.write() as txn:
+                info = Store.revise_article(
+                    txn.conn, article_id, doc.text, doc.title, normalized_hash(doc.text), passages
+                )
+        finally:
+            self._generation = -1
+        self._sync_vectors()
+        if vectors.dirty:
+            self._save_vectors()
+        return info
+
+    def chat_setting(self, chat: int, name: str) -> str | None:
+        """A chat's stored choice (``/autoadd on``), or None when it never made one."""
+        return self.store.chat_setting(chat, name)
+
+    def set_chat_setting(self, chat: int, name: str, value: str) -> None:
+        self.store.set_chat_setting(chat, name, value)
 
     def count(self, *, collection: str | None = None) -> int:
         return self.store.count_articles(collection)

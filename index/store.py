@@ -51,6 +51,13 @@ CREATE TABLE IF NOT EXISTS {name} (
     added_by_user INTEGER,
     added_in_chat INTEGER
 )"""
+_CHAT_SETTINGS = """
+CREATE TABLE IF NOT EXISTS chat_settings (
+    chat INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (chat, name)
+)"""
 _PASSAGES_TABLE = """
 CREATE TABLE IF NOT EXISTS {name} (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -173,6 +180,7 @@ class Store:
                     keywords.ensure_current(conn)
                     feedback.ensure(conn)
                     feeds.ensure(conn)
+                    conn.execute(_CHAT_SETTINGS)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise LibraryCorrupt(
@@ -329,6 +337,20 @@ class Store:
         with self.connection() as conn:
             return feedback.votes(conn)
 
+    # -- per-chat settings -------------------------------------------------------------------
+    def chat_setting(self, chat: int, name: str) -> str | None:
+        with self.connection() as conn:
+            row = conn.execute("SELECT value FROM chat_settings WHERE chat = ? AND name = ?", (chat, name)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_chat_setting(self, chat: int, name: str, value: str) -> None:
+        with self.exclusive(), self.connection() as conn:
+            conn.execute(
+                "INSERT INTO chat_settings (chat, name, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat, name) DO UPDATE SET value = excluded.value",
+                (chat, name, value),
+            )
+
     # -- meta -------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
         with self.connection() as conn:
@@ -460,6 +482,17 @@ class Store:
         return ids
 
     @staticmethod
+    def revise_article(
+        conn: sqlite3.Connection, article_id: int, text: str, title: str, text_hash: str, passages: Sequence[NewPassage]
+    ) -> ArticleInfo:
+        """New text (and title) for an article under the same id, inside a ``write()`` transaction."""
+        conn.execute(
+            "UPDATE articles SET text = ?, title = ?, text_hash = ? WHERE id = ?", (text, title, text_hash, article_id)
+        )
+        Store.replace_passages(conn, article_id, passages)
+        return _info(conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone())
+
+    @staticmethod
     def delete_article(conn: sqlite3.Connection, article_id: int) -> list[int]:
         """Delete inside a ``write()`` transaction; returns the removed passage ids."""
         ids = Store._drop_passages(conn, article_id)
@@ -478,20 +511,29 @@ class Store:
         return None if row is None else (row[0], row[1])
 
     def list_infos(
-        self, collection: str | None = None, limit: int | None = None, offset: int = 0, ids: Sequence[int] = ()
+        self,
+        collection: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        ids: Sequence[int] = (),
+        key_prefix: str = "",
+        newest_first: bool = False,
     ) -> list[ArticleInfo]:
         where: list[str] = []
         params: list[object] = []
         if collection is not None:
             where.append("collection = ?")
             params.append(collection)
+        if key_prefix:
+            where.append("substr(key, 1, ?) = ?")
+            params.extend([len(key_prefix), key_prefix])
         if ids:
             where.append(f"id IN ({','.join('?' * len(ids))})")
             params.extend(ids)
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY id LIMIT ? OFFSET ?"
+        sql += f" ORDER BY id {'DESC' if newest_first else ''} LIMIT ? OFFSET ?"
         params.extend([-1 if limit is None else limit, offset])
         with self.connection() as conn:
             return [_info(r) for r in conn.execute(sql, params)]

@@ -93,10 +93,12 @@ def utf16_len(text: str) -> int:
 
 
 def entities_for(text: str) -> list[Json]:
-    """bot_command at the start and @mentions, with offsets in UTF-16 code units as Telegram gives them."""
+    """bot_command at the start, @mentions and http(s) links, with offsets in UTF-16 code units as Telegram gives
+    them."""
     found: list[Json] = []
-    for m in re.finditer(r"(?:^/[A-Za-z0-9_]+(?:@\w+)?)|(?<![\w@])@\w{3,}", text):
-        kind = "bot_command" if m.group(0).startswith("/") else "mention"
+    for m in re.finditer(r"(?:^/[A-Za-z0-9_]+(?:@\w+)?)|(?<![\w@])@\w{3,}|https?://[^\s<>\"]+", text):
+        first = m.group(0)[0]
+        kind = "bot_command" if first == "/" else "mention" if first == "@" else "url"
         found.append({"type": kind, "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group(0))})
     return found
 
@@ -391,6 +393,22 @@ class FakeBotAPI:
         message.update(extra or {})
         self.messages[(chat["id"], message["message_id"])] = message
         self.push({"edited_message" if edited else "message": message})
+        return message
+
+    def channel_post(self, channel: Json, text: str, edit: Json | None = None) -> Json:
+        """A post in ``channel`` (it posts as itself), or, with ``edit``, that earlier post edited to ``text``."""
+        message: Json = (
+            {**edit, "edit_date": int(time.time())}
+            if edit is not None
+            else {"message_id": next(self._message_ids), "date": int(time.time()), "chat": channel}
+        )
+        message["sender_chat"] = channel
+        message["text"] = text
+        message.pop("entities", None)
+        if entities := entities_for(text):
+            message["entities"] = entities
+        self.messages[(channel["id"], message["message_id"])] = message
+        self.push({"edited_channel_post" if edit is not None else "channel_post": message})
         return message
 
     def add_file(self, file_name: str, data: bytes, mime_type: str = "text/plain") -> Json:

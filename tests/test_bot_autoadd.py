@@ -1,0 +1,110 @@
+"""Auto-add through the fake Bot API: channel posts with an article's text or a link are added quietly, an edited
+post updates its article, /autoadd turns it on and off, lists and undoes; groups opt in, administrators only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from conftest import StartBot
+from fake_telegram import FakeBotAPI, Json, group_chat, user
+from support import LocalSite, Route, article_html
+
+from bot.state import BotState
+from index import ArticleInfo, Library
+
+WIRE: Json = {"id": -1001234500, "type": "channel", "title": "Harwick Wire", "username": "harwickwire"}
+NEWSROOM = group_chat(-100700, "Newsroom")
+ADMIN = user(701, "Ada", "ada")
+MEMBER = user(702, "Bob", "bob")
+STORY = (
+    "Harwick ferry service suspended after storm\n\n"
+    "The ferry between Harwick and the Isle of Lune was suspended on Tuesday after the storm damaged the landing "
+    "stage at the north quay, the port authority said. About 1,200 passengers a day use the crossing in winter. "
+    "Engineers inspected the landing stage on Wednesday morning and found two cracked pontoons and a bent ramp. "
+    "The port authority said repairs would take at least three weeks and cost about 450,000 pounds, paid from its "
+    "reserve fund. A replacement bus and boat service will run from the south harbour twice a day in the meantime. "
+    "Islanders said the suspension would hit the weekly market and the school run hardest."
+)
+
+
+def library_of(app: object) -> Library:
+    st: BotState = app.bot_data["state"]  # type: ignore[attr-defined]
+    return st.engine.library
+
+
+async def until(check: Callable[[], bool], timeout: float = 60.0) -> None:
+    for _ in range(int(timeout * 10)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def keyed(lib: Library, prefix: str) -> list[ArticleInfo]:
+    return lib.list(key_prefix=prefix)
+
+
+async def test_channel_posts_are_added_edited_switched_off_and_undone(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    app = await start_bot()
+    lib = library_of(app)
+    site.routes["/quay"] = Route(
+        body=article_html("North quay reopens", ["The north quay of Harwick reopened on Friday after repairs."])
+    )
+    prefix = f"tg:{WIRE['id']}:"
+
+    post = telegram.channel_post(WIRE, STORY)
+    telegram.channel_post(WIRE, "Good morning, subscribers!")  # short, no link: not an article
+    telegram.channel_post(WIRE, "Update: " + site.url("/quay"))
+    await until(lambda: len(keyed(lib, prefix)) == 2)
+    story, linked = keyed(lib, prefix)
+    assert (story.title, story.source) == ("Harwick ferry service suspended after storm", "Harwick Wire")
+    assert story.url == f"https://t.me/harwickwire/{post['message_id']}" and story.published
+    assert linked.url == site.url("/quay") and linked.title == "North quay reopens"
+
+    # An edited post updates its article under the same number.
+    telegram.channel_post(WIRE, STORY.replace("three weeks", "five weeks"), edit=post)
+    await until(lambda: "five weeks" in lib.get(story.id).text)
+    answer = lib.ask("How long will the landing stage repairs take?")
+    assert not answer.abstained and any("five weeks" in c.quote for c in answer.citations)
+    assert lib.count() == 2
+
+    status = await _post_and_reply(telegram, "/autoadd", "Auto-add is on here")
+    assert f"#{story.id} " in status and f"#{linked.id} " in status
+    await _post_and_reply(telegram, "/autoadd off", "Auto-add is off here")
+    telegram.channel_post(WIRE, STORY.replace("Harwick", "Lunemouth"))
+    await _post_and_reply(telegram, f"/autoadd undo {linked.id}", f"Removed #{linked.id} «North quay reopens»")
+    await _post_and_reply(telegram, "/autoadd undo 999", "#999 was not auto-added here")
+    assert [a.id for a in lib.list()] == [story.id]  # the post made after "off" was not taken
+    assert telegram.errors() == []
+
+
+async def _post_and_reply(telegram: FakeBotAPI, text: str, expect: str) -> str:
+    mark = len(telegram.calls)
+    telegram.channel_post(WIRE, text)
+    return str((await telegram.reply(WIRE["id"], expect, after=mark)).params["text"])
+
+
+async def test_groups_opt_in_and_only_administrators_switch(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    app = await start_bot()
+    lib = library_of(app)
+    prefix = f"tg:{NEWSROOM['id']}:"
+
+    telegram.send(NEWSROOM, MEMBER, STORY)  # off by default in groups: not taken
+    await telegram.say(NEWSROOM, MEMBER, "/autoadd on", "Only this chat's administrators can change auto-add")
+    await telegram.say(NEWSROOM, ADMIN, "/autoadd on", "Auto-add is on")
+    telegram.send(NEWSROOM, MEMBER, STORY)
+    await until(lambda: len(keyed(lib, prefix)) == 1)
+    [taken] = keyed(lib, prefix)
+    assert "Bob" in taken.added_by and lib.count() == 1
+    mark = len(telegram.calls)
+    telegram.send(NEWSROOM, MEMBER, "@DossierTestBot how much will the repairs cost?")
+    answer = await telegram.reply(NEWSROOM["id"], "450,000 pounds", after=mark)
+    assert "Sources" in answer.params["text"]
+    await telegram.say(NEWSROOM, ADMIN, "/autoadd bogus", "/autoadd on · /autoadd off")
+    await telegram.say(NEWSROOM, ADMIN, f"/autoadd undo {taken.id}", f"Removed #{taken.id}")
+    assert lib.count() == 0
+    assert telegram.errors() == []
