@@ -16,6 +16,7 @@ from index import (
     claim_note,
     figure_lines,
     merge_syndicated,
+    period_note,
     time_left,
 )
 
@@ -64,7 +65,7 @@ def _link(title: str, url: str) -> str:
 def source_line(c: Citation | ArticleInfo, n: int | None = None) -> str:
     """'[n] Title — Outlet, date · #id' with the title linked when the article has a URL."""
     article_id = c.article_id if isinstance(c, Citation) else c.id
-    details = ", ".join(x for x in (cap(c.source, 100), c.published[:10]) if x)
+    details = ", ".join(x for x in (cap(c.source, 100), c.published[:10] or "undated") if x)
     prefix = f"[{n}] " if n is not None else ""
     return f"{prefix}{_link(c.title, c.url)}" + (f" — {esc(details)}" if details else "") + f" · #{article_id}"
 
@@ -82,6 +83,8 @@ def answer_blocks(answer: Answer, heading: str = "") -> list[str]:
     sources = ["<b>Sources</b>"]
     for c in first_per_source(answer.citations):
         sources.append(source_line(c, c.n))
+    if answer.period:
+        sources.append(f"<i>{esc(period_note(answer))}</i>")
     blocks.append("\n".join(sources))
     return blocks
 

@@ -19,7 +19,7 @@ from index.errors import (
 from index.extract import FILE_SUFFIXES
 from index.feeds import Feed, PollResult
 from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
-from index.render_text import claim_note, figure_lines, merge_syndicated, poll_summary, time_left
+from index.render_text import claim_note, figure_lines, merge_syndicated, period_note, poll_summary, time_left
 from index.settings import Settings
 from index.types import (
     AddResult,
@@ -68,6 +68,7 @@ __all__ = [
     "figure_lines",
     "is_url",
     "merge_syndicated",
+    "period_note",
     "poll_summary",
     "time_left",
 ]

@@ -13,6 +13,12 @@ from index.question import Asks, Question
 from index.terms import has_date, has_time
 
 
+def too_old(since: str, newest: str) -> str:
+    """No article is recent enough (undated ones would have been searched)."""
+    newest_note = f" (the newest is from {newest})" if newest else ""
+    return f"Not found: no article was published since {since}{newest_note}."
+
+
 def unknown_names(names: Sequence[str], searched: int) -> str:
     return f"Not found: none of the {searched} articles mentions {', '.join(names)}."
 

@@ -213,12 +213,18 @@ def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Ev
     return merged
 
 
-def build_citations(quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], texts: dict[int, str]) -> list[Citation]:
-    """Number articles by their best quote; quotes of one article stay together, in text order."""
+def build_citations(
+    quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], texts: dict[int, str], newest_first: bool = False
+) -> list[Citation]:
+    """Number articles by their best quote (``newest_first``: by publication date, undated last); quotes of one
+    article stay together, in text order."""
     article_order: list[int] = []
     for ev in sorted(quotes, key=lambda e: e.score, reverse=True):
         if ev.article_id not in article_order:
             article_order.append(ev.article_id)
+    if newest_first:
+        dated = sorted((a for a in article_order if infos[a].published), key=lambda a: infos[a].published, reverse=True)
+        article_order = dated + [a for a in article_order if not infos[a].published]
     citations: list[Citation] = []
     for n, article_id in enumerate(article_order, start=1):
         info = infos[article_id]

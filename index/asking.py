@@ -11,6 +11,7 @@ import numpy as np
 from index import abstention, answerability
 from index import answer as answering
 from index.embedding import Embedder
+from index.periods import NO_TIME, When
 from index.question import Concepts, Question, analyse
 from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search, rescaled
@@ -44,9 +45,26 @@ class Asker:
         page: int,
         dense_weight: float,
         keyword_weight: float,
+        when: When = NO_TIME,
     ) -> Answer:
         """``scope``: (collection for SQL, passage ids for FAISS), both None for the whole library; ``searched``:
-        how many articles the question covers (for "not found in N articles")."""
+        how many articles the question covers (for "not found in N articles"); ``when``: its place in time (the
+        scope is already bounded by it; here it orders the sources and labels the answer)."""
+        answer = self._answer(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when.latest)
+        return replace(answer, period=when.label) if when.label else answer
+
+    def _answer(
+        self,
+        question: str,
+        vectors: VectorIndex,
+        scope: tuple[str | None, np.ndarray | None],
+        searched: int,
+        k: int,
+        page: int,
+        dense_weight: float,
+        keyword_weight: float,
+        newest_first: bool,
+    ) -> Answer:
         q = analyse(question, self.concepts)
         query = self.embedder.embed_queries([question])[0]
         sql_collection, allowed = scope
@@ -90,6 +108,11 @@ class Asker:
             return Answer(question, True, message, [], hits, searched, {}, confidence_value, signal_values)
 
         quotes = first
+        if newest_first and not page:
+            # "latest" weighs when over how well: weaker quotes of other (possibly newer) articles are shown too,
+            # numbered newest first. Whether to answer was decided on the usual quotes.
+            wider = answering.select_quotes(evidence, max_quotes, within=answering.MORE_WITHIN)
+            quotes = answering.complete_answers(wider, texts, q)
         if page:
             shown = answering.merge_adjacent(answering.select_quotes(evidence, max_quotes), texts)
             for _ in range(page):
@@ -101,7 +124,7 @@ class Asker:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
             quotes = answering.complete_answers(quotes, texts, q)
         quotes = answering.add_syndicated(quotes, evidence, texts)
-        citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts)
+        citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, newest_first)
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         figures = answering.compare_figures(citations, texts)

@@ -182,6 +182,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "figures": {unit: [dataclasses.asdict(e) for e in entries] for unit, entries in answer.figures.items()},
         "passages": [{k: v for k, v in dataclasses.asdict(p).items() if k != "passage_id"} for p in answer.passages],
         "searched_articles": answer.searched_articles,
+        "period": answer.period,
     }
 
 

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from index.language import analyzer, detect, tokens
+from index.periods import is_month
 from index.question import Question
 
 log = logging.getLogger(__name__)
@@ -148,8 +149,9 @@ def _known(conn: sqlite3.Connection, word: str, stem: str) -> bool:
 def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
     """Words of the question's names that no passage mentions in any form ("Kerch", "Vuhledar"): a library that
     never mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
-    another language or script (answered through a multilingual model) is never refused this way."""
-    words = list(dict.fromkeys(w for n in q.names for w in n.split() if len(w) >= 4))
+    another language or script (answered through a multilingual model) is never refused this way. Month names are
+    time, not names: "in March 2024" bounds the search by date (``index.periods``), articles need not say "March"."""
+    words = list(dict.fromkeys(w for n in q.names for w in n.split() if len(w) >= 4 and not is_month(w)))
     if not words:
         return []
     folded = {w.casefold() for w in words}

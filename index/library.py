@@ -10,12 +10,13 @@ import logging
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from index import extract, feedback
+from index import abstention, extract, feedback, periods
 from index.asking import Asker
 from index.cleaning import normalized_hash
 from index.embed_worker import WorkerEmbedder
@@ -424,10 +425,13 @@ class Library:
         dense_weight: float = 1.0,
         keyword_weight: float = 1.0,
         exclude: Collection[int] = (),
+        today: date | None = None,
     ) -> Answer:
         """Answer with verbatim quotes and numbered citations, or abstain. ``page`` > 0 gives the next, weaker
         quotes not shown on earlier pages ("more results"); ``exclude``: article ids left out of the search (how
-        ``dossier eval`` asks a question without its answering articles). CPU-heavy (query embedding)."""
+        ``dossier eval`` asks a question without its answering articles). A question set in time ("in March 2024",
+        "last week", relative to ``today``) searches the articles published since then and the undated ones.
+        CPU-heavy (query embedding)."""
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
@@ -438,13 +442,21 @@ class Library:
                 question, True, f"Not found: the library has no articles (searched {searched}).", [], [], searched
             )
         scope = self._scope(collection)
+        when = periods.find(question, today or datetime.now(UTC).date())
+        if when.since is not None:
+            since = when.since.isoformat()
+            ids, searched, newest = self.store.dated_scope(collection, since)
+            if not searched:
+                return Answer(question, True, abstention.too_old(since, newest), [], [], 0, period=when.label)
+            allowed = scope[1]
+            scope = (scope[0], ids if allowed is None else np.intersect1d(allowed, ids))
         if exclude:
             sql_collection, allowed = scope
             ids = allowed if allowed is not None else self.store.passage_ids(collection)
             dropped = np.array([p for a in exclude for p, _, _ in self.store.passage_spans(a)], dtype=np.int64)
             scope = (sql_collection, np.setdiff1d(ids, dropped))
             searched -= len(set(exclude))
-        return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight)
+        return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""

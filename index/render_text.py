@@ -63,10 +63,15 @@ def body(citations: Sequence[Citation], figures: dict[str, list[FigureEntry]]) -
     return "\n\n".join(body)
 
 
+def period_note(answer: Answer) -> str:
+    """'Searched the 12 articles published since 2024-09-01 (and the undated ones).' for a question set in time."""
+    if not answer.period:
+        return ""
+    return f"Searched the {answer.searched_articles} articles {answer.period} (and the undated ones)."
+
+
 def _source_line(c: Citation) -> str:
-    parts = [c.source or "unknown outlet"]
-    if c.published:
-        parts.append(c.published)
+    parts = [c.source or "unknown outlet", c.published or "undated"]
     if c.url:
         parts.append(c.url)
     ref = f"#{c.article_id}" + (f", key {c.key}" if c.key else "")
@@ -83,6 +88,8 @@ def render(answer: Answer) -> str:
         if c.n not in seen:
             seen.add(c.n)
             lines.append(_source_line(c))
+    if answer.period:
+        lines.append(period_note(answer))
     return "\n".join(lines)
 
 

@@ -51,6 +51,12 @@ CREATE TABLE IF NOT EXISTS {name} (
     added_by_user INTEGER,
     added_in_chat INTEGER
 )"""
+# The last day a stored publication date can mean: "2024" ends on 2024-12-31, "2024-09" on 2024-09-31 (compared as
+# text, which orders ISO dates).
+_PUBLISHED_END = (
+    "(CASE length(a.published) WHEN 4 THEN a.published || '-12-31' WHEN 7 THEN a.published || '-31' "
+    "ELSE substr(a.published, 1, 10) END)"
+)
 _CHAT_SETTINGS = """
 CREATE TABLE IF NOT EXISTS chat_settings (
     chat INTEGER NOT NULL,
@@ -557,6 +563,27 @@ class Store:
             else:
                 rows = conn.execute("SELECT id FROM passages WHERE collection = ?", (collection,)).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def dated_scope(self, collection: str | None, since: str) -> tuple[np.ndarray, int, str]:
+        """For a search bounded by publication date: the ids of passages of articles published on or after ``since``
+        (an ISO date) or undated, how many such articles, and the newest publication date there is."""
+        where = "(a.published = '' OR " + _PUBLISHED_END + " >= ?)"
+        params: list[object] = [since]
+        if collection is not None:
+            where += " AND a.collection = ?"
+            params.append(collection)
+        with self.connection() as conn:
+            rows = conn.execute(
+                f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where}", params
+            )
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64)
+            count = int(conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
+            newest = conn.execute(
+                "SELECT MAX(published) FROM articles WHERE published != ''"
+                + (" AND collection = ?" if collection is not None else ""),
+                [collection] if collection is not None else [],
+            ).fetchone()[0]
+        return ids, count, str(newest or "")
 
     def passage_spans(self, article_id: int) -> list[tuple[int, int, int]]:
         """(passage id, char_start, char_end) of an article's passages, in text order."""

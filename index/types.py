@@ -132,6 +132,7 @@ class Answer:
     # The answerability model's probability that the library answers the question, and the signals it read.
     confidence: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)
+    period: str = ""  # "published since 2024-03-01" when the question set the search in time
 
 
 @dataclass(frozen=True, slots=True)

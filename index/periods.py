@@ -1,0 +1,147 @@
+"""When a question is set in time: the earliest publication date that can report it, and whether it wants the newest.
+
+An article published before the time a question names cannot report it ("in March 2024", "the 2024 election",
+"since June 2023", "last week"), so that date bounds the search from below; there is no upper bound, since events
+are reported later too, and a date after "before" / "until" bounds nothing. Undated articles are always searched
+(and shown as undated). "latest", "most recent" order the sources newest first. Month names come from Babel's CLDR
+data for the six languages the eval sets use; the other words are data (``data/periods.json``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from typing import Any
+
+from babel.dates import get_month_names
+
+MONTH_LANGUAGES = ("en", "de", "fr", "es", "ru", "uk")
+_YEAR = r"(?:19|20)\d\d"
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """``since``: the earliest publication date searched (None: no bound); ``latest``: newest sources first."""
+
+    since: date | None = None
+    latest: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"published since {self.since.isoformat()}" if self.since else ""
+
+
+NO_TIME = When()
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    before: list[str]
+    windows: dict[str, int | str]  # phrase: days back, or "week" / "month" / "year" (the start of the current one)
+    past: re.Pattern[str]  # "past 3 weeks": group 1 the number, group 2 the unit
+    units: dict[str, int]  # days per unit of ``past``
+    latest: list[str]
+
+
+@functools.cache
+def _data() -> _Words:
+    raw: Any = json.loads(resources.files("index").joinpath("data/periods.json").read_text(encoding="utf-8"))
+    past = raw["past_units"]["en"]
+    return _Words(
+        before=[w for ws in raw["before"].values() for w in ws],
+        windows={k: v for ws in raw["windows"].values() for k, v in ws.items()},
+        past=re.compile(past["pattern"], re.IGNORECASE),
+        units={k: int(v) for k, v in past.items() if k != "pattern"},
+        latest=[w for ws in raw["latest"].values() for w in ws],
+    )
+
+
+@functools.cache
+def _months() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for lang in MONTH_LANGUAGES:
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names("wide", context=context, locale=lang).items():
+                names[name.casefold()] = int(number)
+    return names
+
+
+@functools.cache
+def _month_stems() -> dict[str, int]:
+    """Where a month's forms differ by their ending (Russian март / марта, and марте, which CLDR does not list), the
+    part they share, when it is long enough to be only that month."""
+    stems: dict[str, int] = {}
+    for lang in MONTH_LANGUAGES:
+        format_ = get_month_names("wide", context="format", locale=lang)
+        alone = get_month_names("wide", context="stand-alone", locale=lang)
+        for number in format_:
+            a, b = format_[number].casefold(), alone[number].casefold()
+            shared = a[: next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))]
+            if a != b and len(shared) >= 3:
+                stems[shared] = int(str(number))
+    return stems
+
+
+def is_month(word: str) -> bool:
+    """A month's name in one of ``MONTH_LANGUAGES`` (any case)."""
+    return word.casefold() in _months()
+
+
+def _month(word: str) -> int:
+    word = word.casefold()
+    if word in _months():
+        return _months()[word]
+    return next(n for stem, n in sorted(_month_stems().items(), key=lambda x: -len(x[0])) if word.startswith(stem))
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = _data()
+
+    def alternatives(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    months = alternatives(list(_months())) + "|" + "|".join(re.escape(s) + r"\w{0,3}" for s in _month_stems())
+    before = alternatives(data.before)
+    # "[before] [day] month year" or "[before] year"; the day and the words between are optional and short
+    dated = re.compile(
+        rf"(?:\b({before})\s+(?:the\s+)?)?(?:\b(?:\d{{1,2}}\.?\s+(?:\w{{1,3}}\s+)?)?({months})\s+(?:\d{{1,2}},?\s+)?(?:\w{{1,3}}\s+)?|\b)"
+        rf"(?<!\d[.,])({_YEAR})\b(?![.,]?\d)",
+        re.IGNORECASE,
+    )
+    window = re.compile(rf"(?<!\w)({alternatives(list(data.windows))})(?!\w)", re.IGNORECASE)
+    latest = re.compile(rf"(?<!\w)({alternatives(data.latest)})(?!\w)", re.IGNORECASE)
+    return dated, window, data.past, latest
+
+
+def find(question: str, today: date) -> When:
+    """The question's place in time; ``When()`` when it names none."""
+    dated, window, past, latest = _patterns()
+    bounds: list[date] = []
+    for m in dated.finditer(question):
+        if m.group(1):
+            continue
+        year = int(m.group(3))
+        month = _month(m.group(2)) if m.group(2) else 1
+        if year <= today.year:
+            bounds.append(date(year, month, 1))
+    for m in window.finditer(question):
+        bounds.append(_window_start(m.group(1).casefold(), today))
+    for m in past.finditer(question):
+        bounds.append(today - timedelta(days=int(m.group(1)) * _data().units[m.group(2).casefold()]))
+    return When(min(bounds) if bounds else None, latest.search(question) is not None)
+
+
+def _window_start(phrase: str, today: date) -> date:
+    value = _data().windows.get(phrase, 0)
+    if value == "week":
+        return today - timedelta(days=today.weekday())
+    if value == "month":
+        return today.replace(day=1)
+    if value == "year":
+        return today.replace(month=1, day=1)
+    return today - timedelta(days=int(value))

@@ -1,0 +1,117 @@
+"""Questions set in time: the earliest publication date that can report them bounds the search; undated articles
+are searched and shown as undated; "latest" orders the sources newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from index import Library, period_note
+from index.periods import When, find
+from index.render_text import render
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("question", "since"),
+    [
+        ("What range did the Fed cut rates to in September 2024?", date(2024, 9, 1)),
+        ("How many seats did Plaid Cymru win in the 2024 UK election?", date(2024, 1, 1)),
+        ("What did Lagarde say on 6 June 2024?", date(2024, 6, 1)),
+        ("Was hat die EZB im Juni 2024 beschlossen?", date(2024, 6, 1)),
+        ("Qu'a décidé la BCE en juin 2024 ?", date(2024, 6, 1)),
+        ("¿Qué pasó el 29 de octubre de 2024?", date(2024, 10, 1)),
+        ("Что случилось в марте 2024 года?", date(2024, 3, 1)),  # a case ending CLDR does not list
+        ("Що сталося у березні 2024?", date(2024, 3, 1)),
+        ("what was reported last week about the floods?", date(2026, 11, 25)),
+        ("what happened yesterday?", date(2026, 12, 1)),
+        ("any news this month?", date(2026, 12, 1)),
+        ("what was said in the past 3 weeks?", date(2026, 11, 11)),
+        ("compare 2019 with March 2024", date(2019, 1, 1)),  # the earliest time named
+        # What came before a date is reported before it too; figures, future years and the verb "march" are no time.
+        ("When had the Fed last cut rates before September 2024?", None),
+        ("How many tanks were lost, 1,200 or 2024?", date(2024, 1, 1)),
+        ("losses put at 1,2024 tanks", None),
+        ("What is planned for 2030?", None),
+        ("Which soldiers planned a march on the Kremlin?", None),
+    ],
+)
+def test_the_earliest_date_a_question_names_bounds_it(question: str, since: date | None) -> None:
+    assert find(question, TODAY).since == since
+
+
+def test_latest_asks_for_the_newest_first() -> None:
+    assert find("What is the latest death toll?", TODAY) == When(None, latest=True)
+    assert find("Wie lautet die neueste Zahl?", TODAY).latest
+    assert not find("What is the death toll?", TODAY).latest
+
+
+@pytest.fixture
+def council(make_library: Callable[..., Library]) -> Library:
+    lib = make_library()
+    texts = [
+        (
+            "2023-11-20",
+            "Harwick council delays the harbour vote",
+            "Harwick council postponed its vote on the harbour wall to next year.",
+        ),
+        (
+            "2024-01-10",
+            "Harwick council debates the harbour wall",
+            "Harwick council debated the harbour wall and voted to ask for more quotes.",
+        ),
+        (
+            "2024-03-15",
+            "Harwick council approves the harbour wall",
+            "Harwick council voted to build the harbour wall for 4 million pounds.",
+        ),
+        ("", "Harwick council minutes", "Harwick council members voted on the harbour wall after a long debate."),
+    ]
+    for published, title, text in texts:
+        lib.add_text(
+            f"{title}\n\n{text} The vote followed months of complaints about flooding on the quay.",
+            published=published,
+            source="Harwick Post",
+        )
+    return lib
+
+
+def test_a_question_in_time_searches_what_was_published_since_and_the_undated(council: Library) -> None:
+    answer = council.ask("How did Harwick council vote on the harbour wall in March 2024?", today=TODAY)
+    assert not answer.abstained and answer.period == "published since 2024-03-01"
+    assert {c.published for c in answer.citations} <= {"2024-03-15", ""}
+    assert any(c.published == "2024-03-15" for c in answer.citations)
+    assert answer.searched_articles == 2
+    assert period_note(answer) == "Searched the 2 articles published since 2024-03-01 (and the undated ones)."
+    text = render(answer)
+    assert "Harwick Post, 2024-03-15" in text and text.endswith(period_note(answer))
+    if any(not c.published for c in answer.citations):
+        assert "Harwick Post, undated" in text
+
+    everything = council.ask("How did Harwick council vote on the harbour wall?", today=TODAY)
+    assert not everything.period and everything.searched_articles == 4
+
+
+def test_nothing_recent_enough_is_one_line_and_latest_is_newest_first(make_library: Callable[..., Library]) -> None:
+    lib = make_library()
+    reports = (
+        ("2024-01-10", "Quay report", "The quay flooded 12 times, the harbour master said"),
+        ("2024-03-15", "Quay report", "The quay flooded 31 times, the harbour master said"),
+        ("2023-06-01", "How often the quay flooded this winter", "The quay flooded 7 times this winter, he said"),
+    )
+    for published, title, text in reports:
+        lib.add_text(f"{title}\n\n{text}.", published=published)
+    old = lib.ask("How often did the quay flood last week?", today=TODAY)
+    assert old.abstained
+    assert old.answer == "Not found: no article was published since 2026-11-25 (the newest is from 2024-03-15)."
+
+    def numbered(question: str) -> list[str]:
+        answer = lib.ask(question, today=TODAY)
+        assert not answer.abstained
+        return [published for _, published in sorted({(c.n, c.published) for c in answer.citations})]
+
+    assert numbered("How often did the quay flood this winter?")[0] == "2023-06-01"  # the best match first
+    assert numbered("Latest: how often did the quay flood this winter?") == ["2024-03-15", "2024-01-10", "2023-06-01"]
