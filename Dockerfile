@@ -21,5 +21,7 @@ USER dossier
 VOLUME ["/data"]
 # Only used in webhook mode (WEBHOOK_URL set); long polling needs no open port.
 EXPOSE 8443
+# The bot touches /data/.heartbeat every 30 s from its job queue; `dossier health` fails when it is 2 minutes old.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=120s --retries=3 CMD ["dossier", "health"]
 ENTRYPOINT ["dossier"]
 CMD ["serve"]

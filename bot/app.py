@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import adding, asking, autoadd, browsing, following
+from bot import adding, asking, autoadd, browsing, following, health
 from bot.activity import LoggingApplication
 from bot.engine import Engine
 from bot.rendering import error_text
@@ -89,6 +89,7 @@ async def post_init(application: Application) -> None:
     except TelegramError as exc:
         log.warning("setMyCommands failed, going on without a command menu: %s", exc)
     await st.engine.read(st.engine.library.warm_up)
+    health.touch(st.settings.data_dir)
     log.info("ready as @%s with %d articles", application.bot.username, st.engine.library.count())
     if st.on_ready is not None:
         st.on_ready()
@@ -163,6 +164,8 @@ def build_application(
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")
     if settings.feed_poll_minutes and application.job_queue is not None:
         every = settings.feed_poll_minutes * 60
         application.job_queue.run_repeating(following.poll_feeds, interval=every, first=every, name="poll feeds")

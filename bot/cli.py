@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import run
+from bot.health import health
 from bot.settings import BotSettings
 from index import DossierError, Library
 from index import cli as engine_cli
@@ -105,7 +106,8 @@ class _StartupLog:
 
 
 COMMANDS: list[engine_cli.ExtraCommand] = [
-    ("serve", "run the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set", serve)
+    ("serve", "run the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set", serve),
+    ("health", "exit 0 when the running bot's heartbeat is fresh (for HEALTHCHECK), 1 otherwise", health),
 ]
 
 

@@ -1,11 +1,20 @@
 """Feeds in a group through the fake Bot API: /follow by an administrator adds the latest entries at once, the
-JobQueue poll adds new ones and tells the chat, /feeds and /unfollow are per chat, members are refused."""
+JobQueue poll adds new ones and tells the chat, /feeds and /unfollow are per chat, members are refused. Also the
+JobQueue's heartbeat behind `dossier health`."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import pytest
 from conftest import StartBot
 from fake_telegram import FakeBotAPI, group_chat, user
 from support import LocalSite, Route, article_html, rss
+
+from bot.cli import main
 
 NEWSROOM = group_chat(-100501, "Newsroom")
 OTHER = group_chat(-100502, "Other desk")
@@ -60,3 +69,25 @@ async def test_follow_poll_digest_feeds_and_unfollow_in_a_group(
     await telegram.say(NEWSROOM, ADMIN, "/feeds", "This chat follows no feeds")
     await telegram.say(NEWSROOM, ADMIN, "/sources", "Harbour story 3")
     assert telegram.errors() == []
+
+
+async def test_the_running_bot_beats_and_dossier_health_reads_it(
+    start_bot: StartBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = await start_bot()
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("heartbeat")  # after the start-up beat, one every 30 s
+    assert job.job.trigger.interval.total_seconds() == 30
+    beat = tmp_path / "data" / ".heartbeat"
+    for _ in range(100):
+        if beat.exists():
+            break
+        await asyncio.sleep(0.1)
+    assert main(["--data-dir", str(tmp_path / "data"), "health"]) == 0
+    assert capsys.readouterr().out.startswith("ok: the bot's last heartbeat was ")
+    old = time.time() - 600
+    os.utime(beat, (old, old))
+    assert main(["--data-dir", str(tmp_path / "data"), "health"]) == 1
+    assert "unhealthy: the bot's last heartbeat was 600 s ago" in capsys.readouterr().err
+    assert main(["--data-dir", str(tmp_path / "elsewhere"), "health"]) == 1
+    assert "unhealthy: no heartbeat in" in capsys.readouterr().err
