@@ -25,6 +25,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import adding, asking, autoadd, browsing, following, health
 from bot.activity import LoggingApplication
@@ -102,14 +103,20 @@ async def post_shutdown(application: Application) -> None:
 
 
 def build_application(
-    settings: BotSettings, library: Library, on_ready: Callable[[], None] | None = None
+    settings: BotSettings,
+    library: Library,
+    on_ready: Callable[[], None] | None = None,
+    request: BaseRequest | None = None,
 ) -> Application:
     """The bot with every handler registered; the caller starts it (``run`` or a test).
 
-    ``on_ready`` is called once start-up has succeeded (token accepted, library loaded)."""
+    ``on_ready`` is called once start-up has succeeded (token accepted, library loaded); ``request``: another
+    connection to the Bot API than HTTP (``dossier chat`` talks to one in its own process)."""
+    builder = ApplicationBuilder()
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     application = (
-        ApplicationBuilder()
-        .application_class(LoggingApplication)
+        builder.application_class(LoggingApplication)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)

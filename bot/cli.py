@@ -9,10 +9,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import run
+from bot import console
+from bot.app import build_application, run
 from bot.health import health
 from bot.settings import BotSettings
 from index import DossierError, Library
@@ -105,9 +106,35 @@ class _StartupLog:
         return 1
 
 
+def chat(args: argparse.Namespace) -> int:
+    """``dossier chat``: the bot's handlers in this terminal, on the library in DATA_DIR; no Telegram needed."""
+    overrides: dict[str, Any] = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
+    try:
+        settings = BotSettings(**overrides, telegram_bot_token=SecretStr("0:local-console"))
+    except ValidationError as exc:
+        print(engine_cli.invalid_settings_message(exc), file=sys.stderr)
+        return 2
+    if "import_process" not in settings.model_fields_set:  # one user: adds need no second process here
+        settings = settings.model_copy(update={"import_process": False})
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING)
+    try:
+        library = Library.open(settings)
+    except DossierError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    try:
+        console.main_loop(lambda api: build_application(settings, library, request=api))
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+    finally:
+        library.close()
+    return 0
+
+
 COMMANDS: list[engine_cli.ExtraCommand] = [
     ("serve", "run the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set", serve),
     ("health", "exit 0 when the running bot's heartbeat is fresh (for HEALTHCHECK), 1 otherwise", health),
+    ("chat", "talk to the bot in this terminal (the same handlers as in Telegram; no Telegram needed)", chat),
 ]
 
 
