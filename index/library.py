@@ -117,7 +117,9 @@ class Library:
     def warm_up(self) -> None:
         """Load the model and the vector index now rather than on the first question. CPU-heavy."""
         self.embedder.embed_queries(["warm-up"])
-        self._current_vectors()
+        vectors = self._current_vectors()
+        if vectors is not None:
+            vectors.prepare()  # past VECTOR_ANN_THRESHOLD: the approximate index (about a minute at 1M passages)
 
     # -- vectors ----------------------------------------------------------------------------------
     def _current_vectors(self) -> VectorIndex | None:
@@ -128,7 +130,9 @@ class Library:
                     if self.store.meta("embedding_model") != self.embedder.name:
                         return None
                     dim = int(self.store.meta("dimension") or 0)
-                    self._vectors = VectorIndex.load(self._index_path, dim, self.embedder.name)
+                    self._vectors = VectorIndex.load(
+                        self._index_path, dim, self.embedder.name, self.settings.vector_ann_threshold
+                    )
                     self._sync_vectors(force=True)
                     return self._vectors
         self._sync_vectors()
@@ -602,7 +606,7 @@ class Library:
             progress(Progress("stored", done, total, passages))
         with self.store.write() as txn:
             Store.set_meta(txn.conn, "reindex_incomplete", "0")
-        self._vectors = VectorIndex(dim, self.embedder.name)
+        self._vectors = VectorIndex(dim, self.embedder.name, self.settings.vector_ann_threshold)
         self._sync_vectors(force=True)
         self._save_vectors()
         return passages

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         description="Embed adds and reindexing in a child process at a lower CPU priority, so questions asked "
         "meanwhile never wait behind an import (the bot turns this on); false: in this process.",
     )
+    vector_ann_threshold: int = Field(
+        200_000,
+        ge=0,
+        description="Past this many passages, searches of the whole library use an approximate index (IVF, 8-bit) "
+        "whose candidates are re-scored exactly; 0: always exact.",
+    )
     max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
     fetch_timeout: float = Field(
         10.0, gt=0, le=600, allow_inf_nan=False, description="Seconds allowed for a whole fetch, redirects included."

@@ -17,7 +17,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index.ann import Ann
+
 log = logging.getLogger(__name__)
+CALIBRATION_QUERIES = 200  # queries that choose how many lists the approximate index probes
 FORMAT_VERSION = 1
 _MASK = (1 << 64) - 1
 _DIGEST_ROWS = 8192
@@ -62,11 +65,15 @@ def vector_digest(ids: np.ndarray, vectors: np.ndarray) -> int:
 
 
 class VectorIndex:
-    """add / remove / search / save / load over ``IndexIDMap2(IndexFlatIP)`` with 64-bit ids."""
+    """add / remove / search / save / load over ``IndexIDMap2(IndexFlatIP)`` with 64-bit ids. Past
+    ``ann_threshold`` vectors (0: never), searches of the whole index go through an approximate index (``Ann``)
+    whose candidates are re-scored with the exact vectors."""
 
-    def __init__(self, dim: int, model: str) -> None:
+    def __init__(self, dim: int, model: str, ann_threshold: int = 0) -> None:
         self.dim = dim
         self.model = model
+        self.ann_threshold = ann_threshold
+        self._ann: Ann | None = None
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self._lock = threading.RLock()
         self.dirty = False
@@ -92,6 +99,8 @@ class VectorIndex:
             if len(ids) == 0:
                 return
             self._index.add_with_ids(vectors, ids)
+            if self._ann is not None:
+                self._ann.add(ids, vectors)
             self.digest = (self.digest + vector_digest(ids, vectors)) & _MASK
             self.dirty = True
 
@@ -104,6 +113,8 @@ class VectorIndex:
                 return 0
             old = np.stack([self._index.reconstruct(int(pid)) for pid in present])
             removed = int(self._index.remove_ids(np.ascontiguousarray(present)))  # type: ignore[arg-type]
+            if self._ann is not None:
+                self._ann.remove(present)
             self.digest = (self.digest - vector_digest(present, old)) & _MASK
             self.dirty = True
             return removed
@@ -112,6 +123,7 @@ class VectorIndex:
         """Empty the index and fill it with exactly these vectors."""
         with self._lock:
             self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+            self._ann = None
             self.digest = 0
             self.dirty = True
             self.add(ids, vectors)
@@ -126,12 +138,62 @@ class VectorIndex:
         with self._lock:
             if self._index.ntotal == 0 or k <= 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            if allowed is None and self.ann_threshold and len(self) >= self.ann_threshold:
+                q = query.reshape(-1).astype(np.float32)
+                return self._rescore(q, self._approximate().candidates(q, k), k)
             params = None
             if allowed is not None:
                 params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64)))  # type: ignore[call-arg]
             scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+    def prepare(self) -> None:
+        """Build the approximate index now when this many vectors need one (at start-up, not at the first ask)."""
+        with self._lock:
+            if self.ann_threshold and len(self) >= self.ann_threshold:
+                self._approximate()
+
+    def describe(self) -> str:
+        """'exact', or '1024 lists, 32 probed' once the approximate index is built."""
+        ann = self._ann
+        return "exact" if ann is None else f"{ann.lists} lists, {ann.nprobe} probed"
+
+    @property
+    def approximate(self) -> bool:
+        """Whether searches of the whole index go through the approximate index."""
+        return bool(self.ann_threshold) and len(self) >= self.ann_threshold
+
+    def _approximate(self) -> Ann:
+        """The approximate index, built (or rebuilt after much growth) from the exact vectors when needed."""
+        if self._ann is None or self._ann.stale():
+            vectors = self._stored_vectors()
+            ann = Ann(vectors, self.ids())
+            rng = np.random.default_rng(1)
+            picks = rng.choice(len(vectors), size=min(len(vectors), CALIBRATION_QUERIES), replace=False)
+            # Queries as far from their nearest passage as real ones are (cosine about 0.75), never a passage itself.
+            noise = rng.normal(0, 0.9 / np.sqrt(self.dim), (len(picks), self.dim)).astype(np.float32)
+            queries = vectors[picks] + noise
+            queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+            _, exact = self._index.search(queries, 10)
+            ann.calibrate(queries, exact, self._rescore)
+            log.info(
+                "approximate index: %d vectors, %d lists, %d probed, %.1f s",
+                len(ann),
+                ann.lists,
+                ann.nprobe,
+                ann.seconds,
+            )
+            self._ann = ann
+        return self._ann
+
+    def _rescore(self, query: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The top ``k`` of ``ids`` by their exact similarity with ``query``."""
+        if len(ids) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        scores = self._index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64)) @ query
+        order = np.argsort(-scores, kind="stable")[:k]
+        return ids[order].astype(np.int64), scores[order].astype(np.float32)
 
     def similarity(self, query: np.ndarray, ids: list[int]) -> list[float]:
         """Cosine similarity of the query with the stored vectors of ``ids`` (0.0 for unknown ids)."""
@@ -156,10 +218,10 @@ class VectorIndex:
             self.dirty = False
 
     @classmethod
-    def load(cls, path: Path, dim: int, model: str) -> VectorIndex:
+    def load(cls, path: Path, dim: int, model: str, ann_threshold: int = 0) -> VectorIndex:
         """Load a saved index with its digest; a missing, unreadable or foreign file gives an empty index that
         the caller rebuilds from the vectors in SQLite."""
-        index = cls(dim, model)
+        index = cls(dim, model, ann_threshold)
         header_file = _header_path(path)
         if not path.exists() or not header_file.exists():
             return index

@@ -1,0 +1,77 @@
+"""The approximate index used past VECTOR_ANN_THRESHOLD: close to exact search, and in step with adds and removes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from index import Library
+from index.vectors import VectorIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 50 topics, like passages of a news library."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(50, dim))
+    x = centres[rng.integers(0, 50, n)] + 0.6 * rng.normal(size=(n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def near(vectors: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Questions: about as close to their best passage as real ones are (cosine about 0.8)."""
+    rng = np.random.default_rng(seed)
+    q = vectors[rng.integers(0, len(vectors), n)] + rng.normal(0, 0.09, (n, vectors.shape[1]))
+    return (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
+
+
+def exact_top(vectors: np.ndarray, ids: np.ndarray, q: np.ndarray, k: int = 10) -> list[int]:
+    return ids[np.argsort(-(vectors @ q))[:k]].tolist()
+
+
+def test_approximate_search_finds_what_exact_search_finds_and_follows_changes() -> None:
+    vectors = clustered(6000)
+    ids = np.arange(1, 6001, dtype=np.int64) * 7  # ids are passage ids, not positions
+    index = VectorIndex(64, "m", ann_threshold=5000)
+    index.add(ids, vectors)
+    assert index.approximate
+    queries = near(vectors, 100, seed=1)
+    found = sum(len(set(index.search(q, 10)[0].tolist()) & set(exact_top(vectors, ids, q))) for q in queries)
+    assert found >= 0.97 * 1000
+    got, scores = index.search(queries[0], 10)
+    assert np.allclose(scores, vectors[np.searchsorted(ids, got)] @ queries[0], atol=1e-5)  # exact scores
+
+    new = clustered(50, seed=2)
+    new_ids = np.arange(100_001, 100_051, dtype=np.int64)
+    index.add(new_ids, new)
+    assert all(index.search(v, 1)[0][0] == i for v, i in zip(new, new_ids, strict=True))
+    index.remove(new_ids[:25])
+    assert not set(new_ids[:25].tolist()) & {int(index.search(v, 1)[0][0]) for v in new}
+    # A search within some ids stays exact.
+    allowed = ids[:300]
+    assert index.search(queries[0], 10, allowed)[0].tolist() == exact_top(vectors[:300], allowed, queries[0])
+
+
+def test_below_the_threshold_search_is_exact() -> None:
+    vectors = clustered(800)
+    ids = np.arange(800, dtype=np.int64)
+    index = VectorIndex(64, "m", ann_threshold=5000)
+    index.add(ids, vectors)
+    assert not index.approximate
+    q = near(vectors, 1, seed=3)[0]
+    assert index.search(q, 10)[0].tolist() == exact_top(vectors, ids, q)
+
+
+def test_a_library_past_the_threshold_answers_as_an_exact_one(make_library: Callable[..., Library]) -> None:
+    lines = (ROOT / "examples" / "articles.jsonl").read_text().splitlines()
+    exact, approximate = make_library("exact"), make_library("approximate", vector_ann_threshold=1)
+    for lib in (exact, approximate):
+        lib.add_jsonl(lines)
+        lib.warm_up()
+    for question in ("how many tanks?", "who released the intercepted call?", "how many visitors came?"):
+        a, b = exact.ask(question), approximate.ask(question)
+        assert [c.quote for c in a.citations] == [c.quote for c in b.citations]
+        assert [p.passage_id for p in a.passages] == [p.passage_id for p in b.passages]
