@@ -90,7 +90,8 @@ async def post_init(application: Application) -> None:
     except TelegramError as exc:
         log.warning("setMyCommands failed, going on without a command menu: %s", exc)
     await st.engine.read(st.engine.library.warm_up)
-    health.touch(st.settings.data_dir)
+    if application.job_queue is not None and application.job_queue.get_jobs_by_name("heartbeat"):
+        health.touch(st.settings.data_dir)
     log.info("ready as @%s with %d articles", application.bot.username, st.engine.library.count())
     if st.on_ready is not None:
         st.on_ready()
@@ -111,7 +112,8 @@ def build_application(
     """The bot with every handler registered; the caller starts it (``run`` or a test).
 
     ``on_ready`` is called once start-up has succeeded (token accepted, library loaded); ``request``: another
-    connection to the Bot API than HTTP (``dossier chat`` talks to one in its own process)."""
+    connection to the Bot API than HTTP (``dossier chat`` talks to one in its own process; it beats no heartbeat,
+    which says a bot is serving)."""
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -171,7 +173,7 @@ def build_application(
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)
-    if application.job_queue is not None:
+    if application.job_queue is not None and request is None:
         application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")
     if settings.feed_poll_minutes and application.job_queue is not None:
         every = settings.feed_poll_minutes * 60

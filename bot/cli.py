@@ -134,7 +134,7 @@ def chat(args: argparse.Namespace) -> int:
 COMMANDS: list[engine_cli.ExtraCommand] = [
     ("serve", "run the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set", serve),
     ("health", "exit 0 when the running bot's heartbeat is fresh (for HEALTHCHECK), 1 otherwise", health),
-    ("chat", "talk to the bot in this terminal (the same handlers as in Telegram; no Telegram needed)", chat),
+    ("chat", "talk to the bot in this terminal (the same handlers as in Telegram; type help there)", chat),
 ]
 
 

@@ -98,7 +98,8 @@ def first_per_source(citations: Sequence[Citation]) -> list[Citation]:
 
 
 def not_found(answer: Answer) -> str:
-    return f"{esc(answer.answer)} See /sources for what the library holds."
+    searched = f" {period_note(answer)}" if answer.period and answer.searched_articles else ""
+    return f"{esc(answer.answer)}{esc(searched)} See /sources for what the library holds."
 
 
 def passage_html(hit: PassageHit, info: ArticleInfo, quote_start: int, quote_end: int) -> str:

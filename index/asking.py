@@ -108,11 +108,6 @@ class Asker:
             return Answer(question, True, message, [], hits, searched, {}, confidence_value, signal_values)
 
         quotes = first
-        if newest_first and not page:
-            # "latest" weighs when over how well: weaker quotes of other (possibly newer) articles are shown too,
-            # numbered newest first. Whether to answer was decided on the usual quotes.
-            wider = answering.select_quotes(evidence, max_quotes, within=answering.MORE_WITHIN)
-            quotes = answering.complete_answers(wider, texts, q)
         if page:
             shown = answering.merge_adjacent(answering.select_quotes(evidence, max_quotes), texts)
             for _ in range(page):

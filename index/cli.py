@@ -38,7 +38,7 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    add = sub.add_parser("add", help="add articles: files (.txt .md .html), http(s) URLs, or - for stdin")
+    add = sub.add_parser("add", help="add articles: files (.txt .md .html .pdf .docx), http(s) URLs, or - for stdin")
     add.add_argument("sources", nargs="*", metavar="SOURCE")
     add.add_argument("--jsonl", type=Path, action="append", default=[], help="import one article per JSON line")
     add.add_argument("--title", default="", help="title for text read from stdin")

@@ -2,8 +2,8 @@
 the parsing of a fetched feed into entries.
 
 A feed belongs to a collection (where its articles go) and, when followed from a chat, to that chat (who may
-unfollow it, where digests go). An entry is taken once: its id (or link) is remembered with the article it became,
-or with none when it could not be added, so a broken link is reported once, not at every poll.
+unfollow it, where digests go). An entry is taken once: its id (or link) is remembered with the article it became.
+One that could not be added is tried again at the next polls, ``ATTEMPTS`` times in all, then left.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS feed_entries (
     feed INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
     entry TEXT NOT NULL,
     article INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (feed, entry)
 );
 """
@@ -202,17 +203,19 @@ class FeedBook:
             conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return feed
 
-    def unseen(self, feed_id: int, entries: list[Entry]) -> list[Entry]:
+    def unseen(self, feed_id: int, entries: list[Entry]) -> list[tuple[Entry, int]]:
+        """Entries not taken yet, each with the attempts already made (0, or fewer than ``ATTEMPTS`` failures)."""
         with self._connection() as conn:
-            seen = {r[0] for r in conn.execute("SELECT entry FROM feed_entries WHERE feed = ?", (feed_id,))}
-        return [e for e in entries if e.key not in seen]
+            rows = conn.execute("SELECT entry, article, attempts FROM feed_entries WHERE feed = ?", (feed_id,))
+            done = {r[0]: (r[1] is not None or r[2] >= ATTEMPTS, int(r[2])) for r in rows}
+        return [(e, done.get(e.key, (False, 0))[1]) for e in entries if not done.get(e.key, (False, 0))[0]]
 
-    def taken(self, feed_id: int, entry: Entry, article_id: int | None) -> None:
+    def taken(self, feed_id: int, entry: Entry, article_id: int | None, attempts: int = 1) -> None:
         with self._write() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO feed_entries (feed, entry, article) SELECT ?, ?, ? WHERE EXISTS "
+                "INSERT OR REPLACE INTO feed_entries (feed, entry, article, attempts) SELECT ?, ?, ?, ? WHERE EXISTS "
                 "(SELECT 1 FROM feeds WHERE id = ?)",
-                (feed_id, entry.key, article_id, feed_id),
+                (feed_id, entry.key, article_id, attempts, feed_id),
             )
 
     def polled(self, feed_id: int, etag: str, modified: str, error: str, title: str = "") -> None:
@@ -225,6 +228,7 @@ class FeedBook:
 
 
 MIN_ENTRY_TEXT = 400  # an entry whose link fails is added from its own text only when it is article-sized
+ATTEMPTS = 3  # polls that try an entry whose add failed (a page that is not up yet, a server that was down)
 
 
 @dataclass(slots=True)
@@ -260,21 +264,26 @@ def poll_feed(
         result.error = exc.message
         book.polled(feed.id, feed.etag, feed.modified, exc.message)
         return result
-    fresh = book.unseen(feed.id, entries)
+    # The newest first, by date where entries carry one (most feeds list them so; some list the oldest first).
+    fresh = sorted(book.unseen(feed.id, entries), key=lambda pair: pair[0].published, reverse=True)
     result.pending = max(0, len(fresh) - max_items)
-    for entry in reversed(fresh[:max_items]):  # feeds list the newest first: add in publication order
+    retry = False
+    for entry, tried in reversed(fresh[:max_items]):  # add in publication order
         try:
             added = add(entry, feed)
         except DossierError as exc:
-            result.failures.append(f"{entry.link or entry.title}: {exc.message}")
-            book.taken(feed.id, entry, None)
+            where = entry.link or entry.title
+            line = exc.message if where in exc.message else f"{where}: {exc.message}"
+            result.failures.append(line + (f" (attempt {tried + 1} of {ATTEMPTS})" if tried + 1 < ATTEMPTS else ""))
+            book.taken(feed.id, entry, None, tried + 1)
+            retry = retry or tried + 1 < ATTEMPTS
             continue
-        book.taken(feed.id, entry, added.article.id)
+        book.taken(feed.id, entry, added.article.id, tried + 1)
         if added.duplicate:
             result.duplicates += 1
         else:
             result.added.append(added.article)
-    # Validators are kept only once every entry is in: a feed with more entries than the cap is fetched whole again.
-    done = not result.pending
+    # Validators are kept only once every entry is in (or given up): otherwise the next poll reads the feed whole again.
+    done = not result.pending and not retry
     book.polled(feed.id, page.etag if done else "", page.modified if done else "", "", title)
     return result

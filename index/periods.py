@@ -9,6 +9,7 @@ data for the six languages the eval sets use; the other words are data (``data/p
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -20,6 +21,7 @@ from typing import Any
 from babel.dates import get_month_names
 
 MONTH_LANGUAGES = ("en", "de", "fr", "es", "ru", "uk")
+LOOK_BACK = 40  # characters before a month searched for a "before" word
 _YEAR = r"(?:19|20)\d\d"
 
 
@@ -98,8 +100,24 @@ def _month(word: str) -> int:
     return next(n for stem, n in sorted(_month_stems().items(), key=lambda x: -len(x[0])) if word.startswith(stem))
 
 
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    dated: re.Pattern[str]  # "[before] [day] month year" or "[before] year"
+    month: re.Pattern[str]  # any month name
+    year: re.Pattern[str]  # a year on its own
+    after_before: re.Pattern[str]  # text that ends with a "before" word
+    window: re.Pattern[str]
+    past: re.Pattern[str]
+    latest: re.Pattern[str]
+
+
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _english_months() -> frozenset[str]:
+    return frozenset(name.casefold() for name in get_month_names("wide", locale="en").values())
+
+
+@functools.cache
+def _patterns() -> _Patterns:
     data = _data()
 
     def alternatives(words: list[str]) -> str:
@@ -113,27 +131,48 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
         rf"(?<!\d[.,])({_YEAR})\b(?![.,]?\d)",
         re.IGNORECASE,
     )
-    window = re.compile(rf"(?<!\w)({alternatives(list(data.windows))})(?!\w)", re.IGNORECASE)
-    latest = re.compile(rf"(?<!\w)({alternatives(data.latest)})(?!\w)", re.IGNORECASE)
-    return dated, window, data.past, latest
+    return _Patterns(
+        dated=dated,
+        month=re.compile(rf"(?<!\w)({months})(?!\w)", re.IGNORECASE),
+        year=re.compile(rf"(?<![\w.,])({_YEAR})(?![\w]|[.,]\d)"),
+        after_before=re.compile(rf"\b(?:{before})\s+(?:the\s+)?$", re.IGNORECASE),
+        window=re.compile(rf"(?<!\w)({alternatives(list(data.windows))})(?!\w)", re.IGNORECASE),
+        past=data.past,
+        latest=re.compile(rf"(?<!\w)({alternatives(data.latest)})(?!\w)", re.IGNORECASE),
+    )
 
 
 def find(question: str, today: date) -> When:
     """The question's place in time; ``When()`` when it names none."""
-    dated, window, past, latest = _patterns()
+    p = _patterns()
     bounds: list[date] = []
-    for m in dated.finditer(question):
-        if m.group(1):
-            continue
+    spans = []
+    for m in p.dated.finditer(question):
+        spans.append(m.span())
         year = int(m.group(3))
-        month = _month(m.group(2)) if m.group(2) else 1
-        if year <= today.year:
-            bounds.append(date(year, month, 1))
-    for m in window.finditer(question):
+        if not m.group(1) and year <= today.year:
+            bounds.append(date(year, _month(m.group(2)) if m.group(2) else 1, 1))
+    # A month named without its year takes the next year the question names: "between January and March 2024".
+    years = [(m.start(), int(m.group(1))) for m in p.year.finditer(question)]
+    year_starts = [at for at, _ in years]
+    span_starts = [a for a, _ in spans]
+    for m in p.month.finditer(question):
+        name = m.group(1)
+        inside = bisect.bisect_right(span_starts, m.start()) - 1
+        if inside >= 0 and m.start() < spans[inside][1]:
+            continue  # part of "March 2024", seen above
+        if p.after_before.search(question[max(0, m.start() - LOOK_BACK) : m.start()]):
+            continue
+        if name.casefold() in _english_months() and not name[0].isupper():
+            continue  # "may", "march": words before they are months
+        following = bisect.bisect_right(year_starts, m.end())
+        if following < len(years) and years[following][1] <= today.year:
+            bounds.append(date(years[following][1], _month(name), 1))
+    for m in p.window.finditer(question):
         bounds.append(_window_start(m.group(1).casefold(), today))
-    for m in past.finditer(question):
+    for m in p.past.finditer(question):
         bounds.append(today - timedelta(days=int(m.group(1)) * _data().units[m.group(2).casefold()]))
-    return When(min(bounds) if bounds else None, latest.search(question) is not None)
+    return When(min(bounds) if bounds else None, p.latest.search(question) is not None)
 
 
 def _window_start(phrase: str, today: date) -> date:

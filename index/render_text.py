@@ -56,7 +56,8 @@ def body(citations: Sequence[Citation], figures: dict[str, list[FigureEntry]]) -
     for c, numbers in merge_syndicated(citations):
         note = claim_note(c)
         refs = "".join(f"[{n}]" for n in numbers)
-        body.append(f"> {c.quote} {refs}" + (f" — {note}" if note else ""))
+        quote = c.quote.replace("\n", "\n> ")  # every line of a quote of several paragraphs is marked
+        body.append(f"> {quote} {refs}" + (f" — {note}" if note else ""))
     lines = figure_lines(figures)
     if lines:
         body.append("Figures side by side:\n" + "\n".join(f"  {line}" for line in lines))
@@ -67,7 +68,8 @@ def period_note(answer: Answer) -> str:
     """'Searched the 12 articles published since 2024-09-01 (and the undated ones).' for a question set in time."""
     if not answer.period:
         return ""
-    return f"Searched the {answer.searched_articles} articles {answer.period} (and the undated ones)."
+    n = answer.searched_articles
+    return f"Searched the {n} article{'' if n == 1 else 's'} {answer.period} (and the undated ones)."
 
 
 def _source_line(c: Citation) -> str:
@@ -81,7 +83,7 @@ def _source_line(c: Citation) -> str:
 def render(answer: Answer) -> str:
     """The CLI's answer: quotes with [n], then Sources."""
     if answer.abstained:
-        return answer.answer
+        return f"{answer.answer} {period_note(answer)}" if answer.period and answer.searched_articles else answer.answer
     lines = [body(answer.citations, answer.figures), "", "Sources:"]
     seen: set[int] = set()
     for c in answer.citations:

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
 
+    @field_validator("answer_threshold", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``ANSWER_THRESHOLD=`` (as in .env.example, or an empty variable from Compose's env_file) means unset."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

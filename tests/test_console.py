@@ -56,3 +56,20 @@ def test_a_conversation_in_the_terminal(tmp_path: Path, embedder: Embedder) -> N
     assert "bot (group): ▍Harwick council voted to build a harbour wall for 4 million pounds. [1]" in text
     assert "inline: Harwick council voted" in text
     assert "never read" not in text
+
+
+def test_a_console_session_beats_no_heartbeat(tmp_path: Path, embedder: Embedder) -> None:
+    settings = BotSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token="0:local-console",
+        data_dir=tmp_path / "data",
+        import_process=False,
+    )
+    library = Library.open(settings, embedder=embedder)
+    try:
+        console.main_loop(
+            lambda api: build_application(settings, library, request=api), io.StringIO("/stats"), io.StringIO()
+        )
+    finally:
+        library.close()
+    assert not (tmp_path / "data" / ".heartbeat").exists()  # `dossier health` says a bot is serving, not a console

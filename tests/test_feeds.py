@@ -103,7 +103,7 @@ def test_the_feed_date_is_used_when_the_page_has_none(lib: Library, site: LocalS
     assert result.added[0].published == "2024-05-03"
 
 
-def test_a_broken_link_falls_back_to_the_entry_text_or_is_reported_once(lib: Library, site: LocalSite) -> None:
+def test_a_broken_link_falls_back_to_the_entry_text_or_is_tried_again_then_left(lib: Library, site: LocalSite) -> None:
     long_text = " ".join(PARAGRAPHS["/a2"] * 4)
     entries = [
         {"title": "Court fines water company", "link": site.url("/gone-long"), "content": f"<p>{long_text}</p>"},
@@ -114,11 +114,34 @@ def test_a_broken_link_falls_back_to_the_entry_text_or_is_reported_once(lib: Lib
     [result] = lib.poll()
     assert [a.title for a in result.added] == ["Court fines water company"]
     assert result.added[0].url == site.url("/gone-long")
-    assert len(result.failures) == 1 and "/gone-short" in result.failures[0] and "HTTP 404" in result.failures[0]
+    gone = site.url("/gone-short")
+    assert result.failures == [f"{gone} answered HTTP 404 Not Found (attempt 1 of 3)"]
+    # While an entry waits for another try, the feed is read whole (not "unchanged"), and the entry tried again.
+    [second] = lib.poll()
+    assert not second.not_modified and second.failures == [f"{gone} answered HTTP 404 Not Found (attempt 2 of 3)"]
+    [third] = lib.poll()
+    assert third.failures == [f"{gone} answered HTTP 404 Not Found"]  # the last try
+    [fourth] = lib.poll()
+    assert fourth.not_modified or (not fourth.failures and not fourth.added)
+    assert site.conditional[-1] == '"a"'  # given up: validators kept again
 
     site.routes["/feed"] = Route(body=rss("Harwick Post", entries), content_type=FEED, headers={"ETag": '"b"'})
+    site.routes["/gone-short"] = Route(body=article_html("Short note", PARAGRAPHS["/a3"]))
     [later] = lib.poll()
-    assert not later.failures and not later.added  # each entry is tried once
+    assert not later.added and not later.failures  # an entry given up stays given up
+
+
+def test_an_oldest_first_feed_still_gives_the_newest_entries_first(
+    make_library: Callable[..., Library], site: LocalSite
+) -> None:
+    lib = make_library(fetch_allow_hosts=["127.0.0.1"], feed_max_items=1)
+    serve_articles(site)
+    site.routes["/feed"] = Route(
+        body=rss("Harwick Post", list(reversed(items(site, ["/a1", "/a2", "/a3"])))), content_type=FEED
+    )
+    lib.follow(site.url("/feed"))
+    [first] = lib.poll()
+    assert [a.url for a in first.added] == [site.url("/a3")] and first.pending == 2
 
 
 def test_a_feed_longer_than_the_cap_is_taken_over_several_polls(

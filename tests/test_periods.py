@@ -31,6 +31,12 @@ TODAY = date(2026, 12, 2)
         ("any news this month?", date(2026, 12, 1)),
         ("what was said in the past 3 weeks?", date(2026, 11, 11)),
         ("compare 2019 with March 2024", date(2019, 1, 1)),  # the earliest time named
+        ("how many tanks were lost between January and March 2024?", date(2024, 1, 1)),
+        ("from January to March 2024", date(2024, 1, 1)),
+        ("in January or February 2024", date(2024, 1, 1)),
+        ("entre janvier et mars 2024", date(2024, 1, 1)),
+        ("What may happen in 2025 after the march?", date(2025, 1, 1)),
+        ("What happened in March?", None),  # no year: which March is unknown
         # What came before a date is reported before it too; figures, future years and the verb "march" are no time.
         ("When had the Fed last cut rates before September 2024?", None),
         ("How many tanks were lost, 1,200 or 2024?", date(2024, 1, 1)),
@@ -98,8 +104,8 @@ def test_a_question_in_time_searches_what_was_published_since_and_the_undated(co
 def test_nothing_recent_enough_is_one_line_and_latest_is_newest_first(make_library: Callable[..., Library]) -> None:
     lib = make_library()
     reports = (
-        ("2024-01-10", "Quay report", "The quay flooded 12 times, the harbour master said"),
-        ("2024-03-15", "Quay report", "The quay flooded 31 times, the harbour master said"),
+        ("2024-01-10", "Quay report", "The quay flooded 12 times this winter, the harbour master said"),
+        ("2024-03-15", "Quay report", "The quay flooded 31 times this winter, the harbour master said"),
         ("2023-06-01", "How often the quay flooded this winter", "The quay flooded 7 times this winter, he said"),
     )
     for published, title, text in reports:
