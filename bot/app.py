@@ -73,6 +73,9 @@ async def on_error(update: object, context: Context) -> None:
         text = "Sorry, something went wrong with that request. It has been logged."
     if not isinstance(update, Update):
         return
+    post = update.channel_post or update.edited_channel_post
+    if post is not None and not (post.text or "").startswith("/"):
+        return  # a channel's subscribers would all see it; auto-add failures are logged, not posted
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200])

@@ -5,12 +5,14 @@ it on or off, lists what it took, and undoes one."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 
 from bot import activity
+from bot.engine import Busy
 from bot.rendering import article_line, cap, error_text, esc
 from bot.state import Context, Verdict, added_by, command_payload, is_chat_admin, origin_of, sender_key, state
 from index import AddResult, ArticleInfo, DossierError
@@ -60,12 +62,18 @@ async def take(update: Update, context: Context) -> bool:
     """Add the message when auto-add is on here and it offers an article; True when it was taken (even if the add
     failed: that is logged, the chat is not disturbed)."""
     message = update.effective_message
-    if message is None or message.chat.type == ChatType.PRIVATE or not await enabled(context, message):
+    if message is None or message.chat.type == ChatType.PRIVATE:
         return False
     st = state(context)
     found = candidate(message, st.settings.autoadd_min_chars)
     if found is None:
-        return False
+        return False  # ordinary chatter costs no lookup
+    try:
+        if not await enabled(context, message):
+            return False
+    except Busy:
+        log.info("auto-add of post %s in chat %s skipped: the engine is busy", message.message_id, message.chat.id)
+        return True
     if st.adds.check(sender_key(message))[0] is not Verdict.GO:  # RATE_LIMIT_ADDS holds here too, quietly
         log.info("auto-add of post %s in chat %s skipped: over RATE_LIMIT_ADDS", message.message_id, message.chat.id)
         return True
@@ -153,7 +161,7 @@ async def autoadd(update: Update, context: Context) -> None:
     if words in (["on"], ["off"]):
         await st.engine.write(library.set_chat_setting, chat.id, SETTING, words[0])
         await message.reply_text(_switched(words[0] == "on", chat.type, st.settings.autoadd_min_chars))
-    elif len(words) == 2 and words[0] == "undo" and words[1].lstrip("#").isdigit() and len(words[1]) < 19:
+    elif len(words) == 2 and words[0] == "undo" and re.fullmatch(r"#?[0-9]{1,18}", words[1]):
         await _undo(message, context, int(words[1].lstrip("#")))
     elif not words:
         await message.reply_text(await _status(context, message))

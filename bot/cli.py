@@ -12,9 +12,8 @@ from typing import Any
 from pydantic import SecretStr, ValidationError
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console
+from bot import console, health
 from bot.app import build_application, run
-from bot.health import health
 from bot.settings import BotSettings
 from index import DossierError, Library
 from index import cli as engine_cli
@@ -22,13 +21,20 @@ from index import cli as engine_cli
 log = logging.getLogger(__name__)
 
 
-def serve(args: argparse.Namespace) -> int:
-    """Run the bot until SIGINT or SIGTERM; one clear line and a non-zero code when it cannot start."""
+def read_settings(args: argparse.Namespace, **fixed: Any) -> BotSettings | None:
+    """The bot's settings (``--data-dir`` over DATA_DIR, ``fixed`` over both); None after one line on stderr."""
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
     try:
-        settings = BotSettings(**overrides)
+        return BotSettings(**overrides, **fixed)
     except ValidationError as exc:
         print(engine_cli.invalid_settings_message(exc), file=sys.stderr)
+        return None
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the bot until SIGINT or SIGTERM; one clear line and a non-zero code when it cannot start."""
+    settings = read_settings(args)
+    if settings is None:
         return 2
     if not settings.telegram_bot_token.get_secret_value():
         print(
@@ -108,11 +114,8 @@ class _StartupLog:
 
 def chat(args: argparse.Namespace) -> int:
     """``dossier chat``: the bot's handlers in this terminal, on the library in DATA_DIR; no Telegram needed."""
-    overrides: dict[str, Any] = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
-    try:
-        settings = BotSettings(**overrides, telegram_bot_token=SecretStr("0:local-console"))
-    except ValidationError as exc:
-        print(engine_cli.invalid_settings_message(exc), file=sys.stderr)
+    settings = read_settings(args, telegram_bot_token=SecretStr("0:local-console"))
+    if settings is None:
         return 2
     if "import_process" not in settings.model_fields_set:  # one user: adds need no second process here
         settings = settings.model_copy(update={"import_process": False})
@@ -131,9 +134,19 @@ def chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def health_command(args: argparse.Namespace) -> int:
+    """``dossier health``: exit 0 when the bot's heartbeat is fresh, 1 with one line otherwise."""
+    settings = read_settings(args)
+    if settings is None:
+        return 2
+    healthy, line = health.check(settings.data_dir)
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
+
+
 COMMANDS: list[engine_cli.ExtraCommand] = [
     ("serve", "run the Telegram bot: long polling, or a webhook when WEBHOOK_URL is set", serve),
-    ("health", "exit 0 when the running bot's heartbeat is fresh (for HEALTHCHECK), 1 otherwise", health),
+    ("health", "exit 0 when the running bot's heartbeat is fresh (for HEALTHCHECK), 1 otherwise", health_command),
     ("chat", "talk to the bot in this terminal (the same handlers as in Telegram; type help there)", chat),
 ]
 

@@ -81,7 +81,14 @@ class LocalBotAPI(BaseRequest):
         return {**BOT, "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
 
     def _getChatMember(self, params: Json) -> Json:
-        return {"status": "administrator" if int(params["user_id"]) == ME["id"] else "member", "user": ME}
+        if int(params["user_id"]) != ME["id"]:
+            return {"status": "member", "user": ME}
+        rights = (
+            "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
+            "can_restrict_members can_promote_members can_change_info can_invite_users can_post_stories "
+            "can_edit_stories can_delete_stories"
+        ).split()
+        return {"status": "administrator", "user": ME, **{r: r != "is_anonymous" for r in rights}}
 
     def _getFile(self, params: Json) -> Json:
         return {"file_id": params["file_id"], "file_unique_id": params["file_id"], "file_path": params["file_id"]}
@@ -195,7 +202,7 @@ class Console:
     async def _press(self, which: str) -> None:
         message = self.last_with_buttons
         buttons = [b for row in (message or {}).get("reply_markup", {}).get("inline_keyboard", []) for b in row]
-        if message is None or not which.isdigit() or not 1 <= int(which) <= len(buttons):
+        if message is None or not re.fullmatch(r"[0-9]{1,3}", which) or not 1 <= int(which) <= len(buttons):
             self.out.write(f"no button {which} (the last message with buttons has {len(buttons)})\n")
             return
         shown = {k: v for k, v in message.items() if k != "html"}

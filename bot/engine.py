@@ -21,6 +21,15 @@ class Busy(DossierError):
     """More questions arrived than the machine answers: this one waited too long for its turn and was dropped."""
 
 
+def _settled(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``fn``'s result; a StopIteration escaping it becomes a RuntimeError, since asyncio cannot set a
+    StopIteration on a future (the awaiting handler would wait forever)."""
+    try:
+        return fn(*args, **kwargs)
+    except StopIteration as exc:
+        raise RuntimeError(f"{getattr(fn, '__name__', fn)} raised StopIteration") from exc
+
+
 class Engine:
     """Runs ``Library`` calls in threads so a slow import never stalls questions in other chats.
 
@@ -43,13 +52,14 @@ class Engine:
             waited = time.monotonic() - queued
             if self.max_wait and waited > self.max_wait:
                 raise Busy(f"Busy: too many questions at once (yours waited {waited:.0f} s). Ask again in a minute.")
-            return fn(*args, **kwargs)
+            return _settled(fn, *args, **kwargs)
 
         return await asyncio.get_running_loop().run_in_executor(self._reads, run)
 
     async def write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run an add or remove in the write pool."""
-        return await asyncio.get_running_loop().run_in_executor(self._writes, functools.partial(fn, *args, **kwargs))
+        call = functools.partial(_settled, fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._writes, call)
 
     def close(self) -> None:
         """Finish queued work (in-flight adds complete), then write the vector cache."""

@@ -4,17 +4,19 @@ each chat what its feeds brought."""
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot import activity
 from bot.rendering import cap, esc
-from bot.state import Context, added_by, may_add, payload_or_usage, state
+from bot.state import Context, Verdict, added_by, may_add, payload_or_usage, sender_key, state
 from index import DossierError, Feed, PollResult, poll_summary
 
 log = logging.getLogger(__name__)
 DIGEST_TITLES = 10  # articles named in a digest; the rest are counted
+MAX_FEEDS_PER_CHAT = 20  # each is fetched at every poll, in the threads that adds use
 
 
 async def follow(update: Update, context: Context) -> None:
@@ -29,7 +31,15 @@ async def follow(update: Update, context: Context) -> None:
         await message.reply_text("Only this chat's administrators can follow feeds here.")
         return
     st, chat = state(context), message.chat
+    verdict, wait = st.adds.check(sender_key(message))  # a feed brings articles: it counts as an add
+    if verdict is not Verdict.GO:
+        if verdict is Verdict.NOTIFY:
+            await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+        return
     library = st.engine.library
+    if len(await st.engine.read(library.feeds, chat.id)) >= MAX_FEEDS_PER_CHAT:
+        await message.reply_text(f"This chat follows {MAX_FEEDS_PER_CHAT} feeds already; /unfollow one first.")
+        return
     feed = await st.engine.write(
         library.follow,
         url,
@@ -38,7 +48,8 @@ async def follow(update: Update, context: Context) -> None:
         chat=chat.id,
     )
     status = await message.reply_text(f"Following #{feed.id} {esc(cap(feed.title))}. Adding its latest entries…")
-    [result] = await st.engine.write(library.poll, [feed.id])
+    async with st.add_lanes.lane(sender_key(message)):
+        [result] = await st.engine.write(library.poll, [feed.id])
     activity.note(added=len(result.added))
     await status.edit_text(esc(poll_summary(result)))
 
@@ -72,7 +83,7 @@ async def unfollow(update: Update, context: Context) -> None:
     if arg is None:
         return
     number = arg.lstrip("#")
-    if not number.isdigit() or len(number) > 18:
+    if not re.fullmatch(r"[0-9]{1,18}", number):
         await message.reply_text("Which feed? e.g. /unfollow 2 (numbers are in /feeds)")
         return
     if not await may_add(update, context):
@@ -97,7 +108,7 @@ async def poll_feeds(context: Context) -> None:
     for result in results:
         if result.error:
             log.info("feed #%d not read: %s", result.feed.id, result.error)
-        if result.added and result.feed.chat is not None and st.settings.feed_digest:
+        if (result.added or result.failures) and result.feed.chat is not None and st.settings.feed_digest:
             try:
                 await context.bot.send_message(result.feed.chat, digest(result))
             except TelegramError as exc:
@@ -112,4 +123,5 @@ def digest(result: PollResult) -> str:
     count = f"{len(added)} new article{'s' if len(added) != 1 else ''}"
     names = [f"#{a.id} {esc(cap(a.title, 80))}" for a in added[:DIGEST_TITLES]]
     more = f" · and {len(added) - DIGEST_TITLES} more" if len(added) > DIGEST_TITLES else ""
-    return f"<b>{count} from {esc(cap(result.feed.title))}</b>\n" + "\n".join(names) + more
+    failed = [f"not added: {esc(cap(line, 200))}" for line in result.failures[:DIGEST_TITLES]]
+    return f"<b>{count} from {esc(cap(result.feed.title))}</b>\n" + "\n".join(names + failed) + more

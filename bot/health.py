@@ -3,19 +3,12 @@ only while the event loop runs jobs), and ``dossier health`` reports how long ag
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
-
-from bot.settings import BotSettings
 from bot.state import Context, state
-from index import cli as engine_cli
 
 log = logging.getLogger(__name__)
 HEARTBEAT_FILE = ".heartbeat"
@@ -42,22 +35,12 @@ def touch(data_dir: Path) -> None:
         log.warning("cannot write the heartbeat %s: %s", path, exc.strerror)
 
 
-def health(args: argparse.Namespace) -> int:
-    """``dossier health``: exit 0 when the bot's heartbeat is fresh, 1 with one line otherwise."""
-    overrides: dict[str, Any] = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
+def check(data_dir: Path) -> tuple[bool, str]:
+    """Whether the heartbeat in ``data_dir`` is fresh, and the line that says so."""
     try:
-        settings = BotSettings(**overrides)
-    except ValidationError as exc:
-        print(engine_cli.invalid_settings_message(exc), file=sys.stderr)
-        return 2
-    path = heartbeat_path(settings.data_dir)
-    try:
-        age = time.time() - path.stat().st_mtime
+        age = time.time() - heartbeat_path(data_dir).stat().st_mtime
     except OSError:
-        print(f"unhealthy: no heartbeat in {settings.data_dir} (is `dossier serve` running there?)", file=sys.stderr)
-        return 1
+        return False, f"unhealthy: no heartbeat in {data_dir} (is `dossier serve` running there?)"
     if age > STALE:
-        print(f"unhealthy: the bot's last heartbeat was {age:.0f} s ago (more than {STALE:.0f} s)", file=sys.stderr)
-        return 1
-    print(f"ok: the bot's last heartbeat was {age:.0f} s ago")
-    return 0
+        return False, f"unhealthy: the bot's last heartbeat was {age:.0f} s ago (more than {STALE:.0f} s)"
+    return True, f"ok: the bot's last heartbeat was {age:.0f} s ago"

@@ -7,12 +7,14 @@ call that needs the model also loads it (a few seconds). The rest are quick SQLi
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -397,7 +399,8 @@ class Library:
         return [poll_feed(feed, self.fetcher, self._feeds, self._add_entry, *caps) for feed in chosen]
 
     def _add_entry(self, entry: Entry, feed: Feed) -> AddResult:
-        """An entry's linked page; its own text when the link fails and the feed carries the whole article."""
+        """An entry's linked page; its own text when the link fails and the feed carries the whole article (under
+        the link only when it is on the feed's own host: a feed must not claim another outlet's address)."""
         who = f"feed #{feed.id} ({feed.title})"
         try:
             if not entry.link:
@@ -408,14 +411,15 @@ class Library:
         except DossierError:
             if len(entry.text) < MIN_ENTRY_TEXT:
                 raise
+            own = bool(entry.link) and urlsplit(entry.link).hostname == urlsplit(feed.url).hostname
             return self.add_text(
                 entry.text,
                 title=entry.title,
                 published=entry.published,
-                url=entry.link,
+                url=entry.link if own else "",
                 collection=feed.collection,
                 added_by=who,
-                origin=feed.url,
+                origin=feed.url if own else f"{feed.url} (entry {entry.link[:500]})",
             )
 
     # -- reading ----------------------------------------------------------------------------------
@@ -546,6 +550,8 @@ class Library:
                 info = Store.revise_article(
                     txn.conn, article_id, doc.text, doc.title, normalized_hash(doc.text), passages
                 )
+        except sqlite3.IntegrityError as exc:  # the new text is word for word another article's
+            raise InvalidSource(f"the new text of #{article_id} is already in the library as another article") from exc
         finally:
             self._generation = -1
         self._sync_vectors()

@@ -43,7 +43,7 @@ NO_TIME = When()
 @dataclass(frozen=True, slots=True)
 class _Words:
     before: list[str]
-    windows: dict[str, int | str]  # phrase: days back, or "week" / "month" / "year" (the start of the current one)
+    windows: dict[str, int | str]  # phrase: days back, or the calendar window ("week", "previous month"...)
     past: re.Pattern[str]  # "past 3 weeks": group 1 the number, group 2 the unit
     units: dict[str, int]  # days per unit of ``past``
     latest: list[str]
@@ -93,11 +93,18 @@ def is_month(word: str) -> bool:
     return word.casefold() in _months()
 
 
-def _month(word: str) -> int:
+def _month(word: str) -> int | None:
+    """The month a matched word names; None for what only the case-insensitive match took for one ("APRİL")."""
     word = word.casefold()
     if word in _months():
         return _months()[word]
-    return next(n for stem, n in sorted(_month_stems().items(), key=lambda x: -len(x[0])) if word.startswith(stem))
+    stems = sorted(_month_stems().items(), key=lambda x: -len(x[0]))
+    return next((n for stem, n in stems if word.startswith(stem)), None)
+
+
+def _plain_word(name: str) -> bool:
+    """An English month name written in lower case is a word ("may", "march"), not a month."""
+    return name.casefold() in _english_months() and not name[0].isupper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +142,7 @@ def _patterns() -> _Patterns:
         dated=dated,
         month=re.compile(rf"(?<!\w)({months})(?!\w)", re.IGNORECASE),
         year=re.compile(rf"(?<![\w.,])({_YEAR})(?![\w]|[.,]\d)"),
-        after_before=re.compile(rf"\b(?:{before})\s+(?:the\s+)?$", re.IGNORECASE),
+        after_before=re.compile(rf"\b(?:{before})\b[^.?!\d]{{0,{LOOK_BACK}}}$", re.IGNORECASE),
         window=re.compile(rf"(?<!\w)({alternatives(list(data.windows))})(?!\w)", re.IGNORECASE),
         past=data.past,
         latest=re.compile(rf"(?<!\w)({alternatives(data.latest)})(?!\w)", re.IGNORECASE),
@@ -150,8 +157,11 @@ def find(question: str, today: date) -> When:
     for m in p.dated.finditer(question):
         spans.append(m.span())
         year = int(m.group(3))
-        if not m.group(1) and year <= today.year:
-            bounds.append(date(year, _month(m.group(2)) if m.group(2) else 1, 1))
+        month = (_month(m.group(2)) if m.group(2) and not _plain_word(m.group(2)) else None) or 1
+        if m.group(1) or p.after_before.search(question[max(0, m.start() - LOOK_BACK) : m.start()]):
+            continue  # "before 2024", "before the end of 2024"
+        if date(year, month, 1) <= today:
+            bounds.append(date(year, month, 1))
     # A month named without its year takes the next year the question names: "between January and March 2024".
     years = [(m.start(), int(m.group(1))) for m in p.year.finditer(question)]
     year_starts = [at for at, _ in years]
@@ -163,11 +173,12 @@ def find(question: str, today: date) -> When:
             continue  # part of "March 2024", seen above
         if p.after_before.search(question[max(0, m.start() - LOOK_BACK) : m.start()]):
             continue
-        if name.casefold() in _english_months() and not name[0].isupper():
-            continue  # "may", "march": words before they are months
+        named = _month(name)
+        if _plain_word(name) or named is None:
+            continue
         following = bisect.bisect_right(year_starts, m.end())
-        if following < len(years) and years[following][1] <= today.year:
-            bounds.append(date(years[following][1], _month(name), 1))
+        if following < len(years) and date(years[following][1], named, 1) <= today:
+            bounds.append(date(years[following][1], named, 1))
     for m in p.window.finditer(question):
         bounds.append(_window_start(m.group(1).casefold(), today))
     for m in p.past.finditer(question):
@@ -176,11 +187,15 @@ def find(question: str, today: date) -> When:
 
 
 def _window_start(phrase: str, today: date) -> date:
+    """Calendar windows start on a Monday, the 1st or 1 January ("this week", "last month"); others are days back."""
     value = _data().windows.get(phrase, 0)
-    if value == "week":
-        return today - timedelta(days=today.weekday())
-    if value == "month":
-        return today.replace(day=1)
-    if value == "year":
-        return today.replace(month=1, day=1)
-    return today - timedelta(days=int(value))
+    monday, first = today - timedelta(days=today.weekday()), today.replace(day=1)
+    starts = {
+        "week": monday,
+        "month": first,
+        "year": today.replace(month=1, day=1),
+        "previous week": monday - timedelta(days=7),
+        "previous month": (first - timedelta(days=1)).replace(day=1),
+        "previous year": today.replace(year=today.year - 1, month=1, day=1),
+    }
+    return starts[value] if isinstance(value, str) else today - timedelta(days=int(value))

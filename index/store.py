@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index import feedback, feeds, keywords
-from index.errors import LibraryCorrupt
+from index.errors import ArticleNotFound, LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
 from index.types import ArticleInfo
@@ -492,6 +492,8 @@ class Store:
         conn: sqlite3.Connection, article_id: int, text: str, title: str, text_hash: str, passages: Sequence[NewPassage]
     ) -> ArticleInfo:
         """New text (and title) for an article under the same id, inside a ``write()`` transaction."""
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+            raise ArticleNotFound(article_id)  # removed while the new text was embedded
         conn.execute(
             "UPDATE articles SET text = ?, title = ?, text_hash = ? WHERE id = ?", (text, title, text_hash, article_id)
         )

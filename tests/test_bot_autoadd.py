@@ -59,7 +59,8 @@ async def test_channel_posts_are_added_edited_switched_off_and_undone(
     telegram.channel_post(WIRE, "Good morning, subscribers!")  # short, no link: not an article
     telegram.channel_post(WIRE, "Update: " + site.url("/quay"))
     await until(lambda: len(keyed(lib, prefix)) == 2)
-    story, linked = keyed(lib, prefix)
+    by_url = {a.url: a for a in keyed(lib, prefix)}  # posts are handled concurrently: either may be first
+    story, linked = by_url[f"https://t.me/harwickwire/{post['message_id']}"], by_url[site.url("/quay")]
     assert (story.title, story.source) == ("Harwick ferry service suspended after storm", "Harwick Wire")
     assert story.url == f"https://t.me/harwickwire/{post['message_id']}" and story.published
     assert linked.url == site.url("/quay") and linked.title == "North quay reopens"

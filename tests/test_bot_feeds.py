@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import StartBot
-from fake_telegram import FakeBotAPI, group_chat, user
+from fake_telegram import FakeBotAPI, group_chat, private_chat, user
 from support import LocalSite, Route, article_html, rss
 
 from bot.cli import main
@@ -69,6 +69,17 @@ async def test_follow_poll_digest_feeds_and_unfollow_in_a_group(
     await telegram.say(NEWSROOM, ADMIN, "/feeds", "This chat follows no feeds")
     await telegram.say(NEWSROOM, ADMIN, "/sources", "Harbour story 3")
     assert telegram.errors() == []
+
+
+async def test_following_counts_against_the_add_limit(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    serve(site, ["/s1"], '"one"')
+    await start_bot(rate_limit_adds=1)
+    me = user(603, "Cy", "cy")
+    chat = private_chat(me)
+    await telegram.say(chat, me, "/follow " + site.url("/rss"), "1 new")
+    await telegram.say(chat, me, "/follow " + site.url("/rss") + "?again", "Slow down: too many additions")
 
 
 async def test_the_running_bot_beats_and_dossier_health_reads_it(

@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = json.loads((ROOT / "examples" / "articles.jsonl").read_text().splitlines()[0])
 
 
+def console_settings(tmp_path: Path) -> BotSettings:
+    return BotSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token="0:local-console",
+        data_dir=tmp_path / "data",
+        import_process=False,
+    )
+
+
 def test_a_conversation_in_the_terminal(tmp_path: Path, embedder: Embedder) -> None:
     article = tmp_path / "wall.txt"
     article.write_text("Harbour wall approved\n\nHarwick council voted to build a harbour wall for 4 million pounds.\n")
@@ -28,18 +37,15 @@ def test_a_conversation_in_the_terminal(tmp_path: Path, embedder: Embedder) -> N
             "press 1",
             "press 9",
             "group: /ask how much will the harbour wall cost?",
+            "group: /autoadd on",  # the console's user administers the group
+            "press ²",
             "reply: and who voted for it?",
             "inline: harbour wall",
             "quit",
             "never read",
         ]
     )
-    settings = BotSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token="0:local-console",
-        data_dir=tmp_path / "data",
-        import_process=False,
-    )
+    settings = console_settings(tmp_path)
     library = Library.open(settings, embedder=embedder)
     out = io.StringIO()
     try:
@@ -52,19 +58,15 @@ def test_a_conversation_in_the_terminal(tmp_path: Path, embedder: Embedder) -> N
     assert "bot: Added #2 «Harbour wall approved» (1 passage)" in text
     assert "cannot read " in text and "missing.txt" in text
     assert "▍" in text and "tanks" in text and "buttons: ⟨1 Passage 1⟩" in text
-    assert "no button 9" in text
+    assert "no button 9" in text and "no button ²" in text
+    assert "bot (group): Auto-add is on" in text
     assert "bot (group): ▍Harwick council voted to build a harbour wall for 4 million pounds. [1]" in text
     assert "inline: Harwick council voted" in text
     assert "never read" not in text
 
 
 def test_a_console_session_beats_no_heartbeat(tmp_path: Path, embedder: Embedder) -> None:
-    settings = BotSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token="0:local-console",
-        data_dir=tmp_path / "data",
-        import_process=False,
-    )
+    settings = console_settings(tmp_path)
     library = Library.open(settings, embedder=embedder)
     try:
         console.main_loop(

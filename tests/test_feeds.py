@@ -131,6 +131,17 @@ def test_a_broken_link_falls_back_to_the_entry_text_or_is_tried_again_then_left(
     assert not later.added and not later.failures  # an entry given up stays given up
 
 
+def test_an_entry_text_never_claims_another_hosts_address(lib: Library, site: LocalSite) -> None:
+    elsewhere = site.url("/missing", host="localhost")  # another host name than the feed's 127.0.0.1
+    text = " ".join(PARAGRAPHS["/a2"] * 4)
+    entries = [{"title": "Court fines water company", "link": elsewhere, "content": f"<p>{text}</p>"}]
+    site.routes["/feed"] = Route(body=rss("Harwick Post", entries), content_type=FEED)
+    lib.follow(site.url("/feed"))
+    [result] = lib.poll()
+    [added] = result.added
+    assert added.url == "" and elsewhere in added.origin
+
+
 def test_an_oldest_first_feed_still_gives_the_newest_entries_first(
     make_library: Callable[..., Library], site: LocalSite
 ) -> None:
