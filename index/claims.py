@@ -100,6 +100,11 @@ _ATTRIBUTIONS = [
     ),
 ]
 _PRONOUNS = frozenset("it he she they we i you this that there which who what".split())
+# The head of a speaker's noun phrase before "of / for / in / at / from" + the name the patterns found: "The harbour
+# master of Harwick", "A spokesman for the ministry", "Officials in Valencia" (from the clause's start, ≤ 5 words).
+_HEAD = re.compile(
+    r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,4}?(?:of|for|in|at|from)\s)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +166,9 @@ def attribution(text: str) -> str:
         m = pattern.search(text)
         if m:
             who = re.sub(r"(?:\s+(?:and|of|for|the))+$", "", m.group(1).strip(" ,.;:“”\"'"))
+            head = _HEAD.search(text, 0, m.start(1))
+            if head and head.end() == m.start(1) and head.group(1).split()[0].lower() not in _PRONOUNS:
+                who = head.group(1) + who
             if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:
                 return who
     return ""

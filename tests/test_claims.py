@@ -131,3 +131,19 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:
     assert attribution(sentence) == who
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        (
+            "The harbour master of Harwick said on Friday that the quay will stay closed.",
+            "The harbour master of Harwick",
+        ),
+        ("A spokesman for the ministry said it was false.", "A spokesman for the ministry"),
+        ("On Friday, officials in Kyiv said 5 drones were downed.", "officials in Kyiv"),
+        ("The head of the Africa CDC said the outbreak had spread.", "The head of the Africa CDC"),
+    ],
+)
+def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:
+    assert attribution(sentence) == who
