@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -74,37 +75,28 @@ async def take(update: Update, context: Context) -> bool:
     except Busy:
         log.info("auto-add of post %s in chat %s skipped: the engine is busy", message.message_id, message.chat.id)
         return True
-    if st.adds.check(sender_key(message))[0] is not Verdict.GO:  # RATE_LIMIT_ADDS holds here too, quietly
+    # RATE_LIMIT_ADDS holds for group members, quietly. A channel's posts come from its administrators: none is
+    # dropped (the chat's lane below still takes them one at a time, so other chats keep their add threads).
+    if message.chat.type != ChatType.CHANNEL and st.adds.check(sender_key(message))[0] is not Verdict.GO:
         log.info("auto-add of post %s in chat %s skipped: over RATE_LIMIT_ADDS", message.message_id, message.chat.id)
         return True
     chat, library = message.chat, st.engine.library
-    key, who, origin = post_key(message), added_by(message.from_user, message), f"auto-add, {origin_of(chat)}"
-    user = message.from_user.id if message.from_user and message.sender_chat is None else None
-    collection = st.collection(chat.id)
+    common: dict[str, Any] = {
+        "key": post_key(message),
+        "collection": st.collection(chat.id),
+        "added_by": added_by(message.from_user, message),
+        "origin": f"auto-add, {origin_of(chat)}",
+        "added_by_user": message.from_user.id if message.from_user and message.sender_chat is None else None,
+        "added_in_chat": chat.id,
+    }
 
     def job() -> AddResult:
         if found.text:
+            published = message.date.date().isoformat()
             return library.add_text(
-                found.text,
-                source=chat.title or "",
-                url=message.link or "",
-                published=message.date.date().isoformat(),
-                key=key,
-                collection=collection,
-                added_by=who,
-                origin=origin,
-                added_by_user=user,
-                added_in_chat=chat.id,
+                found.text, source=chat.title or "", url=message.link or "", published=published, **common
             )
-        return library.add_url(
-            found.url,
-            key=key,
-            collection=collection,
-            added_by=who,
-            origin=origin,
-            added_by_user=user,
-            added_in_chat=chat.id,
-        )
+        return library.add_url(found.url, **common)
 
     async with st.add_lanes.lane(chat.id):
         try:
@@ -128,12 +120,20 @@ async def edited_post(update: Update, context: Context) -> None:
     if message is None or message.chat.type == ChatType.PRIVATE:
         return
     st = state(context)
-    info = await st.engine.read(st.engine.library.by_key, post_key(message), collection=st.collection(message.chat.id))
+    found = candidate(message, st.settings.autoadd_min_chars)
+    if found is None:
+        return  # an edited chat message costs no lookup
+    try:
+        info = await st.engine.read(
+            st.engine.library.by_key, post_key(message), collection=st.collection(message.chat.id)
+        )
+    except Busy:
+        log.info("edit of post %s in chat %s skipped: the engine is busy", message.message_id, message.chat.id)
+        return
     if info is None:
         await take(update, context)  # an edit can turn a short note into an article
         return
-    found = candidate(message, st.settings.autoadd_min_chars)
-    if found is None or not found.text:
+    if not found.text:
         return  # a link post keeps the page it linked to
     try:
         revised = await st.engine.write(st.engine.library.revise, info.id, found.text)

@@ -4,7 +4,6 @@ only while the event loop runs jobs), and ``dossier health`` reports how long ag
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -29,8 +28,7 @@ def touch(data_dir: Path) -> None:
     """Mark the bot alive now (also once at start-up, before the first job runs)."""
     path = heartbeat_path(data_dir)
     try:
-        path.touch()
-        os.utime(path)
+        path.touch()  # sets the modification time of an existing file too
     except OSError as exc:
         log.warning("cannot write the heartbeat %s: %s", path, exc.strerror)
 

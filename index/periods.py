@@ -98,8 +98,12 @@ def _month(word: str) -> int | None:
     word = word.casefold()
     if word in _months():
         return _months()[word]
-    stems = sorted(_month_stems().items(), key=lambda x: -len(x[0]))
-    return next((n for stem, n in stems if word.startswith(stem)), None)
+    return next((n for stem, n in _longest_stems_first() if word.startswith(stem)), None)
+
+
+@functools.cache
+def _longest_stems_first() -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(_month_stems().items(), key=lambda x: -len(x[0])))
 
 
 def _plain_word(name: str) -> bool:

@@ -109,3 +109,12 @@ async def test_groups_opt_in_and_only_administrators_switch(telegram: FakeBotAPI
     await telegram.say(NEWSROOM, ADMIN, f"/autoadd undo {taken.id}", f"Removed #{taken.id}")
     assert lib.count() == 0
     assert telegram.errors() == []
+
+
+async def test_a_channel_posting_fast_loses_no_post(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    app = await start_bot(rate_limit_adds=1)  # members are held to it; a channel's administrators are not
+    lib = library_of(app)
+    for place in ("Harwick", "Lunemouth", "Kendal Bridge"):
+        telegram.channel_post(WIRE, STORY.replace("Harwick", place))
+    await until(lambda: len(keyed(lib, f"tg:{WIRE['id']}:")) == 3)
+    assert telegram.errors() == []
