@@ -71,14 +71,15 @@ class PackedModel:
         n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, at)
         (blob_len,) = struct.unpack_from("<Q", data, at + 20)
         at += 28
-        offsets = np.frombuffer(data, "<u4", n_pieces + 1, at).astype(np.int64)
+        offsets = np.frombuffer(data, "<u4", n_pieces + 1, at).tolist()  # Python ints: 5x faster to slice with
         at += 4 * (n_pieces + 1)
-        scores = np.frombuffer(data, "<f4", n_pieces, at)
+        scores = np.frombuffer(data, "<f4", n_pieces, at).tolist()
         at += 4 * n_pieces
         blob = data[at : at + blob_len]
         at += blob_len
         self.pieces = [
-            (blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace"), float(scores[i])) for i in range(n_pieces)
+            (blob[start:end].decode("utf-8", "replace"), score)
+            for start, end, score in zip(offsets, offsets[1:], scores, strict=False)
         ]
         n_norm, norm_len = struct.unpack_from("<iI", data, at)
         at += 8

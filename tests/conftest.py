@@ -79,7 +79,9 @@ StartBot = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
 
 @pytest.fixture
 async def start_bot(telegram: FakeBotAPI, tmp_path: Path, embedder: Embedder) -> AsyncIterator[StartBot]:
-    """Start the real Application (long polling against the fake server) with settings overrides."""
+    """Start the real Application (long polling against the fake server) with settings overrides. Adds embed in
+    this process unless a test asks for the import process (the bot's default), which would otherwise cost every
+    test a second model load; tests/test_import_process.py and the tests that say import_process=True cover it."""
     started: list[Application] = []  # type: ignore[type-arg]
 
     async def start(**overrides: object) -> Application:  # type: ignore[type-arg]
@@ -88,6 +90,7 @@ async def start_bot(telegram: FakeBotAPI, tmp_path: Path, embedder: Embedder) ->
             "telegram_api_base_url": telegram.url,
             "data_dir": tmp_path / "data",
             "fetch_allow_hosts": ["127.0.0.1"],
+            "import_process": False,
             **overrides,
         }
         settings = BotSettings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -162,7 +162,7 @@ async def test_odd_updates_never_stop_the_bot(telegram: FakeBotAPI, start_bot: S
 async def test_a_long_import_does_not_stall_questions_or_adds_elsewhere(
     telegram: FakeBotAPI, start_bot: StartBot
 ) -> None:
-    await start_bot(add_policy="everyone")  # IMPORT_PROCESS=true: the bot's default
+    await start_bot(add_policy="everyone", import_process=True)  # the bot's default
     await telegram.say(NEWSROOM, MEMBER, "/add " + example(0), "Added #1")
     long_text = "Long report on the front\n\n" + " ".join(
         f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(600)

@@ -32,7 +32,7 @@ async def add_examples(telegram: FakeBotAPI, *which: int) -> None:
 
 
 async def test_private_chat_adds_and_answers_with_citations(telegram: FakeBotAPI, start_bot: StartBot) -> None:
-    await start_bot()
+    await start_bot(import_process=True)  # the bot's default, as a user runs it
     await telegram.say(CHAT, ALICE, "/start", "answers questions about your team")
     added = await telegram.say(CHAT, ALICE, "/add " + example(0), "Added #1")
     assert added.method == "editMessageText"  # the progress message, edited into the result
