@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from index.settings import Settings
@@ -89,6 +89,14 @@ class BotSettings(Settings):
         """The server root; python-telegram-bot's own form (``…/bot``, the token to follow) is accepted too."""
         root = value.rstrip("/")
         return root.removesuffix("/bot") if root.endswith("/bot") else root
+
+    @model_validator(mode="after")
+    def _one_import_thread_beside_questions(self) -> BotSettings:
+        """Adds embedded in the bot's own process (IMPORT_PROCESS=false) share the cores with questions unniced:
+        one thread, unless IMPORT_THREADS says otherwise."""
+        if not self.import_process and "import_threads" not in self.model_fields_set:
+            self.import_threads = 1
+        return self
 
     @property
     def api_url(self) -> str:

@@ -105,6 +105,7 @@ class SentenceTransformerEmbedder:
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
+                    _threads.settle()
         return self._model
 
     def _load(self) -> TokenEncoder:
@@ -205,15 +206,25 @@ class SentenceTransformerEmbedder:
 
 
 class _ImportThreads:
-    """Torch's intra-op threads while imports run, and back after the last one ends. Questions stay at one thread
-    (FAISS's OpenMP setting, which torch shares): several question threads each running a team of OpenMP threads
-    would spin against each other on the cores. An import has the cores to itself (the command line) or runs
-    niced (the import process)."""
+    """Torch's intra-op threads: ``count`` while imports run, one otherwise. Questions run on one thread each:
+    several question threads each running a team of OpenMP threads would spin against each other on the cores (and
+    FAISS shares torch's OpenMP setting). An import has the cores to itself (the command line) or runs niced (the
+    import process)."""
+
+    QUESTIONS = 1
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running = 0
-        self._before = 1
+
+    def settle(self) -> None:
+        """Set the question threads now (when the model loads): torch otherwise takes one per core or whatever
+        FAISS set before torch started, depending on import order."""
+        import torch
+
+        with self._lock:
+            if self._running == 0:
+                torch.set_num_threads(self.QUESTIONS)
 
     @contextmanager
     def __call__(self, count: int) -> Iterator[None]:
@@ -221,7 +232,6 @@ class _ImportThreads:
 
         with self._lock:
             if self._running == 0:
-                self._before = torch.get_num_threads()
                 torch.set_num_threads(count)
             self._running += 1
         try:
@@ -230,7 +240,7 @@ class _ImportThreads:
             with self._lock:
                 self._running -= 1
                 if self._running == 0:
-                    torch.set_num_threads(self._before)
+                    torch.set_num_threads(self.QUESTIONS)
 
 
 _threads = _ImportThreads()
