@@ -105,7 +105,7 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
             seconds = elapsed()
             if p.stage == "stored":
                 bar.update(p.done - bar.n)
-                bar.set_postfix_str(f"{p.passages} passages, {p.passages / seconds:.1f} passages/s")
+                bar.set_postfix_str(f"{p.passages} passages, {p.passages / seconds:.1f} passages/s{_skipped(p)}")
 
         return update, bar.close
 
@@ -115,12 +115,18 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
             rate = p.passages / seconds
             left = f", {time_left(total - p.done, p.done / seconds)}" if total > p.done > 0 else ""
             print(
-                f"stored {p.done}/{total or '?'} {unit}s, {p.passages} passages, {rate:.1f} passages/s{left}",
+                f"stored {p.done}/{total or '?'} {unit}s{_skipped(p)}, {p.passages} passages, {rate:.1f} passages/s"
+                f"{left}",
                 file=sys.stderr,
                 flush=True,
             )
 
     return log_line, lambda: None
+
+
+def _skipped(p: Progress) -> str:
+    """A rerun of an import adds nothing: say so instead of 'stored 3/3 articles, 0 passages'."""
+    return f" ({p.done - p.added} already in the library or failed)" if p.added < p.done else ""
 
 
 def _print_add(result: AddResult, where: str) -> None:

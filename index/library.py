@@ -38,17 +38,20 @@ from index.vectors import VectorIndex
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_COLLECTION = "default"
+SAVE_SHARE = 0.05  # the FAISS file is rewritten once this share of its vectors changed (and on close)
 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
     """A step of an add. ``stage`` is 'fetching', 'extracting', 'embedding' (``done`` of ``total`` passages of
-    the current batch embedded) or 'stored' (``done`` of ``total`` sources handled, ``passages`` stored)."""
+    the current batch embedded) or 'stored' (``done`` of ``total`` sources handled, ``added`` of them new,
+    ``passages`` stored)."""
 
     stage: str
     done: int = 0
     total: int = 0
     passages: int = 0
+    added: int = 0
 
 
 ProgressFn = Callable[[Progress], None]
@@ -107,7 +110,7 @@ class Library:
         """Write the FAISS cache if it changed; stop the import process."""
         if isinstance(self._importer, WorkerEmbedder):
             self._importer.close()
-        self._save_vectors()
+        self._save_vectors(force=True)
         self.store.close()
 
     def __enter__(self) -> Library:
@@ -183,10 +186,17 @@ class Library:
                 log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
             self._generation = generation
 
-    def _save_vectors(self) -> None:
-        if self._vectors is not None and self._vectors.dirty:
+    def _save_vectors(self, force: bool = False) -> None:
+        """Write the FAISS file once a share of it changed (``SAVE_SHARE``), or now (``force``: closing, reindex).
+        The file is a cache of the vectors in SQLite: after a crash, opening the library adds what it lacks from
+        SQLite and drops what SQLite no longer has, so rewriting it (1.5 GB at 1M passages) at every add buys
+        nothing."""
+        vectors = self._vectors
+        if vectors is None or not vectors.unsaved:
+            return
+        if force or vectors.unsaved >= SAVE_SHARE * len(vectors):
             with self.store.exclusive():
-                self._vectors.save(self._index_path)
+                vectors.save(self._index_path)
 
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from SQLite, recomputed only when the library's generation changes."""
@@ -227,7 +237,7 @@ class Library:
                     report.added.append(o.info)
                     report.passages += o.info.passages
             done += len(outcomes)
-            progress(Progress("stored", done, total, report.passages))
+            progress(Progress("stored", done, total, report.passages, len(report.added)))
 
         ingestor = Ingestor(
             self.store, self._importer, self.settings.max_passage_tokens, self.settings.ingest_batch_passages
@@ -542,7 +552,7 @@ class Library:
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         doc = extract.from_text(text, title=title)
-        vectors = self._ensure_vectors()
+        self._ensure_vectors()
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens)
         [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
         try:
@@ -555,8 +565,7 @@ class Library:
         finally:
             self._generation = -1
         self._sync_vectors()
-        if vectors.dirty:
-            self._save_vectors()
+        self._save_vectors()
         return info
 
     def chat_setting(self, chat: int, name: str) -> str | None:
@@ -609,12 +618,12 @@ class Library:
                     passages += len(new)
             after = page[-1][0]
             done += len(page)
-            progress(Progress("stored", done, total, passages))
+            progress(Progress("stored", done, total, passages, done))
         with self.store.write() as txn:
             Store.set_meta(txn.conn, "reindex_incomplete", "0")
         self._vectors = VectorIndex(dim, self.embedder.name, self.settings.vector_ann_threshold)
         self._sync_vectors(force=True)
-        self._save_vectors()
+        self._save_vectors(force=True)
         return passages
 
     def stats(self) -> Stats:

@@ -76,7 +76,7 @@ class VectorIndex:
         self._ann: Ann | None = None
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self._lock = threading.RLock()
-        self.dirty = False
+        self.unsaved = 0  # vectors added or removed since the file was last written
         self.digest = 0  # vector_digest of everything in the index
 
     def __len__(self) -> int:
@@ -102,7 +102,7 @@ class VectorIndex:
             if self._ann is not None:
                 self._ann.add(ids, vectors)
             self.digest = (self.digest + vector_digest(ids, vectors)) & _MASK
-            self.dirty = True
+            self.unsaved += len(ids)
 
     def remove(self, ids: np.ndarray) -> int:
         if len(ids) == 0:
@@ -116,7 +116,7 @@ class VectorIndex:
             if self._ann is not None:
                 self._ann.remove(present)
             self.digest = (self.digest - vector_digest(present, old)) & _MASK
-            self.dirty = True
+            self.unsaved += len(present)
             return removed
 
     def replace_all(self, ids: np.ndarray, vectors: np.ndarray) -> None:
@@ -125,7 +125,7 @@ class VectorIndex:
             self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
             self._ann = None
             self.digest = 0
-            self.dirty = True
+            self.unsaved = max(1, self.unsaved)  # even when empty: the file must say so
             self.add(ids, vectors)
 
     def _stored_vectors(self) -> np.ndarray:
@@ -215,7 +215,7 @@ class VectorIndex:
             _fsync_replace(tmp, path)
             header = {"version": FORMAT_VERSION, "model": self.model, "dim": self.dim, "count": len(self)}
             _write_atomic(_header_path(path), json.dumps(header).encode())
-            self.dirty = False
+            self.unsaved = 0
 
     @classmethod
     def load(cls, path: Path, dim: int, model: str, ann_threshold: int = 0) -> VectorIndex:

@@ -125,6 +125,9 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text(synthetic_jsonl(3))
     assert run(data, "add", "--jsonl", str(jsonl)).returncode == 0
+    again = run(data, "add", "--jsonl", str(jsonl))
+    assert "stored 3/3 articles (3 already in the library or failed), 0 passages" in again.stderr
+    assert "added 0 articles (0 passages), 3 already in the library" in again.stdout
     text = "Port blockade tightens\n\nThe navy said 6 cargo ships were stopped near Odesa on Friday morning."
     added = run(data, "add", "-", "--title", "", stdin=text)
     assert "Added #4 «Port blockade tightens»" in added.stdout

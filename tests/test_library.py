@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -175,6 +176,23 @@ def test_reopen_repairs_a_lagging_or_missing_vector_file(make_library: Callable[
     (tmp_path / "lib" / "vectors.faiss").unlink()
     lib = make_library("lib")
     assert lib.ask(f"what was destroyed around {town3}?").citations[0].key == "syn-003"
+
+
+def test_the_vector_file_is_rewritten_once_a_share_changed_and_on_close(
+    make_library: Callable[..., Library], tmp_path: Path
+) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(30).splitlines())
+    path = tmp_path / "lib" / "vectors.faiss"
+    written = path.stat().st_mtime_ns
+    lib.add_jsonl([json.dumps(synthetic_article(30))])  # 1 passage beside 30: not worth rewriting the file
+    assert path.stat().st_mtime_ns == written
+    town = synthetic_article(30)["title"].split()[-1]
+    # As a process started after a crash here would: the passage the file lacks comes from SQLite.
+    restarted = make_library("lib")
+    assert restarted.ask(f"what was destroyed around {town}?").citations[0].key == "syn-030"
+    lib.close()
+    assert path.stat().st_mtime_ns != written
 
 
 def test_other_model_is_refused_until_reindex(make_library: Callable[..., Library], tmp_path: Path) -> None:
