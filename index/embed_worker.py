@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from index.embedding import BatchProgress, Embedder, PassageVectors, Span, build_embedder
+from index.embedding import BatchProgress, Embedder, PassageVectors, Span, build_embedder, cores, use_threads
 from index.errors import DossierError
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ def _start(name: str, device: str, batch_size: int, threads: int, parent: int) -
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(NICENESS)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    _model = build_embedder(name, device, batch_size, threads)
+    _model = build_embedder(name, device, batch_size)
+    use_threads(threads or cores())  # once: this process only imports, niced
 
 
 def _exit_with(parent: int) -> None:

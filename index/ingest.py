@@ -12,7 +12,7 @@ import numpy as np
 from index import extract
 from index.chunking import Chunk, chunk_text
 from index.cleaning import normalized_hash
-from index.embedding import BatchProgress, Embedder
+from index.embedding import BatchProgress, Embedder, use_threads
 from index.errors import DossierError, InvalidSource, TooLarge
 from index.extract import Document
 from index.store import NewArticle, NewPassage, Store
@@ -61,11 +61,14 @@ Stored = Callable[[list[Outcome], np.ndarray, np.ndarray], None]
 class Ingestor:
     """Turns ``Pending`` documents into stored articles, batch by batch."""
 
-    def __init__(self, store: Store, embedder: Embedder, max_tokens: int, batch_passages: int = 256) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, max_tokens: int, batch_passages: int = 256, threads: int = 0
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.max_tokens = max_tokens
         self.batch_passages = batch_passages  # large batches keep the model busy
+        self.threads = threads  # torch threads for embedding in this thread; 0: leave them (the import process)
 
     def prepare(self, pending: Pending) -> Prepared | ArticleInfo:
         """Chunk a document, or return the article it duplicates."""
@@ -126,6 +129,8 @@ class Ingestor:
             for c in chunks:
                 texts.append(text[c.start : c.end])
                 spans.append([(s - c.start, e - c.start) for s, e in c.sentences])
+        if self.threads:
+            use_threads(self.threads)
         vectors = self.embedder.embed_passages(texts, spans, progress)
         out: list[list[NewPassage]] = []
         row = 0

