@@ -195,11 +195,15 @@ class Library:
         SQLite and drops what SQLite no longer has, so rewriting it (1.5 GB at 1M passages) at every add buys
         nothing."""
         vectors = self._vectors
-        if vectors is None or not vectors.unsaved:
+        if vectors is None:
             return
-        if force or vectors.unsaved >= SAVE_SHARE * len(vectors):
+
+        def due() -> bool:
+            return vectors.unsaved > 0 and (force or vectors.unsaved >= SAVE_SHARE * len(vectors))
+
+        if due():
             with self.store.exclusive():
-                if vectors.unsaved and (force or vectors.unsaved >= SAVE_SHARE * len(vectors)):  # another add saved
+                if due():  # again under the lock: another add may have saved meanwhile
                     vectors.save(self._index_path)
 
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
