@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
 
 from index import answer_types, claims, quotations
+from index.answerability import Weighted
 from index.cleaning import looks_like_title
+from index.evidence_rank import FEATURES, Ranker
 from index.language import tokens
 from index.question import Question
 from index.retrieval import Candidate
@@ -51,49 +54,89 @@ def score_sentences(
     query_vector: np.ndarray,
     candidates: Sequence[Candidate],
     passages: dict[int, StoredPassage],
+    ranker: Ranker,
+    rarity: Weighted,
     floor: float = 0.0,
 ) -> tuple[list[Evidence], Confidence]:
     """Score every sentence of the top passages; one entry per distinct sentence (best score kept).
     ``floor`` is the model's cosine similarity between unrelated texts (about 0.7 for e5 models): similarities
-    are rescaled from [floor, 1] to [0, 1] so scores and the abstention threshold mean the same for every model."""
+    are rescaled from [floor, 1] to [0, 1] so scores and the abstention threshold mean the same for every model;
+    ``rarity`` weighs the question's terms by how rare they are in the library."""
+    keys, rows, short = sentence_features(q, query_vector, candidates, passages, rarity, floor)
+    scores = ranker.scores(np.array(rows)) * np.where(short, SHORT_SENTENCE, 1.0)
+    best: dict[tuple[int, int, int], Evidence] = {}
+    for key, score in zip(keys, scores.tolist(), strict=True):
+        if key not in best or best[key].score < score:
+            best[key] = Evidence(*key, score)
+    ranked = sorted(best.values(), key=lambda e: e.score, reverse=True)
+    column = {f: i for i, f in enumerate(FEATURES)}
+    best_dense = max((r[column["passage"]] for r in rows), default=0.0)
+    best_sentence = max((r[column["sentence"]] for r in rows), default=0.0)
+    best_cov = max((q.coverage(_text(passages[c.passage_id])) for c in _head(candidates, passages)), default=0.0)
+    return ranked, Confidence(best_dense, best_cov, best_sentence)
+
+
+SHORT_SENTENCE = 0.8  # the score share of a sentence under five words (a caption, a fragment)
+LEAD_SENTENCES = 3  # the article's first sentences (the headline among them) count as its lead
+
+
+def _head(candidates: Sequence[Candidate], passages: dict[int, StoredPassage]) -> list[Candidate]:
+    return [c for c in candidates[:EVIDENCE_PASSAGES] if c.passage_id in passages]
+
+
+def _text(p: StoredPassage) -> str:
+    return p.article_text[p.char_start : p.char_end]
+
+
+def sentence_features(
+    q: Question,
+    query_vector: np.ndarray,
+    candidates: Sequence[Candidate],
+    passages: dict[int, StoredPassage],
+    rarity: Weighted,
+    floor: float = 0.0,
+) -> tuple[list[tuple[int, int, int]], list[list[float]], list[bool]]:
+    """Per candidate sentence of the top passages: (article id, start, end), its ``FEATURES`` values, and whether
+    it is under five words. A sentence in two passages appears twice."""
 
     def rescale(sim: float) -> float:
         return max(0.0, (sim - floor) / (1.0 - floor))
 
-    best: dict[tuple[int, int, int], Evidence] = {}
-    best_dense, best_cov, best_sentence = 0.0, 0.0, 0.0
+    keys: list[tuple[int, int, int]] = []
+    rows: list[list[float]] = []
+    short: list[bool] = []
     qv = query_vector.reshape(-1)
-    for cand in candidates[:EVIDENCE_PASSAGES]:
-        passage = passages.get(cand.passage_id)
-        if passage is None:
-            continue
+    for cand in _head(candidates, passages):
+        passage = passages[cand.passage_id]
         text = passage.article_text
-        passage_cov = q.coverage(text[passage.char_start : passage.char_end])
         dense = rescale(cand.dense)
-        best_dense = max(best_dense, dense)
-        best_cov = max(best_cov, passage_cov)
-        relevance = dense + 0.25 * cand.keyword
         sims = passage.sentence_vectors @ qv
         previous = passage.char_start
-        for (start, end), sim in zip(passage.sentences.tolist(), sims.tolist(), strict=True):
+        before: AbstractSet[str] = frozenset()
+        for i, ((start, end), sim) in enumerate(zip(passage.sentences.tolist(), sims.tolist(), strict=True)):
             sentence = text[start:end]
+            present = q.forms(sentence)
             # The sentence before, in the same paragraph, often names what this one is about ("At least 14 people
             # died" follows "Floods swept through the Marlow Valley"): it counts for coverage, discounted.
-            context = text[previous:end] if "\n\n" not in text[previous:start] else sentence
-            previous = start
+            around = present | before if "\n\n" not in text[previous:start] else present
+            previous, before = start, present
             if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
                 continue  # the headline helps retrieval but is not evidence to quote
-            best_sentence = max(best_sentence, rescale(sim))
-            covered = max(q.coverage(sentence), CONTEXT_COVERAGE * q.coverage(context))
-            score = 0.3 * relevance + 0.4 * rescale(sim) + 0.3 * covered
-            score += answer_types.bonus(q, sentence)
-            if len(tokens(sentence)) < 5:
-                score *= 0.8
-            key = (passage.article_id, start, end)
-            if key not in best or best[key].score < score:
-                best[key] = Evidence(passage.article_id, start, end, score)
-    ranked = sorted(best.values(), key=lambda e: e.score, reverse=True)
-    return ranked, Confidence(best_dense, best_cov, best_sentence)
+            rows.append(
+                [
+                    dense,
+                    cand.keyword,
+                    rescale(sim),
+                    max(q.coverage(present), CONTEXT_COVERAGE * q.coverage(around)),
+                    max(rarity.coverage(present), CONTEXT_COVERAGE * rarity.coverage(around)),
+                    q.names_in(around),
+                    float(passage.char_start == 0 and i < LEAD_SENTENCES),
+                    *answer_types.kind_cues(q, sentence),
+                ]
+            )
+            keys.append((passage.article_id, start, end))
+            short.append(len(tokens(sentence)) < 5)
+    return keys, rows, short
 
 
 def select_quotes(

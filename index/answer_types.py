@@ -18,16 +18,7 @@ from index.language import analyzer, tokens
 from index.question import Asks, Question, numbers
 from index.terms import has_date, has_figure, has_time
 
-FIGURE_BONUS = 0.1  # any figure, for a how-many / what-figure question
-UNIT_BONUS = 0.1  # a figure counting a noun of the question ("14 tanks" for "how many tanks")
-# The figure a question names ("who reckons … close to 2,000?") marks the claim it asks about. In a how-many
-# question it only sets the scene ("in the update that put losses at 883,950, how many vehicles…").
-STATED_FIGURE_BONUS = 0.15
-ACTOR_BONUS = 0.08  # a name the question does not contain, for a who-question
-PLACE_BONUS = 0.1  # a place name the question does not contain, for a where-question
-DATE_BONUS = 0.1  # a time reference, for a when-question
 NEAR_FIGURE = 4  # words before a figure that can name what it measures
-REASON_BONUS = 0.1  # a stated cause, for a why-question
 
 _WORD_OR_MARK = re.compile(r"[^\W_][\w’'-]*|[^\w\s]")
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "you", "mr", "ms"})
@@ -128,24 +119,31 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
     return not q.event or bool(q.event & q.forms(quote))
 
 
-def bonus(q: Question, sentence: str) -> float:
-    """How much the sentence looks like the kind of answer asked for."""
-    extra = 0.0
-    if Asks.FIGURE in q.asks and has_figure(sentence):
-        extra += FIGURE_BONUS
-        if counts_asked_noun(sentence, q):
-            extra += UNIT_BONUS
-    if q.numbers and not q.count and q.numbers & set(numbers(sentence)):
-        extra += STATED_FIGURE_BONUS
-    if Asks.ACTOR in q.asks and new_actors(sentence, q):
-        extra += ACTOR_BONUS
-    if Asks.PLACE in q.asks and new_places(sentence, q):
-        extra += PLACE_BONUS
-    if Asks.DATE in q.asks and has_time(sentence):
-        extra += DATE_BONUS
-    if Asks.REASON in q.asks and _reason_pattern().search(sentence):
-        extra += REASON_BONUS
-    return extra
+def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
+    """Whether the sentence looks like the kind of answer asked for, one value per ``KIND_CUES`` entry."""
+    figure = Asks.FIGURE in q.asks and has_figure(sentence)
+    return (
+        float(figure),
+        float(figure and counts_asked_noun(sentence, q)),
+        # The figure a question names ("who reckons … close to 2,000?") marks the claim it asks about. In a
+        # how-many question it only sets the scene ("in the update that put losses at 883,950, how many vehicles…").
+        float(bool(q.numbers and not q.count and q.numbers & set(numbers(sentence)))),
+        float(Asks.ACTOR in q.asks and bool(new_actors(sentence, q))),
+        float(Asks.PLACE in q.asks and bool(new_places(sentence, q))),
+        float(Asks.DATE in q.asks and has_time(sentence)),
+        float(Asks.REASON in q.asks and bool(_reason_pattern().search(sentence))),
+    )
+
+
+KIND_CUES = (
+    "figure",  # any figure, for a how-many / what-figure question
+    "unit",  # a figure counting a noun of the question ("14 tanks" for "how many tanks")
+    "stated",  # a figure the question itself states, outside a how-many question
+    "actor",  # a name or credited source the question does not contain, for a who-question
+    "place",  # a place name the question does not contain, for a where-question
+    "date",  # a time reference, for a when-question
+    "reason",  # a stated cause, for a why-question
+)
 
 
 def carries(q: Question, sentence: str) -> bool:

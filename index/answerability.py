@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -60,11 +61,11 @@ class Weighted:
     q: Question
     weights: tuple[float, ...]
 
-    def found(self, text: str) -> list[bool]:
+    def found(self, text: str | AbstractSet[str]) -> list[bool]:
         present = self.q.forms(text)
         return [bool(m & present) for m in self.q.matches]
 
-    def coverage(self, text: str) -> float:
+    def coverage(self, text: str | AbstractSet[str]) -> float:
         total = sum(self.weights)
         if not total:
             return 1.0  # nothing to look for: no evidence against

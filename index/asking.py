@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answerability
+from index import abstention, answerability, evidence_rank
 from index import answer as answering
 from index.embedding import Embedder
 from index.periods import NO_TIME, When
@@ -33,6 +33,7 @@ class Asker:
         self.reranker = reranker
         self.concepts = Concepts.load(settings.concepts_file)
         self.model = answerability.Model.load(settings.answerability_model or None)
+        self.ranker = evidence_rank.Ranker.load(settings.evidence_ranker or None)
         self.threshold = self.model.threshold if settings.answer_threshold is None else settings.answer_threshold
 
     def ask(
@@ -67,19 +68,7 @@ class Asker:
     ) -> Answer:
         q = analyse(question, self.concepts)
         query = self.embedder.embed_queries([question])[0]
-        sql_collection, allowed = scope
-        candidates = hybrid_search(
-            self.store,
-            vectors,
-            query,
-            q,
-            sql_collection,
-            allowed,
-            k=max(50, k),
-            dense_weight=dense_weight,
-            keyword_weight=keyword_weight,
-            floor=self.embedder.similarity_floor,
-        )
+        candidates = self._search(q, query, vectors, scope, max(50, k), dense_weight, keyword_weight)
         pool = answering.EVIDENCE_PASSAGES * (page + 1)
         if self.reranker is not None:
             candidates = self._rerank(question, candidates, vectors.dim)
@@ -92,13 +81,16 @@ class Asker:
         unknown = self.store.unknown_names(q)
         if unknown:
             return Answer(question, True, abstention.unknown_names(unknown, searched), [], hits, searched)
-        evidence, confidence = answering.score_sentences(q, query, top, passages, self.embedder.similarity_floor)
+        weights = self.store.term_weights(q, len(vectors))
+        rarity = answerability.Weighted(q, weights)
+        floor = self.embedder.similarity_floor
+        evidence, confidence = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor)
         if not evidence:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
         first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
         first_texts = [texts[e.article_id][e.start : e.end] for e in first]
-        signals = self._signals(q, top, passages, confidence, first_texts, len(vectors))
+        signals = self._signals(q, top, passages, confidence, first_texts, weights, len(vectors))
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
@@ -125,6 +117,43 @@ class Asker:
         figures = answering.compare_figures(citations, texts)
         return Answer(question, False, "", citations, hits, searched, figures, confidence_value, signal_values)
 
+    def evidence_features(
+        self, question: str, vectors: VectorIndex, scope: tuple[str | None, np.ndarray | None]
+    ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
+        """What the evidence ranker sees of each candidate sentence (see ``answer.sentence_features``): its
+        (article id, start, end), its features, whether it is short. For fitting the ranker."""
+        q = analyse(question, self.concepts)
+        query = self.embedder.embed_queries([question])[0]
+        top = self._search(q, query, vectors, scope, 50, 1.0, 1.0)[: answering.EVIDENCE_PASSAGES]
+        passages = self.store.passages([c.passage_id for c in top], vectors.dim)
+        rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
+        keys, rows, short = answering.sentence_features(q, query, top, passages, rarity, self.embedder.similarity_floor)
+        return keys, np.array(rows, dtype=np.float64).reshape(-1, len(evidence_rank.FEATURES)), np.array(short, bool)
+
+    def _search(
+        self,
+        q: Question,
+        query: np.ndarray,
+        vectors: VectorIndex,
+        scope: tuple[str | None, np.ndarray | None],
+        k: int,
+        dense_weight: float,
+        keyword_weight: float,
+    ) -> list[Candidate]:
+        sql_collection, allowed = scope
+        return hybrid_search(
+            self.store,
+            vectors,
+            query,
+            q,
+            sql_collection,
+            allowed,
+            k=k,
+            dense_weight=dense_weight,
+            keyword_weight=keyword_weight,
+            floor=self.embedder.similarity_floor,
+        )
+
     def _signals(
         self,
         q: Question,
@@ -132,6 +161,7 @@ class Asker:
         passages: dict[int, StoredPassage],
         confidence: answering.Confidence,
         quotes: list[str],
+        weights: tuple[float, ...],
         size: int,
     ) -> answerability.Signals:
         head = [c for c in top if c.passage_id in passages][:SIGNAL_PASSAGES]
@@ -142,7 +172,7 @@ class Asker:
         ]
         return answerability.signals(
             q,
-            weights=self.store.term_weights(q, size),
+            weights=weights,
             ceiling=math.log(size + 1) + 1.0,
             dense=[max(0.0, float(rescaled(c.dense, floor))) for c in head],
             sentence=confidence.sentence,

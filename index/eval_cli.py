@@ -1,5 +1,6 @@
 """``dossier eval``: build a library per question set, ask every question, print each set's figures; refit the
-answerability model (``--fit``) or check it on held-out halves (``--split``)."""
+answerability model (``--fit``) or check it on held-out halves (``--split``); refit the evidence ranker
+(``--fit-ranker``), reporting it against the current one on held-out halves."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from index import answerability, eval_report, evaluation
+from index import answerability, eval_report, evaluation, evidence_rank, ranker_eval
 from index.errors import DossierError
 from index.library import Library
 from index.settings import Settings
@@ -49,6 +50,12 @@ def add_parser(sub: Any) -> None:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--misses", action="store_true", help="also list the questions the hybrid run missed")
     ev.add_argument("--fit", type=Path, metavar="PATH", help="refit the answerability model on these sets into PATH")
+    ev.add_argument(
+        "--fit-ranker",
+        type=Path,
+        metavar="PATH",
+        help="refit the evidence-sentence ranker on these sets' gold evidence into PATH (then refit --fit with it)",
+    )
     ev.add_argument("--split", action="store_true", help="fit on one half of the questions, report the other half")
     ev.add_argument("--threshold", type=float, help="answerability operating point (default: ANSWER_THRESHOLD)")
     ev.set_defaults(run_alone=run)
@@ -74,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         model = answerability.Model.load(settings.answerability_model or None)
         with tempfile.TemporaryDirectory(prefix="dossier-eval-") as scratch:
             root = args.eval_data_dir or Path(scratch)
-            reports = [_measure(s, root if len(sets) == 1 else root / s.name) for s in sets]
+            measured = [_measure(s, root if len(sets) == 1 else root / s.name, bool(args.fit_ranker)) for s in sets]
+        reports = [report for report, _ in measured]
     except ValidationError as exc:
         from index.cli import invalid_settings_message
 
@@ -83,6 +91,13 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, DossierError) as exc:
         print(f"error: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 1
+    if args.fit_ranker:
+        candidates = {rep.name: gs for rep, (_, gs) in zip(reports, measured, strict=True)}
+        current = evidence_rank.Ranker.load(settings.evidence_ranker or None)
+        print(ranker_eval.split_report(candidates, current) + "\n")
+        ranker = ranker_eval.fit([g for gs in candidates.values() for g in gs], ", ".join(candidates))
+        ranker.save(args.fit_ranker)
+        print(f"evidence ranker fitted: {args.fit_ranker} (use it with EVIDENCE_RANKER, then refit --fit)\n")
     if args.fit:
         rows, labels = evaluation.training_rows(r for rep in reports for r in rep.results["hybrid"])
         model = answerability.fit(rows, labels, fitted_on=", ".join(rep.name for rep in reports))
@@ -108,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _measure(qs: QuestionSet, data_dir: Path) -> evaluation.Report:
+def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evaluation.Report, list[ranker_eval.Group]]:
     # Quotes are always produced (ANSWER_THRESHOLD 0): the decision is applied afterwards to the recorded signals,
     # exactly as ``ask`` applies it, so one run can judge several models.
     overrides: dict[str, Any] = {"data_dir": data_dir, "answer_threshold": 0.0}
@@ -124,6 +139,8 @@ def _measure(qs: QuestionSet, data_dir: Path) -> evaluation.Report:
             print(f"warning: {failure.message}", file=sys.stderr)
         stats = lib.stats()
         results = evaluation.run(lib, questions)
-    return evaluation.Report(
+        groups = ranker_eval.groups(lib, questions) if rank else []
+    report = evaluation.Report(
         qs.name, results, stats.articles, stats.passages, seconds, stats.embedding_model, lambda _: True
     )
+    return report, groups

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index import abstention, extract, feedback, periods
+from index import abstention, evidence_rank, extract, feedback, periods
 from index.asking import Asker
 from index.cleaning import normalized_hash
 from index.embed_worker import WorkerEmbedder
@@ -488,6 +488,17 @@ class Library:
             scope = (sql_collection, np.setdiff1d(ids, dropped))
             searched -= len(set(exclude))
         return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
+
+    def evidence_features(
+        self, question: str, *, collection: str | None = DEFAULT_COLLECTION
+    ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
+        """The candidate sentences the evidence ranker would score for ``question``: (article id, start, end),
+        their features (``index.evidence_rank.FEATURES``) and whether each is short. ``dossier eval --fit-ranker``
+        fits the ranker on them."""
+        vectors = self._current_vectors()
+        if vectors is None:
+            return [], np.zeros((0, len(evidence_rank.FEATURES))), np.zeros(0, dtype=bool)
+        return self._asker.evidence_features(" ".join(question.split()), vectors, self._scope(collection))
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""

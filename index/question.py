@@ -11,6 +11,7 @@ import enum
 import functools
 import json
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -70,20 +71,23 @@ class Question:
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
 
-    def forms(self, text: str) -> set[str]:
-        """The words of a text and their stems in the question's language: what question terms are matched to."""
-        words = tokens(text)
-        return set(words) | {self.stem(w) for w in words}
+    def forms(self, text: str | AbstractSet[str]) -> AbstractSet[str]:
+        """The words of a text and their stems in the question's language: what question terms are matched to.
+        Given forms already (a set), returns them: callers that test one text several times compute them once."""
+        if not isinstance(text, str):
+            return text
+        words = set(tokens(text))
+        return words | {self.stem(w) for w in words}
 
-    def coverage(self, text: str) -> float:
-        """Share of the question's content terms that the text contains (by word or stem)."""
+    def coverage(self, text: str | AbstractSet[str]) -> float:
+        """Share of the question's content terms that the text (or its ``forms``) contains (by word or stem)."""
         if not self.terms:
             return 0.0
         present = self.forms(text)
         return sum(1 for m in self.matches if m & present) / len(self.terms)
 
-    def names_in(self, text: str) -> float:
-        """Share of the question's names that the text contains (1.0 when it names none)."""
+    def names_in(self, text: str | AbstractSet[str]) -> float:
+        """Share of the question's names that the text (or its ``forms``) contains (1.0 when it names none)."""
         if not self.names:
             return 1.0
         present = self.forms(text)

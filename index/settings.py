@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     answerability_model: str = Field(
         "", description="Path of a refitted answerability model (dossier eval --fit); empty: the shipped one."
     )
+    evidence_ranker: str = Field(
+        "", description="Path of a refitted evidence-sentence ranker (dossier eval --fit); empty: the shipped one."
+    )
     concepts_file: str = Field(
         "",
         description="Optional JSON of concept families (a question word also matches its family's words), "

@@ -5,14 +5,23 @@ from __future__ import annotations
 import pytest
 
 from index.answer import Evidence, complete_answers
-from index.answer_types import bonus, carries, counts_asked_noun, new_names
-from index.question import Asks, analyse
+from index.answer_types import KIND_CUES, carries, counts_asked_noun, kind_cues, new_names
+from index.evidence_rank import FEATURES, Ranker
+from index.question import Asks, Question, analyse
 
 SETUP = (
     "Audio shared by Ukraine’s Security Service is said to capture an intercepted phone call between a soldier "
     "based in the Kharkiv region and a female relative outside Moscow."
 )
 ANSWER = "We have probably 14 tanks left,” the man says."
+
+RANKER = Ranker.load()
+
+
+def bonus(q: Question, sentence: str) -> float:
+    """What the shipped ranker adds to a sentence's score for carrying the asked kind of answer."""
+    weights = dict(zip(FEATURES, RANKER.weights, strict=True))
+    return sum(weights[f] * v for f, v in zip(KIND_CUES, kind_cues(q, sentence), strict=True))
 
 
 def test_question_kinds() -> None:

@@ -66,6 +66,15 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert "abstained (leave-one-out)" in text.stdout and "missed (hybrid):" in text.stdout
     assert "split (fit on one half of the questions, judge the other)" in text.stdout
+    ranker = tmp_path / "ranker.json"
+    refit = run(tmp_path / "unused", *given, "--fit-ranker", str(ranker))
+    assert refit.returncode == 0, refit.stderr
+    assert "evidence ranker (best sentence holds gold" in refit.stdout and ranker.is_file()
+    weights = json.loads(ranker.read_text())["weights"]
+    assert min(weights) >= 0 and max(weights) > 0
+    with_it = run(tmp_path / "unused", *given, "--json", env={"EVIDENCE_RANKER": str(ranker)})
+    assert with_it.returncode == 0, with_it.stderr
+    assert json.loads(with_it.stdout)[0]["hybrid"]["quote_hit"] >= 5 / 6
     bad = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(articles))
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "is not a question" in bad.stderr
 

@@ -1,0 +1,88 @@
+"""How evidence sentences are ranked: a linear score over what the pipeline knows of each sentence, fitted on the
+gold evidence of question sets.
+
+Each candidate sentence of a question's top passages gets a feature vector (how close its passage and the
+sentence itself are to the question, how much of the question it covers, whether it carries the asked kind of
+answer); its score is the weights' dot product with it. The weights are fitted by ``dossier eval --fit`` as a
+listwise model — per question, a softmax over its candidate sentences that should put the gold evidence first —
+and ship as ``data/evidence_rank.json``. They are kept non-negative, so a score is never below zero and "within
+80 % of the best quote" means the same for every question.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from index.answer_types import KIND_CUES
+
+FEATURES = (
+    "passage",  # the passage's similarity with the question, rescaled (0 = the model's unrelated level)
+    "keyword",  # the passage's keyword score (BM25, scaled to the best of the search)
+    "sentence",  # the sentence's own similarity, rescaled
+    "coverage",  # share of the question's terms in the sentence (or, discounted, with the sentence before)
+    "rare_coverage",  # the same weighted by the terms' rarity in the library
+    "names",  # share of the question's names in the sentence or the one before (1 when it names none)
+    "lead",  # one of the first sentences of its article
+    *KIND_CUES,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranker:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    fitted_on: str = ""
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """One score per row of features (``len(FEATURES)`` columns)."""
+        if not len(rows):
+            return np.zeros(0)
+        return rows @ np.array(self.weights)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Ranker:
+        """The ranker at ``path``, or the one shipped with Dossier. Its features must be this version's."""
+        text = (
+            Path(path).read_text(encoding="utf-8")
+            if path
+            else resources.files("index").joinpath("data/evidence_rank.json").read_text(encoding="utf-8")
+        )
+        raw = json.loads(text)
+        ranker = cls(tuple(raw["features"]), tuple(float(w) for w in raw["weights"]), str(raw.get("fitted_on", "")))
+        if ranker.features != FEATURES:
+            raise ValueError(f"evidence ranker {path or 'shipped'} has features {ranker.features}, not {FEATURES}")
+        if len(ranker.weights) != len(FEATURES) or min(ranker.weights) < 0:
+            raise ValueError(f"evidence ranker {path or 'shipped'} needs {len(FEATURES)} non-negative weights")
+        return ranker
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
+
+
+def fit(
+    groups: Sequence[tuple[np.ndarray, np.ndarray]], fitted_on: str = "", l2: float = 0.01, steps: int = 2000
+) -> Ranker:
+    """``groups``: per question, its candidate sentences' features and which of them hold gold evidence. Projected
+    gradient descent on the listwise log-loss (each question's softmax mass on its gold sentences), weights kept
+    non-negative; questions without a gold candidate teach nothing and are skipped."""
+    used = [(x, y.astype(bool)) for x, y in groups if len(x) and y.any() and not y.all()]
+    w = np.full(len(FEATURES), 1.0)
+    if not used:
+        return Ranker(FEATURES, tuple(w), fitted_on)
+    rate = 0.5
+    for _ in range(steps):
+        grad = l2 * w
+        for x, y in used:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            gold = p * y / max(1e-12, float((p * y).sum()))
+            grad += x.T @ (p - gold) / len(used)
+        w = np.maximum(0.0, w - rate * grad)
+    return Ranker(FEATURES, tuple(float(v) for v in w), fitted_on)
