@@ -4,11 +4,12 @@ sentences, choose and complete quotes, decide answerability, cite."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answerability, evidence_rank
+from index import abstention, answerability, evidence_rank, name_variants
 from index import answer as answering
 from index.embedding import Embedder
 from index.periods import NO_TIME, When
@@ -21,6 +22,7 @@ from index.types import Answer
 from index.vectors import VectorIndex
 
 SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals
+NAME_CACHE = 4096  # name embeddings kept for matching names across spellings (1.5 KB each)
 
 
 class Asker:
@@ -34,6 +36,7 @@ class Asker:
         self.concepts = Concepts.load(settings.concepts_file)
         self.model = answerability.Model.load(settings.answerability_model or None)
         self.ranker = evidence_rank.Ranker.load(settings.evidence_ranker or None)
+        self._names: dict[str, np.ndarray] = {}
         self.threshold = self.model.threshold if settings.answer_threshold is None else settings.answer_threshold
 
     def ask(
@@ -78,7 +81,8 @@ class Asker:
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
 
-        unknown = self.store.unknown_names(q)
+        q, variants = self._with_variants(q, top, passages)
+        unknown = [w for w in self.store.unknown_names(q) if not any(w in name.split() for name, _ in variants)]
         if unknown:
             return Answer(question, True, abstention.unknown_names(unknown, searched), [], hits, searched)
         weights = self.store.term_weights(q, len(vectors))
@@ -126,9 +130,30 @@ class Asker:
         query = self.embedder.embed_queries([question])[0]
         top = self._search(q, query, vectors, scope, 50, 1.0, 1.0)[: answering.EVIDENCE_PASSAGES]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
+        q, _ = self._with_variants(q, top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
         keys, rows, short = answering.sentence_features(q, query, top, passages, rarity, self.embedder.similarity_floor)
         return keys, np.array(rows, dtype=np.float64).reshape(-1, len(evidence_rank.FEATURES)), np.array(short, bool)
+
+    def _with_variants(
+        self, q: Question, top: list[Candidate], passages: dict[int, StoredPassage]
+    ) -> tuple[Question, list[tuple[str, str]]]:
+        """The question with its names as the top passages spell them, where they spell them otherwise."""
+        head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
+        texts = [p.article_text[p.char_start : p.char_end] for p in head]
+        found = name_variants.find(q, texts, self._name_vectors, self.embedder.similarity_floor)
+        return q.with_variants(found), found
+
+    def _name_vectors(self, names: Sequence[str]) -> np.ndarray:
+        """Query embeddings of names, kept (up to NAME_CACHE) since the same names recur across questions."""
+        cache = self._names
+        new = [n for n in dict.fromkeys(names) if n not in cache]
+        if new:
+            for name, vector in zip(new, self.embedder.embed_queries(new), strict=True):
+                cache[name] = vector
+            while len(cache) > NAME_CACHE:
+                cache.pop(next(iter(cache)))
+        return np.stack([cache[n] if n in cache else self.embedder.embed_queries([n])[0] for n in names])
 
     def _search(
         self,

@@ -11,8 +11,9 @@ import enum
 import functools
 import json
 import re
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -67,6 +68,7 @@ class Question:
     event: frozenset[str]  # stems of what the counted things did: "how many prisoners [came home]"
     numbers: frozenset[str]  # figures the question states, digits only ("2,000" → "2000")
     known: frozenset[str]  # every word of the question, case-folded
+    variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
@@ -91,12 +93,37 @@ class Question:
         if not self.names:
             return 1.0
         present = self.forms(text)
-        return sum(bool(_name_forms(self, n) & present) for n in self.names) / len(self.names)
+        return sum(self.has_name(n, present) for n in self.names) / len(self.names)
+
+    def has_name(self, name: str, text: str | AbstractSet[str]) -> bool:
+        """The text (or its ``forms``) contains one of the question's names, or a variant of it."""
+        return bool(_name_forms(self, name) & self.forms(text))
+
+    def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
+        """The question with other spellings of its names (a translation, a transliteration) counted as the names:
+        each word of a name also matches the words of its variant."""
+        if not variants:
+            return self
+        extra: dict[str, set[str]] = {}
+        for name, variant in variants:
+            forms = _forms(self, variant)
+            for w in tokens(name):
+                extra.setdefault(w, set()).update(forms)
+        matches = tuple(m | extra.get(t, set()) for t, m in zip(self.terms, self.matches, strict=True))
+        return replace(self, matches=matches, variants=self.variants + tuple(variants))
+
+
+def _forms(q: Question, text: str) -> set[str]:
+    words = tokens(text)
+    return set(words) | {q.stem(w) for w in words}
 
 
 def _name_forms(q: Question, name: str) -> set[str]:
-    words = tokens(name)
-    return set(words) | {q.stem(w) for w in words}
+    found = _forms(q, name)
+    for named, variant in q.variants:
+        if named == name:
+            found |= _forms(q, variant)
+    return found
 
 
 @functools.cache
