@@ -6,6 +6,7 @@ the Telegram layer.
 
 from index.errors import (
     ArticleNotFound,
+    BadDataFile,
     DossierError,
     EmptyText,
     FetchError,
@@ -43,6 +44,7 @@ __all__ = [
     "Article",
     "ArticleInfo",
     "ArticleNotFound",
+    "BadDataFile",
     "BulkFailure",
     "BulkReport",
     "Citation",

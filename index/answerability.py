@@ -14,12 +14,12 @@ import json
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, replace
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from index import answer_types
+from index import answer_types, fitted
 from index.language import detect
 from index.question import Asks, Question
 from index.terms import has_figure
@@ -146,12 +146,10 @@ class Model:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Model:
         """The model at ``path``, or the one shipped with Dossier. Its features must be this version's."""
-        text = (
-            Path(path).read_text(encoding="utf-8")
-            if path
-            else resources.files("index").joinpath("data/answerability.json").read_text(encoding="utf-8")
-        )
-        raw = json.loads(text)
+        return fitted.load(path, "answerability.json", cls._from_json)
+
+    @classmethod
+    def _from_json(cls, raw: dict[str, Any]) -> Model:
         model = cls(
             **{
                 **raw,
@@ -162,7 +160,7 @@ class Model:
             }
         )
         if model.features != FEATURES:
-            raise ValueError(f"answerability model {path or 'shipped'} has features {model.features}, not {FEATURES}")
+            raise ValueError(f"its features are {model.features}, not {FEATURES}")
         return model
 
     def save(self, path: Path) -> None:

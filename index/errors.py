@@ -49,3 +49,7 @@ class ModelMismatch(DossierError):
 
 class LibraryCorrupt(DossierError):
     """The data directory cannot be read as a Dossier library."""
+
+
+class BadDataFile(DossierError):
+    """A fitted data file (the answerability model, the evidence ranker) cannot be read or is for another version."""

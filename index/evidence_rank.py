@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from index import fitted
 from index.answer_types import KIND_CUES
 
 FEATURES = (
@@ -48,17 +49,15 @@ class Ranker:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Ranker:
         """The ranker at ``path``, or the one shipped with Dossier. Its features must be this version's."""
-        text = (
-            Path(path).read_text(encoding="utf-8")
-            if path
-            else resources.files("index").joinpath("data/evidence_rank.json").read_text(encoding="utf-8")
-        )
-        raw = json.loads(text)
+        return fitted.load(path, "evidence_rank.json", cls._from_json)
+
+    @classmethod
+    def _from_json(cls, raw: dict[str, Any]) -> Ranker:
         ranker = cls(tuple(raw["features"]), tuple(float(w) for w in raw["weights"]), str(raw.get("fitted_on", "")))
         if ranker.features != FEATURES:
-            raise ValueError(f"evidence ranker {path or 'shipped'} has features {ranker.features}, not {FEATURES}")
+            raise ValueError(f"its features are {ranker.features}, not {FEATURES}")
         if len(ranker.weights) != len(FEATURES) or min(ranker.weights) < 0:
-            raise ValueError(f"evidence ranker {path or 'shipped'} needs {len(FEATURES)} non-negative weights")
+            raise ValueError(f"it needs {len(FEATURES)} non-negative weights")
         return ranker
 
     def save(self, path: Path) -> None:

@@ -1,5 +1,5 @@
 """The evidence ranker: the shipped file matches this version's features, a refit learns which feature marks the
-gold sentence, and a file with other features or a negative weight is refused on load."""
+gold sentence, and a missing, broken or foreign data file is refused in one line."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import DossierError
 from index.evidence_rank import FEATURES, Ranker, fit
 
 
@@ -41,8 +42,22 @@ def test_a_ranker_file_for_other_features_or_with_a_negative_weight_is_refused(t
     assert Ranker.load(path).fitted_on == "test"
     raw = json.loads(path.read_text())
     path.write_text(json.dumps({**raw, "features": list(FEATURES[:-1])}))
-    with pytest.raises(ValueError, match="has features"):
+    with pytest.raises(DossierError, match="is not usable: its features are"):
         Ranker.load(path)
     path.write_text(json.dumps({**raw, "weights": [-1.0, *raw["weights"][1:]]}))
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(DossierError, match="non-negative"):
         Ranker.load(path)
+
+
+def test_a_missing_or_broken_data_file_is_one_line(tmp_path: Path) -> None:
+    from index.answerability import Model
+
+    with pytest.raises(DossierError, match=r"cannot read .*nowhere\.json: No such file"):
+        Model.load(tmp_path / "nowhere.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("not json")
+    with pytest.raises(DossierError, match=r"broken\.json is not usable: Expecting value"):
+        Ranker.load(broken)
+    broken.write_text('{"features": []}')
+    with pytest.raises(DossierError, match="is not usable: it has no 'weights'"):
+        Ranker.load(broken)
