@@ -4,6 +4,8 @@ sentences, choose and complete quotes, decide answerability, cite."""
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -36,7 +38,8 @@ class Asker:
         self.concepts = Concepts.load(settings.concepts_file)
         self.model = answerability.Model.load(settings.answerability_model or None)
         self.ranker = evidence_rank.Ranker.load(settings.evidence_ranker or None)
-        self._names: dict[str, np.ndarray] = {}
+        self._names: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._names_lock = threading.Lock()
         self.threshold = self.model.threshold if settings.answer_threshold is None else settings.answer_threshold
 
     def ask(
@@ -82,7 +85,8 @@ class Asker:
         hits = answering.passage_hits(top, passages, infos)[:k]
 
         q, variants = self._with_variants(q, top, passages)
-        unknown = [w for w in self.store.unknown_names(q) if not any(w in name.split() for name, _ in variants)]
+        matched = {w for name, _ in variants for w in name.split()}
+        unknown = [w for w in self.store.unknown_names(q) if w not in matched]
         if unknown:
             return Answer(question, True, abstention.unknown_names(unknown, searched), [], hits, searched)
         weights = self.store.term_weights(q, len(vectors))
@@ -128,7 +132,10 @@ class Asker:
         (article id, start, end), its features, whether it is short. For fitting the ranker."""
         q = analyse(question, self.concepts)
         query = self.embedder.embed_queries([question])[0]
-        top = self._search(q, query, vectors, scope, 50, 1.0, 1.0)[: answering.EVIDENCE_PASSAGES]
+        candidates = self._search(q, query, vectors, scope, 50, 1.0, 1.0)
+        if self.reranker is not None:
+            candidates = self._rerank(question, candidates, vectors.dim)
+        top = candidates[: answering.EVIDENCE_PASSAGES]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         q, _ = self._with_variants(q, top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
@@ -138,22 +145,31 @@ class Asker:
     def _with_variants(
         self, q: Question, top: list[Candidate], passages: dict[int, StoredPassage]
     ) -> tuple[Question, list[tuple[str, str]]]:
-        """The question with its names as the top passages spell them, where they spell them otherwise."""
+        """The question with the names the library lacks as the top passages spell them, where they do."""
+        absent = self.store.absent_name_words(q)
+        if not absent:
+            return q, []
         head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
         texts = [p.article_text[p.char_start : p.char_end] for p in head]
-        found = name_variants.find(q, texts, self._name_vectors, self.embedder.similarity_floor)
+        found = name_variants.find(q, absent, texts, self._name_vectors, self.embedder.similarity_floor)
         return q.with_variants(found), found
 
     def _name_vectors(self, names: Sequence[str]) -> np.ndarray:
-        """Query embeddings of names, kept (up to NAME_CACHE) since the same names recur across questions."""
-        cache = self._names
-        new = [n for n in dict.fromkeys(names) if n not in cache]
+        """Query embeddings of names; the latest NAME_CACHE are kept, since the same names recur across questions.
+        Questions run in several threads: the cache is only read and changed under its lock."""
+        with self._names_lock:
+            known = {n: self._names[n] for n in names if n in self._names}
+            for n in known:
+                self._names.move_to_end(n)
+        new = [n for n in dict.fromkeys(names) if n not in known]
         if new:
-            for name, vector in zip(new, self.embedder.embed_queries(new), strict=True):
-                cache[name] = vector
-            while len(cache) > NAME_CACHE:
-                cache.pop(next(iter(cache)))
-        return np.stack([cache[n] if n in cache else self.embedder.embed_queries([n])[0] for n in names])
+            known.update(zip(new, self.embedder.embed_queries(new), strict=True))
+            with self._names_lock:
+                for n in new:
+                    self._names[n] = known[n]
+                while len(self._names) > NAME_CACHE:
+                    self._names.popitem(last=False)
+        return np.stack([known[n] for n in names])
 
     def _search(
         self,

@@ -95,7 +95,11 @@ def run(args: argparse.Namespace) -> int:
         candidates = {rep.name: gs for rep, (_, gs) in zip(reports, measured, strict=True)}
         current = evidence_rank.Ranker.load(settings.evidence_ranker or None)
         print(ranker_eval.split_report(candidates, current) + "\n")
-        ranker = ranker_eval.fit([g for gs in candidates.values() for g in gs], ", ".join(candidates))
+        try:
+            ranker = ranker_eval.fit([g for gs in candidates.values() for g in gs], ", ".join(candidates))
+        except DossierError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
         ranker.save(args.fit_ranker)
         print(f"evidence ranker fitted: {args.fit_ranker} (use it with EVIDENCE_RANKER, then refit --fit)\n")
     if args.fit:

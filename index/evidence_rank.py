@@ -3,7 +3,7 @@ gold evidence of question sets.
 
 Each candidate sentence of a question's top passages gets a feature vector (how close its passage and the
 sentence itself are to the question, how much of the question it covers, whether it carries the asked kind of
-answer); its score is the weights' dot product with it. The weights are fitted by ``dossier eval --fit`` as a
+answer); its score is the weights' dot product with it. The weights are fitted by ``dossier eval --fit-ranker`` as a
 listwise model — per question, a softmax over its candidate sentences that should put the gold evidence first —
 and ship as ``data/evidence_rank.json``. They are kept non-negative, so a score is never below zero and "within
 80 % of the best quote" means the same for every question.
@@ -21,6 +21,7 @@ import numpy as np
 
 from index import fitted
 from index.answer_types import KIND_CUES
+from index.errors import DossierError
 
 FEATURES = (
     "passage",  # the passage's similarity with the question, rescaled (0 = the model's unrelated level)
@@ -56,8 +57,9 @@ class Ranker:
         ranker = cls(tuple(raw["features"]), tuple(float(w) for w in raw["weights"]), str(raw.get("fitted_on", "")))
         if ranker.features != FEATURES:
             raise ValueError(f"its features are {ranker.features}, not {FEATURES}")
-        if len(ranker.weights) != len(FEATURES) or min(ranker.weights) < 0:
-            raise ValueError(f"it needs {len(FEATURES)} non-negative weights")
+        weights = np.array(ranker.weights)
+        if len(weights) != len(FEATURES) or not np.isfinite(weights).all() or weights.min() < 0 or not weights.any():
+            raise ValueError(f"it needs {len(FEATURES)} finite, non-negative weights, not all zero")
         return ranker
 
     def save(self, path: Path) -> None:
@@ -71,9 +73,9 @@ def fit(
     gradient descent on the listwise log-loss (each question's softmax mass on its gold sentences), weights kept
     non-negative; questions without a gold candidate teach nothing and are skipped."""
     used = [(x, y.astype(bool)) for x, y in groups if len(x) and y.any() and not y.all()]
-    w = np.full(len(FEATURES), 1.0)
     if not used:
-        return Ranker(FEATURES, tuple(w), fitted_on)
+        raise DossierError("no question has both gold and other sentences among its candidates: nothing to fit")
+    w = np.full(len(FEATURES), 1.0)
     rate = 0.5
     for _ in range(steps):
         grad = l2 * w

@@ -149,14 +149,24 @@ def _known(conn: sqlite3.Connection, word: str, stem: str) -> bool:
 def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
     """Words of the question's names that no passage mentions in any form ("Kerch", "Vuhledar"): a library that
     never mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
-    another language or script (answered through a multilingual model) is never refused this way. Month names are
-    time, not names: "in March 2024" bounds the search by date (``index.periods``), articles need not say "March"."""
-    words = list(dict.fromkeys(w for n in q.names for w in n.split() if len(w) >= 4 and not is_month(w)))
-    if not words:
+    another language or script (answered through a multilingual model) is never refused this way."""
+    absent = absent_name_words(conn, q)
+    if not absent:
         return []
-    folded = {w.casefold() for w in words}
+    folded = {w.casefold() for w in _name_words(q)}
     # Function words count too: they tell whether the question is in the library's language at all.
     others = [t for t in dict.fromkeys(tokens(q.text)) if t not in folded]
     if not others or sum(_known(conn, t, q.stem(t)) for t in others) < len(others) / 2:
         return []
-    return [w for w in words if not _known(conn, w.casefold(), q.stem(w))]
+    return absent
+
+
+def absent_name_words(conn: sqlite3.Connection, q: Question) -> list[str]:
+    """Words of the question's names (four letters or more) that no passage has in any form, whatever the
+    question's language. Month names are time, not names: "in March 2024" bounds the search by date
+    (``index.periods``), articles need not say "March"."""
+    return [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w))]
+
+
+def _name_words(q: Question) -> list[str]:
+    return list(dict.fromkeys(w for n in q.names for w in n.split() if len(w) >= 4 and not is_month(w)))

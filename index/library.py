@@ -476,11 +476,9 @@ class Library:
         when = periods.find(question, today or datetime.now(UTC).date())
         if when.since is not None:
             since = when.since.isoformat()
-            ids, searched, newest = self.store.dated_scope(collection, since)
+            scope, searched, newest = self._since(scope, collection, since)
             if not searched:
                 return Answer(question, True, abstention.too_old(since, newest), [], [], 0, period=when.label)
-            allowed = scope[1]
-            scope = (scope[0], ids if allowed is None else np.intersect1d(allowed, ids))
         if exclude:
             sql_collection, allowed = scope
             ids = allowed if allowed is not None else self.store.passage_ids(collection)
@@ -490,15 +488,32 @@ class Library:
         return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
 
     def evidence_features(
-        self, question: str, *, collection: str | None = DEFAULT_COLLECTION
+        self, question: str, *, collection: str | None = DEFAULT_COLLECTION, today: date | None = None
     ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
-        """The candidate sentences the evidence ranker would score for ``question``: (article id, start, end),
-        their features (``index.evidence_rank.FEATURES``) and whether each is short. ``dossier eval --fit-ranker``
-        fits the ranker on them."""
+        """The candidate sentences the evidence ranker scores when ``question`` is asked (same scope in time, same
+        re-ranking): (article id, start, end), their features (``index.evidence_rank.FEATURES``) and whether each
+        is short. ``dossier eval --fit-ranker`` fits the ranker on them."""
+        question = " ".join(question.split())
+        if not question:
+            raise InvalidSource("the question is empty")
         vectors = self._current_vectors()
+        scope = self._scope(collection)
+        when = periods.find(question, today or datetime.now(UTC).date())
+        if vectors is not None and when.since is not None:
+            scope, searched, _ = self._since(scope, collection, when.since.isoformat())
+            vectors = vectors if searched else None
         if vectors is None:
             return [], np.zeros((0, len(evidence_rank.FEATURES))), np.zeros(0, dtype=bool)
-        return self._asker.evidence_features(" ".join(question.split()), vectors, self._scope(collection))
+        return self._asker.evidence_features(question, vectors, scope)
+
+    def _since(
+        self, scope: tuple[str | None, np.ndarray | None], collection: str | None, since: str
+    ) -> tuple[tuple[str | None, np.ndarray | None], int, str]:
+        """``scope`` narrowed to the passages of articles published since ``since`` (and undated ones); how many
+        articles that leaves, and the newest publication date."""
+        ids, searched, newest = self.store.dated_scope(collection, since)
+        allowed = scope[1]
+        return (scope[0], ids if allowed is None else np.intersect1d(allowed, ids)), searched, newest
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
         """Ranked passages only. CPU-heavy."""

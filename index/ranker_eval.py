@@ -10,6 +10,7 @@ import numpy as np
 
 from index import evidence_rank
 from index.answer import SHORT_SENTENCE
+from index.errors import DossierError
 from index.evaluation import Question, contains_evidence
 from index.library import Library
 
@@ -75,9 +76,13 @@ def split_report(sets: dict[str, list[Group]], current: evidence_rank.Ranker) ->
     ]
     for h in (0, 1):
         train = [g for gs in sets.values() for g in gs if g.question.half != h]
-        fitted = fit(train, "")
+        try:
+            fitted: evidence_rank.Ranker | None = fit(train, "")
+        except DossierError:
+            fitted = None  # that half has no gold evidence among its candidates
         for name, gs in sets.items():
             held = [g for g in gs if g.question.half == h]
-            a, b = top_hits(current, held), top_hits(fitted, held)
-            lines.append(f"{name:10s} {h:4d}  {a[0]:.3f}/{a[1]:.3f}  {b[0]:.3f}/{b[1]:.3f}   ({len(held)} questions)")
+            a = top_hits(current, held)
+            b = f"{top_hits(fitted, held)[0]:.3f}/{top_hits(fitted, held)[1]:.3f}" if fitted else "nothing to fit"
+            lines.append(f"{name:10s} {h:4d}  {a[0]:.3f}/{a[1]:.3f}  {b}   ({len(held)} questions)")
     return "\n".join(lines)

@@ -87,7 +87,8 @@ class Settings(BaseSettings):
         "", description="Path of a refitted answerability model (dossier eval --fit); empty: the shipped one."
     )
     evidence_ranker: str = Field(
-        "", description="Path of a refitted evidence-sentence ranker (dossier eval --fit); empty: the shipped one."
+        "",
+        description="Path of a refitted evidence-sentence ranker (dossier eval --fit-ranker); empty: the shipped one.",
     )
     concepts_file: str = Field(
         "",

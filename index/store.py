@@ -657,9 +657,14 @@ class Store:
             return keywords.term_weights(conn, question, passages)
 
     def unknown_names(self, question: Question) -> list[str]:
-        """Capitalised names in the question that no passage contains."""
+        """Words of the question's names that no passage contains, when it is asked in the library's words."""
         with self.connection() as conn:
             return keywords.unknown_names(conn, question)
+
+    def absent_name_words(self, question: Question) -> list[str]:
+        """Words of the question's names that no passage contains, in any language."""
+        with self.connection() as conn:
+            return keywords.absent_name_words(conn, question)
 
     def passage_count(self) -> int:
         with self.connection() as conn:
