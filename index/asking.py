@@ -73,7 +73,7 @@ class Asker:
         newest_first: bool,
     ) -> Answer:
         q = analyse(question, self.concepts)
-        query = self.embedder.embed_queries([question])[0]
+        query = self.embedder.embed_queries([as_question(question)])[0]
         candidates = self._search(q, query, vectors, scope, max(50, k), dense_weight, keyword_weight)
         pool = answering.EVIDENCE_PASSAGES * (page + 1)
         if self.reranker is not None:
@@ -131,7 +131,7 @@ class Asker:
         """What the evidence ranker sees of each candidate sentence (see ``answer.sentence_features``): its
         (article id, start, end), its features, whether it is short. For fitting the ranker."""
         q = analyse(question, self.concepts)
-        query = self.embedder.embed_queries([question])[0]
+        query = self.embedder.embed_queries([as_question(question)])[0]
         candidates = self._search(q, query, vectors, scope, 50, 1.0, 1.0)
         if self.reranker is not None:
             candidates = self._rerank(question, candidates, vectors.dim)
@@ -234,6 +234,15 @@ class Asker:
         scores = self.reranker.scores(question, texts)
         order = np.argsort(-scores, kind="stable")
         return [replace(head[i], score=float(scores[i])) for i in order] + tail
+
+
+def as_question(text: str) -> str:
+    """The text as the embedding model saw questions in training, ending in a question mark: typed in a chat, a
+    question often lacks it, and without it the same words embed measurably further from their answers."""
+    return text if text.rstrip()[-1:] in _ENDS else text.rstrip() + "?"
+
+
+_ENDS = frozenset("?？!.…;:")
 
 
 def _items(s: answerability.Signals) -> list[tuple[str, float]]:

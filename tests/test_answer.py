@@ -61,3 +61,11 @@ def test_quotes_spread_across_articles() -> None:
     # At most three quotes from one article; nothing below 0.8 of the best quote (padding from other stories).
     assert [(e.article_id, e.start) for e in picked] == [(1, 0), (1, 20), (1, 40), (2, 0)]
     assert select_quotes(evidence, max_quotes=1) == [evidence[0]]
+
+
+def test_a_question_typed_without_a_question_mark_is_embedded_with_one() -> None:
+    from index.asking import as_question
+
+    assert as_question("how many tanks does the unit still have ") == "how many tanks does the unit still have?"
+    for ended in ("Who said it?", "Wer hat es gesagt？", "Tell me the toll.", "¿Quién lo dijo?"):
+        assert as_question(ended) == ended

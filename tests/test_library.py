@@ -349,13 +349,8 @@ def test_a_date_question_needs_a_calendar_date(library: Library) -> None:
     assert not dated.abstained and "November 8" in dated.citations[0].quote
 
 
-@pytest.mark.xfail(
-    reason="known regression (issue 9): the answerability model scores this seed question at ≈0.21, just under its "
-    "0.218 operating point, so it abstains; the same words with a question mark answer (0.23)",
-    strict=False,
-)
 def test_a_figure_question_is_answered_with_a_figure_of_the_asked_noun(seeded: Library) -> None:
-    answer = seeded.ask("how many tanks does the unit still have")
+    answer = seeded.ask("how many tanks does the unit still have")  # typed without a question mark, as in a chat
     assert not answer.abstained
     assert "We have probably 14 tanks left" in answer.citations[0].quote
     _assert_verbatim(seeded, answer)
