@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -33,12 +32,11 @@ from index.settings import Settings
 from index.store import Store
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
 from index.urls import canonical_url, is_url
-from index.vectors import VectorIndex
+from index.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_COLLECTION = "default"
-SAVE_SHARE = 0.05  # the FAISS file is rewritten once this share of its vectors changed (and on close)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +70,9 @@ class Library:
             settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_max_redirects, settings.fetch_allow_hosts
         )
         self._feeds = FeedBook(store)
-        self._index_path = settings.data_dir / "vectors.faiss"
-        self._vectors: VectorIndex | None = None
-        self._generation = -1
-        self._sync_lock = threading.Lock()
-        self._load_lock = threading.Lock()
+        self._vectors = VectorCache(
+            store, settings.data_dir / "vectors.faiss", embedder.name, settings.vector_ann_threshold
+        )
         self._derived: dict[str, tuple[int, Any]] = {}
         reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
         self._asker = Asker(store, embedder, settings, reranker)
@@ -87,7 +83,6 @@ class Library:
         )
         # In-process imports embed on IMPORT_THREADS threads (the import process sets its own).
         self._import_threads = 0 if settings.import_process else settings.import_threads or cores()
-        self._wrote = False  # this process changed the library: close writes the vector file
         stored = store.meta("embedding_model")
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
@@ -113,7 +108,7 @@ class Library:
         """Write the FAISS cache if it changed; stop the import process."""
         if isinstance(self._importer, WorkerEmbedder):
             self._importer.close()
-        self._save_vectors(force=self._wrote)  # a reader's repairs wait for the share (a writer may be busy)
+        self._vectors.close()
         self.store.close()
 
     def __enter__(self) -> Library:
@@ -125,90 +120,13 @@ class Library:
     def warm_up(self) -> None:
         """Load the model and the vector index now rather than on the first question. CPU-heavy."""
         self.embedder.embed_queries(["warm-up"])
-        vectors = self._current_vectors()
+        vectors = self._vectors.current()
         if vectors is not None:
             vectors.prepare()  # past VECTOR_ANN_THRESHOLD: the approximate index (about a minute at 1M passages)
 
-    # -- vectors ----------------------------------------------------------------------------------
-    def _current_vectors(self) -> VectorIndex | None:
-        """The FAISS index, loaded on first use and kept in line with SQLite; None before the first add."""
-        if self._vectors is None:
-            with self._load_lock:
-                if self._vectors is None:
-                    if self.store.meta("embedding_model") != self.embedder.name:
-                        return None
-                    dim = int(self.store.meta("dimension") or 0)
-                    self._vectors = VectorIndex.load(
-                        self._index_path, dim, self.embedder.name, self.settings.vector_ann_threshold
-                    )
-                    self._sync_vectors(force=True)
-                    return self._vectors
-        self._sync_vectors()
-        return self._vectors
-
-    def _ensure_vectors(self) -> VectorIndex:
-        """The FAISS index, created on the first add (which also records the model and dimension)."""
-        vectors = self._current_vectors()
-        if vectors is not None:
-            return vectors
-        dim = self.embedder.dim
-        with self.store.write() as txn:
-            Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
-            Store.set_meta(txn.conn, "dimension", str(dim))
-        vectors = self._current_vectors()
-        assert vectors is not None
-        return vectors
-
-    def _sync_vectors(self, force: bool = False) -> None:
-        """Bring the in-memory FAISS index in line with SQLite: add missing vectors, drop orphans, then compare
-        the digests of all (id, vector) pairs; if they still differ (a damaged file, a vector kept under an id
-        that now holds another passage), rebuild the index from the vectors stored in SQLite."""
-        vectors = self._vectors
-        if vectors is None:
-            return
-        if self.store.generation() == self._generation and not force:
-            return
-        with self._sync_lock, self.store.snapshot():
-            generation = self.store.generation()
-            db_ids = self.store.passage_ids()
-            faiss_ids = vectors.ids()
-            missing = np.setdiff1d(db_ids, faiss_ids, assume_unique=True)
-            orphans = np.setdiff1d(faiss_ids, db_ids, assume_unique=True)
-            if len(missing):
-                vectors.add(missing, self.store.vectors(missing.tolist(), vectors.dim))
-            if len(orphans):
-                vectors.remove(orphans)
-            if vectors.digest != self.store.vector_digest() or len(vectors) != len(db_ids):
-                log.warning(
-                    "the vector index did not match the library (%d vectors); rebuilt it from the %d stored in SQLite",
-                    len(vectors),
-                    len(db_ids),
-                )
-                vectors.replace_all(db_ids, self.store.vectors(db_ids.tolist(), vectors.dim))
-            elif force and (len(missing) or len(orphans)):
-                log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
-            self._generation = generation
-
-    def _save_vectors(self, force: bool = False) -> None:
-        """Write the FAISS file once a share of it changed (``SAVE_SHARE``), or now (``force``: closing, reindex).
-        The file is a cache of the vectors in SQLite: after a crash, opening the library adds what it lacks from
-        SQLite and drops what SQLite no longer has, so rewriting it (1.5 GB at 1M passages) at every add buys
-        nothing."""
-        vectors = self._vectors
-        if vectors is None:
-            return
-
-        def due() -> bool:
-            return vectors.unsaved > 0 and (force or vectors.unsaved >= SAVE_SHARE * len(vectors))
-
-        if due():
-            with self.store.exclusive():
-                if due():  # again under the lock: another add may have saved meanwhile
-                    vectors.save(self._index_path)
-
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from SQLite, recomputed only when the library's generation changes."""
-        generation = self._generation
+        generation = self._vectors.generation
         hit = self._derived.get(key)
         if hit is not None and hit[0] == generation and generation >= 0:
             return cast(T, hit[1])
@@ -228,14 +146,13 @@ class Library:
 
     # -- adding -----------------------------------------------------------------------------------
     def _ingest(self, items: Iterable[Pending | BulkFailure], progress: ProgressFn, total: int = 0) -> BulkReport:
-        vectors = self._ensure_vectors()
+        vectors = self._vectors.ensure(self.embedder.dim)
         report = BulkReport()
         done = 0
 
         def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
             nonlocal done
-            with self._sync_lock:  # never in the middle of a sync, whose digest check would see half a change
-                vectors.add(ids, vecs)
+            self._vectors.add(vectors, ids, vecs)
             for o in outcomes:
                 if o.failure is not None:
                     report.failures.append(o.failure)
@@ -247,7 +164,6 @@ class Library:
             done += len(outcomes)
             progress(Progress("stored", done, total, report.passages, len(report.added)))
 
-        self._wrote = True
         ingestor = Ingestor(
             self.store,
             self._importer,
@@ -255,11 +171,8 @@ class Library:
             self.settings.ingest_batch_passages,
             self._import_threads,
         )
-        try:
+        with self._vectors.writing():
             ingestor.run(items, stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
-        finally:
-            self._generation = -1  # re-check SQLite on the next read
-            self._save_vectors()
         return report
 
     def _add_one(
@@ -466,7 +379,7 @@ class Library:
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
-        vectors = self._current_vectors()
+        vectors = self._vectors.current()
         searched = self._cached(f"count:{collection}", lambda: self.store.count_articles(collection))
         if vectors is None or not searched:
             return Answer(
@@ -496,7 +409,7 @@ class Library:
         question = " ".join(question.split())
         if not question:
             raise InvalidSource("the question is empty")
-        vectors = self._current_vectors()
+        vectors = self._vectors.current()
         scope = self._scope(collection)
         when = periods.find(question, today or datetime.now(UTC).date())
         if vectors is not None and when.since is not None:
@@ -591,21 +504,21 @@ class Library:
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         doc = extract.from_text(text, title=title)
-        self._ensure_vectors()
-        self._wrote = True
+        self._vectors.ensure(self.embedder.dim)
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
-        try:
-            with self.store.write() as txn:
-                info = Store.revise_article(
-                    txn.conn, article_id, doc.text, doc.title, normalized_hash(doc.text), passages
-                )
-        except sqlite3.IntegrityError as exc:  # the new text is word for word another article's
-            raise InvalidSource(f"the new text of #{article_id} is already in the library as another article") from exc
-        finally:
-            self._generation = -1
-        self._sync_vectors()
-        self._save_vectors()
+        with self._vectors.writing():
+            try:
+                with self.store.write() as txn:
+                    info = Store.revise_article(
+                        txn.conn, article_id, doc.text, doc.title, normalized_hash(doc.text), passages
+                    )
+            except sqlite3.IntegrityError as exc:  # the new text is word for word another article's
+                raise InvalidSource(
+                    f"the new text of #{article_id} is already in the library as another article"
+                ) from exc
+        self._vectors.sync()
+        self._vectors.save()
         return info
 
     def chat_setting(self, chat: int, name: str) -> str | None:
@@ -631,15 +544,12 @@ class Library:
         info = self.store.get_info(article_id)
         if info is None:
             raise ArticleNotFound(article_id)
-        vectors = self._current_vectors()
-        self._wrote = True
-        with self.store.write() as txn:
-            ids = Store.delete_article(txn.conn, article_id)
-        if vectors is not None:
-            with self._sync_lock:
-                vectors.remove(np.asarray(ids, dtype=np.int64))
-            self._generation = -1
-            self._save_vectors()
+        vectors = self._vectors.current()
+        with self._vectors.writing():
+            with self.store.write() as txn:
+                ids = Store.delete_article(txn.conn, article_id)
+            if vectors is not None:
+                self._vectors.remove(vectors, np.asarray(ids, dtype=np.int64))
         return info
 
     def reindex(self, progress: ProgressFn = _quiet) -> int:
@@ -649,7 +559,6 @@ class Library:
             Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
             Store.set_meta(txn.conn, "dimension", str(dim))
             Store.set_meta(txn.conn, "reindex_incomplete", "1")
-        self._wrote = True
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         total, done, passages, after = self.store.count_articles(), 0, 0, 0
         while page := self.store.article_texts(after, 16):
@@ -663,13 +572,11 @@ class Library:
             progress(Progress("stored", done, total, passages, done))
         with self.store.write() as txn:
             Store.set_meta(txn.conn, "reindex_incomplete", "0")
-        self._vectors = VectorIndex(dim, self.embedder.name, self.settings.vector_ann_threshold)
-        self._sync_vectors(force=True)
-        self._save_vectors(force=True)
+        self._vectors.rebuild(dim)
         return passages
 
     def stats(self) -> Stats:
-        index_bytes = self._index_path.stat().st_size if self._index_path.exists() else 0
+        index_bytes = self._vectors.file_bytes()
         return Stats(
             articles=self.store.count_articles(),
             passages=self.store.passage_count(),
