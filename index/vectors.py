@@ -208,12 +208,25 @@ class VectorIndex:
         return out
 
     def save(self, path: Path) -> None:
-        """Write atomically: temp file, fsync, rename; then the header the same way."""
+        """Write atomically: temp file, fsync, rename; the approximate index (when built) beside it the same way;
+        then the header, which names the digest the approximate index was written with: a crash between the files
+        leaves a header that no longer matches, and the approximate index is trained again."""
         with self._lock:
             tmp = path.with_name(path.name + ".tmp")
             faiss.write_index(self._index, str(tmp))
             _fsync_replace(tmp, path)
-            header = {"version": FORMAT_VERSION, "model": self.model, "dim": self.dim, "count": len(self)}
+            header: dict[str, object] = {
+                "version": FORMAT_VERSION,
+                "model": self.model,
+                "dim": self.dim,
+                "count": len(self),
+            }
+            ann = self._ann
+            if ann is not None and len(ann) == len(self):
+                tmp = _ann_path(path).with_name(_ann_path(path).name + ".tmp")
+                faiss.write_index(ann.index, str(tmp))
+                _fsync_replace(tmp, _ann_path(path))
+                header["ann"] = {"digest": self.digest, "trained_for": ann.trained_for, "nprobe": ann.nprobe}
             _write_atomic(_header_path(path), json.dumps(header).encode())
             self.unsaved = 0
 
@@ -239,11 +252,31 @@ class VectorIndex:
             return index
         index._index = raw
         index.digest = vector_digest(index.ids(), index._stored_vectors())
+        index._ann = _read_ann(path, header.get("ann"), index)
         return index
+
+
+def _read_ann(path: Path, saved: object, index: VectorIndex) -> Ann | None:
+    """The approximate index written with the flat one, when it was written with exactly these vectors."""
+    if not isinstance(saved, dict) or saved.get("digest") != index.digest or not index.approximate:
+        return None
+    try:
+        raw = faiss.read_index(str(_ann_path(path)))
+        ann = Ann.restore(raw, int(saved["trained_for"]), int(saved["nprobe"]))
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("cannot read the approximate index beside %s (%s); training it again", path, exc)
+        return None
+    if len(ann) != len(index) or raw.d != index.dim:
+        return None
+    return ann
 
 
 def _header_path(path: Path) -> Path:
     return path.with_suffix(".json")
+
+
+def _ann_path(path: Path) -> Path:
+    return path.with_suffix(".ann")
 
 
 def _fsync_replace(tmp: Path, path: Path) -> None:

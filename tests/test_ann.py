@@ -75,3 +75,40 @@ def test_a_library_past_the_threshold_answers_as_an_exact_one(make_library: Call
         a, b = exact.ask(question), approximate.ask(question)
         assert [c.quote for c in a.citations] == [c.quote for c in b.citations]
         assert [p.passage_id for p in a.passages] == [p.passage_id for p in b.passages]
+
+
+def test_the_approximate_index_is_written_beside_the_exact_one_and_read_back(tmp_path: Path) -> None:
+    vectors = clustered(6000)
+    ids = np.arange(1, 6001, dtype=np.int64)
+    index = VectorIndex(64, "m", ann_threshold=5000)
+    index.add(ids, vectors)
+    index.prepare()
+    path = tmp_path / "vectors.faiss"
+    index.save(path)
+    assert path.with_suffix(".ann").is_file()
+    queries = near(vectors, 20, seed=4)
+
+    loaded = VectorIndex.load(path, 64, "m", ann_threshold=5000)
+    assert loaded.describe() == index.describe() != "exact"  # read back, not trained again
+    for q in queries:
+        assert loaded.search(q, 10)[0].tolist() == index.search(q, 10)[0].tolist()
+    loaded.add(np.array([99_999]), clustered(1, seed=5))  # later adds reach the read-back index too
+    assert loaded.search(clustered(1, seed=5)[0], 1)[0][0] == 99_999
+
+    # The exact file changed after the approximate one was written (a crash between the two, another writer):
+    # the digest in the header no longer matches, and the approximate index is trained again when needed.
+    index.add(np.array([123_456]), clustered(1, seed=6))
+    faiss_only = VectorIndex(64, "m")
+    faiss_only.add(index.ids(), np.stack([index._index.reconstruct(int(i)) for i in index.ids()]))
+    faiss_only.save(tmp_path / "other.faiss")
+    path.write_bytes((tmp_path / "other.faiss").read_bytes())
+    stale = VectorIndex.load(path, 64, "m", ann_threshold=5000)
+    assert stale.describe() == "exact" and len(stale) == 6001
+    stale.prepare()
+    assert stale.describe() != "exact"
+
+    path.with_suffix(".ann").write_bytes(b"not an index")  # damaged: ignored, trained again
+    index.save(path)
+    path.with_suffix(".ann").write_bytes(b"not an index")
+    damaged = VectorIndex.load(path, 64, "m", ann_threshold=5000)
+    assert damaged.describe() == "exact" and len(damaged) == 6001
