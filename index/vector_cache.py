@@ -138,4 +138,5 @@ class VectorCache:
         self.save(force=self._wrote)
 
     def file_bytes(self) -> int:
-        return self.path.stat().st_size if self.path.exists() else 0
+        """The index files on disk: the exact index and, past the threshold, the approximate one."""
+        return sum(p.stat().st_size for p in (self.path, self.path.with_suffix(".ann")) if p.exists())

@@ -228,6 +228,8 @@ class VectorIndex:
                 _fsync_replace(tmp, _ann_path(path))
                 header["ann"] = {"digest": self.digest, "trained_for": ann.trained_for, "nprobe": ann.nprobe}
             _write_atomic(_header_path(path), json.dumps(header).encode())
+            if "ann" not in header:
+                _ann_path(path).unlink(missing_ok=True)  # one written before (a reindex, a shrunk library) is stale
             self.unsaved = 0
 
     @classmethod

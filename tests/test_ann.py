@@ -112,3 +112,5 @@ def test_the_approximate_index_is_written_beside_the_exact_one_and_read_back(tmp
     path.with_suffix(".ann").write_bytes(b"not an index")
     damaged = VectorIndex.load(path, 64, "m", ann_threshold=5000)
     assert damaged.describe() == "exact" and len(damaged) == 6001
+    damaged.save(path)  # saved without an approximate index: the stale file goes
+    assert not path.with_suffix(".ann").exists()
