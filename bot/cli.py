@@ -15,7 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import console, health
 from bot.app import build_application, run
 from bot.settings import BotSettings
-from index import DossierError, Library
+from index import BadDataFile, DossierError, Library
 from index import cli as engine_cli
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ def serve(args: argparse.Namespace) -> int:
     startup = _StartupLog(level, verbose)
     try:
         library = Library.open(settings)
+    except BadDataFile as exc:  # a setting names a file that cannot be used
+        startup.failed(f"error: {exc.message}")
+        return 2
     except DossierError as exc:
         return startup.failed(f"error: {exc.message}")
     except Exception as exc:  # e.g. sqlite3.DatabaseError from a damaged file: one line, the traceback with -v

@@ -146,7 +146,7 @@ class Model:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Model:
         """The model at ``path``, or the one shipped with Dossier. Its features must be this version's."""
-        return fitted.load(path, "answerability.json", cls._from_json)
+        return fitted.load(path, "answerability.json", cls._from_json, "ANSWERABILITY_MODEL")
 
     @classmethod
     def _from_json(cls, raw: dict[str, Any]) -> Model:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from index import eval_cli, feed_cli, render_text
-from index.errors import DossierError
+from index.errors import BadDataFile, DossierError
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.render_text import time_left
 from index.settings import Settings
@@ -332,6 +332,9 @@ def _main(argv: Sequence[str] | None, extra: Sequence[ExtraCommand]) -> int:
         with Library.open(settings, allow_model_change=getattr(args, "allow_model_change", False)) as lib:
             code: int = args.run(lib, args)
             return code
+    except BadDataFile as exc:  # a setting names a file that cannot be used: a setting error
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     except DossierError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1

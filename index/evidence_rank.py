@@ -50,7 +50,7 @@ class Ranker:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Ranker:
         """The ranker at ``path``, or the one shipped with Dossier. Its features must be this version's."""
-        return fitted.load(path, "evidence_rank.json", cls._from_json)
+        return fitted.load(path, "evidence_rank.json", cls._from_json, "EVIDENCE_RANKER")
 
     @classmethod
     def _from_json(cls, raw: dict[str, Any]) -> Ranker:

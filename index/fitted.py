@@ -1,5 +1,5 @@
-"""The fitted data files Dossier ships (``index/data``) and the refitted copies a user points a setting at
-(``ANSWERABILITY_MODEL``, ``EVIDENCE_RANKER``): read, checked, and refused in one line when they are not usable."""
+"""The data files Dossier ships (``index/data``) and the files a user points a setting at (``ANSWERABILITY_MODEL``,
+``EVIDENCE_RANKER``, ``CONCEPTS_FILE``): read, checked, and refused in one line naming the setting."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from index.errors import BadDataFile
 T = TypeVar("T")
 
 
-def load(path: str | Path | None, shipped: str, build: Callable[[dict[str, Any]], T]) -> T:
-    """``build`` applied to the JSON object at ``path``, or to the shipped ``data/<shipped>`` when no path is given.
-    ``build`` raises ValueError (or KeyError / TypeError on a missing or wrong field) for an object it cannot use."""
-    where = str(path) if path else f"the shipped data/{shipped}"
+def load(path: str | Path | None, shipped: str, build: Callable[[dict[str, Any]], T], setting: str) -> T:
+    """``build`` applied to the JSON object at ``path`` (given by ``setting``), or to the shipped ``data/<shipped>``
+    when no path is given. ``build`` raises ValueError (or KeyError / TypeError on a missing or wrong field) for an
+    object it cannot use."""
+    where = f"{setting}={path}" if path else f"the shipped data/{shipped}"
     try:
         text = (
             Path(path).read_text(encoding="utf-8")

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from importlib import resources
-from pathlib import Path
+from typing import Any
 
+from index import fitted
 from index.language import TOKEN, Analyzer, analyzer, detect, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
@@ -44,10 +45,14 @@ class Concepts:
         """A JSON file {"lang": "en", "families": {"word": ["member", …]}}; stems in that language."""
         if not path:
             return NO_CONCEPTS
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        return fitted.load(path, "", cls._from_json, "CONCEPTS_FILE")
+
+    @classmethod
+    def _from_json(cls, raw: dict[str, Any]) -> Concepts:
         a = analyzer(str(raw.get("lang", "en")))
         families = {
-            a.stem(key): frozenset(a.stem(w) for w in words) | {a.stem(key)} for key, words in raw["families"].items()
+            a.stem(key): frozenset(a.stem(str(w)) for w in words) | {a.stem(key)}
+            for key, words in dict(raw["families"]).items()
         }
         return cls(families)
 

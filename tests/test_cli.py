@@ -142,6 +142,10 @@ def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> No
     bad_setting = run(tmp_path / "data", "list", env={"ANSWER_THRESHOLD": "high"})
     assert bad_setting.returncode == 2
     assert bad_setting.stderr.startswith("error: invalid setting: ANSWER_THRESHOLD:")
+    for name in ("CONCEPTS_FILE", "ANSWERABILITY_MODEL", "EVIDENCE_RANKER"):  # a file a setting names
+        missing = run(tmp_path / "data", "list", env={name: str(tmp_path / "nowhere.json")})
+        assert missing.returncode == 2 and missing.stderr.count("\n") == 1, missing.stderr
+        assert missing.stderr.startswith(f"error: cannot read {name}=")
     (tmp_path / "file").write_text("x")
     not_a_dir = run(tmp_path / "data", "--data-dir", str(tmp_path / "file" / "data"), "list")
     assert not_a_dir.returncode == 1 and "cannot use the data directory" in not_a_dir.stderr
