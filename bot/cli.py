@@ -127,7 +127,7 @@ def chat(args: argparse.Namespace) -> int:
         library = Library.open(settings)
     except DossierError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, BadDataFile) else 1
     try:
         console.main_loop(lambda api: build_application(settings, library, request=api))
     except KeyboardInterrupt:

@@ -161,7 +161,13 @@ class Model:
         )
         if model.features != FEATURES:
             raise ValueError(f"its features are {model.features}, not {FEATURES}")
-        return model
+        for name in ("mean", "scale", "weights"):
+            values = np.asarray(getattr(model, name), dtype=np.float64)
+            if values.shape != (len(FEATURES),) or not np.isfinite(values).all():
+                raise ValueError(f"its {name} must be {len(FEATURES)} finite numbers")
+        if not (np.isfinite(float(model.bias)) and 0.0 <= float(model.threshold) <= 1.0):
+            raise ValueError("its bias must be a finite number and its threshold within 0..1")
+        return replace(model, bias=float(model.bias), threshold=float(model.threshold))
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")

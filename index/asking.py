@@ -239,10 +239,12 @@ class Asker:
 def as_question(text: str) -> str:
     """The text as the embedding model saw questions in training, ending in a question mark: typed in a chat, a
     question often lacks it, and without it the same words embed measurably further from their answers."""
-    return text if text.rstrip()[-1:] in _ENDS else text.rstrip() + "?"
+    bare = text.rstrip().rstrip(_CLOSING)  # 'Who said "enough?"' ends in its question mark
+    return text if bare[-1:] in _ENDS else text.rstrip() + "?"
 
 
-_ENDS = frozenset("?？!.…;:")
+_ENDS = frozenset("?？؟\u037e;!！.。…:।")  # question marks (Latin, full-width, Arabic, Greek), other sentence ends
+_CLOSING = "\"'”’“‘»«›‹)]}」』"  # closing quotes and brackets (German closes with “ and ‘)
 
 
 def _items(s: answerability.Signals) -> list[tuple[str, float]]:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from index import answerability, eval_report, evaluation, evidence_rank, ranker_eval
-from index.errors import DossierError
+from index.errors import BadDataFile, DossierError
 from index.library import Library
 from index.settings import Settings
 
@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         from index.cli import invalid_settings_message
 
         print(invalid_settings_message(exc), file=sys.stderr)
+        return 2
+    except BadDataFile as exc:  # a setting names a file that cannot be used: a setting error
+        print(f"error: {exc.message}", file=sys.stderr)
         return 2
     except (OSError, DossierError) as exc:
         print(f"error: {getattr(exc, 'message', exc)}", file=sys.stderr)

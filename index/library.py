@@ -507,7 +507,7 @@ class Library:
         self._vectors.ensure(self.embedder.dim)
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
-        with self._vectors.writing():
+        with self._vectors.writing(save=False):
             try:
                 with self.store.write() as txn:
                     info = Store.revise_article(

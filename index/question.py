@@ -50,6 +50,9 @@ class Concepts:
     @classmethod
     def _from_json(cls, raw: dict[str, Any]) -> Concepts:
         a = analyzer(str(raw.get("lang", "en")))
+        for key, words in dict(raw["families"]).items():
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise ValueError(f"the family {key!r} must be a list of words")
         families = {
             a.stem(key): frozenset(a.stem(str(w)) for w in words) | {a.stem(key)}
             for key, words in dict(raw["families"]).items()

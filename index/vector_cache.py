@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from index.store import Store
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, ann_files
 
 log = logging.getLogger(__name__)
 SAVE_SHARE = 0.05  # the FAISS file is rewritten once this share of its vectors changed (and on close)
@@ -60,14 +60,15 @@ class VectorCache:
         return vectors
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, save: bool = True) -> Iterator[None]:
         """Around a change to SQLite's passages: afterwards the index is checked against SQLite on its next read
-        and its file written if a share changed."""
+        and (``save``) its file written if a share changed."""
         self._wrote = True
         try:
             yield
         finally:
             self.generation = -1
+        if save:
             self.save()
 
     def add(self, vectors: VectorIndex, ids: np.ndarray, vecs: np.ndarray) -> None:
@@ -125,7 +126,8 @@ class VectorCache:
             return
 
         def due() -> bool:
-            return vectors.unsaved > 0 and (force or vectors.unsaved >= SAVE_SHARE * len(vectors))
+            changed = vectors.unsaved > 0 or vectors.ann_unsaved
+            return changed and (force or vectors.unsaved >= SAVE_SHARE * len(vectors))
 
         if due():
             with self.store.exclusive():
@@ -133,10 +135,11 @@ class VectorCache:
                     vectors.save(self.path)
 
     def close(self) -> None:
-        """Write the file if this process changed the library (a reader's repairs wait for the share: a writer may
-        be busy)."""
-        self.save(force=self._wrote)
+        """Write the files if this process changed the library or trained an approximate index (a reader's repairs
+        wait for the share: a writer may be busy)."""
+        vectors = self._vectors
+        self.save(force=self._wrote or (vectors is not None and vectors.ann_unsaved))
 
     def file_bytes(self) -> int:
         """The index files on disk: the exact index and, past the threshold, the approximate one."""
-        return sum(p.stat().st_size for p in (self.path, self.path.with_suffix(".ann")) if p.exists())
+        return sum(p.stat().st_size for p in (self.path, *ann_files(self.path)) if p.exists())

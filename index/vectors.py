@@ -77,6 +77,7 @@ class VectorIndex:
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self._lock = threading.RLock()
         self.unsaved = 0  # vectors added or removed since the file was last written
+        self.ann_unsaved = False  # an approximate index was trained since the files were last written
         self.digest = 0  # vector_digest of everything in the index
 
     def __len__(self) -> int:
@@ -185,6 +186,7 @@ class VectorIndex:
                 ann.seconds,
             )
             self._ann = ann
+            self.ann_unsaved = True
         return self._ann
 
     def _rescore(self, query: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -222,15 +224,21 @@ class VectorIndex:
                 "count": len(self),
             }
             ann = self._ann
+            written = None
             if ann is not None and len(ann) == len(self):
-                tmp = _ann_path(path).with_name(_ann_path(path).name + ".tmp")
+                # Named by the digest of the vectors it holds: a process that read the header before this save
+                # opens the file that matches its exact index, or finds it gone and trains its own.
+                written = _ann_path(path, self.digest)
+                tmp = written.with_name(written.name + ".tmp")
                 faiss.write_index(ann.index, str(tmp))
-                _fsync_replace(tmp, _ann_path(path))
+                _fsync_replace(tmp, written)
                 header["ann"] = {"digest": self.digest, "trained_for": ann.trained_for, "nprobe": ann.nprobe}
             _write_atomic(_header_path(path), json.dumps(header).encode())
-            if "ann" not in header:
-                _ann_path(path).unlink(missing_ok=True)  # one written before (a reindex, a shrunk library) is stale
+            for old in ann_files(path):
+                if old != written:
+                    old.unlink(missing_ok=True)  # written before (other vectors, a reindex): stale
             self.unsaved = 0
+            self.ann_unsaved = False
 
     @classmethod
     def load(cls, path: Path, dim: int, model: str, ann_threshold: int = 0) -> VectorIndex:
@@ -263,7 +271,7 @@ def _read_ann(path: Path, saved: object, index: VectorIndex) -> Ann | None:
     if not isinstance(saved, dict) or saved.get("digest") != index.digest or not index.approximate:
         return None
     try:
-        raw = faiss.read_index(str(_ann_path(path)))
+        raw = faiss.read_index(str(_ann_path(path, index.digest)))
         ann = Ann.restore(raw, int(saved["trained_for"]), int(saved["nprobe"]))
     except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
         log.warning("cannot read the approximate index beside %s (%s); training it again", path, exc)
@@ -277,8 +285,13 @@ def _header_path(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
-def _ann_path(path: Path) -> Path:
-    return path.with_suffix(".ann")
+def _ann_path(path: Path, digest: int) -> Path:
+    return path.with_name(f"{path.stem}.{digest:016x}.ann")
+
+
+def ann_files(path: Path) -> list[Path]:
+    """The approximate-index files written beside the index file ``path``."""
+    return sorted(path.parent.glob(f"{path.stem}.*.ann"))
 
 
 def _fsync_replace(tmp: Path, path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from index import Library
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, ann_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def test_the_approximate_index_is_written_beside_the_exact_one_and_read_back(tmp
     index.prepare()
     path = tmp_path / "vectors.faiss"
     index.save(path)
-    assert path.with_suffix(".ann").is_file()
+    [written] = ann_files(path)
     queries = near(vectors, 20, seed=4)
 
     loaded = VectorIndex.load(path, 64, "m", ann_threshold=5000)
@@ -95,22 +95,39 @@ def test_the_approximate_index_is_written_beside_the_exact_one_and_read_back(tmp
     loaded.add(np.array([99_999]), clustered(1, seed=5))  # later adds reach the read-back index too
     assert loaded.search(clustered(1, seed=5)[0], 1)[0][0] == 99_999
 
-    # The exact file changed after the approximate one was written (a crash between the two, another writer):
-    # the digest in the header no longer matches, and the approximate index is trained again when needed.
-    index.add(np.array([123_456]), clustered(1, seed=6))
-    faiss_only = VectorIndex(64, "m")
-    faiss_only.add(index.ids(), np.stack([index._index.reconstruct(int(i)) for i in index.ids()]))
-    faiss_only.save(tmp_path / "other.faiss")
-    path.write_bytes((tmp_path / "other.faiss").read_bytes())
-    stale = VectorIndex.load(path, 64, "m", ann_threshold=5000)
-    assert stale.describe() == "exact" and len(stale) == 6001
-    stale.prepare()
-    assert stale.describe() != "exact"
-
-    path.with_suffix(".ann").write_bytes(b"not an index")  # damaged: ignored, trained again
+    # Another process saves other vectors while this one reads: its old header and exact file name the old
+    # approximate file, which the save removed, so the reader trains its own rather than pairing files.
+    old_header, old_exact = path.with_suffix(".json").read_bytes(), path.read_bytes()
+    index.remove(ids[:3])
+    index.add(np.array([7_001, 7_002, 7_003]), clustered(3, seed=6))  # as many vectors as before, other ones
     index.save(path)
-    path.with_suffix(".ann").write_bytes(b"not an index")
+    assert ann_files(path) != [written]
+    path.with_suffix(".json").write_bytes(old_header)
+    path.write_bytes(old_exact)
+    mixed = VectorIndex.load(path, 64, "m", ann_threshold=5000)
+    assert mixed.describe() == "exact" and len(mixed) == 6000
+    mixed.prepare()
+    assert mixed.describe() != "exact" and mixed.ann_unsaved
+
+    index.save(path)
+    [current] = ann_files(path)
+    current.write_bytes(b"not an index")  # damaged: ignored, trained again
     damaged = VectorIndex.load(path, 64, "m", ann_threshold=5000)
-    assert damaged.describe() == "exact" and len(damaged) == 6001
+    assert damaged.describe() == "exact" and len(damaged) == 6000
     damaged.save(path)  # saved without an approximate index: the stale file goes
-    assert not path.with_suffix(".ann").exists()
+    assert ann_files(path) == []
+
+
+def test_an_approximate_index_trained_by_a_reader_is_written_when_it_closes(
+    make_library: Callable[..., Library],
+) -> None:
+    lines = (ROOT / "examples" / "articles.jsonl").read_text().splitlines()
+    writer = make_library("lib")
+    writer.add_jsonl(lines)
+    writer.close()  # a bulk add from the command line: nothing searched, no approximate index yet
+    path = writer.settings.data_dir / "vectors.faiss"
+    assert ann_files(path) == []
+    reader = make_library("lib", vector_ann_threshold=1)  # `serve` warms up: it trains one
+    reader.warm_up()
+    reader.close()
+    assert len(ann_files(path)) == 1

@@ -67,5 +67,16 @@ def test_a_question_typed_without_a_question_mark_is_embedded_with_one() -> None
     from index.asking import as_question
 
     assert as_question("how many tanks does the unit still have ") == "how many tanks does the unit still have?"
-    for ended in ("Who said it?", "Wer hat es gesagt？", "Tell me the toll.", "¿Quién lo dijo?"):
+    endings = [
+        "Who said it?",
+        "Wer hat es gesagt？",
+        "Tell me the toll.",
+        "¿Quién lo dijo?",
+        "من قال ذلك؟",
+        "Ποιος το είπε;",
+        'Who said "enough?"',
+        "„Wer sagte Frieden?“",
+        "谁说的。",
+    ]
+    for ended in endings:
         assert as_question(ended) == ended

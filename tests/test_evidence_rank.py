@@ -61,3 +61,14 @@ def test_a_missing_or_broken_data_file_is_one_line(tmp_path: Path) -> None:
     broken.write_text('{"features": []}')
     with pytest.raises(DossierError, match="is not usable: it has no 'weights'"):
         Ranker.load(broken)
+
+
+def test_an_answerability_model_of_the_wrong_shape_is_refused_on_load(tmp_path: Path) -> None:
+    from index.answerability import Model
+
+    raw = json.loads((Path(__file__).resolve().parents[1] / "index" / "data" / "answerability.json").read_text())
+    path = tmp_path / "model.json"
+    for broken in ({"weights": raw["weights"][:2]}, {"scale": ["x"] * len(raw["scale"])}, {"threshold": 7}):
+        path.write_text(json.dumps({**raw, **broken}))
+        with pytest.raises(DossierError, match=r"ANSWERABILITY_MODEL=.* is not usable"):
+            Model.load(path)
