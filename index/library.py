@@ -424,7 +424,12 @@ class Library:
     ) -> tuple[tuple[str | None, np.ndarray | None], int, str]:
         """``scope`` narrowed to the passages of articles published since ``since`` (and undated ones); how many
         articles that leaves, and the newest publication date."""
-        ids, searched, newest = self.store.dated_scope(collection, since)
+        ids, ends, article_ends, newest = self._cached(
+            f"dates:{collection}", lambda: self.store.publication_ends(collection)
+        )
+        # Dates compare as ISO strings; an undated article is never excluded by a date.
+        ids = ids[(ends == "") | (ends >= since)]
+        searched = int(((article_ends == "") | (article_ends >= since)).sum())
         allowed = scope[1]
         return (scope[0], ids if allowed is None else np.intersect1d(allowed, ids)), searched, newest
 

@@ -566,26 +566,26 @@ class Store:
                 rows = conn.execute("SELECT id FROM passages WHERE collection = ?", (collection,)).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
-    def dated_scope(self, collection: str | None, since: str) -> tuple[np.ndarray, int, str]:
-        """For a search bounded by publication date: the ids of passages of articles published on or after ``since``
-        (an ISO date) or undated, how many such articles, and the newest publication date there is."""
-        where = "(a.published = '' OR " + _PUBLISHED_END + " >= ?)"
-        params: list[object] = [since]
-        if collection is not None:
-            where += " AND a.collection = ?"
-            params.append(collection)
+    def publication_ends(self, collection: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+        """For bounding searches by publication date: every passage's id and the last day its article's publication
+        date can mean (an ISO date; '' when undated), the same for every article, and the newest publication date."""
+        where, params = ("WHERE a.collection = ?", [collection]) if collection is not None else ("", [])
         with self.connection() as conn:
             rows = conn.execute(
-                f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where}", params
-            )
-            ids = np.fromiter((r[0] for r in rows), dtype=np.int64)
-            count = int(conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
+                f"SELECT p.id, {_PUBLISHED_END} FROM passages p JOIN articles a ON a.id = p.article_id {where} "
+                "ORDER BY p.id",
+                params,
+            ).fetchall()
+            articles = conn.execute(f"SELECT {_PUBLISHED_END} FROM articles a {where}", params).fetchall()
             newest = conn.execute(
                 "SELECT MAX(published) FROM articles WHERE published != ''"
                 + (" AND collection = ?" if collection is not None else ""),
-                [collection] if collection is not None else [],
+                params,
             ).fetchone()[0]
-        return ids, count, str(newest or "")
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        ends = np.array([r[1] or "" for r in rows], dtype="U10")
+        article_ends = np.array([r[0] or "" for r in articles], dtype="U10")
+        return ids, ends, article_ends, str(newest or "")
 
     def passage_spans(self, article_id: int) -> list[tuple[int, int, int]]:
         """(passage id, char_start, char_end) of an article's passages, in text order."""

@@ -110,6 +110,15 @@ def test_a_question_in_time_searches_what_was_published_since_and_the_undated(co
     everything = council.ask("How did Harwick council vote on the harbour wall?", today=TODAY)
     assert not everything.period and everything.searched_articles == 4
 
+    # The dates are read once per change of the library: an article added since is in the next dated search.
+    council.add_text(
+        "Harwick council signs the harbour contract\n\nHarwick council voted to sign the harbour wall contract.",
+        published="2024-04",
+        source="Harwick Post",
+    )
+    later = council.ask("How did Harwick council vote on the harbour wall in March 2024?", today=TODAY)
+    assert later.searched_articles == 3 and any(c.published == "2024-04" for c in later.citations)
+
 
 def test_nothing_recent_enough_is_one_line_and_latest_is_newest_first(make_library: Callable[..., Library]) -> None:
     lib = make_library()
