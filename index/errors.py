@@ -47,6 +47,16 @@ class ModelMismatch(DossierError):
     """The library was built with another embedding model."""
 
 
+class ModelSwitched(ModelMismatch):
+    """Another process reindexed the library with another model while this one had it open."""
+
+    def __init__(self, library_model: str, own_model: str) -> None:
+        super().__init__(
+            f"the library was reindexed with the embedding model {library_model!r} while this process uses "
+            f"{own_model!r}: restart it with EMBEDDING_MODEL={library_model}"
+        )
+
+
 class LibraryCorrupt(DossierError):
     """The data directory cannot be read as a Dossier library."""
 

@@ -153,6 +153,7 @@ class Ingestor:
         new_ids: list[int] = []
         new_vectors: list[np.ndarray] = []
         with self.store.write() as txn:
+            Store.check_model(txn.conn, self.embedder.name)
             for prep, passages in zip(batch, embedded, strict=True):
                 p = prep.pending
                 existing = self.store.find_duplicate(p.collection, p.key, prep.canonical, prep.text_hash)

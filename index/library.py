@@ -515,6 +515,7 @@ class Library:
         with self._vectors.writing(save=False):
             try:
                 with self.store.write() as txn:
+                    Store.check_model(txn.conn, self.embedder.name)
                     info = Store.revise_article(
                         txn.conn, article_id, doc.text, doc.title, normalized_hash(doc.text), passages
                     )
@@ -569,16 +570,18 @@ class Library:
         while page := self.store.article_texts(after, 16):
             embedded = ingestor.embed([(text, ingestor.chunk(text)) for _, text in page])
             with self.store.write() as txn:
-                for (article_id, _), new in zip(page, embedded, strict=True):
-                    Store.replace_passages(txn.conn, article_id, new)
-                    passages += len(new)
+                for (article_id, text), new in zip(page, embedded, strict=True):
+                    # One revised or removed while this page was embedded is left as the edit made it: a revision
+                    # holds passages of this model already (the library's model was switched before the first page).
+                    if Store.replace_if_unchanged(txn.conn, article_id, text, new):
+                        passages += len(new)
             after = page[-1][0]
             done += len(page)
             progress(Progress("stored", done, total, passages, done))
         with self.store.write() as txn:
             Store.set_meta(txn.conn, "reindex_incomplete", "0")
         self._vectors.rebuild(dim)
-        return passages
+        return self.store.passage_count()
 
     def stats(self) -> Stats:
         index_bytes = self._vectors.file_bytes()

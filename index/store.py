@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from index import feedback, feeds, keywords
-from index.errors import ArticleNotFound, LibraryCorrupt
+from index.errors import ArticleNotFound, LibraryCorrupt, ModelSwitched
 from index.feedback import Span
 from index.question import Question
 from index.types import ArticleInfo
-from index.vectors import vector_digest
+from index.vectors import pack_sentences, unpack_sentences, vector_digest
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: sentence vectors in int8 (format 3 kept them in float16, still read as such)
 _MASK = (1 << 64) - 1
 
 _ARTICLES_TABLE = """
@@ -233,8 +233,11 @@ class Store:
                     Store.set_meta(conn, "generation", "0")
                     Store.set_meta(conn, "vector_digest", "0")
                     version = str(SCHEMA_VERSION)
-                elif version == "2":
-                    self._migrate_from_2(conn)
+                elif version in ("2", "3"):
+                    if version == "2":
+                        self._migrate_from_2(conn)
+                    self._migrate_from_3(conn)
+                    Store.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
                     version = str(SCHEMA_VERSION)
                 conn.execute("COMMIT")
             except BaseException:
@@ -279,7 +282,18 @@ class Store:
         for pid, vector in conn.execute("SELECT id, vector FROM passages"):
             digest = (digest + vector_digest(np.asarray([pid]), np.frombuffer(vector, dtype=np.float32))) & _MASK
         Store.set_meta(conn, "vector_digest", str(digest))
-        Store.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+
+    @staticmethod
+    def _migrate_from_3(conn: sqlite3.Connection) -> None:
+        """Format 3 → 4: sentence vectors from float16 to int8 with a scale each (half the room)."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()
+        dim = int(row[0]) if row else 0
+        rows = conn.execute("SELECT id, sentence_vectors, length(sentence_spans) / 8 FROM passages")
+        for pid, blob, count in rows.fetchall():
+            if len(blob) != count * dim * 2:
+                raise LibraryCorrupt(f"passage {pid} has {len(blob)} bytes of sentence vectors, not {count} of {dim}")
+            old = np.frombuffer(blob, dtype=np.float16).reshape(count, dim).astype(np.float32)
+            conn.execute("UPDATE passages SET sentence_vectors = ? WHERE id = ?", (pack_sentences(old), pid))
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -466,7 +480,7 @@ class Store:
                     p.char_start,
                     p.char_end,
                     np.asarray(p.sentences, dtype=np.int32).tobytes(),
-                    np.asarray(p.sentence_vectors, dtype=np.float16).tobytes(),
+                    pack_sentences(p.sentence_vectors),
                     np.asarray(p.vector, dtype=np.float32).tobytes(),
                 ),
             )
@@ -479,13 +493,37 @@ class Store:
         return ids
 
     @staticmethod
+    def replace_if_unchanged(
+        conn: sqlite3.Connection, article_id: int, embedded_text: str, passages: Sequence[NewPassage]
+    ) -> bool:
+        """A reindex's swap (it embeds outside the transaction): nothing changes when the article was removed or
+        given another text meanwhile, since passages cut from one text would point into another."""
+        row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None or row[0] != embedded_text:
+            return False
+        Store.replace_passages(conn, article_id, passages)
+        return True
+
+    @staticmethod
     def replace_passages(conn: sqlite3.Connection, article_id: int, passages: Sequence[NewPassage]) -> list[int]:
-        """Swap an article's passages (reindex) inside a ``write()`` transaction; returns the new ids."""
+        """Swap an article's passages inside a ``write()`` transaction; returns the new ids."""
         row = conn.execute("SELECT collection, text FROM articles WHERE id = ?", (article_id,)).fetchone()
         Store._drop_passages(conn, article_id)
         ids = Store._insert_passages(conn, article_id, row[0], row[1], passages)
         conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
         return ids
+
+    @staticmethod
+    def check_model(conn: sqlite3.Connection, model: str, unless_empty: bool = False) -> None:
+        """Inside a ``write()`` transaction that stores vectors of ``model``: refuse them when another process has
+        switched the library to another model (``dossier reindex``, or a first add) since this one opened it;
+        ``unless_empty``: a library without passages may take any model."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'embedding_model'").fetchone()
+        if row is None or row[0] == model:
+            return
+        if unless_empty and conn.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is None:
+            return
+        raise ModelSwitched(row[0], model)
 
     @staticmethod
     def revise_article(
@@ -628,7 +666,7 @@ class Store:
                 char_start=r[2],
                 char_end=r[3],
                 sentences=np.frombuffer(r[4], dtype=np.int32).reshape(-1, 2),
-                sentence_vectors=np.frombuffer(r[5], dtype=np.float16).reshape(-1, dim).astype(np.float32),
+                sentence_vectors=unpack_sentences(r[5], len(r[4]) // 8, dim),
                 article_text=r[6],
             )
             for r in rows
@@ -640,10 +678,11 @@ class Store:
             return {}
         with self.connection() as conn:
             rows = conn.execute(
-                f"SELECT id, sentence_vectors FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+                "SELECT id, sentence_vectors, length(sentence_spans) / 8 FROM passages"
+                f" WHERE id IN ({','.join('?' * len(ids))})",
                 [int(i) for i in ids],
             ).fetchall()
-        return {r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, dim).astype(np.float32) for r in rows}
+        return {r[0]: unpack_sentences(r[1], r[2], dim) for r in rows}
 
     def keyword_search(self, question: Question, collection: str | None, limit: int) -> list[tuple[int, float]]:
         """(passage id, bm25 score; higher is better) for the question's words."""

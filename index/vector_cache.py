@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.errors import ModelSwitched
 from index.store import Store
 from index.vectors import VectorIndex, ann_files
 
@@ -38,7 +39,10 @@ class VectorCache:
         if self._vectors is None:
             with self._load_lock:
                 if self._vectors is None:
-                    if self.store.meta("embedding_model") != self.model:
+                    stored = self.store.meta("embedding_model")
+                    if stored != self.model:
+                        if stored is not None and self.store.passage_count():  # another process's model
+                            raise ModelSwitched(stored, self.model)
                         return None
                     dim = int(self.store.meta("dimension") or 0)
                     self._vectors = VectorIndex.load(self.path, dim, self.model, self.ann_threshold)
@@ -53,6 +57,7 @@ class VectorCache:
         if vectors is not None:
             return vectors
         with self.store.write() as txn:
+            Store.check_model(txn.conn, self.model, unless_empty=True)  # another process may have added meanwhile
             Store.set_meta(txn.conn, "embedding_model", self.model)
             Store.set_meta(txn.conn, "dimension", str(dim))
         vectors = self.current()
@@ -91,6 +96,9 @@ class VectorCache:
             return
         with self._sync_lock, self.store.snapshot():
             generation = self.store.generation()
+            stored = self.store.meta("embedding_model")
+            if stored is not None and stored != self.model:  # reindexed by another process: these are not ours
+                raise ModelSwitched(stored, self.model)
             db_ids = self.store.passage_ids()
             faiss_ids = vectors.ids()
             missing = np.setdiff1d(db_ids, faiss_ids, assume_unique=True)

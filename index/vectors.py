@@ -18,6 +18,7 @@ import faiss
 import numpy as np
 
 from index.ann import Ann
+from index.errors import LibraryCorrupt
 
 log = logging.getLogger(__name__)
 CALIBRATION_QUERIES = 200  # queries that choose how many lists the approximate index probes
@@ -62,6 +63,27 @@ def vector_digest(ids: np.ndarray, vectors: np.ndarray) -> int:
             mixed = _splitmix(rows ^ _splitmix(ids[start : start + _DIGEST_ROWS].view(np.uint64)))
             total = (total + int(mixed.sum(dtype=np.uint64))) & _MASK
     return total
+
+
+def pack_sentences(vectors: np.ndarray) -> bytes:
+    """Sentence vectors as SQLite keeps them: a float32 scale per sentence, then its int8 codes (388 bytes a
+    sentence at 384 dimensions, against 768 in float16; a similarity moves by about 0.001)."""
+    v = np.nan_to_num(np.asarray(vectors, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    if not v.size:
+        return b""
+    scale = np.abs(v).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    codes = np.rint(v / scale[:, None]).astype(np.int8)
+    return scale.astype(np.float32).tobytes() + codes.tobytes()
+
+
+def unpack_sentences(blob: bytes, count: int, dim: int) -> np.ndarray:
+    """(count, dim) float32 from ``pack_sentences``'s bytes."""
+    if len(blob) != count * (dim + 4):
+        raise LibraryCorrupt(f"a passage has {len(blob)} bytes of sentence vectors, not {count} of {dim} dimensions")
+    scale = np.frombuffer(blob, dtype=np.float32, count=count)
+    codes = np.frombuffer(blob, dtype=np.int8, offset=4 * count).reshape(count, dim)
+    return codes.astype(np.float32) * scale[:, None]
 
 
 class VectorIndex:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import gzip
 import http.server
 import json
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import hypothesis
+import numpy as np
 import pytest
+
+from index.vectors import unpack_sentences
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
@@ -224,3 +228,15 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
         + "".join(parts)
         + "</channel></rss>"
     ).encode()
+
+
+def to_float16(db: Path) -> None:
+    """Rewrite a library's sentence vectors as releases before library format 4 stored them: float16."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    dim = int(conn.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()[0])
+    conn.execute("BEGIN")
+    for pid, blob, count in conn.execute("SELECT id, sentence_vectors, length(sentence_spans) / 8 FROM passages"):
+        old = unpack_sentences(blob, count, dim).astype(np.float16).tobytes()
+        conn.execute("UPDATE passages SET sentence_vectors = ? WHERE id = ?", (old, pid))
+    conn.execute("COMMIT")
+    conn.close()

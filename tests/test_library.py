@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import SEEDS, needs_shared, synthetic_article, synthetic_jsonl
+from support import SEEDS, needs_shared, synthetic_article, synthetic_jsonl, to_float16
 
 from index import (
     ArticleNotFound,
@@ -215,6 +216,37 @@ def test_reindex_rebuilds_from_stored_text(make_library: Callable[..., Library])
     answer = lib.ask(f"how many drones were destroyed around {town}?")
     assert answer.citations[0].key == "syn-002"
     _assert_verbatim(lib, answer)
+
+
+def test_sentence_vectors_take_388_bytes_and_a_format_3_librarys_float16_ones_are_converted(
+    make_library: Callable[..., Library], tmp_path: Path
+) -> None:
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(3).splitlines())
+    town = synthetic_article(1)["title"].split()[-1]
+    question = f"how many drones were destroyed around {town}?"
+    before = lib.ask(question)
+    lib.close()
+    db = tmp_path / "lib" / "library.sqlite3"
+    assert all(len(blob) == count * (384 + 4) for blob, count in _sentence_blobs(db))
+    to_float16(db)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")  # as the previous release left it
+    conn.close()
+    upgraded = make_library("lib")
+    assert upgraded.store.meta("schema_version") == "4"
+    assert all(len(blob) == count * (384 + 4) for blob, count in _sentence_blobs(db))
+    after = upgraded.ask(question)
+    assert [(c.article_id, c.quote) for c in after.citations] == [(c.article_id, c.quote) for c in before.citations]
+    assert after.confidence == pytest.approx(before.confidence, abs=1e-3)
+
+
+def _sentence_blobs(db: Path) -> list[tuple[bytes, int]]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT sentence_vectors, length(sentence_spans) / 8 FROM passages").fetchall()
+    conn.close()
+    assert rows
+    return [(bytes(r[0]), int(r[1])) for r in rows]
 
 
 def test_html_and_stats(library: Library) -> None:

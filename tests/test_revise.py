@@ -12,6 +12,7 @@ from index import ArticleNotFound, DossierError, Library
 
 STORY = "Quay report\n\nThe quay flooded 12 times this winter, the harbour master said on Monday."
 OTHER = "Bridge report\n\nThe bridge closed twice this winter for repairs to its deck, the council said."
+THIRD = "Ferry report\n\nThe ferry ran 300 crossings in March, its operator said on Tuesday."
 
 
 def test_a_revision_keeps_the_number_and_refuses_another_articles_text(library: Library) -> None:
@@ -74,3 +75,45 @@ def test_a_stop_iteration_in_the_engine_is_an_error_not_a_hang(library: Library)
             await asyncio.wait_for(engine.write(broken), 10)
 
     asyncio.run(both())
+
+
+def test_a_reindex_leaves_alone_what_was_revised_or_removed_while_it_embedded(library: Library) -> None:
+    revised = library.add_text(STORY).article
+    removed = library.add_text(OTHER).article
+    kept = library.add_text(THIRD).article
+    longer = STORY + "\n\n" + " ".join(f"Pier {n} reopened on day {n} after the water fell." for n in range(40))
+    started, done = threading.Event(), threading.Event()
+    real = library.embedder.embed_passages
+    calls: list[int] = []
+
+    def held_once(*args: object, **kwargs: object) -> object:
+        if not calls:  # the reindex's first page waits while the article changes under it
+            calls.append(1)
+            started.set()
+            assert done.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    library.embedder.embed_passages = held_once  # type: ignore[method-assign]
+    errors: list[BaseException] = []
+    try:
+        worker = threading.Thread(target=lambda: _capture(errors, library.reindex))
+        worker.start()
+        assert started.wait(30)
+        library.revise(revised.id, longer)
+        library.remove(removed.id)
+        done.set()
+        worker.join(60)
+        assert not worker.is_alive()
+    finally:
+        done.set()
+        library.embedder.embed_passages = real  # type: ignore[method-assign]
+    assert not errors
+    assert {a.id for a in library.list()} == {kept.id, revised.id}
+    # The revision's passages are cut from its new text, end to end (not the old text's offsets over the new one).
+    spans = library.store.passage_spans(revised.id)
+    assert len(spans) > 1 and spans[-1][2] == len(library.get(revised.id).text)
+    answer = library.ask("Which pier reopened on day 37?")
+    assert answer.passages[0].article_id == revised.id and "Pier 37 " in answer.passages[0].text
+    for c in answer.citations:
+        assert library.get(c.article_id).text[c.char_start : c.char_end] == c.quote
+    assert library.stats().passages == sum(a.passages for a in library.list())
