@@ -18,6 +18,7 @@ from index.extract import Document
 from index.store import NewArticle, NewPassage, Store
 from index.types import ArticleInfo, BulkFailure
 from index.urls import canonical_url, is_url
+from index.vectors import as_stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +138,9 @@ class Ingestor:
         for _, chunks in docs:
             out.append(
                 [
-                    NewPassage(c.start, c.end, c.sentences, vectors.sentences[row + k], vectors.passages[row + k])
+                    NewPassage(
+                        c.start, c.end, c.sentences, vectors.sentences[row + k], as_stored(vectors.passages[row + k])
+                    )
                     for k, c in enumerate(chunks)
                 ]
             )

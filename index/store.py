@@ -26,9 +26,9 @@ from index.errors import ArticleNotFound, LibraryCorrupt, ModelSwitched
 from index.feedback import Span
 from index.question import Question
 from index.types import ArticleInfo
-from index.vectors import pack_sentences, unpack_sentences, vector_digest
+from index.vectors import as_stored, pack_sentences, unpack_sentences, unpack_vector, vector_digest
 
-SCHEMA_VERSION = 4  # 4: sentence vectors in int8 (format 3 kept them in float16, still read as such)
+SCHEMA_VERSION = 4  # 4: passage vectors in float16, sentence vectors in int8 (format 3: float32 and float16)
 _MASK = (1 << 64) - 1
 
 _ARTICLES_TABLE = """
@@ -267,7 +267,7 @@ class Store:
     @staticmethod
     def _migrate_from_2(conn: sqlite3.Connection) -> None:
         """Format 2 → 3: AUTOINCREMENT ids (the tables are rebuilt with the same ids, and the id counters start
-        above the highest id in use), adder user and chat columns, and the vector digest."""
+        above the highest id in use), adder user and chat columns (the vector digest comes with format 4)."""
         conn.execute(_ARTICLES_TABLE.format(name="articles_v3"))
         conn.execute(f"INSERT INTO articles_v3 ({_V2_ARTICLE_COLUMNS}) SELECT {_V2_ARTICLE_COLUMNS} FROM articles")
         conn.execute("DROP TABLE articles")
@@ -278,22 +278,26 @@ class Store:
         conn.execute("ALTER TABLE passages_v3 RENAME TO passages")
         for statement in _statements(_INDEXES):
             conn.execute(statement)
-        digest = 0
-        for pid, vector in conn.execute("SELECT id, vector FROM passages"):
-            digest = (digest + vector_digest(np.asarray([pid]), np.frombuffer(vector, dtype=np.float32))) & _MASK
-        Store.set_meta(conn, "vector_digest", str(digest))
 
     @staticmethod
     def _migrate_from_3(conn: sqlite3.Connection) -> None:
-        """Format 3 → 4: sentence vectors from float16 to int8 with a scale each (half the room)."""
+        """Format 3 → 4: passage vectors from float32 to float16, sentence vectors from float16 to int8 with a scale
+        each (half the room each); the vector digest recomputed from the converted vectors."""
         row = conn.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()
         dim = int(row[0]) if row else 0
-        rows = conn.execute("SELECT id, sentence_vectors, length(sentence_spans) / 8 FROM passages")
-        for pid, blob, count in rows.fetchall():
-            if len(blob) != count * dim * 2:
-                raise LibraryCorrupt(f"passage {pid} has {len(blob)} bytes of sentence vectors, not {count} of {dim}")
-            old = np.frombuffer(blob, dtype=np.float16).reshape(count, dim).astype(np.float32)
-            conn.execute("UPDATE passages SET sentence_vectors = ? WHERE id = ?", (pack_sentences(old), pid))
+        digest = 0
+        rows = conn.execute("SELECT id, vector, sentence_vectors, length(sentence_spans) / 8 FROM passages")
+        for pid, vector, sentences, count in rows.fetchall():
+            if len(vector) != dim * 4 or len(sentences) != count * dim * 2:
+                raise LibraryCorrupt(f"passage {pid}'s vectors are not {dim} numbers long: re-import the articles")
+            kept = as_stored(np.frombuffer(vector, dtype=np.float32))
+            old = np.frombuffer(sentences, dtype=np.float16).reshape(count, dim).astype(np.float32)
+            conn.execute(
+                "UPDATE passages SET vector = ?, sentence_vectors = ? WHERE id = ?",
+                (kept.astype(np.float16).tobytes(), pack_sentences(old), pid),
+            )
+            digest = (digest + vector_digest(np.asarray([pid]), kept)) & _MASK
+        Store.set_meta(conn, "vector_digest", str(digest))
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -398,7 +402,7 @@ class Store:
         rows = conn.execute("SELECT id, vector FROM passages WHERE article_id = ?", (article_id,)).fetchall()
         ids = [int(r[0]) for r in rows]
         if rows:
-            vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            vectors = np.stack([np.frombuffer(r[1], dtype=np.float16).astype(np.float32) for r in rows])
             Store._add_to_digest(conn, ids, vectors, -1)
         keywords.remove(conn, ids)
         conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
@@ -481,14 +485,14 @@ class Store:
                     p.char_end,
                     np.asarray(p.sentences, dtype=np.int32).tobytes(),
                     pack_sentences(p.sentence_vectors),
-                    np.asarray(p.vector, dtype=np.float32).tobytes(),
+                    np.asarray(p.vector, dtype=np.float16).tobytes(),
                 ),
             )
             pid = int(cur.lastrowid or 0)
             ids.append(pid)
             keywords.add(conn, pid, text[p.char_start : p.char_end], lang)
         if passages:
-            vectors = np.stack([np.asarray(p.vector, dtype=np.float32) for p in passages])
+            vectors = as_stored(np.stack([np.asarray(p.vector) for p in passages]))
             Store._add_to_digest(conn, ids, vectors, +1)
         return ids
 
@@ -647,7 +651,7 @@ class Store:
                 ).fetchall()
                 found = {r[0]: r[1] for r in rows}
                 for k, pid in enumerate(chunk):
-                    out[start + k] = np.frombuffer(found[pid], dtype=np.float32)
+                    out[start + k] = unpack_vector(found[pid], dim)
         return out
 
     def passages(self, ids: Sequence[int], dim: int) -> dict[int, StoredPassage]:

@@ -65,6 +65,19 @@ def vector_digest(ids: np.ndarray, vectors: np.ndarray) -> int:
     return total
 
 
+def as_stored(vectors: np.ndarray) -> np.ndarray:
+    """Passage vectors as the library keeps them, float16 values in float32: rounded once at ingest, so the
+    index built at an add and one rebuilt from SQLite hold the same numbers (and the same digest)."""
+    return np.asarray(vectors, dtype=np.float16).astype(np.float32)
+
+
+def unpack_vector(blob: bytes, dim: int) -> np.ndarray:
+    """A passage vector from its float16 bytes in SQLite."""
+    if len(blob) != dim * 2:
+        raise LibraryCorrupt(f"a passage has {len(blob)} bytes of vector, not {dim} float16 numbers")
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
 def pack_sentences(vectors: np.ndarray) -> bytes:
     """Sentence vectors as SQLite keeps them: a float32 scale per sentence, then its int8 codes (388 bytes a
     sentence at 384 dimensions, against 768 in float16; a similarity moves by about 0.001)."""

@@ -15,7 +15,7 @@ import hypothesis
 import numpy as np
 import pytest
 
-from index.vectors import unpack_sentences
+from index.vectors import unpack_sentences, unpack_vector
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
@@ -230,13 +230,21 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
     ).encode()
 
 
-def to_float16(db: Path) -> None:
-    """Rewrite a library's sentence vectors as releases before library format 4 stored them: float16."""
+def to_format_3(db: Path) -> None:
+    """Rewrite a library's vectors as releases before library format 4 stored them: passage vectors in float32,
+    sentence vectors in float16 (the schema version is left to the caller)."""
     conn = sqlite3.connect(db, isolation_level=None)
     dim = int(conn.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()[0])
     conn.execute("BEGIN")
-    for pid, blob, count in conn.execute("SELECT id, sentence_vectors, length(sentence_spans) / 8 FROM passages"):
-        old = unpack_sentences(blob, count, dim).astype(np.float16).tobytes()
-        conn.execute("UPDATE passages SET sentence_vectors = ? WHERE id = ?", (old, pid))
+    rows = conn.execute("SELECT id, vector, sentence_vectors, length(sentence_spans) / 8 FROM passages").fetchall()
+    for pid, vector, sentences, count in rows:
+        conn.execute(
+            "UPDATE passages SET vector = ?, sentence_vectors = ? WHERE id = ?",
+            (
+                unpack_vector(vector, dim).tobytes(),
+                unpack_sentences(sentences, count, dim).astype(np.float16).tobytes(),
+                pid,
+            ),
+        )
     conn.execute("COMMIT")
     conn.close()

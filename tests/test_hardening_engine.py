@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pydantic import ValidationError
-from support import LocalSite, Route, synthetic_article, synthetic_jsonl, to_float16
+from support import LocalSite, Route, synthetic_article, synthetic_jsonl, to_format_3
 
 from index import (
     ArticleNotFound,
@@ -219,7 +219,7 @@ CREATE TABLE passages_v2 (id INTEGER PRIMARY KEY,
 def _downgrade_to_format_2(db: Path) -> None:
     """Rewrite a library as that release stored it: plain INTEGER PRIMARY KEY ids, no adder columns, float16
     sentence vectors."""
-    to_float16(db)
+    to_format_3(db)
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.executescript(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import SEEDS, needs_shared, synthetic_article, synthetic_jsonl, to_float16
+from support import SEEDS, needs_shared, synthetic_article, synthetic_jsonl, to_format_3
 
 from index import (
     ArticleNotFound,
@@ -218,7 +218,7 @@ def test_reindex_rebuilds_from_stored_text(make_library: Callable[..., Library])
     _assert_verbatim(lib, answer)
 
 
-def test_sentence_vectors_take_388_bytes_and_a_format_3_librarys_float16_ones_are_converted(
+def test_vectors_take_768_and_388_bytes_and_a_format_3_librarys_are_converted(
     make_library: Callable[..., Library], tmp_path: Path
 ) -> None:
     lib = make_library("lib")
@@ -229,7 +229,7 @@ def test_sentence_vectors_take_388_bytes_and_a_format_3_librarys_float16_ones_ar
     lib.close()
     db = tmp_path / "lib" / "library.sqlite3"
     assert all(len(blob) == count * (384 + 4) for blob, count in _sentence_blobs(db))
-    to_float16(db)
+    to_format_3(db)  # float32 passage vectors, float16 sentence vectors
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")  # as the previous release left it
     conn.close()
@@ -243,9 +243,9 @@ def test_sentence_vectors_take_388_bytes_and_a_format_3_librarys_float16_ones_ar
 
 def _sentence_blobs(db: Path) -> list[tuple[bytes, int]]:
     conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT sentence_vectors, length(sentence_spans) / 8 FROM passages").fetchall()
+    rows = conn.execute("SELECT sentence_vectors, length(sentence_spans) / 8, length(vector) FROM passages").fetchall()
     conn.close()
-    assert rows
+    assert rows and all(r[2] == 384 * 2 for r in rows)  # the passage vector in float16
     return [(bytes(r[0]), int(r[1])) for r in rows]
 
 
