@@ -48,12 +48,13 @@ class ModelMismatch(DossierError):
 
 
 class ModelSwitched(ModelMismatch):
-    """Another process reindexed the library with another model while this one had it open."""
+    """Another process put another model's vectors in the library (a reindex, or the first add into a folder this
+    one opened empty) while this one had it open."""
 
     def __init__(self, library_model: str, own_model: str) -> None:
         super().__init__(
-            f"the library was reindexed with the embedding model {library_model!r} while this process uses "
-            f"{own_model!r}: restart it with EMBEDDING_MODEL={library_model}"
+            f"another process switched the library to the embedding model {library_model!r} while this process "
+            f"uses {own_model!r}: restart it with EMBEDDING_MODEL={library_model}"
         )
 
 
