@@ -239,10 +239,10 @@ class E5Encoder(torch.nn.Module):
     sentence-transformers' interface as far as the embedder uses it: ``forward`` gives the token embeddings and
     their mean (e5's pooling)."""
 
-    def __init__(self, packed: PackedModel, int8: bool | None = None) -> None:
-        """``int8``: the linear maps in int8 (default: where this torch and CPU run them), else float32."""
+    def __init__(self, packed: PackedModel, int8: bool = False) -> None:
+        """``int8``: the linear maps in int8 (see ``Linear``), else float32 as before."""
         super().__init__()
-        self.int8 = int8_kernels() if int8 is None else int8
+        self.int8 = int8
         h = packed.header
         self.hidden, self.heads, self.eps = h.hidden, h.heads, h.eps
         self.word = Q4Embedding(packed.blocks("emb.word"), h.vocab, h.hidden)
