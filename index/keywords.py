@@ -148,11 +148,9 @@ def _known(conn: sqlite3.Connection, word: str, stem: str) -> bool:
 
 def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
     """Words of the question's names that no passage mentions in any form ("Kerch", "Vuhledar"): a library that
-    never mentions them cannot answer. Names that describe the asked person or place are left to the answer
-    model ("which German airport": an article may name Berlin's without saying German). Only for questions mostly
-    in the library's own words, so a question in another language or script (answered through a multilingual
-    model) is never refused this way."""
-    absent = [w for w in absent_name_words(conn, q) if w.casefold() not in q.describing]
+    never mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
+    another language or script (answered through a multilingual model) is never refused this way."""
+    absent = absent_name_words(conn, q)
     if not absent:
         return []
     folded = {w.casefold() for w in _name_words(q)}

@@ -34,9 +34,6 @@ class Asks(enum.StrEnum):
     REASON = "reason"
 
 
-ENTITIES = (Asks.ACTOR, Asks.PLACE)  # answers that the asking phrase can describe: "which [German] airport"
-
-
 @dataclass(frozen=True, slots=True)
 class Concepts:
     """Optional families of terms that count as one ("equipment" ~ tank, artillery…); empty by default."""
@@ -80,9 +77,6 @@ class Question:
     numbers: frozenset[str]  # figures the question states, digits only ("2,000" → "2000")
     known: frozenset[str]  # every word of the question, case-folded
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
-    # Name words inside the phrase that asks for a person, organisation or place ("which [German] airport"): they
-    # describe the answer, which an article can name without repeating them ("Berlin airport").
-    describing: frozenset[str] = frozenset()
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
@@ -176,8 +170,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
     opening = " | ".join(" ".join(part.split()[:OPENING_WORDS]) for part in text.split(","))
     patterns = _patterns().get(lang, _patterns()["en"])
-    asked = {Asks(kind): m for kind, rx in patterns.items() if (m := rx.search(opening))}
-    asks = frozenset(asked)
+    asks = frozenset(Asks(kind) for kind, rx in patterns.items() if rx.search(opening))
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
     focus, event = (
@@ -188,21 +181,18 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     if named and named.group(1).casefold() not in stop:
         asks = asks | {Asks.FIGURE}
         focus = focus or _matches(named.group(1).casefold(), a.stem(named.group(1)), concepts)
-    names = tuple(_names(text, lang, stop))
     return Question(
         text=text,
         lang=lang,
         terms=terms,
         matches=matches,
-        names=names,
+        names=tuple(_names(text, lang, stop)),
         asks=asks,
         count=m is not None,
         focus=focus,
         event=event,
         numbers=frozenset(numbers(text)),
         known=frozenset(tokens(text)),
-        describing=frozenset(tokens(" ".join(names)))
-        & {w for k in ENTITIES if k in asked for w in tokens(asked[k][0])},
     )
 
 
