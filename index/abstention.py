@@ -25,7 +25,7 @@ def unknown_names(names: Sequence[str], searched: int) -> str:
 
 def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None:
     """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date)."""
-    if Asks.DAY in q.asks and not any(has_date(x) for x in quotes):
+    if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return f"Not found: none of the {searched} articles searched gives that date."
     return None
 
@@ -34,8 +34,8 @@ def not_found(q: Question, quotes: Sequence[str], searched: int) -> str:
     """The most specific reason the quotes do not answer: the asked figure or date is missing, or nothing fits."""
     if Asks.FIGURE in q.asks and q.focus and not any(answer_types.gives_asked_figure(x, q) for x in quotes):
         return f"Not found: none of the {searched} articles searched gives that figure."
-    if Asks.DAY in q.asks and not any(has_date(x) for x in quotes):
+    if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return f"Not found: none of the {searched} articles searched gives that date."
-    if Asks.DATE in q.asks and not any(has_time(x) for x in quotes):
+    if Asks.DATE in q.asks and not any(has_time(x, q.known) for x in quotes):
         return f"Not found: none of the {searched} articles searched gives that date."
     return f"Not found: nothing in the {searched} articles searched answers this question."

@@ -130,7 +130,7 @@ def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
         float(bool(q.numbers and not q.count and q.numbers & set(numbers(sentence)))),
         float(Asks.ACTOR in q.asks and bool(new_actors(sentence, q))),
         float(Asks.PLACE in q.asks and bool(new_places(sentence, q))),
-        float(Asks.DATE in q.asks and has_time(sentence)),
+        float(Asks.DATE in q.asks and has_time(sentence, q.known)),
         float(Asks.REASON in q.asks and bool(_reason_pattern().search(sentence))),
     )
 
@@ -152,7 +152,7 @@ def carries(q: Question, sentence: str) -> bool:
         (Asks.FIGURE in q.asks and has_figure(sentence))
         or (Asks.ACTOR in q.asks and bool(new_actors(sentence, q)))
         or (Asks.PLACE in q.asks and bool(new_places(sentence, q)))
-        or (Asks.DATE in q.asks and Asks.DAY not in q.asks and has_time(sentence))
-        or (Asks.DAY in q.asks and has_date(sentence))
+        or (Asks.DATE in q.asks and Asks.DAY not in q.asks and has_time(sentence, q.known))
+        or (Asks.DAY in q.asks and has_date(sentence, q.known))
         or (Asks.REASON in q.asks and bool(_reason_pattern().search(sentence)))
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?"
@@ -34,12 +35,21 @@ def has_figure(text: str) -> bool:
     return bool(_HAS_FIGURE.search(text))
 
 
-def has_date(text: str) -> bool:
-    """A calendar date: '6 August', 'November 8', '2024-03-01', '8/11/2022', '31 de octubre'."""
-    return bool(_HAS_DATE.search(text))
+def has_date(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
+    """A calendar date: '6 August', 'November 8', '2024-03-01', '8/11/2022', '31 de octubre'; one not made only
+    of the ``stated`` words (the question's, case-folded)."""
+    return _new(_HAS_DATE, text, stated)
 
 
-def has_time(text: str) -> bool:
+def has_time(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
     """Any time reference a 'when' question can be answered with: a date, a year, a month, a weekday, a span
-    ("six months")."""
-    return bool(_HAS_TIME.search(text))
+    ("six months"); one not made only of the ``stated`` words: "When had the Fed last cut rates before September
+    2024?" is not answered by "the September meeting"."""
+    return _new(_HAS_TIME, text, stated)
+
+
+def _new(pattern: re.Pattern[str], text: str, stated: AbstractSet[str]) -> bool:
+    return any(not set(_WORD.findall(m.group(0).casefold())) <= stated for m in pattern.finditer(text))
+
+
+_WORD = re.compile(r"\w+")

@@ -98,6 +98,18 @@ def test_names_the_question_does_not_contain() -> None:
     assert new_names("It rained. From here, nobody moved.", q) == []  # a sentence's first word is no name
 
 
+def test_a_time_the_question_states_does_not_answer_when() -> None:
+    q = analyse("When had the Fed last cut rates before September 2024?")
+    caption = "Jerome Powell speaks during a news conference following the September meeting."
+    answer = "The Federal Reserve last cut rates in March 2020 in an emergency response to the pandemic."
+    assert not carries(q, caption) and carries(q, answer)
+    assert bonus(q, answer) > bonus(q, caption)
+    assert carries(analyse("When did the central bank last raise rates?"), caption)  # stated by no question word
+    day = analyse("On what date after 18 September did the Fed cut rates again?")
+    assert Asks.DAY in day.asks
+    assert not carries(day, "The Fed cut on 18 September.") and carries(day, "The Fed cut again on 7 November.")
+
+
 def widened(text: str, start: int, end: int, question: str) -> str:
     """The quote ``text[start:end]`` becomes once completed for the question."""
     [ev] = complete_answers([Evidence(1, start, end, 1.0)], {1: text}, analyse(question))
