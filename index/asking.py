@@ -24,7 +24,7 @@ from index.types import Answer
 from index.vectors import VectorIndex
 
 SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals
-NAME_CACHE = 4096  # name embeddings kept for matching names across spellings (1.5 KB each)
+SHORT_CACHE = 4096  # query embeddings of names and topics kept, since both recur across questions (1.5 KB each)
 
 
 class Asker:
@@ -38,8 +38,8 @@ class Asker:
         self.concepts = Concepts.load(settings.concepts_file)
         self.model = answerability.Model.load(settings.answerability_model or None)
         self.ranker = evidence_rank.Ranker.load(settings.evidence_ranker or None)
-        self._names: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._names_lock = threading.Lock()
+        self._short: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._short_lock = threading.Lock()
         self.threshold = self.model.threshold if settings.answer_threshold is None else settings.answer_threshold
 
     def ask(
@@ -98,7 +98,7 @@ class Asker:
         max_quotes = self.settings.answer_max_quotes
         first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
         first_texts = [texts[e.article_id][e.start : e.end] for e in first]
-        signals = self._signals(q, top, passages, confidence, first_texts, weights, len(vectors))
+        signals = self._signals(q, query, top, passages, confidence, (first, texts), weights, len(vectors))
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
@@ -151,24 +151,25 @@ class Asker:
             return q, []
         head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
         texts = [p.article_text[p.char_start : p.char_end] for p in head]
-        found = name_variants.find(q, absent, texts, self._name_vectors, self.embedder.similarity_floor)
+        found = name_variants.find(q, absent, texts, self._short_vectors, self.embedder.similarity_floor)
         return q.with_variants(found), found
 
-    def _name_vectors(self, names: Sequence[str]) -> np.ndarray:
-        """Query embeddings of names; the latest NAME_CACHE are kept, since the same names recur across questions.
+    def _short_vectors(self, names: Sequence[str]) -> np.ndarray:
+        """Query embeddings of short texts (names, topics); the latest SHORT_CACHE are kept: the same names and
+        topics recur across questions, and each embedding costs about as much as the question's own.
         Questions run in several threads: the cache is only read and changed under its lock."""
-        with self._names_lock:
-            known = {n: self._names[n] for n in names if n in self._names}
+        with self._short_lock:
+            known = {n: self._short[n] for n in names if n in self._short}
             for n in known:
-                self._names.move_to_end(n)
+                self._short.move_to_end(n)
         new = [n for n in dict.fromkeys(names) if n not in known]
         if new:
             known.update(zip(new, self.embedder.embed_queries(new), strict=True))
-            with self._names_lock:
+            with self._short_lock:
                 for n in new:
-                    self._names[n] = known[n]
-                while len(self._names) > NAME_CACHE:
-                    self._names.popitem(last=False)
+                    self._short[n] = known[n]
+                while len(self._short) > SHORT_CACHE:
+                    self._short.popitem(last=False)
         return np.stack([known[n] for n in names])
 
     def _search(
@@ -198,19 +199,30 @@ class Asker:
     def _signals(
         self,
         q: Question,
+        query: np.ndarray,
         top: list[Candidate],
         passages: dict[int, StoredPassage],
         confidence: answering.Confidence,
-        quotes: list[str],
+        shown: tuple[list[answering.Evidence], dict[int, str]],
         weights: tuple[float, ...],
         size: int,
     ) -> answerability.Signals:
+        """``shown``: the quotes the answer would show and their articles' texts."""
+        quotes, texts_of = shown
         head = [c for c in top if c.passage_id in passages][:SIGNAL_PASSAGES]
         floor = self.embedder.similarity_floor
         texts = [
             passages[c.passage_id].article_text[passages[c.passage_id].char_start : passages[c.passage_id].char_end]
             for c in head
         ]
+        sentences = [
+            passages[c.passage_id].article_text[start:end]
+            for c in head
+            for start, end in passages[c.passage_id].sentences.tolist()
+        ]
+        topic = answerability.topic_terms(q, list(dict.fromkeys(sentences)))
+        topic_vector = self._short_vectors([" ".join(topic)])[0] if topic else None
+        margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(quotes, passages, query.size), floor)
         return answerability.signals(
             q,
             weights=weights,
@@ -218,7 +230,8 @@ class Asker:
             dense=[max(0.0, float(rescaled(c.dense, floor))) for c in head],
             sentence=confidence.sentence,
             passages=texts,
-            quotes=quotes,
+            quotes=[texts_of[e.article_id][e.start : e.end] for e in quotes],
+            topic_margin=margin,
         )
 
     def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:
@@ -245,6 +258,20 @@ def as_question(text: str) -> str:
 
 _ENDS = frozenset("?？؟\u037e;!！.。…:।")  # question marks (Latin, full-width, Arabic, Greek), other sentence ends
 _CLOSING = "\"'”’“‘»«›‹)]}」』"  # closing quotes and brackets (German closes with “ and ‘)
+
+
+def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, StoredPassage], dim: int) -> np.ndarray:
+    """The stored vectors of the sentences the quotes span, where a retrieved passage holds them."""
+    rows = [
+        p.sentence_vectors[i]
+        for p in passages.values()
+        for e in quotes
+        if p.article_id == e.article_id
+        for i, (start, end) in enumerate(p.sentences.tolist())
+        if e.start <= start and end <= e.end
+    ]
+    unique = {r.tobytes(): r for r in rows}  # a sentence in two overlapping passages counts once
+    return np.stack(list(unique.values())) if unique else np.zeros((0, dim), np.float32)
 
 
 def _items(s: answerability.Signals) -> list[tuple[str, float]]:

@@ -60,6 +60,8 @@ def test_a_central_bank_decision_is_quoted_and_its_governor_named(news: Library)
         ("How many people died in the Kerlin floods?", "mentions Kerlin"),
         ("What is the weather in Paris?", "Not found"),
         ("On what date did the dam above Brixby fail?", "gives that date"),
+        # The articles tell of the floods, not of schools: the tolls they quote are only the topic.
+        ("How many schools were closed by the Marlow Valley floods?", "gives that figure"),
     ],
 )
 def test_questions_the_articles_do_not_answer_abstain(news: Library, question: str, reason: str) -> None:

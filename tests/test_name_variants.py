@@ -81,10 +81,12 @@ def test_a_question_naming_a_place_in_its_own_language_is_answered(library: Libr
     assert near.abstained and "mentions Tangier" in near.answer
 
 
-def test_questions_in_many_threads_share_the_name_cache(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_questions_in_many_threads_share_the_cache_of_short_embeddings(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import index.asking
 
-    monkeypatch.setattr(index.asking, "NAME_CACHE", 2)  # every question evicts names others are reading
+    monkeypatch.setattr(index.asking, "SHORT_CACHE", 2)  # every question evicts names others are reading
     library.add_text(ARTICLE, key="aftershock", source="Wire")
     questions = [f"How many people were injured in {place}?" for place in ("Maroc", "Tangier", "Kerlin", "Meknes")]
     with ThreadPoolExecutor(max_workers=4) as pool:

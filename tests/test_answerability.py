@@ -1,0 +1,38 @@
+"""The answerability signal that reads past the topic: the question's topic terms, and how much closer a quote is
+to the whole question than to its topic alone (the real bundled model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.answerability import beyond_topic, topic_terms
+from index.embedding import Embedder
+from index.question import analyse
+
+PASSAGE = [
+    "A powerful earthquake struck Morocco's High Atlas mountains late on Friday, killing at least 296 people.",
+    "The earthquake was felt as far away as Marrakech, where residents ran into the streets.",
+    "Morocco's interior ministry said most deaths were in the Al Haouz province.",
+    "Rescue teams from Spain arrived on Saturday.",
+]
+
+
+def test_topic_terms_are_the_question_terms_common_among_the_passages() -> None:
+    q = analyse("How many aftershocks followed the Morocco earthquake?")
+    assert topic_terms(q, PASSAGE) == ["morocco", "earthquake"]
+    assert topic_terms(q, []) == []
+
+
+def test_a_quote_that_answers_stands_further_from_the_topic_than_one_that_only_shares_it(embedder: Embedder) -> None:
+    question = "How many aftershocks followed the Morocco earthquake?"
+    answer = "More than 100 aftershocks followed the earthquake, the national geophysics institute said."
+    query, topic = embedder.embed_queries([question, "morocco earthquake"])
+    sentences = embedder.embed_passages([PASSAGE[0], answer], [[(0, len(PASSAGE[0]))], [(0, len(answer))]])
+    floor = embedder.similarity_floor
+    only_topic = beyond_topic(query, topic, sentences.passages[:1], floor)
+    answering = beyond_topic(query, topic, sentences.passages[1:], floor)
+    assert answering > only_topic + 0.05
+    assert beyond_topic(query, topic, sentences.passages, floor) == pytest.approx(answering, abs=1e-6)  # the best
+    assert beyond_topic(query, None, sentences.passages[:1], floor) > only_topic  # no topic: plain similarity
+    assert beyond_topic(query, topic, np.zeros((0, query.size), np.float32), floor) == 0.0
