@@ -87,19 +87,19 @@ class Weighted:
 
 def topic_terms(q: Question, sentences: Sequence[str]) -> list[str]:
     """The question's terms that name its topic: those in at least ``TOPIC_SHARE`` of the sentences of the top
-    passages. The passages a question retrieves share its topic ("the Morocco earthquake"); what it asks about
-    the topic ("how many aftershocks") is rare among them, or absent when the library does not report it."""
+    passages (of the 17-37 sentences five passages hold, one or two). The passages a question retrieves share its
+    topic ("the Morocco earthquake"); what it asks about the topic is rare among them, or absent when the library
+    does not report it."""
     present = [q.forms(s) for s in sentences]
     if not present:
         return []
-    return [
-        t
-        for t, m in zip(q.terms, q.matches, strict=True)
-        if sum(bool(m & f) for f in present) >= TOPIC_SHARE * len(present)
-    ]
+    need = TOPIC_SHARE * len(present)
+    return [t for t, m in zip(q.terms, q.matches, strict=True) if sum(bool(m & f) for f in present) >= need]
 
 
-TOPIC_SHARE = 0.05  # measured with 0.05, 0.1 and 0.2 (split-half fits, 20 random halvings): 0.05 abstained most
+# Measured against 10 % and against at least 2 or 3 sentences, on 30 random halvings of both shared sets: 5 %
+# abstained as often as any, and only it kept the seeds' "who released the recording of the call?" answered.
+TOPIC_SHARE = 0.05
 
 
 def beyond_topic(question: np.ndarray, topic: np.ndarray | None, quotes: np.ndarray, floor: float) -> float:
@@ -108,12 +108,12 @@ def beyond_topic(question: np.ndarray, topic: np.ndarray | None, quotes: np.ndar
 
     A quote that answers is closer to the question than to its topic; one that only shares the topic ("a powerful
     earthquake struck Morocco…" for "how many aftershocks followed the Morocco earthquake?") is as close to the
-    topic alone. This is the embedding model's reading, so it also credits paraphrases that share no word."""
-    if not len(quotes):
+    topic alone. This is the embedding model's reading, so it also credits paraphrases that share no word.
+    Without a topic there is nothing to read past: 0, the margin of a quote as close to the topic as to the
+    question (the other signals, coverage first, judge a question whose words the passages lack)."""
+    if not len(quotes) or topic is None:
         return 0.0
     full = (quotes @ question - floor) / (1.0 - floor)
-    if topic is None:
-        return float(full.max())
     return float((full - (quotes @ topic - floor) / (1.0 - floor)).max())
 
 
@@ -125,7 +125,7 @@ def signals(
     sentence: float,
     passages: Sequence[str],
     quotes: Sequence[str],
-    topic_margin: float = 0.0,
+    topic_margin: float,
 ) -> Signals:
     """``dense``: rescaled similarities of the top ``passages``, best first; ``weights``: the rarity of each
     question term, ``ceiling`` the rarity of a term no passage has; ``topic_margin``: see ``beyond_topic``."""
@@ -209,7 +209,7 @@ class Model:
         path.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
 
 
-MIN_ANSWERED = 0.97  # the operating point keeps at least this share of answerable questions answered
+MIN_ANSWERED = 0.95  # the operating point keeps at least this share of answerable questions answered
 
 
 def fit(

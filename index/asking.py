@@ -222,7 +222,11 @@ class Asker:
         ]
         topic = answerability.topic_terms(q, list(dict.fromkeys(sentences)))
         topic_vector = self._short_vectors([" ".join(topic)])[0] if topic else None
-        margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(quotes, passages, query.size), floor)
+        # Only the passages evidence is taken from on the first page: the signal must not depend on ``page`` or ``k``.
+        evidence = {
+            c.passage_id: passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages
+        }
+        margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(quotes, evidence, query.size), floor)
         return answerability.signals(
             q,
             weights=weights,
