@@ -1,7 +1,8 @@
 """The one-line "not found" messages: what the library lacks, in words a reader can act on.
 
-Whether to abstain is decided by the answerability model (``index.answerability``) and by two exact checks: a
-name no article mentions in any form, and a calendar date asked for where no quote gives one.
+Whether to abstain is decided by the answerability model (``index.answerability``) and by three exact checks: a
+question with nothing to look for, a name no article mentions in any form, and a calendar date asked for where no
+quote gives one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ def too_old(since: str, newest: str) -> str:
     """No article is recent enough (undated ones would have been searched)."""
     newest_note = f" (the newest is from {newest})" if newest else ""
     return f"Not found: no article was published since {since}{newest_note}."
+
+
+def nothing_to_look_for(searched: int) -> str:
+    """The question has no content word, name or figure ("Why?", "Who said it?"): whatever the articles say, it
+    cannot be checked against the question."""
+    return f"Not found: the question names nothing to look for in the {searched} articles; say what it is about."
 
 
 def unknown_names(names: Sequence[str], searched: int) -> str:

@@ -73,6 +73,8 @@ class Asker:
         newest_first: bool,
     ) -> Answer:
         q = analyse(question, self.concepts)
+        if not q.terms and not q.names:
+            return Answer(question, True, abstention.nothing_to_look_for(searched), [], [], searched)
         query = self.embedder.embed_queries([as_question(question)])[0]
         candidates = self._search(q, query, vectors, scope, max(50, k), dense_weight, keyword_weight)
         pool = answering.EVIDENCE_PASSAGES * (page + 1)

@@ -67,7 +67,14 @@ def test_who_released_the_recording_cites_both_agencies(seeded: Library) -> None
 
 
 @pytest.mark.parametrize(
-    "question", ["what is the weather in Paris?", "Who won the 2018 World Cup final?", "recipe for banana bread"]
+    "question",
+    [
+        "what is the weather in Paris?",
+        "Who won the 2018 World Cup final?",
+        "recipe for banana bread",
+        "Why?",  # nothing to look for: it was answered from whatever came first
+        "Who said it?",
+    ],
 )
 def test_unrelated_questions_abstain(seeded: Library, question: str) -> None:
     answer = seeded.ask(question)
