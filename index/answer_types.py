@@ -16,7 +16,7 @@ from importlib import resources
 from index import claims
 from index.language import analyzer, tokens
 from index.question import Asks, Question, numbers
-from index.terms import has_date, has_figure, has_time
+from index.terms import has_count, has_date, has_figure, has_time
 
 NEAR_FIGURE = 4  # words before a figure that can name what it measures
 
@@ -121,7 +121,7 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
 
 def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
     """Whether the sentence looks like the kind of answer asked for, one value per ``KIND_CUES`` entry."""
-    figure = Asks.FIGURE in q.asks and has_figure(sentence)
+    figure = Asks.FIGURE in q.asks and has_count(sentence)
     return (
         float(figure),
         float(figure and counts_asked_noun(sentence, q)),

@@ -35,6 +35,11 @@ def has_figure(text: str) -> bool:
     return bool(_HAS_FIGURE.search(text))
 
 
+def has_count(text: str) -> bool:
+    """A figure outside time references: "nearly five months of the war" gives no count of anything asked."""
+    return has_figure(_HAS_TIME.sub(" ", text))
+
+
 def has_date(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
     """A calendar date: '6 August', 'November 8', '2024-03-01', '8/11/2022', '31 de octubre'; one not made only
     of the ``stated`` words (the question's, case-folded)."""

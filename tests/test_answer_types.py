@@ -98,6 +98,18 @@ def test_names_the_question_does_not_contain() -> None:
     assert new_names("It rained. From here, nobody moved.", q) == []  # a sentence's first word is no name
 
 
+def test_a_time_span_is_no_count_for_a_how_many_question() -> None:
+    q = analyse("How many tanks did the Russian soldier in the intercepted Kharkiv-region call say his unit still had?")
+    span = (
+        "It was not immediately clear when the conversation took place, but the unnamed man’s complaints appear to"
+        " echo those heard repeatedly from Russian troops throughout nearly five months of the war."
+    )
+    assert kind_cues(q, span)[KIND_CUES.index("figure")] == 0.0
+    assert kind_cues(q, ANSWER)[KIND_CUES.index("figure")] == 1.0
+    assert kind_cues(q, "Russia lost 3,010 soldiers and 32 tanks in just three days.")[KIND_CUES.index("figure")] == 1.0
+    assert bonus(q, ANSWER) > bonus(q, span)
+
+
 def test_a_time_the_question_states_does_not_answer_when() -> None:
     q = analyse("When had the Fed last cut rates before September 2024?")
     caption = "Jerome Powell speaks during a news conference following the September meeting."
