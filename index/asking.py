@@ -100,7 +100,7 @@ class Asker:
         max_quotes = self.settings.answer_max_quotes
         first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
         first_texts = [texts[e.article_id][e.start : e.end] for e in first]
-        signals = self._signals(q, query, top, passages, confidence, (first, texts), weights, len(vectors))
+        signals = self._signals(q, query, top, passages, confidence, first, first_texts, weights, len(vectors))
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
@@ -205,12 +205,12 @@ class Asker:
         top: list[Candidate],
         passages: dict[int, StoredPassage],
         confidence: answering.Confidence,
-        shown: tuple[list[answering.Evidence], dict[int, str]],
+        quotes: list[answering.Evidence],
+        quote_texts: list[str],
         weights: tuple[float, ...],
         size: int,
     ) -> answerability.Signals:
-        """``shown``: the quotes the answer would show and their articles' texts."""
-        quotes, texts_of = shown
+        """``quotes``: the quotes the answer would show, ``quote_texts`` their text."""
         head = [c for c in top if c.passage_id in passages][:SIGNAL_PASSAGES]
         floor = self.embedder.similarity_floor
         texts = [
@@ -236,7 +236,7 @@ class Asker:
             dense=[max(0.0, float(rescaled(c.dense, floor))) for c in head],
             sentence=confidence.sentence,
             passages=texts,
-            quotes=[texts_of[e.article_id][e.start : e.end] for e in quotes],
+            quotes=quote_texts,
             topic_margin=margin,
         )
 
