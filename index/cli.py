@@ -195,10 +195,20 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 def _cmd_ask(lib: Library, args: argparse.Namespace) -> int:
     collection = args.collection
     if args.question == "-":
-        for line in sys.stdin:
-            if line.strip():
-                _emit_answer(lib.ask(line, collection=collection, k=args.k), args.json, sys.stdout)
-        return 0
+        failed = 0
+        for number, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                answer = lib.ask(line, collection=collection, k=args.k)
+            except DossierError as exc:  # one bad line is reported; the questions after it are still answered
+                print(f"line {number}: error: {exc.message}", file=sys.stderr)
+                if args.json:  # one object per question, so answers still pair with their lines
+                    print(json.dumps({"line": number, "error": exc.message}), flush=True)
+                failed += 1
+                continue
+            _emit_answer(answer, args.json, sys.stdout)
+        return 1 if failed else 0
     _emit_answer(lib.ask(args.question, collection=collection, k=args.k), args.json, sys.stdout)
     return 0
 

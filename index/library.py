@@ -37,6 +37,9 @@ from index.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_COLLECTION = "default"
+# The longest question: a Telegram message's limit. Every step of an answer reads the whole question (a 160 KB one
+# took 3.2 s); a longer text is an article to add, not a question.
+MAX_QUESTION_CHARS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,9 +379,7 @@ class Library:
         ``dossier eval`` asks a question without its answering articles). A question set in time ("in March 2024",
         "last week", relative to ``today``) searches the articles published since then and the undated ones.
         CPU-heavy (query embedding)."""
-        question = " ".join(question.split())
-        if not question:
-            raise InvalidSource("the question is empty")
+        question = _question(question)
         vectors = self._vectors.current()
         searched = self._cached(f"count:{collection}", lambda: self.store.count_articles(collection))
         if vectors is None or not searched:
@@ -406,9 +407,7 @@ class Library:
         """The candidate sentences the evidence ranker scores when ``question`` is asked (same scope in time, same
         re-ranking): (article id, start, end), their features (``index.evidence_rank.FEATURES``) and whether each
         is short. ``dossier eval --fit-ranker`` fits the ranker on them."""
-        question = " ".join(question.split())
-        if not question:
-            raise InvalidSource("the question is empty")
+        question = _question(question)
         vectors = self._vectors.current()
         scope = self._scope(collection)
         when = periods.find(question, today or datetime.now(UTC).date())
@@ -594,3 +593,16 @@ class Library:
             db_bytes=self.store.size_bytes(),
             index_bytes=index_bytes,
         )
+
+
+def _question(text: str) -> str:
+    """The question with its runs of white space made one space; refused when empty or longer than a message."""
+    question = " ".join(text.split())
+    if not question:
+        raise InvalidSource("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidSource(
+            f"the question is {len(question):,} characters long; ask in at most {MAX_QUESTION_CHARS:,} "
+            "(to search a text, add it as an article)"
+        )
+    return question

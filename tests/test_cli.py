@@ -63,10 +63,17 @@ def test_seed_session(tmp_path: Path) -> None:
     assert "32 tanks" in plain.stdout and "Sources:" in plain.stdout
     assert "Sources:" in answer.stdout and "[1] " in answer.stdout and "[2] " in answer.stdout
 
+    too_long = "why " * 2000
     batch = run(
-        data, "ask", "--json", "-", stdin="who released the recording of the call?\nwhat is the weather in Paris?\n"
+        data,
+        "ask",
+        "--json",
+        "-",
+        stdin=f"{too_long}\nwho released the recording of the call?\nwhat is the weather in Paris?\n",
     )
-    first, second = (json.loads(line) for line in batch.stdout.splitlines())
+    refused, first, second = (json.loads(line) for line in batch.stdout.splitlines())
+    assert refused == {"line": 1, "error": refused["error"]} and "7,999 characters" in refused["error"]
+    assert batch.stderr.count("\n") == 1 and batch.stderr.startswith("line 1: error:") and batch.returncode == 1
     assert not first["abstained"] and len({c["article_id"] for c in first["citations"]}) == 2
     assert second["abstained"] and second["citations"] == []
     stored = sum(json.loads(line)["passages"] for line in run(data, "list", "--json").stdout.splitlines())

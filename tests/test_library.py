@@ -134,6 +134,7 @@ def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Lib
         (lambda: lib.add_url("ftp://example.com/a"), InvalidSource),
         (lambda: lib.add_url("not a url"), InvalidSource),
         (lambda: lib.ask("   "), InvalidSource),
+        (lambda: lib.ask("why " * 1025), InvalidSource),  # longer than a Telegram message: 4,099 characters
         (lambda: lib.remove(999), ArticleNotFound),
     ]
     for call, error in cases:
@@ -141,6 +142,7 @@ def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Lib
             call()
         assert info.value.message and "\n" not in info.value.message
     assert lib.count() == 0
+    assert lib.ask("why " * 1024).abstained  # 4,095 characters: a question
 
 
 def test_remove_deletes_passages_vectors_and_keywords(library: Library) -> None:
