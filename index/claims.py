@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.language import analyzer
+from index.terms import has_count
 from index.types import FigureEntry
 
 _QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"
@@ -29,7 +30,9 @@ _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,
 # A verb after the counted noun is not the noun ("4,000 tanks lost"): the noun pattern stops before these.
 _VERB_AFTER = frozenset(re.findall(r"\w+", _STOPS[_STOPS.index("lost") :]))
 _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
-FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
+# A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
+_DESIGNATION = r"(?<![A-Za-z]-)"
+FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_DESIGNATION}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
     "on",
@@ -189,10 +192,14 @@ def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -
     Two figures stand side by side only when their contexts (the names around each quote) share a name, so that
     they measure the same event: 800 flood-relief soldiers are not set beside 1,200 soldiers lost in a war."""
     by_unit: dict[str, list[tuple[FigureEntry, frozenset[str]]]] = {}
+    seen: set[tuple[int, str]] = set()
     for n, source, published, c, context in items:
         for f in c.figures:
             unit = unit_of(f)
-            if unit:
+            # A time span is a duration, not a count to compare ("the first rise in 17 years"); a figure two quotes
+            # of one source both give is listed once.
+            if unit and has_count(f) and (n, f) not in seen:
+                seen.add((n, f))
                 entry = FigureEntry(f, n, source, c.attribution, bool(c.hedge), published)
                 by_unit.setdefault(unit, []).append((entry, context))
     out: dict[str, list[FigureEntry]] = {}

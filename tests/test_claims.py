@@ -109,6 +109,18 @@ def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
     assert [(e.n, e.published, e.hedged) for e in grouped["vehicle"]] == [(1, "2024-01-28", False), (2, "", True)]
 
 
+def test_durations_and_repeats_are_not_figures_side_by_side() -> None:
+    bank = frozenset({"japan"})
+    items = [
+        (1, "Outlet A", "", Claim(("17 years", "6 trillion yen"), "", ""), bank),
+        (1, "Outlet A", "", Claim(("6 trillion yen",), "", ""), bank),  # a second quote of the same article
+        (2, "Outlet B", "", Claim(("17 years", "6 trillion yen"), "", ""), bank),
+    ]
+    grouped = side_by_side(items)
+    assert "year" not in grouped  # "the first rise in 17 years" is a duration
+    assert [e.n for entries in grouped.values() for e in entries] == [1, 2]
+
+
 def test_figures_of_different_events_are_not_set_side_by_side() -> None:
     items = [
         (1, "Outlet A", "", Claim(("800 soldiers",), "", ""), frozenset({"poland", "boris"})),
@@ -116,6 +128,7 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
     ]
     assert side_by_side(items) == {}
     assert figures("The toll rose to 14, regional officials said.") == ["14"]
+    assert figures("It sent T-62 tanks, F-16 jets and 40 trucks.") == ["40 trucks"]  # models are no counts
     assert figures("The dam, built in 1972, carries about 30 cubic metres.") == ["about 30 cubic metres"]
 
 
