@@ -215,6 +215,20 @@ def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> i
     return intro[0][0]
 
 
+def distinct(evidence: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
+    """The evidence without later word-for-word copies of a sentence (wire copies in several outlets): a copy would
+    take a quote's place, and ``add_syndicated`` credits every outlet of a quoted sentence anyway."""
+    seen: set[str] = set()
+    out: list[Evidence] = []
+    for ev in evidence:
+        key = same_text(texts[ev.article_id][ev.start : ev.end]) if ev.article_id in texts else ""
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(ev)
+    return out
+
+
 def same_text(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 

@@ -98,7 +98,8 @@ class Asker:
         if not evidence:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
-        first = answering.complete_answers(answering.select_quotes(evidence, max_quotes), texts, q)
+        unique = answering.distinct(evidence, texts)
+        first = answering.complete_answers(answering.select_quotes(unique, max_quotes), texts, q)
         first_texts = [texts[e.article_id][e.start : e.end] for e in first]
         signals = self._signals(q, query, top, passages, confidence, first, first_texts, weights, len(vectors))
         probability = self.model.probability(signals)
@@ -111,10 +112,10 @@ class Asker:
 
         quotes = first
         if page:
-            shown = answering.merge_adjacent(answering.select_quotes(evidence, max_quotes), texts)
+            shown = answering.merge_adjacent(answering.select_quotes(unique, max_quotes), texts)
             for _ in range(page):
                 # Completing a quotation can widen a quote into one already shown: drop those.
-                widened = answering.merge_adjacent(answering.later_page(evidence, shown, max_quotes), texts)
+                widened = answering.merge_adjacent(answering.later_page(unique, shown, max_quotes), texts)
                 quotes = [e for e in widened if not answering.overlaps(e, shown)]
                 shown = [*shown, *quotes]
             if not quotes:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from index import Library
 from index.answer import Evidence, complete_quotation, merge_adjacent, select_quotes
 
 TEXT = (
@@ -80,3 +83,22 @@ def test_a_question_typed_without_a_question_mark_is_embedded_with_one() -> None
     ]
     for ended in endings:
         assert as_question(ended) == ended
+
+
+WIRE = "The storm destroyed 120 homes in Norvik on Monday, the regional council said."
+
+
+def test_a_wire_copy_does_not_take_a_quotes_place(make_library: Callable[..., Library]) -> None:
+    lib = make_library(answer_max_quotes=2)
+    lib.add_text(f"Storm Keld reaches Norvik\n\n{WIRE} Roads along the coast were closed.", key="a", source="Wire A")
+    lib.add_text(f"Keld batters the coast\n\n{WIRE} Schools stayed shut on Tuesday.", key="b", source="Outlet B")
+    lib.add_text(
+        "Insurers count the cost of Keld\n\nInsurers said on Wednesday that 95 homes in Norvik were destroyed by the "
+        "storm, fewer than the council reported.",
+        key="c",
+        source="Outlet C",
+    )
+    answer = lib.ask("How many homes did the storm destroy in Norvik?")
+    quotes = [c.quote for c in answer.citations]
+    assert any("120 homes" in q for q in quotes) and any("95 homes" in q for q in quotes), quotes
+    assert {c.key for c in answer.citations if "120 homes" in c.quote} == {"a", "b"}  # both outlets credited
