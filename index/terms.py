@@ -37,7 +37,12 @@ def has_figure(text: str) -> bool:
 
 def has_count(text: str) -> bool:
     """A figure outside time references: "nearly five months of the war" gives no count of anything asked."""
-    return has_figure(_HAS_TIME.sub(" ", text))
+    return has_figure(without_times(text))
+
+
+def without_times(text: str) -> str:
+    """The text with its time references ("Friday", "in March 2024", "five months") blanked."""
+    return _HAS_TIME.sub(" ", text)
 
 
 def has_date(text: str, stated: AbstractSet[str] = frozenset()) -> bool:

@@ -140,10 +140,31 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("The defence ministry said 12 drones were shot down.", "The defence ministry"),
         ("“There was nothing at all,” said Jan Horvath.", "Jan Horvath"),
         ("He said the river rose.", ""),
+        ("AT&T says the stolen data does not contain calls.", "AT&T"),
+        ("Spanish giants, Real Madrid has confirmed the signing.", "Real Madrid"),
+        ("The boss says Era is not working.", "The boss"),  # the name after "says" opens what was said
+        ("Washington, DC. The Federal Reserve said rates would fall.", "The Federal Reserve"),
+        ("The active soldier then said the troops had lost patience.", "The active soldier"),
     ],
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:
     assert attribution(sentence) == who
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chillingly he warned that soon they would march on the capital.",
+        "At 226 confirmed fatalities as of Friday, the storm is the fourth deadliest.",
+        "The governor thanked the crews on Friday and noted the increase in rescues.",
+        "Microsoft disclosed the outage, while major airlines reported progress on recovery.",
+        "The toll has passed 165 people, with deaths reported in six states.",
+        "Since January, 450 deaths have been reported in the region.",
+        "Two women, one of whom is said to be a soldier's mother, discuss the call.",
+    ],
+)
+def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentence: str) -> None:
+    assert attribution(sentence) == ""
 
 
 @pytest.mark.parametrize(
