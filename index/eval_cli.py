@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         model = answerability.Model.load(settings.answerability_model or None)
         with tempfile.TemporaryDirectory(prefix="dossier-eval-") as scratch:
             root = args.eval_data_dir or Path(scratch)
-            measured = [_measure(s, root if len(sets) == 1 else root / s.name, bool(args.fit_ranker)) for s in sets]
+            measured = [_measure(s, root / s.name, bool(args.fit_ranker)) for s in sets]
         reports = [report for report, _ in measured]
     except ValidationError as exc:
         from index.cli import invalid_settings_message
@@ -145,6 +145,12 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
         for failure in built.failures:
             print(f"warning: {failure.message}", file=sys.stderr)
         stats = lib.stats()
+        held = {a.id for a in built.added} | {a.id for a in built.duplicates}
+        if stats.articles > len(held):  # answers over other articles would be measured as this set's
+            raise DossierError(
+                f"{data_dir} holds {stats.articles - len(held)} articles that are not in the set {qs.name}: "
+                "give each set its own --data-dir, or an empty one"
+            )
         results = evaluation.run(lib, questions)
         groups = ranker_eval.groups(lib, questions) if rank else []
     report = evaluation.Report(

@@ -77,6 +77,11 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert json.loads(with_it.stdout)[0]["hybrid"]["quote_hit"] >= 5 / 6
     bad = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(articles))
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "is not a question" in bad.stderr
+    subset = tmp_path / "subset.jsonl"  # another set of the same name ("questions") in the same --data-dir
+    subset.write_text(synthetic_jsonl(3))
+    mixed = run(tmp_path / "unused", "eval", "--articles", str(subset), "--questions", str(questions), *given[-2:])
+    assert mixed.returncode == 1 and mixed.stderr.count("\n") == 1
+    assert "holds 9 articles that are not in the set questions" in mixed.stderr
 
 
 # Floors under the figures measured when the answerability model was fitted (README, Accuracy): a change that
