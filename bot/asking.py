@@ -38,7 +38,7 @@ from bot.rendering import (
     visible_len,
 )
 from bot.state import BUTTON_EXPIRED, Context, Verdict, payload_or_usage, pressed, sender_key, state
-from index import Answer, ArticleNotFound, Citation, is_url
+from index import MAX_QUESTION_CHARS, Answer, ArticleNotFound, Citation, is_url
 
 log = logging.getLogger(__name__)
 INLINE_RESULTS = 5
@@ -110,7 +110,8 @@ async def send_answer(message: Message, context: Context, question: str, previou
     ask = st.engine.library.ask
     async with st.lanes.lane(sender_key(message)), typing(context, chat.id):
         answer = await st.engine.read(ask, question, collection=collection)
-        if answer.abstained and previous:
+        # Within the engine's limit: a chain of follow-ups would otherwise grow into a refused question.
+        if answer.abstained and previous and len(previous) + 1 + len(question) <= MAX_QUESTION_CHARS:
             question = f"{previous} {question}"
             answer = await st.engine.read(ask, question, collection=collection)
     activity.answered(answer)

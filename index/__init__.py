@@ -19,7 +19,7 @@ from index.errors import (
 )
 from index.extract import FILE_SUFFIXES
 from index.feeds import Feed, PollResult
-from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
+from index.library import DEFAULT_COLLECTION, MAX_QUESTION_CHARS, Library, Progress, ProgressFn
 from index.render_text import claim_note, figure_lines, merge_syndicated, period_note, poll_summary, time_left
 from index.settings import Settings
 from index.types import (
@@ -39,6 +39,7 @@ from index.urls import is_url
 __all__ = [
     "DEFAULT_COLLECTION",
     "FILE_SUFFIXES",
+    "MAX_QUESTION_CHARS",
     "AddResult",
     "Answer",
     "Article",

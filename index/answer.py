@@ -233,16 +233,21 @@ def same_text(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def add_syndicated(quotes: Sequence[Evidence], evidence: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
+def add_syndicated(
+    quotes: Sequence[Evidence], evidence: Sequence[Evidence], texts: dict[int, str], q: Question
+) -> list[Evidence]:
     """Credit every outlet that carries a quoted sentence word for word (wire copies, syndication): the same
-    sentence from other articles joins the quotes, and the answer shows it once with all its sources."""
+    sentence from other articles joins the quotes, widened as the quote it copies was (see ``complete_answers``),
+    and the answer shows it once with all its sources."""
     out = list(quotes)
-    wanted = {same_text(texts[q.article_id][q.start : q.end]) for q in quotes}
+    shown = [f" {same_text(texts[e.article_id][e.start : e.end])} " for e in quotes]
     for ev in evidence:
         if overlaps(ev, out) or ev.article_id not in texts:
             continue
-        if same_text(texts[ev.article_id][ev.start : ev.end]) in wanted:
-            out.append(ev)
+        copy = same_text(texts[ev.article_id][ev.start : ev.end])
+        if copy and any(f" {copy} " in quote for quote in shown):
+            [widened] = complete_answers([ev], texts, q)
+            out.append(widened if not overlaps(widened, out) else ev)
     return out
 
 

@@ -121,7 +121,7 @@ class Asker:
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
             quotes = answering.complete_answers(quotes, texts, q)
-        quotes = answering.add_syndicated(quotes, evidence, texts)
+        quotes = answering.add_syndicated(quotes, evidence, texts, q)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, newest_first)
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)

@@ -31,7 +31,7 @@ _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,
 _VERB_AFTER = frozenset(re.findall(r"\w+", _STOPS[_STOPS.index("lost") :]))
 _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
-_DESIGNATION = r"(?<![A-Za-z]-)"
+_DESIGNATION = r"(?<![A-Za-z][-–])"
 FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_DESIGNATION}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
@@ -88,9 +88,12 @@ _ATTRIBUTIONS = [
         _WHO + r",? (?:has |have |had )?(?:said|says|told|claimed|claims|reported|reports|stated|estimated|"
         r"announced|added|commented|wrote|warned|noted)\b"
     ),
-    # "…, said Jakub Janovsky, a military analyst": the name closes the clause ("says Era is not working" names no
-    # speaker, and whoever is "told" is the listener).
-    re.compile(r"\b(?:said|says|claimed|reported|estimated) " + _WHO + r"(?=\s*(?:[,.;:!?)\"”’]|$))"),
+    # "…, said Jakub Janovsky, a military analyst", "…, said Jane Doe in a statement": the name closes the clause or
+    # is followed by where, when or who ("says Era is not working" names no speaker; whoever is "told" listens).
+    re.compile(
+        r"\b(?:said|says|claimed|reported|estimated) " + _WHO + r"(?=\s*(?:[,.;:!?)\"”’]|$)|\s+(?:on|in|at|during|"
+        r"after|before|as|from|when|while|who|whose|according)\b)"
+    ),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
@@ -105,6 +108,8 @@ _ATTRIBUTIONS = [
     ),
 ]
 _PRONOUNS = frozenset("it he she they we i you this that there which who whom what".split())
+_ARTICLES = frozenset({"the", "a", "an"})
+_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 # The head of a speaker's noun phrase before "of / for / in / at / from" + the name the patterns found: "The harbour
 # master of Harwick", "A spokesman for the ministry", "Officials in Valencia" (from the clause's start, ≤ 5 words).
 _HEAD = re.compile(
@@ -181,23 +186,39 @@ def attribution(text: str) -> str:
 
 
 def _speaker(phrase: str) -> str:
-    """The phrase a pattern took for the speaker, cleaned, or '' when it cannot be one: a phrase that runs across a
-    sentence end keeps its last sentence ("DC. The Federal Reserve"); trailing function words go ("Real Madrid has",
-    "the soldier then"); a phrase opening with a function word other than an article ("while major airlines", "with
-    deaths"), holding a pronoun ("Chillingly he"), a figure ("At 226") or a time ("Friday") is none."""
-    words = phrase.rsplit(". ", 1)[-1].split()
-    if any(w.casefold() in _PRONOUNS for w in words) or any(ch.isdigit() for ch in phrase):
+    """The phrase a pattern took for the speaker, cleaned, or '' when it cannot be one.
+
+    A phrase that runs across a sentence end keeps its last sentence ("DC. The Federal Reserve"; "The U.S. State
+    Department" and "St. Petersburg officials" stay whole); trailing function words go ("Real Madrid has", "the
+    soldier then"). None is a phrase holding a pronoun ("Chillingly he"; "WHO" and "IT" are names), in the passive
+    ("have been"), opening with a function word other than an article that starts no name ("while major airlines",
+    "with deaths", "At 226 confirmed…"; "Under Armour" is a name), or only a time ("Friday")."""
+    words = _last_sentence(phrase).split()
+    if any(w.casefold() in _PRONOUNS and not w.isupper() for w in words):
+        return ""
+    if words and words[-1].casefold() in _PASSIVE:  # "450 deaths have been reported": reported by no one named
         return ""
     stop = analyzer("en").stopwords
-    while words and words[-1].casefold() in stop:
+    while words and words[-1].casefold() in stop and not words[-1].isupper():
         words.pop()
-    if not words or (words[0].casefold() in stop and words[0].casefold() not in _ARTICLES):
+    if not words:
+        return ""
+    first = words[0]
+    function_word = first.casefold() in stop and first.casefold() not in _ARTICLES
+    if function_word and (first.islower() or len(words) == 1 or not words[1][:1].isupper()):
         return ""
     who = " ".join(words)
     return who if re.search(r"[^\W\d_]", without_times(who)) else ""
 
 
-_ARTICLES = frozenset({"the", "a", "an"})
+def _last_sentence(phrase: str) -> str:
+    """The phrase after its last sentence end: a full stop after a word that is no abbreviation ("U.S.", "St.")."""
+    ends = [
+        m.end()
+        for m in re.finditer(r"(\S+)\.\s+(?=[A-Z])", phrase)
+        if "." not in m.group(1) and not (m.group(1).istitle() and len(m.group(1)) <= 3)
+    ]
+    return phrase[ends[-1] :] if ends else phrase
 
 
 def hedge(text: str) -> str:

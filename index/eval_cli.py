@@ -69,6 +69,10 @@ def _sets(args: argparse.Namespace) -> list[QuestionSet]:
         sets.append(QuestionSet(args.questions.stem, args.articles, args.questions))
     if not sets:
         raise DossierError("name a question set: --set DIR, or --articles A --questions Q")
+    names = [s.name for s in sets]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # their libraries would share a sub-folder of --data-dir
+        raise DossierError(f"two question sets are named {', '.join(twice)}: give each its own folder name")
     return sets
 
 
@@ -138,6 +142,15 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
     questions = evaluation.load_questions(qs.questions)
     lines = qs.articles.read_text(encoding="utf-8").splitlines()
     with Library.open(settings) as lib:
+        # Answers over other articles would be measured as this set's: a library built for another set is refused
+        # before anything is added to it.
+        ids = _article_ids(lines)
+        others = [a for a in lib.list(collection=None) if a.key not in ids]
+        if others:
+            raise DossierError(
+                f"{data_dir} holds {len(others)} articles that are not in the set {qs.name}: "
+                "give each set its own --data-dir, or an empty one"
+            )
         lib.warm_up()  # model load is not ingest time
         start = time.perf_counter()
         built = lib.add_jsonl(lines)
@@ -145,15 +158,22 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
         for failure in built.failures:
             print(f"warning: {failure.message}", file=sys.stderr)
         stats = lib.stats()
-        held = {a.id for a in built.added} | {a.id for a in built.duplicates}
-        if stats.articles > len(held):  # answers over other articles would be measured as this set's
-            raise DossierError(
-                f"{data_dir} holds {stats.articles - len(held)} articles that are not in the set {qs.name}: "
-                "give each set its own --data-dir, or an empty one"
-            )
         results = evaluation.run(lib, questions)
         groups = ranker_eval.groups(lib, questions) if rank else []
     report = evaluation.Report(
         qs.name, results, stats.articles, stats.passages, seconds, stats.embedding_model, lambda _: True
     )
     return report, groups
+
+
+def _article_ids(lines: list[str]) -> set[str]:
+    """The ids of a set's articles (lines that are no JSON object are reported when the set is added)."""
+    ids: set[str] = set()
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and row.get("id") is not None:
+            ids.add(str(row["id"]).strip())
+    return ids

@@ -10,6 +10,7 @@ in its own language covers none of an English article's names."""
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,14 +29,20 @@ SAME_NAME = 0.82
 # Names of the retrieved passages compared with each missing name, the most frequent first: the name asked about is
 # among the main ones of the passages found for it, and each candidate costs an embedding (about 6 ms).
 MAX_CANDIDATES = 16
-# A name in another script and a Latin name are one when at least SAME_LETTERS of the shorter's Latin spelling (four
-# letters or more) are the other's letters in order, or when the model places either spelling at SAME_NAME. Measured
-# on 41 place, people and institution names in Cyrillic and Greek, each against its Latin form and against the other
-# names with the same Latin initial: letters .80-1.00 for one name ("Харкові", "Харківщини" / "Kharkiv" .86, 1.00;
-# the model .53, .43), .75 at most for two ("Ізраїлю" / "Iran"). 24 of the 41 are matched (before: none, as the
-# initials were compared in their own scripts), no two different names.
+# A name in another script and a Latin name: its Latin spelling must be no shorter than the Latin name but for a
+# letter (an inflection only adds letters) and share its first two letters. Then it is the same name when it begins
+# with all of the Latin name's letters but the last two ("Харківщини", kharkivshchini, and "Харкові", kharkovi, are
+# "Kharkiv"; the model alone puts them at .43 and .53), or when SAME_LETTERS of the Latin name's letters come in
+# order among its first ones and the model puts the two at LETTERS_AND_MEANING at least ("Тафрауте" / "Tafraout"
+# .74). Measured on 41 place, people and institution names in Cyrillic and Greek, each against its Latin form and
+# against the other names of the list with the same Latin initial, and on the 17 pairs of different names in
+# tests/test_name_variants.py: 25 of the 41 matched (before: none, as initials were compared in their own scripts),
+# no pair of different names ("Иран" / "Ireland"; "Байден" / "Bayern": letters .83, the model .55).
 SAME_LETTERS = 0.8
+LETTERS_AND_MEANING = 0.6
 MIN_LETTERS = 4
+MAX_LETTERS = 40  # a name is compared by its first letters: the comparison takes time in the product of lengths
+MAX_MISSING = 8  # names of one question matched, at most: each is compared with every name of the passages
 
 
 def find(
@@ -48,59 +55,72 @@ def find(
     """(question name, the passages' spelling of it) for each name of ``q`` with a word the library never has
     (``absent``) that a name of ``texts`` means and starts like; nothing (and no embedding) without such names.
     Only names the library lacks are matched, so a name it has is never read as another ("Tehran" as "Iran")."""
-    missing = [n for n in q.names if any(w in n.split() for w in absent)]
+    missing = [n for n in q.names if any(w in n.split() for w in absent)][:MAX_MISSING]
     if not missing:
         return []
     counts = Counter(n for t in texts for n in names(t))
     # What tells two names apart is the words they do not share: those must exist on both sides and start alike
     # ("Sturm Boris" / "Storm Boris"); "South Sudan" / "Sudan" and "North Korea" / "South Korea" are two names.
-    pairs = []
+    # Words are compared in Latin letters, case-folded: "Mbappé" is "Mbappe", "Судан" is "Sudan".
     spelled: dict[str, str] = {}
+    pairs: list[tuple[str, str, float]] = []  # (name, candidate, the similarity the model must reach)
     for name in missing:
         alike = []
         for candidate, _ in counts.most_common():
             ours, theirs = _unshared(name, candidate), _unshared(candidate, name)
-            if ours and theirs and _initial(ours) == _initial(theirs):
-                alike.append((name, candidate))
-                if name not in spelled and _spelled_alike(ours, theirs):
-                    spelled[name] = candidate
+            if not ours and not theirs:
+                spelled[name] = candidate
+                break
+            if not (ours and theirs and _initial(ours) == _initial(theirs)):
+                continue
+            written, latin = _transliteration(ours, theirs)
+            if written and len(_shared_start(written, latin)) >= max(MIN_LETTERS, len(latin) - 2):
+                spelled[name] = candidate
+                break
+            letters = written and _letters_in_order(written, latin) >= SAME_LETTERS
+            alike.append((name, candidate, LETTERS_AND_MEANING if letters else SAME_NAME))
         if name not in spelled:
             pairs += alike[:MAX_CANDIDATES]
-    if not pairs:
-        return [(name, spelled[name]) for name in missing if name in spelled]
-    texts_to_embed = list(dict.fromkeys(t for name, candidate in pairs for t in (*_spellings(name), candidate)))
-    row = {t: i for i, t in enumerate(texts_to_embed)}
-    vectors = embed(texts_to_embed)
-    best: dict[str, tuple[float, str]] = {}
-    for name, candidate in pairs:
-        closest = max(float(vectors[row[form]] @ vectors[row[candidate]]) for form in _spellings(name))
-        similarity = (closest - floor) / (1.0 - floor)
-        if similarity >= SAME_NAME and similarity > best.get(name, (0.0, ""))[0]:
-            best[name] = (similarity, candidate)
-    chosen = {**{name: candidate for name, (_, candidate) in best.items()}, **spelled}
-    return [(name, chosen[name]) for name in missing if name in chosen]
+    if pairs:
+        texts_to_embed = list(dict.fromkeys(t for name, candidate, _ in pairs for t in (*_spellings(name), candidate)))
+        row = {t: i for i, t in enumerate(texts_to_embed)}
+        vectors = embed(texts_to_embed)
+        best: dict[str, tuple[float, str]] = {}
+        for name, candidate, needed in pairs:
+            closest = max(float(vectors[row[form]] @ vectors[row[candidate]]) for form in _spellings(name))
+            similarity = (closest - floor) / (1.0 - floor)
+            if similarity >= needed and similarity > best.get(name, (0.0, ""))[0]:
+                best[name] = (similarity, candidate)
+        spelled.update({name: candidate for name, (_, candidate) in best.items()})
+    return [(name, spelled[name]) for name in missing if name in spelled]
 
 
 def _unshared(name: str, other: str) -> str:
-    """The words of ``name`` that ``other`` lacks (case-folded comparison), as written."""
-    theirs = {w.casefold() for w in other.split()}
-    return " ".join(w for w in name.split() if w.casefold() not in theirs)
+    """The words of ``name`` that ``other`` lacks (compared in Latin letters, case-folded), as written."""
+    theirs = {_folded(w) for w in other.split()}
+    return " ".join(w for w in name.split() if _folded(w) not in theirs)
 
 
-def _spelled_alike(ours: str, theirs: str) -> bool:
-    """A name in another script than the Latin one it is compared with, spelled with the same letters in Latin:
-    only a transliteration; within one script, shared letters are as often another name ("Austria" / "Australia")."""
+def _transliteration(ours: str, theirs: str) -> tuple[str, str]:
+    """(our name's Latin spelling, the Latin name), both folded, when ours is written in another script and could
+    be the Latin one inflected: no shorter but for a letter, the same first two letters; else ("", "")."""
     if _latin(ours) or not _latin(theirs):
-        return False
-    a, b = _folded(ours)[:MAX_LETTERS], _folded(theirs)[:MAX_LETTERS]
-    shorter = min(len(a), len(b))
-    if shorter < MIN_LETTERS:
-        return False
-    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    return sum(m.size for m in blocks) >= SAME_LETTERS * shorter
+        return "", ""
+    written, latin = _folded(ours)[:MAX_LETTERS], _folded(theirs)[:MAX_LETTERS]
+    if len(latin) < MIN_LETTERS or len(written) < len(latin) - 1 or written[:2] != latin[:2]:
+        return "", ""
+    return written, latin
 
 
-MAX_LETTERS = 40  # a name is compared by its first letters: the comparison takes time in the product of lengths
+def _shared_start(a: str, b: str) -> str:
+    return a[: next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))]
+
+
+def _letters_in_order(written: str, latin: str) -> float:
+    """The share of the Latin name's letters found in order among the first letters of ``written`` (one more than
+    the Latin name has: "ou" may be written "u")."""
+    blocks = difflib.SequenceMatcher(None, written[: len(latin) + 1], latin, autojunk=False).get_matching_blocks()
+    return sum(m.size for m in blocks) / len(latin)
 
 
 def _spellings(name: str) -> tuple[str, ...]:
@@ -114,6 +134,7 @@ def _latin(name: str) -> bool:
     return all(unicodedata.name(ch, "").startswith("LATIN") for ch in name if ch.isalpha())
 
 
+@functools.lru_cache(maxsize=4096)
 def _folded(name: str) -> str:
     """The name in Latin letters, case-folded, letters and digits only: "Харківщини" → "kharkivshchini"."""
     return "".join(ch for ch in anyascii(name).casefold() if ch.isalnum())

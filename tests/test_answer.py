@@ -102,3 +102,19 @@ def test_a_wire_copy_does_not_take_a_quotes_place(make_library: Callable[..., Li
     quotes = [c.quote for c in answer.citations]
     assert any("120 homes" in q for q in quotes) and any("95 homes" in q for q in quotes), quotes
     assert {c.key for c in answer.citations if "120 homes" in c.quote} == {"a", "b"}  # both outlets credited
+
+
+def test_a_wire_copy_of_a_widened_quote_is_credited(make_library: Callable[..., Library]) -> None:
+    lib = make_library(answer_max_quotes=3)
+    wire = "The regional council leader Anna Berg toured Norvik on Monday. She said the storm destroyed 120 homes."
+    lib.add_text(f"Storm Keld reaches Norvik\n\n{wire} Roads along the coast were closed.", key="a", source="Wire A")
+    lib.add_text(f"Keld batters the coast\n\n{wire} Schools stayed shut on Tuesday.", key="b", source="Outlet B")
+    lib.add_text(
+        "Insurers count the cost of Keld\n\nInsurers said on Wednesday that 95 homes in Norvik were destroyed by the "
+        "storm, fewer than the council reported.",
+        key="c",
+        source="Outlet C",
+    )
+    answer = lib.ask("How many homes did the storm destroy in Norvik?")
+    # "She said …" takes the sentence naming her; the copy in the other outlet is widened the same way
+    assert {c.key for c in answer.citations if c.quote == wire} == {"a", "b"}

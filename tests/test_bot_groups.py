@@ -176,3 +176,17 @@ async def test_a_long_import_does_not_stall_questions_or_adds_elsewhere(
     small = await telegram.say(NEWSROOM, ADMIN, "/add " + example(1), "Added #")
     done = await telegram.reply(DESK["id"], "«Long report on the front»", timeout=400)
     assert telegram.calls.index(answer) < telegram.calls.index(small) < telegram.calls.index(done)
+
+
+async def test_a_follow_up_stays_within_the_question_limit(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    await start_bot()
+    await telegram.say(NEWSROOM, ADMIN, "/add " + example(0), "Added #1")
+    long_question = (QUESTION + " ") * 75  # 2,925 characters, answered
+    answer = await telegram.say(NEWSROOM, MEMBER, "/ask " + long_question, "<b>Sources</b>")
+    # Asked with the question it replies to, the follow-up would pass the 4,096 characters a question may have:
+    # it is answered on its own ("Not found"), not refused as too long.
+    follow_up = "what about the weather in Paris? " * 40
+    reply = await telegram.say(NEWSROOM, MEMBER, follow_up, "Not found", reply_to=answer.result)
+    assert "characters long" not in reply.params["text"]
+    assert telegram.errors() == []

@@ -145,6 +145,14 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("The boss says Era is not working.", "The boss"),  # the name after "says" opens what was said
         ("Washington, DC. The Federal Reserve said rates would fall.", "The Federal Reserve"),
         ("The active soldier then said the troops had lost patience.", "The active soldier"),
+        ("“Prices will rise,” said Jane Doe in a statement.", "Jane Doe"),
+        ("“Prices will rise,” said Jane Doe who heads research at ING.", "Jane Doe"),
+        ("The plant will close, reported Reuters on Monday.", "Reuters"),
+        ("The WHO said the outbreak was over.", "The WHO"),  # a name in capitals is no pronoun
+        ("G7 leaders said they would act.", "G7 leaders"),
+        ("Under Armour said sales fell.", "Under Armour"),
+        ("U.S. officials said 12 people died.", "U.S. officials"),  # no sentence ends after an abbreviation
+        ("St. Petersburg officials said the bridge was closed.", "St. Petersburg officials"),
     ],
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:

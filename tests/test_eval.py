@@ -82,6 +82,10 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     mixed = run(tmp_path / "unused", "eval", "--articles", str(subset), "--questions", str(questions), *given[-2:])
     assert mixed.returncode == 1 and mixed.stderr.count("\n") == 1
     assert "holds 9 articles that are not in the set questions" in mixed.stderr
+    again = run(tmp_path / "unused", *given, "--json")  # the refused set added nothing: the first set still runs
+    assert again.returncode == 0 and json.loads(again.stdout)[0]["articles"] == 12
+    twice = run(tmp_path / "unused", "eval", "--set", str(tmp_path), "--set", str(tmp_path))
+    assert twice.returncode == 1 and "two question sets are named" in twice.stderr
 
 
 # Floors under the figures measured when the answerability model was fitted (README, Accuracy): a change that
