@@ -85,36 +85,32 @@ def test_a_question_typed_without_a_question_mark_is_embedded_with_one() -> None
         assert as_question(ended) == ended
 
 
-WIRE = "The storm destroyed 120 homes in Norvik on Monday, the regional council said."
+QUESTION = "How many homes did the storm destroy in Norvik?"
+INSURERS = (
+    "Insurers count the cost of Keld\n\nInsurers said on Wednesday that 95 homes in Norvik were destroyed by the "
+    "storm, fewer than the council reported."
+)
+
+
+def _storm(make_library: Callable[..., Library], wire: str, max_quotes: int) -> Library:
+    """Outlets A and B carry the same wire text; C reports another figure in its own words."""
+    lib = make_library(answer_max_quotes=max_quotes)
+    lib.add_text(f"Storm Keld reaches Norvik\n\n{wire} Roads along the coast were closed.", key="a", source="Wire A")
+    lib.add_text(f"Keld batters the coast\n\n{wire} Schools stayed shut on Tuesday.", key="b", source="Outlet B")
+    lib.add_text(INSURERS, key="c", source="Outlet C")
+    return lib
 
 
 def test_a_wire_copy_does_not_take_a_quotes_place(make_library: Callable[..., Library]) -> None:
-    lib = make_library(answer_max_quotes=2)
-    lib.add_text(f"Storm Keld reaches Norvik\n\n{WIRE} Roads along the coast were closed.", key="a", source="Wire A")
-    lib.add_text(f"Keld batters the coast\n\n{WIRE} Schools stayed shut on Tuesday.", key="b", source="Outlet B")
-    lib.add_text(
-        "Insurers count the cost of Keld\n\nInsurers said on Wednesday that 95 homes in Norvik were destroyed by the "
-        "storm, fewer than the council reported.",
-        key="c",
-        source="Outlet C",
-    )
-    answer = lib.ask("How many homes did the storm destroy in Norvik?")
+    wire = "The storm destroyed 120 homes in Norvik on Monday, the regional council said."
+    answer = _storm(make_library, wire, max_quotes=2).ask(QUESTION)
     quotes = [c.quote for c in answer.citations]
     assert any("120 homes" in q for q in quotes) and any("95 homes" in q for q in quotes), quotes
     assert {c.key for c in answer.citations if "120 homes" in c.quote} == {"a", "b"}  # both outlets credited
 
 
 def test_a_wire_copy_of_a_widened_quote_is_credited(make_library: Callable[..., Library]) -> None:
-    lib = make_library(answer_max_quotes=3)
     wire = "The regional council leader Anna Berg toured Norvik on Monday. She said the storm destroyed 120 homes."
-    lib.add_text(f"Storm Keld reaches Norvik\n\n{wire} Roads along the coast were closed.", key="a", source="Wire A")
-    lib.add_text(f"Keld batters the coast\n\n{wire} Schools stayed shut on Tuesday.", key="b", source="Outlet B")
-    lib.add_text(
-        "Insurers count the cost of Keld\n\nInsurers said on Wednesday that 95 homes in Norvik were destroyed by the "
-        "storm, fewer than the council reported.",
-        key="c",
-        source="Outlet C",
-    )
-    answer = lib.ask("How many homes did the storm destroy in Norvik?")
+    answer = _storm(make_library, wire, max_quotes=3).ask(QUESTION)
     # "She said …" takes the sentence naming her; the copy in the other outlet is widened the same way
     assert {c.key for c in answer.citations if c.quote == wire} == {"a", "b"}
