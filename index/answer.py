@@ -240,14 +240,18 @@ def add_syndicated(
     sentence from other articles joins the quotes, widened as the quote it copies was (see ``complete_answers``),
     and the answer shows it once with all its sources."""
     out = list(quotes)
-    shown = [f" {same_text(texts[e.article_id][e.start : e.end])} " for e in quotes]
+    shown = {same_text(texts[e.article_id][e.start : e.end]) for e in quotes}
+    padded = [f" {quote} " for quote in shown]
     for ev in evidence:
         if overlaps(ev, out) or ev.article_id not in texts:
             continue
         copy = same_text(texts[ev.article_id][ev.start : ev.end])
-        if copy and any(f" {copy} " in quote for quote in shown):
-            [widened] = complete_answers([ev], texts, q)
-            out.append(widened if not overlaps(widened, out) else ev)
+        if not copy or not any(f" {copy} " in quote for quote in padded):
+            continue
+        [widened] = complete_answers([ev], texts, q)
+        # Only a copy of the whole quote: a sentence such as "No one was killed." inside it is no wire copy.
+        if same_text(texts[ev.article_id][widened.start : widened.end]) in shown and not overlaps(widened, out):
+            out.append(widened)
     return out
 
 

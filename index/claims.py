@@ -88,11 +88,13 @@ _ATTRIBUTIONS = [
         _WHO + r",? (?:has |have |had )?(?:said|says|told|claimed|claims|reported|reports|stated|estimated|"
         r"announced|added|commented|wrote|warned|noted)\b"
     ),
-    # "…, said Jakub Janovsky, a military analyst", "…, said Jane Doe in a statement": the name closes the clause or
-    # is followed by where, when or who ("says Era is not working" names no speaker; whoever is "told" listens).
+    # "…, said Jakub Janovsky, a military analyst", "…,” said Jane Doe in a statement": after a comma or a closing
+    # quote, the name closes the clause or is followed by where, when or who ("He said Russia on Monday fired…" and
+    # "says Era is not working" name no speaker; whoever is "told" listens).
     re.compile(
-        r"\b(?:said|says|claimed|reported|estimated) " + _WHO + r"(?=\s*(?:[,.;:!?)\"”’]|$)|\s+(?:on|in|at|during|"
-        r"after|before|as|from|when|while|who|whose|according)\b)"
+        r"(?:^|(?<=[,”\"’]\s))(?:said|says|claimed|reported|estimated) "
+        + _WHO
+        + r"(?=\s*(?:[,.;:!?)\"”’]|$)|\s+(?:on|in|at|during|after|before|as|from|when|while|who|whose|according)\b)"
     ),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
@@ -103,7 +105,7 @@ _ATTRIBUTIONS = [
         r"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for)\b|$)"
     ),
     re.compile(
-        r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+),? (?:has |have |had )?"
+        r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"
         r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added|noted)\b"
     ),
 ]
@@ -197,6 +199,8 @@ def _speaker(phrase: str) -> str:
     if any(w.casefold() in _PRONOUNS and not w.isupper() for w in words):
         return ""
     if words and words[-1].casefold() in _PASSIVE:  # "450 deaths have been reported": reported by no one named
+        return ""
+    if any(re.fullmatch(r"[\d.,%]+", w) for w in words):  # "The storm killed 12 people, said police": a clause
         return ""
     stop = analyzer("en").stopwords
     while words and words[-1].casefold() in stop and not words[-1].isupper():

@@ -144,8 +144,8 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
     with Library.open(settings) as lib:
         # Answers over other articles would be measured as this set's: a library built for another set is refused
         # before anything is added to it.
-        ids = _article_ids(lines)
-        others = [a for a in lib.list(collection=None) if a.key not in ids]
+        ids, unkeyed = _article_ids(lines)
+        others = [a for a in lib.list(collection=None) if a.key not in ids and not (a.key is None and unkeyed)]
         if others:
             raise DossierError(
                 f"{data_dir} holds {len(others)} articles that are not in the set {qs.name}: "
@@ -166,9 +166,11 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
     return report, groups
 
 
-def _article_ids(lines: list[str]) -> set[str]:
-    """The ids of a set's articles (lines that are no JSON object are reported when the set is added)."""
+def _article_ids(lines: list[str]) -> tuple[set[str], bool]:
+    """The ids of a set's articles, and whether some have none (then the library's articles without an id may be
+    the set's own). Lines that are no JSON object are reported when the set is added."""
     ids: set[str] = set()
+    unkeyed = False
     for line in lines:
         try:
             row = json.loads(line)
@@ -176,4 +178,6 @@ def _article_ids(lines: list[str]) -> set[str]:
             continue
         if isinstance(row, dict) and row.get("id") is not None:
             ids.add(str(row["id"]).strip())
-    return ids
+        elif isinstance(row, dict):
+            unkeyed = True
+    return ids, unkeyed

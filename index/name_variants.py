@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -31,15 +33,17 @@ SAME_NAME = 0.82
 MAX_CANDIDATES = 16
 # A name in another script and a Latin name: its Latin spelling must be no shorter than the Latin name but for a
 # letter (an inflection only adds letters) and share its first two letters. Then it is the same name when it begins
-# with all of the Latin name's letters but the last two ("Харківщини", kharkivshchini, and "Харкові", kharkovi, are
-# "Kharkiv"; the model alone puts them at .43 and .53), or when SAME_LETTERS of the Latin name's letters come in
-# order among its first ones and the model puts the two at LETTERS_AND_MEANING at least ("Тафрауте" / "Tafraout"
-# .74). Measured on 41 place, people and institution names in Cyrillic and Greek, each against its Latin form and
-# against the other names of the list with the same Latin initial, and on the 17 pairs of different names in
-# tests/test_name_variants.py: 25 of the 41 matched (before: none, as initials were compared in their own scripts),
-# no pair of different names ("Иран" / "Ireland"; "Байден" / "Bayern": letters .83, the model .55).
+# with all of the Latin name's letters but the last two and is at most two letters longer ("Харкові", kharkovi, is
+# "Kharkiv"; the model alone: .53); when it is longer, the model must put them at BEGINS_AND_MEANING ("Харківщини"
+# / "Kharkiv" .70 by its Latin spelling; "Россия" also begins with "Ross"); when SAME_LETTERS of the Latin name's
+# letters come in order among its first ones, at LETTERS_AND_MEANING ("Тафрауте" / "Tafraout" .74). Measured on
+# 41 place, people and institution names in Cyrillic and Greek, each against its Latin form and against the other
+# names of the list with the same Latin initial, and on the pairs of different names in tests/test_name_variants.py:
+# 25 of the 41 matched (before: none, as initials were compared in their own scripts), no pair of different names
+# ("Иран" / "Ireland"; "Байден" / "Bayern": letters .83, the model .55).
 SAME_LETTERS = 0.8
 LETTERS_AND_MEANING = 0.6
+BEGINS_AND_MEANING = 0.5
 MIN_LETTERS = 4
 MAX_LETTERS = 40  # a name is compared by its first letters: the comparison takes time in the product of lengths
 MAX_MISSING = 8  # names of one question matched, at most: each is compared with every name of the passages
@@ -73,24 +77,22 @@ def find(
                 break
             if not (ours and theirs and _initial(ours) == _initial(theirs)):
                 continue
-            written, latin = _transliteration(ours, theirs)
-            if written and len(_shared_start(written, latin)) >= max(MIN_LETTERS, len(latin) - 2):
-                spelled[name] = candidate
-                break
-            letters = written and _letters_in_order(written, latin) >= SAME_LETTERS
-            alike.append((name, candidate, LETTERS_AND_MEANING if letters else SAME_NAME))
-        if name not in spelled:
-            pairs += alike[:MAX_CANDIDATES]
+            alike.append((name, candidate, _needed(*_transliteration(ours, theirs))))
+        if name not in spelled:  # spellings by their letters first, then the most frequent names
+            pairs += sorted(alike, key=lambda pair: pair[2])[:MAX_CANDIDATES]
     if pairs:
         texts_to_embed = list(dict.fromkeys(t for name, candidate, _ in pairs for t in (*_spellings(name), candidate)))
         row = {t: i for i, t in enumerate(texts_to_embed)}
         vectors = embed(texts_to_embed)
-        best: dict[str, tuple[float, str]] = {}
+        # A spelling that is the Latin name with an ending wins ("Нигерия" is "Nigeria", though the model puts it
+        # nearer "Niger"); of the others, the model's closest ("Франция" is "France", not "Franco").
+        best: dict[str, tuple[tuple[bool, float], str]] = {}
         for name, candidate, needed in pairs:
             closest = max(float(vectors[row[form]] @ vectors[row[candidate]]) for form in _spellings(name))
             similarity = (closest - floor) / (1.0 - floor)
-            if similarity >= needed and similarity > best.get(name, (0.0, ""))[0]:
-                best[name] = (similarity, candidate)
+            rank = (needed == -math.inf, similarity)
+            if similarity >= needed and (name not in best or rank > best[name][0]):
+                best[name] = (rank, candidate)
         spelled.update({name: candidate for name, (_, candidate) in best.items()})
     return [(name, spelled[name]) for name in missing if name in spelled]
 
@@ -110,6 +112,17 @@ def _transliteration(ours: str, theirs: str) -> tuple[str, str]:
     if len(latin) < MIN_LETTERS or len(written) < len(latin) - 1 or written[:2] != latin[:2]:
         return "", ""
     return written, latin
+
+
+def _needed(written: str, latin: str) -> float:
+    """The similarity the model must give a pair: none for a transliteration that begins with the Latin name and is
+    at most two letters longer (an ending), BEGINS_AND_MEANING for a longer one ("Харківщини"; "Россия" also begins
+    with "Ross"), LETTERS_AND_MEANING for one with its letters in order, SAME_NAME for any other."""
+    if not written:
+        return SAME_NAME
+    if len(_shared_start(written, latin)) >= max(MIN_LETTERS, len(latin) - 2):
+        return -math.inf if len(written) <= len(latin) + 2 else BEGINS_AND_MEANING
+    return LETTERS_AND_MEANING if _letters_in_order(written, latin) >= SAME_LETTERS else SAME_NAME
 
 
 def _shared_start(a: str, b: str) -> str:
@@ -136,8 +149,12 @@ def _latin(name: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _folded(name: str) -> str:
-    """The name in Latin letters, case-folded, letters and digits only: "Харківщини" → "kharkivshchini"."""
-    return "".join(ch for ch in anyascii(name).casefold() if ch.isalnum())
+    """The name in Latin letters, case-folded, letters and digits only, without a possessive ending: "Харківщини" →
+    "kharkivshchini", "Niger's" → "niger"."""
+    return "".join(ch for ch in anyascii(_POSSESSIVE.sub("", name)).casefold() if ch.isalnum())
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _initial(name: str) -> str:

@@ -114,3 +114,21 @@ def test_a_wire_copy_of_a_widened_quote_is_credited(make_library: Callable[..., 
     answer = _storm(make_library, wire, max_quotes=3).ask(QUESTION)
     # "She said …" takes the sentence naming her; the copy in the other outlet is widened the same way
     assert {c.key for c in answer.citations if c.quote == wire} == {"a", "b"}
+
+
+def test_a_sentence_inside_a_quote_is_no_wire_copy(make_library: Callable[..., Library]) -> None:
+    lib = make_library(answer_max_quotes=2)
+    lib.add_text(
+        "Keld reaches Norvik\n\nStorm Keld hit Norvik on Monday night. No one was killed in the storm, the Norvik "
+        "council said on Tuesday.",
+        key="a",
+        source="Wire A",
+    )
+    lib.add_text(
+        "Hail in Harwick\n\nA hail storm hit Harwick in June and broke windows across the town. No one was killed in "
+        "the storm.",
+        key="b",
+        source="Outlet B",
+    )
+    answer = lib.ask("Was anyone killed when storm Keld hit Norvik?")
+    assert not answer.abstained and {c.key for c in answer.citations} == {"a"}

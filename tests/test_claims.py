@@ -169,6 +169,9 @@ def test_attribution_names_officials_ministries_and_organisations(sentence: str,
         "The toll has passed 165 people, with deaths reported in six states.",
         "Since January, 450 deaths have been reported in the region.",
         "Two women, one of whom is said to be a soldier's mother, discuss the call.",
+        "He said Russia on Monday fired 40 missiles at the capital.",  # Russia is what he spoke of
+        "The storm killed 12 people, said police.",  # the clause before "said" is what was said
+        "The plant will close, said a spokesman.",
     ],
 )
 def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentence: str) -> None:

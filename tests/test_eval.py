@@ -86,6 +86,12 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert again.returncode == 0 and json.loads(again.stdout)[0]["articles"] == 12
     twice = run(tmp_path / "unused", "eval", "--set", str(tmp_path), "--set", str(tmp_path))
     assert twice.returncode == 1 and "two question sets are named" in twice.stderr
+    unkeyed = tmp_path / "unkeyed.jsonl"  # articles without ids: a library of them is the set's own when run again
+    unkeyed.write_text("".join(json.dumps({**synthetic_article(i), "id": None}) + "\n" for i in range(3)))
+    plain = ["eval", "--articles", str(unkeyed), "--questions", str(questions), "--data-dir", str(tmp_path / "plain")]
+    assert run(tmp_path / "unused", *plain, "--json").returncode == 0
+    rerun = run(tmp_path / "unused", *plain, "--json")
+    assert rerun.returncode == 0, rerun.stderr
 
 
 # Floors under the figures measured when the answerability model was fitted (README, Accuracy): a change that

@@ -89,10 +89,20 @@ def test_different_names_are_not(embedder: Embedder, asked: str, written: str) -
     assert _variants(embedder, asked, written) == []
 
 
-def test_the_closest_spelling_wins_over_the_most_frequent_name(embedder: Embedder) -> None:
-    q = analyse("What did officials in Ирана say?", lang="en")
-    text = "Officials in Ireland said Ireland and Ireland would answer, as would Iran."
-    assert find(q, ["Ирана"], [text], embedder.embed_queries, embedder.similarity_floor) == [("Ирана", "Iran")]
+@pytest.mark.parametrize(
+    ("asked", "text", "written"),
+    [
+        ("Ирана", "Officials in Ireland said Ireland and Ireland would answer, as would Iran.", "Iran"),
+        ("Нигерия", "Officials in Niger said Niger and Nigeria closed the border; Niger's army agreed.", "Nigeria"),
+        ("Россия", "Officials in Russia met Dennis Ross. Ross said Ross would return.", "Russia"),
+        ("Франция", "Officials in France met Franco, and Franco met Franco.", "France"),
+    ],
+)
+def test_the_closest_spelling_wins_over_the_most_frequent_name(
+    embedder: Embedder, asked: str, text: str, written: str
+) -> None:
+    q = analyse(f"What did officials in {asked} say?", lang="en")
+    assert find(q, [asked], [text], embedder.embed_queries, embedder.similarity_floor) == [(asked, written)]
 
 
 def test_a_variant_counts_as_the_name_for_coverage() -> None:
