@@ -90,7 +90,9 @@ class Asker:
         matched = {w for name, _ in variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]
         if unknown:
-            return Answer(question, True, abstention.unknown_names(unknown, searched), [], hits, searched)
+            # Named as the question names them: "World Cup", not its word "World" the library lacks.
+            named = [n for n in q.names if any(w in n.split() for w in unknown)] or unknown
+            return Answer(question, True, abstention.unknown_names(named, searched), [], hits, searched)
         weights = self.store.term_weights(q, len(vectors))
         rarity = answerability.Weighted(q, weights)
         floor = self.embedder.similarity_floor

@@ -82,6 +82,11 @@ def test_unrelated_questions_abstain(seeded: Library, question: str) -> None:
     assert "not found" in answer.answer.lower() and "2 articles" in answer.answer
 
 
+def test_a_refusal_names_the_names_as_asked(seeded: Library) -> None:
+    answer = seeded.ask("Who won the World Cup in Qatar?")  # not "mentions World, Qatar": the library has "cup"
+    assert answer.answer == "Not found: none of the 2 articles mentions World Cup, Qatar."
+
+
 def test_chrome_is_never_stored_or_cited(seeded: Library) -> None:
     daily_beast = next(a for a in seeded.list() if a.title.startswith("‘We’re Losing’"))
     assert daily_beast.source == "The Daily Beast"
