@@ -140,7 +140,7 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
     overrides: dict[str, Any] = {"data_dir": data_dir, "answer_threshold": 0.0}
     settings = Settings(**overrides)
     questions = evaluation.load_questions(qs.questions)
-    lines = qs.articles.read_text(encoding="utf-8").splitlines()
+    lines = qs.articles.read_bytes().splitlines()  # decoded line by line: one bad byte fails only its line
     with Library.open(settings) as lib:
         # Answers over other articles would be measured as this set's: a library built for another set is refused
         # before anything is added to it.
@@ -166,7 +166,7 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
     return report, groups
 
 
-def _article_ids(lines: list[str]) -> tuple[set[str], bool]:
+def _article_ids(lines: list[bytes]) -> tuple[set[str], bool]:
     """The ids of a set's articles, and whether some have none (then the library's articles without an id may be
     the set's own). Lines that are no JSON object are reported when the set is added."""
     ids: set[str] = set()

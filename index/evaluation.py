@@ -76,7 +76,8 @@ class Result:
 
 def load_questions(path: Path) -> list[Question]:
     out: list[Question] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    # Read as bytes, decoded line by line: a line that is no UTF-8 is reported by its number like any bad line.
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
         if not line.strip():
             continue
         try:

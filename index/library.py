@@ -7,6 +7,7 @@ call that needs the model also loads it (a few seconds). The rest are quick SQLi
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ DEFAULT_COLLECTION = "default"
 # The longest question: a Telegram message's limit. Every step of an answer reads the whole question (a 160 KB one
 # took 3.2 s); a longer text is an article to add, not a question.
 MAX_QUESTION_CHARS = 4096
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,6 +602,8 @@ def _question(text: str) -> str:
     question = " ".join(text.split())
     if not question:
         raise InvalidSource("the question is empty")
+    if _NOT_TEXT.search(question):  # bytes that were no UTF-8 (read with surrogateescape), or a NUL: no question
+        raise InvalidSource("the question is not text (it holds binary bytes)")
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidSource(
             f"the question is {len(question):,} characters long; ask in at most {MAX_QUESTION_CHARS:,} "

@@ -77,6 +77,11 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert json.loads(with_it.stdout)[0]["hybrid"]["quote_hit"] >= 5 / 6
     bad = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(articles))
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "is not a question" in bad.stderr
+    binary = tmp_path / "binary-questions.jsonl"
+    binary.write_bytes(questions.read_bytes() + b"\xff\xfe\n")
+    bad_bytes = run(tmp_path / "unused", "eval", "--articles", str(articles), "--questions", str(binary))
+    assert bad_bytes.returncode == 1 and bad_bytes.stderr.count("\n") == 1
+    assert "line 8 is not a question" in bad_bytes.stderr
     subset = tmp_path / "subset.jsonl"  # another set of the same name ("questions") in the same --data-dir
     subset.write_text(synthetic_jsonl(3))
     mixed = run(tmp_path / "unused", "eval", "--articles", str(subset), "--questions", str(questions), *given[-2:])
@@ -88,8 +93,11 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert twice.returncode == 1 and "two question sets are named" in twice.stderr
     unkeyed = tmp_path / "unkeyed.jsonl"  # articles without ids: a library of them is the set's own when run again
     unkeyed.write_text("".join(json.dumps({**synthetic_article(i), "id": None}) + "\n" for i in range(3)))
+    with unkeyed.open("ab") as f:
+        f.write(b"\xff\xfe binary\n")  # a line of bytes that are no UTF-8: reported, the rest measured
     plain = ["eval", "--articles", str(unkeyed), "--questions", str(questions), "--data-dir", str(tmp_path / "plain")]
-    assert run(tmp_path / "unused", *plain, "--json").returncode == 0
+    first = run(tmp_path / "unused", *plain, "--json")
+    assert first.returncode == 0 and "line 4: not valid UTF-8" in first.stderr, first.stderr
     rerun = run(tmp_path / "unused", *plain, "--json")
     assert rerun.returncode == 0, rerun.stderr
 

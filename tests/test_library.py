@@ -140,6 +140,8 @@ def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Lib
         (lambda: lib.add_url("not a url"), InvalidSource),
         (lambda: lib.ask("   "), InvalidSource),
         (lambda: lib.ask("why " * 1025), InvalidSource),  # longer than a Telegram message: 4,099 characters
+        (lambda: lib.ask("who said \udcff\udcfe?"), InvalidSource),  # bytes no UTF-8, read with surrogateescape
+        (lambda: lib.ask("who said\x00 it?"), InvalidSource),
         (lambda: lib.remove(999), ArticleNotFound),
     ]
     for call, error in cases:
