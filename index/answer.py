@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index import answer_types, claims, quotations
-from index.answerability import Weighted
+from index.answerability import Weighted, topic_margins
 from index.cleaning import looks_like_title
 from index.evidence_rank import FEATURES, Ranker
 from index.language import tokens
@@ -49,6 +49,16 @@ class Confidence:
     sentence: float = 0.0  # the best sentence's similarity, rescaled
 
 
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A question's candidate sentences ranked for showing (``shown``) and for the answerability model to judge
+    (``judged``, see ``Ranker.judging``), one entry per distinct sentence, best first."""
+
+    shown: list[Evidence]
+    judged: list[Evidence]
+    confidence: Confidence
+
+
 def score_sentences(
     q: Question,
     query_vector: np.ndarray,
@@ -57,23 +67,33 @@ def score_sentences(
     ranker: Ranker,
     rarity: Weighted,
     floor: float = 0.0,
-) -> tuple[list[Evidence], Confidence]:
-    """Score every sentence of the top passages; one entry per distinct sentence (best score kept).
+    topic: np.ndarray | None = None,
+) -> Scored:
+    """Score every sentence of the top passages.
     ``floor`` is the model's cosine similarity between unrelated texts (about 0.7 for e5 models): similarities
     are rescaled from [floor, 1] to [0, 1] so scores and the abstention threshold mean the same for every model;
-    ``rarity`` weighs the question's terms by how rare they are in the library."""
-    keys, rows, short = sentence_features(q, query_vector, candidates, passages, rarity, floor)
-    scores = ranker.scores(np.array(rows)) * np.where(short, SHORT_SENTENCE, 1.0)
-    best: dict[tuple[int, int, int], Evidence] = {}
-    for key, score in zip(keys, scores.tolist(), strict=True):
-        if key not in best or best[key].score < score:
-            best[key] = Evidence(*key, score)
-    ranked = sorted(best.values(), key=lambda e: e.score, reverse=True)
+    ``rarity`` weighs the question's terms by how rare they are in the library; ``topic``: the query vector of the
+    question's topic terms (see ``answerability.topic_terms``), None when it has none."""
+    keys, rows, short = sentence_features(q, query_vector, candidates, passages, rarity, floor, topic)
+    matrix, factor = np.array(rows), np.where(short, SHORT_SENTENCE, 1.0)
     column = {f: i for i, f in enumerate(FEATURES)}
     best_dense = max((r[column["passage"]] for r in rows), default=0.0)
     best_sentence = max((r[column["sentence"]] for r in rows), default=0.0)
     best_cov = max((q.coverage(_text(passages[c.passage_id])) for c in _head(candidates, passages)), default=0.0)
-    return ranked, Confidence(best_dense, best_cov, best_sentence)
+    return Scored(
+        _ranked(keys, ranker.scores(matrix) * factor),
+        _ranked(keys, ranker.judging().scores(matrix) * factor),
+        Confidence(best_dense, best_cov, best_sentence),
+    )
+
+
+def _ranked(keys: Sequence[tuple[int, int, int]], scores: np.ndarray) -> list[Evidence]:
+    """One entry per distinct sentence (a sentence in two passages keeps its best score), best first."""
+    best: dict[tuple[int, int, int], Evidence] = {}
+    for key, score in zip(keys, scores.tolist(), strict=True):
+        if key not in best or best[key].score < score:
+            best[key] = Evidence(*key, score)
+    return sorted(best.values(), key=lambda e: e.score, reverse=True)
 
 
 SHORT_SENTENCE = 0.8  # the score share of a sentence under five words (a caption, a fragment)
@@ -95,9 +115,11 @@ def sentence_features(
     passages: dict[int, StoredPassage],
     rarity: Weighted,
     floor: float = 0.0,
+    topic: np.ndarray | None = None,
 ) -> tuple[list[tuple[int, int, int]], list[list[float]], list[bool]]:
     """Per candidate sentence of the top passages: (article id, start, end), its ``FEATURES`` values, and whether
-    it is under five words. A sentence in two passages appears twice."""
+    it is under five words. A sentence in two passages appears twice. ``topic``: the query vector of the question's
+    topic terms, for ``beyond_topic`` (0 without one)."""
 
     def rescale(sim: float) -> float:
         return max(0.0, (sim - floor) / (1.0 - floor))
@@ -111,9 +133,12 @@ def sentence_features(
         text = passage.article_text
         dense = rescale(cand.dense)
         sims = passage.sentence_vectors @ qv
+        vectors = passage.sentence_vectors
+        margins = np.zeros_like(sims) if topic is None else topic_margins(qv, topic, vectors, floor)
         previous = passage.char_start
         before: AbstractSet[str] = frozenset()
-        for i, ((start, end), sim) in enumerate(zip(passage.sentences.tolist(), sims.tolist(), strict=True)):
+        spans = zip(passage.sentences.tolist(), sims.tolist(), margins.tolist(), strict=True)
+        for i, ((start, end), sim, margin) in enumerate(spans):
             sentence = text[start:end]
             present = q.forms(sentence)
             # The sentence before, in the same paragraph, often names what this one is about ("At least 14 people
@@ -127,6 +152,7 @@ def sentence_features(
                     dense,
                     cand.keyword,
                     rescale(sim),
+                    margin,
                     max(q.coverage(present), CONTEXT_COVERAGE * q.coverage(around)),
                     max(rarity.coverage(present), CONTEXT_COVERAGE * rarity.coverage(around)),
                     q.names_in(around),
@@ -151,7 +177,8 @@ def select_quotes(
     picked: list[Evidence] = []
     per_article: dict[int, int] = {}
     for ev in evidence:
-        if ev.score < best * within or len(picked) >= max_quotes:
+        # A score of 0 stands out from nothing (all scores are clipped at 0): only the very first may be one.
+        if ev.score < best * within or len(picked) >= max_quotes or (picked and ev.score <= 0):
             break
         count = per_article.get(ev.article_id, 0)
         if count >= MAX_QUOTES_PER_ARTICLE or (count and ev.score < best * KEEP_WITHIN):

@@ -113,8 +113,13 @@ def beyond_topic(question: np.ndarray, topic: np.ndarray | None, quotes: np.ndar
     question (the other signals, coverage first, judge a question whose words the passages lack)."""
     if not len(quotes) or topic is None:
         return 0.0
-    full = (quotes @ question - floor) / (1.0 - floor)
-    return float((full - (quotes @ topic - floor) / (1.0 - floor)).max())
+    return float(topic_margins(question, topic, quotes, floor).max())
+
+
+def topic_margins(question: np.ndarray, topic: np.ndarray, sentences: np.ndarray, floor: float) -> np.ndarray:
+    """Per sentence vector, its rescaled similarity with the question less its rescaled similarity with the topic
+    (the model's ``floor`` cancels out; negative for a sentence nearer the topic than the question)."""
+    return (sentences @ question - sentences @ topic) / (1.0 - floor)
 
 
 def signals(

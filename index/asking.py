@@ -96,20 +96,27 @@ class Asker:
         weights = self.store.term_weights(q, len(vectors))
         rarity = answerability.Weighted(q, weights)
         floor = self.embedder.similarity_floor
-        evidence, confidence = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor)
-        if not evidence:
+        topic = self._topic(q, top, passages)
+        scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic)
+        if not scored.shown:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
+        evidence = scored.shown
         unique = answering.distinct(evidence, texts)
         first = answering.complete_answers(answering.select_quotes(unique, max_quotes), texts, q)
-        first_texts = [texts[e.article_id][e.start : e.end] for e in first]
-        signals = self._signals(q, query, top, passages, confidence, first, first_texts, weights, len(vectors))
+        # Whether the library answers is judged on the quotes the ranker picks without the topic margin, as the
+        # answerability model was fitted (see Ranker.judging); the margin only orders what is shown.
+        judged = first if topic is None else self._first_quotes(scored.judged, texts, q)
+        judged_texts = [texts[e.article_id][e.start : e.end] for e in judged]
+        signals = self._signals(
+            q, query, top, passages, topic, scored.confidence, judged, judged_texts, weights, len(vectors)
+        )
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
-        refusal = abstention.missing_day(q, first_texts, searched)
+        refusal = abstention.missing_day(q, judged_texts, searched)
         if refusal or probability < self.threshold:
-            message = refusal or abstention.not_found(q, first_texts, searched)
+            message = refusal or abstention.not_found(q, judged_texts, searched)
             return Answer(question, True, message, [], hits, searched, {}, confidence_value, signal_values)
 
         quotes = first
@@ -130,6 +137,13 @@ class Asker:
         figures = answering.compare_figures(citations, texts)
         return Answer(question, False, "", citations, hits, searched, figures, confidence_value, signal_values)
 
+    def _first_quotes(
+        self, evidence: list[answering.Evidence], texts: dict[int, str], q: Question
+    ) -> list[answering.Evidence]:
+        """The first page's quotes from ranked evidence: wire copies set aside, each completed to stand alone."""
+        unique = answering.distinct(evidence, texts)
+        return answering.complete_answers(answering.select_quotes(unique, self.settings.answer_max_quotes), texts, q)
+
     def evidence_features(
         self, question: str, vectors: VectorIndex, scope: tuple[str | None, np.ndarray | None]
     ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
@@ -144,7 +158,8 @@ class Asker:
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         q, _ = self._with_variants(q, top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
-        keys, rows, short = answering.sentence_features(q, query, top, passages, rarity, self.embedder.similarity_floor)
+        floor, topic = self.embedder.similarity_floor, self._topic(q, top, passages)
+        keys, rows, short = answering.sentence_features(q, query, top, passages, rarity, floor, topic)
         return keys, np.array(rows, dtype=np.float64).reshape(-1, len(evidence_rank.FEATURES)), np.array(short, bool)
 
     def _with_variants(
@@ -201,37 +216,39 @@ class Asker:
             floor=self.embedder.similarity_floor,
         )
 
+    def _topic(self, q: Question, top: list[Candidate], passages: dict[int, StoredPassage]) -> np.ndarray | None:
+        """The query vector of the question's topic terms among the top passages' sentences (None without any)."""
+        head = [passages[c.passage_id] for c in top if c.passage_id in passages][:SIGNAL_PASSAGES]
+        sentences = [p.article_text[start:end] for p in head for start, end in p.sentences.tolist()]
+        topic = answerability.topic_terms(q, list(dict.fromkeys(sentences)))
+        return self._short_vectors([" ".join(topic)])[0] if topic else None
+
     def _signals(
         self,
         q: Question,
         query: np.ndarray,
         top: list[Candidate],
         passages: dict[int, StoredPassage],
+        topic_vector: np.ndarray | None,
         confidence: answering.Confidence,
-        quotes: list[answering.Evidence],
+        judged: list[answering.Evidence],
         quote_texts: list[str],
         weights: tuple[float, ...],
         size: int,
     ) -> answerability.Signals:
-        """``quotes``: the quotes the answer would show, ``quote_texts`` their text."""
+        """``judged``: the quotes answerability is judged on (see ``Ranker.judging``), ``quote_texts`` their text;
+        ``topic_vector``: see ``_topic``."""
         head = [c for c in top if c.passage_id in passages][:SIGNAL_PASSAGES]
         floor = self.embedder.similarity_floor
         texts = [
             passages[c.passage_id].article_text[passages[c.passage_id].char_start : passages[c.passage_id].char_end]
             for c in head
         ]
-        sentences = [
-            passages[c.passage_id].article_text[start:end]
-            for c in head
-            for start, end in passages[c.passage_id].sentences.tolist()
-        ]
-        topic = answerability.topic_terms(q, list(dict.fromkeys(sentences)))
-        topic_vector = self._short_vectors([" ".join(topic)])[0] if topic else None
         # Only the passages evidence is taken from on the first page: the signal must not depend on ``page`` or ``k``.
         evidence = {
             c.passage_id: passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages
         }
-        margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(quotes, evidence, query.size), floor)
+        margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(judged, evidence, query.size), floor)
         return answerability.signals(
             q,
             weights=weights,

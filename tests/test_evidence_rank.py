@@ -72,3 +72,42 @@ def test_an_answerability_model_of_the_wrong_shape_is_refused_on_load(tmp_path: 
         path.write_text(json.dumps({**raw, **broken}))
         with pytest.raises(DossierError, match=r"ANSWERABILITY_MODEL=.* is not usable"):
             Model.load(path)
+
+
+def test_the_topic_margin_orders_what_is_shown_not_what_is_judged() -> None:
+    """Two sentences equally far from the question's words: one restates the topic (closer to the question, closer
+    still to its topic), the other stands out from the topic. The margin puts the second first among the quotes
+    shown; the answerability model judges the ranking without it (see ``Ranker.judging``)."""
+    from index.answer import score_sentences
+    from index.answerability import Weighted
+    from index.question import analyse
+    from index.retrieval import Candidate
+    from index.store import StoredPassage
+
+    text = "Varnex said it would cut 9,000 jobs. The stock dropped 18% after hours."
+    restates, answers = (0, 36), (37, len(text))
+    question, topic = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    vectors = np.array([[0.8, 0.6, 0.0], [0.7, 0.0, 0.714]], dtype=np.float32)
+    passage = StoredPassage(1, 1, 0, len(text), np.array([restates, answers], np.int32), vectors, text)
+    q = analyse("How far did shares fall?")  # none of its words is in either sentence
+    ranker = Ranker.load()
+    scored = score_sentences(
+        q, question, [Candidate(1, 0.5, 0.5, 1.0)], {1: passage}, ranker, Weighted(q, (1.0,) * len(q.terms)), 0.0, topic
+    )
+    assert [(e.start, e.end) for e in scored.shown] == [answers, restates]
+    assert [(e.start, e.end) for e in scored.judged] == [restates, answers]
+    assert min(e.score for e in scored.shown) >= 0
+    no_topic = score_sentences(
+        q, question, [Candidate(1, 0.5, 0.5, 1.0)], {1: passage}, ranker, Weighted(q, (1.0,) * len(q.terms)), 0.0
+    )
+    assert no_topic.shown == no_topic.judged  # without a topic there is no margin: one ranking
+
+
+def test_scores_are_never_below_zero_though_the_topic_margin_may_be() -> None:
+    weights = np.zeros(len(FEATURES))
+    weights[FEATURES.index("beyond_topic")] = 1.0
+    rows = np.zeros((2, len(FEATURES)))
+    rows[:, FEATURES.index("beyond_topic")] = [-0.3, 0.2]
+    ranker = Ranker(FEATURES, tuple(weights), "test")
+    assert ranker.scores(rows).tolist() == [0.0, 0.2]
+    assert not np.array(ranker.judging().weights).any()
