@@ -132,3 +132,11 @@ def test_a_sentence_inside_a_quote_is_no_wire_copy(make_library: Callable[..., L
     )
     answer = lib.ask("Was anyone killed when storm Keld hit Norvik?")
     assert not answer.abstained and {c.key for c in answer.citations} == {"a"}
+
+
+def test_a_zero_score_is_never_a_further_quote() -> None:
+    """Scores are clipped at 0 (the topic margin may be negative): a zero stands out from nothing, so "within 0.8
+    of the best" must not let every zero-scored sentence through."""
+    evidence = [Evidence(1, 0, 10, 0.0), Evidence(2, 0, 10, 0.0), Evidence(3, 0, 10, 0.0)]
+    assert select_quotes(evidence, max_quotes=5) == evidence[:1]
+    assert len(select_quotes([Evidence(1, 0, 10, 0.5), Evidence(2, 0, 10, 0.45)], max_quotes=5)) == 2

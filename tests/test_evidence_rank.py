@@ -111,3 +111,12 @@ def test_scores_are_never_below_zero_though_the_topic_margin_may_be() -> None:
     ranker = Ranker(FEATURES, tuple(weights), "test")
     assert ranker.scores(rows).tolist() == [0.0, 0.2]
     assert not np.array(ranker.judging().weights).any()
+
+
+def test_a_ranker_whose_only_weight_is_the_topic_margin_is_refused(tmp_path: Path) -> None:
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("beyond_topic")] = 1.0
+    path = tmp_path / "ranker.json"
+    Ranker(FEATURES, tuple(weights), "test").save(path)
+    with pytest.raises(DossierError, match="other than beyond_topic"):  # answerability would judge all-zero scores
+        Ranker.load(path)
