@@ -140,3 +140,14 @@ def test_a_zero_score_is_never_a_further_quote() -> None:
     evidence = [Evidence(1, 0, 10, 0.0), Evidence(2, 0, 10, 0.0), Evidence(3, 0, 10, 0.0)]
     assert select_quotes(evidence, max_quotes=5) == evidence[:1]
     assert len(select_quotes([Evidence(1, 0, 10, 0.5), Evidence(2, 0, 10, 0.45)], max_quotes=5)) == 2
+
+
+def test_an_articles_quotes_are_shown_best_first() -> None:
+    from index.answer import build_citations
+    from index.types import ArticleInfo
+
+    info = ArticleInfo(1, "k", "Title", "Outlet", "", "", 1, "", "")
+    later = Evidence(1, *_span("Officials did not comment."), 0.9)
+    earlier = Evidence(1, *_span("The woman asked him to explain."), 0.6)
+    citations = build_citations([earlier, later], {1: info}, {1: TEXT})
+    assert [c.quote for c in citations] == ["Officials did not comment.", "The woman asked him to explain."]
