@@ -16,7 +16,7 @@ from importlib import resources
 from index import claims
 from index.language import analyzer, tokens
 from index.question import Asks, Question, numbers
-from index.terms import has_count, has_date, has_figure, has_time
+from index.terms import has_count, has_date, has_figure, has_time, without_times
 
 NEAR_FIGURE = 4  # words before a figure that can name what it measures
 
@@ -36,15 +36,21 @@ def _reason_pattern() -> re.Pattern[str]:
 
 
 def new_places(sentence: str, q: Question) -> list[str]:
-    """Names right after a place preposition ("near Lyman", "in the Kharkiv region") the question lacks."""
+    """Names right after a place preposition ("near Lyman", "in the Kharkiv region") the question lacks; a time
+    ("in a post Saturday") or a name after another name or a comma ("In a post Saturday, Microsoft…") is none."""
     places = _cues("places")
     out = []
     for name in new_names(sentence, q):
+        if not without_times(name).strip():
+            continue
         at = sentence.find(name)
-        before = sentence[max(0, at - 40) : at].split()
         # the preposition, possibly followed by an article and up to three lower-case words ("near the city of")
-        if any(places.fullmatch(w) for w in before[-5:]):
-            out.append(name)
+        for word in reversed(sentence[max(0, at - 40) : at].split()[-5:]):
+            if places.fullmatch(word):
+                out.append(name)
+                break
+            if not (word.isalpha() and word.islower()):
+                break
     return out
 
 

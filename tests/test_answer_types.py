@@ -90,6 +90,15 @@ def test_places_the_question_does_not_name(sentence: str, place: str) -> None:
     assert place not in " ".join(new_names(sentence, named))
 
 
+def test_a_time_or_a_name_after_a_comma_is_no_place() -> None:
+    from index.answer_types import new_places
+
+    q = analyse("Where were the first outages reported?")
+    assert new_places("In a post Saturday, Microsoft described the outage.", q) == []
+    assert new_places("The first alarms were raised in Australia, where banks reported outages.", q) == ["Australia"]
+    assert new_places("Fighting went on near the town of Lyman.", q) == ["Lyman"]
+
+
 def test_names_the_question_does_not_contain() -> None:
     sentence = "“You can say that at least several million shells have been sent,” Shin Won-sik said."
     q = analyse("Which South Korean minister estimated North Korea's containers held millions of shells?")
