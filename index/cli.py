@@ -115,8 +115,8 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
             rate = p.passages / seconds
             left = f", {time_left(total - p.done, p.done / seconds)}" if total > p.done > 0 else ""
             print(
-                f"stored {p.done}/{total or '?'} {unit}s{_skipped(p)}, {p.passages} passages, {rate:.1f} passages/s"
-                f"{left}",
+                f"read {p.done}/{total or '?'} {unit}s, stored {p.added}{_skipped(p)}, {p.passages} passages, "
+                f"{rate:.1f} passages/s{left}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -125,7 +125,8 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
 
 
 def _skipped(p: Progress) -> str:
-    """A rerun of an import adds nothing: say so instead of 'stored 3/3 articles, 0 passages'."""
+    """A rerun of an import adds nothing: say why ('read 3/3 articles, stored 0 (3 already in the library or
+    failed)'), not just 'stored 0'."""
     return f" ({p.done - p.added} already in the library or failed)" if p.added < p.done else ""
 
 

@@ -385,9 +385,8 @@ class Library:
         vectors = self._vectors.current()
         searched = self._cached(f"count:{collection}", lambda: self.store.count_articles(collection))
         if vectors is None or not searched:
-            return Answer(
-                question, True, f"Not found: the library has no articles (searched {searched}).", [], [], searched
-            )
+            # A collection can be empty in a library that is not ("dossier ask --collection other …").
+            return Answer(question, True, "Not found: there are no articles to search here (searched 0).", [], [], 0)
         scope = self._scope(collection)
         when = periods.find(question, today or datetime.now(UTC).date())
         if when.since is not None:

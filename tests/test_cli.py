@@ -134,7 +134,7 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     assert run(data, "add", "--jsonl", str(jsonl)).returncode == 0
     again = run(data, "add", "--jsonl", str(jsonl))
     assert again.returncode == 0
-    assert "stored 3/3 articles (3 already in the library or failed), 0 passages" in again.stderr
+    assert "read 3/3 articles, stored 0 (3 already in the library or failed), 0 passages" in again.stderr
     assert "added 0 articles (0 passages), 3 already in the library" in again.stdout
     text = "Port blockade tightens\n\nThe navy said 6 cargo ships were stopped near Odesa on Friday morning."
     added = run(data, "add", "-", "--title", "", stdin=text)

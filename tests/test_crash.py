@@ -35,8 +35,8 @@ def test_sigkill_mid_import_then_resume(tmp_path: Path, make_library: Callable[.
     )
     assert proc.stderr is not None
     deadline = time.monotonic() + 240
-    for line in proc.stderr:  # plain progress lines: "stored 12/50 articles, 40 passages, 3.1 passages/s, about…"
-        if line.startswith("stored ") and int(line.split()[1].split("/")[0]) >= 10:
+    for line in proc.stderr:  # plain progress lines: "read 12/50 articles, stored 12, 40 passages, 3.1 passages/s…"
+        if line.startswith("read ") and int(line.split()[1].split("/")[0]) >= 10:
             assert "passages/s, about " in line and line.rstrip().endswith(" left"), line
             break
         assert time.monotonic() < deadline
