@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from index import eval_cli, feed_cli, render_text
-from index.errors import BadDataFile, DossierError
+from index.errors import BadDataFile, DossierError, UnsupportedType
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.render_text import time_left
 from index.settings import Settings
@@ -130,6 +130,10 @@ def _skipped(p: Progress) -> str:
     return f" ({p.done - p.added} already in the library or failed)" if p.added < p.done else ""
 
 
+def _is_jsonl(source: str, exc: DossierError) -> bool:
+    return isinstance(exc, UnsupportedType) and source.lower().endswith((".jsonl", ".ndjson", ".json"))
+
+
 def _print_add(result: AddResult, where: str) -> None:
     print(f"{where}: {result.message}")
 
@@ -152,7 +156,8 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
                 result = lib.add_file(Path(source), collection=args.collection, added_by="cli")
             _print_add(result, source)
         except DossierError as exc:
-            print(f"{source}: error: {exc.message}", file=sys.stderr)
+            hint = " (articles one JSON object a line: dossier add --jsonl FILE)" if _is_jsonl(source, exc) else ""
+            print(f"{source}: error: {exc.message}{hint}", file=sys.stderr)
             failed += 1
     for path in args.jsonl:
         try:

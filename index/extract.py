@@ -85,8 +85,9 @@ def site_of(url: str) -> str:
 
 
 def _require_prose(text: str, where: str) -> None:
-    if len(re.findall(r"\w+", text)) < MIN_WORDS:
-        raise EmptyText(f"no article text found in {where}")
+    words = len(re.findall(r"\w+", text))
+    if words < MIN_WORDS:
+        raise EmptyText(f"no article text found in {where}: {words} words, an article needs at least {MIN_WORDS}")
 
 
 def from_text(

@@ -121,6 +121,10 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     assert "loopback" in errors[1]
     assert "no such file" in errors[2]
     assert "added 2 articles" in result.stdout
+    as_file = run(data, "add", str(jsonl))  # a JSON Lines file of articles, given without --jsonl
+    assert as_file.returncode == 1 and "dossier add --jsonl FILE" in as_file.stderr
+    short = run(data, "add", "-", stdin="Two words")
+    assert short.returncode == 1 and "2 words, an article needs at least 8" in short.stderr
     missing = run(data, "show", "99")
     assert missing.returncode == 1 and missing.stderr.strip() == "error: no article #99 in the library"
     unknown = run(data, "frobnicate")
