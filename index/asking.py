@@ -103,10 +103,10 @@ class Asker:
         max_quotes = self.settings.answer_max_quotes
         evidence = scored.shown
         unique = answering.distinct(evidence, texts)
-        first = answering.complete_answers(answering.select_quotes(unique, max_quotes), texts, q)
+        first = self._first_page(unique, texts, q)
         # Whether the library answers is judged on the quotes the ranker picks without the topic margin, as the
         # answerability model was fitted (see Ranker.judging); the margin only orders what is shown.
-        judged = first if topic is None else self._first_quotes(scored.judged, texts, q)
+        judged = first if topic is None else self._first_page(answering.distinct(scored.judged, texts), texts, q)
         judged_texts = [texts[e.article_id][e.start : e.end] for e in judged]
         signals = self._signals(
             q, query, top, passages, topic, scored.confidence, judged, judged_texts, weights, len(vectors)
@@ -137,11 +137,11 @@ class Asker:
         figures = answering.compare_figures(citations, texts)
         return Answer(question, False, "", citations, hits, searched, figures, confidence_value, signal_values)
 
-    def _first_quotes(
-        self, evidence: list[answering.Evidence], texts: dict[int, str], q: Question
+    def _first_page(
+        self, unique: list[answering.Evidence], texts: dict[int, str], q: Question
     ) -> list[answering.Evidence]:
-        """The first page's quotes from ranked evidence: wire copies set aside, each completed to stand alone."""
-        unique = answering.distinct(evidence, texts)
+        """The first page's quotes from ranked evidence (wire copies already set aside), each completed to stand
+        alone."""
         return answering.complete_answers(answering.select_quotes(unique, self.settings.answer_max_quotes), texts, q)
 
     def evidence_features(
