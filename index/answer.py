@@ -128,6 +128,7 @@ def sentence_features(
     rows: list[list[float]] = []
     short: list[bool] = []
     qv = query_vector.reshape(-1)
+    named: dict[int, float] = {}  # per article: the share of the question's names it holds
     for cand in _head(candidates, passages):
         passage = passages[cand.passage_id]
         text = passage.article_text
@@ -135,6 +136,8 @@ def sentence_features(
         sims = passage.sentence_vectors @ qv
         vectors = passage.sentence_vectors
         margins = np.zeros_like(sims) if topic is None else topic_margins(qv, topic, vectors, floor)
+        if passage.article_id not in named:
+            named[passage.article_id] = q.names_in(text) if q.names else 0.0
         previous = passage.char_start
         before: AbstractSet[str] = frozenset()
         spans = zip(passage.sentences.tolist(), sims.tolist(), margins.tolist(), strict=True)
@@ -156,6 +159,7 @@ def sentence_features(
                     max(q.coverage(present), CONTEXT_COVERAGE * q.coverage(around)),
                     max(rarity.coverage(present), CONTEXT_COVERAGE * rarity.coverage(around)),
                     q.names_in(around),
+                    named[passage.article_id],
                     float(passage.char_start == 0 and i < LEAD_SENTENCES),
                     *answer_types.kind_cues(q, sentence),
                 ]

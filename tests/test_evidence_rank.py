@@ -103,6 +103,41 @@ def test_the_topic_margin_orders_what_is_shown_not_what_is_judged() -> None:
     assert no_topic.shown == no_topic.judged  # without a topic there is no margin: one ranking
 
 
+def test_a_quote_from_an_article_naming_the_questions_names_is_shown_first_not_judged_first() -> None:
+    """Two sentences about as close to the question, neither naming its company: the one from the article that names
+    it later is shown first, though the other is a little closer; answerability judges the ranking without that (see
+    ``Ranker.judging``)."""
+    from index.answer import Evidence, score_sentences
+    from index.answerability import Weighted
+    from index.question import analyse
+    from index.retrieval import Candidate
+    from index.store import StoredPassage
+
+    named, other = "The stock dropped 18%. Varnex said it would cut jobs.", "The stock dropped 12%. Markets were mixed."
+    vector = np.array([[0.6, 0.8, 0.0]], dtype=np.float32)
+    closer = np.array([[0.62, 0.78, 0.0]], dtype=np.float32)
+
+    def passage(pid: int, text: str, first: np.ndarray) -> StoredPassage:
+        cut = text.index(".") + 1
+        spans = np.array([(0, cut), (cut + 1, len(text))], np.int32)
+        vectors = np.vstack([first, [0.0, 0.0, 1.0]]).astype(np.float32)
+        return StoredPassage(pid, pid, 0, len(text), spans, vectors, text)
+
+    q = analyse("How far did Varnex shares fall?")
+    assert q.names == ("Varnex",)
+    passages = {1: passage(1, named, vector), 2: passage(2, other, closer)}
+    candidates = [Candidate(1, 0.5, 0.5, 1.0), Candidate(2, 0.5, 0.5, 1.0)]
+    scored = score_sentences(
+        q, np.array([1.0, 0.0, 0.0]), candidates, passages, Ranker.load(), Weighted(q, (1.0,) * len(q.terms)), 0.0
+    )
+
+    def stock(ranked: list[Evidence]) -> list[int]:
+        return [e.article_id for e in ranked if passages[e.article_id].article_text[e.start :].startswith("The stock")]
+
+    assert stock(scored.shown) == [1, 2]
+    assert stock(scored.judged) == [2, 1]
+
+
 def test_scores_are_never_below_zero_though_the_topic_margin_may_be() -> None:
     weights = np.zeros(len(FEATURES))
     weights[FEATURES.index("beyond_topic")] = 1.0
