@@ -104,8 +104,10 @@ class Question:
         return sum(self.has_name(n, present) for n in self.names) / len(self.names)
 
     def has_name(self, name: str, text: str | AbstractSet[str]) -> bool:
-        """The text (or its ``forms``) contains one of the question's names, or a variant of it."""
-        return bool(_name_forms(self, name) & self.forms(text))
+        """The text (or its ``forms``) contains one of the question's names, or a variant of it, or a word of it
+        spelled with one letter more or less ("Zelenskiy" for "Zelensky", "Russian" for "Russia")."""
+        forms, present = _name_forms(self, name), self.forms(text)
+        return bool(forms & present) or _one_letter_apart(forms, present)
 
     def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
         """The question with other spellings of its names (a translation, a transliteration) counted as the names:
@@ -119,6 +121,25 @@ class Question:
                 extra.setdefault(w, set()).update(forms)
         matches = tuple(m | extra.get(t, set()) for t, m in zip(self.terms, self.matches, strict=True))
         return replace(self, matches=matches, variants=self.variants + tuple(variants))
+
+
+NEAR_NAME = 5  # name words this long or longer also match a word with one letter inserted or left out
+
+
+def _one_letter_apart(names: AbstractSet[str], words: AbstractSet[str]) -> bool:
+    """A word is a name word with one letter inserted or left out, the first letter kept: transliterations
+    ("Zelensky", "Zelenskiy", "Zelenskyy") and adjectives of places ("Russia", "Russian") differ so. A changed letter
+    does not count: "Storm" is not "store"."""
+    long = [n for n in names if len(n) >= NEAR_NAME]
+    for w in words if long else ():
+        for n in long:
+            if abs(len(w) - len(n)) != 1 or w[0] != n[0]:
+                continue
+            longer, shorter = (w, n) if len(w) > len(n) else (n, w)
+            i = next((k for k, (a, b) in enumerate(zip(longer, shorter, strict=False)) if a != b), len(shorter))
+            if longer[i + 1 :] == shorter[i:]:
+                return True
+    return False
 
 
 def _forms(q: Question, text: str) -> set[str]:
