@@ -69,7 +69,7 @@ def test_seed_session(tmp_path: Path) -> None:
         "ask",
         "--json",
         "-",
-        stdin=f"{too_long}\nwho released the recording of the call?\nwhat is the weather in Paris?\n",
+        stdin=f"{too_long}\nHow many tanks were lost?\nwhat is the weather in Paris?\n",
     )
     refused, first, second = (json.loads(line) for line in batch.stdout.splitlines())
     assert refused == {"line": 1, "error": refused["error"]} and "7,999 characters" in refused["error"]
