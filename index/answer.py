@@ -98,6 +98,7 @@ def _ranked(keys: Sequence[tuple[int, int, int]], scores: np.ndarray) -> list[Ev
 
 SHORT_SENTENCE = 0.8  # the score share of a sentence under five words (a caption, a fragment)
 LEAD_SENTENCES = 3  # the article's first sentences (the headline among them) count as its lead
+ARTICLE_HEAD = 20_000  # characters of an article read for the names it holds (news articles: all of it)
 
 
 def _head(candidates: Sequence[Candidate], passages: dict[int, StoredPassage]) -> list[Candidate]:
@@ -128,7 +129,6 @@ def sentence_features(
     rows: list[list[float]] = []
     short: list[bool] = []
     qv = query_vector.reshape(-1)
-    named: dict[int, float] = {}  # per article: the share of the question's names it holds
     for cand in _head(candidates, passages):
         passage = passages[cand.passage_id]
         text = passage.article_text
@@ -136,8 +136,10 @@ def sentence_features(
         sims = passage.sentence_vectors @ qv
         vectors = passage.sentence_vectors
         margins = np.zeros_like(sims) if topic is None else topic_margins(qv, topic, vectors, floor)
-        if passage.article_id not in named:
-            named[passage.article_id] = q.names_in(text) if q.names else 0.0
+        # The article's opening, where news names its subject, and this passage: a document of megabytes is not read
+        # whole for every question that retrieves it.
+        head = text[:ARTICLE_HEAD] + " " + text[passage.char_start : passage.char_end]
+        named = q.names_in(head) if q.names else 0.0
         previous = passage.char_start
         before: AbstractSet[str] = frozenset()
         spans = zip(passage.sentences.tolist(), sims.tolist(), margins.tolist(), strict=True)
@@ -159,7 +161,7 @@ def sentence_features(
                     max(q.coverage(present), CONTEXT_COVERAGE * q.coverage(around)),
                     max(rarity.coverage(present), CONTEXT_COVERAGE * rarity.coverage(around)),
                     q.names_in(around),
-                    named[passage.article_id],
+                    named,
                     float(passage.char_start == 0 and i < LEAD_SENTENCES),
                     *answer_types.kind_cues(q, sentence),
                 ]

@@ -165,7 +165,7 @@ async def test_a_long_import_does_not_stall_questions_or_adds_elsewhere(
     await start_bot(add_policy="everyone", import_process=True)  # the bot's default
     await telegram.say(NEWSROOM, MEMBER, "/add " + example(0), "Added #1")
     long_text = "Long report on the front\n\n" + " ".join(
-        f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(600)
+        f"Paragraph {i}: shelling near the village of Kerinovo{i} damaged {i} houses." for i in range(350)
     )
     report = telegram.add_file("report.txt", long_text.encode())
     await telegram.say(DESK, MEMBER, None, "…", document=report, caption="/add")  # the import is under way

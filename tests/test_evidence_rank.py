@@ -138,6 +138,33 @@ def test_a_quote_from_an_article_naming_the_questions_names_is_shown_first_not_j
     assert stock(scored.judged) == [2, 1]
 
 
+def test_the_names_of_a_huge_article_are_read_in_its_opening_and_the_passage_only() -> None:
+    """A document of megabytes is not read whole for every question that retrieves it: a name past its first
+    ``ARTICLE_HEAD`` characters and outside the passage does not count; in the passage, it does."""
+    from index.answer import ARTICLE_HEAD, sentence_features
+    from index.answerability import Weighted
+    from index.question import analyse
+    from index.retrieval import Candidate
+    from index.store import StoredPassage
+
+    first = "The stock dropped 18%."
+    text = first + " " + "Markets were mixed. " * (ARTICLE_HEAD // 10) + "Varnex said it would cut jobs."
+    late = len(text) - len("Varnex said it would cut jobs.")
+    q = analyse("How far did Varnex shares fall?")
+    column = FEATURES.index("article_names")
+    vector = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+
+    def named(start: int, end: int) -> float:
+        passage = StoredPassage(1, 1, start, end, np.array([(start, end)], np.int32), vector, text)
+        features = sentence_features(
+            q, vector[0], [Candidate(1, 0.5, 0.5, 1.0)], {1: passage}, Weighted(q, (1.0,) * len(q.terms))
+        )
+        return features[1][0][column]
+
+    assert named(0, len(first)) == 0.0
+    assert named(late, len(text)) == 1.0
+
+
 def test_scores_are_never_below_zero_though_the_topic_margin_may_be() -> None:
     weights = np.zeros(len(FEATURES))
     weights[FEATURES.index("beyond_topic")] = 1.0
