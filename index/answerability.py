@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from index import answer_types, fitted
-from index.language import detect
+from index.language import detect, script
 from index.question import Asks, Question
 from index.terms import has_figure
 
@@ -77,12 +77,17 @@ class Weighted:
         lacking = [w for w, hit in zip(self.weights, self.found(text), strict=True) if not hit]
         return max(lacking) / ceiling if lacking and ceiling > 0 else 0.0
 
-    def across_languages(self) -> Weighted:
-        """Only the terms that read the same in any language (names and figures) keep their weight: a question
-        asked in one language of an article in another shares no other words with it."""
-        names = {t.casefold() for n in self.q.names for t in n.split()}
+    def across_languages(self, written_in: str) -> Weighted:
+        """Only the terms that read the same in any language keep their weight: figures, and names written in the
+        text's script (``written_in``, see ``language.script``). A question asked in one language of an article in
+        another shares no other words with it, and "Харківщини" cannot be looked for in Latin letters."""
+        names = {t.casefold() for n in self.q.names for t in n.split() if script(t) == written_in}
         keep = [t in names or any(ch.isdigit() for ch in t) for t in self.q.terms]
         return Weighted(self.q, tuple(w if k else 0.0 for w, k in zip(self.weights, keep, strict=True)))
+
+    def for_text(self, text: str) -> Weighted:
+        """These weights for a text in the question's language, ``across_languages`` for one in another."""
+        return self if detect(text, self.q.lang) == self.q.lang else self.across_languages(script(text))
 
 
 def topic_terms(q: Question, sentences: Sequence[str]) -> list[str]:
@@ -135,20 +140,23 @@ def signals(
     """``dense``: rescaled similarities of the top ``passages``, best first; ``weights``: the rarity of each
     question term, ``ceiling`` the rarity of a term no passage has; ``topic_margin``: see ``beyond_topic``."""
     w = Weighted(q, weights)
-    if passages and detect(passages[0], q.lang) != q.lang:
-        w = w.across_languages()
+    by_passage = [(p, w.for_text(p)) for p in passages]
     joined = " ".join(quotes)
+    in_quotes = w.for_text(quotes[0]) if quotes else w  # the best quote's language judges the quotes
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
     figure = _figure(q, quotes)
     best = dense[0] if dense else 0.0
-    covering = max(passages, key=w.coverage) if passages else ""
+    # A passage that shares nothing checkable with the question (another language, none of its names or figures)
+    # is no evidence either way; the others judge, or all when none can.
+    judging = [(p, pw) for p, pw in by_passage if any(pw.weights)] or by_passage
+    covering, cw = max(judging, key=lambda pw: pw[1].coverage(pw[0])) if judging else ("", w)
     return Signals(
         dense=best,
         sentence=sentence,
-        coverage=w.coverage(covering),
-        missing=w.missing(covering, ceiling),
-        quote_coverage=w.coverage(joined),
+        coverage=cw.coverage(covering),
+        missing=cw.missing(covering, ceiling),
+        quote_coverage=in_quotes.coverage(joined),
         names=q.names_in(joined) if quotes else 0.0,
         kind=kind,
         figure=figure,
