@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from index import answer_types, fitted
-from index.language import detect, script
+from index.language import detect
 from index.question import Asks, Question
 from index.terms import has_figure
 
@@ -77,17 +77,13 @@ class Weighted:
         lacking = [w for w, hit in zip(self.weights, self.found(text), strict=True) if not hit]
         return max(lacking) / ceiling if lacking and ceiling > 0 else 0.0
 
-    def across_languages(self, written_in: str) -> Weighted:
-        """Only the terms that read the same in any language keep their weight: figures, and names written in the
-        text's script (``written_in``, see ``language.script``). A question asked in one language of an article in
-        another shares no other words with it, and "Харківщини" cannot be looked for in Latin letters."""
-        names = {t.casefold() for n in self.q.names for t in n.split() if script(t) == written_in}
+    def across_languages(self) -> Weighted:
+        """Only the terms that read the same in any language (names and figures) keep their weight: a question
+        asked in one language of an article in another shares no other words with it. A name in another script
+        than the article's is found by the spelling the passages give it (``Question.with_variants``), or missing."""
+        names = {t.casefold() for n in self.q.names for t in n.split()}
         keep = [t in names or any(ch.isdigit() for ch in t) for t in self.q.terms]
         return Weighted(self.q, tuple(w if k else 0.0 for w, k in zip(self.weights, keep, strict=True)))
-
-    def for_text(self, text: str) -> Weighted:
-        """These weights for a text in the question's language, ``across_languages`` for one in another."""
-        return self if detect(text, self.q.lang) == self.q.lang else self.across_languages(script(text))
 
 
 def topic_terms(q: Question, sentences: Sequence[str]) -> list[str]:
@@ -136,21 +132,30 @@ def signals(
     passages: Sequence[str],
     quotes: Sequence[str],
     topic_margin: float,
+    heads: Sequence[str] = (),
+    quote_heads: Sequence[str] = (),
 ) -> Signals:
     """``dense``: rescaled similarities of the top ``passages``, best first; ``weights``: the rarity of each
-    question term, ``ceiling`` the rarity of a term no passage has; ``topic_margin``: see ``beyond_topic``."""
+    question term, ``ceiling`` the rarity of a term no passage has; ``topic_margin``: see ``beyond_topic``;
+    ``heads`` and ``quote_heads``: the opening of each passage's and quote's article.
+
+    A passage in another language than the question's is judged on the names and figures alone, and a name counts
+    where its article names it: in its own language, a question's name is in the passage that answers it; in
+    another, it is often said once, in the opening ("a soldier in the Kharkiv region…"), and not again."""
     w = Weighted(q, weights)
-    by_passage = [(p, w.for_text(p)) for p in passages]
+    by_passage = [_judged(w, p, h) for p, h in zip(passages, heads or [""] * len(passages), strict=True)]
     joined = " ".join(quotes)
-    in_quotes = w.for_text(quotes[0]) if quotes else w  # the best quote's language judges the quotes
+    quotes_head = " ".join(dict.fromkeys(quote_heads))
+    # The best quote's language judges the quotes.
+    in_quotes, joined = _judged(w, joined, quotes_head, quotes[0]) if quotes else (w, joined)
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
     figure = _figure(q, quotes)
     best = dense[0] if dense else 0.0
     # A passage that shares nothing checkable with the question (another language, none of its names or figures)
     # is no evidence either way; the others judge, or all when none can.
-    judging = [(p, pw) for p, pw in by_passage if any(pw.weights)] or by_passage
-    covering, cw = max(judging, key=lambda pw: pw[1].coverage(pw[0])) if judging else ("", w)
+    judging = [(pw, p) for pw, p in by_passage if any(pw.weights)] or by_passage
+    cw, covering = max(judging, key=lambda wp: wp[0].coverage(wp[1])) if judging else (w, "")
     return Signals(
         dense=best,
         sentence=sentence,
@@ -162,6 +167,14 @@ def signals(
         figure=figure,
         beyond_topic=topic_margin,
     )
+
+
+def _judged(w: Weighted, text: str, head: str, sample: str | None = None) -> tuple[Weighted, str]:
+    """The weights a text is judged with, and what they are looked for in: the text itself in the question's
+    language; in another (told by ``sample``, or the text), its names and figures, in its article's opening too."""
+    if detect(sample if sample is not None else text, w.q.lang) == w.q.lang:
+        return w, text
+    return w.across_languages(), f"{head} {text}" if head else text
 
 
 def _figure(q: Question, quotes: Sequence[str]) -> float:

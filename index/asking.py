@@ -14,6 +14,7 @@ import numpy as np
 from index import abstention, answerability, evidence_rank, name_variants
 from index import answer as answering
 from index.embedding import Embedder
+from index.language import script
 from index.periods import NO_TIME, When
 from index.question import Concepts, Question, analyse
 from index.rerank import Reranker
@@ -165,12 +166,18 @@ class Asker:
     def _with_variants(
         self, q: Question, top: list[Candidate], passages: dict[int, StoredPassage]
     ) -> tuple[Question, list[tuple[str, str]]]:
-        """The question with the names the library lacks as the top passages spell them, where they do."""
-        absent = self.store.absent_name_words(q)
-        if not absent:
-            return q, []
+        """The question with the names the library lacks, or writes in another script than the best passage's, as
+        the top passages spell them, where they do: "Харківщини" is in a Ukrainian article, and "Kharkiv" in the
+        English ones found for it."""
         head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
         texts = [p.article_text[p.char_start : p.char_end] for p in head]
+        written_in = script(texts[0]) if texts else ""
+        other = [w for n in q.names for w in n.split() if script(w) != written_in]
+        absent = list(dict.fromkeys([*self.store.absent_name_words(q), *other]))
+        if not absent:
+            return q, []
+        # The articles' openings too: where news names the place and the people it is about.
+        texts += list(dict.fromkeys(_head(p) for p in head))
         found = name_variants.find(q, absent, texts, self._short_vectors, self.embedder.similarity_floor)
         return q.with_variants(found), found
 
@@ -249,6 +256,7 @@ class Asker:
             c.passage_id: passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages
         }
         margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(judged, evidence, query.size), floor)
+        evidence_of = {p.article_id: p for p in passages.values()}
         return answerability.signals(
             q,
             weights=weights,
@@ -258,6 +266,8 @@ class Asker:
             passages=texts,
             quotes=quote_texts,
             topic_margin=margin,
+            heads=[_head(passages[c.passage_id]) for c in head],
+            quote_heads=[_head(evidence_of[e.article_id]) for e in judged if e.article_id in evidence_of],
         )
 
     def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:
@@ -298,6 +308,11 @@ def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, Sto
     ]
     unique = {r.tobytes(): r for r in rows}  # a sentence in two overlapping passages counts once
     return np.stack(list(unique.values())) if unique else np.zeros((0, dim), np.float32)
+
+
+def _head(passage: StoredPassage) -> str:
+    """The opening of a passage's article, where news names whom and where it is about."""
+    return passage.article_text[: answering.ARTICLE_HEAD]
 
 
 def _items(s: answerability.Signals) -> list[tuple[str, float]]:

@@ -9,7 +9,7 @@ import pytest
 from index import answerability
 from index.answerability import beyond_topic, topic_terms
 from index.embedding import Embedder
-from index.question import analyse
+from index.question import Question, analyse
 
 PASSAGE = [
     "A powerful earthquake struck Morocco's High Atlas mountains late on Friday, killing at least 296 people.",
@@ -40,21 +40,24 @@ def test_a_quote_that_answers_stands_further_from_the_topic_than_one_that_only_s
     assert beyond_topic(query, topic, np.zeros((0, query.size), np.float32), floor) == 0.0
 
 
-def test_a_question_in_another_script_is_judged_on_what_it_can_share_with_each_passage() -> None:
-    """A Ukrainian question's Cyrillic name cannot be looked for in an English passage, and each passage is read
-    in its own language: the question asked of an English and a Ukrainian passage is covered by the Ukrainian one."""
+def test_a_passage_in_another_language_is_judged_on_names_its_article_gives() -> None:
+    """A Ukrainian question of an English passage: only its name (and figures) can be checked, by the spelling the
+    articles give it, and the article may name it once, in its opening, not in the passage that answers."""
     q = analyse("Скільки танків, за словами солдата з Харківщини, у них залишилося?")
     weights = tuple(1.0 for _ in q.terms)
-    english = "We have probably 14 tanks left, the soldier from the Kharkiv region says."
-    ukrainian = "У нас залишилося, мабуть, 14 танків, каже солдат з Харківщини."
+    passage = "We have probably 14 tanks left, the man says."
+    opening = "A soldier based in the Kharkiv region told a relative that his unit was losing."
 
-    def judged(passages: list[str]) -> answerability.Signals:
-        return answerability.signals(q, weights, 5.0, [0.5], 0.5, passages, passages[:1], 0.0)
+    def judged(question: Question, heads: list[str]) -> answerability.Signals:
+        return answerability.signals(question, weights, 5.0, [0.5], 0.5, [passage], [passage], 0.0, heads, heads)
 
     assert q.names == ("Харківщини",)
-    across = judged([english])
-    assert across.coverage == 1.0 and across.missing == 0.0  # nothing it could share is missing
-    assert across.quote_coverage == 1.0
-    both = judged([english, ukrainian])  # the Ukrainian passage judges, in the question's words
-    assert both.coverage > judged([english, "Російський солдат розповів про бої."]).coverage
-    assert both.coverage < 1.0
+    assert judged(q, [""]).coverage == 0.0  # the name is all it can check, and it is not found
+    spelled = q.with_variants([("Харківщини", "Kharkiv")])
+    assert judged(spelled, [""]).coverage == 0.0  # not in the passage, no opening given
+    named = judged(spelled, [opening])
+    assert named.coverage == 1.0 and named.missing == 0.0 and named.quote_coverage == 1.0
+    assert judged(spelled, ["A soldier based near Lyman told a relative."]).coverage == 0.0
+    ukrainian = "У нас залишилося, мабуть, 14 танків, каже солдат."  # the question's language: its words judge
+    own = answerability.signals(spelled, weights, 5.0, [0.5], 0.5, [ukrainian], [ukrainian], 0.0, [opening], [opening])
+    assert 0.0 < own.coverage < 1.0  # the name is not in this passage, and the opening in English is not read
