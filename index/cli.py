@@ -50,33 +50,33 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
     ask.add_argument("-k", type=int, default=10, help="passages to return (default 10)")
     ask.add_argument("--collection", default=DEFAULT_COLLECTION)
-    ask.set_defaults(run=_cmd_ask)
+    ask.set_defaults(run=_cmd_ask, create=False)
 
     lst = sub.add_parser("list", help="list the articles")
     lst.add_argument("--collection", default=None)
     lst.add_argument("--json", action="store_true")
-    lst.set_defaults(run=_cmd_list)
+    lst.set_defaults(run=_cmd_list, create=False)
 
     show = sub.add_parser("show", help="show one article with its text")
     show.add_argument("id", type=int)
     show.add_argument("--json", action="store_true")
-    show.set_defaults(run=_cmd_show)
+    show.set_defaults(run=_cmd_show, create=False)
 
     rm = sub.add_parser("remove", help="remove an article (text, passages, vectors, keyword rows)")
     rm.add_argument("id", type=int)
-    rm.set_defaults(run=_cmd_remove)
+    rm.set_defaults(run=_cmd_remove, create=False)
 
     reindex = sub.add_parser("reindex", help="rebuild passages, vectors and keyword index from stored text")
-    reindex.set_defaults(run=_cmd_reindex, allow_model_change=True)
+    reindex.set_defaults(run=_cmd_reindex, allow_model_change=True, create=False)
 
     stats = sub.add_parser("stats", help="library size and model")
     stats.add_argument("--json", action="store_true")
-    stats.set_defaults(run=_cmd_stats)
+    stats.set_defaults(run=_cmd_stats, create=False)
 
     votes = sub.add_parser("feedback", help="readers' votes on answers")
     votes.add_argument("action", choices=["export"], help="export: the votes as eval questions, one JSON a line")
     votes.add_argument("--out", type=Path, help="write to this file instead of stdout")
-    votes.set_defaults(run=_cmd_feedback)
+    votes.set_defaults(run=_cmd_feedback, create=False)
 
     eval_cli.add_parser(sub)
     feed_cli.add_parsers(sub)
@@ -345,7 +345,11 @@ def _main(argv: Sequence[str] | None, extra: Sequence[ExtraCommand]) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        with Library.open(settings, allow_model_change=getattr(args, "allow_model_change", False)) as lib:
+        # Commands that read a library do not create one where a mistyped --data-dir points.
+        create = getattr(args, "create", True)
+        with Library.open(
+            settings, allow_model_change=getattr(args, "allow_model_change", False), create=create
+        ) as lib:
             code: int = args.run(lib, args)
             return code
     except BadDataFile as exc:  # a setting names a file that cannot be used: a setting error

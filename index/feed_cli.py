@@ -17,15 +17,15 @@ def add_parsers(sub: Any) -> None:
     follow.set_defaults(run=_cmd_follow)
 
     listing = sub.add_parser("feeds", help="list the followed feeds")
-    listing.set_defaults(run=_cmd_feeds)
+    listing.set_defaults(run=_cmd_feeds, create=False)
 
     unfollow = sub.add_parser("unfollow", help="stop following a feed (its articles stay)")
     unfollow.add_argument("id", type=int)
-    unfollow.set_defaults(run=_cmd_unfollow)
+    unfollow.set_defaults(run=_cmd_unfollow, create=False)
 
     poll = sub.add_parser("poll", help="add the new entries of every followed feed (or of the given ones)")
     poll.add_argument("ids", nargs="*", type=int, metavar="ID")
-    poll.set_defaults(run=_cmd_poll)
+    poll.set_defaults(run=_cmd_poll, create=False)
 
 
 def _cmd_follow(lib: Library, args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from index.asking import Asker
 from index.cleaning import normalized_hash
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder, cores
-from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, TooLarge
+from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, NoLibrary, TooLarge
 from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
@@ -38,6 +38,7 @@ from index.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_COLLECTION = "default"
+LIBRARY_FILE = "library.sqlite3"  # in the data directory, beside the FAISS cache
 # The longest question: a Telegram message's limit. Every step of an answer reads the whole question (a 160 KB one
 # took 3.2 s); a longer text is an article to add, not a question.
 MAX_QUESTION_CHARS = 4096
@@ -98,8 +99,17 @@ class Library:
             )
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None, allow_model_change: bool = False) -> Library:
-        """Open (or create) the library in ``settings.data_dir``; repairs the FAISS cache if it lags."""
+    def open(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        allow_model_change: bool = False,
+        create: bool = True,
+    ) -> Library:
+        """Open (or, with ``create``, create) the library in ``settings.data_dir``; repairs the FAISS cache if it
+        lags. Without ``create``, a folder without a library raises ``NoLibrary`` and is left as it was."""
+        if not create and not (settings.data_dir / LIBRARY_FILE).is_file():
+            raise NoLibrary(settings.data_dir)
         try:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -107,7 +117,7 @@ class Library:
         emb = embedder or build_embedder(
             settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
         )
-        return cls(settings, emb, Store(settings.data_dir / "library.sqlite3"), allow_model_change)
+        return cls(settings, emb, Store(settings.data_dir / LIBRARY_FILE), allow_model_change)
 
     def close(self) -> None:
         """Write the FAISS cache if it changed; stop the import process."""

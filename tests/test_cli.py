@@ -154,12 +154,19 @@ def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> No
     assert bad_setting.returncode == 2
     assert bad_setting.stderr.startswith("error: invalid setting: ANSWER_THRESHOLD:")
     for name in ("CONCEPTS_FILE", "ANSWERABILITY_MODEL", "EVIDENCE_RANKER"):  # a file a setting names
-        missing = run(tmp_path / "data", "list", env={name: str(tmp_path / "nowhere.json")})
+        missing = run(tmp_path / "data", "add", "-", env={name: str(tmp_path / "nowhere.json")}, stdin="")
         assert missing.returncode == 2 and missing.stderr.count("\n") == 1, missing.stderr
         assert missing.stderr.startswith(f"error: cannot read {name}=")
     (tmp_path / "file").write_text("x")
-    not_a_dir = run(tmp_path / "data", "--data-dir", str(tmp_path / "file" / "data"), "list")
+    not_a_dir = run(tmp_path / "data", "--data-dir", str(tmp_path / "file" / "data"), "add", "-", stdin="")
     assert not_a_dir.returncode == 1 and "cannot use the data directory" in not_a_dir.stderr
+    # A mistyped --data-dir: the commands that read a library say there is none there, and create nothing.
+    typo = tmp_path / "dta"
+    for command in (["ask", "what happened?"], ["list"], ["show", "1"], ["remove", "1"], ["reindex"], ["poll"]):
+        none = run(tmp_path / "data", "--data-dir", str(typo), *command)
+        assert none.returncode == 1 and none.stderr.count("\n") == 1, (command, none.stderr)
+        assert none.stderr.startswith(f"error: no library in {typo} ") and "dossier add" in none.stderr
+    assert not typo.exists()
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "library.sqlite3").write_bytes(b"this is not a database" * 100)
