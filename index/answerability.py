@@ -27,10 +27,12 @@ from index.terms import has_figure
 FEATURES = (
     "dense",  # best passage similarity with the question, rescaled (0 = the model's unrelated level)
     "sentence",  # best sentence similarity, rescaled
-    "coverage",  # share of the question's terms, weighted by rarity, in the best-covering top passage
+    # Share of the question's terms, weighted by rarity, in the best-covering top passage (across languages: of its
+    # names and figures, in the passage and its article's opening; see ``signals``).
+    "coverage",
     "missing",  # rarity of the rarest question term that passage lacks, relative to the rarest possible
     "quote_coverage",  # share of the question's terms, weighted by rarity, in the quotes
-    "names",  # share of the question's names in the quotes (1 when it names none)
+    "names",  # share of the question's names in the quotes, or their articles' openings across languages (1: none)
     "kind",  # the quotes carry the asked kind of answer (1 when it asks for no kind)
     "figure",  # a quote counts the asked noun for the asked event (1 when no figure is asked)
     "beyond_topic",  # how much closer the best quote sentence is to the question than to its topic alone
@@ -80,7 +82,8 @@ class Weighted:
     def across_languages(self) -> Weighted:
         """Only the terms that read the same in any language (names and figures) keep their weight: a question
         asked in one language of an article in another shares no other words with it. A name in another script
-        than the article's is found by the spelling the passages give it (``Question.with_variants``), or missing."""
+        than the article's is found by the spelling the top passages or their articles' openings give it
+        (``Question.with_variants``), or missing."""
         names = {t.casefold() for n in self.q.names for t in n.split()}
         keep = [t in names or any(ch.isdigit() for ch in t) for t in self.q.terms]
         return Weighted(self.q, tuple(w if k else 0.0 for w, k in zip(self.weights, keep, strict=True)))
@@ -139,42 +142,34 @@ def signals(
     question term, ``ceiling`` the rarity of a term no passage has; ``topic_margin``: see ``beyond_topic``;
     ``heads`` and ``quote_heads``: the opening of each passage's and quote's article.
 
-    A passage in another language than the question's is judged on the names and figures alone, and a name counts
-    where its article names it: in its own language, a question's name is in the passage that answers it; in
-    another, it is often said once, in the opening ("a soldier in the Kharkiv region…"), and not again."""
+    When the best passage is in the question's language, the passages and quotes are judged on all the question's
+    terms. When it is in another (the answer is in an article in another language), they are judged on the
+    question's names and figures alone, and a name counts where its article names it: it is often said once, in
+    the opening ("a soldier in the Kharkiv region…"), and not again in the passage that answers. Judging each
+    passage in its own language instead let a foreign passage that merely names the question's place cover an
+    English question ("How many mpox vaccine doses did Kenya receive?" answered from "Le Kenya et l'Ouganda…")."""
     w = Weighted(q, weights)
-    by_passage = [_judged(w, p, h) for p, h in zip(passages, heads or [""] * len(passages), strict=True)]
-    joined = " ".join(quotes)
-    quotes_head = " ".join(dict.fromkeys(quote_heads))
-    # The best quote's language judges the quotes.
-    in_quotes, joined = _judged(w, joined, quotes_head, quotes[0]) if quotes else (w, joined)
+    texts, joined = list(passages), " ".join(quotes)
+    if passages and detect(passages[0], q.lang) != q.lang:
+        w = w.across_languages()
+        texts = [f"{h} {p}" for p, h in zip(passages, heads or [""] * len(passages), strict=True)]
+        joined = " ".join([*dict.fromkeys(quote_heads), joined])
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
     figure = _figure(q, quotes)
     best = dense[0] if dense else 0.0
-    # A passage that shares nothing checkable with the question (another language, none of its names or figures)
-    # is no evidence either way; the others judge, or all when none can.
-    judging = [(pw, p) for pw, p in by_passage if any(pw.weights)] or by_passage
-    cw, covering = max(judging, key=lambda wp: wp[0].coverage(wp[1])) if judging else (w, "")
+    covering = max(texts, key=w.coverage) if texts else ""
     return Signals(
         dense=best,
         sentence=sentence,
-        coverage=cw.coverage(covering),
-        missing=cw.missing(covering, ceiling),
-        quote_coverage=in_quotes.coverage(joined),
+        coverage=w.coverage(covering),
+        missing=w.missing(covering, ceiling),
+        quote_coverage=w.coverage(joined),
         names=q.names_in(joined) if quotes else 0.0,
         kind=kind,
         figure=figure,
         beyond_topic=topic_margin,
     )
-
-
-def _judged(w: Weighted, text: str, head: str, sample: str | None = None) -> tuple[Weighted, str]:
-    """The weights a text is judged with, and what they are looked for in: the text itself in the question's
-    language; in another (told by ``sample``, or the text), its names and figures, in its article's opening too."""
-    if detect(sample if sample is not None else text, w.q.lang) == w.q.lang:
-        return w, text
-    return w.across_languages(), f"{head} {text}" if head else text
 
 
 def _figure(q: Question, quotes: Sequence[str]) -> float:

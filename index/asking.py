@@ -14,7 +14,6 @@ import numpy as np
 from index import abstention, answerability, evidence_rank, name_variants
 from index import answer as answering
 from index.embedding import Embedder
-from index.language import script
 from index.periods import NO_TIME, When
 from index.question import Concepts, Question, analyse
 from index.rerank import Reranker
@@ -166,17 +165,14 @@ class Asker:
     def _with_variants(
         self, q: Question, top: list[Candidate], passages: dict[int, StoredPassage]
     ) -> tuple[Question, list[tuple[str, str]]]:
-        """The question with the names the library lacks, or writes in another script than the best passage's, as
-        the top passages spell them, where they do: "Харківщини" is in a Ukrainian article, and "Kharkiv" in the
-        English ones found for it."""
-        head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
-        texts = [p.article_text[p.char_start : p.char_end] for p in head]
-        written_in = script(texts[0]) if texts else ""
-        other = [w for n in q.names for w in n.split() if script(w) != written_in]
-        absent = list(dict.fromkeys([*self.store.absent_name_words(q), *other]))
+        """The question with the names the library lacks as the top passages, or their articles' openings, spell
+        them, where they do: where news names the place and the people it is about, once ("a soldier based in the
+        Kharkiv region…" for "Харківщини"), though the passage that answers may not."""
+        absent = self.store.absent_name_words(q)
         if not absent:
             return q, []
-        # The articles' openings too: where news names the place and the people it is about.
+        head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
+        texts = [p.article_text[p.char_start : p.char_end] for p in head]
         texts += list(dict.fromkeys(_head(p) for p in head))
         found = name_variants.find(q, absent, texts, self._short_vectors, self.embedder.similarity_floor)
         return q.with_variants(found), found

@@ -62,7 +62,7 @@ class NoLibrary(DossierError):
     """A command that reads a library was pointed at a folder that holds none (a mistyped ``--data-dir``)."""
 
     def __init__(self, data_dir: object) -> None:
-        super().__init__(f"no library in {data_dir} (DATA_DIR or --data-dir): add articles first with `dossier add`")
+        super().__init__(f"no library in {data_dir} (DATA_DIR or --data-dir): add articles first with: dossier add")
 
 
 class LibraryCorrupt(DossierError):

@@ -108,11 +108,11 @@ class Library:
     ) -> Library:
         """Open (or, with ``create``, create) the library in ``settings.data_dir``; repairs the FAISS cache if it
         lags. Without ``create``, a folder without a library raises ``NoLibrary`` and is left as it was."""
-        if not create and not (settings.data_dir / LIBRARY_FILE).is_file():
-            raise NoLibrary(settings.data_dir)
         try:
+            if not create and not (settings.data_dir / LIBRARY_FILE).is_file():
+                raise NoLibrary(settings.data_dir)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
+        except OSError as exc:  # a folder this user may not read, or a file where the folder should be
             raise DossierError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from exc
         emb = embedder or build_embedder(
             settings.embedding_model, settings.embedding_device, settings.embedding_batch_size

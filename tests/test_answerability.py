@@ -61,3 +61,18 @@ def test_a_passage_in_another_language_is_judged_on_names_its_article_gives() ->
     ukrainian = "У нас залишилося, мабуть, 14 танків, каже солдат."  # the question's language: its words judge
     own = answerability.signals(spelled, weights, 5.0, [0.5], 0.5, [ukrainian], [ukrainian], 0.0, [opening], [opening])
     assert 0.0 < own.coverage < 1.0  # the name is not in this passage, and the opening in English is not read
+
+
+def test_an_english_question_is_judged_in_english_when_its_best_passage_is() -> None:
+    """A French passage that only names the question's place does not cover an English question: the best passage's
+    language decides, so a library in several languages does not turn a missing answer into a covered one."""
+    q = analyse("How many mpox vaccine doses did Kenya receive?")
+    weights = tuple(1.0 for _ in q.terms)
+    english = "Mpox has now emerged in 13 African countries, the WHO said."
+    french = "Le Kenya et l'Ouganda ont signalé leurs premiers cas de mpox."
+
+    def coverage(passages: list[str]) -> float:
+        return answerability.signals(q, weights, 5.0, [0.5] * len(passages), 0.5, passages, passages[:1], 0.0).coverage
+
+    assert coverage([english]) < coverage([english, french]) < 0.5  # "mpox" and "Kenya" of five terms, read as words
+    assert coverage([french, english]) == 1.0  # an answer in French: judged on the name, which it has
