@@ -68,23 +68,43 @@ def score_sentences(
     rarity: Weighted,
     floor: float = 0.0,
     topic: np.ndarray | None = None,
+    features: Features | None = None,
 ) -> Scored:
-    """Score every sentence of the top passages.
+    """Score every sentence of the top passages (their ``features`` when computed already, of more passages).
     ``floor`` is the model's cosine similarity between unrelated texts (about 0.7 for e5 models): similarities
     are rescaled from [floor, 1] to [0, 1] so scores and the abstention threshold mean the same for every model;
     ``rarity`` weighs the question's terms by how rare they are in the library; ``topic``: the query vector of the
     question's topic terms (see ``answerability.topic_terms``), None when it has none."""
-    keys, rows, short = sentence_features(q, query_vector, candidates, passages, rarity, floor, topic)
+    head = _head(candidates, passages)
+    if features is None:
+        features = passage_features(q, query_vector, head, passages, rarity, floor, topic)
+    keys, rows, short = features.of({c.passage_id for c in head})
     matrix, factor = np.array(rows), np.where(short, SHORT_SENTENCE, 1.0)
     column = {f: i for i, f in enumerate(FEATURES)}
     best_dense = max((r[column["passage"]] for r in rows), default=0.0)
     best_sentence = max((r[column["sentence"]] for r in rows), default=0.0)
-    best_cov = max((q.coverage(_text(passages[c.passage_id])) for c in _head(candidates, passages)), default=0.0)
+    best_cov = max((q.coverage(_text(passages[c.passage_id])) for c in head), default=0.0)
     return Scored(
         _ranked(keys, ranker.scores(matrix) * factor),
         _ranked(keys, ranker.judging().scores(matrix) * factor),
         Confidence(best_dense, best_cov, best_sentence),
     )
+
+
+def by_evidence(candidates: Sequence[Candidate], features: Features, ranker: Ranker) -> list[Candidate]:
+    """The candidates ordered by their retrieval score plus ``EVIDENCE_ORDER`` times the ranker's score of their
+    best sentence (from ``features``, which must cover them): a passage that holds the sentence answering the
+    question rises above one that is only about its topic as a whole (what the answer lists as its passages)."""
+    scores = ranker.scores(np.array(features.rows, dtype=np.float64).reshape(-1, len(FEATURES)))
+    best: dict[int, float] = {}
+    for owner, score in zip(features.owners, scores.tolist(), strict=True):
+        best[owner] = max(best.get(owner, 0.0), score)
+    return sorted(candidates, key=lambda c: -(c.score + EVIDENCE_ORDER * best.get(c.passage_id, 0.0)))
+
+
+# Measured on both shared sets with 0.3 to 1.0 (dev nDCG@10 .898 → .917 / .919 / .904 at 0.3 / 0.6 / 1.0, general
+# .813 → .818 / .815 / .825, recall@5 .980 → 1.000 and .938 → .953 throughout); the middle of that plateau.
+EVIDENCE_ORDER = 0.5
 
 
 def _ranked(keys: Sequence[tuple[int, int, int]], scores: np.ndarray) -> list[Evidence]:
@@ -109,6 +129,22 @@ def _text(p: StoredPassage) -> str:
     return p.article_text[p.char_start : p.char_end]
 
 
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Per candidate sentence: (article id, start, end), its ``FEATURES`` values, whether it is under five words,
+    and the passage it was read in (a sentence in two passages appears twice)."""
+
+    keys: list[tuple[int, int, int]]
+    rows: list[list[float]]
+    short: list[bool]
+    owners: list[int]
+
+    def of(self, passage_ids: AbstractSet[int]) -> tuple[list[tuple[int, int, int]], list[list[float]], list[bool]]:
+        """Keys, rows and shortness of the sentences read in these passages."""
+        keep = [i for i, owner in enumerate(self.owners) if owner in passage_ids]
+        return [self.keys[i] for i in keep], [self.rows[i] for i in keep], [self.short[i] for i in keep]
+
+
 def sentence_features(
     q: Question,
     query_vector: np.ndarray,
@@ -121,6 +157,20 @@ def sentence_features(
     """Per candidate sentence of the top passages: (article id, start, end), its ``FEATURES`` values, and whether
     it is under five words. A sentence in two passages appears twice. ``topic``: the query vector of the question's
     topic terms, for ``beyond_topic`` (0 without one)."""
+    head = _head(candidates, passages)
+    return passage_features(q, query_vector, head, passages, rarity, floor, topic).of({c.passage_id for c in head})
+
+
+def passage_features(
+    q: Question,
+    query_vector: np.ndarray,
+    candidates: Sequence[Candidate],
+    passages: dict[int, StoredPassage],
+    rarity: Weighted,
+    floor: float = 0.0,
+    topic: np.ndarray | None = None,
+) -> Features:
+    """``sentence_features`` of every candidate given (those ``passages`` holds), not only the top ones."""
 
     def rescale(sim: float) -> float:
         return max(0.0, (sim - floor) / (1.0 - floor))
@@ -128,8 +178,9 @@ def sentence_features(
     keys: list[tuple[int, int, int]] = []
     rows: list[list[float]] = []
     short: list[bool] = []
+    owners: list[int] = []
     qv = query_vector.reshape(-1)
-    for cand in _head(candidates, passages):
+    for cand in [c for c in candidates if c.passage_id in passages]:
         passage = passages[cand.passage_id]
         text = passage.article_text
         dense = rescale(cand.dense)
@@ -168,7 +219,8 @@ def sentence_features(
             )
             keys.append((passage.article_id, start, end))
             short.append(len(tokens(sentence)) < 5)
-    return keys, rows, short
+            owners.append(cand.passage_id)
+    return Features(keys, rows, short, owners)
 
 
 def select_quotes(

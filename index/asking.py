@@ -24,6 +24,9 @@ from index.types import Answer
 from index.vectors import VectorIndex
 
 SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals
+# The passages an answer lists are ordered by their best evidence sentence too (``answer.by_evidence``), the first
+# of them: each costs its sentences' features, and a list longer than this keeps the retrieval order past it.
+LISTED_BY_EVIDENCE = 20
 SHORT_CACHE = 4096  # query embeddings of names and topics kept, since both recur across questions (1.5 KB each)
 
 
@@ -97,7 +100,13 @@ class Asker:
         rarity = answerability.Weighted(q, weights)
         floor = self.embedder.similarity_floor
         topic = self._topic(q, top, passages)
-        scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic)
+        # Sentence features once, for the passages evidence is taken from and those the answer lists.
+        listed = top[: min(k, LISTED_BY_EVIDENCE)]
+        read = top[: max(len(listed), answering.EVIDENCE_PASSAGES)]
+        features = answering.passage_features(q, query, read, passages, rarity, floor, topic)
+        ordered = answering.by_evidence(listed, features, self.ranker)
+        hits = answering.passage_hits([*ordered, *top[len(listed) :]], passages, infos)[:k]
+        scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic, features)
         if not scored.shown:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes

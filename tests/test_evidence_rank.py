@@ -182,3 +182,31 @@ def test_a_ranker_whose_only_weight_is_the_topic_margin_is_refused(tmp_path: Pat
     Ranker(FEATURES, tuple(weights), "test").save(path)
     with pytest.raises(DossierError, match="other than beyond_topic"):  # answerability would judge all-zero scores
         Ranker.load(path)
+
+
+def test_the_passages_an_answer_lists_are_ordered_by_their_best_evidence_too() -> None:
+    """Two passages retrieved nearly alike: the one whose sentence states the asked figure for the named company is
+    listed first, though its retrieval score is a little lower; the retrieval order stands where the evidence is
+    alike."""
+    from index.answer import by_evidence, passage_features
+    from index.answerability import Weighted
+    from index.question import analyse
+    from index.retrieval import Candidate
+    from index.store import StoredPassage
+
+    answers, topic = "Varnex shares fell 18% after the job cuts.", "Markets were mixed on a quiet day of trading."
+    question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+
+    def passage(pid: int, text: str, vector: list[float]) -> StoredPassage:
+        spans = np.array([(0, len(text))], np.int32)
+        return StoredPassage(pid, pid, 0, len(text), spans, np.array([vector], np.float32), text)
+
+    q = analyse("How far did Varnex shares fall?")
+    passages = {1: passage(1, topic, [0.6, 0.8, 0.0]), 2: passage(2, answers, [0.9, 0.44, 0.0])}
+    candidates = [Candidate(1, 0.5, 0.5, 0.71), Candidate(2, 0.5, 0.5, 0.70)]
+    rarity = Weighted(q, (1.0,) * len(q.terms))
+    features = passage_features(q, question, candidates, passages, rarity)
+    assert [c.passage_id for c in by_evidence(candidates, features, Ranker.load())] == [2, 1]
+    alike = {1: passage(1, topic, [0.6, 0.8, 0.0]), 2: passage(2, topic.replace("day", "morning"), [0.6, 0.8, 0.0])}
+    same = passage_features(q, question, candidates, alike, rarity)
+    assert [c.passage_id for c in by_evidence(candidates, same, Ranker.load())] == [1, 2]
