@@ -104,7 +104,8 @@ class Asker:
         listed = top[: min(k, LISTED_BY_EVIDENCE)]
         read = top[: max(len(listed), answering.EVIDENCE_PASSAGES)]
         features = answering.passage_features(q, query, read, passages, rarity, floor, topic)
-        ordered = answering.by_evidence(listed, features, self.ranker)
+        # A cross-encoder, when set, has read each passage with the question already: its order stands.
+        ordered = answering.by_evidence(listed, features, self.ranker) if self.reranker is None else listed
         hits = answering.passage_hits([*ordered, *top[len(listed) :]], passages, infos)[:k]
         scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic, features)
         if not scored.shown:
