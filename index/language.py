@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
-from collections import Counter
 
 import Stemmer
 import stopwords
@@ -56,20 +54,6 @@ def detect(text: str, default: str = DEFAULT_LANGUAGE) -> str:
         return default
     lang, confidence = _identifier().classify(text[:2000])
     return str(lang) if confidence >= 0.5 else default
-
-
-def script(text: str) -> str:
-    """The writing system most of the text's first ``SCRIPT_SAMPLE`` letters are in ("LATIN", "CYRILLIC", "GREEK"…;
-    "" without letters)."""
-    letters = Counter(_script(ch) for ch in text[: SCRIPT_SAMPLE * 2] if ch.isalpha())
-    return letters.most_common(1)[0][0] if letters else ""
-
-
-SCRIPT_SAMPLE = 400
-
-
-def _script(ch: str) -> str:
-    return unicodedata.name(ch, "").split(" ", 1)[0]
 
 
 class Analyzer:
