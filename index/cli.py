@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from index import eval_cli, feed_cli, render_text
+from index import eval_cli, feed_cli, migrate, render_text
 from index.errors import BadDataFile, DossierError, UnsupportedType
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.render_text import time_left
@@ -72,6 +72,17 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="library size and model")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(run=_cmd_stats, create=False)
+
+    move = sub.add_parser(
+        "migrate",
+        help="copy the library into another database: a PostgreSQL URL or a folder (SQLite); run it again to "
+        "finish a copy that was cut short",
+    )
+    move.add_argument("--to", required=True, metavar="URL_OR_FOLDER", help="postgresql://… or a folder")
+    move.add_argument(
+        "--batch", type=int, default=migrate.BATCH, metavar="N", help="articles copied per transaction (default: 32)"
+    )
+    move.set_defaults(run=_cmd_migrate, create=False)
 
     votes = sub.add_parser("feedback", help="readers' votes on answers")
     votes.add_argument("action", choices=["export"], help="export: the votes as eval questions, one JSON a line")
@@ -284,6 +295,22 @@ def _cmd_reindex(lib: Library, args: argparse.Namespace) -> int:
     finally:
         close()
     print(f"Reindexed {lib.count()} articles into {passages} passages with {lib.embedder.name}")
+    return 0
+
+
+def _cmd_migrate(lib: Library, args: argparse.Namespace) -> int:
+    def report(done: int, total: int) -> None:
+        print(f"copied {done}/{total} articles", file=sys.stderr, flush=True)
+
+    if args.batch < 1:
+        print("error: --batch must be at least 1", file=sys.stderr)
+        return 2
+    moved = lib.migrate_to(args.to, report, args.batch)
+    resumed = f", resumed after article #{moved.resumed_after}" if moved.resumed_after else ""
+    print(
+        f"copied {moved.articles} articles ({moved.passages} passages){resumed}: the copy holds all "
+        f"{moved.total} articles of the library"
+    )
     return 0
 
 

@@ -61,8 +61,8 @@ class ModelSwitched(ModelMismatch):
 class NoLibrary(DossierError):
     """A command that reads a library was pointed at a folder that holds none (a mistyped ``--data-dir``)."""
 
-    def __init__(self, data_dir: object) -> None:
-        super().__init__(f"no library in {data_dir} (DATA_DIR or --data-dir): add articles first with: dossier add")
+    def __init__(self, where: object, setting: str = "DATA_DIR or --data-dir") -> None:
+        super().__init__(f"no library in {where} ({setting}): add articles first with: dossier add")
 
 
 class LibraryCorrupt(DossierError):

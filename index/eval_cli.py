@@ -5,8 +5,10 @@ answerability model (``--fit``) or check it on held-out halves (``--split``); re
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
+import re
 import sys
 import tempfile
 import time
@@ -139,6 +141,10 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
     # exactly as ``ask`` applies it, so one run can judge several models.
     overrides: dict[str, Any] = {"data_dir": data_dir, "answer_threshold": 0.0}
     settings = Settings(**overrides)
+    if settings.database_url:  # each set's library (named by its folder, as in SQLite) in a schema of its own
+        folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:10]
+        schema = f"eval_{re.sub(r'[^a-z0-9_]', '_', qs.name.lower())[:40]}_{folder}"
+        settings = Settings(**overrides, database_schema=schema)
     questions = evaluation.load_questions(qs.questions)
     lines = qs.articles.read_bytes().splitlines()  # decoded line by line: one bad byte fails only its line
     with Library.open(settings) as lib:

@@ -1,4 +1,4 @@
-"""Readers' votes on answers (up / down), kept in the library's SQLite file, and their export as eval questions.
+"""Readers' votes on answers (up / down), kept in the library's database, and their export as eval questions.
 
 A vote records the question, the quotes the answer cited (article id and character span) and who voted where; one
 vote per reader and answer (voting again changes it). ``dossier feedback export`` turns votes into lines of the
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from index.database import Connection
 from index.errors import InvalidSource
 
 SCHEMA = """
@@ -47,12 +47,8 @@ class Vote:
     at: str
 
 
-def ensure(conn: sqlite3.Connection) -> None:
-    conn.execute(SCHEMA)
-
-
 def record(
-    conn: sqlite3.Connection,
+    conn: Connection,
     answer: str,
     voter: str,
     verdict: str,
@@ -69,7 +65,7 @@ def record(
     )
 
 
-def votes(conn: sqlite3.Connection) -> list[Vote]:
+def votes(conn: Connection) -> list[Vote]:
     rows = conn.execute(
         "SELECT id, answer, voter, verdict, question, cited, chat, at FROM feedback ORDER BY id"
     ).fetchall()

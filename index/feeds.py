@@ -1,4 +1,4 @@
-"""Followed RSS and Atom feeds: the feed list and the entries already taken, kept in the library's SQLite file, and
+"""Followed RSS and Atom feeds: the feed list and the entries already taken, kept in the library's database, and
 the parsing of a fetched feed into entries.
 
 A feed belongs to a collection (where its articles go) and, when followed from a chat, to that chat (who may
@@ -8,11 +8,9 @@ One that could not be added is tried again at the next polls, ``ATTEMPTS`` times
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -141,14 +139,8 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _feed(row: sqlite3.Row) -> Feed:
-    return Feed(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - sqlite3.Row is not a mapping
-
-
-def ensure(conn: sqlite3.Connection) -> None:
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+def _feed(row: Any) -> Feed:
+    return Feed(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - rows are not mappings
 
 
 class FeedBook:
@@ -156,29 +148,20 @@ class FeedBook:
 
     def __init__(self, store: Store) -> None:
         self._connection = store.connection
-        self._exclusive = store.exclusive
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._exclusive(), self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        self._write = store.transaction
 
     def add(self, url: str, collection: str, title: str, chat: int | None, added_by: str) -> Feed:
         with self._write() as conn:
             row = conn.execute("SELECT id FROM feeds WHERE collection = ? AND url = ?", (collection, url)).fetchone()
             if row is not None:
                 raise AlreadyFollowed(f"already following that feed as #{row[0]}")
-            cur = conn.execute(
-                "INSERT INTO feeds (url, collection, title, chat, added_by, followed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (url, collection, title, chat, added_by, _now()),
+            feed_id = int(
+                conn.execute(
+                    "INSERT INTO feeds (url, collection, title, chat, added_by, followed_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " RETURNING id",
+                    (url, collection, title, chat, added_by, _now()),
+                ).fetchone()[0]
             )
-            feed_id = int(cur.lastrowid or 0)
         return self.get(feed_id)
 
     def get(self, feed_id: int) -> Feed:
@@ -213,8 +196,9 @@ class FeedBook:
     def taken(self, feed_id: int, entry: Entry, article_id: int | None, attempts: int = 1) -> None:
         with self._write() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO feed_entries (feed, entry, article, attempts) SELECT ?, ?, ?, ? WHERE EXISTS "
-                "(SELECT 1 FROM feeds WHERE id = ?)",
+                "INSERT INTO feed_entries (feed, entry, article, attempts) SELECT ?, ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM feeds WHERE id = ?) ON CONFLICT (feed, entry) DO UPDATE SET article = excluded.article,"
+                " attempts = excluded.attempts",
                 (feed_id, entry.key, article_id, attempts, feed_id),
             )
 

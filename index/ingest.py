@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,7 +14,8 @@ from index.cleaning import normalized_hash
 from index.embedding import BatchProgress, Embedder, use_threads
 from index.errors import DossierError, InvalidSource, TooLarge
 from index.extract import Document
-from index.store import NewArticle, NewPassage, Store
+from index.store import Store
+from index.store_writes import NewArticle, NewPassage
 from index.types import ArticleInfo, BulkFailure
 from index.urls import canonical_url, is_url
 from index.vectors import as_stored
@@ -156,7 +156,7 @@ class Ingestor:
         new_ids: list[int] = []
         new_vectors: list[np.ndarray] = []
         with self.store.write() as txn:
-            Store.check_model(txn.conn, self.embedder.name)
+            txn.check_model(self.embedder.name)
             for prep, passages in zip(batch, embedded, strict=True):
                 p = prep.pending
                 existing = self.store.find_duplicate(p.collection, p.key, prep.canonical, prep.text_hash)
@@ -165,8 +165,8 @@ class Ingestor:
                     continue
                 txn.conn.execute("SAVEPOINT article")
                 try:
-                    info, ids = Store.insert_article(txn.conn, _new_article(prep), passages)
-                except sqlite3.IntegrityError as exc:  # a constraint the checks above missed: skip this article only
+                    info, ids = txn.insert_article(_new_article(prep), passages)
+                except self.store.integrity_errors as exc:  # a constraint the checks above missed: skip this one
                     txn.conn.execute("ROLLBACK TO article")
                     txn.conn.execute("RELEASE article")
                     message = f"{p.where}: could not be stored ({exc})"

@@ -1,4 +1,5 @@
-"""The keyword index: FTS5 over analysed passage text, with a document-frequency table.
+"""The keyword index: analysed passage text scored by bm25, with a document-frequency table. In SQLite the
+postings are an FTS5 table; in PostgreSQL, plain tables scored by the same formula in SQL.
 
 A passage is indexed as the Snowball stems of its words in its article's language, plus each word as written
 where it differs from its stem (``Analyzer.index_terms``): a question looks up its own stems and words, so an
@@ -12,117 +13,219 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
+from collections import Counter
 from collections.abc import Sequence
+from typing import Protocol
 
+from index.database import Connection
 from index.language import analyzer, detect, tokens
 from index.periods import is_month
 from index.question import Question
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
+# The postings: SQLite's own FTS5 table, or (PostgreSQL) plain tables scored with the same bm25 in SQL.
+FTS5_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+TABLE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS term_df (term TEXT COLLATE "C" PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keyword_postings (
+    term TEXT COLLATE "C" NOT NULL, passage_id BIGINT NOT NULL, tf INTEGER NOT NULL, PRIMARY KEY (term, passage_id)
+);
+CREATE INDEX IF NOT EXISTS keyword_postings_passage ON keyword_postings(passage_id);
+CREATE TABLE IF NOT EXISTS keyword_docs (passage_id BIGINT PRIMARY KEY, length INTEGER NOT NULL);
 """
 ANALYZER_VERSION = "snowball-1"
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
 NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inflections, plurals: "Shaheds")
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
 
 
 def article_language(text: str) -> str:
     return detect(text[:2000])
 
 
-def add(conn: sqlite3.Connection, passage_id: int, text: str, lang: str) -> None:
+class Postings(Protocol):
+    """Where the analysed passages are kept and scored."""
+
+    schema: str
+
+    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None: ...
+
+    def delete(self, conn: Connection, passage_id: int) -> set[str] | None:
+        """Drop a passage; its terms, or None when it was not indexed."""
+
+    def clear(self, conn: Connection) -> None: ...
+
+    def count(self, conn: Connection) -> int:
+        """Passages indexed."""
+
+    def search(
+        self, conn: Connection, chosen: list[tuple[str, int]], collection: str | None, limit: int
+    ) -> list[tuple[int, float]]:
+        """(passage id, bm25 score; higher is better), best first, for passages with any of the chosen (term, df)."""
+
+
+class Fts5Postings:
+    schema = FTS5_SCHEMA
+
+    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
+        conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, " ".join(terms)))
+
+    def delete(self, conn: Connection, passage_id: int) -> set[str] | None:
+        row = conn.execute("SELECT text FROM passages_fts WHERE rowid = ?", (passage_id,)).fetchone()
+        if row is None:
+            return None
+        conn.execute("DELETE FROM passages_fts WHERE rowid = ?", (passage_id,))
+        return set(str(row[0]).split())
+
+    def clear(self, conn: Connection) -> None:
+        conn.execute("DELETE FROM passages_fts")
+
+    def count(self, conn: Connection) -> int:
+        return int(conn.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0])
+
+    def search(
+        self, conn: Connection, chosen: list[tuple[str, int]], collection: str | None, limit: int
+    ) -> list[tuple[int, float]]:
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t, _ in chosen)
+        if collection is None:
+            rows = conn.execute(
+                "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT f.rowid, bm25(passages_fts) AS s FROM passages_fts f JOIN passages p ON p.id = f.rowid"
+                " WHERE passages_fts MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
+                (match, collection, limit),
+            ).fetchall()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+
+class TablePostings:
+    """Postings in plain tables, scored as FTS5's bm25() scores them: the same idf (floored at 1e-6), term
+    frequencies and passage lengths over the average, so both databases rank passages alike."""
+
+    schema = TABLE_SCHEMA
+
+    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
+        counts = Counter(terms)
+        conn.executemany(
+            "INSERT INTO keyword_postings (term, passage_id, tf) VALUES (?, ?, ?)",
+            [(t, passage_id, n) for t, n in counts.items()],
+        )
+        conn.execute("INSERT INTO keyword_docs (passage_id, length) VALUES (?, ?)", (passage_id, len(terms)))
+
+    def delete(self, conn: Connection, passage_id: int) -> set[str] | None:
+        if conn.execute("DELETE FROM keyword_docs WHERE passage_id = ? RETURNING 1", (passage_id,)).fetchone() is None:
+            return None
+        rows = conn.execute("DELETE FROM keyword_postings WHERE passage_id = ? RETURNING term", (passage_id,))
+        return {str(r[0]) for r in rows.fetchall()}
+
+    def clear(self, conn: Connection) -> None:
+        conn.execute("DELETE FROM keyword_postings")
+        conn.execute("DELETE FROM keyword_docs")
+
+    def count(self, conn: Connection) -> int:
+        return int(conn.execute("SELECT COUNT(*) FROM keyword_docs").fetchone()[0])
+
+    def search(
+        self, conn: Connection, chosen: list[tuple[str, int]], collection: str | None, limit: int
+    ) -> list[tuple[int, float]]:
+        docs, tokens_ = conn.execute("SELECT COUNT(*), COALESCE(SUM(length), 0) FROM keyword_docs").fetchone()
+        if not docs:
+            return []
+        idf = [max(math.log((docs - df + 0.5) / (df + 0.5)), 1e-6) for _, df in chosen]
+        scope, params = "", []
+        if collection is not None:
+            scope, params = "JOIN passages p ON p.id = k.passage_id AND p.collection = ?", [collection]
+        rows = conn.execute(
+            "SELECT k.passage_id, SUM(w.idf * k.tf * ? / (k.tf + ? * (1 - ? + ? * d.length / ?))) AS s"
+            " FROM unnest(?::text[], ?::float8[]) AS w(term, idf)"
+            " JOIN keyword_postings k ON k.term = w.term JOIN keyword_docs d ON d.passage_id = k.passage_id "
+            f"{scope} GROUP BY k.passage_id ORDER BY s DESC, k.passage_id LIMIT ?",
+            [BM25_K1 + 1, BM25_K1, BM25_B, BM25_B, tokens_ / docs, [t for t, _ in chosen], idf, *params, limit],
+        ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def postings(kind: str) -> Postings:
+    return Fts5Postings() if kind == "sqlite" else TablePostings()
+
+
+def add(conn: Connection, index: Postings, passage_id: int, text: str, lang: str) -> None:
     """Index one passage of an article in ``lang`` (inside the caller's transaction)."""
     terms = analyzer(lang).index_terms(text)
-    conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, " ".join(terms)))
+    index.insert(conn, passage_id, terms)
     conn.executemany(
-        "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+        "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = term_df.df + 1",
         [(t,) for t in set(terms)],
     )
 
 
-def remove(conn: sqlite3.Connection, passage_ids: Sequence[int]) -> None:
+def remove(conn: Connection, index: Postings, passage_ids: Sequence[int]) -> None:
     """Drop passages from the index (inside the caller's transaction)."""
     touched: set[str] = set()
     for pid in passage_ids:
-        row = conn.execute("SELECT text FROM passages_fts WHERE rowid = ?", (pid,)).fetchone()
-        if row is None:
+        terms = index.delete(conn, pid)
+        if terms is None:
             continue
-        terms = set(str(row[0]).split())
         touched |= terms
         conn.executemany("UPDATE term_df SET df = df - 1 WHERE term = ?", [(t,) for t in terms])
-        conn.execute("DELETE FROM passages_fts WHERE rowid = ?", (pid,))
     conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t in touched])
 
 
-def ensure_current(conn: sqlite3.Connection) -> None:
-    """Rebuild the keyword rows from the stored text when they were made by another analysis (in one
-    transaction: readers see the old index or the new one)."""
+def is_current(conn: Connection) -> bool:
     row = conn.execute("SELECT value FROM meta WHERE key = 'keyword_analyzer'").fetchone()
-    if row is not None and row[0] == ANALYZER_VERSION:
-        return
-    count = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DELETE FROM passages_fts")
-        conn.execute("DELETE FROM term_df")
-        for article_id, text in conn.execute("SELECT id, text FROM articles").fetchall():
-            lang = article_language(text)
-            spans = conn.execute("SELECT id, char_start, char_end FROM passages WHERE article_id = ?", (article_id,))
-            for pid, start, end in spans.fetchall():
-                add(conn, pid, text[start:end], lang)
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('keyword_analyzer', ?)", (ANALYZER_VERSION,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    return row is not None and row[0] == ANALYZER_VERSION
+
+
+def rebuild(conn: Connection, index: Postings) -> int:
+    """Rebuild the keyword rows from the stored text (inside the caller's write transaction, so readers see the
+    old index or the new one) after the analysis changed; returns the passages indexed."""
+    index.clear(conn)
+    conn.execute("DELETE FROM term_df")
+    count = 0
+    for article_id, text in conn.execute("SELECT id, text FROM articles").fetchall():
+        lang = article_language(text)
+        spans = conn.execute("SELECT id, char_start, char_end FROM passages WHERE article_id = ?", (article_id,))
+        for pid, start, end in spans.fetchall():
+            add(conn, index, pid, text[start:end], lang)
+            count += 1
+    conn.execute(
+        "INSERT INTO meta VALUES ('keyword_analyzer', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (ANALYZER_VERSION,),
+    )
     if count:
         log.info("keyword index rebuilt for analyzer %s (%d passages)", ANALYZER_VERSION, count)
+    return count
 
 
 def _lookup_terms(q: Question) -> list[str]:
     return list(dict.fromkeys(t for term in q.terms for t in (q.stem(term), term)))
 
 
-def match_expression(conn: sqlite3.Connection, q: Question) -> str | None:
-    """An FTS5 MATCH expression ORing the question's rarest terms within the postings budget."""
+def chosen_terms(conn: Connection, q: Question) -> list[tuple[str, int]]:
+    """The question's rarest terms (with their document frequency) within the postings budget."""
     terms = _lookup_terms(q)
     if not terms:
-        return None
+        return []
     rows = conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(terms))})", terms).fetchall()
-    chosen: list[str] = []
-    postings = 0
-    for term, df in sorted(rows, key=lambda r: r[1]):
-        if postings + df > POSTINGS_BUDGET or len(chosen) >= MAX_TERMS:
+    chosen: list[tuple[str, int]] = []
+    postings_ = 0
+    for term, df in sorted(((str(r[0]), int(r[1])) for r in rows), key=lambda r: r[1]):
+        if postings_ + df > POSTINGS_BUDGET or len(chosen) >= MAX_TERMS:
             break
-        chosen.append(term)
-        postings += df
-    if not chosen:
-        return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in chosen)
+        chosen.append((term, df))
+        postings_ += df
+    return chosen
 
 
-def search(conn: sqlite3.Connection, match: str, collection: str | None, limit: int) -> list[tuple[int, float]]:
-    """(passage id, bm25 score; higher is better), best first; ``collection=None`` searches everything."""
-    if collection is None:
-        rows = conn.execute(
-            "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s LIMIT ?",
-            (match, limit),
-        ).fetchall()
-    else:
-        rows = conn.execute(
-            "SELECT f.rowid, bm25(passages_fts) AS s FROM passages_fts f JOIN passages p ON p.id = f.rowid"
-            " WHERE passages_fts MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
-            (match, collection, limit),
-        ).fetchall()
-    return [(int(r[0]), -float(r[1])) for r in rows]
-
-
-def term_weights(conn: sqlite3.Connection, q: Question, passages: int) -> tuple[float, ...]:
+def term_weights(conn: Connection, q: Question, passages: int) -> tuple[float, ...]:
     """Inverse document frequency of each of the question's terms (by its stem or word, whichever is commoner):
     how much finding that term says about a passage. A term no passage has weighs the most."""
     forms = _lookup_terms(q)
@@ -132,7 +235,7 @@ def term_weights(conn: sqlite3.Connection, q: Question, passages: int) -> tuple[
     return tuple(math.log((passages + 1) / (max(df.get(t, 0), df.get(q.stem(t), 0)) + 1)) + 1.0 for t in q.terms)
 
 
-def _known(conn: sqlite3.Connection, word: str, stem: str) -> bool:
+def _known(conn: Connection, word: str, stem: str) -> bool:
     """The library has the word, its stem, or (for longer words) a word sharing its first letters."""
     if conn.execute("SELECT 1 FROM term_df WHERE term IN (?, ?) LIMIT 1", (word, stem)).fetchone():
         return True
@@ -146,7 +249,7 @@ def _known(conn: sqlite3.Connection, word: str, stem: str) -> bool:
     )
 
 
-def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
+def unknown_names(conn: Connection, q: Question) -> list[str]:
     """Words of the question's names that no passage mentions in any form ("Kerch", "Vuhledar"): a library that
     never mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
     another language or script (answered through a multilingual model) is never refused this way."""
@@ -161,7 +264,7 @@ def unknown_names(conn: sqlite3.Connection, q: Question) -> list[str]:
     return absent
 
 
-def absent_name_words(conn: sqlite3.Connection, q: Question) -> list[str]:
+def absent_name_words(conn: Connection, q: Question) -> list[str]:
     """Words of the question's names (four letters or more) that no passage has in any form, whatever the
     question's language. Month names are time, not names: "in March 2024" bounds the search by date
     (``index.periods``), articles need not say "March"."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -18,15 +17,25 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index import abstention, evidence_rank, extract, feedback, periods
+from index import abstention, evidence_rank, extract, feedback, migrate, periods
 from index.asking import Asker
 from index.cleaning import normalized_hash
+from index.database import POSTGRES_SCHEMES, open_database
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder, cores
-from index.errors import ArticleNotFound, DossierError, InvalidSource, ModelMismatch, NoLibrary, TooLarge
+from index.errors import (
+    ArticleNotFound,
+    DossierError,
+    InvalidSource,
+    LibraryCorrupt,
+    ModelMismatch,
+    NoLibrary,
+    TooLarge,
+)
 from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
+from index.migrate import Migrated
 from index.question import analyse
 from index.rerank import Reranker
 from index.settings import Settings
@@ -38,7 +47,6 @@ from index.vector_cache import VectorCache
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_COLLECTION = "default"
-LIBRARY_FILE = "library.sqlite3"  # in the data directory, beside the FAISS cache
 # The longest question: a Telegram message's limit. Every step of an answer reads the whole question (a 160 KB one
 # took 3.2 s); a longer text is an article to add, not a question.
 MAX_QUESTION_CHARS = 4096
@@ -90,6 +98,11 @@ class Library:
         # In-process imports embed on IMPORT_THREADS threads (the import process sets its own).
         self._import_threads = 0 if settings.import_process else settings.import_threads or cores()
         stored = store.meta("embedding_model")
+        if store.meta(migrate.INCOMPLETE) == "1":
+            raise LibraryCorrupt(
+                "a copy into this library (dossier migrate) was cut short: run the same `dossier migrate` again to "
+                "finish it"
+            )
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
         if stored and stored != embedder.name and store.passage_count() and not allow_model_change:
@@ -106,18 +119,25 @@ class Library:
         allow_model_change: bool = False,
         create: bool = True,
     ) -> Library:
-        """Open (or, with ``create``, create) the library in ``settings.data_dir``; repairs the FAISS cache if it
-        lags. Without ``create``, a folder without a library raises ``NoLibrary`` and is left as it was."""
+        """Open (or, with ``create``, create) the library in ``settings.data_dir`` (or ``settings.database_url``);
+        repairs the FAISS cache if it lags. Without ``create``, where there is no library ``NoLibrary`` is raised
+        and nothing is created."""
+        database = open_database(settings.data_dir, settings.database_url, settings.database_schema)
         try:
-            if not create and not (settings.data_dir / LIBRARY_FILE).is_file():
-                raise NoLibrary(settings.data_dir)
+            if not create and not database.exists():
+                raise NoLibrary(*(("that database", "DATABASE_URL") if settings.database_url else (settings.data_dir,)))
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a folder this user may not read, or a file where the folder should be
             raise DossierError(f"cannot use the data directory {settings.data_dir}: {exc.strerror}") from exc
-        emb = embedder or build_embedder(
-            settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
-        )
-        return cls(settings, emb, Store(settings.data_dir / LIBRARY_FILE), allow_model_change)
+        store = Store(database, settings.data_dir)
+        try:
+            emb = embedder or build_embedder(
+                settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+            )
+            return cls(settings, emb, store, allow_model_change)
+        except BaseException:
+            store.close()
+            raise
 
     def close(self) -> None:
         """Write the FAISS cache if it changed; stop the import process."""
@@ -525,11 +545,9 @@ class Library:
         with self._vectors.writing(save=False):
             try:
                 with self.store.write() as txn:
-                    Store.check_model(txn.conn, self.embedder.name)
-                    info = Store.revise_article(
-                        txn.conn, article_id, doc.text, doc.title, normalized_hash(doc.text), passages
-                    )
-            except sqlite3.IntegrityError as exc:  # the new text is word for word another article's
+                    txn.check_model(self.embedder.name)
+                    info = txn.revise_article(article_id, doc.text, doc.title, normalized_hash(doc.text), passages)
+            except self.store.integrity_errors as exc:  # the new text is word for word another article's
                 raise InvalidSource(
                     f"the new text of #{article_id} is already in the library as another article"
                 ) from exc
@@ -563,7 +581,7 @@ class Library:
         vectors = self._vectors.current()
         with self._vectors.writing():
             with self.store.write() as txn:
-                ids = Store.delete_article(txn.conn, article_id)
+                ids = txn.delete_article(article_id)
             if vectors is not None:
                 self._vectors.remove(vectors, np.asarray(ids, dtype=np.int64))
         return info
@@ -572,9 +590,9 @@ class Library:
         """Re-chunk and re-embed every article with the configured model; rebuilds FAISS. CPU-heavy."""
         dim = self.embedder.dim
         with self.store.write() as txn:
-            Store.set_meta(txn.conn, "embedding_model", self.embedder.name)
-            Store.set_meta(txn.conn, "dimension", str(dim))
-            Store.set_meta(txn.conn, "reindex_incomplete", "1")
+            txn.set_meta("embedding_model", self.embedder.name)
+            txn.set_meta("dimension", str(dim))
+            txn.set_meta("reindex_incomplete", "1")
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         total, done, passages, after = self.store.count_articles(), 0, 0, 0
         while page := self.store.article_texts(after, 16):
@@ -583,15 +601,35 @@ class Library:
                 for (article_id, text), new in zip(page, embedded, strict=True):
                     # One revised or removed while this page was embedded is left as the edit made it: a revision
                     # holds passages of this model already (the library's model was switched before the first page).
-                    if Store.replace_if_unchanged(txn.conn, article_id, text, new):
+                    if txn.replace_if_unchanged(article_id, text, new):
                         passages += len(new)
             after = page[-1][0]
             done += len(page)
             progress(Progress("stored", done, total, passages, done))
         with self.store.write() as txn:
-            Store.set_meta(txn.conn, "reindex_incomplete", "0")
+            txn.set_meta("reindex_incomplete", "0")
         self._vectors.rebuild(dim)
         return self.store.passage_count()
+
+    def migrate_to(
+        self, target: str, progress: Callable[[int, int], None] = lambda done, total: None, batch: int = migrate.BATCH
+    ) -> Migrated:
+        """Copy this library into another database: a PostgreSQL URL, or a folder for SQLite; run again after an
+        interruption to finish (``index.migrate``). Quick: nothing is re-embedded."""
+        url = target if target.startswith(POSTGRES_SCHEMES) else ""
+        folder = self.settings.data_dir if url else Path(target).expanduser()
+        database = open_database(folder, url)
+        if database.describe() == self.store.database.describe():
+            raise InvalidSource("that is where the library is already: give another database or folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DossierError(f"cannot use the folder {folder}: {exc.strerror}") from exc
+        store = Store(database, folder)
+        try:
+            return migrate.migrate(self.store, store, progress, batch)
+        finally:
+            store.close()
 
     def stats(self) -> Stats:
         index_bytes = self._vectors.file_bytes()

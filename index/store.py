@@ -1,35 +1,34 @@
-"""SQLite storage: articles, passages (with their vectors) and the FTS5 keyword index.
+"""The library's storage: articles, passages (with their vectors) and the keyword index, in SQLite or PostgreSQL
+(``index.database``).
 
-SQLite is the source of truth. Each article is written in one transaction together with its
-passages, vectors and keyword rows, so it is either wholly present or absent. Every write bumps
-``meta.generation`` so other connections know to refresh their in-memory FAISS copy, and keeps
-``meta.vector_digest`` (see ``index.vectors.vector_digest``) so they can check that copy vector by vector.
-Article and passage ids are AUTOINCREMENT: an id is never given to another article or passage.
+The database is the source of truth. Writes go through ``write()`` (``index.store_writes``): every write bumps
+``meta.generation`` so other connections, in this process or another (another replica, with PostgreSQL), know to
+refresh their in-memory FAISS copy. Article and passage ids are never given to another article or passage
+(AUTOINCREMENT, identity columns).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from index import feedback, feeds, keywords
-from index.errors import ArticleNotFound, LibraryCorrupt, ModelSwitched
+from index.database import Connection, Database, SqliteDatabase
+from index.errors import LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
+from index.store_writes import ARTICLE_COLUMNS, MASK, WriteTxn, article_info, set_meta
 from index.types import ArticleInfo
 from index.vectors import as_stored, pack_sentences, unpack_sentences, unpack_vector, vector_digest
 
 SCHEMA_VERSION = 4  # 4: passage vectors in float16, sentence vectors in int8 (format 3: float32 and float16)
-_MASK = (1 << 64) - 1
+NO_LIMIT = 1 << 62  # LIMIT that both databases take for "all rows"
 
 _ARTICLES_TABLE = """
 CREATE TABLE IF NOT EXISTS {name} (
@@ -88,46 +87,11 @@ _V2_ARTICLE_COLUMNS = (
     " added_by, origin, passage_count"
 )
 _V2_PASSAGE_COLUMNS = "id, article_id, collection, ord, char_start, char_end, sentence_spans, sentence_vectors, vector"
-_ARTICLE_COLUMNS = (
-    "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin,"
-    " added_by_user, added_in_chat"
-)
 _RECOVER = "restore it from a backup, or salvage it with `sqlite3 {path} .recover` and run `dossier reindex`"
 
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
-
-
-@dataclass(frozen=True, slots=True)
-class NewArticle:
-    """Everything needed to store one article."""
-
-    collection: str
-    key: str | None
-    title: str
-    source: str
-    author: str
-    published: str
-    url: str
-    canonical_url: str | None
-    text: str
-    text_hash: str
-    added_by: str = ""
-    origin: str = ""
-    added_by_user: int | None = None
-    added_in_chat: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewPassage:
-    """A passage of a new article with its vectors (float32, normalised)."""
-
-    char_start: int
-    char_end: int
-    sentences: Sequence[tuple[int, int]]
-    sentence_vectors: np.ndarray
-    vector: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,131 +107,100 @@ class StoredPassage:
     article_text: str
 
 
-@dataclass(slots=True)
-class WriteTxn:
-    """An open write transaction; ``generation`` is set once it commits."""
-
-    conn: sqlite3.Connection
-    generation: int = -1
-
-
-def _info(row: sqlite3.Row) -> ArticleInfo:
-    return ArticleInfo(
-        id=row["id"],
-        key=row["key"],
-        title=row["title"],
-        source=row["source"],
-        published=row["published"],
-        url=row["url"],
-        passages=row["passage_count"],
-        added_at=row["added_at"],
-        collection=row["collection"],
-        added_by=row["added_by"],
-        origin=row["origin"],
-        added_by_user=row["added_by_user"],
-        added_in_chat=row["added_in_chat"],
-    )
-
-
 class Store:
-    """Thread-safe access to one SQLite database: one connection per thread, one writer at a time."""
+    """Thread-safe access to one library database: one connection per thread, one writer at a time (across
+    threads and processes; with PostgreSQL, across machines)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, database: Database, data_dir: Path) -> None:
+        self.database = database
+        self.integrity_errors = database.integrity_errors
+        self._postings = keywords.postings(database.kind)
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self._lock_path = path.with_suffix(".lock")
+        self._lock_path = data_dir / "library.lock"
+        where = database.describe()
         try:
             with self.connection() as conn:
-                self._check_integrity(conn)
-            with self.exclusive(), self.connection() as conn:
-                version = self._create_or_migrate(conn)
-                if str(version) == str(SCHEMA_VERSION):
-                    keywords.ensure_current(conn)
-                    feedback.ensure(conn)
-                    feeds.ensure(conn)
-                    conn.execute(_CHAT_SETTINGS)
-        except sqlite3.DatabaseError as exc:
+                if isinstance(database, SqliteDatabase):
+                    database.check_integrity(conn, _RECOVER.format(path=where))
+            version = self._create_or_migrate()
+        except database.errors as exc:
             self.close()
-            raise LibraryCorrupt(
-                f"{path} is not a readable Dossier library ({exc}): {_RECOVER.format(path=path)}"
-            ) from exc
-        except LibraryCorrupt:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            advice = _RECOVER.format(path=where) if isinstance(database, SqliteDatabase) else "check DATABASE_URL"
+            raise LibraryCorrupt(f"{where} is not a readable Dossier library ({detail}): {advice}") from exc
+        except BaseException:
             self.close()
             raise
         if str(version) != str(SCHEMA_VERSION):
             self.close()
             raise LibraryCorrupt(
-                f"{path} is in library format {version}, this version reads format {SCHEMA_VERSION}: "
-                "re-import the articles into a new DATA_DIR"
+                f"{where} is in library format {version}, this version reads format {SCHEMA_VERSION}: "
+                "re-import the articles into a new library"
             )
 
-    def _check_integrity(self, conn: sqlite3.Connection) -> None:
-        """SQLite's quick_check: a damaged file is refused before anything reads from or writes to it."""
-        try:
-            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)")]
-        except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc):
-                raise  # not SQLite at all: "not a readable Dossier library"
-            rows = [str(exc)]  # damage the check itself runs into (its schema pages)
-        if rows == ["ok"]:
-            return
-        lines = [line.strip() for row in rows for line in row.splitlines() if line.strip() and "***" not in line]
-        detail = "; ".join(lines) or "quick_check failed"
-        detail = detail if len(detail) <= 160 else detail[:159] + "…"
-        raise LibraryCorrupt(
-            f"the library database {self.path} is damaged ({detail}): {_RECOVER.format(path=self.path)}"
-        )
-
-    def _create_or_migrate(self, conn: sqlite3.Connection) -> str:
-        """Create a new library, or bring an older format up to date, in one transaction; returns the format."""
-        conn.execute("PRAGMA foreign_keys=OFF")  # the migration rebuilds tables that reference each other
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+    def _create_or_migrate(self) -> str:
+        """Create a new library, or bring an older format up to date, in one write transaction (two processes
+        opening a new library at once: one creates it, the other finds it); returns the format."""
+        sqlite = isinstance(self.database, SqliteDatabase)
+        with self.exclusive(), self.connection() as conn:
+            if sqlite:
+                conn.execute("PRAGMA foreign_keys=OFF")  # the migration rebuilds tables that reference each other
             try:
-                version = self._schema_version(conn)
-                if version is None:
-                    for statement in self._schema_statements():
-                        conn.execute(statement)
-                    Store.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-                    Store.set_meta(conn, "generation", "0")
-                    Store.set_meta(conn, "vector_digest", "0")
-                    version = str(SCHEMA_VERSION)
-                elif version in ("2", "3"):
-                    if version == "2":
-                        self._migrate_from_2(conn)
-                    self._migrate_from_3(conn)
-                    Store.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-                    version = str(SCHEMA_VERSION)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        finally:
-            conn.execute("PRAGMA foreign_keys=ON")
+                self.database.begin_write(conn)
+                try:
+                    version = self._schema_version(conn)
+                    if version is None:
+                        for statement in self._schema_statements():
+                            conn.execute(statement)
+                        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+                        set_meta(conn, "generation", "0")
+                        set_meta(conn, "vector_digest", "0")
+                        version = str(SCHEMA_VERSION)
+                    elif version in ("2", "3") and sqlite:
+                        if version == "2":
+                            self._migrate_from_2(conn)
+                        self._migrate_from_3(conn)
+                        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+                        version = str(SCHEMA_VERSION)
+                    if version == str(SCHEMA_VERSION):
+                        for statement in self._added_tables():
+                            conn.execute(statement)
+                        if not keywords.is_current(conn):
+                            keywords.rebuild(conn, self._postings)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            finally:
+                if sqlite:
+                    conn.execute("PRAGMA foreign_keys=ON")
         return version
 
-    @staticmethod
-    def _schema_version(conn: sqlite3.Connection) -> str | None:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
+    def _schema_version(self, conn: Connection) -> str | None:
+        if not self.database.has_table(conn, "meta"):
             return None
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return None if row is None else str(row[0])
 
-    @staticmethod
-    def _schema_statements() -> list[str]:
+    def _schema_statements(self) -> list[str]:
         return [
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            _ARTICLES_TABLE.format(name="articles"),
-            _PASSAGES_TABLE.format(name="passages"),
+            self.database.table(_ARTICLES_TABLE.format(name="articles")),
+            self.database.table(_PASSAGES_TABLE.format(name="passages")),
             *_statements(_INDEXES),
-            *_statements(keywords.SCHEMA),
+            *_statements(self._postings.schema),
         ]
 
+    def _added_tables(self) -> list[str]:
+        """Tables that came after format 4 (created where missing)."""
+        added = (*_statements(feedback.SCHEMA), *_statements(feeds.SCHEMA), _CHAT_SETTINGS)
+        return [self.database.table(statement) for statement in added]
+
     @staticmethod
-    def _migrate_from_2(conn: sqlite3.Connection) -> None:
-        """Format 2 → 3: AUTOINCREMENT ids (the tables are rebuilt with the same ids, and the id counters start
-        above the highest id in use), adder user and chat columns (the vector digest comes with format 4)."""
+    def _migrate_from_2(conn: Connection) -> None:
+        """Format 2 → 3 (SQLite): AUTOINCREMENT ids (the tables are rebuilt with the same ids, and the id counters
+        start above the highest id in use), adder user and chat columns (the vector digest comes with format 4)."""
         conn.execute(_ARTICLES_TABLE.format(name="articles_v3"))
         conn.execute(f"INSERT INTO articles_v3 ({_V2_ARTICLE_COLUMNS}) SELECT {_V2_ARTICLE_COLUMNS} FROM articles")
         conn.execute("DROP TABLE articles")
@@ -280,9 +213,9 @@ class Store:
             conn.execute(statement)
 
     @staticmethod
-    def _migrate_from_3(conn: sqlite3.Connection) -> None:
-        """Format 3 → 4: passage vectors from float32 to float16, sentence vectors from float16 to int8 with a scale
-        each (half the room each); the vector digest recomputed from the converted vectors."""
+    def _migrate_from_3(conn: Connection) -> None:
+        """Format 3 → 4 (SQLite): passage vectors from float32 to float16, sentence vectors from float16 to int8
+        with a scale each (half the room each); the vector digest recomputed from the converted vectors."""
         row = conn.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()
         dim = int(row[0]) if row else 0
         digest = 0
@@ -296,24 +229,20 @@ class Store:
                 "UPDATE passages SET vector = ?, sentence_vectors = ? WHERE id = ?",
                 (kept.astype(np.float16).tobytes(), pack_sentences(old), pid),
             )
-            digest = (digest + vector_digest(np.asarray([pid]), kept)) & _MASK
-        Store.set_meta(conn, "vector_digest", str(digest))
+            digest = (digest + vector_digest(np.asarray([pid]), kept)) & MASK
+        set_meta(conn, "vector_digest", str(digest))
 
     @contextlib.contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    def connection(self) -> Iterator[Connection]:
+        conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=True)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            conn = self.database.connect()
             self._local.conn = conn
         yield conn
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
-        """The library's single-writer lock, across threads and processes."""
+        """This machine's lock on the library folder (the FAISS cache files), across threads and processes."""
         with self._write_lock, open(self._lock_path, "a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             yield
@@ -322,26 +251,32 @@ class Store:
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside it sees the same committed state of the library."""
         with self.connection() as conn:
-            conn.execute("BEGIN")
+            self.database.begin_read(conn)
             try:
                 yield
             finally:
                 conn.execute("COMMIT")
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[WriteTxn]:
-        """One transaction under the writer lock; bumps the generation, which ``txn.generation`` holds after."""
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction under the writer lock (for tables beside the articles: feeds, votes)."""
         with self.exclusive(), self.connection() as conn:
-            txn = WriteTxn(conn)
-            conn.execute("BEGIN IMMEDIATE")
+            self.database.begin_write(conn)
             try:
-                yield txn
-                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-                txn.generation = int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+                yield conn
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[WriteTxn]:
+        """A write to the articles; bumps the generation, which ``txn.generation`` holds after."""
+        with self.transaction() as conn:
+            txn = WriteTxn(conn, self._postings)
+            yield txn
+            conn.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
+            txn.generation = int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -354,7 +289,7 @@ class Store:
     def record_vote(
         self, answer: str, voter: str, verdict: str, question: str, cited: Sequence[Span], chat: int | None
     ) -> None:
-        with self.exclusive(), self.connection() as conn:
+        with self.transaction() as conn:
             feedback.record(conn, answer, voter, verdict, question, cited, chat)
 
     def votes(self) -> list[feedback.Vote]:
@@ -368,7 +303,7 @@ class Store:
         return None if row is None else str(row[0])
 
     def set_chat_setting(self, chat: int, name: str, value: str) -> None:
-        with self.exclusive(), self.connection() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO chat_settings (chat, name, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (chat, name) DO UPDATE SET value = excluded.value",
@@ -388,32 +323,6 @@ class Store:
         """The ``vector_digest`` of every stored (passage id, vector) pair."""
         return int(self.meta("vector_digest") or 0)
 
-    @staticmethod
-    def _add_to_digest(conn: sqlite3.Connection, ids: Sequence[int], vectors: np.ndarray, sign: int) -> None:
-        if not len(ids):
-            return
-        row = conn.execute("SELECT value FROM meta WHERE key = 'vector_digest'").fetchone()
-        change = vector_digest(np.asarray(ids, dtype=np.int64), vectors)
-        Store.set_meta(conn, "vector_digest", str((int(row[0] if row else 0) + sign * change) & _MASK))
-
-    @staticmethod
-    def _drop_passages(conn: sqlite3.Connection, article_id: int) -> list[int]:
-        """Delete an article's passages with their keyword rows, keeping the vector digest; returns their ids."""
-        rows = conn.execute("SELECT id, vector FROM passages WHERE article_id = ?", (article_id,)).fetchall()
-        ids = [int(r[0]) for r in rows]
-        if rows:
-            vectors = np.stack([np.frombuffer(r[1], dtype=np.float16).astype(np.float32) for r in rows])
-            Store._add_to_digest(conn, ids, vectors, -1)
-        keywords.remove(conn, ids)
-        conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
-        return ids
-
-    @staticmethod
-    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-        conn.execute(
-            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value)
-        )
-
     # -- articles ---------------------------------------------------------------------------
     def find_duplicate(
         self, collection: str, key: str | None, canonical_url: str | None, text_hash: str | None
@@ -427,132 +336,16 @@ class Store:
             return None
         with self.connection() as conn:
             row = conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE collection = ? AND ({' OR '.join(clauses)}) "
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE collection = ? AND ({' OR '.join(clauses)}) "
                 "ORDER BY id LIMIT 1",
                 params,
             ).fetchone()
-        return None if row is None else _info(row)
-
-    @staticmethod
-    def insert_article(
-        conn: sqlite3.Connection, article: NewArticle, passages: Sequence[NewPassage]
-    ) -> tuple[ArticleInfo, list[int]]:
-        """Insert inside a ``write()`` transaction; returns the stored info and the new passage ids."""
-        added_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        cur = conn.execute(
-            "INSERT INTO articles (collection, key, title, source, author, published, url, canonical_url, text,"
-            " text_hash, added_at, added_by, origin, passage_count, added_by_user, added_in_chat)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.collection,
-                article.key,
-                article.title,
-                article.source,
-                article.author,
-                article.published,
-                article.url,
-                article.canonical_url,
-                article.text,
-                article.text_hash,
-                added_at,
-                article.added_by,
-                article.origin,
-                len(passages),
-                article.added_by_user,
-                article.added_in_chat,
-            ),
-        )
-        article_id = int(cur.lastrowid or 0)
-        ids = Store._insert_passages(conn, article_id, article.collection, article.text, passages)
-        row = conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return _info(row), ids
-
-    @staticmethod
-    def _insert_passages(
-        conn: sqlite3.Connection, article_id: int, collection: str, text: str, passages: Sequence[NewPassage]
-    ) -> list[int]:
-        ids: list[int] = []
-        lang = keywords.article_language(text)
-        for ord_, p in enumerate(passages):
-            cur = conn.execute(
-                "INSERT INTO passages (article_id, collection, ord, char_start, char_end, sentence_spans,"
-                " sentence_vectors, vector) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    article_id,
-                    collection,
-                    ord_,
-                    p.char_start,
-                    p.char_end,
-                    np.asarray(p.sentences, dtype=np.int32).tobytes(),
-                    pack_sentences(p.sentence_vectors),
-                    np.asarray(p.vector, dtype=np.float16).tobytes(),
-                ),
-            )
-            pid = int(cur.lastrowid or 0)
-            ids.append(pid)
-            keywords.add(conn, pid, text[p.char_start : p.char_end], lang)
-        if passages:
-            vectors = as_stored(np.stack([np.asarray(p.vector) for p in passages]))
-            Store._add_to_digest(conn, ids, vectors, +1)
-        return ids
-
-    @staticmethod
-    def replace_if_unchanged(
-        conn: sqlite3.Connection, article_id: int, embedded_text: str, passages: Sequence[NewPassage]
-    ) -> bool:
-        """A reindex's swap (it embeds outside the transaction): nothing changes when the article was removed or
-        given another text meanwhile, since passages cut from one text would point into another."""
-        row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None or row[0] != embedded_text:
-            return False
-        Store.replace_passages(conn, article_id, passages)
-        return True
-
-    @staticmethod
-    def replace_passages(conn: sqlite3.Connection, article_id: int, passages: Sequence[NewPassage]) -> list[int]:
-        """Swap an article's passages inside a ``write()`` transaction; returns the new ids."""
-        row = conn.execute("SELECT collection, text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        Store._drop_passages(conn, article_id)
-        ids = Store._insert_passages(conn, article_id, row[0], row[1], passages)
-        conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
-        return ids
-
-    @staticmethod
-    def check_model(conn: sqlite3.Connection, model: str, unless_empty: bool = False) -> None:
-        """Inside a ``write()`` transaction that stores vectors of ``model``: refuse them when another process has
-        switched the library to another model (``dossier reindex``, or a first add) since this one opened it;
-        ``unless_empty``: a library without passages may take any model."""
-        row = conn.execute("SELECT value FROM meta WHERE key = 'embedding_model'").fetchone()
-        if row is None or row[0] == model:
-            return
-        if unless_empty and conn.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is None:
-            return
-        raise ModelSwitched(row[0], model)
-
-    @staticmethod
-    def revise_article(
-        conn: sqlite3.Connection, article_id: int, text: str, title: str, text_hash: str, passages: Sequence[NewPassage]
-    ) -> ArticleInfo:
-        """New text (and title) for an article under the same id, inside a ``write()`` transaction."""
-        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
-            raise ArticleNotFound(article_id)  # removed while the new text was embedded
-        conn.execute(
-            "UPDATE articles SET text = ?, title = ?, text_hash = ? WHERE id = ?", (text, title, text_hash, article_id)
-        )
-        Store.replace_passages(conn, article_id, passages)
-        return _info(conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone())
-
-    @staticmethod
-    def delete_article(conn: sqlite3.Connection, article_id: int) -> list[int]:
-        """Delete inside a ``write()`` transaction; returns the removed passage ids."""
-        ids = Store._drop_passages(conn, article_id)
-        conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        return ids
+        return None if row is None else article_info(row)
 
     def get_info(self, article_id: int) -> ArticleInfo | None:
         with self.connection() as conn:
-            row = conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return None if row is None else _info(row)
+            row = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else article_info(row)
 
     def get_text(self, article_id: int) -> tuple[str, str] | None:
         """(text, author) of an article."""
@@ -580,13 +373,13 @@ class Store:
         if ids:
             where.append(f"id IN ({','.join('?' * len(ids))})")
             params.extend(ids)
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY id {'DESC' if newest_first else ''} LIMIT ? OFFSET ?"
-        params.extend([-1 if limit is None else limit, offset])
+        params.extend([NO_LIMIT if limit is None else limit, offset])
         with self.connection() as conn:
-            return [_info(r) for r in conn.execute(sql, params)]
+            return [article_info(r) for r in conn.execute(sql, params)]
 
     def count_articles(self, collection: str | None = None) -> int:
         with self.connection() as conn:
@@ -603,9 +396,11 @@ class Store:
     def passage_ids(self, collection: str | None = None) -> np.ndarray:
         with self.connection() as conn:
             if collection is None:
-                rows = conn.execute("SELECT id FROM passages").fetchall()
+                rows = conn.execute("SELECT id FROM passages ORDER BY id").fetchall()
             else:
-                rows = conn.execute("SELECT id FROM passages WHERE collection = ?", (collection,)).fetchall()
+                rows = conn.execute(
+                    "SELECT id FROM passages WHERE collection = ? ORDER BY id", (collection,)
+                ).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def publication_ends(self, collection: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
@@ -639,7 +434,7 @@ class Store:
 
     def collections(self) -> list[str]:
         with self.connection() as conn:
-            return [r[0] for r in conn.execute("SELECT DISTINCT collection FROM articles")]
+            return [r[0] for r in conn.execute("SELECT DISTINCT collection FROM articles ORDER BY collection")]
 
     def vectors(self, ids: Sequence[int], dim: int) -> np.ndarray:
         out = np.zeros((len(ids), dim), dtype=np.float32)
@@ -691,8 +486,8 @@ class Store:
     def keyword_search(self, question: Question, collection: str | None, limit: int) -> list[tuple[int, float]]:
         """(passage id, bm25 score; higher is better) for the question's words."""
         with self.connection() as conn:
-            match = keywords.match_expression(conn, question)
-            return keywords.search(conn, match, collection, limit) if match else []
+            chosen = keywords.chosen_terms(conn, question)
+            return self._postings.search(conn, chosen, collection, limit) if chosen else []
 
     def term_weights(self, question: Question, passages: int) -> tuple[float, ...]:
         """Inverse document frequency of each of the question's content terms in a library of ``passages``."""
@@ -709,6 +504,11 @@ class Store:
         with self.connection() as conn:
             return keywords.absent_name_words(conn, question)
 
+    def indexed_passages(self) -> int:
+        """Passages in the keyword index (as many as ``passage_count`` in a sound library)."""
+        with self.connection() as conn:
+            return self._postings.count(conn)
+
     def passage_count(self) -> int:
         with self.connection() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
@@ -724,9 +524,5 @@ class Store:
             ]
 
     def size_bytes(self) -> int:
-        total = 0
-        for suffix in ("", "-wal", "-shm"):
-            p = Path(str(self.path) + suffix)
-            if p.exists():
-                total += os.path.getsize(p)
-        return total
+        with self.connection() as conn:
+            return self.database.size_bytes(conn)

@@ -57,9 +57,9 @@ class VectorCache:
         if vectors is not None:
             return vectors
         with self.store.write() as txn:
-            Store.check_model(txn.conn, self.model, unless_empty=True)  # another process may have added meanwhile
-            Store.set_meta(txn.conn, "embedding_model", self.model)
-            Store.set_meta(txn.conn, "dimension", str(dim))
+            txn.check_model(self.model, unless_empty=True)  # another process may have added meanwhile
+            txn.set_meta("embedding_model", self.model)
+            txn.set_meta("dimension", str(dim))
         vectors = self.current()
         assert vectors is not None
         return vectors

@@ -10,6 +10,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import postgres
 import pytest
 from fake_telegram import FakeBotAPI
 from support import SEEDS, LocalSite
@@ -21,6 +22,49 @@ from index import Library, Settings
 from index.embedding import Embedder, build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
 
+# A DATABASE_URL given to the tests names the PostgreSQL server they use (tests/postgres.py); no library of a test
+# (nor a command it runs) may find it in the environment.
+POSTGRES_URL = os.environ.pop("DATABASE_URL", "")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where the tests' libraries are: SQLite files (default) or databases of a PostgreSQL server "
+        "(DATABASE_URL, else one started by pgserver)",
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    server = postgres.start(POSTGRES_URL)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def on_postgres(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--database") == "postgresql")
+
+
+@pytest.fixture(autouse=True)
+def database_leg(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, on_postgres: bool) -> None:
+    """On the PostgreSQL leg, each test's libraries (and the commands it runs) are in a new database."""
+    if not on_postgres:
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about the SQLite file itself")
+    server: postgres.Server = request.getfixturevalue("postgres_server")
+    monkeypatch.setenv("DATABASE_URL", server.database())
+
+
+@pytest.fixture
+def fresh_database_url(request: pytest.FixtureRequest, on_postgres: bool) -> Callable[[], str]:
+    """A new database for each library a test opens by itself: "" (SQLite in its folder) on the SQLite leg."""
+    return request.getfixturevalue("postgres_server").database if on_postgres else lambda: ""
+
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
@@ -31,11 +75,20 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture
-def make_library(tmp_path: Path, embedder: Embedder) -> Iterator[Callable[..., Library]]:
+def make_library(
+    tmp_path: Path, embedder: Embedder, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Library]]:
     """Open libraries in a temp folder with the shared model; closes them after the test."""
     opened: list[Library] = []
+    databases: dict[str, str] = {}
 
     def make(name: str = "lib", **overrides: object) -> Library:
+        if os.environ.get("DATABASE_URL") and "database_url" not in overrides:  # the PostgreSQL leg
+            first = not databases
+            url = databases.setdefault(
+                name, os.environ["DATABASE_URL"] if first else request.getfixturevalue("postgres_server").database()
+            )
+            overrides["database_url"] = url
         settings = Settings(_env_file=None, data_dir=tmp_path / name, **overrides)  # type: ignore[call-arg]
         lib = Library.open(settings, embedder=embedder)
         opened.append(lib)

@@ -149,6 +149,7 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     assert "syn-002" in listed.stdout
 
 
+@pytest.mark.sqlite_only
 def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> None:
     bad_setting = run(tmp_path / "data", "list", env={"ANSWER_THRESHOLD": "high"})
     assert bad_setting.returncode == 2

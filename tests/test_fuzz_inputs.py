@@ -271,11 +271,16 @@ def run_call(library: Library, ledger: Ledger, kind: str, call: Call) -> None:
 @fuzz_settings(EXAMPLE_COUNT)
 @given(data=st.data())
 def test_random_and_mutated_inputs(
-    embedder: Embedder, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+    embedder: Embedder,
+    tmp_path_factory: pytest.TempPathFactory,
+    fresh_database_url: Callable[[], str],
+    data: st.DataObject,
 ) -> None:
     """One or two adds into a fresh library (an input may be given twice, to exercise duplicates)."""
     folder = tmp_path_factory.mktemp("fuzz")
-    settings = Settings(_env_file=None, data_dir=folder / "lib", max_file_bytes=MAX_FILE_BYTES)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=folder / "lib", max_file_bytes=MAX_FILE_BYTES, database_url=fresh_database_url()
+    )
     ledger = Ledger()
     calls: list[tuple[str, Call]] = []
     with Library.open(settings, embedder=embedder) as library:

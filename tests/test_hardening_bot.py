@@ -332,7 +332,9 @@ async def _serve(env: dict[str, str], cwd: Path, telegram: FakeBotAPI | None = N
 
 
 @pytest.mark.slow
-async def test_serve_start_up_errors_are_one_line(telegram: FakeBotAPI, tmp_path: Path, embedder: Embedder) -> None:
+async def test_serve_start_up_errors_are_one_line(
+    telegram: FakeBotAPI, tmp_path: Path, embedder: Embedder, on_postgres: bool
+) -> None:
     data = tmp_path / "data"
     base = {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.url, "DATA_DIR": str(data)}
     with Library.open(Settings(_env_file=None, data_dir=data), embedder=embedder) as library:  # type: ignore[call-arg]
@@ -351,8 +353,11 @@ async def test_serve_start_up_errors_are_one_line(telegram: FakeBotAPI, tmp_path
     code, err = await _serve(base, tmp_path, telegram)
     if code != 0:  # or the engine rebuilds the cache, and the bot starts (and was stopped with SIGTERM)
         assert len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
-    database = data / "library.sqlite3"
-    database.write_bytes(bytes(8192) + database.read_bytes()[8192:])
+    if on_postgres:  # a server that is not there
+        base["DATABASE_URL"] = "postgresql://dossier@127.0.0.1:9/library?connect_timeout=2"
+    else:
+        database = data / "library.sqlite3"
+        database.write_bytes(bytes(8192) + database.read_bytes()[8192:])
     code, err = await _serve(base, tmp_path)
     assert code != 0 and len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
 

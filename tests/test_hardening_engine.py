@@ -175,6 +175,7 @@ def test_a_damaged_vector_file_is_rebuilt_from_sqlite_with_one_warning(
     assert path.read_bytes() != bytes(data), "the repaired index is saved"
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_database_is_refused_with_one_line(make_library: Callable[..., Library], tmp_path: Path) -> None:
     lib = make_library("lib")
     lib.add_jsonl(synthetic_jsonl(20).splitlines())
@@ -241,6 +242,7 @@ def _downgrade_to_format_2(db: Path) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_format_2_library_is_migrated_and_keeps_working(make_library: Callable[..., Library], tmp_path: Path) -> None:
     lib = make_library("lib")
     lib.add_jsonl(synthetic_jsonl(3).splitlines())

@@ -236,6 +236,7 @@ def test_reindex_rebuilds_from_stored_text(make_library: Callable[..., Library])
     _assert_verbatim(lib, answer)
 
 
+@pytest.mark.sqlite_only
 def test_vectors_take_768_and_388_bytes_and_a_format_3_librarys_are_converted(
     make_library: Callable[..., Library], tmp_path: Path
 ) -> None:

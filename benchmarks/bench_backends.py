@@ -1,0 +1,112 @@
+"""The same library in SQLite and in PostgreSQL (``DATABASE_URL``), side by side in one run: import rate, ``ask``
+latency and bytes on disk per passage.
+
+    python benchmarks/bench_backends.py --passages 100000
+
+PostgreSQL 16 comes from the ``pgserver`` package (the ``test`` extra): a server in a temporary folder, deleted
+at the end. Both libraries are built through the real path (chunking, the database's writes and keyword rows,
+FAISS) with passage vectors replayed from a pool the real model embedded once, as ``bench_ask.py`` does; each
+ask is the real one (query embedding, FAISS, the keyword search of that database, evidence, answerability).
+Vector search is FAISS's in both: PostgreSQL holds the vectors, each process keeps its FAISS copy in its
+``DATA_DIR``. The backends run one after the other in one process, so the model and the questions are the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench_ask import PooledEmbedder
+from corpus import articles, questions
+
+from index import Library, Settings
+from index.embedding import build_embedder
+from index.settings import DEFAULT_EMBEDDING_MODEL
+
+
+def corpus_lines(passages: int) -> list[str]:
+    lines: list[str] = []
+    for line in articles(10**9):
+        lines.append(line)
+        if len(lines) * 3 >= passages * 1.02:  # about three passages an article
+            break
+    return lines
+
+
+def measure(name: str, settings: Settings, lines: list[str], pooled: PooledEmbedder, rounds: int) -> str:
+    embedder = pooled.real
+    with Library.open(settings, embedder=pooled) as lib:  # type: ignore[arg-type]
+        started = time.perf_counter()
+        report = lib.add_jsonl(lines)
+        seconds = time.perf_counter() - started
+    with Library.open(settings, embedder=embedder) as lib:
+        started = time.perf_counter()
+        lib.warm_up()
+        opened = time.perf_counter() - started
+        latencies: list[float] = []
+        for _ in range(rounds):
+            for q in questions():
+                t = time.perf_counter()
+                lib.ask(q)
+                latencies.append((time.perf_counter() - t) * 1000)
+        stats = lib.stats()
+    pct = statistics.quantiles(sorted(latencies), n=100)
+    per_passage = (stats.db_bytes + stats.index_bytes) / max(stats.passages, 1)
+    return (
+        f"| {name} | {stats.passages:,} | {seconds:.0f} | {report.passages / seconds:.0f} | {opened:.2f} | "
+        f"{pct[49]:.1f} / {pct[94]:.1f} / {pct[98]:.1f} | {per_passage:,.0f} ({stats.db_bytes / 2**20:,.0f} MiB "
+        f"database + {stats.index_bytes / 2**20:,.0f} MiB FAISS) |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--passages", type=int, default=10_000)
+    parser.add_argument("--pool", type=int, default=2_000, help="passages embedded for real, vectors reused")
+    parser.add_argument("--rounds", type=int, default=3, help="times each question is asked")
+    args = parser.parse_args()
+
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (pgserver's lock folder)
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    embedder = build_embedder(DEFAULT_EMBEDDING_MODEL)
+    lines = corpus_lines(args.passages)
+    rows = []
+    pooled = PooledEmbedder(embedder, args.pool)
+    with tempfile.TemporaryDirectory(prefix="dossier-backends-") as scratch:
+        root = Path(scratch)
+        # The pool is embedded first, apart: both builds then replay it and neither pays for the model.
+        with Library.open(Settings(_env_file=None, data_dir=root / "pool"), embedder=pooled) as lib:  # type: ignore[arg-type, call-arg]
+            lib.add_jsonl(corpus_lines(args.pool))
+        sqlite = Settings(_env_file=None, data_dir=root / "sqlite")  # type: ignore[call-arg]
+        rows.append(measure("SQLite + FTS5", sqlite, lines, pooled, args.rounds))
+        server = pgserver.get_server(root / "pgdata", cleanup_mode="delete")
+        try:
+            postgres = Settings(  # type: ignore[call-arg]
+                _env_file=None, data_dir=root / "postgres-cache", database_url=server.get_uri()
+            )
+            rows.append(measure("PostgreSQL 16", postgres, lines, pooled, args.rounds))
+        finally:
+            server.cleanup()
+    print(
+        f"{len(lines):,} articles, {len(questions())} questions asked {args.rounds} times each, "
+        f"passage vectors from a pool of {args.pool:,}\n"
+    )
+    print(
+        "| backend | passages | import s | passages/s | open + warm-up s | ask p50 / p95 / p99 ms "
+        "| disk B per passage |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

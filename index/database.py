@@ -1,0 +1,279 @@
+"""The SQL database under a library: embedded SQLite in the data directory (the default), or PostgreSQL when
+``DATABASE_URL`` names one.
+
+The store and the modules beside it (keywords, feeds, feedback) write one SQL dialect, with ``?`` placeholders,
+that both databases run. What differs lives here: connecting, the column types of ``CREATE TABLE``, how a
+transaction starts (SQLite's writer lock is the file's; PostgreSQL's an advisory lock, so writers on several
+machines still take turns), and the size on disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from index.errors import DossierError, LibraryCorrupt
+
+LIBRARY_FILE = "library.sqlite3"  # in the data directory, beside the FAISS cache
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+WRITER_LOCK = 0x646F7373  # PostgreSQL advisory lock key of the library's single writer ("doss")
+
+
+class DatabaseUnavailable(DossierError):
+    """The PostgreSQL server in DATABASE_URL cannot be reached or refuses the login."""
+
+
+class Cursor(Protocol):
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the store needs of a connection: sqlite3.Connection has it, ``PostgresConnection`` adapts psycopg's."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
+    def close(self) -> None: ...
+
+
+class Database(ABC):
+    """One kind of SQL database holding a library."""
+
+    kind: str  # "sqlite" or "postgresql"
+    errors: tuple[type[Exception], ...]  # anything the database raises
+    integrity_errors: tuple[type[Exception], ...]  # a unique or foreign-key constraint refused a row
+
+    @abstractmethod
+    def connect(self) -> Connection: ...
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """A library was created here (the ``meta`` table is there)."""
+
+    @abstractmethod
+    def begin_write(self, conn: Connection) -> None:
+        """Start a write transaction that no other writer's overlaps."""
+
+    @abstractmethod
+    def begin_read(self, conn: Connection) -> None:
+        """Start a read transaction that sees one committed state throughout."""
+
+    @abstractmethod
+    def has_table(self, conn: Connection, name: str) -> bool: ...
+
+    @abstractmethod
+    def size_bytes(self, conn: Connection) -> int: ...
+
+    @abstractmethod
+    def last_id(self, conn: Connection, table: str) -> int:
+        """The highest id ``table`` has given out (rows since removed included)."""
+
+    @abstractmethod
+    def set_last_id(self, conn: Connection, table: str, value: int) -> None:
+        """Make ``table`` give out ids above ``value`` only (rows copied in with their ids)."""
+
+    def table(self, statement: str) -> str:
+        """A ``CREATE TABLE`` written in SQLite's types, in this database's."""
+        return statement
+
+    def describe(self) -> str:
+        return self.kind
+
+
+class SqliteDatabase(Database):
+    kind = "sqlite"
+    errors = (sqlite3.DatabaseError,)
+    integrity_errors = (sqlite3.IntegrityError,)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def connect(self) -> Connection:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=True)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def check_integrity(self, conn: Connection, advice: str) -> None:
+        """SQLite's quick_check: a damaged file is refused before anything reads from or writes to it."""
+        try:
+            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise  # not SQLite at all: "not a readable Dossier library"
+            rows = [str(exc)]  # damage the check itself runs into (its schema pages)
+        if rows == ["ok"]:
+            return
+        lines = [line.strip() for row in rows for line in row.splitlines() if line.strip() and "***" not in line]
+        detail = "; ".join(lines) or "quick_check failed"
+        detail = detail if len(detail) <= 160 else detail[:159] + "…"
+        raise LibraryCorrupt(f"the library database {self.path} is damaged ({detail}): {advice}")
+
+    def begin_write(self, conn: Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+
+    def begin_read(self, conn: Connection) -> None:
+        conn.execute("BEGIN")
+
+    def has_table(self, conn: Connection, name: str) -> bool:
+        found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        return found is not None
+
+    def last_id(self, conn: Connection, table: str) -> int:
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_last_id(self, conn: Connection, table: str, value: int) -> None:
+        if conn.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (value, table)).rowcount == 0:
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, value))
+
+    def size_bytes(self, conn: Connection) -> int:
+        return sum(p.stat().st_size for p in (Path(f"{self.path}{s}") for s in ("", "-wal", "-shm")) if p.exists())
+
+    def describe(self) -> str:
+        return str(self.path)
+
+
+class PostgresDatabase(Database):
+    kind = "postgresql"
+
+    def __init__(self, url: str, schema: str = "") -> None:
+        import psycopg  # the postgres extra: only a library in PostgreSQL needs it
+
+        self.url = url
+        self.schema = schema
+        self._psycopg = psycopg
+        self.errors = (psycopg.Error,)
+        self.integrity_errors = (psycopg.errors.IntegrityError,)
+
+    def connect(self) -> Connection:
+        try:
+            raw = self._psycopg.connect(self.url, autocommit=True, connect_timeout=10, row_factory=_row_factory)
+        except self._psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise DatabaseUnavailable(f"cannot connect to the PostgreSQL database in DATABASE_URL: {reason}") from exc
+        if self.schema:
+            # Created under the writer lock: two processes opening a new schema at once would otherwise collide.
+            with raw.transaction():
+                raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+                raw.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            raw.execute(f'SET search_path TO "{self.schema}"')
+        return PostgresConnection(raw)
+
+    def exists(self) -> bool:
+        conn = self.connect()
+        try:
+            return self.has_table(conn, "meta")
+        finally:
+            conn.close()
+
+    def begin_write(self, conn: Connection) -> None:
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+
+    def begin_read(self, conn: Connection) -> None:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def has_table(self, conn: Connection, name: str) -> bool:
+        return conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+
+    def last_id(self, conn: Connection, table: str) -> int:
+        sequence = conn.execute("SELECT pg_get_serial_sequence(?, 'id')", (table,)).fetchone()[0]
+        row = conn.execute(f"SELECT last_value, is_called FROM {sequence}").fetchone()
+        return int(row[0]) if row[1] else 0
+
+    def set_last_id(self, conn: Connection, table: str, value: int) -> None:
+        highest = max(value, int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]))
+        if highest:
+            conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?)", (table, highest))
+
+    def size_bytes(self, conn: Connection) -> int:
+        return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+
+    def table(self, statement: str) -> str:
+        for sqlite_type, postgres_type in _TYPES:
+            statement = sqlite_type.sub(postgres_type, statement)
+        return statement
+
+    def describe(self) -> str:
+        where = re.sub(r"(//[^/:@]*:)[^/@]*@", r"\1***@", self.url)
+        return f"PostgreSQL {where}" + (f" (schema {self.schema})" if self.schema else "")
+
+
+# Telegram chat and user ids pass 2**31, so every INTEGER is a BIGINT; ids keep AUTOINCREMENT's promise (never
+# reused) as identity columns.
+_TYPES = [
+    (re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
+    (re.compile(r"\s+WITHOUT ROWID\b"), ""),
+]
+
+
+def open_database(data_dir: Path, url: str, schema: str = "") -> Database:
+    return PostgresDatabase(url, schema) if url else SqliteDatabase(data_dir / LIBRARY_FILE)
+
+
+class Row(tuple[Any, ...]):
+    """A result row read by position or by column name, as sqlite3.Row."""
+
+    _names: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        return super().__getitem__(self._names[key] if isinstance(key, str) else key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+
+    def make(values: Sequence[Any]) -> Row:
+        row = Row(values)
+        row._names = names
+        return row
+
+    return make
+
+
+@functools.lru_cache(maxsize=512)
+def _placeholders(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s`` (the SQL has no literal ``?`` nor ``%``)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class PostgresConnection:
+    """A psycopg connection in autocommit mode (transactions are explicit, as with SQLite's isolation_level=None)
+    that takes the store's ``?`` placeholders and numpy scalars."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any:
+        return self.raw.execute(_placeholders(sql), [_plain(p) for p in parameters])
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any:
+        cursor = self.raw.cursor()
+        cursor.executemany(_placeholders(sql), [[_plain(p) for p in row] for row in parameters])
+        return cursor
+
+    def close(self) -> None:
+        self.raw.close()
