@@ -10,10 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import SecretStr, ValidationError
-from telegram.error import InvalidToken, NetworkError
 
-from bot import console, health
-from bot.app import build_application, run
 from bot.settings import BotSettings
 from index import BadDataFile, DossierError, Library
 from index import cli as engine_cli
@@ -33,6 +30,11 @@ def read_settings(args: argparse.Namespace, **fixed: Any) -> BotSettings | None:
 
 def serve(args: argparse.Namespace) -> int:
     """Run the bot until SIGINT or SIGTERM; one clear line and a non-zero code when it cannot start."""
+    # The Telegram layer loads for the commands that use it only: `dossier ask` and the rest start faster.
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import run
+
     settings = read_settings(args)
     if settings is None:
         return 2
@@ -117,6 +119,9 @@ class _StartupLog:
 
 def chat(args: argparse.Namespace) -> int:
     """``dossier chat``: the bot's handlers in this terminal, on the library in DATA_DIR; no Telegram needed."""
+    from bot import console
+    from bot.app import build_application
+
     settings = read_settings(args, telegram_bot_token=SecretStr("0:local-console"))
     if settings is None:
         return 2
@@ -139,6 +144,8 @@ def chat(args: argparse.Namespace) -> int:
 
 def health_command(args: argparse.Namespace) -> int:
     """``dossier health``: exit 0 when the bot's heartbeat is fresh, 1 with one line otherwise."""
+    from bot import health
+
     settings = read_settings(args)
     if settings is None:
         return 2

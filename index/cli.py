@@ -302,8 +302,8 @@ def _cmd_migrate(lib: Library, args: argparse.Namespace) -> int:
     def report(done: int, total: int) -> None:
         print(f"copied {done}/{total} articles", file=sys.stderr, flush=True)
 
-    if args.batch < 1:
-        print("error: --batch must be at least 1", file=sys.stderr)
+    if not 1 <= args.batch <= migrate.MAX_BATCH:
+        print(f"error: --batch must be from 1 to {migrate.MAX_BATCH}", file=sys.stderr)
         return 2
     moved = lib.migrate_to(args.to, report, args.batch)
     resumed = f", resumed after article #{moved.resumed_after}" if moved.resumed_after else ""
@@ -311,6 +311,12 @@ def _cmd_migrate(lib: Library, args: argparse.Namespace) -> int:
         f"copied {moved.articles} articles ({moved.passages} passages){resumed}: the copy holds all "
         f"{moved.total} articles of the library"
     )
+    if moved.source_total != moved.total:
+        print(
+            f"warning: the library holds {moved.source_total} articles now: some were added or removed during the "
+            "copy (stop the bot while migrating); run dossier migrate into an empty target again",
+            file=sys.stderr,
+        )
     return 0
 
 

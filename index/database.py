@@ -63,6 +63,14 @@ class Database(ABC):
         """Start a write transaction that no other writer's overlaps."""
 
     @abstractmethod
+    def rollback(self, conn: Connection) -> None:
+        """End the open transaction, if one is open, keeping none of it."""
+
+    def alive(self, conn: Connection) -> bool:
+        """The connection can still be used (a server restart breaks PostgreSQL's)."""
+        return True
+
+    @abstractmethod
     def begin_read(self, conn: Connection) -> None:
         """Start a read transaction that sees one committed state throughout."""
 
@@ -125,6 +133,10 @@ class SqliteDatabase(Database):
     def begin_write(self, conn: Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
 
+    def rollback(self, conn: Connection) -> None:
+        if conn.in_transaction:  # type: ignore[attr-defined]
+            conn.execute("ROLLBACK")
+
     def begin_read(self, conn: Connection) -> None:
         conn.execute("BEGIN")
 
@@ -160,29 +172,63 @@ class PostgresDatabase(Database):
         self.integrity_errors = (psycopg.errors.IntegrityError,)
 
     def connect(self) -> Connection:
+        raw = self._connect()
         try:
-            raw = self._psycopg.connect(self.url, autocommit=True, connect_timeout=10, row_factory=_row_factory)
-        except self._psycopg.OperationalError as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise DatabaseUnavailable(f"cannot connect to the PostgreSQL database in DATABASE_URL: {reason}") from exc
-        if self.schema:
-            # Created under the writer lock: two processes opening a new schema at once would otherwise collide.
-            with raw.transaction():
-                raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
-                raw.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-            raw.execute(f'SET search_path TO "{self.schema}"')
+            if self.schema:
+                if not self._has_schema(raw):
+                    # Under the writer lock: two processes creating one schema at once would collide.
+                    with raw.transaction():
+                        raw.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (WRITER_LOCK, self.schema))
+                        raw.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                raw.execute(f'SET search_path TO "{self.schema}"')
+        except BaseException:
+            raw.close()
+            raise
         return PostgresConnection(raw)
 
-    def exists(self) -> bool:
-        conn = self.connect()
+    def _connect(self) -> Any:
+        psycopg = self._psycopg
         try:
-            return self.has_table(conn, "meta")
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=10, row_factory=_row_factory)
+        except psycopg.OperationalError as exc:  # the server's or the network's words: no part of the URL
+            reason = first_line(exc, last=True)
+            raise DatabaseUnavailable(f"cannot connect to the PostgreSQL database in DATABASE_URL: {reason}") from exc
+        except psycopg.Error as exc:  # libpq quotes the part of the URL it cannot parse, the password perhaps
+            raise DatabaseUnavailable("DATABASE_URL is not a PostgreSQL URL libpq can read") from exc
+
+    def _has_schema(self, raw: Any) -> bool:
+        return raw.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is not None
+
+    def exists(self) -> bool:
+        raw = self._connect()
+        try:
+            if self.schema and not self._has_schema(raw):
+                return False
+            name = f'"{self.schema}".meta' if self.schema else "meta"
+            return bool(raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
         finally:
-            conn.close()
+            raw.close()
+
+    def drop_schema(self) -> None:
+        """Delete the library's schema with everything in it."""
+        raw = self._connect()
+        try:
+            raw.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+        finally:
+            raw.close()
+
+    def alive(self, conn: Connection) -> bool:
+        raw = conn.raw  # type: ignore[attr-defined]
+        return not (raw.closed or raw.broken)
+
+    def rollback(self, conn: Connection) -> None:
+        if conn.raw.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE:  # type: ignore[attr-defined]
+            conn.execute("ROLLBACK")
 
     def begin_write(self, conn: Connection) -> None:
+        # One writer per library: libraries in other schemas of the database write meanwhile.
         conn.execute("BEGIN")
-        conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+        conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))", (WRITER_LOCK,))
 
     def begin_read(self, conn: Connection) -> None:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -196,7 +242,8 @@ class PostgresDatabase(Database):
         return int(row[0]) if row[1] else 0
 
     def set_last_id(self, conn: Connection, table: str, value: int) -> None:
-        highest = max(value, int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]))
+        highest = max(value, self.last_id(conn, table))
+        highest = max(highest, int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]))
         if highest:
             conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?)", (table, highest))
 
@@ -210,6 +257,7 @@ class PostgresDatabase(Database):
 
     def describe(self) -> str:
         where = re.sub(r"(//[^/:@]*:)[^/@]*@", r"\1***@", self.url)
+        where = re.sub(r"(password=)[^&\s]*", r"\1***", where)
         return f"PostgreSQL {where}" + (f" (schema {self.schema})" if self.schema else "")
 
 
@@ -256,7 +304,16 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+def first_line(exc: BaseException, last: bool = False) -> str:
+    """The first (or last) line of an error's message, or its type's name."""
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return (lines[-1] if last else lines[0]).strip() if lines else type(exc).__name__
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL's text cannot hold NUL (SQLite's can): one character for one, so offsets into it still hold.
+        return value.replace("\x00", "\ufffd")
     return value.item() if isinstance(value, np.generic) else value
 
 

@@ -5,6 +5,7 @@ answerability model (``--fit``) or check it on held-out halves (``--split``); re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -12,6 +13,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from index import answerability, eval_report, evaluation, evidence_rank, ranker_eval
+from index.database import PostgresDatabase
 from index.errors import BadDataFile, DossierError
 from index.library import Library
 from index.settings import Settings
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         model = answerability.Model.load(settings.answerability_model or None)
         with tempfile.TemporaryDirectory(prefix="dossier-eval-") as scratch:
             root = args.eval_data_dir or Path(scratch)
-            measured = [_measure(s, root / s.name, bool(args.fit_ranker)) for s in sets]
+            measured = [_measure(s, root / s.name, bool(args.fit_ranker), not args.eval_data_dir) for s in sets]
         reports = [report for report, _ in measured]
     except ValidationError as exc:
         from index.cli import invalid_settings_message
@@ -136,7 +139,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evaluation.Report, list[ranker_eval.Group]]:
+def _measure(
+    qs: QuestionSet, data_dir: Path, rank: bool = False, scratch: bool = False
+) -> tuple[evaluation.Report, list[ranker_eval.Group]]:
     # Quotes are always produced (ANSWER_THRESHOLD 0): the decision is applied afterwards to the recorded signals,
     # exactly as ``ask`` applies it, so one run can judge several models.
     overrides: dict[str, Any] = {"data_dir": data_dir, "answer_threshold": 0.0}
@@ -147,7 +152,7 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
         settings = Settings(**overrides, database_schema=schema)
     questions = evaluation.load_questions(qs.questions)
     lines = qs.articles.read_bytes().splitlines()  # decoded line by line: one bad byte fails only its line
-    with Library.open(settings) as lib:
+    with _dropped_after(settings, scratch), Library.open(settings) as lib:
         # Answers over other articles would be measured as this set's: a library built for another set is refused
         # before anything is added to it.
         ids, unkeyed = _article_ids(lines)
@@ -170,6 +175,16 @@ def _measure(qs: QuestionSet, data_dir: Path, rank: bool = False) -> tuple[evalu
         qs.name, results, stats.articles, stats.passages, seconds, stats.embedding_model, lambda _: True
     )
     return report, groups
+
+
+@contextlib.contextmanager
+def _dropped_after(settings: Settings, scratch: bool) -> Iterator[None]:
+    """A scratch library in PostgreSQL (no --data-dir) is dropped with its schema, as its folder is deleted."""
+    try:
+        yield
+    finally:
+        if scratch and settings.database_url:
+            PostgresDatabase(settings.database_url, settings.database_schema).drop_schema()
 
 
 def _article_ids(lines: list[bytes]) -> tuple[set[str], bool]:

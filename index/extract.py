@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from index import documents
 from index.cleaning import clean_text, fallback_title, source_hint, split_title
 from index.errors import EmptyText, InvalidSource, TooLarge, UnsupportedType
 
@@ -175,6 +174,8 @@ def _from_document(body: bytes, kind: str, where: str) -> Document:
     signature, name = _SIGNATURES[kind]
     if not body.lstrip()[:1024].startswith(signature):
         raise UnsupportedType(f"{where} is not {name} (its content does not start like one)")
+    from index import documents  # pypdf and python-docx load when a document comes, not at every start
+
     read = documents.pdf_text if kind == "pdf" else documents.docx_text
     text, title, author, published = read(body, where)
     doc = from_text(text, title=title, published=published, where=where)

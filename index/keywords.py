@@ -53,10 +53,11 @@ class Postings(Protocol):
 
     schema: str
 
-    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None: ...
+    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
+        """Index a passage's terms and count them in ``term_df``."""
 
-    def delete(self, conn: Connection, passage_id: int) -> set[str] | None:
-        """Drop a passage; its terms, or None when it was not indexed."""
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
+        """Drop passages (those not indexed are skipped) and uncount their terms."""
 
     def clear(self, conn: Connection) -> None: ...
 
@@ -74,13 +75,22 @@ class Fts5Postings:
 
     def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
         conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, " ".join(terms)))
+        conn.executemany(
+            "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = term_df.df + 1",
+            [(t,) for t in set(terms)],
+        )
 
-    def delete(self, conn: Connection, passage_id: int) -> set[str] | None:
-        row = conn.execute("SELECT text FROM passages_fts WHERE rowid = ?", (passage_id,)).fetchone()
-        if row is None:
-            return None
-        conn.execute("DELETE FROM passages_fts WHERE rowid = ?", (passage_id,))
-        return set(str(row[0]).split())
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
+        touched: set[str] = set()
+        for pid in passage_ids:
+            row = conn.execute("SELECT text FROM passages_fts WHERE rowid = ?", (pid,)).fetchone()
+            if row is None:
+                continue
+            terms = set(str(row[0]).split())
+            touched |= terms
+            conn.executemany("UPDATE term_df SET df = df - 1 WHERE term = ?", [(t,) for t in terms])
+            conn.execute("DELETE FROM passages_fts WHERE rowid = ?", (pid,))
+        conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t in touched])
 
     def clear(self, conn: Connection) -> None:
         conn.execute("DELETE FROM passages_fts")
@@ -112,19 +122,34 @@ class TablePostings:
 
     schema = TABLE_SCHEMA
 
+    # One statement each over arrays: a round trip to the server per term would dominate an import.
     def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
         counts = Counter(terms)
-        conn.executemany(
-            "INSERT INTO keyword_postings (term, passage_id, tf) VALUES (?, ?, ?)",
-            [(t, passage_id, n) for t, n in counts.items()],
+        conn.execute(
+            "INSERT INTO keyword_postings (term, passage_id, tf) SELECT t, ?, n FROM unnest(?::text[], ?::int[]) AS"
+            " u(t, n)",
+            (passage_id, list(counts), list(counts.values())),
         )
         conn.execute("INSERT INTO keyword_docs (passage_id, length) VALUES (?, ?)", (passage_id, len(terms)))
+        conn.execute(
+            "INSERT INTO term_df (term, df) SELECT t, 1 FROM unnest(?::text[]) AS u(t)"
+            " ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
+            (list(counts),),
+        )
 
-    def delete(self, conn: Connection, passage_id: int) -> set[str] | None:
-        if conn.execute("DELETE FROM keyword_docs WHERE passage_id = ? RETURNING 1", (passage_id,)).fetchone() is None:
-            return None
-        rows = conn.execute("DELETE FROM keyword_postings WHERE passage_id = ? RETURNING term", (passage_id,))
-        return {str(r[0]) for r in rows.fetchall()}
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
+        ids = [int(i) for i in passage_ids]
+        conn.execute("DELETE FROM keyword_docs WHERE passage_id = ANY(?::bigint[])", (ids,))
+        rows = conn.execute(
+            "DELETE FROM keyword_postings WHERE passage_id = ANY(?::bigint[]) RETURNING term", (ids,)
+        ).fetchall()
+        dropped = Counter(str(r[0]) for r in rows)
+        if dropped:
+            conn.execute(
+                "UPDATE term_df SET df = df - u.n FROM unnest(?::text[], ?::int[]) AS u(t, n) WHERE term = u.t",
+                (list(dropped), list(dropped.values())),
+            )
+            conn.execute("DELETE FROM term_df WHERE term = ANY(?::text[]) AND df <= 0", (list(dropped),))
 
     def clear(self, conn: Connection) -> None:
         conn.execute("DELETE FROM keyword_postings")
@@ -159,24 +184,12 @@ def postings(kind: str) -> Postings:
 
 def add(conn: Connection, index: Postings, passage_id: int, text: str, lang: str) -> None:
     """Index one passage of an article in ``lang`` (inside the caller's transaction)."""
-    terms = analyzer(lang).index_terms(text)
-    index.insert(conn, passage_id, terms)
-    conn.executemany(
-        "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = term_df.df + 1",
-        [(t,) for t in set(terms)],
-    )
+    index.insert(conn, passage_id, analyzer(lang).index_terms(text))
 
 
 def remove(conn: Connection, index: Postings, passage_ids: Sequence[int]) -> None:
     """Drop passages from the index (inside the caller's transaction)."""
-    touched: set[str] = set()
-    for pid in passage_ids:
-        terms = index.delete(conn, pid)
-        if terms is None:
-            continue
-        touched |= terms
-        conn.executemany("UPDATE term_df SET df = df - 1 WHERE term = ?", [(t,) for t in terms])
-    conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t in touched])
+    index.delete(conn, passage_ids)
 
 
 def is_current(conn: Connection) -> bool:
@@ -186,7 +199,8 @@ def is_current(conn: Connection) -> bool:
 
 def rebuild(conn: Connection, index: Postings) -> int:
     """Rebuild the keyword rows from the stored text (inside the caller's write transaction, so readers see the
-    old index or the new one) after the analysis changed; returns the passages indexed."""
+    old index or the new one) after the analysis changed; returns the passages indexed. The caller then records
+    ``ANALYZER_VERSION`` as the library's ``keyword_analyzer``."""
     index.clear(conn)
     conn.execute("DELETE FROM term_df")
     count = 0
@@ -196,10 +210,6 @@ def rebuild(conn: Connection, index: Postings) -> int:
         for pid, start, end in spans.fetchall():
             add(conn, index, pid, text[start:end], lang)
             count += 1
-    conn.execute(
-        "INSERT INTO meta VALUES ('keyword_analyzer', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (ANALYZER_VERSION,),
-    )
     if count:
         log.info("keyword index rebuilt for analyzer %s (%d passages)", ANALYZER_VERSION, count)
     return count

@@ -619,7 +619,11 @@ class Library:
         url = target if target.startswith(POSTGRES_SCHEMES) else ""
         folder = self.settings.data_dir if url else Path(target).expanduser()
         database = open_database(folder, url)
-        if database.describe() == self.store.database.describe():
+        if url:
+            same = url == self.settings.database_url and not self.settings.database_schema
+        else:
+            same = not self.settings.database_url and folder.resolve() == self.settings.data_dir.resolve()
+        if same:
             raise InvalidSource("that is where the library is already: give another database or folder")
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -17,17 +17,14 @@ from dataclasses import dataclass
 
 from index.errors import DossierError
 from index.store import Store
-from index.store_writes import ARTICLE_ROW, PASSAGE_ROW
+from index.store_writes import ARTICLE_ROW, PASSAGE_ROW, marks
 
 BATCH = 32  # articles per transaction
+MAX_BATCH = 1000
 INCOMPLETE = "migration_incomplete"
-# Small tables copied whole at the end (cleared first, so a resumed copy does not double them), parents first.
-SIDE_TABLES = {
-    "feeds": "id, url, collection, title, chat, added_by, followed_at, etag, modified, polled_at, last_error",
-    "feed_entries": "feed, entry, article, attempts",
-    "feedback": "id, answer, voter, verdict, question, cited, chat, at",
-    "chat_settings": "chat, name, value",
-}
+# Small tables copied whole at the end (cleared first, so a resumed copy does not double them), parents first;
+# every column they have (``SELECT *``), so a column added later is copied too.
+SIDE_TABLES = ("feeds", "feed_entries", "feedback", "chat_settings")
 COUNTED = ("articles", "passages", "feeds", "feedback")  # tables whose ids are never reused
 COPIED_META = ("embedding_model", "dimension")
 
@@ -42,6 +39,7 @@ class Migrated:
     passages: int
     resumed_after: int  # the last article id a previous run had copied (0: a new copy)
     total: int  # articles the copy holds
+    source_total: int  # articles the library held when the copy finished (more: added meanwhile, not copied)
 
 
 Progress = Callable[[int, int], None]  # (articles copied so far, of total)
@@ -65,17 +63,13 @@ def migrate(
             rows = conn.execute(
                 f"SELECT {ARTICLE_ROW} FROM articles WHERE id > ? ORDER BY id LIMIT ?", (after, batch)
             ).fetchall()
+            if not rows:
+                break
             ids = [int(r[0]) for r in rows]
-            passage_rows = (
-                conn.execute(
-                    f"SELECT {PASSAGE_ROW} FROM passages WHERE article_id IN ({','.join('?' * len(ids))}) ORDER BY id",
-                    ids,
-                ).fetchall()
-                if ids
-                else []
-            )
-        if not rows:
-            break
+            passage_rows = conn.execute(
+                f"SELECT {PASSAGE_ROW} FROM passages WHERE article_id > ? AND article_id <= ? ORDER BY id",
+                (after, ids[-1]),
+            ).fetchall()
         with target.write() as txn:
             txn.copy_in([tuple(r) for r in rows], [tuple(r) for r in passage_rows])
         after = ids[-1]
@@ -84,7 +78,7 @@ def migrate(
         done += len(rows)
         progress(done, total)
     _finish(source, target)
-    return Migrated(articles, passages, resumed_after, target.count_articles())
+    return Migrated(articles, passages, resumed_after, target.count_articles(), source.count_articles())
 
 
 def _count_upto(store: Store, article_id: int) -> int:
@@ -96,9 +90,11 @@ def _resume_point(source: Store, target: Store) -> int:
     """0 for an empty target; the last article id copied for an unfinished copy of this library; else refused."""
     with target.connection() as conn:
         last = conn.execute("SELECT MAX(id) FROM articles").fetchone()[0]
-    if last is None:
+        rows = sum(int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]) for table in SIDE_TABLES)
+    unfinished = target.meta(INCOMPLETE) == "1"
+    if last is None and (not rows or unfinished):
         return 0
-    if target.meta(INCOMPLETE) != "1":
+    if not unfinished:
         raise MigrationRefused(
             f"{target.database.describe()} holds a library already ({target.count_articles()} articles): "
             "migrate into an empty database or folder"
@@ -116,20 +112,20 @@ def _resume_point(source: Store, target: Store) -> int:
 
 
 def _finish(source: Store, target: Store) -> None:
-    """The small tables, the id counters, then the mark removed: all in one transaction."""
-    with source.connection() as conn:
-        side = {
-            table: [tuple(r) for r in conn.execute(f"SELECT {columns} FROM {table}").fetchall()]
-            for table, columns in SIDE_TABLES.items()
-        }
+    """The small tables, the id counters, then the mark removed: read in one snapshot, written in one
+    transaction."""
+    with source.snapshot(), source.connection() as conn:
+        side = {table: conn.execute(f"SELECT * FROM {table}").fetchall() for table in SIDE_TABLES}
         counters = {table: source.database.last_id(conn, table) for table in COUNTED}
     with target.write() as txn:
         for table in reversed(SIDE_TABLES):
             txn.conn.execute(f"DELETE FROM {table}")
-        for table, columns in SIDE_TABLES.items():
-            if side[table]:
-                marks = ",".join("?" * len(columns.split(",")))
-                txn.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", side[table])
+        for table, rows in side.items():
+            if rows:
+                columns = ", ".join(rows[0].keys())
+                txn.conn.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks(columns)})", [tuple(r) for r in rows]
+                )
         for table, value in counters.items():
             target.database.set_last_id(txn.conn, table, value)
         txn.set_meta(INCOMPLETE, "0")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from index import feedback, feeds, keywords
-from index.database import Connection, Database, SqliteDatabase
+from index.database import Connection, Database, SqliteDatabase, first_line
 from index.errors import LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
@@ -126,7 +126,7 @@ class Store:
             version = self._create_or_migrate()
         except database.errors as exc:
             self.close()
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            detail = first_line(exc)
             advice = _RECOVER.format(path=where) if isinstance(database, SqliteDatabase) else "check DATABASE_URL"
             raise LibraryCorrupt(f"{where} is not a readable Dossier library ({detail}): {advice}") from exc
         except BaseException:
@@ -147,8 +147,8 @@ class Store:
             if sqlite:
                 conn.execute("PRAGMA foreign_keys=OFF")  # the migration rebuilds tables that reference each other
             try:
-                self.database.begin_write(conn)
                 try:
+                    self.database.begin_write(conn)
                     version = self._schema_version(conn)
                     if version is None:
                         for statement in self._schema_statements():
@@ -168,9 +168,10 @@ class Store:
                             conn.execute(statement)
                         if not keywords.is_current(conn):
                             keywords.rebuild(conn, self._postings)
+                            set_meta(conn, "keyword_analyzer", keywords.ANALYZER_VERSION)
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    self._end(conn)
                     raise
             finally:
                 if sqlite:
@@ -235,6 +236,9 @@ class Store:
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
         conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and not self.database.alive(conn):  # the server restarted, or dropped this session
+            self.close()
+            conn = None
         if conn is None:
             conn = self.database.connect()
             self._local.conn = conn
@@ -251,22 +255,32 @@ class Store:
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside it sees the same committed state of the library."""
         with self.connection() as conn:
-            self.database.begin_read(conn)
             try:
+                self.database.begin_read(conn)
                 yield
-            finally:
-                conn.execute("COMMIT")
+            except BaseException:
+                self._end(conn)
+                raise
+            conn.execute("COMMIT")
+
+    def _end(self, conn: Connection) -> None:
+        """After a failure inside a transaction: roll it back, or drop a connection that cannot even do that (the
+        failure itself is what the caller reports)."""
+        try:
+            self.database.rollback(conn)
+        except self.database.errors:
+            self.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction under the writer lock (for tables beside the articles: feeds, votes)."""
         with self.exclusive(), self.connection() as conn:
-            self.database.begin_write(conn)
             try:
+                self.database.begin_write(conn)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._end(conn)
                 raise
 
     @contextlib.contextmanager

@@ -83,7 +83,8 @@ def article_info(row: Any) -> ArticleInfo:
     )
 
 
-def _marks(columns: str) -> str:
+def marks(columns: str) -> str:
+    """One ``?`` for each of the comma-separated columns."""
     return ",".join("?" * len(columns.split(",")))
 
 
@@ -181,8 +182,8 @@ class WriteTxn:
     def copy_in(self, articles: Sequence[tuple[Any, ...]], passages: Sequence[tuple[Any, ...]]) -> None:
         """Rows of another library as they are stored, ids included (``ARTICLE_ROW`` and ``PASSAGE_ROW`` columns;
         ``index.migrate``); the keyword rows are made here, from each passage's text."""
-        self.conn.executemany(f"INSERT INTO articles ({ARTICLE_ROW}) VALUES ({_marks(ARTICLE_ROW)})", articles)
-        self.conn.executemany(f"INSERT INTO passages ({PASSAGE_ROW}) VALUES ({_marks(PASSAGE_ROW)})", passages)
+        self.conn.executemany(f"INSERT INTO articles ({ARTICLE_ROW}) VALUES ({marks(ARTICLE_ROW)})", articles)
+        self.conn.executemany(f"INSERT INTO passages ({PASSAGE_ROW}) VALUES ({marks(PASSAGE_ROW)})", passages)
         texts = {int(a[0]): str(a[9]) for a in articles}
         languages = {article_id: keywords.article_language(text) for article_id, text in texts.items()}
         for pid, article_id, _, _, start, end, *_ in passages:

@@ -32,6 +32,7 @@ class Server:
             url = self._pgserver.get_uri()
         self.admin_url = url
         self._names = (f"dossier_test_{os.getpid()}_{n}" for n in itertools.count())
+        self._made: list[str] = []
 
     def database(self) -> str:
         """A new empty database; its URL."""
@@ -39,12 +40,17 @@ class Server:
         with self._psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
+        self._made.append(name)
         parts = urlsplit(self.admin_url)
         return urlunsplit(parts._replace(path="/" + name))
 
     def close(self) -> None:
         if self._pgserver is not None:
-            self._pgserver.cleanup()
+            self._pgserver.cleanup()  # the server and every database in it
+        else:  # a server of the user's: leave it as it was
+            with self._psycopg.connect(self.admin_url, autocommit=True) as conn:
+                for name in self._made:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if self._tmp is not None:
             self._tmp.cleanup()
 

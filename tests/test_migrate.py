@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +13,10 @@ import psycopg
 import pytest
 from postgres import Server
 from support import LocalSite, Route, rss, synthetic_jsonl
+from test_cli import dossier_cmd
 
 from index import Library
+from index.database import WRITER_LOCK
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]  # it moves a library out of its SQLite file and back
 
@@ -24,11 +24,9 @@ QUESTIONS = ("how many tanks were lost?", "what did the regional governor say?",
 
 
 def dossier(data: Path, *args: str, database_url: str = "") -> subprocess.Popen[str]:
-    script = Path(sys.executable).parent / "dossier"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(data), "DATABASE_URL": database_url}
     return subprocess.Popen(
-        [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=data.parent
+        [*dossier_cmd(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=data.parent
     )
 
 
@@ -51,25 +49,25 @@ def test_a_library_moves_to_postgresql_and_back(
     source.remove(removed.id)  # its id is never given out again, in either database
     source.follow(site.url("/feed"), chat=-1001234567890)
     source.set_chat_setting(-1001234567890, "autoadd", "on")
+    voted = source.list()[0]
+    source.record_feedback("answer-1", "user:601", "up", "what was destroyed?", [(voted.id, 0, 20)], chat=-100)
     before = answers(source)
     infos = source.list(limit=None)
     source.close()
 
     url = postgres_server.database()
-    # Killed once it has committed some articles, then run again: it goes on where it stopped.
+    # Killed once it has committed some articles, then run again: it goes on where it stopped. The test holds the
+    # library's writer lock after the first batch, so the kill lands before the last one whatever the timing.
     first = dossier(tmp_path / "source", "migrate", "--to", url, "--batch", "1")
-    deadline = time.monotonic() + 300
-    copied = 0
-    while copied == 0 and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-        try:
-            with psycopg.connect(url) as conn:
-                copied = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]  # type: ignore[index]
-        except psycopg.errors.UndefinedTable:
-            continue
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    assert 0 < copied < len(infos), "the migration ended before it could be killed midway"
+    assert first.stderr is not None
+    progress = first.stderr.readline()
+    assert progress.startswith("copied 1/"), progress + first.stderr.read()
+    with psycopg.connect(url, autocommit=True) as writer_lock:
+        writer_lock.execute("SELECT pg_advisory_lock(%s, hashtext('public'))", (WRITER_LOCK,))
+        copied = writer_lock.execute("SELECT COUNT(*) FROM articles").fetchone()[0]  # type: ignore[index]
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert 0 < copied < len(infos)
     code, out, err = finished(dossier(tmp_path / "elsewhere", "list", database_url=url))
     assert code == 1 and "migrat" in err and len(err.strip().splitlines()) == 1, err
     code, out, err = finished(dossier(tmp_path / "source", "migrate", "--to", url))
@@ -82,6 +80,7 @@ def test_a_library_moves_to_postgresql_and_back(
     ]
     assert answers(pg) == before
     assert [f.title for f in pg.feeds()] == ["Example feed"] and pg.chat_setting(-1001234567890, "autoadd") == "on"
+    assert [q["question"] for q in pg.feedback_questions()] == ["what was destroyed?"]
     new = pg.add_text("Bridge\n\nThe bridge over the Verla was closed on Friday after cracks were found.").article
     assert new.id > removed.id
 
