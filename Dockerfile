@@ -13,7 +13,8 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY index ./index
 COPY bot ./bot
-RUN pip install . \
+# The postgres extra (psycopg, 3 MB) so that the same image serves a library in PostgreSQL (DATABASE_URL).
+RUN pip install ".[postgres]" \
     && useradd --create-home --uid 10001 dossier \
     && mkdir -p /data && chown dossier:dossier /data
 

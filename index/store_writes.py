@@ -7,6 +7,7 @@ in-memory FAISS copy can check it vector by vector.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,22 +66,11 @@ class NewPassage:
 
 
 def article_info(row: Any) -> ArticleInfo:
-    """An article row selected with ``ARTICLE_COLUMNS``."""
-    return ArticleInfo(
-        id=row["id"],
-        key=row["key"],
-        title=row["title"],
-        source=row["source"],
-        published=row["published"],
-        url=row["url"],
-        passages=row["passage_count"],
-        added_at=row["added_at"],
-        collection=row["collection"],
-        added_by=row["added_by"],
-        origin=row["origin"],
-        added_by_user=row["added_by_user"],
-        added_in_chat=row["added_in_chat"],
-    )
+    """An article row selected with ``ARTICLE_COLUMNS`` (whose names are ``ArticleInfo``'s, but for passages)."""
+    return ArticleInfo(**{f.name: row[_COLUMN_OF.get(f.name, f.name)] for f in dataclasses.fields(ArticleInfo)})
+
+
+_COLUMN_OF = {"passages": "passage_count"}
 
 
 def marks(columns: str) -> str:
