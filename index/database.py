@@ -23,6 +23,16 @@ from index.errors import DossierError, LibraryCorrupt
 
 LIBRARY_FILE = "library.sqlite3"  # in the data directory, beside the FAISS cache
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# libpq settings a DATABASE_URL may override: a server that stops answering (gone, or its network) fails a
+# connection attempt after 10 s and a query after 60 s without acknowledgement, instead of holding a thread forever.
+CONNECTION_DEFAULTS = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
 WRITER_LOCK = 0x646F7373  # PostgreSQL advisory lock key of the library's single writer ("doss")
 
 
@@ -162,10 +172,11 @@ class SqliteDatabase(Database):
 class PostgresDatabase(Database):
     kind = "postgresql"
 
-    def __init__(self, url: str, schema: str = "") -> None:
+    def __init__(self, url: str, schema: str = "", setting: str = "DATABASE_URL") -> None:
         import psycopg  # the postgres extra: only a library in PostgreSQL needs it
 
         self.url = url
+        self.setting = setting  # where the URL came from, for messages
         self.schema = schema
         self._psycopg = psycopg
         self.errors = (psycopg.Error,)
@@ -189,12 +200,14 @@ class PostgresDatabase(Database):
     def _connect(self) -> Any:
         psycopg = self._psycopg
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=10, row_factory=_row_factory)
+            given = psycopg.conninfo.conninfo_to_dict(self.url)
+            options = {k: v for k, v in CONNECTION_DEFAULTS.items() if k not in given}
+            return psycopg.connect(self.url, autocommit=True, row_factory=_row_factory, **options)
         except psycopg.OperationalError as exc:  # the server's or the network's words: no part of the URL
             reason = first_line(exc, last=True)
-            raise DatabaseUnavailable(f"cannot connect to the PostgreSQL database in DATABASE_URL: {reason}") from exc
+            raise DatabaseUnavailable(f"cannot connect to the PostgreSQL database in {self.setting}: {reason}") from exc
         except psycopg.Error as exc:  # libpq quotes the part of the URL it cannot parse, the password perhaps
-            raise DatabaseUnavailable("DATABASE_URL is not a PostgreSQL URL libpq can read") from exc
+            raise DatabaseUnavailable(f"{self.setting} is not a PostgreSQL URL libpq can read") from exc
 
     def _has_schema(self, raw: Any) -> bool:
         return raw.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone() is not None
@@ -271,8 +284,8 @@ _TYPES = [
 ]
 
 
-def open_database(data_dir: Path, url: str, schema: str = "") -> Database:
-    return PostgresDatabase(url, schema) if url else SqliteDatabase(data_dir / LIBRARY_FILE)
+def open_database(data_dir: Path, url: str, schema: str = "", setting: str = "DATABASE_URL") -> Database:
+    return PostgresDatabase(url, schema, setting) if url else SqliteDatabase(data_dir / LIBRARY_FILE)
 
 
 class Row(tuple[Any, ...]):

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS keyword_postings (
 );
 CREATE INDEX IF NOT EXISTS keyword_postings_passage ON keyword_postings(passage_id);
 CREATE TABLE IF NOT EXISTS keyword_docs (passage_id BIGINT PRIMARY KEY, length INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 1), docs BIGINT NOT NULL,
+    tokens BIGINT NOT NULL);
 """
 ANALYZER_VERSION = "snowball-1"
 POSTINGS_BUDGET = 4000
@@ -131,6 +133,7 @@ class TablePostings:
             (passage_id, list(counts), list(counts.values())),
         )
         conn.execute("INSERT INTO keyword_docs (passage_id, length) VALUES (?, ?)", (passage_id, len(terms)))
+        self._add_totals(conn, 1, len(terms))
         conn.execute(
             "INSERT INTO term_df (term, df) SELECT t, 1 FROM unnest(?::text[]) AS u(t)"
             " ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
@@ -139,7 +142,11 @@ class TablePostings:
 
     def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
         ids = [int(i) for i in passage_ids]
-        conn.execute("DELETE FROM keyword_docs WHERE passage_id = ANY(?::bigint[])", (ids,))
+        lengths = conn.execute(
+            "DELETE FROM keyword_docs WHERE passage_id = ANY(?::bigint[]) RETURNING length", (ids,)
+        ).fetchall()
+        if lengths:
+            self._add_totals(conn, -len(lengths), -sum(int(r[0]) for r in lengths))
         rows = conn.execute(
             "DELETE FROM keyword_postings WHERE passage_id = ANY(?::bigint[]) RETURNING term", (ids,)
         ).fetchall()
@@ -154,14 +161,30 @@ class TablePostings:
     def clear(self, conn: Connection) -> None:
         conn.execute("DELETE FROM keyword_postings")
         conn.execute("DELETE FROM keyword_docs")
+        conn.execute("DELETE FROM keyword_totals")
 
     def count(self, conn: Connection) -> int:
-        return int(conn.execute("SELECT COUNT(*) FROM keyword_docs").fetchone()[0])
+        return self._totals(conn)[0]
+
+    @staticmethod
+    def _add_totals(conn: Connection, docs: int, tokens: int) -> None:
+        conn.execute(
+            "INSERT INTO keyword_totals (one, docs, tokens) VALUES (1, ?, ?) ON CONFLICT (one) DO UPDATE SET"
+            " docs = keyword_totals.docs + excluded.docs, tokens = keyword_totals.tokens + excluded.tokens",
+            (docs, tokens),
+        )
+
+    @staticmethod
+    def _totals(conn: Connection) -> tuple[int, int]:
+        """Passages indexed and their terms, kept with every write: counting them at each question would read
+        every row of ``keyword_docs``."""
+        row = conn.execute("SELECT docs, tokens FROM keyword_totals").fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def search(
         self, conn: Connection, chosen: list[tuple[str, int]], collection: str | None, limit: int
     ) -> list[tuple[int, float]]:
-        docs, tokens_ = conn.execute("SELECT COUNT(*), COALESCE(SUM(length), 0) FROM keyword_docs").fetchone()
+        docs, tokens_ = self._totals(conn)
         if not docs:
             return []
         idf = [max(math.log((docs - df + 0.5) / (df + 0.5)), 1e-6) for _, df in chosen]

@@ -618,7 +618,7 @@ class Library:
         interruption to finish (``index.migrate``). Quick: nothing is re-embedded."""
         url = target if target.startswith(POSTGRES_SCHEMES) else ""
         folder = self.settings.data_dir if url else Path(target).expanduser()
-        database = open_database(folder, url)
+        database = open_database(folder, url, setting="--to")
         if url:
             same = url == self.settings.database_url and not self.settings.database_schema
         else:
