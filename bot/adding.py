@@ -21,7 +21,7 @@ from telegram.constants import ChatType
 from bot import activity
 from bot.progress import ProgressMessage
 from bot.rendering import add_result_text, cap, error_text, esc
-from bot.state import Context, Verdict, added_by, command_payload, may_add, origin_of, sender_key, state
+from bot.state import Context, added_by, command_payload, may_add, origin_of, sender_key, state
 from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
@@ -40,10 +40,11 @@ async def _admitted(update: Update, context: Context) -> bool:
     if not await may_add(update, context):
         await message.reply_text("Only this chat's administrators can add articles here.")
         return False
-    verdict, wait = state(context).adds.check(sender_key(message))
-    if verdict is Verdict.NOTIFY:
-        await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
-    return verdict is Verdict.GO
+    st = state(context)
+    admission = await st.adds.check(st.engine, sender_key(message))
+    if admission.first_refusal:
+        await message.reply_text(f"Slow down: too many additions. Try again in {admission.wait:.0f} s.")
+    return admission.allowed
 
 
 async def _run_add(update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -178,6 +177,8 @@ def build_application(
     application.add_error_handler(on_error)
     if application.job_queue is not None and request is None:
         application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(asking.forget_old_answers, interval=3600, first=60, name="forget")
     if settings.feed_poll_minutes and application.job_queue is not None:
         every = settings.feed_poll_minutes * 60
         application.job_queue.run_repeating(following.poll_feeds, interval=every, first=every, name="poll feeds")
@@ -194,7 +195,7 @@ def run(settings: BotSettings, library: Library, on_ready: Callable[[], None] | 
     """Serve until SIGINT or SIGTERM: long polling, or a webhook when WEBHOOK_URL is set."""
     application = build_application(settings, library, on_ready)
     if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() or secrets.token_urlsafe(32)
+        secret = settings.webhook_secret.get_secret_value() or settings.derived_webhook_secret()
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,

@@ -37,7 +37,7 @@ from bot.rendering import (
     source_line,
     visible_len,
 )
-from bot.state import BUTTON_EXPIRED, Context, Verdict, payload_or_usage, pressed, sender_key, state
+from bot.state import BUTTON_EXPIRED, Context, payload_or_usage, pressed, sender_key, state
 from index import MAX_QUESTION_CHARS, Answer, ArticleNotFound, Citation, is_url
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,11 @@ def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, pa
 
 async def question_allowed(message: Message, context: Context) -> bool:
     """Count a question against its sender's limit; over it, say "Slow down" once a window and drop the rest."""
-    verdict, wait = state(context).questions.check(sender_key(message))
-    if verdict is Verdict.NOTIFY:
-        await message.reply_text(f"Slow down: too many questions. Try again in {wait:.0f} s.")
-    return verdict is Verdict.GO
+    st = state(context)
+    admission = await st.questions.check(st.engine, sender_key(message))
+    if admission.first_refusal:
+        await message.reply_text(f"Slow down: too many questions. Try again in {admission.wait:.0f} s.")
+    return admission.allowed
 
 
 async def send_answer(message: Message, context: Context, question: str, previous: str | None = None) -> None:
@@ -119,12 +120,13 @@ async def send_answer(message: Message, context: Context, question: str, previou
     if answer.abstained:
         await message.reply_text(not_found(answer), do_quote=quote)
         return
-    key = secrets.token_urlsafe(6)
-    st.recent.remember(key, question, collection)
-    st.recent.cite(key, 0, cited(answer))
+    key = secrets.token_urlsafe(12)  # 96 random bits: a key is never reused, nor guessed
+    conversations = st.engine.library.conversations
+    await st.engine.small(conversations.remember, key, question, collection)
+    await st.engine.small(conversations.cite, key, 0, cited(answer))
     markup = answer_keyboard(context, chat.id, key, answer, 0)
     sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
-    st.recent.remember(f"msg:{chat.id}:{sent.message_id}", question, collection)
+    await st.engine.small(conversations.remember, f"msg:{chat.id}:{sent.message_id}", question, collection)
 
 
 async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> Message:
@@ -136,12 +138,13 @@ async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboard
     return sent
 
 
-def _previous_question(message: Message, context: Context) -> str | None:
+async def _previous_question(message: Message, context: Context) -> str | None:
     """The question a reply to one of the bot's answers follows up on, if the bot still remembers it."""
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return None
-    found = state(context).recent.get(f"msg:{message.chat.id}:{replied.message_id}")
+    engine = state(context).engine
+    found = await engine.small(engine.library.conversations.recall, f"msg:{message.chat.id}:{replied.message_id}")
     return found[0] if found else None
 
 
@@ -155,7 +158,7 @@ async def ask_command(update: Update, context: Context) -> None:
     )
     if question is None:
         return
-    await send_answer(message, context, question, _previous_question(message, context))
+    await send_answer(message, context, question, await _previous_question(message, context))
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -167,7 +170,7 @@ async def private_text(update: Update, context: Context) -> None:
     if is_url(text):
         await add_url(update, context, text)
         return
-    await send_answer(message, context, text, _previous_question(message, context))
+    await send_answer(message, context, text, await _previous_question(message, context))
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -182,12 +185,12 @@ async def group_text(update: Update, context: Context) -> None:
         if value.lower() == f"@{me}" or (entity.user is not None and entity.user.id == context.bot.id):
             mentioned = True
             text = text.replace(value, " ")
-    previous = _previous_question(message, context)
     replied = message.reply_to_message
     to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
     if not (mentioned or to_bot):
         await autoadd.take(update, context)  # a link or an article, when the group turned auto-add on
         return
+    previous = await _previous_question(message, context)
     question = " ".join(text.split())
     if not question:
         await message.reply_text("Ask me something, e.g. @" + context.bot.username + " who released the recording?")
@@ -203,13 +206,14 @@ async def more_button(update: Update, context: Context) -> None:
         return
     (key, page_text), message = opened
     st = state(context)
-    remembered = st.recent.get(key)
+    conversations = st.engine.library.conversations
+    remembered = await st.engine.small(conversations.recall, key)
     if remembered is None or not page_text.isdigit():
         await query.answer("This answer is too old; please ask again.")
         return
-    verdict, wait = st.questions.check(query.from_user.id)
-    if verdict is not Verdict.GO:
-        await query.answer(f"Slow down: too many questions. Try again in {wait:.0f} s.")
+    admission = await st.questions.check(st.engine, query.from_user.id)
+    if not admission.allowed:
+        await query.answer(f"Slow down: too many questions. Try again in {admission.wait:.0f} s.")
         return
     question, collection = remembered
     page = int(page_text)
@@ -221,9 +225,16 @@ async def more_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
-    st.recent.cite(key, page, cited(answer))
+    await st.engine.small(conversations.cite, key, page, cited(answer))
     markup = answer_keyboard(context, message.chat.id, key, answer, page)
     await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
+
+
+async def forget_old_answers(context: Context) -> None:
+    """Hourly (JobQueue): drop answers past their buttons' life and idle rate windows from the database."""
+    engine = state(context).engine
+    forgotten = await engine.small(engine.library.conversations.prune)
+    log.info("forgot %d old answers, pages, rate windows and leases", forgotten)
 
 
 def cited(answer: Answer) -> tuple[tuple[int, int, int], ...]:
@@ -239,13 +250,14 @@ async def feedback_button(update: Update, context: Context) -> None:
         return
     (key, page, verdict), message = opened
     st = state(context)
-    remembered = st.recent.get(key)
+    conversations = st.engine.library.conversations
+    remembered = await st.engine.small(conversations.recall, key)
     if remembered is None or not page.isdigit() or verdict not in ("up", "down"):
         await query.answer("This answer is too old to rate.")
         return
-    allowed, wait = st.questions.check(query.from_user.id)  # each vote is a write: a flood of presses is not free
-    if allowed is not Verdict.GO:
-        await query.answer(f"Slow down: too many presses. Try again in {wait:.0f} s.")
+    admission = await st.questions.check(st.engine, query.from_user.id)  # a vote is a write: a flood is not free
+    if not admission.allowed:
+        await query.answer(f"Slow down: too many presses. Try again in {admission.wait:.0f} s.")
         return
     question, _ = remembered
     library = st.engine.library
@@ -256,7 +268,7 @@ async def feedback_button(update: Update, context: Context) -> None:
         str(query.from_user.id),
         verdict,
         question,
-        st.recent.cited.get((key, int(page)), ()),
+        await st.engine.small(conversations.cited, key, int(page)),
         message.chat.id,
     )
     activity.note(feedback=verdict)
@@ -316,9 +328,9 @@ async def inline_query(update: Update, context: Context) -> None:
     if len(question) < 3 or not st.allowed_chat(query.from_user.id):
         await query.answer([], cache_time=5)
         return
-    verdict, wait = st.questions.check(query.from_user.id)
-    if verdict is not Verdict.GO:
-        slow = InlineQueryResultsButton(text=f"Slow down: try again in {wait:.0f} s", start_parameter="help")
+    admission = await st.questions.check(st.engine, query.from_user.id)
+    if not admission.allowed:
+        slow = InlineQueryResultsButton(text=f"Slow down: try again in {admission.wait:.0f} s", start_parameter="help")
         await query.answer([], cache_time=5, is_personal=True, button=slow)
         return
     collection = st.collection(query.from_user.id)

@@ -15,7 +15,7 @@ from telegram.constants import ChatType
 from bot import activity
 from bot.engine import Busy
 from bot.rendering import article_line, cap, error_text, esc
-from bot.state import Context, Verdict, added_by, command_payload, is_chat_admin, origin_of, sender_key, state
+from bot.state import Context, added_by, command_payload, is_chat_admin, origin_of, sender_key, state
 from index import AddResult, ArticleInfo, DossierError
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ async def take(update: Update, context: Context) -> bool:
         return True
     # RATE_LIMIT_ADDS holds for group members, quietly. A channel's posts come from its administrators: none is
     # dropped (the chat's lane below still takes them one at a time, so other chats keep their add threads).
-    if message.chat.type != ChatType.CHANNEL and st.adds.check(sender_key(message))[0] is not Verdict.GO:
+    if message.chat.type != ChatType.CHANNEL and not (await st.adds.check(st.engine, sender_key(message))).allowed:
         log.info("auto-add of post %s in chat %s skipped: over RATE_LIMIT_ADDS", message.message_id, message.chat.id)
         return True
     chat, library = message.chat, st.engine.library

@@ -43,6 +43,7 @@ class Engine:
         self.max_wait = max_wait
         self._reads = ThreadPoolExecutor(threads, thread_name_prefix="dossier-read")
         self._writes = ThreadPoolExecutor(writers, thread_name_prefix="dossier-write")
+        self._small = ThreadPoolExecutor(2, thread_name_prefix="dossier-state")
 
     async def read(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a quick or CPU-heavy read (ask, list, get...) in the read pool; ``Busy`` when its turn came too late."""
@@ -61,9 +62,16 @@ class Engine:
         call = functools.partial(_settled, fn, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._writes, call)
 
+    async def small(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a short read or write of conversation state (a rate window, a remembered answer) on threads of its
+        own: neither queued questions nor an import delay it."""
+        call = functools.partial(_settled, fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._small, call)
+
     def close(self) -> None:
         """Finish queued work (in-flight adds complete), then write the vector cache."""
         self._writes.shutdown(wait=True)
         self._reads.shutdown(wait=True)
+        self._small.shutdown(wait=True)
         self.library.close()
         log.info("library closed")

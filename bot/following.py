@@ -11,11 +11,12 @@ from telegram.error import TelegramError
 
 from bot import activity
 from bot.rendering import cap, esc
-from bot.state import Context, Verdict, added_by, may_add, payload_or_usage, sender_key, state
+from bot.state import Context, added_by, may_add, payload_or_usage, sender_key, state
 from index import DossierError, Feed, PollResult, poll_summary
 
 log = logging.getLogger(__name__)
 DIGEST_TITLES = 10  # articles named in a digest; the rest are counted
+POLL_LEASE = 0.9  # of the interval: a round's lease ends before this process's next round starts
 MAX_FEEDS_PER_CHAT = 20  # each is fetched at every poll, in the threads that adds use
 
 
@@ -31,10 +32,10 @@ async def follow(update: Update, context: Context) -> None:
         await message.reply_text("Only this chat's administrators can follow feeds here.")
         return
     st, chat = state(context), message.chat
-    verdict, wait = st.adds.check(sender_key(message))  # a feed brings articles: it counts as an add
-    if verdict is not Verdict.GO:
-        if verdict is Verdict.NOTIFY:
-            await message.reply_text(f"Slow down: too many additions. Try again in {wait:.0f} s.")
+    admission = await st.adds.check(st.engine, sender_key(message))  # a feed brings articles: it counts as an add
+    if not admission.allowed:
+        if admission.first_refusal:
+            await message.reply_text(f"Slow down: too many additions. Try again in {admission.wait:.0f} s.")
         return
     library = st.engine.library
     if len(await st.engine.read(library.feeds, chat.id)) >= MAX_FEEDS_PER_CHAT:
@@ -104,7 +105,13 @@ async def unfollow(update: Update, context: Context) -> None:
 async def poll_feeds(context: Context) -> None:
     """The scheduled poll (JobQueue): add every feed's new entries, then tell each chat what arrived."""
     st = state(context)
-    results = await st.engine.write(st.engine.library.poll)
+    library = st.engine.library
+    # Replicas serving one library each run this schedule: the lease gives each round to one of them.
+    lease = POLL_LEASE * st.settings.feed_poll_minutes * 60
+    if not await st.engine.small(library.conversations.lease, "poll feeds", st.instance, lease):
+        log.info("feed poll skipped: another process serving this library polls this round")
+        return
+    results = await st.engine.write(library.poll)
     for result in results:
         if result.error:
             log.info("feed #%d not read: %s", result.feed.id, result.error)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 from typing import Annotated, Literal
 
@@ -42,7 +45,9 @@ class BotSettings(Settings):
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds to.")
     webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_secret: SecretStr = Field(
-        SecretStr(""), description="Secret Telegram sends in every webhook request; empty: a random one per start."
+        SecretStr(""),
+        description="Secret Telegram sends in every webhook request; empty: one derived from the bot token (the "
+        "same in every replica).",
     )
     import_process: bool = Field(
         True,
@@ -105,3 +110,10 @@ class BotSettings(Settings):
     @property
     def file_url(self) -> str:
         return f"{self.telegram_api_base_url}/file/bot"
+
+    def derived_webhook_secret(self) -> str:
+        """A webhook secret from the bot token: replicas of one bot agree on it without configuration, and it
+        tells nobody the token (HMAC-SHA256, in the characters Telegram allows)."""
+        token = self.telegram_bot_token.get_secret_value().encode()
+        mac = hmac.new(token, b"dossier-webhook-secret", hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).decode().rstrip("=")

@@ -1,16 +1,19 @@
-"""What the handlers share (settings, engine, caches) and the rules on who may do what, where."""
+"""What the handlers share (settings, engine, caches) and the rules on who may do what, where.
+
+State that must outlive an update (the question behind an answer's buttons, rate windows) lives in the library's
+database (``Library.conversations``), so any replica serving the library can handle any update; what stays here
+is per process: caches and the lanes that keep one user to one engine thread."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import contextlib
-import enum
 import hashlib
 import hmac
 import re
+import secrets
 import time
-from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import cast
@@ -21,7 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot.engine import Engine
 from bot.settings import BotSettings
-from index import DEFAULT_COLLECTION, ArticleInfo
+from index import DEFAULT_COLLECTION, Admission, ArticleInfo
 
 Context = ContextTypes.DEFAULT_TYPE
 _USER_ID = re.compile(r"(?<!chat )\bid (\d+)\)$")
@@ -34,58 +37,17 @@ ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: the sender of every anonym
 BUTTON_EXPIRED = "This button no longer works."
 
 
-class Verdict(enum.Enum):
-    """What to do with an event under a rate limit."""
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most ``per_minute`` events per sender in any 60 seconds (0: no limit), counted in the library's database,
+    so replicas serving one library share the count. Over the limit a sender is told once (``first_refusal``), then
+    dropped silently until they may act again: a flood costs one reply, not one per message."""
 
-    GO = "go"  # within the limit (and counted)
-    NOTIFY = "notify"  # the first one over the limit in this window: say "Slow down" once
-    DROP = "drop"  # over the limit and already told: ignore silently
+    name: str
+    per_minute: int
 
-
-class RateLimiter:
-    """At most ``per_minute`` events per key in any 60-second window (0: no limit).
-
-    Over the limit a key is told once (``NOTIFY``), then dropped silently (``DROP``) until it may act again, so a
-    flood costs one reply, not one per message."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._events: dict[int, deque[float]] = {}
-        self._told_until: dict[int, float] = {}
-        self._next_sweep = 0.0
-
-    def wait(self, key: int, now: float | None = None) -> float:
-        """Seconds until ``key`` may act again; 0 means go ahead (and the event is counted)."""
-        if not self.per_minute:
-            return 0.0
-        now = time.monotonic() if now is None else now
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - 60:
-            events.popleft()
-        if len(events) >= self.per_minute:
-            return events[0] + 60 - now
-        events.append(now)
-        if now >= self._next_sweep:
-            self._forget_idle(now)
-        return 0.0
-
-    def check(self, key: int, now: float | None = None) -> tuple[Verdict, float]:
-        """``wait`` plus whether this is the first refusal of the window (tell the user) or a later one (drop)."""
-        now = time.monotonic() if now is None else now
-        wait = self.wait(key, now)
-        if not wait:
-            return Verdict.GO, 0.0
-        if self._told_until.get(key, 0.0) > now:
-            return Verdict.DROP, wait
-        self._told_until[key] = now + wait
-        return Verdict.NOTIFY, wait
-
-    def _forget_idle(self, now: float) -> None:
-        """Keep memory bounded: once a minute, drop keys with no event in the last minute."""
-        self._next_sweep = now + 60
-        for key in [k for k, events in self._events.items() if not events or events[-1] <= now - 60]:
-            del self._events[key]
-            self._told_until.pop(key, None)
+    async def check(self, engine: Engine, who: int) -> Admission:
+        return await engine.small(engine.library.conversations.admit, self.name, who, self.per_minute)
 
 
 class Lanes:
@@ -144,50 +106,28 @@ class Buttons:
         return callback_args(body, prefix, count)
 
 
-class Recent(OrderedDict[str, tuple[str, str | None]]):
-    """The last questions answered (key → (question, collection)), for "More" buttons and follow-ups; and the
-    quotes each page of an answer cited ((key, page) → (article id, start, end) each), for its feedback buttons."""
-
-    def __init__(self, size: int = 2000) -> None:
-        super().__init__()
-        self.size = size
-        self.cited: OrderedDict[tuple[str, int], tuple[tuple[int, int, int], ...]] = OrderedDict()
-
-    def remember(self, key: str, question: str, collection: str | None) -> None:
-        self[key] = (question, collection)
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
-
-    def cite(self, key: str, page: int, cited: tuple[tuple[int, int, int], ...]) -> None:
-        self.cited[(key, page)] = cited
-        self.cited.move_to_end((key, page))
-        while len(self.cited) > self.size:
-            self.cited.popitem(last=False)
-
-
 @dataclass
 class BotState:
     """Long-lived objects, kept in ``bot_data['state']``."""
 
     settings: BotSettings
     engine: Engine
-    questions: RateLimiter
-    adds: RateLimiter
+    questions: RateLimit
+    adds: RateLimit
     buttons: Buttons
-    recent: Recent = field(default_factory=Recent)
     admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     lanes: Lanes = field(default_factory=Lanes)
     add_lanes: Lanes = field(default_factory=Lanes)  # one add at a time per user: one user cannot fill the pool
     on_ready: Callable[[], None] | None = None
+    instance: str = field(default_factory=lambda: secrets.token_hex(8))  # this process, among replicas
 
     @classmethod
     def create(cls, settings: BotSettings, engine: Engine, on_ready: Callable[[], None] | None = None) -> BotState:
         return cls(
             settings,
             engine,
-            RateLimiter(settings.rate_limit_questions),
-            RateLimiter(settings.rate_limit_adds),
+            RateLimit("questions", settings.rate_limit_questions),
+            RateLimit("adds", settings.rate_limit_adds),
             Buttons(settings.telegram_bot_token.get_secret_value()),
             on_ready=on_ready,
         )

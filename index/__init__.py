@@ -4,6 +4,7 @@ The public API is the ``Library`` facade and the types and errors it returns; no
 the Telegram layer.
 """
 
+from index.conversations import Admission
 from index.errors import (
     ArticleNotFound,
     BadDataFile,
@@ -41,6 +42,7 @@ __all__ = [
     "FILE_SUFFIXES",
     "MAX_QUESTION_CHARS",
     "AddResult",
+    "Admission",
     "Answer",
     "Article",
     "ArticleInfo",

@@ -20,6 +20,7 @@ import numpy as np
 from index import abstention, evidence_rank, extract, feedback, migrate, periods
 from index.asking import Asker
 from index.cleaning import normalized_hash
+from index.conversations import Conversations
 from index.database import POSTGRES_SCHEMES, open_database
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder, cores
@@ -84,6 +85,7 @@ class Library:
             settings.fetch_timeout, settings.fetch_max_bytes, settings.fetch_max_redirects, settings.fetch_allow_hosts
         )
         self._feeds = FeedBook(store)
+        self.conversations = Conversations(store)  # a chat front end's state, shared by processes on one library
         self._vectors = VectorCache(
             store, settings.data_dir / "vectors.faiss", embedder.name, settings.vector_ann_threshold
         )

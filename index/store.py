@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from index import feedback, feeds, keywords
+from index import conversations, feedback, feeds, keywords
 from index.database import Connection, Database, SqliteDatabase, first_line
 from index.errors import LibraryCorrupt
 from index.feedback import Span
@@ -195,7 +195,12 @@ class Store:
 
     def _added_tables(self) -> list[str]:
         """Tables that came after format 4 (created where missing)."""
-        added = (*_statements(feedback.SCHEMA), *_statements(feeds.SCHEMA), _CHAT_SETTINGS)
+        added = (
+            *_statements(feedback.SCHEMA),
+            *_statements(feeds.SCHEMA),
+            _CHAT_SETTINGS,
+            *_statements(conversations.SCHEMA),
+        )
         return [self.database.table(statement) for statement in added]
 
     @staticmethod
@@ -274,9 +279,21 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction under the writer lock (for tables beside the articles: feeds, votes)."""
-        with self.exclusive(), self.connection() as conn:
+        with self.exclusive(), self._written(self.database.begin_write) as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def small_write(self) -> Iterator[Connection]:
+        """A short write to rows that lock themselves (``index.conversations``): it does not wait for the library's
+        writer lock (an import holds it per batch), only, in SQLite, for the file's."""
+        with self._written(self.database.begin_small_write) as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _written(self, begin: Callable[[Connection], None]) -> Iterator[Connection]:
+        with self.connection() as conn:
             try:
-                self.database.begin_write(conn)
+                begin(conn)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:

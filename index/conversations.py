@@ -1,0 +1,163 @@
+"""What a chat front end remembers from one update to the next, kept in the library's database.
+
+Several processes serving one library (bot replicas behind one webhook, sharing a PostgreSQL library) then serve
+any update whichever of them receives it: the question behind an answer's buttons and the quotes each of its pages
+cited, how many questions a sender asked in the last minute, and which process runs a periodic job this round.
+
+Each call is one short transaction on its own rows (``Store.small_write``): it never waits behind an import.
+Times are wall-clock seconds (``time.time``), which replicas on several machines share, within NTP's error.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from index.feedback import Span
+
+if TYPE_CHECKING:
+    from index.store import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS remembered (
+    key TEXT PRIMARY KEY,
+    question TEXT NOT NULL,
+    collection TEXT,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS remembered_at ON remembered(at);
+CREATE TABLE IF NOT EXISTS remembered_pages (
+    key TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    cited TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (key, page)
+);
+CREATE INDEX IF NOT EXISTS remembered_pages_at ON remembered_pages(at);
+CREATE TABLE IF NOT EXISTS rate_windows (
+    name TEXT NOT NULL,
+    who INTEGER NOT NULL,
+    events TEXT NOT NULL,
+    told_until REAL NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (name, who)
+);
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until REAL NOT NULL
+)"""
+KEEP_SECONDS = 30 * 86400  # an answer's buttons and follow-ups work for a month, then say "ask again"
+WINDOW = 60.0  # rate limits count the events of the last minute
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A rate limit's decision on one event."""
+
+    allowed: bool  # within the limit (and counted)
+    wait: float  # seconds until the sender may act again; 0 when allowed
+    first_refusal: bool  # the first refusal of this window: tell the sender once, drop later ones silently
+
+
+class Conversations:
+    """Questions behind answers, cited quotes per answer page, rate windows and job leases of one library."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self._store = store
+        self._clock = clock
+
+    def remember(self, key: str, question: str, collection: str | None) -> None:
+        """The question (and collection searched) an answer's buttons or a reply to it refer to by ``key``."""
+        with self._store.small_write() as conn:
+            conn.execute(
+                "INSERT INTO remembered (key, question, collection, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET question = excluded.question, collection = excluded.collection, "
+                "at = excluded.at",
+                (key, question, collection, self._clock()),
+            )
+
+    def recall(self, key: str) -> tuple[str, str | None] | None:
+        """(question, collection) remembered under ``key``; None when never remembered or forgotten since."""
+        with self._store.connection() as conn:
+            row = conn.execute(
+                "SELECT question, collection FROM remembered WHERE key = ? AND at > ?",
+                (key, self._clock() - KEEP_SECONDS),
+            ).fetchone()
+        return None if row is None else (str(row[0]), row[1])
+
+    def cite(self, key: str, page: int, cited: Sequence[Span]) -> None:
+        """The quotes page ``page`` of answer ``key`` cited (article id, start, end), for its feedback buttons."""
+        with self._store.small_write() as conn:
+            conn.execute(
+                "INSERT INTO remembered_pages (key, page, cited, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key, page) DO UPDATE SET cited = excluded.cited, at = excluded.at",
+                (key, page, json.dumps([list(span) for span in cited]), self._clock()),
+            )
+
+    def cited(self, key: str, page: int) -> tuple[Span, ...]:
+        with self._store.connection() as conn:
+            row = conn.execute("SELECT cited FROM remembered_pages WHERE key = ? AND page = ?", (key, page)).fetchone()
+        if row is None:
+            return ()
+        return tuple((int(a), int(s), int(e)) for a, s, e in json.loads(row[0]))
+
+    def admit(self, name: str, who: int, per_minute: int) -> Admission:
+        """Count one event of ``who`` against limit ``name``: at most ``per_minute`` in any 60 seconds (0: no
+        limit). Over it, the first refusal of the window says so (``first_refusal``), later ones do not, so a flood
+        costs one reply. Replicas share the count: the row is locked from read to write."""
+        if per_minute <= 0:
+            return Admission(True, 0.0, False)
+        now = self._clock()
+        with self._store.small_write() as conn:
+            # An upsert that changes nothing: it creates the row or locks it (PostgreSQL) until the commit.
+            row = conn.execute(
+                "INSERT INTO rate_windows (name, who, events, told_until, at) VALUES (?, ?, '[]', 0, ?) "
+                "ON CONFLICT (name, who) DO UPDATE SET at = rate_windows.at RETURNING events, told_until",
+                (name, who, now),
+            ).fetchone()
+            events = [t for t in json.loads(row[0]) if t > now - WINDOW]
+            told_until = float(row[1])
+            if len(events) < per_minute:
+                events.append(now)
+                admission = Admission(True, 0.0, False)
+            else:
+                wait = max(events[0] + WINDOW - now, 0.0)
+                admission = Admission(False, wait, told_until <= now)
+                if admission.first_refusal:
+                    told_until = now + wait
+            conn.execute(
+                "UPDATE rate_windows SET events = ?, told_until = ?, at = ? WHERE name = ? AND who = ?",
+                (json.dumps(events), told_until, now, name, who),
+            )
+        return admission
+
+    def lease(self, name: str, holder: str, seconds: float) -> bool:
+        """Take (or renew) job ``name`` for ``seconds`` unless another holder's lease still runs: of several
+        processes running the same schedule, one does each round's work."""
+        now = self._clock()
+        with self._store.small_write() as conn:
+            row = conn.execute(
+                "INSERT INTO leases (name, holder, until) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until "
+                "WHERE leases.until <= ? OR leases.holder = excluded.holder RETURNING holder",
+                (name, holder, now + seconds, now),
+            ).fetchone()
+        return row is not None
+
+    def prune(self) -> int:
+        """Forget answers older than ``KEEP_SECONDS`` and rate windows idle for a minute; the rows deleted."""
+        now = self._clock()
+        deleted = 0
+        with self._store.small_write() as conn:
+            for table, cutoff in (
+                ("remembered", now - KEEP_SECONDS),
+                ("remembered_pages", now - KEEP_SECONDS),
+                ("rate_windows", now - WINDOW),
+            ):
+                deleted += conn.execute(f"DELETE FROM {table} WHERE at <= ?", (cutoff,)).rowcount
+            deleted += conn.execute("DELETE FROM leases WHERE until <= ?", (now,)).rowcount
+        return deleted

@@ -1,0 +1,108 @@
+"""Conversation state in the library's database (``Library.conversations``): remembered answers, cited quotes per
+page, rate windows and job leases, on SQLite and on a real PostgreSQL, where concurrent processes share them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from postgres import Server
+
+from index import Library
+from index.conversations import KEEP_SECONDS, Conversations
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library_in(request: pytest.FixtureRequest, make_library: Callable[..., Library]) -> Library:
+    if request.param == "sqlite":
+        return make_library("lib", database_url="")
+    server: Server = request.getfixturevalue("postgres_server")
+    return make_library("lib", database_url=server.database())
+
+
+def test_answers_are_remembered_and_forgotten_after_a_month(library_in: Library) -> None:
+    clock = Clock()
+    c = Conversations(library_in.store, clock)
+    c.remember("k1", "what was reported?", "chat:-1001234567890")
+    c.remember("msg:-1001234567890:77", "what was reported?", None)
+    c.cite("k1", 0, [(3, 10, 42), (4, 0, 9)])
+    c.cite("k1", 1, [])
+    assert c.recall("k1") == ("what was reported?", "chat:-1001234567890")
+    assert c.recall("msg:-1001234567890:77") == ("what was reported?", None)
+    assert c.recall("never") is None
+    assert c.cited("k1", 0) == ((3, 10, 42), (4, 0, 9)) and c.cited("k1", 1) == () and c.cited("k1", 2) == ()
+    c.remember("k1", "asked again", None)  # a key given again keeps the latest question
+    assert c.recall("k1") == ("asked again", None)
+    clock.now += KEEP_SECONDS + 1
+    assert c.recall("k1") is None  # too old, even before the hourly prune deletes it
+    c.remember("fresh", "new question", None)
+    assert c.prune() == 4  # the two old answers and their two pages; the fresh answer stays
+    assert c.recall("fresh") == ("new question", None) and c.cited("k1", 0) == ()
+
+
+def test_a_rate_window_counts_the_last_minute_and_refuses_once_with_the_wait(library_in: Library) -> None:
+    clock = Clock()
+    c = Conversations(library_in.store, clock)
+    sender = 7_000_000_001  # Telegram user ids pass 32 bits
+    for _ in range(3):
+        clock.now += 1
+        assert c.admit("questions", sender, 3).allowed
+    refused = c.admit("questions", sender, 3)
+    assert not refused.allowed and refused.first_refusal and refused.wait == pytest.approx(58.0)
+    again = c.admit("questions", sender, 3)
+    assert not again.allowed and not again.first_refusal  # told once per window: a flood costs one reply
+    assert c.admit("adds", sender, 3).allowed and c.admit("questions", 5, 3).allowed  # other limits, other senders
+    clock.now += 58.5  # the first question left the window: one more goes through
+    assert c.admit("questions", sender, 3).allowed
+    refused = c.admit("questions", sender, 3)
+    assert not refused.allowed and refused.first_refusal  # a new window, told again
+    assert c.admit("questions", sender, 0).allowed  # 0: no limit
+    clock.now += 61
+    assert c.prune() >= 3  # idle windows go
+    assert c.admit("questions", sender, 3).allowed
+
+
+def test_concurrent_events_of_one_sender_never_pass_the_limit(library_in: Library) -> None:
+    """Eight threads, each with its own connection (as replicas have), press at once: exactly the limit passes."""
+    c = library_in.conversations
+    with ThreadPoolExecutor(8) as pool:
+        admitted = list(pool.map(lambda _: c.admit("questions", 42, 25).allowed, range(80)))
+    assert admitted.count(True) == 25
+
+
+def test_a_lease_gives_each_round_of_a_job_to_one_holder(library_in: Library) -> None:
+    clock = Clock()
+    c = Conversations(library_in.store, clock)
+    assert c.lease("poll feeds", "replica-a", 540)
+    assert not c.lease("poll feeds", "replica-b", 540)  # a's round
+    assert c.lease("poll feeds", "replica-a", 540)  # a renews its own
+    assert c.lease("other job", "replica-b", 540)
+    clock.now += 541
+    assert c.lease("poll feeds", "replica-b", 540)  # a's lease ran out (or a died): b takes the next round
+    assert not c.lease("poll feeds", "replica-a", 540)
+
+
+def test_replicas_on_one_postgresql_library_share_conversations(
+    make_library: Callable[..., Library], postgres_server: Server
+) -> None:
+    url = postgres_server.database()
+    one = make_library("one", database_url=url)
+    two = make_library("two", database_url=url)
+    one.conversations.remember("key", "who released the recording?", None)
+    one.conversations.cite("key", 0, [(1, 0, 5)])
+    assert two.conversations.recall("key") == ("who released the recording?", None)
+    assert two.conversations.cited("key", 0) == ((1, 0, 5),)
+    assert [one.conversations.admit("adds", 9, 2).allowed, two.conversations.admit("adds", 9, 2).allowed] == [
+        True,
+        True,
+    ]
+    assert not one.conversations.admit("adds", 9, 2).allowed and not two.conversations.admit("adds", 9, 2).allowed
