@@ -122,11 +122,10 @@ async def send_answer(message: Message, context: Context, question: str, previou
         return
     key = secrets.token_urlsafe(12)  # 96 random bits: a key is never reused, nor guessed
     conversations = st.engine.library.conversations
-    await st.engine.small(conversations.remember, key, question, collection)
-    await st.engine.small(conversations.cite, key, 0, cited(answer))
+    await st.engine.small(None, conversations.remember, key, question, collection, cited(answer))
     markup = answer_keyboard(context, chat.id, key, answer, 0)
     sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
-    await st.engine.small(conversations.remember, f"msg:{chat.id}:{sent.message_id}", question, collection)
+    await st.engine.small(None, conversations.remember, f"msg:{chat.id}:{sent.message_id}", question, collection)
 
 
 async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> Message:
@@ -144,7 +143,7 @@ async def _previous_question(message: Message, context: Context) -> str | None:
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return None
     engine = state(context).engine
-    found = await engine.small(engine.library.conversations.recall, f"msg:{message.chat.id}:{replied.message_id}")
+    found = await engine.small(None, engine.library.conversations.recall, f"msg:{message.chat.id}:{replied.message_id}")
     return found[0] if found else None
 
 
@@ -207,7 +206,7 @@ async def more_button(update: Update, context: Context) -> None:
     (key, page_text), message = opened
     st = state(context)
     conversations = st.engine.library.conversations
-    remembered = await st.engine.small(conversations.recall, key)
+    remembered = await st.engine.small(None, conversations.recall, key)
     if remembered is None or not page_text.isdigit():
         await query.answer("This answer is too old; please ask again.")
         return
@@ -225,7 +224,7 @@ async def more_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
-    await st.engine.small(conversations.cite, key, page, cited(answer))
+    await st.engine.small(None, conversations.cite, key, page, cited(answer))
     markup = answer_keyboard(context, message.chat.id, key, answer, page)
     await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
 
@@ -233,7 +232,7 @@ async def more_button(update: Update, context: Context) -> None:
 async def forget_old_answers(context: Context) -> None:
     """Hourly (JobQueue): drop answers past their buttons' life and idle rate windows from the database."""
     engine = state(context).engine
-    forgotten = await engine.small(engine.library.conversations.prune)
+    forgotten = await engine.small(0, engine.library.conversations.prune)
     log.info("forgot %d old answers, pages, rate windows and leases", forgotten)
 
 
@@ -251,7 +250,7 @@ async def feedback_button(update: Update, context: Context) -> None:
     (key, page, verdict), message = opened
     st = state(context)
     conversations = st.engine.library.conversations
-    remembered = await st.engine.small(conversations.recall, key)
+    remembered = await st.engine.small(None, conversations.recall, key)
     if remembered is None or not page.isdigit() or verdict not in ("up", "down"):
         await query.answer("This answer is too old to rate.")
         return
@@ -268,7 +267,7 @@ async def feedback_button(update: Update, context: Context) -> None:
         str(query.from_user.id),
         verdict,
         question,
-        await st.engine.small(conversations.cited, key, int(page)),
+        await st.engine.small((), conversations.cited, key, int(page)),
         message.chat.id,
     )
     activity.note(feedback=verdict)

@@ -62,11 +62,17 @@ class Engine:
         call = functools.partial(_settled, fn, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._writes, call)
 
-    async def small(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    async def small(self, fallback: T, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a short read or write of conversation state (a rate window, a remembered answer) on threads of its
-        own: neither queued questions nor an import delay it."""
+        own, so that neither queued questions nor an import delay it. When the database fails, the bot goes on
+        without the state: the failure is logged and ``fallback`` returned (an answer still goes out, a rate limit
+        lets the event through)."""
         call = functools.partial(_settled, fn, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._small, call)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._small, call)
+        except DossierError as exc:
+            log.warning("going on without conversation state (%s): %s", getattr(fn, "__name__", fn), exc.message)
+            return fallback
 
     def close(self) -> None:
         """Finish queued work (in-flight adds complete), then write the vector cache."""

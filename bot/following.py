@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -17,6 +18,7 @@ from index import DossierError, Feed, PollResult, poll_summary
 log = logging.getLogger(__name__)
 DIGEST_TITLES = 10  # articles named in a digest; the rest are counted
 POLL_LEASE = 0.9  # of the interval: a round's lease ends before this process's next round starts
+POLL_HOLD = 3600.0  # seconds a poll may take before another process may start one (the holder died mid-poll)
 MAX_FEEDS_PER_CHAT = 20  # each is fetched at every poll, in the threads that adds use
 
 
@@ -107,11 +109,17 @@ async def poll_feeds(context: Context) -> None:
     st = state(context)
     library = st.engine.library
     # Replicas serving one library each run this schedule: the lease gives each round to one of them.
-    lease = POLL_LEASE * st.settings.feed_poll_minutes * 60
-    if not await st.engine.small(library.conversations.lease, "poll feeds", st.instance, lease):
+    every = st.settings.feed_poll_minutes * 60
+    started = time.monotonic()
+    # Held for the whole poll (however long it takes), then until this round ends.
+    if not await st.engine.small(False, library.conversations.lease, "poll feeds", st.instance, every + POLL_HOLD):
         log.info("feed poll skipped: another process serving this library polls this round")
         return
-    results = await st.engine.write(library.poll)
+    try:
+        results = await st.engine.write(library.poll)
+    finally:
+        rest = POLL_LEASE * every - (time.monotonic() - started)
+        await st.engine.small(False, library.conversations.lease, "poll feeds", st.instance, rest)
     for result in results:
         if result.error:
             log.info("feed #%d not read: %s", result.feed.id, result.error)

@@ -24,7 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot.engine import Engine
 from bot.settings import BotSettings
-from index import DEFAULT_COLLECTION, Admission, ArticleInfo
+from index import ADMITTED, DEFAULT_COLLECTION, Admission, ArticleInfo
 
 Context = ContextTypes.DEFAULT_TYPE
 _USER_ID = re.compile(r"(?<!chat )\bid (\d+)\)$")
@@ -40,14 +40,15 @@ BUTTON_EXPIRED = "This button no longer works."
 @dataclass(frozen=True, slots=True)
 class RateLimit:
     """At most ``per_minute`` events per sender in any 60 seconds (0: no limit), counted in the library's database,
-    so replicas serving one library share the count. Over the limit a sender is told once (``first_refusal``), then
-    dropped silently until they may act again: a flood costs one reply, not one per message."""
+    so replicas serving one library share the count (when the database fails, events go through). Over the limit a
+    sender is told once (``first_refusal``), then dropped silently until they may act again: a flood costs one
+    reply, not one per message."""
 
     name: str
     per_minute: int
 
     async def check(self, engine: Engine, who: int) -> Admission:
-        return await engine.small(engine.library.conversations.admit, self.name, who, self.per_minute)
+        return await engine.small(ADMITTED, engine.library.conversations.admit, self.name, who, self.per_minute)
 
 
 class Lanes:

@@ -4,7 +4,7 @@ The public API is the ``Library`` facade and the types and errors it returns; no
 the Telegram layer.
 """
 
-from index.conversations import Admission
+from index.conversations import ADMITTED, Admission
 from index.errors import (
     ArticleNotFound,
     BadDataFile,
@@ -38,6 +38,7 @@ from index.types import (
 from index.urls import is_url
 
 __all__ = [
+    "ADMITTED",
     "DEFAULT_COLLECTION",
     "FILE_SUFFIXES",
     "MAX_QUESTION_CHARS",

@@ -4,18 +4,20 @@ Several processes serving one library (bot replicas behind one webhook, sharing 
 any update whichever of them receives it: the question behind an answer's buttons and the quotes each of its pages
 cited, how many questions a sender asked in the last minute, and which process runs a periodic job this round.
 
-Each call is one short transaction on its own rows (``Store.small_write``): it never waits behind an import.
-Times are wall-clock seconds (``time.time``), which replicas on several machines share, within NTP's error.
+Each call is one statement, or one short transaction on its own rows (``Store.small_write``); on PostgreSQL none
+waits for the library's writer lock. Times come from the database's clock, which every replica shares.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index.database import Connection
+from index.errors import DossierError
 from index.feedback import Span
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ CREATE TABLE IF NOT EXISTS rate_windows (
     at REAL NOT NULL,
     PRIMARY KEY (name, who)
 );
+CREATE INDEX IF NOT EXISTS rate_windows_at ON rate_windows(at);
 CREATE TABLE IF NOT EXISTS leases (
     name TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
@@ -52,6 +55,10 @@ CREATE TABLE IF NOT EXISTS leases (
 )"""
 KEEP_SECONDS = 30 * 86400  # an answer's buttons and follow-ups work for a month, then say "ask again"
 WINDOW = 60.0  # rate limits count the events of the last minute
+
+
+class StateUnavailable(DossierError):
+    """The database did not take or give conversation state (busy, unreachable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,43 +70,48 @@ class Admission:
     first_refusal: bool  # the first refusal of this window: tell the sender once, drop later ones silently
 
 
-class Conversations:
-    """Questions behind answers, cited quotes per answer page, rate windows and job leases of one library."""
+ADMITTED = Admission(True, 0.0, False)
 
-    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+
+class Conversations:
+    """Questions behind answers, cited quotes per answer page, rate windows and job leases of one library.
+
+    ``clock`` replaces the database's clock (tests); every database failure is a ``StateUnavailable``."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] | None = None) -> None:
         self._store = store
         self._clock = clock
 
-    def remember(self, key: str, question: str, collection: str | None) -> None:
-        """The question (and collection searched) an answer's buttons or a reply to it refer to by ``key``."""
-        with self._store.small_write() as conn:
+    def remember(self, key: str, question: str, collection: str | None, cited: Sequence[Span] | None = None) -> None:
+        """The question (and collection searched) an answer's buttons or a reply to it refer to by ``key``, with
+        the quotes its first page cited."""
+        with self._writing() as conn:
+            now = self._now(conn)
             conn.execute(
                 "INSERT INTO remembered (key, question, collection, at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET question = excluded.question, collection = excluded.collection, "
                 "at = excluded.at",
-                (key, question, collection, self._clock()),
+                (key, question, collection, now),
             )
+            if cited is not None:
+                self._cite(conn, key, 0, cited, now)
 
     def recall(self, key: str) -> tuple[str, str | None] | None:
         """(question, collection) remembered under ``key``; None when never remembered or forgotten since."""
-        with self._store.connection() as conn:
+        with self._reading() as conn:
             row = conn.execute(
                 "SELECT question, collection FROM remembered WHERE key = ? AND at > ?",
-                (key, self._clock() - KEEP_SECONDS),
+                (key, self._now(conn) - KEEP_SECONDS),
             ).fetchone()
         return None if row is None else (str(row[0]), row[1])
 
     def cite(self, key: str, page: int, cited: Sequence[Span]) -> None:
         """The quotes page ``page`` of answer ``key`` cited (article id, start, end), for its feedback buttons."""
-        with self._store.small_write() as conn:
-            conn.execute(
-                "INSERT INTO remembered_pages (key, page, cited, at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (key, page) DO UPDATE SET cited = excluded.cited, at = excluded.at",
-                (key, page, json.dumps([list(span) for span in cited]), self._clock()),
-            )
+        with self._writing() as conn:
+            self._cite(conn, key, page, cited, self._now(conn))
 
     def cited(self, key: str, page: int) -> tuple[Span, ...]:
-        with self._store.connection() as conn:
+        with self._reading() as conn:
             row = conn.execute("SELECT cited FROM remembered_pages WHERE key = ? AND page = ?", (key, page)).fetchone()
         if row is None:
             return ()
@@ -110,25 +122,27 @@ class Conversations:
         limit). Over it, the first refusal of the window says so (``first_refusal``), later ones do not, so a flood
         costs one reply. Replicas share the count: the row is locked from read to write."""
         if per_minute <= 0:
-            return Admission(True, 0.0, False)
-        now = self._clock()
-        with self._store.small_write() as conn:
+            return ADMITTED
+        with self._writing() as conn:
             # An upsert that changes nothing: it creates the row or locks it (PostgreSQL) until the commit.
             row = conn.execute(
-                "INSERT INTO rate_windows (name, who, events, told_until, at) VALUES (?, ?, '[]', 0, ?) "
+                "INSERT INTO rate_windows (name, who, events, told_until, at) VALUES (?, ?, '[]', 0, 0) "
                 "ON CONFLICT (name, who) DO UPDATE SET at = rate_windows.at RETURNING events, told_until",
-                (name, who, now),
+                (name, who),
             ).fetchone()
-            events = [t for t in json.loads(row[0]) if t > now - WINDOW]
-            told_until = float(row[1])
+            now = self._now(conn)  # read under the lock: events are stored in order
+            events = sorted(t for t in json.loads(row[0]) if now - WINDOW < t <= now + WINDOW)
             if len(events) < per_minute:
                 events.append(now)
-                admission = Admission(True, 0.0, False)
+                admission = ADMITTED
+                told_until = float(row[1])
             else:
-                wait = max(events[0] + WINDOW - now, 0.0)
-                admission = Admission(False, wait, told_until <= now)
-                if admission.first_refusal:
-                    told_until = now + wait
+                # The oldest event that keeps the window full leaves first (``per_minute`` may have been lowered).
+                wait = max(events[len(events) - per_minute] + WINDOW - now, 0.0)
+                admission = Admission(False, wait, float(row[1]) <= now)
+                if not admission.first_refusal:
+                    return admission  # a flood's later events change nothing: no write
+                told_until = now + wait
             conn.execute(
                 "UPDATE rate_windows SET events = ?, told_until = ?, at = ? WHERE name = ? AND who = ?",
                 (json.dumps(events), told_until, now, name, who),
@@ -136,10 +150,10 @@ class Conversations:
         return admission
 
     def lease(self, name: str, holder: str, seconds: float) -> bool:
-        """Take (or renew) job ``name`` for ``seconds`` unless another holder's lease still runs: of several
-        processes running the same schedule, one does each round's work."""
-        now = self._clock()
-        with self._store.small_write() as conn:
+        """Take (or, for its holder, renew or shorten) job ``name`` for ``seconds`` unless another holder's lease
+        still runs: of several processes running the same schedule, one does each round's work."""
+        with self._writing() as conn:
+            now = self._now(conn)
             row = conn.execute(
                 "INSERT INTO leases (name, holder, until) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until "
@@ -150,9 +164,9 @@ class Conversations:
 
     def prune(self) -> int:
         """Forget answers older than ``KEEP_SECONDS`` and rate windows idle for a minute; the rows deleted."""
-        now = self._clock()
         deleted = 0
-        with self._store.small_write() as conn:
+        with self._writing() as conn:
+            now = self._now(conn)
             for table, cutoff in (
                 ("remembered", now - KEEP_SECONDS),
                 ("remembered_pages", now - KEEP_SECONDS),
@@ -161,3 +175,32 @@ class Conversations:
                 deleted += conn.execute(f"DELETE FROM {table} WHERE at <= ?", (cutoff,)).rowcount
             deleted += conn.execute("DELETE FROM leases WHERE until <= ?", (now,)).rowcount
         return deleted
+
+    def _cite(self, conn: Connection, key: str, page: int, cited: Sequence[Span], now: float) -> None:
+        conn.execute(
+            "INSERT INTO remembered_pages (key, page, cited, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (key, page) DO UPDATE SET cited = excluded.cited, at = excluded.at",
+            (key, page, json.dumps([list(span) for span in cited]), now),
+        )
+
+    def _now(self, conn: Connection) -> float:
+        if self._clock is not None:
+            return self._clock()
+        return float(conn.execute(f"SELECT {self._store.database.clock_sql}").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self._failing_as_unavailable(), self._store.small_write() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self._failing_as_unavailable(), self._store.connection() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _failing_as_unavailable(self) -> Iterator[None]:
+        try:
+            yield
+        except self._store.database.errors as exc:
+            raise StateUnavailable(f"the library's database did not answer ({type(exc).__name__})") from exc

@@ -58,6 +58,7 @@ class Database(ABC):
     """One kind of SQL database holding a library."""
 
     kind: str  # "sqlite" or "postgresql"
+    clock_sql: str  # the database's clock in seconds since 1970: one clock for processes on several machines
     errors: tuple[type[Exception], ...]  # anything the database raises
     integrity_errors: tuple[type[Exception], ...]  # a unique or foreign-key constraint refused a row
 
@@ -112,6 +113,7 @@ class Database(ABC):
 
 class SqliteDatabase(Database):
     kind = "sqlite"
+    clock_sql = "(julianday('now') - 2440587.5) * 86400.0"
     errors = (sqlite3.DatabaseError,)
     integrity_errors = (sqlite3.IntegrityError,)
 
@@ -178,6 +180,7 @@ class SqliteDatabase(Database):
 
 class PostgresDatabase(Database):
     kind = "postgresql"
+    clock_sql = "extract(epoch FROM clock_timestamp())::float8"
 
     def __init__(self, url: str, schema: str = "", setting: str = "DATABASE_URL") -> None:
         import psycopg  # the postgres extra: only a library in PostgreSQL needs it

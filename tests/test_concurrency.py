@@ -36,7 +36,7 @@ def test_questions_while_adding_in_threads(library: Library) -> None:
     for t in threads:
         t.start()
     try:
-        lines = synthetic_jsonl(12).splitlines()[2:]
+        lines = synthetic_jsonl(6).splitlines()[2:]
         for line in lines:
             library.add_jsonl([line])
     finally:
@@ -44,9 +44,9 @@ def test_questions_while_adding_in_threads(library: Library) -> None:
         for t in threads:
             t.join()
     assert not errors
-    assert library.count() == 12
-    town = synthetic_article(11)["title"].split()[-1]
-    assert library.ask(f"what was destroyed around {town}?").citations[0].key == "syn-011"
+    assert library.count() == 6
+    town = synthetic_article(5)["title"].split()[-1]
+    assert library.ask(f"what was destroyed around {town}?").citations[0].key == "syn-005"
 
 
 def test_a_second_process_sees_new_articles(tmp_path: Path, make_library: Callable[..., Library]) -> None:

@@ -3,6 +3,7 @@ page, rate windows and job leases, on SQLite and on a real PostgreSQL, where con
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,7 +11,7 @@ import pytest
 from postgres import Server
 
 from index import Library
-from index.conversations import KEEP_SECONDS, Conversations
+from index.conversations import KEEP_SECONDS, Conversations, StateUnavailable
 
 
 class Clock:
@@ -32,9 +33,8 @@ def library_in(request: pytest.FixtureRequest, make_library: Callable[..., Libra
 def test_answers_are_remembered_and_forgotten_after_a_month(library_in: Library) -> None:
     clock = Clock()
     c = Conversations(library_in.store, clock)
-    c.remember("k1", "what was reported?", "chat:-1001234567890")
+    c.remember("k1", "what was reported?", "chat:-1001234567890", [(3, 10, 42), (4, 0, 9)])  # with page 0
     c.remember("msg:-1001234567890:77", "what was reported?", None)
-    c.cite("k1", 0, [(3, 10, 42), (4, 0, 9)])
     c.cite("k1", 1, [])
     assert c.recall("k1") == ("what was reported?", "chat:-1001234567890")
     assert c.recall("msg:-1001234567890:77") == ("what was reported?", None)
@@ -67,16 +67,34 @@ def test_a_rate_window_counts_the_last_minute_and_refuses_once_with_the_wait(lib
     assert not refused.allowed and refused.first_refusal  # a new window, told again
     assert c.admit("questions", sender, 0).allowed  # 0: no limit
     clock.now += 61
-    assert c.prune() >= 3  # idle windows go
+    assert c.prune() == 3  # the three idle windows: questions and adds of the sender, questions of sender 5
     assert c.admit("questions", sender, 3).allowed
 
 
 def test_concurrent_events_of_one_sender_never_pass_the_limit(library_in: Library) -> None:
-    """Eight threads, each with its own connection (as replicas have), press at once: exactly the limit passes."""
+    """Eight threads, each with its own connection (as replicas have), press at once: exactly the limit passes.
+    The database's clock, as in production."""
     c = library_in.conversations
+    started = time.time()
     with ThreadPoolExecutor(8) as pool:
-        admitted = list(pool.map(lambda _: c.admit("questions", 42, 25).allowed, range(80)))
-    assert admitted.count(True) == 25
+        decisions = list(pool.map(lambda _: c.admit("questions", 42, 25), range(80)))
+    assert sum(d.allowed for d in decisions) == 25
+    assert sum(d.first_refusal for d in decisions) == 1  # one "Slow down" for the flood
+    assert all(0 < d.wait <= 60 for d in decisions if not d.allowed)
+    c.remember("k", "q", None)
+    with library_in.store.connection() as conn:
+        at = conn.execute("SELECT at FROM remembered WHERE key = 'k'").fetchone()[0]
+    assert started - 5 < at < time.time() + 5  # seconds since 1970, at full precision (a double in PostgreSQL)
+
+
+def test_a_failing_database_is_one_error_class(library_in: Library) -> None:
+    """The bot goes on without conversation state on this error (tests/test_hardening_bot.py)."""
+    with library_in.store.connection() as conn:
+        conn.execute("DROP TABLE remembered")
+    with pytest.raises(StateUnavailable, match="did not answer"):
+        library_in.conversations.remember("k", "q", None)
+    with pytest.raises(StateUnavailable):
+        library_in.conversations.recall("k")
 
 
 def test_a_lease_gives_each_round_of_a_job_to_one_holder(library_in: Library) -> None:
@@ -97,8 +115,7 @@ def test_replicas_on_one_postgresql_library_share_conversations(
     url = postgres_server.database()
     one = make_library("one", database_url=url)
     two = make_library("two", database_url=url)
-    one.conversations.remember("key", "who released the recording?", None)
-    one.conversations.cite("key", 0, [(1, 0, 5)])
+    one.conversations.remember("key", "who released the recording?", None, [(1, 0, 5)])
     assert two.conversations.recall("key") == ("who released the recording?", None)
     assert two.conversations.cited("key", 0) == ((1, 0, 5),)
     assert [one.conversations.admit("adds", 9, 2).allowed, two.conversations.admit("adds", 9, 2).allowed] == [

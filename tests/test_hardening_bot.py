@@ -394,3 +394,27 @@ async def test_anonymous_adds_from_before_belong_to_their_chat(telegram: FakeBot
     library.add_text(example(0), added_by="Group (@GroupAnonymousBot, id 1087968824)", origin=origin)
     await telegram.say(DESK, ANONYMOUS, "/remove 1", "Only the person who added it", extra={"sender_chat": DESK})
     await telegram.say(NEWSROOM, ANONYMOUS, "/remove 1", "Remove #1", extra={"sender_chat": NEWSROOM})
+
+
+async def test_without_its_conversation_state_the_bot_still_answers(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """When the database fails on conversation state (here its tables are gone), answers still go out; only what
+    needed the state says so."""
+    app = await start_bot(rate_limit_questions=2)
+    await telegram.say(private_chat(ALICE), ALICE, "/add " + example(0), "Added #1")
+    library: Library = app.bot_data["state"].engine.library
+    with library.store.connection() as conn:
+        for table in ("remembered_pages", "remembered", "rate_windows"):
+            conn.execute(f"DROP TABLE {table}")
+    for _ in range(3):  # over the limit of 2: the limit cannot be counted, so it lets questions through
+        answer = await telegram.say(private_chat(ALICE), ALICE, QUESTION, "<b>Sources</b>")
+    more = next(
+        b["callback_data"]
+        for row in answer.params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "More results"
+    )
+    mark = len(telegram.calls)
+    telegram.press(ALICE, answer.result, more)
+    told = await telegram.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
+    assert told.params["text"] == "This answer is too old; please ask again."
+    assert not any("Sorry" in str(c.params.get("text", "")) for c in telegram.calls)

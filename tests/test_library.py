@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,17 +21,28 @@ from index import (
     UnsupportedType,
     render_text,
 )
-from index.embedding import build_embedder
+from index.embedding import Embedder, build_embedder
 from index.settings import MINILM, Settings
 
 CHROME = re.compile(r"AFP via Getty|Oops|Something went wrong|try again later|Read more at|inbox|Subscribe|Sign up")
 
 
-@pytest.fixture
-def seeded(library: Library, seed_texts: dict[str, str]) -> Library:
-    for path in sorted(SEEDS.glob("*.txt")):
-        library.add_file(path)
-    return library
+@pytest.fixture(scope="module")
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: Embedder,
+    seed_texts: dict[str, str],
+    request: pytest.FixtureRequest,
+) -> Iterator[Library]:
+    """The two seed articles, embedded once for this module's tests, which only read (on the PostgreSQL leg, in a
+    database of their own)."""
+    on_postgres = request.config.getoption("--database") == "postgresql"
+    url = request.getfixturevalue("postgres_server").database() if on_postgres else ""
+    folder = tmp_path_factory.mktemp("seeded")
+    with Library.open(Settings(_env_file=None, data_dir=folder, database_url=url), embedder=embedder) as library:  # type: ignore[call-arg]
+        for path in sorted(SEEDS.glob("*.txt")):
+            library.add_file(path)
+        yield library
 
 
 def _assert_verbatim(lib: Library, answer: object) -> None:

@@ -92,7 +92,7 @@ def test_processes_with_their_own_folders_share_one_postgresql_library(
     assert "cracks were found" in there.ask("why was the bridge closed?").citations[0].quote
     # Two processes adding the same articles at once: the writer lock and unique keys store each once.
     jsonl = tmp_path / "batch.jsonl"
-    jsonl.write_text(synthetic_jsonl(12), encoding="utf-8")
+    jsonl.write_text(synthetic_jsonl(6), encoding="utf-8")
     procs = [
         subprocess.Popen(
             [*dossier_cmd(), "add", "--jsonl", str(jsonl)],
@@ -106,7 +106,7 @@ def test_processes_with_their_own_folders_share_one_postgresql_library(
     outputs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
     keys = [a.key for a in here.list() if a.key]
-    assert here.count() == 14 and len(keys) == len(set(keys)) == 12
+    assert here.count() == 8 and len(keys) == len(set(keys)) == 6
 
 
 def test_database_errors_are_one_line(tmp_path: Path, postgres_server: Server) -> None:

@@ -139,7 +139,8 @@ async def test_two_webhook_replicas_serve_one_postgresql_library(
                 await say((a, b)[i % 2], chat, BOB, "who released the call?", "<b>Sources</b>")
             await say(a, chat, BOB, "who released the call?", "Slow down: too many questions")
 
-            # A dies (the whole process group, as when its machine goes) while embedding a long document.
+            # A dies (the whole process group, as when its machine goes) while embedding a long document. (A kill
+            # while a bulk import writes is tests/test_crash.py's, on PostgreSQL with `pytest --database postgresql`.)
             document = telegram.add_file("towns.txt", long_article().encode())
             await say(a, private_chat(ALICE), ALICE, None, "Embedding", document=document)
             os.killpg(a.process.pid, signal.SIGKILL)
@@ -154,7 +155,7 @@ async def test_two_webhook_replicas_serve_one_postgresql_library(
                 ),
                 after=mark,
             )
-            assert "too old" not in pressed.params.get("text", "")
+            assert pressed.method == "sendMessage" or "No more results" in pressed.params.get("text", ""), pressed
             library = make_library("check", database_url=url)
             assert library.count() == 3
             [vote] = library.store.votes()  # A's vote, with the quotes B's answer cited
