@@ -55,11 +55,11 @@ class Postings(Protocol):
 
     schema: str
 
-    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
-        """Index a passage's terms and count them in ``term_df``."""
+    def insert(self, conn: Connection, docs: Sequence[tuple[int, list[str]]]) -> None:
+        """Index passages' terms ((passage id, terms) each); ``term_df`` is counted apart (``count_terms``)."""
 
-    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
-        """Drop passages (those not indexed are skipped) and uncount their terms."""
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> Counter[str]:
+        """Drop passages (those not indexed are skipped); how many of them held each term."""
 
     def clear(self, conn: Connection) -> None: ...
 
@@ -75,24 +75,18 @@ class Postings(Protocol):
 class Fts5Postings:
     schema = FTS5_SCHEMA
 
-    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
-        conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, " ".join(terms)))
-        conn.executemany(
-            "INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = term_df.df + 1",
-            [(t,) for t in set(terms)],
-        )
+    def insert(self, conn: Connection, docs: Sequence[tuple[int, list[str]]]) -> None:
+        conn.executemany("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", [(p, " ".join(t)) for p, t in docs])
 
-    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
-        touched: set[str] = set()
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> Counter[str]:
+        held: Counter[str] = Counter()
         for pid in passage_ids:
             row = conn.execute("SELECT text FROM passages_fts WHERE rowid = ?", (pid,)).fetchone()
             if row is None:
                 continue
-            terms = set(str(row[0]).split())
-            touched |= terms
-            conn.executemany("UPDATE term_df SET df = df - 1 WHERE term = ?", [(t,) for t in terms])
+            held.update(set(str(row[0]).split()))
             conn.execute("DELETE FROM passages_fts WHERE rowid = ?", (pid,))
-        conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t in touched])
+        return held
 
     def clear(self, conn: Connection) -> None:
         conn.execute("DELETE FROM passages_fts")
@@ -124,23 +118,32 @@ class TablePostings:
 
     schema = TABLE_SCHEMA
 
-    # One statement each over arrays: a round trip to the server per term would dominate an import.
-    def insert(self, conn: Connection, passage_id: int, terms: list[str]) -> None:
-        counts = Counter(terms)
+    # One statement each over arrays for all the passages given (an article's): a round trip to the server per
+    # term, or per passage, would dominate an import.
+    def insert(self, conn: Connection, docs: Sequence[tuple[int, list[str]]]) -> None:
+        if not docs:
+            return
+        terms: list[str] = []
+        ids: list[int] = []
+        tfs: list[int] = []
+        for passage_id, words in docs:
+            counts = Counter(words)
+            terms += counts.keys()
+            ids += [passage_id] * len(counts)
+            tfs += counts.values()
         conn.execute(
-            "INSERT INTO keyword_postings (term, passage_id, tf) SELECT t, ?, n FROM unnest(?::text[], ?::int[]) AS"
-            " u(t, n)",
-            (passage_id, list(counts), list(counts.values())),
+            "INSERT INTO keyword_postings (term, passage_id, tf)"
+            " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[])",
+            (terms, ids, tfs),
         )
-        conn.execute("INSERT INTO keyword_docs (passage_id, length) VALUES (?, ?)", (passage_id, len(terms)))
-        self._add_totals(conn, 1, len(terms))
+        lengths = [len(words) for _, words in docs]
         conn.execute(
-            "INSERT INTO term_df (term, df) SELECT t, 1 FROM unnest(?::text[]) AS u(t)"
-            " ON CONFLICT (term) DO UPDATE SET df = term_df.df + 1",
-            (list(counts),),
+            "INSERT INTO keyword_docs (passage_id, length) SELECT * FROM unnest(?::bigint[], ?::int[])",
+            ([passage_id for passage_id, _ in docs], lengths),
         )
+        self._add_totals(conn, len(docs), sum(lengths))
 
-    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> None:
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> Counter[str]:
         ids = [int(i) for i in passage_ids]
         lengths = conn.execute(
             "DELETE FROM keyword_docs WHERE passage_id = ANY(?::bigint[]) RETURNING length", (ids,)
@@ -150,13 +153,7 @@ class TablePostings:
         rows = conn.execute(
             "DELETE FROM keyword_postings WHERE passage_id = ANY(?::bigint[]) RETURNING term", (ids,)
         ).fetchall()
-        dropped = Counter(str(r[0]) for r in rows)
-        if dropped:
-            conn.execute(
-                "UPDATE term_df SET df = df - u.n FROM unnest(?::text[], ?::int[]) AS u(t, n) WHERE term = u.t",
-                (list(dropped), list(dropped.values())),
-            )
-            conn.execute("DELETE FROM term_df WHERE term = ANY(?::text[]) AND df <= 0", (list(dropped),))
+        return Counter(str(r[0]) for r in rows)
 
     def clear(self, conn: Connection) -> None:
         conn.execute("DELETE FROM keyword_postings")
@@ -205,14 +202,29 @@ def postings(kind: str) -> Postings:
     return Fts5Postings() if kind == "sqlite" else TablePostings()
 
 
-def add(conn: Connection, index: Postings, passage_id: int, text: str, lang: str) -> None:
-    """Index one passage of an article in ``lang`` (inside the caller's transaction)."""
-    index.insert(conn, passage_id, analyzer(lang).index_terms(text))
+def add(conn: Connection, index: Postings, passages: Sequence[tuple[int, str, str]]) -> Counter[str]:
+    """Index passages ((id, text, language) each) in one batch, inside the caller's transaction; returns how many
+    of them hold each term, for ``count_terms``."""
+    docs = [(pid, analyzer(lang).index_terms(text)) for pid, text, lang in passages]
+    index.insert(conn, docs)
+    return Counter(term for _, words in docs for term in set(words))
 
 
-def remove(conn: Connection, index: Postings, passage_ids: Sequence[int]) -> None:
-    """Drop passages from the index (inside the caller's transaction)."""
-    index.delete(conn, passage_ids)
+def count_terms(conn: Connection, changes: Counter[str]) -> None:
+    """Add ``changes`` (passages gained or, negative, lost per term) to ``term_df``, once per write transaction:
+    an upsert per term and article (or passage) rewrote the rows of common words thousands of times in one
+    transaction, which made them the slowest part of a PostgreSQL import."""
+    changed = [(term, n) for term, n in changes.items() if n]
+    conn.executemany(
+        "INSERT INTO term_df (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df",
+        changed,
+    )
+    conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t, n in changed if n < 0])
+
+
+def remove(conn: Connection, index: Postings, passage_ids: Sequence[int]) -> Counter[str]:
+    """Drop passages from the index (inside the caller's transaction); how many of them held each term."""
+    return index.delete(conn, passage_ids)
 
 
 def is_current(conn: Connection) -> bool:
@@ -227,12 +239,14 @@ def rebuild(conn: Connection, index: Postings) -> int:
     index.clear(conn)
     conn.execute("DELETE FROM term_df")
     count = 0
+    df: Counter[str] = Counter()
     for article_id, text in conn.execute("SELECT id, text FROM articles").fetchall():
         lang = article_language(text)
         spans = conn.execute("SELECT id, char_start, char_end FROM passages WHERE article_id = ?", (article_id,))
-        for pid, start, end in spans.fetchall():
-            add(conn, index, pid, text[start:end], lang)
-            count += 1
+        batch = [(pid, text[start:end], lang) for pid, start, end in spans.fetchall()]
+        df.update(add(conn, index, batch))
+        count += len(batch)
+    count_terms(conn, df)
     if count:
         log.info("keyword index rebuilt for analyzer %s (%d passages)", ANALYZER_VERSION, count)
     return count

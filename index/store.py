@@ -306,6 +306,7 @@ class Store:
         with self.transaction() as conn:
             txn = WriteTxn(conn, self._postings)
             yield txn
+            txn.count_terms()
             conn.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
             txn.generation = int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 

@@ -8,6 +8,7 @@ in-memory FAISS copy can check it vector by vector.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,6 +90,12 @@ class WriteTxn:
         self.conn = conn
         self.generation = -1
         self._postings = postings
+        self._term_changes: Counter[str] = Counter()  # passages gained or lost per term, counted at the end
+
+    def count_terms(self) -> None:
+        """Bring ``term_df`` up to date with this transaction's keyword rows (``Store.write`` calls it last)."""
+        keywords.count_terms(self.conn, self._term_changes)
+        self._term_changes.clear()
 
     def set_meta(self, key: str, value: str) -> None:
         set_meta(self.conn, key, value)
@@ -176,9 +183,8 @@ class WriteTxn:
         self.conn.executemany(f"INSERT INTO passages ({PASSAGE_ROW}) VALUES ({marks(PASSAGE_ROW)})", passages)
         texts = {int(a[0]): str(a[9]) for a in articles}
         languages = {article_id: keywords.article_language(text) for article_id, text in texts.items()}
-        for pid, article_id, _, _, start, end, *_ in passages:
-            text = texts[int(article_id)]
-            keywords.add(self.conn, self._postings, int(pid), text[start:end], languages[int(article_id)])
+        spans = [(int(p[0]), texts[int(p[1])][p[4] : p[5]], languages[int(p[1])]) for p in passages]
+        self._term_changes.update(keywords.add(self.conn, self._postings, spans))
         if passages:
             vectors = np.stack([np.frombuffer(p[8], dtype=np.float16).astype(np.float32) for p in passages])
             self._add_to_digest([int(p[0]) for p in passages], vectors, +1)
@@ -208,9 +214,10 @@ class WriteTxn:
                     np.asarray(p.vector, dtype=np.float16).tobytes(),
                 ),
             ).fetchone()
-            pid = int(row[0])
-            ids.append(pid)
-            keywords.add(self.conn, self._postings, pid, text[p.char_start : p.char_end], lang)
+            ids.append(int(row[0]))
+        spans = [(pid, text[p.char_start : p.char_end], lang) for pid, p in zip(ids, passages, strict=True)]
+        # Counted once its rows are in: an article refused earlier (rolled back to its savepoint) counts no terms.
+        self._term_changes.update(keywords.add(self.conn, self._postings, spans))
         if passages:
             vectors = as_stored(np.stack([np.asarray(p.vector) for p in passages]))
             self._add_to_digest(ids, vectors, +1)
@@ -223,7 +230,7 @@ class WriteTxn:
         if rows:
             vectors = np.stack([np.frombuffer(r[1], dtype=np.float16).astype(np.float32) for r in rows])
             self._add_to_digest(ids, vectors, -1)
-        keywords.remove(self.conn, self._postings, ids)
+        self._term_changes.subtract(keywords.remove(self.conn, self._postings, ids))
         self.conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         return ids
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,3 +119,27 @@ def test_database_errors_are_one_line(tmp_path: Path, postgres_server: Server) -
         none = dossier(tmp_path / "data", empty, *command)
         assert none.returncode == 1 and none.stderr.count("\n") == 1, (command, none.stderr)
         assert none.stderr.startswith("error: no library in that database (DATABASE_URL)"), none.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_term_counts_follow_adds_revisions_and_removals(
+    make_library: Callable[..., Library], request: pytest.FixtureRequest, backend: str
+) -> None:
+    """``term_df`` is counted once per write transaction; after adds (one refused as a duplicate), a revision and
+    removals it still equals what the keyword rows hold."""
+    url = request.getfixturevalue("postgres_server").database() if backend == "postgresql" else ""
+    lib = make_library(backend, database_url=url)
+    lines = synthetic_jsonl(6).splitlines()
+    lib.add_jsonl([*lines, lines[0]])
+    lib.revise(2, "Flood\n\nThe river rose four metres and the flood closed the old bridge for a week.")
+    lib.remove(3)
+    lib.remove(5)
+    with lib.store.connection() as conn:
+        stored = {str(t): int(n) for t, n in conn.execute("SELECT term, df FROM term_df").fetchall()}
+        if backend == "sqlite":
+            counted = Counter(t for (text,) in conn.execute("SELECT text FROM passages_fts") for t in set(text.split()))
+        else:
+            counted = Counter(
+                {str(t): int(n) for t, n in conn.execute("SELECT term, COUNT(*) FROM keyword_postings GROUP BY term")}
+            )
+    assert stored == dict(counted) and "flood" in stored
