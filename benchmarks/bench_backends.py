@@ -7,8 +7,9 @@ PostgreSQL 16 comes from the ``pgserver`` package (the ``test`` extra): a server
 at the end. Both libraries are built through the real path (chunking, the database's writes and keyword rows,
 FAISS) with passage vectors replayed from a pool the real model embedded once, as ``bench_ask.py`` does; each
 ask is the real one (query embedding, FAISS, the keyword search of that database, evidence, answerability).
-Vector search is FAISS's in both: PostgreSQL holds the vectors, each process keeps its FAISS copy in its
-``DATA_DIR``. The backends run one after the other in one process, so the model and the questions are the same.
+PostgreSQL is measured twice, each in a database of its own: searching vectors with pgvector (the default where
+the extension is there: nothing in ``DATA_DIR``) and with a FAISS copy in ``DATA_DIR`` (``VECTOR_SEARCH=faiss``).
+The backends run one after the other in one process, so the model and the questions are the same.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -66,11 +68,25 @@ def measure(name: str, settings: Settings, lines: list[str], pooled: PooledEmbed
     )
 
 
+def new_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(admin_url)._replace(path="/" + name))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--pool", type=int, default=2_000, help="passages embedded for real, vectors reused")
     parser.add_argument("--rounds", type=int, default=3, help="times each question is asked")
+    parser.add_argument(
+        "--ann-threshold",
+        type=int,
+        default=Settings.model_fields["vector_ann_threshold"].default,
+        help="VECTOR_ANN_THRESHOLD of every library (lower it to measure FAISS IVF and pgvector HNSW)",
+    )
     args = parser.parse_args()
 
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (pgserver's lock folder)
@@ -86,18 +102,24 @@ def main() -> None:
         # The pool is embedded first, apart: both builds then replay it and neither pays for the model.
         with Library.open(Settings(_env_file=None, data_dir=root / "pool"), embedder=pooled) as lib:  # type: ignore[arg-type, call-arg]
             lib.add_jsonl(corpus_lines(args.pool))
-        sqlite = Settings(_env_file=None, data_dir=root / "sqlite")  # type: ignore[call-arg]
+        sqlite = Settings(_env_file=None, data_dir=root / "sqlite", vector_ann_threshold=args.ann_threshold)  # type: ignore[call-arg]
         rows.append(measure("SQLite + FTS5", sqlite, lines, pooled, args.rounds))
         server = pgserver.get_server(root / "pgdata", cleanup_mode="delete")
         try:
-            postgres = Settings(  # type: ignore[call-arg]
-                _env_file=None, data_dir=root / "postgres-cache", database_url=server.get_uri()
-            )
-            rows.append(measure("PostgreSQL 16", postgres, lines, pooled, args.rounds))
+            for name, search in (("pgvector", "pgvector"), ("FAISS copy", "faiss")):
+                postgres = Settings(  # type: ignore[call-arg]
+                    _env_file=None,
+                    data_dir=root / f"postgres-{search}",
+                    database_url=new_database(server.get_uri(), search),
+                    vector_search=search,
+                    vector_ann_threshold=args.ann_threshold,
+                )
+                rows.append(measure(f"PostgreSQL 16, {name}", postgres, lines, pooled, args.rounds))
         finally:
             server.cleanup()
     print(
-        f"{len(lines):,} articles, {len(questions())} questions asked {args.rounds} times each, "
+        f"{len(lines):,} articles, VECTOR_ANN_THRESHOLD {args.ann_threshold:,}, "
+        f"{len(questions())} questions asked {args.rounds} times each, "
         f"passage vectors from a pool of {args.pool:,}\n"
     )
     print(

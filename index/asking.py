@@ -21,7 +21,7 @@ from index.retrieval import Candidate, hybrid_search, rescaled
 from index.settings import Settings
 from index.store import Store, StoredPassage
 from index.types import Answer
-from index.vectors import VectorIndex
+from index.vectors import Searchable
 
 SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals
 # The passages an answer lists are ordered by their best evidence sentence too (``answer.by_evidence``), the first
@@ -48,7 +48,7 @@ class Asker:
     def ask(
         self,
         question: str,
-        vectors: VectorIndex,
+        vectors: Searchable,
         scope: tuple[str | None, np.ndarray | None],
         searched: int,
         k: int,
@@ -66,7 +66,7 @@ class Asker:
     def _answer(
         self,
         question: str,
-        vectors: VectorIndex,
+        vectors: Searchable,
         scope: tuple[str | None, np.ndarray | None],
         searched: int,
         k: int,
@@ -155,7 +155,7 @@ class Asker:
         return answering.complete_answers(answering.select_quotes(unique, self.settings.answer_max_quotes), texts, q)
 
     def evidence_features(
-        self, question: str, vectors: VectorIndex, scope: tuple[str | None, np.ndarray | None]
+        self, question: str, vectors: Searchable, scope: tuple[str | None, np.ndarray | None]
     ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
         """What the evidence ranker sees of each candidate sentence (see ``answer.sentence_features``): its
         (article id, start, end), its features, whether it is short. For fitting the ranker."""
@@ -209,7 +209,7 @@ class Asker:
         self,
         q: Question,
         query: np.ndarray,
-        vectors: VectorIndex,
+        vectors: Searchable,
         scope: tuple[str | None, np.ndarray | None],
         k: int,
         dense_weight: float,

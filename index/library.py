@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index import abstention, evidence_rank, extract, feedback, migrate, periods
+from index import abstention, evidence_rank, extract, feedback, migrate, periods, pgvectors
 from index.asking import Asker
 from index.cleaning import normalized_hash
 from index.conversations import Conversations
@@ -37,6 +37,7 @@ from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
 from index.migrate import Migrated
+from index.pgvectors import PgVectors
 from index.question import analyse
 from index.rerank import Reranker
 from index.settings import Settings
@@ -86,8 +87,11 @@ class Library:
         )
         self._feeds = FeedBook(store)
         self.conversations = Conversations(store)  # a chat front end's state, shared by processes on one library
-        self._vectors = VectorCache(
-            store, settings.data_dir / "vectors.faiss", embedder.name, settings.vector_ann_threshold
+        schema = pgvectors.choose(store, settings.vector_search)
+        self._vectors: VectorCache | PgVectors = (
+            PgVectors(store, embedder.name, schema, settings.vector_ann_threshold)
+            if schema is not None
+            else VectorCache(store, settings.data_dir / "vectors.faiss", embedder.name, settings.vector_ann_threshold)
         )
         self._derived: dict[str, tuple[int, Any]] = {}
         reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
@@ -183,13 +187,13 @@ class Library:
 
     # -- adding -----------------------------------------------------------------------------------
     def _ingest(self, items: Iterable[Pending | BulkFailure], progress: ProgressFn, total: int = 0) -> BulkReport:
-        vectors = self._vectors.ensure(self.embedder.dim)
+        self._vectors.ensure(self.embedder.dim)
         report = BulkReport()
         done = 0
 
         def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
             nonlocal done
-            self._vectors.add(vectors, ids, vecs)
+            self._vectors.add(ids, vecs)
             for o in outcomes:
                 if o.failure is not None:
                     report.failures.append(o.failure)
@@ -580,12 +584,11 @@ class Library:
         info = self.store.get_info(article_id)
         if info is None:
             raise ArticleNotFound(article_id)
-        vectors = self._vectors.current()
+        self._vectors.current()  # loaded first (FAISS), so that the removal reaches it
         with self._vectors.writing():
             with self.store.write() as txn:
                 ids = txn.delete_article(article_id)
-            if vectors is not None:
-                self._vectors.remove(vectors, np.asarray(ids, dtype=np.int64))
+            self._vectors.remove(np.asarray(ids, dtype=np.int64))
         return info
 
     def reindex(self, progress: ProgressFn = _quiet) -> int:
@@ -595,6 +598,7 @@ class Library:
             txn.set_meta("embedding_model", self.embedder.name)
             txn.set_meta("dimension", str(dim))
             txn.set_meta("reindex_incomplete", "1")
+            self._vectors.discard(txn)
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         total, done, passages, after = self.store.count_articles(), 0, 0, 0
         while page := self.store.article_texts(after, 16):

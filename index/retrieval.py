@@ -17,7 +17,7 @@ import numpy as np
 
 from index.question import Question
 from index.store import Store
-from index.vectors import VectorIndex
+from index.vectors import Searchable
 
 PASSAGE_WEIGHT = 0.7  # dense similarity of the whole passage
 SENTENCE_WEIGHT = 0.3  # dense similarity of the passage's best sentence
@@ -42,7 +42,7 @@ def rescaled(similarity: float | np.ndarray, floor: float) -> float | np.ndarray
 
 def hybrid_search(
     store: Store,
-    vectors: VectorIndex,
+    vectors: Searchable,
     query_vector: np.ndarray,
     question: Question,
     collection: str | None,

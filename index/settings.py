@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Past this many passages, searches of the whole library use an approximate index (IVF, 8-bit) "
         "whose candidates are re-scored exactly; 0: always exact.",
+    )
+    vector_search: Literal["auto", "faiss", "pgvector"] = Field(
+        "auto",
+        description="Where vector search runs for a library in PostgreSQL: `pgvector` in the database (every process "
+        "and replica searches the one copy; an HNSW index past VECTOR_ANN_THRESHOLD), `faiss` in a copy each process "
+        "keeps in DATA_DIR; `auto`: pgvector where the extension is installed or this user may create it. A library "
+        "in SQLite always uses FAISS.",
     )
     max_passage_tokens: int = Field(200, ge=32, le=512, description="Passage size limit in model tokens.")
     fetch_timeout: float = Field(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import conversations, feedback, feeds, keywords
+from index import conversations, feedback, feeds, keywords, vector_mirror
 from index.database import Connection, Database, SqliteDatabase, first_line
 from index.errors import LibraryCorrupt
 from index.feedback import Span
@@ -304,7 +304,8 @@ class Store:
     def write(self) -> Iterator[WriteTxn]:
         """A write to the articles; bumps the generation, which ``txn.generation`` holds after."""
         with self.transaction() as conn:
-            txn = WriteTxn(conn, self._postings)
+            mirror = vector_mirror.target(conn) if self.database.kind == "postgresql" else None
+            txn = WriteTxn(conn, self._postings, mirror)
             yield txn
             txn.count_terms()
             conn.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")

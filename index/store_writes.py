@@ -2,7 +2,7 @@
 
 An article is written together with its passages, vectors and keyword rows, so it is either wholly present or
 absent. Each write keeps ``meta.vector_digest`` (see ``index.vectors.vector_digest``) so the processes holding an
-in-memory FAISS copy can check it vector by vector.
+in-memory FAISS copy can check it vector by vector, and, in PostgreSQL, the pgvector mirror where there is one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from index import keywords
+from index import keywords, vector_mirror
 from index.database import Connection
 from index.errors import ArticleNotFound, ModelSwitched
 from index.types import ArticleInfo
@@ -86,10 +86,12 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
 class WriteTxn:
     """An open write transaction; ``generation`` is set once it commits."""
 
-    def __init__(self, conn: Connection, postings: keywords.Postings) -> None:
+    def __init__(self, conn: Connection, postings: keywords.Postings, vector_type: str | None = None) -> None:
+        """``vector_type``: pgvector's type when the library mirrors its vectors there (``index.vector_mirror``)."""
         self.conn = conn
         self.generation = -1
         self._postings = postings
+        self._vector_type = vector_type
         self._term_changes: Counter[str] = Counter()  # passages gained or lost per term, counted at the end
 
     def count_terms(self) -> None:
@@ -187,7 +189,7 @@ class WriteTxn:
         self._term_changes.update(keywords.add(self.conn, self._postings, spans))
         if passages:
             vectors = np.stack([np.frombuffer(p[8], dtype=np.float16).astype(np.float32) for p in passages])
-            self._add_to_digest([int(p[0]) for p in passages], vectors, +1)
+            self._add_vectors([int(p[0]) for p in passages], vectors)
 
     def _info(self, article_id: int) -> ArticleInfo:
         return article_info(
@@ -219,9 +221,13 @@ class WriteTxn:
         # Counted once its rows are in: an article refused earlier (rolled back to its savepoint) counts no terms.
         self._term_changes.update(keywords.add(self.conn, self._postings, spans))
         if passages:
-            vectors = as_stored(np.stack([np.asarray(p.vector) for p in passages]))
-            self._add_to_digest(ids, vectors, +1)
+            self._add_vectors(ids, as_stored(np.stack([np.asarray(p.vector) for p in passages])))
         return ids
+
+    def _add_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        self._add_to_digest(ids, vectors, +1)
+        if self._vector_type is not None:
+            vector_mirror.mirror(self.conn, self._vector_type, ids, vectors)
 
     def _drop_passages(self, article_id: int) -> list[int]:
         """Delete an article's passages with their keyword rows, keeping the vector digest; returns their ids."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from index.errors import ModelSwitched
 from index.store import Store
+from index.store_writes import WriteTxn
 from index.vectors import VectorIndex, ann_files
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,16 @@ class VectorCache:
         if save:
             self.save()
 
-    def add(self, vectors: VectorIndex, ids: np.ndarray, vecs: np.ndarray) -> None:
+    def add(self, ids: np.ndarray, vecs: np.ndarray) -> None:
         """Vectors just stored in SQLite; never in the middle of a sync, whose digest check would see half a change."""
         with self._sync_lock:
-            vectors.add(ids, vecs)
+            if self._vectors is not None:
+                self._vectors.add(ids, vecs)
 
-    def remove(self, vectors: VectorIndex, ids: np.ndarray) -> None:
+    def remove(self, ids: np.ndarray) -> None:
         with self._sync_lock:
-            vectors.remove(ids)
+            if self._vectors is not None:
+                self._vectors.remove(ids)
 
     def sync(self, force: bool = False) -> None:
         """Bring the in-memory index in line with SQLite: add missing vectors, drop orphans, then compare the
@@ -117,6 +120,9 @@ class VectorCache:
             elif force and (len(missing) or len(orphans)):
                 log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
             self.generation = generation
+
+    def discard(self, txn: WriteTxn) -> None:
+        """Before a reindex: nothing (``rebuild`` replaces the index afterwards)."""
 
     def rebuild(self, dim: int) -> None:
         """A new index from every vector in SQLite (after a reindex), written at once."""

@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -97,6 +98,17 @@ def unpack_sentences(blob: bytes, count: int, dim: int) -> np.ndarray:
     scale = np.frombuffer(blob, dtype=np.float32, count=count)
     codes = np.frombuffer(blob, dtype=np.int8, offset=4 * count).reshape(count, dim)
     return codes.astype(np.float32) * scale[:, None]
+
+
+class Searchable(Protocol):
+    """What a search needs of the library's vectors: FAISS's ``VectorIndex``, or ``index.pgvectors.PgVectorIndex``."""
+
+    dim: int
+
+    def __len__(self) -> int: ...
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]: ...
+    def similarity(self, query: np.ndarray, ids: list[int]) -> list[float]: ...
+    def prepare(self) -> None: ...
 
 
 class VectorIndex:

@@ -58,6 +58,8 @@ def database_leg(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         pytest.skip("about the SQLite file itself")
     server: postgres.Server = request.getfixturevalue("postgres_server")
     monkeypatch.setenv("DATABASE_URL", server.database())
+    if request.node.get_closest_marker("faiss"):  # there, vectors are otherwise searched with pgvector
+        monkeypatch.setenv("VECTOR_SEARCH", "faiss")
 
 
 @pytest.fixture

@@ -6,11 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index import Library
 from index.vectors import VectorIndex, ann_files
 
 ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.faiss
 
 
 def clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:

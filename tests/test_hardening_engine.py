@@ -150,6 +150,7 @@ def test_ids_are_never_reused_and_a_running_library_follows(make_library: Callab
     assert answer.citations[0].article_id == new.id and "412 passengers" in answer.citations[0].quote
 
 
+@pytest.mark.faiss
 def test_a_damaged_vector_file_is_rebuilt_from_sqlite_with_one_warning(
     make_library: Callable[..., Library], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

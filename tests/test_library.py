@@ -191,6 +191,7 @@ def test_collections_do_not_leak(library: Library) -> None:
     assert [x.collection for x in library.list(collection="chat:1")] == ["chat:1"]
 
 
+@pytest.mark.faiss
 def test_reopen_repairs_a_lagging_or_missing_vector_file(make_library: Callable[..., Library], tmp_path: Path) -> None:
     lib = make_library("lib")
     lib.add_jsonl(synthetic_jsonl(2).splitlines())
@@ -208,6 +209,7 @@ def test_reopen_repairs_a_lagging_or_missing_vector_file(make_library: Callable[
     assert lib.ask(f"what was destroyed around {town3}?").citations[0].key == "syn-003"
 
 
+@pytest.mark.faiss
 def test_the_vector_file_is_rewritten_once_a_share_changed_and_on_close(
     make_library: Callable[..., Library], tmp_path: Path
 ) -> None:

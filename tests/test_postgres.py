@@ -80,7 +80,8 @@ def test_a_library_in_postgresql_answers_as_in_sqlite(
 def test_processes_with_their_own_folders_share_one_postgresql_library(
     make_library: Callable[..., Library], postgres_server: Server, tmp_path: Path
 ) -> None:
-    """Replicas: each keeps its FAISS copy in its own folder and sees what the others store."""
+    """Replicas: each searches the one copy of the vectors in PostgreSQL (pgvector, no FAISS file in its folder) and
+    sees what the others store."""
     url = postgres_server.database()
     here = make_library("here", database_url=url)
     text = "Dam repairs\n\nEngineers said the dam at Lake Verla would need 14 months of repairs after the flood."
@@ -108,6 +109,7 @@ def test_processes_with_their_own_folders_share_one_postgresql_library(
     assert all(p.returncode == 0 for p in procs), outputs
     keys = [a.key for a in here.list() if a.key]
     assert here.count() == 8 and len(keys) == len(set(keys)) == 6
+    assert not list(tmp_path.glob("*/vectors.faiss"))
 
 
 def test_database_errors_are_one_line(tmp_path: Path, postgres_server: Server) -> None:

@@ -1,0 +1,124 @@
+"""Vector search in PostgreSQL with pgvector (``VECTOR_SEARCH``), against a real server: the same passages and
+scores as FAISS, no copy in the data folder, the mirror kept by every writer, and the HNSW index past the
+threshold."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+from postgres import Server
+from support import synthetic_jsonl
+
+from index import Library
+from index.errors import DossierError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "articles.jsonl"
+QUESTIONS = ("how many tanks were lost?", "who released the recording?", "what did the regional command report?")
+
+pytestmark = pytest.mark.slow
+
+
+def rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_pgvector_finds_what_faiss_finds_and_keeps_no_copy(
+    make_library: Callable[..., Library], postgres_server: Server, tmp_path: Path
+) -> None:
+    """One library searched both ways: the same passages with the same scores, in the whole library, in a
+    collection and with articles left out; a writer that searches with FAISS still fills the mirror."""
+    url = postgres_server.database()
+    faiss_lib = make_library("faiss", database_url=url, vector_search="faiss")
+    faiss_lib.add_jsonl([line.encode() for line in synthetic_jsonl(12).splitlines()])
+    faiss_lib.add_jsonl(EXAMPLES.read_bytes().splitlines(), collection="other")
+    pg = make_library("pg", database_url=url, vector_search="pgvector")
+    for question in QUESTIONS:
+        for options in ({}, {"collection": "other"}, {"collection": None, "exclude": [1, 2]}):
+            want = faiss_lib.ask(question, **options)  # type: ignore[arg-type]
+            got = pg.ask(question, **options)  # type: ignore[arg-type]
+            assert [h.passage_id for h in got.passages] == [h.passage_id for h in want.passages], (question, options)
+            assert [h.score for h in got.passages] == pytest.approx([h.score for h in want.passages], abs=1e-5)
+            assert [c.quote for c in got.citations] == [c.quote for c in want.citations]
+    assert not (tmp_path / "pg" / "vectors.faiss").exists()
+    assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+    # Written by the FAISS side after the mirror exists, removed by the pgvector side: both stay in line.
+    added = faiss_lib.add_text("Levee\n\nThe levee at Marsh Point was raised by two metres after the storm.")
+    assert "two metres" in pg.ask("how much was the levee raised?").citations[0].quote
+    pg.remove(added.article.id)
+    assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+    assert all(c.article_id != added.article.id for c in faiss_lib.ask("how much was the levee raised?").citations)
+
+
+def test_past_the_threshold_an_hnsw_index_serves_whole_library_searches(
+    make_library: Callable[..., Library], postgres_server: Server
+) -> None:
+    url = postgres_server.database()
+    lib = make_library("pg", database_url=url, vector_search="pgvector", vector_ann_threshold=20)
+    lib.add_jsonl([line.encode() for line in synthetic_jsonl(20).splitlines()])
+    lib.add_jsonl(EXAMPLES.read_bytes().splitlines(), collection="other")
+    exact = make_library("exact", database_url=url, vector_search="pgvector", vector_ann_threshold=0)
+    assert lib.stats().passages >= 20
+    lib.warm_up()  # builds the index (at start-up, as `serve` does)
+    assert rows(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'passage_vectors_hnsw'::regclass") == [(True,)]
+    for question in QUESTIONS:
+        for collection in (None, "other"):  # the whole library through the index; a collection exactly
+            options = {"collection": collection, "k": 10, "dense_weight": 1.0, "keyword_weight": 0.0}
+            got, want = lib.ask(question, **options), exact.ask(question, **options)  # type: ignore[arg-type]
+            assert [h.passage_id for h in got.passages] == [h.passage_id for h in want.passages]  # a small graph
+            assert [h.score for h in got.passages] == pytest.approx([h.score for h in want.passages], abs=1e-5)
+            if collection:  # as many as asked, all of the collection (not an HNSW search filtered afterwards)
+                assert len(got.passages) == min(10, len(lib.store.passage_ids(collection)))
+                assert {h.passage_id for h in got.passages} <= set(lib.store.passage_ids(collection).tolist())
+    scans = "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'passage_vectors_hnsw'"
+    deadline = time.monotonic() + 10
+    while rows(url, scans) == [(0,)] and time.monotonic() < deadline:  # statistics arrive within a second or so
+        time.sleep(0.2)
+    assert rows(url, scans)[0][0] >= len(QUESTIONS)
+
+
+def test_a_library_stored_without_the_mirror_gets_it_when_opened(
+    make_library: Callable[..., Library], postgres_server: Server
+) -> None:
+    """Built by a process searching with FAISS (or copied by ``dossier migrate``): the first process that searches
+    with pgvector fills the mirror from the stored vectors, once, and answers as FAISS does."""
+    url = postgres_server.database()
+    faiss_lib = make_library("faiss", database_url=url, vector_search="faiss")
+    faiss_lib.add_jsonl(EXAMPLES.read_bytes().splitlines())
+    assert rows(url, "SELECT to_regclass('passage_vectors') IS NULL") == [(True,)]
+    pg = make_library("pg", database_url=url)  # auto: the server has pgvector
+    for question in QUESTIONS:
+        assert [c.quote for c in pg.ask(question).citations] == [c.quote for c in faiss_lib.ask(question).citations]
+    assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+    assert pg.reindex() == pg.stats().passages  # the mirror is made again for the re-embedded passages
+    assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+
+
+def test_libraries_in_their_own_schemas_share_the_extension_in_public(
+    make_library: Callable[..., Library], postgres_server: Server
+) -> None:
+    """The extension is created in ``public``, not in the first library's schema: dropping that library (its schema)
+    leaves the other library's vectors and searches alone."""
+    url = postgres_server.database()
+    first = make_library("a", database_url=url, database_schema="desk_a", vector_search="pgvector")
+    first.add_jsonl(EXAMPLES.read_bytes().splitlines())
+    second = make_library("b", database_url=url, database_schema="desk_b", vector_search="pgvector")
+    second.add_jsonl(EXAMPLES.read_bytes().splitlines())
+    assert rows(url, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'") == [
+        ("public",)
+    ]
+    first.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA desk_a CASCADE")
+    assert rows(url, "SELECT COUNT(*) FROM desk_b.passage_vectors") == rows(url, "SELECT COUNT(*) FROM desk_b.passages")
+    assert second.ask(QUESTIONS[0]).citations
+
+
+def test_pgvector_needs_postgresql(make_library: Callable[..., Library]) -> None:
+    with pytest.raises(DossierError, match="VECTOR_SEARCH=pgvector needs a library in PostgreSQL"):
+        make_library("sqlite", database_url="", vector_search="pgvector")
