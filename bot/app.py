@@ -27,8 +27,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import adding, asking, autoadd, browsing, following, health
-from bot.activity import LoggingApplication
 from bot.engine import Engine
+from bot.inbox import RENEW_SHARE, InboxApplication, InboxQueue, keep_inbox
 from bot.rendering import error_text
 from bot.settings import BotSettings
 from bot.state import BotState, Context, state
@@ -117,10 +117,12 @@ def build_application(
     connection to the Bot API than HTTP (``dossier chat`` talks to one in its own process; it beats no heartbeat,
     which says a bot is serving)."""
     builder = ApplicationBuilder()
+    queue = InboxQueue()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = (
-        builder.application_class(LoggingApplication)
+        builder.application_class(InboxApplication)
+        .update_queue(queue)
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
@@ -131,12 +133,14 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data["state"] = BotState.create(
+    bot_state = BotState.create(
         settings,
         # Parallel adds only help when their model work runs in the import process; in this one they share a lock.
         Engine(library, settings.engine_threads, settings.question_wait, writers=4 if settings.import_process else 1),
         on_ready,
     )
+    application.bot_data["state"] = bot_state
+    queue.bind(bot_state)
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -179,6 +183,9 @@ def build_application(
         application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")
     if application.job_queue is not None:
         application.job_queue.run_repeating(asking.forget_old_answers, interval=3600, first=60, name="forget")
+    if application.job_queue is not None:
+        every = settings.update_lease_seconds / RENEW_SHARE
+        application.job_queue.run_repeating(keep_inbox, interval=every, first=every, name="inbox")
     if settings.feed_poll_minutes and application.job_queue is not None:
         every = settings.feed_poll_minutes * 60
         application.job_queue.run_repeating(following.poll_feeds, interval=every, first=every, name="poll feeds")

@@ -94,6 +94,7 @@ class _StartupLog:
         root.setLevel(level)
         root.addHandler(self.stream if verbose else self.held)
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines per run of every job otherwise
 
     def ready(self) -> None:
         """The bot is serving: write out what was held and log directly from now on."""

@@ -49,6 +49,13 @@ class BotSettings(Settings):
         description="Secret Telegram sends in every webhook request; empty: one derived from the bot token (the "
         "same in every replica).",
     )
+    update_lease_seconds: float = Field(
+        60.0,
+        ge=2.0,
+        le=3600.0,
+        description="An update is kept in the library's database until handled; if the process handling it stops "
+        "for this long (killed mid-import, say), another replica, or this one restarted, handles it.",
+    )
     import_process: bool = Field(
         True,
         description="Embed adds in a child process at a lower CPU priority, so questions in other chats never "

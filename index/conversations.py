@@ -2,7 +2,9 @@
 
 Several processes serving one library (bot replicas behind one webhook, sharing a PostgreSQL library) then serve
 any update whichever of them receives it: the question behind an answer's buttons and the quotes each of its pages
-cited, how many questions a sender asked in the last minute, and which process runs a periodic job this round.
+cited, how many questions a sender asked in the last minute, which process runs a periodic job this round, and
+the updates received but not yet handled (the inbox: a process that dies while handling one, in the middle of an
+import say, leaves it to another, or to itself once restarted).
 
 Each call is one statement, or one short transaction on its own rows (``Store.small_write``); on PostgreSQL none
 waits for the library's writer lock. Times come from the database's clock, which every replica shares.
@@ -52,13 +54,33 @@ CREATE TABLE IF NOT EXISTS leases (
     name TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
     until REAL NOT NULL
-)"""
+);
+CREATE TABLE IF NOT EXISTS inbox (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    until REAL NOT NULL,
+    attempts INTEGER NOT NULL,
+    done INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_due ON inbox(done, until)"""
 KEEP_SECONDS = 30 * 86400  # an answer's buttons and follow-ups work for a month, then say "ask again"
 WINDOW = 60.0  # rate limits count the events of the last minute
+KEEP_HANDLED = 3600.0  # a handled update's id is kept an hour: a late second delivery of it is recognised
 
 
 class StateUnavailable(DossierError):
     """The database did not take or give conversation state (busy, unreachable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An update taken over from a holder whose lease ran out (it died, or stopped, while handling it)."""
+
+    key: int
+    body: str
+    attempts: int  # handlings started, this one included
+    given_up: bool  # it was started ``max_attempts`` times already (each killed its handler?): not handled again
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +184,51 @@ class Conversations:
             ).fetchone()
         return row is not None
 
+    def receive(self, key: int, body: str, holder: str, seconds: float) -> bool:
+        """Keep update ``key`` (its JSON ``body``) until ``finish``, held by ``holder`` for ``seconds``; False when it
+        was received before (a second delivery of one update: it is, or was, handled once)."""
+        with self._writing() as conn:
+            row = conn.execute(
+                "INSERT INTO inbox (id, body, holder, until, attempts, done) VALUES (?, ?, ?, ?, 1, 0) "
+                "ON CONFLICT (id) DO NOTHING RETURNING id",
+                (key, body, holder, self._now(conn) + seconds),
+            ).fetchone()
+        return row is not None
+
+    def finish(self, key: int) -> None:
+        """Update ``key`` was handled: nobody takes it over."""
+        with self._writing() as conn:
+            conn.execute("UPDATE inbox SET done = 1, until = ? WHERE id = ?", (self._now(conn), key))
+
+    def renew(self, holder: str, seconds: float) -> int:
+        """Extend the leases on the updates ``holder`` is handling by ``seconds`` from now; how many."""
+        with self._writing() as conn:
+            return int(
+                conn.execute(
+                    "UPDATE inbox SET until = ? WHERE holder = ? AND done = 0", (self._now(conn) + seconds, holder)
+                ).rowcount
+            )
+
+    def take_over(self, holder: str, seconds: float, limit: int, max_attempts: int) -> list[Pending]:
+        """Up to ``limit`` unhandled updates whose holder's lease ran out, oldest first, now held by ``holder``.
+        Each row is taken by a conditional update: of two processes taking over at once, one gets it."""
+        taken: list[Pending] = []
+        with self._writing() as conn:
+            now = self._now(conn)
+            due = conn.execute(
+                "SELECT id FROM inbox WHERE done = 0 AND until <= ? ORDER BY id LIMIT ?", (now, limit)
+            ).fetchall()
+            for (key,) in due:
+                row = conn.execute(
+                    "UPDATE inbox SET holder = ?, until = ?, attempts = attempts + 1, "
+                    "done = CASE WHEN attempts >= ? THEN 1 ELSE 0 END "
+                    "WHERE id = ? AND done = 0 AND until <= ? RETURNING body, attempts, done",
+                    (holder, now + seconds, max_attempts, key, now),
+                ).fetchone()
+                if row is not None:
+                    taken.append(Pending(int(key), str(row[0]), int(row[1]), bool(row[2])))
+        return taken
+
     def prune(self) -> int:
         """Forget answers older than ``KEEP_SECONDS`` and rate windows idle for a minute; the rows deleted."""
         deleted = 0
@@ -174,6 +241,7 @@ class Conversations:
             ):
                 deleted += conn.execute(f"DELETE FROM {table} WHERE at <= ?", (cutoff,)).rowcount
             deleted += conn.execute("DELETE FROM leases WHERE until <= ?", (now,)).rowcount
+            deleted += conn.execute("DELETE FROM inbox WHERE done = 1 AND until <= ?", (now - KEEP_HANDLED,)).rowcount
         return deleted
 
     def _cite(self, conn: Connection, key: str, page: int, cited: Sequence[Span], now: float) -> None:

@@ -82,6 +82,36 @@ async def test_serve_holds_a_conversation_and_stops_cleanly_on_sigterm(telegram:
     assert "Long report on the front" in out.decode()
 
 
+async def test_an_update_cut_short_by_a_kill_is_handled_after_a_restart(telegram: FakeBotAPI, tmp_path: Path) -> None:
+    """Killed while embedding a document (python-telegram-bot's next poll has confirmed the update to Telegram by
+    then): the restarted bot handles it from the library's inbox; the sender does not send it again."""
+    env = {**bot_env(telegram, tmp_path / "data"), "UPDATE_LEASE_SECONDS": "3", "IMPORT_PROCESS": "false"}
+    long_text = "Long report on the coast\n\n" + " ".join(
+        f"Paragraph {i}: the storm near the village of Merlow{i} flooded {i} houses." for i in range(300)
+    )
+    report = telegram.add_file("report.txt", long_text.encode())
+    processes = [await start([script("dossier"), "serve"], env, tmp_path)]
+    try:
+        await telegram.wait_for(lambda c: c.method == "setMyCommands", timeout=120)
+        mark = len(telegram.calls)
+        telegram.send(CHAT, ALICE, None, document=report)  # update 1
+        await telegram.reply(CHAT["id"], "…", after=mark)  # the progress message exists: the add is in flight
+        processes[0].kill()
+        await processes[0].wait()
+        processes.append(await start([script("dossier"), "serve"], env, tmp_path))
+        done = await telegram.reply(CHAT["id"], "Added #1 «Long report on the coast»", after=mark, timeout=180)
+        assert done.method in ("sendMessage", "editMessageText")
+        processes[1].send_signal(signal.SIGTERM)
+        code, err = await finish(processes[1])
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert code == 0, err
+    assert "taking over update 1" in err
+
+
 async def test_missing_or_rejected_token_is_one_clear_line(telegram: FakeBotAPI, tmp_path: Path) -> None:
     missing = await start([sys.executable, "-m", "bot"], {"DATA_DIR": str(tmp_path / "d")}, tmp_path)
     code, err = await finish(missing)

@@ -109,6 +109,50 @@ def test_a_lease_gives_each_round_of_a_job_to_one_holder(library_in: Library) ->
     assert not c.lease("poll feeds", "replica-a", 540)
 
 
+def test_an_update_is_kept_until_handled_and_taken_over_when_its_holder_stops(library_in: Library) -> None:
+    clock = Clock()
+    c = Conversations(library_in.store, clock)
+    body = '{"update_id": 7, "message": {"text": "/add …"}}'
+    assert c.receive(7, body, "replica-a", 60)
+    assert not c.receive(7, body, "replica-b", 60)  # delivered again (to another replica): handled once
+    assert c.receive(8, '{"update_id": 8}', "replica-a", 60) and c.receive(9, '{"update_id": 9}', "replica-a", 60)
+    c.finish(8)
+    assert c.take_over("replica-b", 60, 10, 3) == []  # a's leases run
+    clock.now += 50
+    assert c.renew("replica-a", 60) == 2  # a is alive: 7 and 9 (8 is handled)
+    clock.now += 50
+    assert c.take_over("replica-b", 60, 10, 3) == []
+    clock.now += 11  # a stopped renewing (killed in the middle of 7 and 9)
+    taken = c.take_over("replica-b", 60, 1, 3)
+    assert [(p.key, p.body, p.attempts, p.given_up) for p in taken] == [(7, body, 2, False)]  # oldest first
+    assert [p.key for p in c.take_over("replica-c", 60, 10, 3)] == [9]  # 7 is b's now
+    assert c.renew("replica-a", 60) == 0  # a, back, holds nothing any more
+    clock.now += 30
+    assert c.renew("replica-c", 60) == 1  # c is alive: 9
+    clock.now += 31  # b died too, in the middle of 7
+    assert [(p.key, p.attempts) for p in c.take_over("replica-c", 60, 10, 3)] == [(7, 3)]
+    clock.now += 61  # and c: 7 has cut short three handlings; it is dropped, not handled a fourth time
+    assert [(p.key, p.given_up) for p in c.take_over("replica-d", 60, 10, 3)] == [(7, True), (9, False)]
+    c.finish(9)
+    clock.now += 61
+    assert c.take_over("replica-d", 60, 10, 3) == []
+    assert not c.receive(7, body, "replica-a", 60)  # a late second delivery is recognised for an hour
+    clock.now += 3600
+    assert c.prune() == 3 and c.receive(7, body, "replica-a", 60)  # 7, 8, 9 forgotten
+
+
+def test_of_two_processes_taking_over_at_once_one_gets_each_update(library_in: Library) -> None:
+    clock = Clock()
+    c = Conversations(library_in.store, clock)
+    for key in range(1, 41):
+        assert c.receive(key, "{}", "dead", 1)
+    clock.now += 2
+    with ThreadPoolExecutor(4) as pool:
+        rounds = list(pool.map(lambda holder: c.take_over(holder, 60, 40, 3), ["b", "c", "d", "e"]))
+    keys = [p.key for taken in rounds for p in taken]
+    assert sorted(keys) == list(range(1, 41))
+
+
 def test_replicas_on_one_postgresql_library_share_conversations(
     make_library: Callable[..., Library], postgres_server: Server
 ) -> None:
