@@ -140,7 +140,8 @@ def build_application(
         on_ready,
     )
     application.bot_data["state"] = bot_state
-    queue.bind(bot_state)
+    if request is None:  # `dossier chat`'s updates are its own: none is kept for, or taken over by, a bot
+        queue.bind(bot_state)
 
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -183,7 +184,7 @@ def build_application(
         application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")
     if application.job_queue is not None:
         application.job_queue.run_repeating(asking.forget_old_answers, interval=3600, first=60, name="forget")
-    if application.job_queue is not None:
+    if application.job_queue is not None and request is None:
         every = settings.update_lease_seconds / RENEW_SHARE
         application.job_queue.run_repeating(keep_inbox, interval=every, first=every, name="inbox")
     if settings.feed_poll_minutes and application.job_queue is not None:

@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS inbox (
 CREATE INDEX IF NOT EXISTS inbox_due ON inbox(done, until)"""
 KEEP_SECONDS = 30 * 86400  # an answer's buttons and follow-ups work for a month, then say "ask again"
 WINDOW = 60.0  # rate limits count the events of the last minute
+RENEW_BATCH = 500  # update ids per statement
 KEEP_HANDLED = 3600.0  # a handled update's id is kept an hour: a late second delivery of it is recognised
 
 
@@ -195,19 +196,27 @@ class Conversations:
             ).fetchone()
         return row is not None
 
-    def finish(self, key: int) -> None:
-        """Update ``key`` was handled: nobody takes it over."""
+    def finish(self, key: int) -> bool:
+        """Update ``key`` was handled: nobody takes it over. Its body goes; its id stays to recognise a second
+        delivery. True once recorded."""
         with self._writing() as conn:
-            conn.execute("UPDATE inbox SET done = 1, until = ? WHERE id = ?", (self._now(conn), key))
+            conn.execute("UPDATE inbox SET done = 1, until = ?, body = '' WHERE id = ?", (self._now(conn), key))
+        return True
 
-    def renew(self, holder: str, seconds: float) -> int:
-        """Extend the leases on the updates ``holder`` is handling by ``seconds`` from now; how many."""
+    def renew(self, holder: str, keys: Sequence[int], seconds: float) -> int:
+        """Extend ``holder``'s leases on updates ``keys`` (those it is still handling) by ``seconds`` from now; how
+        many were extended."""
+        renewed = 0
         with self._writing() as conn:
-            return int(
-                conn.execute(
-                    "UPDATE inbox SET until = ? WHERE holder = ? AND done = 0", (self._now(conn) + seconds, holder)
+            until = self._now(conn) + seconds
+            for start in range(0, len(keys), RENEW_BATCH):
+                batch = [int(k) for k in keys[start : start + RENEW_BATCH]]
+                marks = ", ".join("?" * len(batch))
+                renewed += conn.execute(
+                    f"UPDATE inbox SET until = ? WHERE holder = ? AND done = 0 AND id IN ({marks})",
+                    (until, holder, *batch),
                 ).rowcount
-            )
+        return renewed
 
     def take_over(self, holder: str, seconds: float, limit: int, max_attempts: int) -> list[Pending]:
         """Up to ``limit`` unhandled updates whose holder's lease ran out, oldest first, now held by ``holder``.

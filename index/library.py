@@ -598,7 +598,7 @@ class Library:
             txn.set_meta("embedding_model", self.embedder.name)
             txn.set_meta("dimension", str(dim))
             txn.set_meta("reindex_incomplete", "1")
-            self._vectors.discard(txn)
+            txn.reset_mirror(dim)  # whichever searches: a process with VECTOR_SEARCH=faiss keeps the mirror too
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         total, done, passages, after = self.store.count_articles(), 0, 0, 0
         while page := self.store.article_texts(after, 16):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,7 +26,6 @@ import numpy as np
 from index.database import Connection, first_line
 from index.errors import DossierError, ModelSwitched
 from index.store import Store
-from index.store_writes import WriteTxn
 from index.vector_mirror import TABLE, literal, mirror
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ HNSW_INDEX = "passage_vectors_hnsw"
 BUILD_LOCK = 0x646F7376  # advisory lock key of the one process that builds the HNSW index ("dosv")
 MIRROR_BATCH = 2_000  # passages converted per statement when an existing library is mirrored
 EF_SEARCH = 200  # candidates an HNSW search keeps: recall@50 near .98 took 200-400 at 100k (bench_pgvector.py)
+EF_SEARCH_MAX = 1000  # pgvector's limit
+RETRY_BUILD = 600.0  # seconds before a failed HNSW build is tried again
 
 
 def extension_schema(conn: Connection) -> str | None:
@@ -49,16 +51,14 @@ def install(conn: Connection, errors: tuple[type[Exception], ...]) -> str | None
     schema = extension_schema(conn)
     if schema is not None:
         return schema
-    # In ``public`` where it can be: created without a schema it would land in the first schema on the search path,
-    # a library's own (``DATABASE_SCHEMA``), and dropping that library would take every other library's vectors along.
-    for statement in ("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public", "CREATE EXTENSION IF NOT EXISTS vector"):
-        try:
-            conn.execute(statement)
-            return extension_schema(conn)
-        except errors as exc:  # not on this server, no schema public, or not this user's to create
-            log.info("pgvector could not be created (%s): %s", statement, first_line(exc))
-    log.info("pgvector is not available: vector search stays in FAISS")
-    return None
+    # In ``public``, never where it would land without a schema: the first schema on the search path, a library's
+    # own (``DATABASE_SCHEMA``), whose dropping would take every other library's vectors along.
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public")
+    except errors as exc:  # not on this server, no schema public, or not this user's to create
+        log.info("pgvector is not available (%s): vector search stays in FAISS", first_line(exc))
+        return None
+    return extension_schema(conn)
 
 
 class PgVectorIndex:
@@ -76,6 +76,7 @@ class PgVectorIndex:
         self._ready = False  # the HNSW index is built and valid
         self._building: threading.Thread | None = None
         self._build_lock = threading.Lock()
+        self._failed_at = -RETRY_BUILD
 
     def __len__(self) -> int:
         return self._count
@@ -95,7 +96,7 @@ class PgVectorIndex:
                 # Once past the threshold the index is wanted even where the planner would rather sort a small table.
                 conn.execute(
                     "SELECT set_config('hnsw.ef_search', ?, true), set_config('enable_seqscan', 'off', true)",
-                    (str(max(EF_SEARCH, k)),),
+                    (str(min(max(EF_SEARCH, k), EF_SEARCH_MAX)),),
                 )
                 order, where, params = f"embedding {self._distance} CAST(? AS {self._vector})", "", [q, q, k]
             else:
@@ -127,9 +128,10 @@ class PgVectorIndex:
         return [found.get(int(i), 0.0) for i in ids]
 
     def prepare(self) -> None:
-        """Build the HNSW index now when the library is past the threshold (at start-up, not at the first ask)."""
+        """Start building the HNSW index when the library is past the threshold (at start-up, not at the first
+        ask); searches stay exact until it is ready."""
         if self.approximate:
-            self._build()
+            self._build_in_background()
 
     def _hnsw_ready(self, conn: Connection) -> bool:
         if not self._ready:
@@ -141,6 +143,8 @@ class PgVectorIndex:
 
     def _build_in_background(self) -> None:
         with self._build_lock:
+            if time.monotonic() - self._failed_at < RETRY_BUILD:
+                return
             if self._building is None or not self._building.is_alive():
                 self._building = threading.Thread(target=self._build, name="hnsw-build", daemon=True)
                 self._building.start()
@@ -167,6 +171,7 @@ class PgVectorIndex:
             finally:
                 conn.execute("SELECT pg_advisory_unlock(?, hashtext(current_schema()))", (BUILD_LOCK,))
         except self.store.database.errors as exc:
+            self._failed_at = time.monotonic()
             log.warning("the HNSW index could not be built (searches stay exact): %s", first_line(exc))
         finally:
             conn.close()
@@ -197,9 +202,10 @@ class PgVectors:
                     raise ModelSwitched(stored, self.model)
                 return None
             dim = int(self.store.meta("dimension") or 0)
+            self._ensure_table(dim)  # it may have gone since (dropped by hand): made and filled again
             if self._index is None or self._index.dim != dim:
-                self._ensure_table(dim)
                 self._index = PgVectorIndex(self.store, self.schema, dim, 0, self.ann_threshold)
+            self._index._ready = False  # checked again at the next search: the HNSW index may have gone with it
             with self.store.connection() as conn:
                 self._index._count = int(conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0])
             self.generation = generation
@@ -211,9 +217,7 @@ class PgVectors:
         if index is not None:
             return index
         with self.store.write() as txn:
-            txn.check_model(self.model, unless_empty=True)
-            txn.set_meta("embedding_model", self.model)
-            txn.set_meta("dimension", str(dim))
+            txn.claim_model(self.model, dim)
         index = self.current()
         assert index is not None
         return index
@@ -258,11 +262,6 @@ class PgVectors:
 
     def sync(self, force: bool = False) -> None:
         self.generation = -1
-
-    def discard(self, txn: WriteTxn) -> None:
-        """Before a reindex (perhaps to another dimension): the mirror goes, and is made again by ``rebuild``."""
-        txn.conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        self._index = None
 
     def rebuild(self, dim: int) -> None:
         self._index = None

@@ -113,6 +113,13 @@ class WriteTxn:
             return
         raise ModelSwitched(row[0], model)
 
+    def claim_model(self, model: str, dim: int) -> None:
+        """The first add: the library's vectors are ``model``'s, of ``dim`` dimensions (unless another process's
+        first add came first with another model)."""
+        self.check_model(model, unless_empty=True)
+        self.set_meta("embedding_model", model)
+        self.set_meta("dimension", str(dim))
+
     def insert_article(self, article: NewArticle, passages: Sequence[NewPassage]) -> tuple[ArticleInfo, list[int]]:
         """Returns the stored info and the new passage ids."""
         added_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -223,6 +230,10 @@ class WriteTxn:
         if passages:
             self._add_vectors(ids, as_stored(np.stack([np.asarray(p.vector) for p in passages])))
         return ids
+
+    def reset_mirror(self, dim: int) -> None:
+        """Before a reindex: the pgvector mirror made ready for vectors of ``dim`` dimensions."""
+        vector_mirror.reset(self.conn, self._vector_type, dim)
 
     def _add_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         self._add_to_digest(ids, vectors, +1)

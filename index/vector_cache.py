@@ -14,7 +14,6 @@ import numpy as np
 
 from index.errors import ModelSwitched
 from index.store import Store
-from index.store_writes import WriteTxn
 from index.vectors import VectorIndex, ann_files
 
 log = logging.getLogger(__name__)
@@ -58,9 +57,7 @@ class VectorCache:
         if vectors is not None:
             return vectors
         with self.store.write() as txn:
-            txn.check_model(self.model, unless_empty=True)  # another process may have added meanwhile
-            txn.set_meta("embedding_model", self.model)
-            txn.set_meta("dimension", str(dim))
+            txn.claim_model(self.model, dim)  # another process may have added meanwhile
         vectors = self.current()
         assert vectors is not None
         return vectors
@@ -120,9 +117,6 @@ class VectorCache:
             elif force and (len(missing) or len(orphans)):
                 log.info("vector index repaired: %d vectors added, %d orphans dropped", len(missing), len(orphans))
             self.generation = generation
-
-    def discard(self, txn: WriteTxn) -> None:
-        """Before a reindex: nothing (``rebuild`` replaces the index afterwards)."""
 
     def rebuild(self, dim: int) -> None:
         """A new index from every vector in SQLite (after a reindex), written at once."""

@@ -27,6 +27,20 @@ def target(conn: Connection) -> str | None:
     return f'"{row[1]}".vector' if row[0] and row[1] else None
 
 
+def reset(conn: Connection, vector_type: str | None, dim: int) -> None:
+    """Before a reindex to vectors of ``dim`` dimensions: a mirror of another dimension is emptied and retyped (its
+    rows could not take the new vectors); one of the same dimension stays, and searches in other processes go on
+    over it while the reindex replaces its rows."""
+    if vector_type is None:
+        return
+    row = conn.execute(
+        f"SELECT atttypmod FROM pg_attribute WHERE attrelid = '{TABLE}'::regclass AND attname = 'embedding'"
+    ).fetchone()
+    if row is not None and int(row[0]) != dim:
+        conn.execute(f"TRUNCATE {TABLE}")
+        conn.execute(f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE {vector_type}({dim})")
+
+
 def mirror(conn: Connection, vector_type: str, ids: Sequence[int], vectors: np.ndarray) -> None:
     """Add passages' vectors (as stored: float16 values) to the mirror, in one statement."""
     if not len(ids):

@@ -119,16 +119,16 @@ def test_an_update_is_kept_until_handled_and_taken_over_when_its_holder_stops(li
     c.finish(8)
     assert c.take_over("replica-b", 60, 10, 3) == []  # a's leases run
     clock.now += 50
-    assert c.renew("replica-a", 60) == 2  # a is alive: 7 and 9 (8 is handled)
+    assert c.renew("replica-a", [7, 8, 9], 60) == 2  # a is alive: 7 and 9 (8 is handled)
     clock.now += 50
     assert c.take_over("replica-b", 60, 10, 3) == []
     clock.now += 11  # a stopped renewing (killed in the middle of 7 and 9)
     taken = c.take_over("replica-b", 60, 1, 3)
     assert [(p.key, p.body, p.attempts, p.given_up) for p in taken] == [(7, body, 2, False)]  # oldest first
     assert [p.key for p in c.take_over("replica-c", 60, 10, 3)] == [9]  # 7 is b's now
-    assert c.renew("replica-a", 60) == 0  # a, back, holds nothing any more
+    assert c.renew("replica-a", [7, 9], 60) == 0  # a, back, holds neither any more
     clock.now += 30
-    assert c.renew("replica-c", 60) == 1  # c is alive: 9
+    assert c.renew("replica-c", [9], 60) == 1  # c is alive: 9
     clock.now += 31  # b died too, in the middle of 7
     assert [(p.key, p.attempts) for p in c.take_over("replica-c", 60, 10, 3)] == [(7, 3)]
     clock.now += 61  # and c: 7 has cut short three handlings; it is dropped, not handled a fourth time

@@ -64,8 +64,12 @@ def test_past_the_threshold_an_hnsw_index_serves_whole_library_searches(
     lib.add_jsonl(EXAMPLES.read_bytes().splitlines(), collection="other")
     exact = make_library("exact", database_url=url, vector_search="pgvector", vector_ann_threshold=0)
     assert lib.stats().passages >= 20
-    lib.warm_up()  # builds the index (at start-up, as `serve` does)
-    assert rows(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'passage_vectors_hnsw'::regclass") == [(True,)]
+    lib.warm_up()  # starts building the index (at start-up, as `serve` does), in the background
+    valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('passage_vectors_hnsw')"
+    deadline = time.monotonic() + 60
+    while rows(url, valid) != [(True,)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert rows(url, valid) == [(True,)]
     for question in QUESTIONS:
         for collection in (None, "other"):  # the whole library through the index; a collection exactly
             options = {"collection": collection, "k": 10, "dense_weight": 1.0, "keyword_weight": 0.0}
@@ -95,8 +99,20 @@ def test_a_library_stored_without_the_mirror_gets_it_when_opened(
     for question in QUESTIONS:
         assert [c.quote for c in pg.ask(question).citations] == [c.quote for c in faiss_lib.ask(question).citations]
     assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
-    assert pg.reindex() == pg.stats().passages  # the mirror is made again for the re-embedded passages
+    assert pg.reindex() == pg.stats().passages  # the mirror's rows are replaced with the re-embedded passages'
     assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+    assert faiss_lib.reindex() == pg.stats().passages  # by a process that searches with FAISS: the same
+    assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+    for question in QUESTIONS:
+        assert [c.quote for c in pg.ask(question).citations] == [c.quote for c in faiss_lib.ask(question).citations]
+    # A reindex to a model of another dimension empties the mirror and retypes its column (the same keeps it).
+    typmod = "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passage_vectors'::regclass AND attname = 'embedding'"
+    with faiss_lib.store.write() as txn:
+        txn.reset_mirror(pg.stats().dimension)
+    assert rows(url, "SELECT COUNT(*) FROM passage_vectors") == rows(url, "SELECT COUNT(*) FROM passages")
+    with faiss_lib.store.write() as txn:
+        txn.reset_mirror(768)
+    assert rows(url, typmod) == [(768,)] and rows(url, "SELECT COUNT(*) FROM passage_vectors") == [(0,)]
 
 
 def test_libraries_in_their_own_schemas_share_the_extension_in_public(
