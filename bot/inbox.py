@@ -65,6 +65,7 @@ class InboxQueue(asyncio.Queue[object]):
         """Every handler is done with update ``key``: mark it so in the database (or retry later)."""
         if self._state is None or key not in self.handling:
             return  # not kept (the database failed at receipt), or not from this queue
+        self.unmarked.add(key)  # held (renewed) until the mark is in
         self.handling.discard(key)
         await self.mark(self._state, key)
 

@@ -89,7 +89,7 @@ class Library:
         self.conversations = Conversations(store)  # a chat front end's state, shared by processes on one library
         schema = pgvectors.choose(store, settings.vector_search)
         self._vectors: VectorCache | PgVectors = (
-            PgVectors(store, embedder.name, schema, settings.vector_ann_threshold)
+            PgVectors(store, embedder.name, schema, settings.pgvector_ann_threshold)
             if schema is not None
             else VectorCache(store, settings.data_dir / "vectors.faiss", embedder.name, settings.vector_ann_threshold)
         )
@@ -158,12 +158,13 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def warm_up(self) -> None:
-        """Load the model and the vector index now rather than on the first question. CPU-heavy."""
+    def warm_up(self, wait: bool = False) -> None:
+        """Load the model and the vector index now rather than on the first question. CPU-heavy. ``wait``: until
+        pgvector's HNSW index is built too (otherwise built in the background)."""
         self.embedder.embed_queries(["warm-up"])
         vectors = self._vectors.current()
         if vectors is not None:
-            vectors.prepare()  # past VECTOR_ANN_THRESHOLD: the approximate index (about a minute at 1M passages)
+            vectors.prepare(wait)  # past the threshold: the approximate index (about a minute at 1M passages)
 
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from SQLite, recomputed only when the library's generation changes."""

@@ -3,7 +3,7 @@
 The passages' vectors are mirrored into ``passage_vectors`` (a ``vector(dim)`` column) by the same transaction that
 stores the passages (``index.store_writes``), and deleted with them (a foreign key), so every process and every
 replica searches the one copy: none keeps a FAISS index of its own, nor has to load one at start-up. Below
-``VECTOR_ANN_THRESHOLD`` passages a search is exact (a scan, as FAISS's flat index: the same passages and scores);
+``PGVECTOR_ANN_THRESHOLD`` passages a search is exact (a scan, as FAISS's flat index: the same passages and scores);
 past it a search of the whole library goes through an HNSW index, built once, in the background, without holding
 up writers (``CREATE INDEX CONCURRENTLY``; searches stay exact until it is ready). A search limited to some
 passages (a collection, a period, ids left out) is always exact: pgvector before 0.8 filters an HNSW search's
@@ -127,11 +127,11 @@ class PgVectorIndex:
         found = {int(r[0]): float(r[1]) for r in rows}
         return [found.get(int(i), 0.0) for i in ids]
 
-    def prepare(self) -> None:
+    def prepare(self, wait: bool = False) -> None:
         """Start building the HNSW index when the library is past the threshold (at start-up, not at the first
-        ask); searches stay exact until it is ready."""
+        ask); searches stay exact until it is ready. ``wait``: build it before returning (benchmarks)."""
         if self.approximate:
-            self._build_in_background()
+            self._build() if wait else self._build_in_background()
 
     def _hnsw_ready(self, conn: Connection) -> bool:
         if not self._ready:

@@ -108,7 +108,7 @@ class Searchable(Protocol):
     def __len__(self) -> int: ...
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]: ...
     def similarity(self, query: np.ndarray, ids: list[int]) -> list[float]: ...
-    def prepare(self) -> None: ...
+    def prepare(self, wait: bool = False) -> None: ...
 
 
 class VectorIndex:
@@ -196,8 +196,9 @@ class VectorIndex:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
-    def prepare(self) -> None:
-        """Build the approximate index now when this many vectors need one (at start-up, not at the first ask)."""
+    def prepare(self, wait: bool = False) -> None:
+        """Build the approximate index now when this many vectors need one (at start-up, not at the first ask);
+        always before returning."""
         with self._lock:
             if self.ann_threshold and len(self) >= self.ann_threshold:
                 self._approximate()

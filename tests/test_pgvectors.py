@@ -59,10 +59,10 @@ def test_past_the_threshold_an_hnsw_index_serves_whole_library_searches(
     make_library: Callable[..., Library], postgres_server: Server
 ) -> None:
     url = postgres_server.database()
-    lib = make_library("pg", database_url=url, vector_search="pgvector", vector_ann_threshold=20)
+    lib = make_library("pg", database_url=url, vector_search="pgvector", pgvector_ann_threshold=20)
     lib.add_jsonl([line.encode() for line in synthetic_jsonl(20).splitlines()])
     lib.add_jsonl(EXAMPLES.read_bytes().splitlines(), collection="other")
-    exact = make_library("exact", database_url=url, vector_search="pgvector", vector_ann_threshold=0)
+    exact = make_library("exact", database_url=url, vector_search="pgvector", pgvector_ann_threshold=0)
     assert lib.stats().passages >= 20
     lib.warm_up()  # starts building the index (at start-up, as `serve` does), in the background
     valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('passage_vectors_hnsw')"
