@@ -26,7 +26,7 @@ import numpy as np
 from index.database import Connection, first_line
 from index.errors import DossierError, ModelSwitched
 from index.store import Store
-from index.vector_mirror import TABLE, literal, mirror
+from index.vector_mirror import EXTENSION_SCHEMA, TABLE, literal, mirror
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,7 @@ RETRY_BUILD = 600.0  # seconds before a failed HNSW build is tried again
 
 def extension_schema(conn: Connection) -> str | None:
     """The schema the ``vector`` extension lives in, or None where it is not installed."""
-    row = conn.execute(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'"
-    ).fetchone()
+    row = conn.execute(EXTENSION_SCHEMA).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -127,6 +125,12 @@ class PgVectorIndex:
         found = {int(r[0]): float(r[1]) for r in rows}
         return [found.get(int(i), 0.0) for i in ids]
 
+    def refresh(self, count: int) -> None:
+        """After a change to the library: its passage count, and the HNSW index checked again at the next search
+        (it may have gone with a table made again)."""
+        self._count = count
+        self._ready = False
+
     def prepare(self, wait: bool = False) -> None:
         """Start building the HNSW index when the library is past the threshold (at start-up, not at the first
         ask); searches stay exact until it is ready. ``wait``: build it before returning (benchmarks)."""
@@ -205,9 +209,8 @@ class PgVectors:
             self._ensure_table(dim)  # it may have gone since (dropped by hand): made and filled again
             if self._index is None or self._index.dim != dim:
                 self._index = PgVectorIndex(self.store, self.schema, dim, 0, self.ann_threshold)
-            self._index._ready = False  # checked again at the next search: the HNSW index may have gone with it
             with self.store.connection() as conn:
-                self._index._count = int(conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0])
+                self._index.refresh(int(conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0]))
             self.generation = generation
             return self._index
 

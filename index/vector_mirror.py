@@ -11,6 +11,9 @@ import numpy as np
 from index.database import Connection
 
 TABLE = "passage_vectors"
+EXTENSION_SCHEMA = (  # the schema pgvector was created in; no row where it is not installed
+    "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'"
+)
 
 
 def literal(vector: np.ndarray) -> str:
@@ -20,10 +23,7 @@ def literal(vector: np.ndarray) -> str:
 
 def target(conn: Connection) -> str | None:
     """The vector type (named with the extension's schema) when this library mirrors its vectors, else None."""
-    row = conn.execute(
-        f"SELECT to_regclass('{TABLE}') IS NOT NULL, (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n"
-        " ON n.oid = e.extnamespace WHERE e.extname = 'vector')"
-    ).fetchone()
+    row = conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL, ({EXTENSION_SCHEMA})").fetchone()
     return f'"{row[1]}".vector' if row[0] and row[1] else None
 
 
