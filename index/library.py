@@ -465,9 +465,12 @@ class Library:
             f"dates:{collection}", lambda: self.store.publication_ends(collection)
         )
         # Dates compare as ISO strings; an undated article is never excluded by a date.
-        ids = ids[(ends == "") | (ends >= since)]
+        within = (ends == "") | (ends >= since)
         searched = int(((article_ends == "") | (article_ends >= since)).sum())
         allowed = scope[1]
+        if within.all():  # the period leaves out nothing: the scope stays as it was (None: the fast path)
+            return scope, searched, newest
+        ids = ids[within]
         return (scope[0], ids if allowed is None else np.intersect1d(allowed, ids)), searched, newest
 
     def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:

@@ -5,9 +5,10 @@ stores the passages (``index.store_writes``), and deleted with them (a foreign k
 replica searches the one copy: none keeps a FAISS index of its own, nor has to load one at start-up. Below
 ``PGVECTOR_ANN_THRESHOLD`` passages a search is exact (a scan, as FAISS's flat index: the same passages and scores);
 past it a search of the whole library goes through an HNSW index, built once, in the background, without holding
-up writers (``CREATE INDEX CONCURRENTLY``; searches stay exact until it is ready). A search limited to some
-passages (a collection, a period, ids left out) is always exact: pgvector before 0.8 filters an HNSW search's
-results after the fact, which would return fewer passages than asked.
+up writers (``CREATE INDEX CONCURRENTLY``; searches stay exact until it is ready). A search given the ids it may
+return (a small collection, a period few articles fall in) is exact: pgvector before 0.8 filters an HNSW search's
+results after the fact, which would return fewer passages than asked. A scope holding most of the library is
+searched whole and filtered by the caller (``retrieval.dense_search``).
 
 The extension's type and operator are named with its schema, so a library in a schema of its own
 (``DATABASE_SCHEMA``) finds them wherever the extension was created.
@@ -33,8 +34,12 @@ log = logging.getLogger(__name__)
 HNSW_INDEX = "passage_vectors_hnsw"
 BUILD_LOCK = 0x646F7376  # advisory lock key of the one process that builds the HNSW index ("dosv")
 MIRROR_BATCH = 2_000  # passages converted per statement when an existing library is mirrored
-EF_SEARCH = 200  # candidates an HNSW search keeps: recall@50 near .98 took 200-400 at 100k (bench_pgvector.py)
-EF_SEARCH_MAX = 1000  # pgvector's limit
+# Candidates an HNSW search keeps: at least EF_SEARCH (recall@10 .992 at 100k passages, recall@50 near .98 took
+# 200-400), and one per EF_PASSAGES passages, up to pgvector's limit: a larger graph needs a wider search (at 1M,
+# recall@10 .75 with 200 and .94 with 1000, 12 ms; bench_pgvector.py, 2026-12-04).
+EF_SEARCH = 200
+EF_PASSAGES = 1000
+EF_SEARCH_MAX = 1000
 RETRY_BUILD = 600.0  # seconds before a failed HNSW build is tried again
 
 
@@ -94,7 +99,7 @@ class PgVectorIndex:
                 # Once past the threshold the index is wanted even where the planner would rather sort a small table.
                 conn.execute(
                     "SELECT set_config('hnsw.ef_search', ?, true), set_config('enable_seqscan', 'off', true)",
-                    (str(min(max(EF_SEARCH, k), EF_SEARCH_MAX)),),
+                    (str(ef_search(self._count, k)),),
                 )
                 order, where, params = f"embedding {self._distance} CAST(? AS {self._vector})", "", [q, q, k]
             else:
@@ -301,3 +306,8 @@ def choose(store: Store, setting: str) -> str | None:
 
 def _exists(conn: Connection) -> bool:
     return bool(conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0])
+
+
+def ef_search(passages: int, k: int) -> int:
+    """``hnsw.ef_search`` for a search of ``k`` passages in a library of ``passages``."""
+    return min(max(EF_SEARCH, k, passages // EF_PASSAGES), EF_SEARCH_MAX)

@@ -86,8 +86,7 @@ class Question:
         Given forms already (a set), returns them: callers that test one text several times compute them once."""
         if not isinstance(text, str):
             return text
-        words = set(tokens(text))
-        return words | {self.stem(w) for w in words}
+        return _text_forms(self.lang, text) if len(text) <= FORMS_CACHED_CHARS else _read_forms(self.lang, text)
 
     def coverage(self, text: str | AbstractSet[str]) -> float:
         """Share of the question's content terms that the text (or its ``forms``) contains (by word or stem)."""
@@ -121,6 +120,22 @@ class Question:
                 extra.setdefault(w, set()).update(forms)
         matches = tuple(m | extra.get(t, set()) for t, m in zip(self.terms, self.matches, strict=True))
         return replace(self, matches=matches, variants=self.variants + tuple(variants))
+
+
+# The same sentences are read by several steps of one ask (evidence features, quote choice, answerability) and by
+# the next questions on the same story: their forms are kept, up to a sentence's length (an article's opening is
+# read once per ask by the caller instead; keeping it would keep its text alive too).
+FORMS_CACHED_CHARS = 2000
+FORMS_CACHE = 8192
+
+
+def _read_forms(lang: str, text: str) -> frozenset[str]:
+    words = set(tokens(text))
+    stem = analyzer(lang).stem
+    return frozenset(words | {stem(w) for w in words})
+
+
+_text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
 
 
 NEAR_NAME = 5  # name words this long or longer also match a word with one letter inserted or left out

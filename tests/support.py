@@ -248,3 +248,18 @@ def to_format_3(db: Path) -> None:
         )
     conn.execute("COMMIT")
     conn.close()
+
+
+def clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 50 topics, like passages of a news library."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(50, dim))
+    x = centres[rng.integers(0, 50, n)] + 0.6 * rng.normal(size=(n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def near(vectors: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Questions: about as close to their best passage as real ones are (cosine about 0.8)."""
+    rng = np.random.default_rng(seed)
+    q = vectors[rng.integers(0, len(vectors), n)] + rng.normal(0, 0.09, (n, vectors.shape[1]))
+    return (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import clustered, near
 
 from index import Library
 from index.vectors import VectorIndex, ann_files
@@ -14,21 +15,6 @@ from index.vectors import VectorIndex, ann_files
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.faiss
-
-
-def clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
-    """Unit vectors around 50 topics, like passages of a news library."""
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(size=(50, dim))
-    x = centres[rng.integers(0, 50, n)] + 0.6 * rng.normal(size=(n, dim))
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
-
-
-def near(vectors: np.ndarray, n: int, seed: int) -> np.ndarray:
-    """Questions: about as close to their best passage as real ones are (cosine about 0.8)."""
-    rng = np.random.default_rng(seed)
-    q = vectors[rng.integers(0, len(vectors), n)] + rng.normal(0, 0.09, (n, vectors.shape[1]))
-    return (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
 
 
 def exact_top(vectors: np.ndarray, ids: np.ndarray, q: np.ndarray, k: int = 10) -> list[int]:

@@ -13,8 +13,9 @@ import pytest
 from postgres import Server
 from support import synthetic_jsonl
 
-from index import Library
+from index import DEFAULT_COLLECTION, Library
 from index.errors import DossierError
+from index.pgvectors import EF_SEARCH_MAX, ef_search
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles.jsonl"
@@ -71,12 +72,14 @@ def test_past_the_threshold_an_hnsw_index_serves_whole_library_searches(
         time.sleep(0.2)
     assert rows(url, valid) == [(True,)]
     for question in QUESTIONS:
-        for collection in (None, "other"):  # the whole library through the index; a collection exactly
+        # The whole library through the index; a small collection exactly; one of most of the library through the
+        # index, filtered afterwards (retrieval.dense_search).
+        for collection in (None, "other", DEFAULT_COLLECTION):
             options = {"collection": collection, "k": 10, "dense_weight": 1.0, "keyword_weight": 0.0}
             got, want = lib.ask(question, **options), exact.ask(question, **options)  # type: ignore[arg-type]
             assert [h.passage_id for h in got.passages] == [h.passage_id for h in want.passages]  # a small graph
             assert [h.score for h in got.passages] == pytest.approx([h.score for h in want.passages], abs=1e-5)
-            if collection:  # as many as asked, all of the collection (not an HNSW search filtered afterwards)
+            if collection:  # as many as asked, all of the collection
                 assert len(got.passages) == min(10, len(lib.store.passage_ids(collection)))
                 assert {h.passage_id for h in got.passages} <= set(lib.store.passage_ids(collection).tolist())
     scans = "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'passage_vectors_hnsw'"
@@ -139,3 +142,10 @@ def test_libraries_in_their_own_schemas_share_the_extension_in_public(
 def test_pgvector_needs_postgresql(make_library: Callable[..., Library]) -> None:
     with pytest.raises(DossierError, match="VECTOR_SEARCH=pgvector needs a library in PostgreSQL"):
         make_library("sqlite", database_url="", vector_search="pgvector")
+
+
+def test_a_larger_library_searches_its_hnsw_graph_wider() -> None:
+    assert ef_search(60_000, 50) == ef_search(200_000, 50) == 200
+    assert ef_search(500_000, 50) == 500
+    assert ef_search(1_000_000, 50) == ef_search(5_000_000, 50) == EF_SEARCH_MAX
+    assert ef_search(60_000, 400) == 400  # never fewer candidates than asked for
