@@ -5,7 +5,9 @@ VECTOR_ANN_THRESHOLD (IVF, 8-bit codes, candidates re-scored exactly), side by s
 
 Passage vectors are mixtures of real passage vectors (the default model embeds the eval or seed sentences once),
 so they lie where real ones do; queries are the dev questions embedded as queries. Reported: build time, search
-p50 / p99 (k = 50, as ``ask`` asks FAISS), recall@10 against exact search, and memory per vector.
+p50 / p99 (k = 50, as ``ask`` asks FAISS), recall@10 against exact search, and memory per vector. A float32 flat
+index (``IndexFlatIP``, what Dossier kept before library vectors files of format 2) is searched beside the float16
+one Dossier keeps, for comparison.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import faiss
 import numpy as np
 from corpus import questions, source_sentences
 
 from index.embedding import build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, as_stored
 
 
 def passage_like(pool: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
@@ -38,7 +41,19 @@ def passage_like(pool: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     return out
 
 
-def timed(index: VectorIndex, queries: np.ndarray, k: int) -> tuple[list[np.ndarray], float, float]:
+class Float32Flat:
+    """The float32 flat index, searched as ``VectorIndex`` searches its own (one query at a time, one thread)."""
+
+    def __init__(self, dim: int, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self.index.add_with_ids(np.ascontiguousarray(vectors, np.float32), ids)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores, ids = self.index.search(query.reshape(1, -1).astype(np.float32), k)
+        return ids[0], scores[0]
+
+
+def timed(index: VectorIndex | Float32Flat, queries: np.ndarray, k: int) -> tuple[list[np.ndarray], float, float]:
     found, ms = [], []
     for q in queries:
         start = time.perf_counter()
@@ -71,7 +86,15 @@ def main() -> None:
         exact.add(ids, vectors)
         built = time.perf_counter() - start
         truth, p50, p99 = timed(exact, queries, args.k)
-        print(f"| {n:,} | exact (flat) | {built:.1f} | {p50:.1f} | {p99:.1f} | 1.000 | {4 * model.dim} B |")
+        print(f"| {n:,} | exact (flat, float16) | {built:.1f} | {p50:.1f} | {p99:.1f} | 1.000 | {2 * model.dim} B |")
+        start = time.perf_counter()
+        before = Float32Flat(model.dim, ids, as_stored(vectors))
+        built = time.perf_counter() - start
+        found, p50, p99 = timed(before, queries, args.k)
+        same = np.mean([np.array_equal(f[:10], t[:10]) for f, t in zip(found, truth, strict=True)])
+        row = f"{built:.1f} | {p50:.1f} | {p99:.1f} | 1.000 (same top 10: {same:.3f})"
+        print(f"| {n:,} | exact (flat, float32: before) | {row} | {4 * model.dim} B |")
+        del before
         approx = VectorIndex(model.dim, model.name, ann_threshold=1)
         approx.add(ids, vectors)
         start = time.perf_counter()
@@ -82,7 +105,7 @@ def main() -> None:
             [len(set(g[:10].tolist()) & set(t[:10].tolist())) / 10 for g, t in zip(got, truth, strict=True)]
         )
         extra = model.dim + 8  # 8-bit codes and the id, beside the exact vectors kept for re-scoring
-        row = f"{built:.1f} | {p50:.1f} | {p99:.1f} | {recall:.3f} | {4 * model.dim} + {extra} B"
+        row = f"{built:.1f} | {p50:.1f} | {p99:.1f} | {recall:.3f} | {2 * model.dim} + {extra} B"
         print(f"| {n:,} | approximate (IVF-SQ8 + exact re-score, {approx.describe()}) | {row} |")
         del exact, approx, vectors
 

@@ -166,9 +166,9 @@ class Store:
                     if version == str(SCHEMA_VERSION):
                         for statement in self._added_tables():
                             conn.execute(statement)
-                        if not keywords.is_current(conn):
+                        if not keywords.is_current(conn, self._postings):
                             keywords.rebuild(conn, self._postings)
-                            set_meta(conn, "keyword_analyzer", keywords.ANALYZER_VERSION)
+                            set_meta(conn, "keyword_analyzer", self._postings.version)
                     conn.execute("COMMIT")
                 except BaseException:
                     self._end(conn)

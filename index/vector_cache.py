@@ -127,7 +127,7 @@ class VectorCache:
 
     def save(self, force: bool = False) -> None:
         """Write the file once a share of the index changed (``SAVE_SHARE``), or now (``force``: closing, reindex).
-        Rewriting it (1.5 GB at 1M passages) at every add would buy nothing: after a crash, opening the library
+        Rewriting it (0.77 GB at 1M passages) at every add would buy nothing: after a crash, opening the library
         adds what the file lacks from SQLite and drops what SQLite no longer has."""
         vectors = self._vectors
         if vectors is None:

@@ -10,7 +10,7 @@ import pytest
 from support import clustered, near
 
 from index import Library
-from index.vectors import VectorIndex, ann_files
+from index.vectors import VectorIndex, ann_files, as_stored
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,7 @@ def exact_top(vectors: np.ndarray, ids: np.ndarray, q: np.ndarray, k: int = 10) 
 
 
 def test_approximate_search_finds_what_exact_search_finds_and_follows_changes() -> None:
-    vectors = clustered(6000)
+    vectors = as_stored(clustered(6000))  # as the library stores them: float16 values
     ids = np.arange(1, 6001, dtype=np.int64) * 7  # ids are passage ids, not positions
     index = VectorIndex(64, "m", ann_threshold=5000)
     index.add(ids, vectors)
@@ -67,7 +67,7 @@ def test_a_library_past_the_threshold_answers_as_an_exact_one(make_library: Call
 
 
 def test_the_approximate_index_is_written_beside_the_exact_one_and_read_back(tmp_path: Path) -> None:
-    vectors = clustered(6000)
+    vectors = as_stored(clustered(6000))  # as the library stores them: float16 values
     ids = np.arange(1, 6001, dtype=np.int64)
     index = VectorIndex(64, "m", ann_threshold=5000)
     index.add(ids, vectors)

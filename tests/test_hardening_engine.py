@@ -161,8 +161,8 @@ def test_a_damaged_vector_file_is_rebuilt_from_sqlite_with_one_warning(
     lib.close()
     path = tmp_path / "lib" / "vectors.faiss"
     data = bytearray(path.read_bytes())
-    start = len(data) // 3  # inside the vector payload; ids and headers are intact
-    noise = np.random.default_rng(7).uniform(-1, 1, 1024).astype(np.float32).tobytes()
+    start = len(data) // 4  # inside the vector payload; ids and headers are intact
+    noise = np.random.default_rng(7).uniform(-1, 1, len(data) // 12).astype(np.float32).tobytes()
     data[start : start + len(noise)] = noise
     path.write_bytes(bytes(data))
     with caplog.at_level(logging.WARNING):

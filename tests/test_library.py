@@ -210,6 +210,37 @@ def test_reopen_repairs_a_lagging_or_missing_vector_file(make_library: Callable[
 
 
 @pytest.mark.faiss
+def test_a_float32_vector_file_of_before_is_rebuilt_in_float16(
+    make_library: Callable[..., Library], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Vectors files of format 1 held float32 vectors (``IndexFlatIP``); opened now, the file is rebuilt from the
+    database in float16 (half its size), without a warning, and the answers stay the same."""
+    import faiss
+
+    lib = make_library("lib")
+    lib.add_jsonl(synthetic_jsonl(4).splitlines())
+    question = f"what was destroyed around {synthetic_article(2)['title'].split()[-1]}?"
+    want = [(c.key, c.quote) for c in lib.ask(question).citations]
+    lib.close()
+    path, header = tmp_path / "lib" / "vectors.faiss", tmp_path / "lib" / "vectors.json"
+    written = faiss.read_index(str(path))
+    count = written.ntotal
+    ids = faiss.vector_to_array(written.id_map)
+    old = faiss.IndexIDMap2(faiss.IndexFlatIP(written.d))
+    old.add_with_ids(written.reconstruct_batch(ids), ids)
+    faiss.write_index(old, str(path))
+    float32_size = path.stat().st_size
+    header.write_text(json.dumps({**json.loads(header.read_text()), "version": 1}))
+    with caplog.at_level("WARNING"):
+        reopened = make_library("lib")
+        assert [(c.key, c.quote) for c in reopened.ask(question).citations] == want
+        reopened.close()
+    assert not [r for r in caplog.records if r.levelno >= 30]
+    assert json.loads(header.read_text())["version"] == 2
+    assert path.stat().st_size < 0.6 * float32_size and faiss.read_index(str(path)).ntotal == count
+
+
+@pytest.mark.faiss
 def test_the_vector_file_is_rewritten_once_a_share_changed_and_on_close(
     make_library: Callable[..., Library], tmp_path: Path
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 from support import clustered, near
 
 from index.retrieval import POST_FILTER_SHARE, dense_search, members
-from index.vectors import VectorIndex
+from index.vectors import VectorIndex, as_stored
 
 pytestmark = pytest.mark.faiss
 
@@ -45,7 +45,7 @@ def test_a_scoped_search_finds_what_the_filtered_search_finds(share: float) -> N
 def test_a_scope_kept_small_by_what_it_matches_falls_back_to_the_filtered_search() -> None:
     """Half the library in scope, but the question's nearest passages all outside it: the whole-library search
     keeps too few, and the filtered search answers."""
-    vectors = clustered(2000)
+    vectors = as_stored(clustered(2000))  # as the library stores them: float16 values
     ids = np.arange(2000, dtype=np.int64)
     index = CountingIndex()
     index.add(ids, vectors)
