@@ -120,12 +120,17 @@ def main() -> None:
     stats = lib.stats()
     qs = questions()
     latencies: list[float] = []
-    for _ in range(args.rounds):
+    timed: list[tuple[float, int, str]] = []
+    for round_ in range(args.rounds):
         for q in qs:
             t = time.perf_counter()
             lib.ask(q)
             latencies.append((time.perf_counter() - t) * 1000)
+            timed.append((latencies[-1], round_, q))
     latencies.sort()
+    print("slowest asks (ms, round, question):")
+    for ms, round_, q in sorted(timed, reverse=True)[:6]:
+        print(f"  {ms:7.1f}  {round_}  {q[:90]}")
     pct = statistics.quantiles(latencies, n=100)
     print(f"library: {stats.articles} articles, {stats.passages} passages")
     print(f"ask latency over {len(latencies)} asks: p50 {pct[49]:.1f} ms, p95 {pct[94]:.1f} ms, p99 {pct[98]:.1f} ms")

@@ -48,6 +48,12 @@ def _identifier() -> LanguageIdentifier:
     return identifier
 
 
+def load() -> None:
+    """Load the language identifier now rather than at the first question (about half a second: its model file is
+    decompressed)."""
+    _identifier()
+
+
 def detect(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     """The ISO 639-1 code of the text's language; ``default`` when the text is too short or unclear to tell."""
     if len(TOKEN.findall(text)) < 2:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index import abstention, evidence_rank, extract, feedback, migrate, periods, pgvectors
+from index import abstention, evidence_rank, extract, feedback, language, migrate, periods, pgvectors
 from index.asking import Asker
 from index.cleaning import normalized_hash
 from index.conversations import Conversations
@@ -159,9 +159,10 @@ class Library:
         self.close()
 
     def warm_up(self, wait: bool = False) -> None:
-        """Load the model and the vector index now rather than on the first question. CPU-heavy. ``wait``: until
-        pgvector's HNSW index is built too (otherwise built in the background)."""
+        """Load the model, the language identifier and the vector index now rather than on the first question.
+        CPU-heavy. ``wait``: until pgvector's HNSW index is built too (otherwise built in the background)."""
         self.embedder.embed_queries(["warm-up"])
+        language.load()
         vectors = self._vectors.current()
         if vectors is not None:
             vectors.prepare(wait)  # past the threshold: the approximate index (about a minute at 1M passages)
