@@ -151,9 +151,6 @@ class TablePostings:
 
     def clear(self, conn: Connection) -> None:
         conn.execute(EARLIER_TABLES)
-        for statement in self.schema.split(";"):
-            if statement.strip():
-                conn.execute(statement)
         conn.execute("DELETE FROM keyword_passages")
         conn.execute("DELETE FROM keyword_totals")
 

@@ -194,14 +194,15 @@ class Store:
         ]
 
     def _added_tables(self) -> list[str]:
-        """Tables that came after format 4 (created where missing)."""
+        """Tables that came after format 4, and those of the keyword rows' current layout (created where
+        missing; a library of an earlier layout is then re-indexed, ``keywords.rebuild``)."""
         added = (
             *_statements(feedback.SCHEMA),
             *_statements(feeds.SCHEMA),
             _CHAT_SETTINGS,
             *_statements(conversations.SCHEMA),
         )
-        return [self.database.table(statement) for statement in added]
+        return [self.database.table(statement) for statement in added] + _statements(self._postings.schema)
 
     @staticmethod
     def _migrate_from_2(conn: Connection) -> None:
