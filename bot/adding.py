@@ -21,7 +21,7 @@ from telegram.constants import ChatType
 from bot import activity
 from bot.progress import ProgressMessage
 from bot.rendering import add_result_text, cap, error_text, esc
-from bot.state import Context, added_by, command_payload, may_add, origin_of, sender_key, state
+from bot.state import Context, added_by, command_payload, from_this_bot, may_add, origin_of, sender_key, state
 from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
@@ -154,6 +154,11 @@ def _safe_file_name(name: str, suffix: str) -> str:
 
 async def add_message(update: Update, context: Context, target: Message) -> None:
     """Add what a message holds: its document, or its text with the forwarded origin as the source."""
+    if from_this_bot(target, context.bot.id):
+        # Its own answer added back would be cited as one more source agreeing with the article it quotes.
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("Not added: that message is mine, not an article.")
+        return
     if target.document is not None:
         await add_document(update, context, target.document)
         return

@@ -31,7 +31,7 @@ from bot.engine import Engine
 from bot.inbox import RENEW_SHARE, InboxApplication, InboxQueue, keep_inbox
 from bot.rendering import error_text
 from bot.settings import BotSettings
-from bot.state import BotState, Context, state
+from bot.state import MIGRATED_FROM, BotState, Context, state
 from index import DossierError, Library
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,7 @@ def build_application(
         CallbackQueryHandler(browsing.remove_button, pattern=r"^rm:"),
         CallbackQueryHandler(stale_button),
         InlineQueryHandler(asking.inline_query),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(on_error)
@@ -191,6 +192,26 @@ def build_application(
         every = settings.feed_poll_minutes * 60
         application.job_queue.run_repeating(following.poll_feeds, interval=every, first=every, name="poll feeds")
     return application
+
+
+async def chat_migrated(update: Update, context: Context) -> None:
+    """A group upgraded to a supergroup has a new id: its library, settings and feeds move to it."""
+    message = update.effective_message
+    if message is None:
+        return
+    old, new = (
+        (message.chat.id, message.migrate_to_chat_id)
+        if message.migrate_to_chat_id
+        else (message.migrate_from_chat_id, message.chat.id)
+    )
+    if not old or not new:
+        return
+    st = state(context)
+    collections = (st.collection(old), st.collection(new)) if st.settings.library_scope == "per_chat" else None
+    moved = await st.engine.write(st.engine.library.move_chat, old, new, collections)
+    # Anonymous adds name the chat they were made in: the new one's administrators own them too.
+    await st.engine.write(st.engine.library.set_chat_setting, new, MIGRATED_FROM, str(old))
+    log.info("chat %s became %s: %s articles moved", old, new, moved)
 
 
 async def stale_button(update: Update, context: Context) -> None:

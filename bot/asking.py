@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -77,7 +79,8 @@ def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, pa
     make = state(context).buttons.make
     buttons = [
         InlineKeyboardButton(
-            f"Passage {c.n}", callback_data=make(f"psg:{c.article_id}:{c.char_start}:{c.char_end}", chat_id)
+            f"Passage {c.n}",
+            callback_data=make(f"psg:{c.article_id}:{c.char_start}:{c.char_end}:{quote_digest(c.quote)}", chat_id),
         )
         for c in first_per_source(answer.citations)
     ]
@@ -117,24 +120,47 @@ async def send_answer(message: Message, context: Context, question: str, previou
             answer = await st.engine.read(ask, question, collection=collection)
     activity.answered(answer)
     quote = chat.type != ChatType.PRIVATE
+    conversations = st.engine.library.conversations
     if answer.abstained:
-        await message.reply_text(not_found(answer), do_quote=quote)
+        # A reply to it is a follow-up too ("and in Kharkiv?"), as a reply to an answer is.
+        sent = [await message.reply_text(not_found(answer), do_quote=quote)]
+        await _remember_replies(context, sent, question, collection)
         return
     key = secrets.token_urlsafe(12)  # 96 random bits: a key is never reused, nor guessed
-    conversations = st.engine.library.conversations
     await st.engine.small(None, conversations.remember, key, question, collection, cited(answer))
     markup = answer_keyboard(context, chat.id, key, answer, 0)
     sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
-    await st.engine.small(None, conversations.remember, f"msg:{chat.id}:{sent.message_id}", question, collection)
+    await _remember_replies(context, sent, question, collection)
 
 
-async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> Message:
+async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> list[Message]:
     """Send the pages of an answer in order; the buttons go under the last one."""
-    sent = message
+    sent: list[Message] = []
     for i, page in enumerate(pages):
         last = i == len(pages) - 1
-        sent = await message.reply_text(page, reply_markup=markup if last else None, do_quote=quote and i == 0)
+        sent.append(await message.reply_text(page, reply_markup=markup if last else None, do_quote=quote and i == 0))
     return sent
+
+
+async def _remember_replies(context: Context, sent: list[Message], question: str, collection: str | None) -> None:
+    """Each message of an answer, so that a reply to any of them is a follow-up of its question."""
+    engine = state(context).engine
+    for m in sent:
+        await engine.small(
+            None, engine.library.conversations.remember, f"msg:{m.chat.id}:{m.message_id}", question, collection
+        )
+
+
+def _is_answer(replied: Message | None, bot_id: int) -> bool:
+    """The bot's answer (its buttons) or "Not found" reply, read from the message itself: for answers the bot no
+    longer remembers (older than a month, or when its conversation state failed)."""
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return False
+    markup = replied.reply_markup
+    buttons = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+    return (replied.text or "").startswith("Not found") or any(
+        isinstance(data, str) and data.startswith(("more:", "fb:", "psg:")) for data in buttons
+    )
 
 
 async def _previous_question(message: Message, context: Context) -> str | None:
@@ -184,12 +210,11 @@ async def group_text(update: Update, context: Context) -> None:
         if value.lower() == f"@{me}" or (entity.user is not None and entity.user.id == context.bot.id):
             mentioned = True
             text = text.replace(value, " ")
-    replied = message.reply_to_message
-    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
-    if not (mentioned or to_bot):
+    # A reply to one of the bot's answers is a question; a reply to its other messages ("Added #3") is not.
+    previous = await _previous_question(message, context)
+    if not (mentioned or previous is not None or _is_answer(message.reply_to_message, context.bot.id)):
         await autoadd.take(update, context)  # a link or an article, when the group turned auto-add on
         return
-    previous = await _previous_question(message, context)
     question = " ".join(text.split())
     if not question:
         await message.reply_text("Ask me something, e.g. @" + context.bot.username + " who released the recording?")
@@ -226,7 +251,8 @@ async def more_button(update: Update, context: Context) -> None:
     heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
     await st.engine.small(None, conversations.cite, key, page, cited(answer))
     markup = answer_keyboard(context, message.chat.id, key, answer, page)
-    await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
+    sent = await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
+    await _remember_replies(context, sent, question, collection)
 
 
 async def forget_old_answers(context: Context) -> None:
@@ -274,29 +300,40 @@ async def feedback_button(update: Update, context: Context) -> None:
     await query.answer("Thanks: noted 👍" if verdict == "up" else "Thanks: noted 👎. The team can review it.")
 
 
+def quote_digest(quote: str) -> str:
+    """Eight characters that tell whether the text a "Passage" button points at is still the quoted text."""
+    return base64.urlsafe_b64encode(hashlib.sha256(quote.encode()).digest()[:6]).decode()
+
+
 async def passage_button(update: Update, context: Context) -> None:
     """ "Passage n": the whole passage around the quote, with the quote in bold."""
     query = update.callback_query
-    opened = await pressed(update, context, "psg", 3)
+    opened = await pressed(update, context, "psg", (3, 4))  # 3: a button from before quotes had their digest
     if query is None or opened is None:
         return
     args, message = opened
-    if not all(a.isdigit() for a in args):
+    numbers, digest = args[:3], args[3] if len(args) == 4 else None
+    if not all(a.isdigit() for a in numbers):
         await query.answer(BUTTON_EXPIRED)
         return
-    article_id, start, end = (int(a) for a in args)
+    article_id, start, end = (int(a) for a in numbers)
     st = state(context)
     try:
+        article = await st.engine.read(st.engine.library.get, article_id)
         hit = await st.engine.read(st.engine.library.passage, article_id, start, end)
-        info = await st.engine.read(st.engine.library.get, article_id)
     except ArticleNotFound:
         await query.answer("That article is no longer in the library.")
         return
-    if not st.visible(info.info, message.chat.id):
+    if not st.visible(article.info, message.chat.id):
         await query.answer("That article is not in this chat's library.")
         return
+    if (
+        digest is not None and quote_digest(article.text[start:end]) != digest
+    ):  # edited since (an auto-added post): the offsets moved
+        await query.answer("That article has changed since this answer; ask again.", show_alert=True)
+        return
     await query.answer()
-    for page in pack([passage_html(hit, info.info, start, end)]):
+    for page in pack([passage_html(hit, article.info, start, end)]):
         await message.reply_text(page, do_quote=True)
 
 
@@ -324,8 +361,11 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     st = state(context)
     question = query.query.strip()
+    # Telegram may hand results cached for one user to another who types the same query, unless they are personal:
+    # they are, unless every user sees the same library.
+    personal = st.settings.library_scope == "per_chat" or bool(st.settings.allowed_chat_ids)
     if len(question) < 3 or not st.allowed_chat(query.from_user.id):
-        await query.answer([], cache_time=5)
+        await query.answer([], cache_time=5, is_personal=personal)
         return
     admission = await st.questions.check(st.engine, query.from_user.id)
     if not admission.allowed:
@@ -347,5 +387,4 @@ async def inline_query(update: Update, context: Context) -> None:
         button = InlineQueryResultsButton(
             text=f"Not found in {answer.searched_articles} articles", start_parameter="sources"
         )
-    personal = st.settings.library_scope == "per_chat"
     await query.answer(results, cache_time=30, is_personal=personal, button=button)

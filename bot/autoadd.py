@@ -4,8 +4,8 @@ it on or off, lists what it took, and undoes one."""
 
 from __future__ import annotations
 
+import functools
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,17 @@ from telegram.constants import ChatType
 from bot import activity
 from bot.engine import Busy
 from bot.rendering import article_line, cap, error_text, esc
-from bot.state import Context, added_by, command_payload, is_chat_admin, origin_of, sender_key, state
+from bot.state import (
+    Context,
+    added_by,
+    command_payload,
+    from_this_bot,
+    is_chat_admin,
+    number_arg,
+    origin_of,
+    sender_key,
+    state,
+)
 from index import AddResult, ArticleInfo, DossierError
 
 log = logging.getLogger(__name__)
@@ -67,8 +77,8 @@ async def take(update: Update, context: Context) -> bool:
         return False
     st = state(context)
     found = candidate(message, st.settings.autoadd_min_chars)
-    if found is None:
-        return False  # ordinary chatter costs no lookup
+    if found is None or from_this_bot(message, context.bot.id):
+        return False  # ordinary chatter costs no lookup; the bot's own answers are never added
     try:
         if not await enabled(context, message):
             return False
@@ -123,17 +133,20 @@ async def edited_post(update: Update, context: Context) -> None:
     found = candidate(message, st.settings.autoadd_min_chars)
     if found is None:
         return  # an edited chat message costs no lookup
+    lookup = functools.partial(
+        st.engine.read, st.engine.library.by_key, post_key(message), collection=st.collection(message.chat.id)
+    )
     try:
-        info = await st.engine.read(
-            st.engine.library.by_key, post_key(message), collection=st.collection(message.chat.id)
-        )
+        async with st.add_lanes.lane(message.chat.id):  # after this chat's add in flight (maybe the post's own)
+            info = await lookup()
+        if info is None:
+            await take(update, context)  # an edit can turn a short note into an article
+            # The post's first add may have been on its way meanwhile, and kept its text: the edit is applied below.
+            info = await lookup() if found.text else None
     except Busy:
         log.info("edit of post %s in chat %s skipped: the engine is busy", message.message_id, message.chat.id)
         return
-    if info is None:
-        await take(update, context)  # an edit can turn a short note into an article
-        return
-    if not found.text:
+    if info is None or not found.text:
         return  # a link post keeps the page it linked to
     try:
         revised = await st.engine.write(st.engine.library.revise, info.id, found.text)
@@ -161,8 +174,8 @@ async def autoadd(update: Update, context: Context) -> None:
     if words in (["on"], ["off"]):
         await st.engine.write(library.set_chat_setting, chat.id, SETTING, words[0])
         await message.reply_text(_switched(words[0] == "on", chat.type, st.settings.autoadd_min_chars))
-    elif len(words) == 2 and words[0] == "undo" and re.fullmatch(r"#?[0-9]{1,18}", words[1]):
-        await _undo(message, context, int(words[1].lstrip("#")))
+    elif len(words) == 2 and words[0] == "undo" and (number := number_arg(words[1])) is not None:
+        await _undo(message, context, number)
     elif not words:
         await message.reply_text(await _status(context, message))
     else:

@@ -13,6 +13,7 @@ from bot.state import (
     command_payload,
     is_anonymous,
     may_remove,
+    number_arg,
     payload_or_usage,
     pressed,
     state,
@@ -95,9 +96,8 @@ async def sources(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    arg = context.args[0] if context.args else "1"
-    page = int(arg) if arg.isdigit() else 1
-    await _send_sources_page(message, context, message.chat.id, page, edit=False)
+    page = number_arg(context.args[0]) if context.args else 1
+    await _send_sources_page(message, context, message.chat.id, page or 1, edit=False)
 
 
 async def sources_button(update: Update, context: Context) -> None:
@@ -118,18 +118,18 @@ async def _article_arg(update: Update, context: Context, usage: str) -> ArticleI
     """The article named by '/cmd ID' if this chat may see it; replies and returns None otherwise."""
     message = update.effective_message
     assert message is not None
-    arg = command_payload(message).lstrip("#")
-    if not arg.isdigit():
+    number = number_arg(command_payload(message))
+    if number is None:
         await message.reply_text(usage)
         return None
     st = state(context)
     try:
-        article = await st.engine.read(st.engine.library.get, int(arg))
+        article = await st.engine.read(st.engine.library.get, number)
     except ArticleNotFound as exc:
         await message.reply_text(esc(error_text(exc.message)))
         return None
     if not st.visible(article.info, message.chat.id):
-        await message.reply_text(ArticleNotFound(int(arg)).message)
+        await message.reply_text(ArticleNotFound(number).message)
         return None
     return article.info
 

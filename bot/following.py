@@ -4,7 +4,6 @@ each chat what its feeds brought."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 
 from telegram import Update
@@ -12,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot import activity
 from bot.rendering import cap, esc
-from bot.state import Context, added_by, may_add, payload_or_usage, sender_key, state
+from bot.state import Context, added_by, may_add, number_arg, payload_or_usage, sender_key, state
 from index import DossierError, Feed, PollResult, poll_summary
 
 log = logging.getLogger(__name__)
@@ -85,8 +84,8 @@ async def unfollow(update: Update, context: Context) -> None:
     arg = await payload_or_usage(message, "Which feed? e.g. /unfollow 2 (numbers are in /feeds)")
     if arg is None:
         return
-    number = arg.lstrip("#")
-    if not re.fullmatch(r"[0-9]{1,18}", number):
+    number = number_arg(arg)
+    if number is None:
         await message.reply_text("Which feed? e.g. /unfollow 2 (numbers are in /feeds)")
         return
     if not await may_add(update, context):
@@ -94,7 +93,7 @@ async def unfollow(update: Update, context: Context) -> None:
         return
     st = state(context)
     try:
-        feed = await st.engine.read(st.engine.library.feed, int(number))
+        feed = await st.engine.read(st.engine.library.feed, number)
     except DossierError:
         feed = None
     if feed is None or feed.chat != message.chat.id:

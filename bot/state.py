@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from telegram import Chat, Message, Update, User
+from telegram import Chat, Message, MessageOriginUser, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
@@ -95,7 +95,9 @@ class Buttons:
         """Callback data for a button in ``chat_id``; with ``user_id`` only that user may press it."""
         return f"{data}:{self._sign(data, chat_id, user_id)}"
 
-    def open(self, data: str | None, prefix: str, count: int, chat_id: int, user_id: int) -> list[str] | None:
+    def open(
+        self, data: str | None, prefix: str, count: int | tuple[int, ...], chat_id: int, user_id: int
+    ) -> list[str] | None:
         """The ``count`` parts after ``prefix:`` when the data was made for this chat (and user, if bound to one);
         None when it is malformed, old or forged."""
         if not data or not data.startswith(f"{prefix}:"):
@@ -158,6 +160,27 @@ def command_payload(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def from_this_bot(message: Message, bot_id: int) -> bool:
+    """The bot wrote the message: sent it, a user posted its inline answer (via the bot), or forwarded one. It is
+    never added: an answer added back would be cited as a second source agreeing with the first."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.id == bot_id
+    if message.via_bot is not None and message.via_bot.id == bot_id:
+        return True
+    return origin is None and message.from_user is not None and message.from_user.id == bot_id
+
+
+def number_arg(text: str) -> int | None:
+    """A number a user typed ("12" or "#12"): ASCII digits only and at most 18 of them, so that "²" or a 20-digit id
+    is a usage error rather than a crash in ``int`` or the database."""
+    found = _NUMBER.fullmatch(text.strip())
+    return int(found.group(1)) if found else None
+
+
+_NUMBER = re.compile(r"#?([0-9]{1,18})")
+
+
 async def payload_or_usage(message: Message, usage: str) -> str | None:
     """The command's argument text; when there is none, reply with ``usage`` and return None."""
     payload = command_payload(message)
@@ -175,7 +198,9 @@ def sender_key(message: Message) -> int:
     return message.from_user.id if message.from_user else message.chat.id
 
 
-async def pressed(update: Update, context: Context, prefix: str, count: int) -> tuple[list[str], Message] | None:
+async def pressed(
+    update: Update, context: Context, prefix: str, count: int | tuple[int, ...]
+) -> tuple[list[str], Message] | None:
     """The arguments of a button press and the message under it, when the button was made for this chat (and this
     user, if bound to one); otherwise answers "This button no longer works." and returns None."""
     query = update.callback_query
@@ -191,12 +216,14 @@ async def pressed(update: Update, context: Context, prefix: str, count: int) -> 
     return args, message
 
 
-def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:
-    """The ``count`` parts after ``prefix:`` in callback data, or None when it is malformed (old or forged)."""
+def callback_args(data: str | None, prefix: str, count: int | tuple[int, ...]) -> list[str] | None:
+    """The ``count`` parts (or one of the counts) after ``prefix:`` in callback data, or None when it is malformed
+    (old or forged)."""
     if not data or not data.startswith(f"{prefix}:"):
         return None
     parts = data.split(":")[1:]
-    return parts if len(parts) == count and all(parts) else None
+    counts = count if isinstance(count, tuple) else (count,)
+    return parts if len(parts) in counts and all(parts) else None
 
 
 def added_by(user: User | None, message: Message) -> str:
@@ -270,6 +297,17 @@ async def may_add(update: Update, context: Context) -> bool:
     return await is_chat_admin(update, context)
 
 
+MIGRATED_FROM = "migrated_from"  # chat setting: the id a group had before it became a supergroup
+
+
+async def _same_chat(context: Context, owner: int, chat_id: int) -> bool:
+    """``owner`` is this chat, or the id it had before it was upgraded to a supergroup."""
+    if owner == chat_id:
+        return True
+    engine = state(context).engine
+    return await engine.small(None, engine.library.chat_setting, chat_id, MIGRATED_FROM) == str(owner)
+
+
 async def may_remove(update: Update, context: Context, info: ArticleInfo) -> bool:
     """Global admins; whoever added the article; for an anonymous add, the administrators of the chat it was made
     in; in per_chat scope, whoever may add to that chat. Anonymous senders never match by user id (every anonymous
@@ -281,7 +319,13 @@ async def may_remove(update: Update, context: Context, info: ArticleInfo) -> boo
     match = _USER_ID.search(info.added_by)
     if user is not None and not is_anonymous(update) and match and int(match.group(1)) == user.id:
         return True
-    if chat is not None and owner_chat(info) == chat.id and await is_chat_admin(update, context):
+    owner = owner_chat(info)
+    if (
+        chat is not None
+        and owner is not None
+        and await _same_chat(context, owner, chat.id)
+        and await is_chat_admin(update, context)
+    ):
         return True
     if chat is not None and st.settings.library_scope == "per_chat" and info.collection == st.collection(chat.id):
         return await may_add(update, context)

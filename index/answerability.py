@@ -85,7 +85,7 @@ class Weighted:
         than the article's is found by the spelling the top passages or their articles' openings give it
         (``Question.with_variants``), or missing."""
         names = {t.casefold() for n in self.q.names for t in n.split()}
-        keep = [t in names or any(ch.isdigit() for ch in t) for t in self.q.terms]
+        keep = [(t in names or any(ch.isdigit() for ch in t)) and t not in self.q.period for t in self.q.terms]
         return Weighted(self.q, tuple(w if k else 0.0 for w, k in zip(self.weights, keep, strict=True)))
 
 
@@ -150,8 +150,11 @@ def signals(
     English question ("How many mpox vaccine doses did Kenya receive?" answered from "Le Kenya et l'Ouganda…")."""
     w = Weighted(q, weights)
     texts, joined = list(passages), " ".join(quotes)
+    named = q
     if passages and detect(passages[0], q.lang) != q.lang:
         w = w.across_languages()
+        # "September 2024" is in every language's article of that month: no name the answer must carry.
+        named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
         texts = [f"{h} {p}" for p, h in zip(passages, heads or [""] * len(passages), strict=True)]
         joined = " ".join([*dict.fromkeys(quote_heads), joined])
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
@@ -165,7 +168,7 @@ def signals(
         coverage=w.coverage(covering),
         missing=w.missing(covering, ceiling),
         quote_coverage=w.coverage(joined),
-        names=q.names_in(joined) if quotes else 0.0,
+        names=named.names_in(joined) if quotes else 0.0,
         kind=kind,
         figure=figure,
         beyond_topic=topic_margin,

@@ -60,7 +60,17 @@ class Asker:
         """``scope``: (collection for SQL, passage ids for FAISS), both None for the whole library; ``searched``:
         how many articles the question covers (for "not found in N articles"); ``when``: its place in time (the
         scope is already bounded by it; here it orders the sources and labels the answer)."""
-        answer = self._answer(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when.latest)
+        answer = self._answer(
+            question,
+            vectors,
+            scope,
+            searched,
+            k,
+            page,
+            dense_weight,
+            keyword_weight,
+            when,
+        )
         return replace(answer, period=when.label) if when.label else answer
 
     def _answer(
@@ -73,9 +83,10 @@ class Asker:
         page: int,
         dense_weight: float,
         keyword_weight: float,
-        newest_first: bool,
+        when: When,
     ) -> Answer:
-        q = analyse(question, self.concepts)
+        newest_first = when.latest
+        q = self._analyse(question, when)
         if not q.terms and not q.names:
             return Answer(question, True, abstention.nothing_to_look_for(searched), [], [], searched)
         query = self.embedder.embed_queries([as_question(question)])[0]
@@ -154,12 +165,17 @@ class Asker:
         alone."""
         return answering.complete_answers(answering.select_quotes(unique, self.settings.answer_max_quotes), texts, q)
 
+    def _analyse(self, question: str, when: When) -> Question:
+        """The question analysed, with the words that set its period ("in September 2024") marked: every article of
+        that period, in any language, may name its month and year, so across languages they are no evidence."""
+        return replace(analyse(question, self.concepts), period=when.words(question))
+
     def evidence_features(
-        self, question: str, vectors: Searchable, scope: tuple[str | None, np.ndarray | None]
+        self, question: str, vectors: Searchable, scope: tuple[str | None, np.ndarray | None], when: When = NO_TIME
     ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
         """What the evidence ranker sees of each candidate sentence (see ``answer.sentence_features``): its
         (article id, start, end), its features, whether it is short. For fitting the ranker."""
-        q = analyse(question, self.concepts)
+        q = self._analyse(question, when)
         query = self.embedder.embed_queries([as_question(question)])[0]
         candidates = self._search(q, query, vectors, scope, 50, 1.0, 1.0)
         if self.reranker is not None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.language import analyzer
+from index.sentences import split_sentences
 from index.terms import has_count, without_times
 from index.types import FigureEntry
 
@@ -231,7 +232,19 @@ def hedge(text: str) -> str:
 
 
 def claim(text: str) -> Claim:
-    return Claim(tuple(figures(text)), attribution(text), hedge(text))
+    """The quote's figures, who it credits and its hedge. A quote of several sentences credits each sentence's
+    speaker ("…, the head teacher said. About 240 pupils …, the council said." → "the head teacher and the
+    council"), never only the first one's for what the second said."""
+    spans = split_sentences(text)
+    if len(spans) < 2:
+        return Claim(tuple(figures(text)), attribution(text), hedge(text))
+    named: dict[str, str] = {}  # by their case-folded name: "police" and "Police" are one speaker, as first written
+    for start, end in spans:
+        who = attribution(text[start:end])
+        named.setdefault(who.casefold(), who)
+    speakers = [who for who in named.values() if who]
+    credited = ", ".join(speakers[:-1]) + " and " + speakers[-1] if len(speakers) > 1 else "".join(speakers)
+    return Claim(tuple(figures(text)), credited, hedge(text))
 
 
 def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -> dict[str, list[FigureEntry]]:

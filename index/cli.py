@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from pydantic import ValidationError
 
@@ -29,9 +29,26 @@ Command = Callable[[Library, argparse.Namespace], int]
 ExtraCommand = tuple[str, str, Callable[[argparse.Namespace], int]]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (argparse prints the usage first, on a line of its own)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _passages(text: str) -> int:
+    """-k: a whole number of passages within 1..100."""
+    if not text.strip().isascii() or not text.strip().isdigit() or not 1 <= int(text) <= MAX_K:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of passages from 1 to {MAX_K}")
+    return int(text)
+
+
+MAX_K = 100
+
+
 def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     """The argument parser; other layers (the bot) add their sub-commands through ``extra``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dossier", description="Answer questions about your news library with verbatim, cited quotes."
     )
     parser.add_argument("--data-dir", type=Path, help="library folder (default: DATA_DIR or ./data)")
@@ -48,7 +65,7 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with quotes and numbered sources")
     ask.add_argument("question", help="the question, or - to read one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
-    ask.add_argument("-k", type=int, default=10, help="passages to return (default 10)")
+    ask.add_argument("-k", type=_passages, default=10, help=f"passages to return, 1 to {MAX_K} (default 10)")
     ask.add_argument("--collection", default=DEFAULT_COLLECTION)
     ask.set_defaults(run=_cmd_ask, create=False)
 
@@ -98,14 +115,18 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
 
 
 def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None], Callable[[], None]]:
-    """A tqdm bar on a terminal, plain log lines otherwise. The rate counts from the first event, so the
-    model load does not drag it down."""
-    clock: list[float] = []
+    """A tqdm bar on a terminal, plain log lines otherwise. Rates count from the first event (so the model load
+    does not drag them down) and only what was stored since; none is shown before a later batch was stored."""
+    start: list[tuple[float, int, int]] = []  # (clock, passages, done) at the first event
 
-    def elapsed() -> float:
-        if not clock:
-            clock.append(time.monotonic())
-        return max(time.monotonic() - clock[0], 1e-6)
+    def rates(p: Progress) -> tuple[float, float] | None:
+        """(passages a second, units a second) since the first event, or None this early."""
+        if not start:
+            start.append((time.monotonic(), p.passages, p.done))
+        began, passages, done = start[0]
+        seconds = time.monotonic() - began
+        measured = seconds >= MIN_RATE_SECONDS and p.done > done
+        return ((p.passages - passages) / seconds, (p.done - done) / seconds) if measured else None
 
     if sys.stderr.isatty():
         from tqdm import tqdm
@@ -113,26 +134,30 @@ def _progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None]
         bar = tqdm(total=total or None, unit=unit, file=sys.stderr, dynamic_ncols=True)
 
         def update(p: Progress) -> None:
-            seconds = elapsed()
             if p.stage == "stored":
+                rate = rates(p)
                 bar.update(p.done - bar.n)
-                bar.set_postfix_str(f"{p.passages} passages, {p.passages / seconds:.1f} passages/s{_skipped(p)}")
+                speed = f", {rate[0]:.1f} passages/s" if rate else ""
+                bar.set_postfix_str(f"{p.passages} passages{speed}{_skipped(p)}")
 
         return update, bar.close
 
     def log_line(p: Progress) -> None:
-        seconds = elapsed()
         if p.stage == "stored":
-            rate = p.passages / seconds
-            left = f", {time_left(total - p.done, p.done / seconds)}" if total > p.done > 0 else ""
+            rate = rates(p)
+            speed = f", {rate[0]:.1f} passages/s" if rate else ""
+            left = f", {time_left(total - p.done, rate[1])}" if rate and rate[1] > 0 and total > p.done else ""
             print(
-                f"read {p.done}/{total or '?'} {unit}s, stored {p.added}{_skipped(p)}, {p.passages} passages, "
-                f"{rate:.1f} passages/s{left}",
+                f"read {p.done}/{total or '?'} {unit}s, stored {p.added}{_skipped(p)}, {p.passages} passages"
+                f"{speed}{left}",
                 file=sys.stderr,
                 flush=True,
             )
 
     return log_line, lambda: None
+
+
+MIN_RATE_SECONDS = 0.2  # a rate over less time than this is noise (a reindex's first event measured 38 million/s)
 
 
 def _skipped(p: Progress) -> str:
@@ -163,6 +188,8 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
                     result = lib.add_text(text, title=args.title, collection=args.collection, added_by="cli")
             elif is_url(source):
                 result = lib.add_url(source, collection=args.collection, added_by="cli")
+            elif "://" in source[:16]:  # ftp://…, file://…: not a file name either
+                raise DossierError("only http(s) links can be added")
             else:
                 result = lib.add_file(Path(source), collection=args.collection, added_by="cli")
             _print_add(result, source)
@@ -185,8 +212,9 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
             close()
         for failure in report.failures:
             print(f"{path}: error: {failure.message}", file=sys.stderr)
+        added = len(report.added)
         print(
-            f"{path}: added {len(report.added)} articles ({report.passages} passages), "
+            f"{path}: added {added} article{'' if added == 1 else 's'} ({report.passages} passages), "
             f"{len(report.duplicates)} already in the library, {len(report.failures)} failed"
         )
         failed += len(report.failures)
@@ -209,8 +237,18 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def _known_collection(lib: Library, collection: str | None) -> None:
+    """A collection named on the command line must exist (a typo would otherwise read as an empty library)."""
+    if collection is None or not lib.count():
+        return
+    names = lib.collections()
+    if collection not in names:
+        raise DossierError(f"no collection named {collection!r}; the library's collections: {', '.join(names)}")
+
+
 def _cmd_ask(lib: Library, args: argparse.Namespace) -> int:
     collection = args.collection
+    _known_collection(lib, collection)
     if args.question == "-":
         failed = 0
         for number, line in enumerate(sys.stdin, 1):
@@ -240,10 +278,11 @@ def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 
 def _info_line(a: ArticleInfo) -> str:
     key = a.key or "-"
-    return f"#{a.id:<5} {key:<12} {a.title[:60]:<60}  {a.source[:24]:<24} {a.published[:10]:<10} {a.passages:>4}"
+    return f"#{a.id:<5} {key:<12} {a.title[:60]:<60}  {a.source[:24]:<24} {a.published[:10]:<10} {a.passages:>8}"
 
 
 def _cmd_list(lib: Library, args: argparse.Namespace) -> int:
+    _known_collection(lib, args.collection)
     articles = lib.list(collection=args.collection)
     if args.json:
         for a in articles:
@@ -252,7 +291,7 @@ def _cmd_list(lib: Library, args: argparse.Namespace) -> int:
     if not articles:
         print("The library is empty. Add articles with: dossier add FILE|URL|-  or  dossier add --jsonl FILE")
         return 0
-    print(f"{'id':<6} {'key':<12} {'title':<60}  {'source':<24} {'date':<10} {'pass':>4}")
+    print(f"{'id':<6} {'key':<12} {'title':<60}  {'source':<24} {'date':<10} {'passages':>8}")
     for a in articles:
         print(_info_line(a))
     return 0
@@ -325,6 +364,8 @@ def _cmd_feedback(lib: Library, args: argparse.Namespace) -> int:
     lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     if args.out is None:
         sys.stdout.write(lines)
+        if not rows:  # on stderr: the output stays a valid (empty) file of questions
+            print("no votes yet: readers vote with 👍 / 👎 under the bot's answers", file=sys.stderr)
         return 0
     try:
         args.out.write_text(lines, encoding="utf-8")

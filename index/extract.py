@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -161,6 +162,7 @@ def from_file(path: Path, max_bytes: int) -> Document:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
     if kind in _SIGNATURES:
         return _from_document(body, kind, path.name)
+    body = _utf8(body)
     refuse_binary(body, path.name)
     if kind == "html":
         return from_html(body, where=path.name)
@@ -168,6 +170,17 @@ def from_file(path: Path, max_bytes: int) -> Document:
     if path.suffix.lower() in (".md", ".markdown"):
         text = markdown_to_text(text)
     return from_text(text, where=path.name)
+
+
+def _utf8(body: bytes) -> bytes:
+    """A UTF-16 file with its byte-order mark (Windows Notepad's "Unicode") as UTF-8; other bytes as they are. Its
+    every other byte is a NUL, which would otherwise read as binary data."""
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return body.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return body
+    return body
 
 
 def _from_document(body: bytes, kind: str, where: str) -> Document:
@@ -221,8 +234,25 @@ def _drop_code_blocks(markdown: str) -> str:
     return "\n".join(kept)
 
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.{0,4000}?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FIELD = re.compile(r"^[A-Za-z_][\w-]*:(?:[ \t]|$)", re.MULTILINE)
+_TITLE_FIELD = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+def _front_matter_title(markdown: str) -> str:
+    """The text without its front matter ("---\ntitle: …\n---"), its title (unquoted) on the first line."""
+    found = _FRONT_MATTER.match(markdown)
+    if found is None or not _FIELD.search(found.group(1)):  # "---" rules around a section are no front matter
+        return markdown
+    title = _TITLE_FIELD.search(found.group(1))
+    rest = markdown[found.end() :]
+    return f"{title.group(1).strip(chr(34) + chr(39))}\n\n{rest}" if title else rest
+
+
 def markdown_to_text(markdown: str) -> str:
-    """Markdown to plain prose: headings, emphasis, links, images and code fences reduced to their text."""
+    """Markdown to plain prose: headings, emphasis, links, images and code fences reduced to their text; a YAML
+    front matter block dropped, its ``title:`` kept as the first line (where a title is looked for)."""
+    markdown = _front_matter_title(markdown)
     markdown = _drop_code_blocks(markdown)
     for pattern, replacement in _MD_RULES[:2]:
         markdown = pattern.sub(replacement, markdown)

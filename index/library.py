@@ -313,9 +313,10 @@ class Library:
         added_in_chat: int | None = None,
         published: str = "",
         key: str | None = None,
+        source: str = "",
     ) -> AddResult:
-        """Fetch a URL safely and add the article; ``published`` is the date when the page gives none (a feed's).
-        Network-bound, then CPU-heavy."""
+        """Fetch a URL safely and add the article; ``published`` is the date and ``source`` the outlet when the page
+        gives none (a feed's). Network-bound, then CPU-heavy."""
         url = url.strip()
         existing = self.store.find_duplicate(collection, None, canonical_url(url), None) if url else None
         if existing is not None:
@@ -333,6 +334,9 @@ class Library:
                 return AddResult(existing, duplicate=True)
         if published and not doc.published:
             doc = replace(doc, published=published)
+        hosts = {extract.site_of(page.url), urlsplit(page.url).netloc.removeprefix("www.")}
+        if source and doc.source.removeprefix("www.") in {"", *hosts}:  # the page named no outlet: its host stood in
+            doc = replace(doc, source=source)
         return self._add_one(doc, url, collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_jsonl(
@@ -385,7 +389,12 @@ class Library:
             if not entry.link:
                 raise InvalidSource("the entry has no link")
             return self.add_url(
-                entry.link, collection=feed.collection, added_by=who, origin=feed.url, published=entry.published
+                entry.link,
+                collection=feed.collection,
+                added_by=who,
+                origin=feed.url,
+                published=entry.published,
+                source=feed.title if feed.title != feed.url else "",
             )
         except DossierError:
             if len(entry.text) < MIN_ENTRY_TEXT:
@@ -455,7 +464,7 @@ class Library:
             vectors = vectors if searched else None
         if vectors is None:
             return [], np.zeros((0, len(evidence_rank.FEATURES))), np.zeros(0, dtype=bool)
-        return self._asker.evidence_features(question, vectors, scope)
+        return self._asker.evidence_features(question, vectors, scope, when)
 
     def _since(
         self, scope: tuple[str | None, np.ndarray | None], collection: str | None, since: str
@@ -544,12 +553,14 @@ class Library:
         return self.store.find_duplicate(collection, key, None, None)
 
     def revise(self, article_id: int, text: str, *, title: str = "") -> ArticleInfo:
-        """New text for an article (an edited post), re-chunked and re-embedded under the same number. CPU-heavy."""
-        if self.store.get_info(article_id) is None:
-            raise ArticleNotFound(article_id)
+        """New text for an article (an edited post), re-chunked and re-embedded under the same number; the same text
+        again changes nothing (an edit of a post's formatting). CPU-heavy."""
+        current = self.get(article_id)
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         doc = extract.from_text(text, title=title)
+        if doc.text == current.text and doc.title == current.info.title:
+            return current.info
         self._vectors.ensure(self.embedder.dim)
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
         [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
@@ -572,6 +583,12 @@ class Library:
 
     def set_chat_setting(self, chat: int, name: str, value: str) -> None:
         self.store.set_chat_setting(chat, name, value)
+
+    def move_chat(self, old: int, new: int, collections: tuple[str, str] | None = None) -> int:
+        """A chat changed its id (a Telegram group upgraded to a supergroup): its settings, feeds and adds follow
+        it, and with ``collections`` (old name, new name) its articles. Returns the articles moved. Quick."""
+        with self.store.write() as txn:
+            return txn.move_chat(old, new, collections)
 
     def count(self, *, collection: str | None = None) -> int:
         return self.store.count_articles(collection)
@@ -645,6 +662,10 @@ class Library:
             return migrate.migrate(self.store, store, progress, batch)
         finally:
             store.close()
+
+    def collections(self) -> tuple[str, ...]:
+        """The names of the collections that hold articles, sorted."""
+        return tuple(self._cached("collections", self.store.collections))
 
     def stats(self) -> Stats:
         index_bytes = self._vectors.file_bytes()

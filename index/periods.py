@@ -31,6 +31,13 @@ class When:
 
     since: date | None = None
     latest: bool = False
+    # Where the question says it with a month or relative to today ("in September 2024", "last week"); not a bare
+    # year, which often names the event rather than when it was reported ("the 2004 tsunami").
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def words(self, question: str) -> frozenset[str]:
+        """The case-folded words of the phrases that set the period ("September", "2024")."""
+        return frozenset(w.casefold() for start, end in self.spans for w in re.findall(r"\w+", question[start:end]))
 
     @property
     def label(self) -> str:
@@ -158,14 +165,18 @@ def find(question: str, today: date) -> When:
     p = _patterns()
     bounds: list[date] = []
     spans = []
+    used: list[tuple[int, int]] = []
     for m in p.dated.finditer(question):
         spans.append(m.span())
         year = int(m.group(3))
-        month = (_month(m.group(2)) if m.group(2) and not _plain_word(m.group(2)) else None) or 1
+        named = _month(m.group(2)) if m.group(2) and not _plain_word(m.group(2)) else None
+        month, month_named = named or 1, named is not None
         if m.group(1) or p.after_before.search(question[max(0, m.start() - LOOK_BACK) : m.start()]):
             continue  # "before 2024", "before the end of 2024"
         if date(year, month, 1) <= today:
             bounds.append(date(year, month, 1))
+            if month_named:  # "in September 2024"; a bare year often names the event ("the 2004 tsunami")
+                used.append(m.span())
     # A month named without its year takes the next year the question names: "between January and March 2024".
     years = [(m.start(), int(m.group(1))) for m in p.year.finditer(question)]
     year_starts = [at for at, _ in years]
@@ -183,11 +194,14 @@ def find(question: str, today: date) -> When:
         following = bisect.bisect_right(year_starts, m.end())
         if following < len(years) and date(years[following][1], named, 1) <= today:
             bounds.append(date(years[following][1], named, 1))
+            used.append(m.span())
     for m in p.window.finditer(question):
         bounds.append(_window_start(m.group(1).casefold(), today))
+        used.append(m.span())
     for m in p.past.finditer(question):
         bounds.append(today - timedelta(days=int(m.group(1)) * _data().units[m.group(2).casefold()]))
-    return When(min(bounds) if bounds else None, p.latest.search(question) is not None)
+        used.append(m.span())
+    return When(min(bounds) if bounds else None, p.latest.search(question) is not None, tuple(used))
 
 
 def _window_start(phrase: str, today: date) -> date:

@@ -77,6 +77,7 @@ class Question:
     numbers: frozenset[str]  # figures the question states, digits only ("2,000" → "2000")
     known: frozenset[str]  # every word of the question, case-folded
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
+    period: frozenset[str] = frozenset()  # the case-folded words that set its period ("september", "2024")
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)

@@ -18,7 +18,7 @@ import numpy as np
 
 from index import keywords, vector_mirror
 from index.database import Connection
-from index.errors import ArticleNotFound, ModelSwitched
+from index.errors import ArticleNotFound, DossierError, ModelSwitched
 from index.types import ArticleInfo
 from index.vectors import as_stored, pack_sentences, vector_digest
 
@@ -178,6 +178,36 @@ class WriteTxn:
         )
         self.replace_passages(article_id, passages)
         return self._info(article_id)
+
+    def move_chat(self, old: int, new: int, collections: tuple[str, str] | None) -> int:
+        """What belongs to chat ``old`` now belongs to ``new``: its settings, feeds and adds, and (``collections``,
+        old and new name) its articles and feeds. Returns the articles moved. When both collections hold articles
+        nothing is moved: two libraries are not merged."""
+        moved = 0
+        if collections is not None and collections[0] != collections[1]:
+            before, after = collections
+            has = "SELECT 1 FROM articles WHERE collection = ? LIMIT 1"
+            if self.conn.execute(has, (before,)).fetchone() and self.conn.execute(has, (after,)).fetchone():
+                raise DossierError(f"the collection {after!r} holds articles already: nothing was moved")
+            moved = self.conn.execute(
+                "UPDATE articles SET collection = ? WHERE collection = ?", (after, before)
+            ).rowcount
+            self.conn.execute("UPDATE passages SET collection = ? WHERE collection = ?", (after, before))
+            # A feed both follow stays the new collection's (its entries taken are its own).
+            self.conn.execute(
+                "DELETE FROM feeds WHERE collection = ? AND url IN (SELECT url FROM feeds WHERE collection = ?)",
+                (before, after),
+            )
+            self.conn.execute("UPDATE feeds SET collection = ? WHERE collection = ?", (after, before))
+        # A setting the new chat made already is its own: the old chat's same setting is dropped.
+        self.conn.execute(
+            "DELETE FROM chat_settings WHERE chat = ? AND name IN (SELECT name FROM chat_settings WHERE chat = ?)",
+            (old, new),
+        )
+        self.conn.execute("UPDATE chat_settings SET chat = ? WHERE chat = ?", (new, old))
+        self.conn.execute("UPDATE feeds SET chat = ? WHERE chat = ?", (new, old))
+        self.conn.execute("UPDATE articles SET added_in_chat = ? WHERE added_in_chat = ?", (new, old))
+        return moved
 
     def delete_article(self, article_id: int) -> list[int]:
         """Returns the removed passage ids."""

@@ -3,12 +3,16 @@ to the whole question than to its topic alone (the real bundled model)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import numpy as np
 import pytest
 
 from index import answerability
 from index.answerability import beyond_topic, topic_terms
 from index.embedding import Embedder
+from index.periods import find
 from index.question import Question, analyse
 
 PASSAGE = [
@@ -76,3 +80,16 @@ def test_an_english_question_is_judged_in_english_when_its_best_passage_is() -> 
 
     assert coverage([english]) < coverage([english, french]) < 0.5  # "mpox" and "Kenya" of five terms, read as words
     assert coverage([french, english]) == 1.0  # an answer in French: judged on the name, which it has
+
+
+def test_across_languages_the_words_of_the_period_are_no_evidence() -> None:
+    """Every article of September 2024, in any language, may name the month: a German storm report does not cover
+    "What did the Fed decide in September 2024?" by its date (only "Fed" is left to check, and it lacks it)."""
+    question = "What range did the Fed cut the federal funds rate to in September 2024?"
+    q = replace(analyse(question), period=find(question, date(2026, 12, 2)).words(question))
+    weights = tuple(1.0 for _ in q.terms)
+    german = "Der Sturm Boris traf im September 2024 Mitteleuropa; das Finanzministerium hat 30 Mrd. bereitgestellt."
+    judged = answerability.signals(q, weights, 5.0, [0.5], 0.5, [german], [german], 0.0)
+    assert judged.coverage == 0.0 and judged.quote_coverage == 0.0 and judged.names == 0.0
+    dated = answerability.signals(analyse(question), weights, 5.0, [0.5], 0.5, [german], [german], 0.0)
+    assert dated.coverage > 0.5  # what the words of the period alone gave

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 
 from conftest import StartBot
-from fake_telegram import FakeBotAPI, Json, group_chat, user
+from fake_telegram import Call, FakeBotAPI, Json, group_chat, user
 from support import LocalSite, Route, article_html
 
 from bot.state import BotState
@@ -117,4 +117,46 @@ async def test_a_channel_posting_fast_loses_no_post(telegram: FakeBotAPI, start_
     for place in ("Harwick", "Lunemouth", "Kendal Bridge"):
         telegram.channel_post(WIRE, STORY.replace("Harwick", place))
     await until(lambda: len(keyed(lib, f"tg:{WIRE['id']}:")) == 3)
+    assert telegram.errors() == []
+
+
+async def test_a_passage_button_under_an_answer_from_an_edited_post_says_it_changed(
+    telegram: FakeBotAPI, start_bot: StartBot
+) -> None:
+    """An edit keeps the article's number with new text: the offsets a "Passage" button holds point elsewhere."""
+    app = await start_bot()
+    lib = library_of(app)
+    post = telegram.channel_post(WIRE, STORY)
+    await until(lambda: lib.count() == 1)
+    chat = {"id": MEMBER["id"], "type": "private", "first_name": MEMBER["first_name"]}
+    answer = await telegram.say(chat, MEMBER, "how long will the repairs take?", "<b>Sources</b>")
+    [psg] = [b["callback_data"] for row in answer.params["reply_markup"]["inline_keyboard"] for b in row][:1]
+    shown = await _press(telegram, answer.result, psg, "sendMessage")
+    assert "<b>The port authority said repairs would take at least three weeks" in shown.params["text"]
+
+    telegram.channel_post(WIRE, STORY.replace("The ferry between", "UPDATE: corrected. The ferry between"), edit=post)
+    await until(lambda: "corrected" in lib.get(1).text)
+    changed = await _press(telegram, answer.result, psg, "answerCallbackQuery")
+    assert changed.params["text"] == "That article has changed since this answer; ask again."
+    # A button made before quotes carried their digest still opens its passage.
+    st: BotState = app.bot_data["state"]
+    article_id, start, end = psg.split(":")[1:4]
+    earlier = st.buttons.make(f"psg:{article_id}:{start}:{end}", chat["id"])
+    assert (await _press(telegram, answer.result, earlier, "sendMessage")).params["text"]
+    assert telegram.errors() == []
+
+
+async def _press(telegram: FakeBotAPI, message: Json, data: str, method: str) -> Call:
+    mark = len(telegram.calls)
+    telegram.press(MEMBER, message, data)
+    return await telegram.wait_for(lambda c: c.method == method, after=mark)
+
+
+async def test_a_post_edited_while_its_add_is_running_keeps_the_edit(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    app = await start_bot()
+    lib = library_of(app)
+    post = telegram.channel_post(WIRE, STORY)
+    telegram.channel_post(WIRE, STORY.replace("three weeks", "five weeks"), edit=post)  # before the add is stored
+    await until(lambda: lib.count() == 1 and "five weeks" in lib.get(lib.list()[0].id).text)
+    assert lib.count() == 1
     assert telegram.errors() == []

@@ -62,6 +62,41 @@ async def test_group_conversation(telegram: FakeBotAPI, start_bot: StartBot) -> 
     assert telegram.errors() == []
 
 
+async def test_only_replies_to_answers_are_questions_and_answers_are_never_added(
+    telegram: FakeBotAPI, start_bot: StartBot
+) -> None:
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    await start_bot()
+    added = await telegram.say(NEWSROOM, ADMIN, "/add " + example(0), "Added #1")
+    # A reply to the bot's status messages is chatter, not a question ("Not found …" under "Added #1").
+    telegram.send(NEWSROOM, MEMBER, "great, thanks!", reply_to=added.result)
+    await quiet_for(telegram, NEWSROOM["id"])
+    # A reply to a "not found" is a follow-up, as a reply to an answer is.
+    missing = await telegram.say(NEWSROOM, MEMBER, "/ask what did the mayor of Lviv say?", "Not found")
+    await telegram.say(
+        NEWSROOM, MEMBER, "and how many tanks did the unit have left?", "<b>Sources</b>", reply_to=missing.result
+    )
+    # The bot's own answer, added back, would be cited as a second source agreeing with the first.
+    answer = await telegram.say(NEWSROOM, MEMBER, "/ask " + QUESTION, "<b>Sources</b>")
+    await telegram.say(NEWSROOM, ADMIN, "/add", "Not added: that message is mine", reply_to=answer.result)
+    origin = {
+        "type": "user",
+        "date": 1700000000,
+        "sender_user": {k: telegram.bot[k] for k in ("id", "is_bot", "first_name")},
+    }
+    forwarded = telegram.send(NEWSROOM, MEMBER, answer.params["text"], forward_origin=origin)
+    await telegram.say(NEWSROOM, ADMIN, "/add", "Not added: that message is mine", reply_to=forwarded)
+    # Its inline answer, posted by a member "via" the bot, is its own too.
+    me = {k: telegram.bot[k] for k in ("id", "is_bot", "first_name", "username")}
+    posted = telegram.send(NEWSROOM, MEMBER, answer.params["text"], extra={"via_bot": me})
+    await telegram.say(NEWSROOM, ADMIN, "/add", "Not added: that message is mine", reply_to=posted)
+    await telegram.say(NEWSROOM, ADMIN, "/sources", "1 articles")
+    # An answer the bot no longer remembers (a month old) is still one: its text or buttons say so.
+    old = telegram.send(NEWSROOM, me, "Not found: nothing in the 1 articles searched answers this question.")
+    await telegram.say(NEWSROOM, MEMBER, "how many tanks did the unit have left?", "<b>Sources</b>", reply_to=old)
+    assert telegram.errors() == []
+
+
 async def test_add_policy_everyone_and_global_admins(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot(admin_user_ids=[MEMBER["id"]])
     await telegram.say(DESK, MEMBER, "/add " + example(0), "Added #1")  # a global admin, not a chat admin
@@ -119,6 +154,12 @@ async def test_other_chats_are_ignored_when_allowed_chats_are_set(telegram: Fake
     telegram.send(DESK, MEMBER, "/start")
     await quiet_for(telegram, DESK["id"])
     await telegram.say(NEWSROOM, MEMBER, "/start", "answers questions")
+    # Inline results Telegram could hand to another user typing the same query are personal.
+    for who in (MEMBER, user(999, "Eve", "eve")):
+        mark = len(telegram.calls)
+        telegram.inline(who, QUESTION)
+        call = await telegram.wait_for(lambda c: c.method == "answerInlineQuery", after=mark)
+        assert call.params["is_personal"] is True
 
 
 async def test_odd_updates_never_stop_the_bot(telegram: FakeBotAPI, start_bot: StartBot) -> None:
@@ -190,3 +231,41 @@ async def test_a_follow_up_stays_within_the_question_limit(telegram: FakeBotAPI,
     reply = await telegram.say(NEWSROOM, MEMBER, follow_up, "Not found", reply_to=answer.result)
     assert "characters long" not in reply.params["text"]
     assert telegram.errors() == []
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_library(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """Telegram gives an upgraded group a new id and says so in a service message in each chat."""
+    old, new = group_chat(-4001, "Newsroom", kind="group"), group_chat(-1004001, "Newsroom")
+    telegram.admins[old["id"]] = telegram.admins[new["id"]] = {ADMIN["id"]}
+    app = await start_bot(library_scope="per_chat")
+    library = app.bot_data["state"].engine.library
+    await telegram.say(old, ADMIN, "/add " + example(0), "Added #1")
+    await telegram.say(old, ADMIN, "/autoadd on", "Auto-add is on")
+    telegram.send(old, ADMIN, None, extra={"migrate_to_chat_id": new["id"]})
+    telegram.send(new, ADMIN, None, extra={"migrate_from_chat_id": old["id"]})  # the second finds nothing left
+    for _ in range(100):
+        if library.count(collection=f"chat:{new['id']}") == 1:
+            break
+        await asyncio.sleep(0.05)
+    await telegram.say(new, ADMIN, "/sources", "1 articles")
+    await telegram.say(new, ADMIN, "/autoadd", "Auto-add is on")
+    await telegram.say(new, MEMBER, "@DossierTestBot " + QUESTION, "40 tanks")
+    assert library.count(collection=f"chat:{old['id']}") == 0
+    assert telegram.errors() == []
+
+
+async def test_anonymous_adds_of_an_upgraded_group_stay_its_administrators(
+    telegram: FakeBotAPI, start_bot: StartBot
+) -> None:
+    old, new = group_chat(-4002, "Desk", kind="group"), group_chat(-1004002, "Desk")
+    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+    app = await start_bot()  # shared scope: only the chat an anonymous add was made in owns it
+    library = app.bot_data["state"].engine.library
+    await telegram.say(old, anonymous, "/add " + example(0), "Added #1", extra={"sender_chat": old})
+    telegram.send(old, ADMIN, None, extra={"migrate_to_chat_id": new["id"]})
+    for _ in range(100):
+        if library.chat_setting(new["id"], "migrated_from") == str(old["id"]):
+            break
+        await asyncio.sleep(0.05)
+    await telegram.say(new, anonymous, "/remove 1", "Remove #1", extra={"sender_chat": new})
+    await telegram.say(DESK, anonymous, "/remove 1", "Only the person who added it", extra={"sender_chat": DESK})

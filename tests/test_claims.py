@@ -85,7 +85,8 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(
     for name, text in seed_texts.items():
         library.add_text(text, key=name, published=dates[name])
     answer = library.ask("what equipment losses were reported?")
-    assert {c.attribution for c in answer.citations} >= {"Russia", "the man"}
+    # A quote of two sentences credits both speakers, not the first for what the second said.
+    assert {c.attribution for c in answer.citations} >= {"Russia and US intelligence", "the man"}
     hedged = [c for c in answer.citations if c.hedged]
     assert hedged and all(c.hedge for c in hedged)
     tanks = answer.figures["tank"]
@@ -192,3 +193,13 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
 )
 def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:
     assert attribution(sentence) == who
+
+
+def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
+    text = "The roof gave way at 9 a.m., the head said. About 240 pupils will be taught elsewhere, the council said."
+    assert claim(text).attribution == "the head and the council"
+    assert claim("About 240 pupils will be taught elsewhere, the council said.").attribution == "the council"
+    assert claim("Two were hurt, police said. Police said the road stayed shut.").attribution == "police"
+    assert claim("The roof gave way. About 240 pupils will be taught elsewhere, the council said.").attribution == (
+        "the council"
+    )

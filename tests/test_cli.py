@@ -128,7 +128,17 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     missing = run(data, "show", "99")
     assert missing.returncode == 1 and missing.stderr.strip() == "error: no article #99 in the library"
     unknown = run(data, "frobnicate")
-    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr and unknown.stderr.count("\n") == 1
+    for usage in (["show", "abc"], ["ask", "-k", "0", "what?"], ["ask", "-k", "-3", "what?"], ["ask"]):
+        wrong = run(data, *usage)
+        assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1, wrong.stderr
+        assert wrong.stderr.startswith(f"error: dossier {usage[0]}: ") and "--help" in wrong.stderr
+    ftp = run(data, "add", "ftp://example.org/a.txt")
+    assert ftp.returncode == 1 and ftp.stderr == "ftp://example.org/a.txt: error: only http(s) links can be added\n"
+    typo = run(data, "list", "--collection", "defualt")
+    assert typo.returncode == 1 and typo.stderr == (
+        "error: no collection named 'defualt'; the library's collections: default\n"
+    )
 
 
 def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:

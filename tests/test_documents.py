@@ -159,3 +159,19 @@ def test_damaged_files_only_ever_raise_one_line_errors(kind: str, edits: list[tu
         read(bytes(data), "damaged")
     except DossierError as exc:
         assert "\n" not in str(exc)
+
+
+def test_a_utf16_text_file_with_its_byte_order_mark_is_text(library: Library, tmp_path: Path) -> None:
+    """Windows Notepad's "Unicode": every other byte a NUL, which alone would read as binary data."""
+    text = "Мост відкрито\n\nThe bridge over the Lune reopened on Monday after repairs that cost 2 million pounds."
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.txt"
+        bom = b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff"
+        path.write_bytes(bom + text.replace("Monday", f"Monday ({encoding})").encode(encoding))
+        result = library.add_file(path)
+        assert result.article.title == "Мост відкрито" and not result.duplicate, result
+        assert f"Monday ({encoding}) after repairs" in library.get(result.article.id).text
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes(b"\xff\xfe" + b"\x00\xd8" * 40)  # a BOM before bytes that are no UTF-16: still refused
+    with pytest.raises(UnsupportedType, match="binary data"):
+        library.add_file(nul)

@@ -12,6 +12,7 @@ from support import DEV, GENERAL, synthetic_article, synthetic_jsonl
 from test_cli import run
 
 from index import Library, Settings, claims
+from index.embedding import Embedder
 from index.evaluation import Question, Result, _ndcg, contains_evidence, load_questions
 from index.quotations import balanced
 
@@ -136,11 +137,11 @@ def test_eval_runs_on_both_shared_sets_and_holds_the_floors(shared_sets: Path) -
 
 
 @pytest.mark.slow
-def test_no_quote_cuts_a_speech_and_every_figure_has_its_number_and_noun(shared_sets: Path) -> None:
+def test_no_quote_cuts_a_speech_and_every_figure_has_its_number_and_noun(shared_sets: Path, embedder: Embedder) -> None:
     for folder in (DEV, GENERAL):
         if not (shared_sets / folder.name).is_dir():
             pytest.skip("the eval run above did not build the libraries")
-        with Library.open(Settings(**{"data_dir": shared_sets / folder.name})) as lib:
+        with Library.open(Settings(**{"data_dir": shared_sets / folder.name}), embedder=embedder) as lib:
             for q in load_questions(folder / "questions.jsonl"):
                 answer = lib.ask(q.question, collection=None)
                 for c in answer.citations:

@@ -65,6 +65,9 @@ def test_the_cli_exports_votes(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with Library.open(Settings(_env_file=None, data_dir=data)) as lib:  # type: ignore[call-arg]
         lib.add_text(ARTICLE, key="dresden-1")
+    none = run(data, "feedback", "export")
+    assert none.returncode == 0 and none.stdout == "" and none.stderr.startswith("no votes yet")
+    with Library.open(Settings(_env_file=None, data_dir=data)) as lib:  # type: ignore[call-arg]
         lib.record_feedback("a1", "u1", "up", "how many residents were moved?", _spans(lib, "how many residents?"))
     out = tmp_path / "feedback.jsonl"
     result = run(data, "feedback", "export", "--out", str(out))

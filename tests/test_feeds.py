@@ -260,3 +260,38 @@ def test_atom_feeds_and_html_in_entries_are_read() -> None:
     laughs = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
     title, _ = parse_feed(laughs + b'<rss version="2.0"><channel><title>&b;</title></channel></rss>', "u")
     assert len(title) < 100
+
+
+def test_a_chat_that_changed_its_id_takes_its_feeds_settings_and_articles(lib: Library, site: LocalSite) -> None:
+    serve_articles(site)
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a1"])), content_type=FEED)
+    lib.follow(site.url("/feed"), collection="chat:-1", chat=-1)
+    lib.poll()
+    lib.add_text("Other desk\\n\\n" + " ".join(PARAGRAPHS["/a2"]), collection="chat:-3")
+    lib.set_chat_setting(-1, "autoadd", "on")
+    with pytest.raises(DossierError, match="holds articles already"):  # two libraries are not merged
+        lib.move_chat(-1, -3, ("chat:-1", "chat:-3"))
+    assert lib.count(collection="chat:-1") == 1 and lib.chat_setting(-1, "autoadd") == "on"  # nothing moved
+
+    assert lib.move_chat(-1, -2, ("chat:-1", "chat:-2")) == 1
+    assert lib.count(collection="chat:-1") == 0 and lib.count(collection="chat:-2") == 1
+    assert [f.chat for f in lib.feeds()] == [-2] and [f.collection for f in lib.feeds()] == ["chat:-2"]
+    assert lib.chat_setting(-2, "autoadd") == "on" and lib.chat_setting(-1, "autoadd") is None
+    answer = lib.ask("How many residents were moved to the sports hall?", collection="chat:-2")
+    assert not answer.abstained and "400 residents" in answer.citations[0].quote
+    assert lib.move_chat(-1, -2, ("chat:-1", "chat:-2")) == 0  # the second service message finds nothing left
+
+    # A chat that follows a feed but holds no article yet: the feed moves; one both follow is kept once.
+    lib.follow(site.url("/feed"), collection="chat:-4", chat=-4)
+    lib.follow(site.url("/feed"), collection="chat:-5", chat=-5)
+    lib.move_chat(-4, -5, ("chat:-4", "chat:-5"))
+    assert sorted((f.chat, f.collection) for f in lib.feeds()) == [(-5, "chat:-5"), (-2, "chat:-2")]
+
+
+def test_a_page_that_names_no_outlet_takes_the_feeds_title(lib: Library, site: LocalSite) -> None:
+    site.routes["/a1"] = Route(body=article_html("River Lune rises", PARAGRAPHS["/a1"], site_name=""))
+    site.routes["/feed"] = Route(body=rss("Lune Valley News", items(site, ["/a1"])), content_type=FEED)
+    lib.follow(site.url("/feed"))
+    [polled] = lib.poll()
+    [added] = polled.added
+    assert added.source == "Lune Valley News"  # not the host, 127.0.0.1:port

@@ -276,6 +276,20 @@ async def test_a_long_non_ascii_file_name_is_added(telegram: FakeBotAPI, start_b
     assert telegram.errors() == []
 
 
+# -- 13. numbers typed as arguments -----------------------------------------------------------------------------------
+async def test_odd_numbers_in_commands_get_their_usage_line(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    await start_bot()
+    chat = private_chat(ALICE)
+    await telegram.say(chat, ALICE, "/add " + str(EXAMPLES[0]["text"]), "Added #1")
+    for command in ("/source ²", "/remove ²", "/source ١", "/unfollow ²", "/autoadd undo ²"):
+        await telegram.say(chat, ALICE, command, "")  # "²".isdigit() is true, int("²") fails
+    await telegram.say(chat, ALICE, "/source 99999999999999999999", "")  # past SQLite's integers
+    await telegram.say(chat, ALICE, "/source #999999999999999999", "no article #999999999999999999")
+    await telegram.say(chat, ALICE, "/sources ²", "page 1/1")
+    assert not [t for t in telegram.texts(chat["id"]) if "went wrong" in t]
+    assert telegram.errors() == []
+
+
 # -- 14. id lists ----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("value", "expected"),

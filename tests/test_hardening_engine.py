@@ -73,10 +73,15 @@ def test_markdown_conversion_is_linear() -> None:
         lambda n: "![" * (n // 2),
         lambda n: "[a](" * (n // 4),
         lambda n: "**a " * (n // 4),
+        lambda n: "---\n" + "title: x\n" * (n // 8),  # front matter that never closes
     ):
         assert _grows_linearly(markdown_to_text, make)
     md = "# Title #\n\n```py\ncode\n```\nKept **bold** and [a link](https://en.wikipedia.org/wiki/X_(y)) ![i](p.png)."
     assert markdown_to_text(md) == "Title\n\n\nKept bold and a link ."
+    front = '---\ntitle: "Bridge repairs delayed"\ndate: 2024-05-01\n---\n# Heading\n\nText.'
+    assert markdown_to_text(front) == "Bridge repairs delayed\n\nHeading\n\nText."  # its title, not "title: …"
+    ruled = "---\nThe first section, between two rules.\n---\nThe second."
+    assert "The first section, between two rules." in markdown_to_text(ruled)  # no key: value line, no front matter
 
 
 class _TricklingServer:

@@ -140,3 +140,13 @@ def test_nothing_recent_enough_is_one_line_and_latest_is_newest_first(make_libra
 
     assert numbered("How often did the quay flood this winter?")[0] == "2023-06-01"  # the best match first
     assert numbered("Latest: how often did the quay flood this winter?") == ["2024-03-15", "2024-01-10", "2023-06-01"]
+
+
+def test_the_words_that_set_a_period_are_known() -> None:
+    for question, words in [
+        ("What range did the Fed cut the federal funds rate to in September 2024?", {"september", "2024"}),
+        ("What did the council decide last week?", {"last", "week"}),
+        ("How many died in the 2004 tsunami?", set()),  # a bare year names the event as often as the time
+        ("When had the Fed last cut rates before September 2024?", set()),  # bounds nothing
+    ]:
+        assert find(question, TODAY).words(question) == words, question

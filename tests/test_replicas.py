@@ -56,8 +56,11 @@ async def start_replica(telegram: FakeBotAPI, data: Path, database_url: str) -> 
         "IMPORT_PROCESS": "false",
         "RATE_LIMIT_QUESTIONS": str(QUESTIONS_PER_MINUTE),
         "UPDATE_LEASE_SECONDS": str(LEASE),
+        # A replica killed mid-import cannot remove its upload's temporary copy: keep it in the test's folder.
+        "TMPDIR": str(data.parent / f"{data.name}-tmp"),
     }
     data.mkdir(parents=True)
+    Path(env["TMPDIR"]).mkdir()
     log = open(data.parent / f"{data.name}.log", "wb")  # noqa: SIM115 - closed by the test
     process = await asyncio.create_subprocess_exec(
         script("dossier"), "serve", env=env, stdout=log, stderr=log, start_new_session=True
