@@ -66,8 +66,14 @@ class Weighted:
     weights: tuple[float, ...]
 
     def found(self, text: str | AbstractSet[str]) -> list[bool]:
+        """Per term, whether the text has it; a word of one of the question's names only where the text writes it
+        capitalised (given forms, without case, any)."""
         present = self.q.forms(text)
-        return [bool(m & present) for m in self.q.matches]
+        named = self.q.capitalised_forms(text) if isinstance(text, str) else present
+        name_words = {w.casefold() for n in self.q.names for w in n.split()}
+        return [
+            bool(m & (named if t in name_words else present)) for t, m in zip(self.q.terms, self.q.matches, strict=True)
+        ]
 
     def coverage(self, text: str | AbstractSet[str]) -> float:
         total = sum(self.weights)

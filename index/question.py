@@ -89,6 +89,11 @@ class Question:
             return text
         return _text_forms(self.lang, text) if len(text) <= FORMS_CACHED_CHARS else _read_forms(self.lang, text)
 
+    def capitalised_forms(self, text: str) -> AbstractSet[str]:
+        """The forms of the text's capitalised words (and figures): where a name of the question may be. "Fed" is
+        not in "fed up"."""
+        return _capitalised_forms(self.lang, text)
+
     def coverage(self, text: str | AbstractSet[str]) -> float:
         """Share of the question's content terms that the text (or its ``forms``) contains (by word or stem)."""
         if not self.terms:
@@ -97,10 +102,11 @@ class Question:
         return sum(1 for m in self.matches if m & present) / len(self.terms)
 
     def names_in(self, text: str | AbstractSet[str]) -> float:
-        """Share of the question's names that the text (or its ``forms``) contains (1.0 when it names none)."""
+        """Share of the question's names that the text contains, written as names (capitalised), or its ``forms``
+        contain (1.0 when it names none)."""
         if not self.names:
             return 1.0
-        present = self.forms(text)
+        present = self.capitalised_forms(text) if isinstance(text, str) else text
         return sum(self.has_name(n, present) for n in self.names) / len(self.names)
 
     def has_name(self, name: str, text: str | AbstractSet[str]) -> bool:
@@ -137,6 +143,13 @@ def _read_forms(lang: str, text: str) -> frozenset[str]:
 
 
 _text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
+
+
+@functools.lru_cache(maxsize=FORMS_CACHE)
+def _capitalised_forms(lang: str, text: str) -> frozenset[str]:
+    words = {w.casefold() for w in TOKEN.findall(text) if not w[:1].islower()}
+    stem = analyzer(lang).stem
+    return frozenset(words | {stem(w) for w in words})
 
 
 NEAR_NAME = 5  # name words this long or longer also match a word with one letter inserted or left out

@@ -93,3 +93,12 @@ def test_across_languages_the_words_of_the_period_are_no_evidence() -> None:
     assert judged.coverage == 0.0 and judged.quote_coverage == 0.0 and judged.names == 0.0
     dated = answerability.signals(analyse(question), weights, 5.0, [0.5], 0.5, [german], [german], 0.0)
     assert dated.coverage > 0.5  # what the words of the period alone gave
+
+
+def test_a_name_is_found_only_where_the_text_writes_it_as_a_name() -> None:
+    """ "Fed" is not in "soldiers are fed up": a name's word counts where the text capitalises it."""
+    q = analyse("What did the Fed say about inflation?")
+    weights = tuple(1.0 for _ in q.terms)
+    covered = answerability.Weighted(q, weights)
+    assert covered.found("Soldiers are fed up with inflation.") == [t != "fed" for t in q.terms]
+    assert all(covered.found("The Fed said inflation eased."))
