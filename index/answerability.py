@@ -69,8 +69,8 @@ class Weighted:
         """Per term, whether the text has it; a word of one of the question's names only where the text writes it
         capitalised (given forms, without case, any)."""
         present = self.q.forms(text)
-        named = self.q.capitalised_forms(text) if isinstance(text, str) else present
         name_words = {w.casefold() for n in self.q.names for w in n.split()}
+        named = self.q.capitalised_forms(text) if name_words and isinstance(text, str) else present
         return [
             bool(m & (named if t in name_words else present)) for t, m in zip(self.q.terms, self.q.matches, strict=True)
         ]

@@ -92,6 +92,8 @@ class Question:
     def capitalised_forms(self, text: str) -> AbstractSet[str]:
         """The forms of the text's capitalised words (and figures): where a name of the question may be. "Fed" is
         not in "fed up"."""
+        if len(text) <= FORMS_CACHED_CHARS:  # as ``forms``: a long text is read, not kept as a cache key
+            return _cached_capitalised_forms(self.lang, text)
         return _capitalised_forms(self.lang, text)
 
     def coverage(self, text: str | AbstractSet[str]) -> float:
@@ -145,11 +147,13 @@ def _read_forms(lang: str, text: str) -> frozenset[str]:
 _text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
 
 
-@functools.lru_cache(maxsize=FORMS_CACHE)
 def _capitalised_forms(lang: str, text: str) -> frozenset[str]:
     words = {w.casefold() for w in TOKEN.findall(text) if not w[:1].islower()}
     stem = analyzer(lang).stem
     return frozenset(words | {stem(w) for w in words})
+
+
+_cached_capitalised_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_capitalised_forms)
 
 
 NEAR_NAME = 5  # name words this long or longer also match a word with one letter inserted or left out
