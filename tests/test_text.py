@@ -89,6 +89,26 @@ def test_sentences_keep_offsets_and_respect_abbreviations() -> None:
     ]
 
 
+def test_sentences_end_by_the_rules_of_the_texts_language() -> None:
+    german = (
+        "Am 16. November 2024 ist die Zahl der Toten auf 227 gestiegen, teilten die Behörden mit. "
+        "Das Finanzministerium hat 30 Mrd. Kronen (1,34 Mrd. USD) für die Beseitigung der Schäden bereitgestellt. "
+        "Die Zahl der Vermissten sank auf 16. Die Suche geht weiter."
+    )
+    assert [german[s:e] for s, e in split_sentences(german)] == [
+        "Am 16. November 2024 ist die Zahl der Toten auf 227 gestiegen, teilten die Behörden mit.",
+        "Das Finanzministerium hat 30 Mrd. Kronen (1,34 Mrd. USD) für die Beseitigung der Schäden bereitgestellt.",
+        "Die Zahl der Vermissten sank auf 16.",
+        "Die Suche geht weiter.",
+    ]
+    english = "The ruling sends Trump v. United States back to a trial court. The count rose to 16. Rescuers went on."
+    assert [english[s:e] for s, e in split_sentences(english)] == [
+        "The ruling sends Trump v. United States back to a trial court.",
+        "The count rose to 16.",
+        "Rescuers went on.",
+    ]
+
+
 def test_chunks_respect_budget_overlap_and_offsets(embedder: Embedder) -> None:
     sentences = [
         f"Sentence number {i} talks about the war near the river and its many consequences." for i in range(40)
