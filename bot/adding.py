@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from telegram import (
     Document,
@@ -22,7 +20,7 @@ from bot import activity
 from bot.progress import ProgressMessage
 from bot.rendering import add_result_text, cap, error_text, esc
 from bot.state import Context, added_by, command_payload, from_this_bot, may_add, origin_of, sender_key, state
-from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, is_url
+from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, file_suffix, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
 USAGE = (
@@ -112,7 +110,7 @@ async def add_document(update: Update, context: Context, document: Document) -> 
     assert message is not None
     st = state(context)
     name = document.file_name or "document.txt"
-    suffix = _suffix(name)
+    suffix = file_suffix(name)
     limit = min(st.settings.max_file_bytes, BOT_API_DOWNLOAD_LIMIT)
     if suffix not in FILE_SUFFIXES:
         kinds = ", ".join(sorted(FILE_SUFFIXES))
@@ -130,24 +128,16 @@ async def add_document(update: Update, context: Context, document: Document) -> 
     safe_name = _safe_file_name(name, suffix)
 
     def job(progress: ProgressFn) -> AddResult:
-        with tempfile.TemporaryDirectory(prefix="dossier-upload-") as folder:
-            path = Path(folder) / safe_name
-            path.write_bytes(bytes(data))
-            return library.add_file(path, collection=collection, added_by=who, origin=origin, progress=progress)
+        return library.add_file_content(
+            bytes(data), safe_name, collection=collection, added_by=who, origin=origin, progress=progress
+        )
 
     await _run_add(update, context, job, "Extracting the text…", admitted=True)
 
 
-def _suffix(name: str) -> str:
-    """The lower-case extension of the sender's file name ('' when there is none), never touching the file system."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    dot = base.rfind(".")
-    return base[dot:].lower() if 0 <= dot < len(base) - 1 else ""
-
-
 def _safe_file_name(name: str, suffix: str) -> str:
-    """A short ASCII name for the temporary copy: the sender's name is never used as a path (it may be long,
-    non-ASCII, or hold separators); its plain letters and digits are kept so messages still recognise it."""
+    """A short ASCII name for the engine's messages: the sender's name may be long, non-ASCII, or hold separators
+    and markup; its plain letters and digits are kept so messages still recognise it."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name[: -len(suffix)] if suffix else name).strip("-.")[:60]
     return f"{stem or 'document'}{suffix}"
 

@@ -18,7 +18,7 @@ from index.errors import (
     TooLarge,
     UnsupportedType,
 )
-from index.extract import FILE_SUFFIXES
+from index.extract import FILE_SUFFIXES, file_suffix
 from index.feeds import Feed, PollResult
 from index.library import DEFAULT_COLLECTION, MAX_QUESTION_CHARS, Library, Progress, ProgressFn
 from index.render_text import claim_note, figure_lines, merge_syndicated, period_note, poll_summary, time_left
@@ -72,6 +72,7 @@ __all__ = [
     "UnsupportedType",
     "claim_note",
     "figure_lines",
+    "file_suffix",
     "is_url",
     "merge_syndicated",
     "period_note",

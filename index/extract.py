@@ -12,6 +12,14 @@ from index.cleaning import clean_text, fallback_title, source_hint, split_title
 from index.errors import EmptyText, InvalidSource, TooLarge, UnsupportedType
 
 MIN_WORDS = 8
+# A web page's text needs one line of this many plain words (letters only, as "said," or "don't"): a directory
+# listing, a file index or a table of links has none (its lines are names, dates, sizes, a server banner), while
+# the shortest news item has a sentence.
+PROSE_LINE_WORDS = 6
+_PLAIN_WORD = re.compile(r"[\"'“‘(«]?[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?\"'”’)»]*")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese): every two of their
+# characters in a line count as a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 FILE_SUFFIXES = {
     ".txt": "text",
     ".md": "text",
@@ -90,6 +98,10 @@ def _require_prose(text: str, where: str) -> None:
         raise EmptyText(f"no article text found in {where}: {words} words, an article needs at least {MIN_WORDS}")
 
 
+def _plain_words(line: str) -> int:
+    return sum(1 for token in line.split() if _PLAIN_WORD.fullmatch(token)) + len(_UNSPACED.findall(line)) // 2
+
+
 def from_text(
     raw: str, *, title: str = "", source: str = "", published: str = "", url: str = "", where: str = "the text"
 ) -> Document:
@@ -127,6 +139,8 @@ def from_html(html: str | bytes, *, url: str = "", where: str = "the page") -> D
         raise EmptyText(f"no article text found in {where}")
     text = clean_text(str(doc.text))
     _require_prose(text, where)
+    if not any(_plain_words(line) >= PROSE_LINE_WORDS for line in text.splitlines()):
+        raise EmptyText(f"no running text in {where}: it reads as a list of links, files or figures, not an article")
     title = (doc.title or "").strip()
     if not title:
         detected, text = split_title(text)
@@ -151,25 +165,45 @@ def from_file(path: Path, max_bytes: int) -> Document:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
     if not path.is_file():
         raise InvalidSource(f"not a file: {path}")
-    kind = FILE_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise UnsupportedType(f"{path.name}: unsupported file type; use {', '.join(sorted(FILE_SUFFIXES))}")
+    _file_kind(path.name)
     if size > max_bytes:
         raise TooLarge(f"{path.name} is {size:,} bytes, over the limit of {max_bytes:,} bytes")
     try:
         body = path.read_bytes()
     except OSError as exc:
         raise InvalidSource(f"cannot read {path}: {exc.strerror}") from exc
+    return from_file_content(body, path.name, max_bytes)
+
+
+def from_file_content(body: bytes, name: str, max_bytes: int) -> Document:
+    """A file's bytes, as received (an upload): ``name``'s extension says its type, and messages name it."""
+    kind = _file_kind(name)
+    if len(body) > max_bytes:
+        raise TooLarge(f"{name} is {len(body):,} bytes, over the limit of {max_bytes:,} bytes")
     if kind in _SIGNATURES:
-        return _from_document(body, kind, path.name)
+        return _from_document(body, kind, name)
     body = _utf8(body)
-    refuse_binary(body, path.name)
+    refuse_binary(body, name)
     if kind == "html":
-        return from_html(body, where=path.name)
+        return from_html(body, where=name)
     text = decode(body)
-    if path.suffix.lower() in (".md", ".markdown"):
+    if file_suffix(name) in (".md", ".markdown"):
         text = markdown_to_text(text)
-    return from_text(text, where=path.name)
+    return from_text(text, where=name)
+
+
+def file_suffix(name: str) -> str:
+    """The lower-case extension of a file name ('' when it has none), read as text, never as a path."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 <= dot < len(base) - 1 else ""
+
+
+def _file_kind(name: str) -> str:
+    kind = FILE_SUFFIXES.get(file_suffix(name))
+    if kind is None:
+        raise UnsupportedType(f"{name}: unsupported file type; use {', '.join(sorted(FILE_SUFFIXES))}")
+    return kind
 
 
 def _utf8(body: bytes) -> bytes:

@@ -301,6 +301,24 @@ class Library:
             doc, str(path), collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
         )
 
+    def add_file_content(
+        self,
+        content: bytes,
+        name: str,
+        *,
+        collection: str = DEFAULT_COLLECTION,
+        added_by: str = "",
+        origin: str = "",
+        progress: ProgressFn = _quiet,
+        added_by_user: int | None = None,
+        added_in_chat: int | None = None,
+    ) -> AddResult:
+        """Add a file received as bytes (an upload), typed by ``name``'s extension as ``add_file``'s are; nothing is
+        written to disk but the library. CPU-heavy."""
+        progress(Progress("extracting"))
+        doc = extract.from_file_content(content, name, self.settings.max_file_bytes)
+        return self._add_one(doc, name, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
+
     def add_url(
         self,
         url: str,

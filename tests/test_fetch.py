@@ -7,13 +7,24 @@ from collections.abc import Callable
 import pytest
 from support import LocalSite, Route, article_html
 
-from index import FetchError, Library, RefusedAddress, TooLarge, UnsupportedType
+from index import EmptyText, FetchError, Library, RefusedAddress, TooLarge, UnsupportedType
 from index.fetch import SafeFetcher
 
 PARAGRAPHS = [
     "Ukrainian forces destroyed a pontoon bridge near Kherson overnight, the southern command said on Sunday.",
     "The command said 14 armoured vehicles were also hit as Russian units tried to cross the river under fire.",
 ]
+
+# What a web server shows for a folder of files: names, dates, sizes and a banner, no sentence.
+_DIRECTORY_LISTING = (
+    "<html><head><title>Index of /reports</title></head><body><h1>Index of /reports</h1><table>"
+    + "".join(
+        f'<tr><td><a href="r{i}.pdf">flood-damage-assessment-report-{i}.pdf</a></td><td>2024-09-{i + 1:02d} 10:00'
+        f"</td><td>1.{i}M</td></tr>"
+        for i in range(30)
+    )
+    + "</table><address>Apache/2.4.41 (Ubuntu) Server at example.org Port 80</address></body></html>"
+).encode()
 
 
 @pytest.fixture
@@ -80,6 +91,7 @@ def test_too_many_redirects(web_library: Library, site: LocalSite) -> None:
         (Route(body=b"<html><body>" + b"a" * 3_000_000 + b"</body></html>", gzip=True), TooLarge, "limit"),
         (Route(status=404, body=b"gone", content_type="text/plain"), FetchError, "HTTP 404"),
         (Route(body=b"<html><body><nav>Home</nav></body></html>"), Exception, "no article text"),
+        (Route(body=_DIRECTORY_LISTING), EmptyText, "reads as a list of links, files or figures"),
     ],
 )
 def test_bad_pages_give_one_line_errors(
@@ -90,6 +102,18 @@ def test_bad_pages_give_one_line_errors(
         web_library.add_url(site.url("/bad"))
     assert "\n" not in str(info.value)
     assert web_library.count() == 0
+
+
+def test_a_page_of_running_text_without_spaces_is_an_article(web_library: Library, site: LocalSite) -> None:
+    site.routes["/zh"] = Route(
+        body=(
+            "<html><head><title>洪水造成十二人死亡</title></head><body><article><h1>洪水造成十二人死亡</h1>"
+            "<p>据当地官员周日报道，洪水造成至少十二人死亡，数百人被迫撤离家园，救援工作仍在进行。</p>"
+            "<p>气象部门警告说，未来几天该地区还将有强降雨，河流水位可能继续上涨。</p></article></body></html>"
+        ).encode()
+    )
+    info = web_library.add_url(site.url("/zh")).article
+    assert "洪水造成至少十二人死亡" in web_library.get(info.id).text
 
 
 def test_unreachable_host_and_unresolvable_name() -> None:

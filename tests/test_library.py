@@ -148,6 +148,11 @@ def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Lib
         (lambda: lib.add_file(tmp_path / "big.txt"), TooLarge),
         (lambda: lib.add_file(tmp_path / "empty.txt"), EmptyText),
         (lambda: lib.add_file(tmp_path / "missing.txt"), InvalidSource),
+        (lambda: lib.add_file_content(b"%PDF-1.4", "a.pdf"), UnsupportedType),
+        (lambda: lib.add_file_content(b"word " * 1000, "big.txt"), TooLarge),
+        (lambda: lib.add_file_content(b"\x89PNG\r\n" * 10, "photo.txt"), UnsupportedType),
+        (lambda: lib.add_file_content(b"text", "report.xlsx"), UnsupportedType),
+        (lambda: lib.add_file_content(b"   \n\n ", "empty.md"), EmptyText),
         (lambda: lib.add_text("too short"), EmptyText),
         (lambda: lib.add_url("ftp://example.com/a"), InvalidSource),
         (lambda: lib.add_url("not a url"), InvalidSource),
@@ -353,6 +358,19 @@ def test_markdown_files_are_read_as_prose(library: Library, tmp_path: Path) -> N
     assert "The army said on Telegram that 12 drones were downed" in library.get(info.id).text
     answer = library.ask("how many drones were downed near the depot?")
     assert answer.citations[0].quote.startswith("The army said on Telegram that 12 drones")
+
+
+def test_an_upload_is_read_from_its_bytes_as_the_same_file_on_disk(library: Library, tmp_path: Path) -> None:
+    body = (
+        "# Drone strike hits depot\n\nThe army said that 12 drones were downed near the depot overnight, and "
+        "two more were seen over the river.\n"
+    ).encode("utf-16")  # Notepad's "Unicode", with its byte-order mark
+    uploaded = library.add_file_content(body, "report.md", added_by="tester")
+    assert not uploaded.duplicate and uploaded.article.title == "Drone strike hits depot"
+    assert "12 drones were downed" in library.get(uploaded.article.id).text
+    (tmp_path / "copy.md").write_bytes(body)
+    again = library.add_file(tmp_path / "copy.md")
+    assert again.duplicate and again.article.id == uploaded.article.id
 
 
 def test_odd_input_is_handled(library: Library, tmp_path: Path) -> None:
