@@ -16,7 +16,7 @@ from index.evidence_rank import FEATURES, Ranker
 from index.language import tokens
 from index.question import Question
 from index.retrieval import Candidate
-from index.sentences import split_sentences
+from index.sentences import sentences_near
 from index.store import StoredPassage
 from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
@@ -279,7 +279,7 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
     out: list[Evidence] = []
     for ev in quotes:
         text = texts[ev.article_id]
-        spans = split_sentences(text)
+        spans = sentences_near(text, ev.start, ev.end)
         before = [(s, e) for s, e in spans if e <= ev.start]
         if before and _PRONOUN.match(text[ev.start : ev.end]) and "\n\n" not in text[before[-1][1] : ev.start]:
             ev = Evidence(ev.article_id, before[-1][0], ev.end, ev.score)
@@ -348,7 +348,7 @@ def add_syndicated(
 
 def complete_quotation(ev: Evidence, text: str) -> Evidence | None:
     """The quote widened by whole sentences until no quotation in it is cut open; None when it cannot be."""
-    span = quotations.widen(text, split_sentences(text), ev.start, ev.end)
+    span = quotations.widen(text, sentences_near(text, ev.start, ev.end), ev.start, ev.end)
     return None if span is None else Evidence(ev.article_id, span[0], span[1], ev.score)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ MIN_WORDS = 8
 # listing, a file index or a table of links has none (its lines are names, dates, sizes, a server banner), while
 # the shortest news item has a sentence.
 PROSE_LINE_WORDS = 6
-_PLAIN_WORD = re.compile(r"[\"'“‘(«]?[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?\"'”’)»]*")
+_INNER_MARKS = "'’-"  # inside a plain word ("don't", "well-known")
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese): every two of their
 # characters in a line count as a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
@@ -99,7 +100,24 @@ def _require_prose(text: str, where: str) -> None:
 
 
 def _plain_words(line: str) -> int:
-    return sum(1 for token in line.split() if _PLAIN_WORD.fullmatch(token)) + len(_UNSPACED.findall(line)) // 2
+    return sum(1 for token in line.split() if _is_plain_word(token)) + len(_UNSPACED.findall(line)) // 2
+
+
+def _is_plain_word(token: str) -> bool:
+    """Letters and the marks of any script ("मौत", "„Wir"), punctuation around it, "'’-" inside; no digit, no
+    "/" or "." inside (a file name, a date, a size, an address)."""
+    start, end = 0, len(token)
+    while start < end and unicodedata.category(token[start])[0] == "P":
+        start += 1
+    while end > start and unicodedata.category(token[end - 1])[0] == "P":
+        end -= 1
+    core = token[start:end]
+    return (
+        bool(core)
+        and core[0] not in _INNER_MARKS
+        and core[-1] not in _INNER_MARKS
+        and all(unicodedata.category(ch)[0] in "LM" or ch in _INNER_MARKS for ch in core)
+    )
 
 
 def from_text(

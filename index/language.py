@@ -17,6 +17,9 @@ from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
 LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "nl", "pl", "ru", "uk", "hu", "ro", "sv", "da", "fi", "tr", "cs")
 DEFAULT_LANGUAGE = "en"
+# Languages that capitalise every noun: there a capitalised word after an abbreviation ("30 Mrd. Kronen") is no
+# sign that a sentence began, as it is in the others ("5 млн грн. Поліція …", "rate cut in May. Bond yields …").
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _SNOWBALL = {
     "en": "english",
     "de": "german",

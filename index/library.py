@@ -316,7 +316,8 @@ class Library:
         """Add a file received as bytes (an upload), typed by ``name``'s extension as ``add_file``'s are; nothing is
         written to disk but the library. CPU-heavy."""
         progress(Progress("extracting"))
-        doc = extract.from_file_content(content, name, self.settings.max_file_bytes)
+        name = " ".join(name.split()) or "upload"  # it names the file in one-line messages
+        doc = extract.from_file_content(bytes(content), name, self.settings.max_file_bytes)
         return self._add_one(doc, name, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_url(

@@ -1,8 +1,11 @@
 """Split text into sentences, keeping character offsets into the original string.
 
-The boundaries come from a linear scan for terminal punctuation; a period after a word then also has to end a
-sentence for the segmenter of the text's language (sentencex, Wikimedia's, with abbreviation and ordinal rules of
-some 300 languages): "am 16. November", "30 Mrd. Kronen" and "Trump v. United States" are one sentence each.
+The boundaries come from a linear scan for terminal punctuation. A period after a small number then also has to
+end a sentence for the segmenter of the text's language (sentencex, Wikimedia's, with the ordinal and abbreviation
+rules of some 300 languages): "am 16. November" is one sentence, "rose to 16. The police" two. In a language that
+capitalises its nouns a period after a short word is asked about too ("30 Mrd. Kronen"), unless the text writes
+that word elsewhere without one; elsewhere a capitalised word after an abbreviation starts a sentence, which is
+what the scan assumes ("5 млн грн. Поліція …"), so sentencex's word lists ("Fed", "May", "Ill") are not asked.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ _WORD_OR_DOT = re.compile(r"[\w.]")
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof st gen col lt sgt capt maj cmdr adm rep sen gov pres rev jr sr co corp inc ltd jan feb mar
-    apr jun jul aug sep sept oct nov dec no nos vs etc approx est dept fig al u.s u.k u.n e.g i.e a.m p.m
+    apr jun jul aug sep sept oct nov dec no nos v vs etc approx est dept fig al u.s u.k u.n e.g i.e a.m p.m
     """.split()
 )
 _LONGEST = max(map(len, _ABBREVIATIONS)) + 2  # the word, its period, and one character to see that it ended
@@ -33,8 +36,19 @@ _WINDOW_WORDS_AFTER = 2
 _WINDOW_CHARS = 80
 # Quotation marks and brackets in the window are blanked: the segmenter does not end a sentence inside a
 # quotation or a parenthesis, and a window may open one it cannot see closed.
-_BLANKED = str.maketrans(dict.fromkeys('"“”«»„()[]', " "))
+_BLANKED = str.maketrans(dict.fromkeys('"“”«»„()[]{}<>', " "))
 _LANGUAGE_SAMPLE = 2000  # characters the language is told from (language.detect reads as many)
+# How far around a quote ``sentences_near`` splits: far past the few sentences a quote is widened by, so a long
+# article is not split whole for each of its quotes at every question.
+NEAR_CHARS = 20_000
+# Periods the segmenter is asked about: after a number of at most this many digits (an ordinal, "16."), or, in a
+# language that capitalises nouns, after a word of at most this many letters ("Mrd", "bzw"); longer ones are no
+# abbreviations.
+_ORDINAL_DIGITS = 3
+_SHORT_WORD = 6
+_SHORT_WORD_BEFORE = re.compile(rf"(?<![\w.])[^\W\d_]{{1,{_SHORT_WORD}}}\Z")
+_ORDINAL_BEFORE = re.compile(rf"(?<![\w.,])\d{{1,{_ORDINAL_DIGITS}}}\Z")
+_BARE_WORD = re.compile(rf"\b[^\W\d_]{{1,{_SHORT_WORD}}}\b(?![.\w])")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -50,7 +64,36 @@ def _is_abbreviation(text: str, end: int) -> bool:
     word = raw.casefold()
     if word in _ABBREVIATIONS:
         return True
+    if "." in raw:  # initials written together ("T.J.", "J.R.R."): single capital letters between dots
+        return all(len(part) == 1 and part.isalpha() and part.isupper() for part in raw.split("."))
     return len(word) == 1 and word.isalpha() and word.upper() == raw
+
+
+class _LanguageCheck:
+    """Asks the language's segmenter about the periods of one text; what it needs of the text is read once."""
+
+    def __init__(self, text: str, start: int, stop: int) -> None:
+        self.text = text
+        self.start, self.stop = start, stop  # the part being split: the words it writes bare are read there
+        self._bare: frozenset[str] | None = None
+
+    def ends(self, period: int, line_end: int) -> bool:
+        """Whether the period at ``period`` (after a word) still ends a sentence."""
+        before = self.text[max(0, period - _SHORT_WORD - 1) : period]
+        if not _ORDINAL_BEFORE.search(before):
+            if _language(self.text) not in language.NOUNS_CAPITALISED:
+                return True
+            word = _SHORT_WORD_BEFORE.search(before)
+            if word is None or word.group().casefold() in self.bare_words():
+                return True
+        return _language_ends(self.text, period + 1, line_end)
+
+    def bare_words(self) -> frozenset[str]:
+        """The short words the text writes somewhere without a period after them (case-folded)."""
+        if self._bare is None:
+            found = _BARE_WORD.finditer(self.text, self.start, self.stop)
+            self._bare = frozenset(m.group().casefold() for m in found)
+        return self._bare
 
 
 def _language_ends(text: str, cut: int, line_end: int) -> bool:
@@ -60,7 +103,10 @@ def _language_ends(text: str, cut: int, line_end: int) -> bool:
     if not head or not tail.strip():
         return True
     window = f"{head} {tail.strip()}"
-    starts = {b["start_index"] for b in sentencex.get_sentence_boundaries(_language(text), window)}
+    try:
+        starts = {b["start_index"] for b in sentencex.get_sentence_boundaries(_language(text), window)}
+    except UnicodeEncodeError:  # a lone surrogate (text read with surrogateescape): the scan's boundary stands
+        return True
     return len(head) + 1 in starts
 
 
@@ -78,6 +124,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     stop = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     pos = start
+    language_check = _LanguageCheck(text, start, stop)
     for line in re.finditer(r"[^\n]+", text[start:stop]):
         line_start = start + line.start()
         line_end = start + line.end()
@@ -90,7 +137,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             nxt = text[following.end() - 1]
             if nxt.islower():
                 continue
-            if match.group() == "." and text[match.start() - 1].isalnum() and not _language_ends(text, cut, line_end):
+            if match.group() == "." and not language_check.ends(match.start(), line_end):
                 continue
             _append(text, spans, pos, cut)
             pos = cut
@@ -105,3 +152,15 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def sentences_near(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of the whole lines within about ``NEAR_CHARS`` of ``text[start:end]``."""
+    lo = max(0, start - NEAR_CHARS)
+    if lo:
+        lo = text.find("\n", lo, start) + 1 or lo
+    hi = min(len(text), end + NEAR_CHARS)
+    if hi < len(text):
+        newline = text.rfind("\n", end, hi)
+        hi = newline if newline >= 0 else hi
+    return split_sentences(text, lo, hi)

@@ -104,7 +104,7 @@ def test_bad_pages_give_one_line_errors(
     assert web_library.count() == 0
 
 
-def test_a_page_of_running_text_without_spaces_is_an_article(web_library: Library, site: LocalSite) -> None:
+def test_pages_of_running_text_in_other_scripts_are_articles(web_library: Library, site: LocalSite) -> None:
     site.routes["/zh"] = Route(
         body=(
             "<html><head><title>洪水造成十二人死亡</title></head><body><article><h1>洪水造成十二人死亡</h1>"
@@ -114,6 +114,15 @@ def test_a_page_of_running_text_without_spaces_is_an_article(web_library: Librar
     )
     info = web_library.add_url(site.url("/zh")).article
     assert "洪水造成至少十二人死亡" in web_library.get(info.id).text
+    site.routes["/hi"] = Route(  # vowel signs are marks, not letters: a word of them still counts
+        body=(
+            "<html><head><title>बाढ़ से बारह लोगों की मौत</title></head><body><article><h1>बाढ़ से बारह लोगों की मौत</h1>"
+            "<p>स्थानीय अधिकारियों ने रविवार को बताया कि बाढ़ से कम से कम बारह लोगों की मौत हो गई है।</p>"
+            "<p>मौसम विभाग ने अगले कुछ दिनों में और भारी बारिश की चेतावनी दी है।</p></article></body></html>"
+        ).encode()
+    )
+    info = web_library.add_url(site.url("/hi")).article
+    assert "बारह लोगों की मौत हो गई है" in web_library.get(info.id).text
 
 
 def test_unreachable_host_and_unresolvable_name() -> None:

@@ -57,6 +57,9 @@ def test_sentence_splitting_is_linear() -> None:
     prose = "The convoy of 30 trucks crossed the border at dawn. Officials said it was fine! Mr. Smith agreed. "
     assert _grows_linearly(split_sentences, lambda n: prose * (n // len(prose)))
     assert _grows_linearly(split_sentences, lambda n: "Wait" + "." * n + "x")
+    # German: every period after a short word or a small number is put to the language's segmenter
+    german = "Die Behörden haben am 3. Mai 30 Mrd. Kronen zugesagt. Ab. Cd. Nr. 5 bzw. Abs. Zahl stieg auf 16. Ja. "
+    assert _grows_linearly(split_sentences, lambda n: german * (n // len(german)))
     text = 'Mr. Smith met U.S. officials at 3 p.m. on Jan. 5. "It was fine," he said. A. B. Cole left.'
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "Mr. Smith met U.S. officials at 3 p.m. on Jan. 5.",

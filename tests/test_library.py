@@ -153,6 +153,7 @@ def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Lib
         (lambda: lib.add_file_content(b"\x89PNG\r\n" * 10, "photo.txt"), UnsupportedType),
         (lambda: lib.add_file_content(b"text", "report.xlsx"), UnsupportedType),
         (lambda: lib.add_file_content(b"   \n\n ", "empty.md"), EmptyText),
+        (lambda: lib.add_file_content(bytearray(b"\x00\x01binary"), "two\nlines.txt"), UnsupportedType),
         (lambda: lib.add_text("too short"), EmptyText),
         (lambda: lib.add_url("ftp://example.com/a"), InvalidSource),
         (lambda: lib.add_url("not a url"), InvalidSource),

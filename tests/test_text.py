@@ -9,7 +9,7 @@ import pytest
 from index.chunking import chunk_text
 from index.cleaning import clean_text, is_chrome, normalized_hash, source_hint, split_title
 from index.embedding import Embedder
-from index.sentences import split_sentences
+from index.sentences import sentences_near, split_sentences
 from index.urls import canonical_url
 
 
@@ -101,12 +101,36 @@ def test_sentences_end_by_the_rules_of_the_texts_language() -> None:
         "Die Zahl der Vermissten sank auf 16.",
         "Die Suche geht weiter.",
     ]
-    english = "The ruling sends Trump v. United States back to a trial court. The count rose to 16. Rescuers went on."
+    english = "The ruling sends Trump v. United States back to a trial court. The count rose to 16. T.J. Muscaro left."
     assert [english[s:e] for s, e in split_sentences(english)] == [
         "The ruling sends Trump v. United States back to a trial court.",
         "The count rose to 16.",
-        "Rescuers went on.",
+        "T.J. Muscaro left.",
     ]
+    # Where nouns are not capitalised, a capital after a short word and its period starts a sentence, whatever
+    # the segmenter's abbreviation lists hold ("Fed", "May", "DC", "Ill", "грн", "руб").
+    for text in (
+        "Markets expect two more rate cuts from the Fed. Investors cheered the decision on Wednesday.",
+        "Analysts expect the first rate cut in May. Bond yields fell on Tuesday, traders said.",
+        "The protest took place in Washington, DC. Police made no arrests, officials said.",
+        "He was feeling ill. Doctors said he would recover within a few days.",
+        "Збитки оцінюють у 5 млн грн. Поліція відкрила справу за фактом підпалу.",
+        "Ущерб оценивается в 5 млрд руб. Полиция возбудила уголовное дело.",
+        "Le bilan est passé à 16. La police enquête sur les causes de l'accident.",
+    ):
+        assert len(split_sentences(text)) == 2, text
+    assert len(split_sentences("They met\ud800 in Washington. Then they left for good.")) == 2  # a lone surrogate
+
+
+def test_the_sentences_near_a_quote_are_those_of_the_whole_text() -> None:
+    paragraphs = [f"Paragraph {i} opens here. It said {i} people were hurt, officials said." for i in range(3000)]
+    text = "\n\n".join(paragraphs)
+    start = text.index("It said 1500 people")
+    end = text.index(".", start) + 1
+    near = sentences_near(text, start, end)
+    whole = split_sentences(text)
+    assert (start, end) in near and len(near) < len(whole) / 2
+    assert set(near) <= set(whole), "the same sentences, only fewer"
 
 
 def test_chunks_respect_budget_overlap_and_offsets(embedder: Embedder) -> None:
