@@ -19,7 +19,7 @@ MIN_WORDS = 8
 PROSE_LINE_WORDS = 6
 _INNER_MARKS = "'’-"  # inside a plain word ("don't", "well-known")
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese): every two of their
-# characters in a line count as a word.
+# characters count as a word (for the shortest article and for a line of running text).
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 FILE_SUFFIXES = {
     ".txt": "text",
@@ -94,7 +94,7 @@ def site_of(url: str) -> str:
 
 
 def _require_prose(text: str, where: str) -> None:
-    words = len(re.findall(r"\w+", text))
+    words = len(re.findall(r"\w+", text)) + len(_UNSPACED.findall(text)) // 2
     if words < MIN_WORDS:
         raise EmptyText(f"no article text found in {where}: {words} words, an article needs at least {MIN_WORDS}")
 

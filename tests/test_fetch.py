@@ -104,25 +104,35 @@ def test_bad_pages_give_one_line_errors(
     assert web_library.count() == 0
 
 
-def test_pages_of_running_text_in_other_scripts_are_articles(web_library: Library, site: LocalSite) -> None:
-    site.routes["/zh"] = Route(
-        body=(
-            "<html><head><title>洪水造成十二人死亡</title></head><body><article><h1>洪水造成十二人死亡</h1>"
-            "<p>据当地官员周日报道，洪水造成至少十二人死亡，数百人被迫撤离家园，救援工作仍在进行。</p>"
-            "<p>气象部门警告说，未来几天该地区还将有强降雨，河流水位可能继续上涨。</p></article></body></html>"
-        ).encode()
-    )
-    info = web_library.add_url(site.url("/zh")).article
-    assert "洪水造成至少十二人死亡" in web_library.get(info.id).text
-    site.routes["/hi"] = Route(  # vowel signs are marks, not letters: a word of them still counts
-        body=(
-            "<html><head><title>बाढ़ से बारह लोगों की मौत</title></head><body><article><h1>बाढ़ से बारह लोगों की मौत</h1>"
-            "<p>स्थानीय अधिकारियों ने रविवार को बताया कि बाढ़ से कम से कम बारह लोगों की मौत हो गई है।</p>"
-            "<p>मौसम विभाग ने अगले कुछ दिनों में और भारी बारिश की चेतावनी दी है।</p></article></body></html>"
-        ).encode()
-    )
-    info = web_library.add_url(site.url("/hi")).article
-    assert "बारह लोगों की मौत हो गई है" in web_library.get(info.id).text
+@pytest.mark.parametrize(
+    ("title", "paragraphs", "quoted"),
+    [
+        (  # no spaces between words
+            "洪水造成十二人死亡",
+            [
+                "据当地官员周日报道，洪水造成至少十二人死亡，数百人被迫撤离家园，救援工作仍在进行。",
+                "气象部门警告说，未来几天该地区还将有强降雨。",
+            ],
+            "洪水造成至少十二人死亡",
+        ),
+        (  # vowel signs are marks, not letters: a word of them still counts
+            "बाढ़ से बारह लोगों की मौत",
+            [
+                "स्थानीय अधिकारियों ने रविवार को बताया कि बाढ़ से कम से कम बारह लोगों की मौत हो गई है।",
+                "मौसम विभाग ने भारी बारिश की चेतावनी दी है।",
+            ],
+            "बारह लोगों की मौत हो गई है",
+        ),
+    ],
+)
+def test_pages_of_running_text_in_other_scripts_are_articles(
+    web_library: Library, site: LocalSite, title: str, paragraphs: list[str], quoted: str
+) -> None:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    site.routes["/page"] = Route(body=html.encode())
+    info = web_library.add_url(site.url("/page")).article
+    assert quoted in web_library.get(info.id).text
 
 
 def test_unreachable_host_and_unresolvable_name() -> None:
