@@ -18,6 +18,8 @@ MIN_WORDS = 8
 # the shortest news item has a sentence.
 PROSE_LINE_WORDS = 6
 _INNER_MARKS = "'’-"  # inside a plain word ("don't", "well-known")
+_WRAPPING = frozenset({"Ps", "Pe", "Pi", "Pf", "Pd"})  # brackets, quotation marks, dashes
+_CLAUSE_MARKS = frozenset(".,;:!?…¿¡\"'·।॥。、，！？；：،؛؟")
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese): every two of their
 # characters count as a word (for the shortest article and for a line of running text).
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
@@ -103,13 +105,18 @@ def _plain_words(line: str) -> int:
     return sum(1 for token in line.split() if _is_plain_word(token)) + len(_UNSPACED.findall(line)) // 2
 
 
+def _around_words(ch: str) -> bool:
+    return unicodedata.category(ch) in _WRAPPING or ch in _CLAUSE_MARKS
+
+
 def _is_plain_word(token: str) -> bool:
-    """Letters and the marks of any script ("मौत", "„Wir"), punctuation around it, "'’-" inside; no digit, no
-    "/" or "." inside (a file name, a date, a size, an address)."""
+    """Letters and the marks of any script ("मौत", "„Wir"), quotes, brackets, dashes and clause marks around it,
+    "'’-" inside; no digit, no "/" or "." inside (a file name, a date, a size, an address), no "/", "#" or "@" in
+    front (a path, a tag, a handle)."""
     start, end = 0, len(token)
-    while start < end and unicodedata.category(token[start])[0] == "P":
+    while start < end and _around_words(token[start]):
         start += 1
-    while end > start and unicodedata.category(token[end - 1])[0] == "P":
+    while end > start and _around_words(token[end - 1]):
         end -= 1
     core = token[start:end]
     return (

@@ -1,17 +1,39 @@
 """Speech boundaries: a quote is widened by whole sentences until no quotation it shows is cut open.
 
-Typographic marks (“ ” « » „) say which way they face; a straight mark (") is taken as opening where it follows
-a space or the start and precedes a letter, and as closing otherwise. A quote still cut open after widening
-within its paragraph is not shown.
+Which way a mark faces depends on the language: English opens with “ and closes with ”, German opens with „ and
+closes with “ (or opens with » and closes with «), French writes « … » with spaces inside, Swiss «…» without. So a
+mark opens where it stands before a word after a space ("„Wir", " “We", " »Wir", "«Nous"), closes where it stands
+after a word before a space or punctuation ("jetzt“,", "Wir«,", "Nous»"), and is read as its usual direction
+otherwise (“ « „ open, ” » close). A straight mark (") opens where it follows a space or the start and precedes
+a letter, and closes otherwise. A quote still cut open after widening within its paragraph is not shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-OPENING = "“«„"
-CLOSING = "”»"
+MARKS = '"“”„«»'
+USUALLY_OPENING = "“«„"
 MAX_STEPS = 4  # sentences added on each side at most
+_BEFORE_OPENING = "([—–-"  # what may stand right before an opening mark besides a space
+_AFTER_CLOSING = ",.;:!?)]…"  # what may follow a closing mark besides a space
+
+
+def opens(text: str, i: int) -> bool:
+    """Whether the quotation mark at ``text[i]`` opens a quotation (else it closes one)."""
+    ch = text[i]
+    prev = text[i - 1] if i else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    after_space = prev.isspace() or prev in _BEFORE_OPENING
+    if ch == '"':
+        return after_space and not nxt.isspace()
+    if ch == "„" or ch == "”":
+        return ch == "„"
+    if after_space and nxt.isalnum():
+        return True
+    if not after_space and (nxt.isspace() or nxt in _AFTER_CLOSING):
+        return False
+    return ch in USUALLY_OPENING
 
 
 def cut(text: str) -> tuple[bool, bool]:
@@ -19,17 +41,14 @@ def cut(text: str) -> tuple[bool, bool]:
     depth = 0
     before = False
     for i, ch in enumerate(text):
-        if ch == '"':
-            prev = text[i - 1] if i else " "
-            nxt = text[i + 1] if i + 1 < len(text) else " "
-            ch = "“" if (prev.isspace() or prev in "([—–-") and not nxt.isspace() else "”"
-        if ch in OPENING:
+        if ch not in MARKS:
+            continue
+        if opens(text, i):
             depth += 1
-        elif ch in CLOSING:
-            if depth:
-                depth -= 1
-            else:
-                before = True
+        elif depth:
+            depth -= 1
+        else:
+            before = True
     return before, depth > 0
 
 

@@ -19,8 +19,11 @@ from index import language
 
 # End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space. It only starts at
 # the first mark of a run and never backtracks, so a long run of dots costs one pass, not one pass per dot.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
-_NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[\w$£€-]")
+# German closes a quotation with “ and ‘ ("bereit.“ Die Polizei"), opens one with „, ‚ or »; French sets a space
+# inside guillemets ("« Nous").
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’“‘»)\]]*+(?=\s)")
+_NEXT_START = re.compile(r"\s++[\"'“‘„‚«»(\[]*+\s*+[\w$£€-]")
+_NEXT_WORD = re.compile(r"[^\W\d_]+")
 _WORD_OR_DOT = re.compile(r"[\w.]")
 _ABBREVIATIONS = frozenset(
     """
@@ -48,25 +51,33 @@ _ORDINAL_DIGITS = 3
 _SHORT_WORD = 6
 _SHORT_WORD_BEFORE = re.compile(rf"(?<![\w.])[^\W\d_]{{1,{_SHORT_WORD}}}\Z")
 _ORDINAL_BEFORE = re.compile(rf"(?<![\w.,])\d{{1,{_ORDINAL_DIGITS}}}\Z")
+_BARE_WORDS_TEXT = 1_000_000  # characters of a text read whole for the words it writes bare
 _BARE_WORD = re.compile(rf"\b[^\W\d_]{{1,{_SHORT_WORD}}}\b(?![.\w])")
 
 
-def _is_abbreviation(text: str, end: int) -> bool:
-    """True when the period ending at ``end`` belongs to an abbreviation or an initial."""
+def _abbreviation(text: str, end: int) -> str:
+    """The abbreviation or initial whose period ends at ``end`` ("Mr", "U.S", "T.J", "A"), else ""."""
     if text[end - 1] != ".":
-        return False
+        return ""
     start = end - 1
     while start > 0 and end - start <= _LONGEST and _WORD_OR_DOT.match(text, start - 1):
         start -= 1
     if start == end - 1 or end - start > _LONGEST:
-        return False  # no word before the period, or one far longer than any abbreviation
+        return ""  # no word before the period, or one far longer than any abbreviation
     raw = text[start : end - 1]
-    word = raw.casefold()
-    if word in _ABBREVIATIONS:
-        return True
+    if raw.casefold() in _ABBREVIATIONS:
+        return raw
     if "." in raw:  # initials written together ("T.J.", "J.R.R."): single capital letters between dots
-        return all(len(part) == 1 and part.isalpha() and part.isupper() for part in raw.split("."))
-    return len(word) == 1 and word.isalpha() and word.upper() == raw
+        joined = all(len(part) == 1 and part.isalpha() and part.isupper() for part in raw.split("."))
+        return raw if joined else ""
+    return raw if len(raw) == 1 and raw.isalpha() and raw.isupper() else ""
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is a stop word of the text's language ("The", "He"): after "D.C." or "U.S." it
+    starts a sentence, where a name ("T.J. Muscaro") goes on with it."""
+    word = _NEXT_WORD.match(text, at)
+    return word is not None and word.group().casefold() in language.analyzer(_language(text)).stopwords
 
 
 class _LanguageCheck:
@@ -74,7 +85,9 @@ class _LanguageCheck:
 
     def __init__(self, text: str, start: int, stop: int) -> None:
         self.text = text
-        self.start, self.stop = start, stop  # the part being split: the words it writes bare are read there
+        # Where the words written bare are read: the whole text, so a part of it splits as the whole does, unless
+        # it is too long to read for each quote (then the part being split).
+        self.start, self.stop = (0, len(text)) if len(text) <= _BARE_WORDS_TEXT else (start, stop)
         self._bare: frozenset[str] | None = None
 
     def ends(self, period: int, line_end: int) -> bool:
@@ -132,7 +145,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         for match in _BOUNDARY.finditer(text, line_start, line_end):
             cut = match.end()
             following = _NEXT_START.match(text, cut, line_end)
-            if following is None or _is_abbreviation(text, match.start() + 1):
+            if following is None:
+                continue
+            abbreviation = _abbreviation(text, match.start() + 1)
+            if abbreviation and not ("." in abbreviation and _opens_sentence(text, following.end() - 1)):
                 continue
             nxt = text[following.end() - 1]
             if nxt.islower():

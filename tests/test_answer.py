@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from index import Library
 from index.answer import Evidence, complete_quotation, merge_adjacent, select_quotes
 
@@ -37,6 +39,26 @@ def test_a_quote_opening_a_quotation_is_widened_to_its_close() -> None:
 def test_balanced_quotes_are_left_alone() -> None:
     start, end = _span("Officials did not comment.")
     assert complete_quotation(Evidence(1, start, end, 1.0), TEXT) == Evidence(1, start, end, 1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Minister trat vor die Presse. „Wir haben 40 Panzer verloren. Es bleiben noch neun“, sagte er am Montag.",
+        "Der Minister trat vor die Presse. »Wir haben 40 Panzer verloren. Es bleiben noch neun«, sagte er am Montag.",
+        "Der Minister trat vor die Presse. «Wir haben 40 Panzer verloren. Es bleiben noch neun», sagte er am Montag.",
+        "Le ministre a parlé. « Nous avons perdu 40 chars. Il en reste neuf », a-t-il dit lundi.",
+    ],
+)
+def test_quotations_are_completed_in_each_languages_marks(text: str) -> None:
+    """German closes „ with “ and » with «, Swiss writes «…», French « … »: each is a whole quotation, and a quote
+    of its second sentence is widened to its opening."""
+    opening = min(text.index(m) for m in "„»«" if m in text)
+    whole = Evidence(1, opening, len(text), 1.0)
+    assert complete_quotation(whole, text) == whole
+    second = text.index("Es bleiben" if "Es bleiben" in text else "Il en reste")
+    done = complete_quotation(Evidence(1, second, len(text), 1.0), text)
+    assert done == whole
 
 
 def test_adjacent_and_overlapping_quotes_of_one_article_merge() -> None:

@@ -120,6 +120,19 @@ def test_sentences_end_by_the_rules_of_the_texts_language() -> None:
     ):
         assert len(split_sentences(text)) == 2, text
     assert len(split_sentences("They met\ud800 in Washington. Then they left for good.")) == 2  # a lone surrogate
+    # Joined initials go on with a name and end a sentence before a stop word; quotation marks of each language.
+    for text, count in (
+        ("He moved to Washington, D.C. The next day he met the F.B.I. The agency declined to comment.", 3),
+        ("It was 3 p.m. The talks ended when T.J. Muscaro left.", 2),
+        (
+            "Die Regierung hat beschlossen. „Wir handeln jetzt“, sagte der Minister. Alle sind bereit.“ Die Polizei "
+            "kam.",
+            4,
+        ),
+        ("Der Minister sprach. »Wir handeln«, sagte er.", 2),
+        ("Le ministre a parlé. « Nous agirons », a-t-il dit.", 2),
+    ):
+        assert len(split_sentences(text)) == count, text
 
 
 def test_the_sentences_near_a_quote_are_those_of_the_whole_text() -> None:
