@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index import speakers
 from index.language import analyzer
 from index.sentences import split_sentences
 from index.terms import has_count, without_times
@@ -174,7 +175,8 @@ def _singular(noun: str) -> str:
 
 
 def attribution(text: str) -> str:
-    """Who the sentence attributes its claim to: 'Ukraine’s Security Service', 'the man', 'Russia'."""
+    """Who the sentence attributes its claim to: 'Ukraine’s Security Service', 'the man', 'Russia'; in the other
+    languages of the cues through ``speakers.credited`` ('Ministerio del Interior')."""
     for pattern in _ATTRIBUTIONS:
         m = pattern.search(text)
         if m:
@@ -185,7 +187,7 @@ def attribution(text: str) -> str:
             who = _speaker(who)
             if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:
                 return who
-    return ""
+    return speakers.credited(text)
 
 
 def _speaker(phrase: str) -> str:

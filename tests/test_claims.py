@@ -203,3 +203,24 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
     assert claim("The roof gave way. About 240 pupils will be taught elsewhere, the council said.").attribution == (
         "the council"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("„Wir haben 40 Panzer verloren“, sagte der Verteidigungsminister am Montag.", "Verteidigungsminister"),
+        ("Nach Angaben der Polizei kamen 12 Menschen ums Leben.", "Polizei"),
+        ("Laut der Bundesagentur für Arbeit stieg die Zahl der Arbeitslosen um 3 Prozent.", "Bundesagentur für Arbeit"),
+        ("Selon le ministère de l’Intérieur, 12 personnes sont mortes.", "ministère de l’Intérieur"),
+        ("« Nous avons perdu 40 chars », a déclaré le ministre.", "ministre"),
+        ("Según el Ministerio del Interior, 95 personas murieron.", "Ministerio del Interior"),
+        ("«Hemos perdido 40 tanques», dijo el ministro de Defensa el lunes.", "ministro de Defensa"),
+        ("По данным МЧС, погибли 12 человек.", "МЧС"),
+        ("«Мы потеряли 40 танков», — заявил министр обороны России.", "министр обороны России"),
+        ("За даними ДСНС, загинули 12 людей.", "ДСНС"),
+        ("Die Zahl der Toten stieg am Montag auf 12.", ""),
+        ("El balance subió a 95 muertos.", ""),
+    ],
+)
+def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, speaker: str) -> None:
+    assert claim(sentence).attribution == speaker
