@@ -1,12 +1,14 @@
 """Who a sentence credits in the other languages of the cues (index/data/cues.json): the source named after
-"laut", "selon", "según", "по данным", "за даними" ("según el Ministerio del Interior, 95 personas…"), or the
-speaker after a quotation and its speech verb ("„Wir haben 40 Panzer verloren“, sagte der Verteidigungsminister am
-Montag"). English sentences are read by ``claims.attribution``'s own patterns first.
+"laut", "selon", "según", "по данным", "за даними" where they open a sentence or a clause ("Según el Ministerio del
+Interior, 95 personas…"), or the speaker after a quotation and its speech verb ("„Wir haben 40 Panzer verloren“,
+sagte der Verteidigungsminister am Montag"). English sentences are read by ``claims.attribution``'s own patterns
+first. A wrong speaker is worse than none: anything doubtful gives "".
 
-The speaker is the noun phrase after the cue, to the next punctuation and at most ``MAX_WORDS`` words, without
-its leading function words ("der", "el"), ending before a function word that leads to a lower-case word or a time
-("am Montag", "el lunes") and before a lower-case word after a name ("der Polizei kamen"): "Ministerio del
-Interior", "Verteidigungsminister", "МЧС".
+The speaker is the noun phrase after the cue, to the next punctuation and at most ``MAX_WORDS`` words: without
+leading function words ("der", "el"; a capitalised or upper-case word is kept: "Le Monde", "DIE ZEIT"), ending
+before a function word that leads to a lower-case word or a time ("am Montag", "el lunes"), and in a language that
+capitalises nouns before a lower-case word after a name ("der Polizei kamen"). A phrase that opens with a pronoun,
+a relative word or a time ("er", "ella", "laquelle", "gestern", "в понедельник") names no one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import functools
 import json
 import re
 from importlib import resources
+from typing import Any
 
 from babel.dates import get_day_names
 
@@ -27,42 +30,53 @@ _LINKING = 3
 _SCAN_CHARS = 200  # how far after the cue the phrase is looked for
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TRAILING = ",.;:!?)»”“\"'’"
-_LANGUAGES = ("en", "de", "fr", "es", "ru", "uk")  # those of the cues
+_LANGUAGES = ("de", "fr", "es", "ru", "uk")  # those of the cues besides English
 
 
 @functools.cache
-def _cue(kind: str) -> re.Pattern[str]:
-    data = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
-    words = sorted({w for ws in data[kind].values() for w in ws}, key=len, reverse=True)
-    either = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-    if kind == "according":
-        return re.compile(rf"(?<!\w)(?:{either})\s+", re.IGNORECASE)
-    # after a closing quotation mark, its comma and (Russian, Ukrainian) dash: "“…”, sagte", "», — заявил"
-    return re.compile(rf"[”“»«\"]\s*,?\s*(?:[—–-]\s*)?(?:{either})\s+", re.IGNORECASE)
+def _data() -> dict[str, Any]:
+    return dict(json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8")))
+
+
+@functools.cache
+def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
+    words = sorted(_data()[kind].get(lang, ()), key=len, reverse=True)
+    if not words:
+        return None
+    either = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words)
+    if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
+        return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++", re.IGNORECASE)
+    # after a closing quotation mark (a comma or a space follows it), its comma and (Russian, Ukrainian) dash:
+    # "“…”, sagte", "», — заявил"
+    return re.compile(rf"[”“»«\"](?=[\s,])\s*+,?+\s*+(?:[—–-]\s*+)?(?:{either})\s++", re.IGNORECASE)
 
 
 @functools.cache
 def _function_words() -> frozenset[str]:
     """The stop words of every language with cues: a short sentence's own language is often not told apart."""
-    return frozenset().union(*(language.analyzer(lang).stopwords for lang in _LANGUAGES))
+    return frozenset().union(*(language.analyzer(lang).stopwords for lang in ("en", *_LANGUAGES)))
 
 
 @functools.cache
-def _days() -> frozenset[str]:
-    return frozenset(d.casefold() for loc in _LANGUAGES for d in get_day_names("wide", locale=loc).values())
+def _not_speakers() -> frozenset[str]:
+    days = (d for loc in ("en", *_LANGUAGES) for d in get_day_names("wide", locale=loc).values())
+    listed = (w for ws in _data()["not_speakers"].values() for w in ws)
+    return frozenset(w.casefold() for w in (*days, *listed))
 
 
 def credited(text: str) -> str:
     """The source or speaker the sentence names through a cue of its language, else ""."""
     for kind in ("according", "said_after_quote"):
-        for match in _cue(kind).finditer(text):
-            who = _noun_phrase(text, match.end())
-            if who:
-                return who
+        for lang in _LANGUAGES:
+            cue = _cue(kind, lang)
+            for match in cue.finditer(text) if cue else ():
+                who = _noun_phrase(text, match.end(), lang)
+                if who:
+                    return who
     return ""
 
 
-def _noun_phrase(text: str, at: int) -> str:
+def _noun_phrase(text: str, at: int, lang: str) -> str:
     words: list[str] = []
     for token in text[at : at + _SCAN_CHARS].split():
         core = token.rstrip(_TRAILING)
@@ -72,22 +86,24 @@ def _noun_phrase(text: str, at: int) -> str:
         if core != token or len(words) == MAX_WORDS:
             break
     stop = _function_words()
-    while words and words[0].casefold() in stop:
+    while words and words[0].casefold() in stop and words[0].islower():
         words.pop(0)
+    if not words or _no_one(words[0]):
+        return ""
     for i in range(1, len(words)):
-        after_name = any(w[0].isupper() for w in words[:i])
-        if (words[i].casefold() in stop and (i + 1 == len(words) or _ends_phrase(words[i + 1]))) or (
+        after_name = lang in language.NOUNS_CAPITALISED and any(w[0].isupper() for w in words[:i])
+        if (words[i].casefold() in stop and (i + 1 == len(words) or _no_one(words[i + 1]))) or (
             after_name and words[i][0].islower() and words[i].casefold() not in stop and len(words[i]) > _LINKING
         ):
             words = words[:i]
             break
-    while words and words[-1][0].islower() and (words[-1].casefold() in stop or len(words[-1]) <= _LINKING):
+    while words and (_no_one(words[-1]) or (words[-1][0].islower() and len(words[-1]) <= _LINKING)):
         words.pop()
-    if not words or (not any(w[0].isupper() for w in words) and len(words) > 3):
-        return ""
     return " ".join(words)
 
 
-def _ends_phrase(word: str) -> bool:
-    """A word that no name goes on with: lower-case, a weekday or a month."""
-    return word[0].islower() or word.casefold() in _days() or is_month(word)
+def _no_one(word: str) -> bool:
+    """A word that names no one and ends a speaker's phrase: a pronoun, a relative or time word, a weekday, a month,
+    a lower-case function word."""
+    folded = word.casefold()
+    return folded in _not_speakers() or is_month(word) or (word.islower() and folded in _function_words())

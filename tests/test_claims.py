@@ -220,6 +220,21 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("За даними ДСНС, загинули 12 людей.", "ДСНС"),
         ("Die Zahl der Toten stieg am Montag auf 12.", ""),
         ("El balance subió a 95 muertos.", ""),
+        # a wrong speaker is worse than none: pronouns, times, "laut" as "loud", foreign words in English titles
+        ("„Wir kämpfen“, sagte er am Montag.", ""),
+        ("« Nous restons », a déclaré lundi le ministre.", ""),
+        ("«Seguimos», dijo ayer el ministro.", ""),
+        ("«Seguimos», dijo ella el lunes.", ""),
+        ("Según ella, 12 personas murieron.", ""),
+        ("«Мы остаёмся», — заявил в понедельник министр обороны.", ""),
+        ("Es knallte laut und die Fenster zersprangen.", ""),
+        ("The film “Selon Charlie” opened in 2006.", ""),
+        # names in capitals are kept whole, genitives go on where nouns are not capitalised
+        ("Laut WHO starben 12 Menschen.", "WHO"),
+        ("Según EL PAÍS, el gobierno dimitió.", "EL PAÍS"),
+        ("Selon Le Monde, le ministre a démissionné.", "Le Monde"),
+        ("По данным Министерства обороны России, сбиты 12 дронов.", "Министерства обороны России"),
+        ("«Мы остаёмся», — заявили в МВД.", "МВД"),
     ],
 )
 def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, speaker: str) -> None:

@@ -29,6 +29,7 @@ from index import (
     Settings,
     UnsupportedType,
 )
+from index.claims import attribution
 from index.cli import invalid_settings_message
 from index.extract import decode, markdown_to_text
 from index.fetch import SafeFetcher
@@ -66,6 +67,11 @@ def test_sentence_splitting_is_linear() -> None:
         '"It was fine," he said.',
         "A. B. Cole left.",
     ]
+
+
+def test_attribution_is_linear() -> None:
+    assert _grows_linearly(attribution, lambda n: "“" + " " * n + "x")  # a closing mark, then a run of spaces
+    assert _grows_linearly(attribution, lambda n: ", laut " * (n // 7))
 
 
 def test_markdown_conversion_is_linear() -> None:
