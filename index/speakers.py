@@ -7,8 +7,8 @@ first. A wrong speaker is worse than none: anything doubtful gives "".
 The speaker is the noun phrase after the cue, to the next punctuation and at most ``MAX_WORDS`` words: without
 leading function words ("der", "el"; a capitalised or upper-case word is kept: "Le Monde", "DIE ZEIT"), ending
 before a function word that leads to a lower-case word or a time ("am Montag", "el lunes"), and in a language that
-capitalises nouns before a lower-case word after a name ("der Polizei kamen"). A phrase that opens with a pronoun,
-a relative word or a time ("er", "ella", "laquelle", "gestern", "в понедельник") names no one.
+capitalises nouns before a lower-case word after its first ("der Polizei kamen", "dpa wurden"). A phrase that
+opens with a pronoun, a relative word or a time ("er", "ella", "laquelle", "gestern", "в понедельник") names no one.
 """
 
 from __future__ import annotations
@@ -91,13 +91,14 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
     if not words or _no_one(words[0]):
         return ""
     for i in range(1, len(words)):
-        after_name = lang in language.NOUNS_CAPITALISED and any(w[0].isupper() for w in words[:i])
+        # where nouns are capitalised, a lower-case word after the phrase's first is a verb or an adverb
+        verb = lang in language.NOUNS_CAPITALISED and words[i][0].islower() and words[i].casefold() not in stop
         if (words[i].casefold() in stop and (i + 1 == len(words) or _no_one(words[i + 1]))) or (
-            after_name and words[i][0].islower() and words[i].casefold() not in stop and len(words[i]) > _LINKING
+            verb and len(words[i]) > _LINKING
         ):
             words = words[:i]
             break
-    while words and (_no_one(words[-1]) or (words[-1][0].islower() and len(words[-1]) <= _LINKING)):
+    while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):
         words.pop()
     return " ".join(words)
 

@@ -231,6 +231,7 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("The film “Selon Charlie” opened in 2006.", ""),
         # names in capitals are kept whole, genitives go on where nouns are not capitalised
         ("Laut WHO starben 12 Menschen.", "WHO"),
+        ("Laut dpa wurden 12 Menschen verletzt.", "dpa"),
         ("Según EL PAÍS, el gobierno dimitió.", "EL PAÍS"),
         ("Selon Le Monde, le ministre a démissionné.", "Le Monde"),
         ("По данным Министерства обороны России, сбиты 12 дронов.", "Министерства обороны России"),
