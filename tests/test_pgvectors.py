@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles.jsonl"
 QUESTIONS = ("how many tanks were lost?", "who released the recording?", "what did the regional command report?")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only]
 
 
 def rows(url: str, sql: str) -> list[tuple[object, ...]]:

@@ -1,12 +1,11 @@
 """A library in PostgreSQL (DATABASE_URL) against a real server: it answers as the SQLite library does, and
 several processes with their own data folders share it, as bot replicas do. The whole suite runs on PostgreSQL
-too with ``pytest --database postgresql``."""
+too: ``pytest`` runs each test that stores anything on both databases (``--database`` picks one)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from index.question import analyse
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles.jsonl"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only]
 
 
 def dossier(data: Path, database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -147,30 +146,3 @@ def test_database_errors_are_one_line(tmp_path: Path, postgres_server: Server) -
         none = dossier(tmp_path / "data", empty, *command)
         assert none.returncode == 1 and none.stderr.count("\n") == 1, (command, none.stderr)
         assert none.stderr.startswith("error: no library in that database (DATABASE_URL)"), none.stderr
-
-
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_term_counts_follow_adds_revisions_and_removals(
-    make_library: Callable[..., Library], request: pytest.FixtureRequest, backend: str
-) -> None:
-    """``term_df`` is counted once per write transaction; after adds (one refused as a duplicate), a revision and
-    removals it still equals what the keyword rows hold."""
-    url = request.getfixturevalue("postgres_server").database() if backend == "postgresql" else ""
-    lib = make_library(backend, database_url=url)
-    lines = synthetic_jsonl(6).splitlines()
-    lib.add_jsonl([*lines, lines[0]])
-    lib.revise(2, "Flood\n\nThe river rose four metres and the flood closed the old bridge for a week.")
-    lib.remove(3)
-    lib.remove(5)
-    with lib.store.connection() as conn:
-        stored = {str(t): int(n) for t, n in conn.execute("SELECT term, df FROM term_df").fetchall()}
-        if backend == "sqlite":
-            counted = Counter(t for (text,) in conn.execute("SELECT text FROM passages_fts") for t in set(text.split()))
-        else:
-            counted = Counter(
-                {
-                    str(t): int(n)
-                    for t, n in conn.execute("SELECT t, COUNT(*) FROM keyword_passages, unnest(terms) t GROUP BY t")
-                }
-            )
-    assert stored == dict(counted) and "flood" in stored

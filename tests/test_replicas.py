@@ -21,7 +21,7 @@ from test_bot_serve import EXAMPLES, bot_env, free_port, listening, script
 
 from index import Library
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only]
 ALICE = user(501, "Alice", "alice")
 MEMBER = user(602, "Mark", "mark")
 BOB = user(603, "Bob", "bob")
@@ -143,7 +143,7 @@ async def test_two_webhook_replicas_serve_one_postgresql_library(
             await say(a, chat, BOB, "who released the call?", "Slow down: too many questions")
 
             # A dies (the whole process group, as when its machine goes) while embedding a long document. (A kill
-            # while a bulk import writes is tests/test_crash.py's, on PostgreSQL with `pytest --database postgresql`.)
+            # while a bulk import writes is tests/test_crash.py's, on its `[postgresql]` leg.)
             document = telegram.add_file("towns.txt", long_article().encode())
             await say(a, private_chat(ALICE), ALICE, None, "Embedding", document=document)
             os.killpg(a.process.pid, signal.SIGKILL)

@@ -61,7 +61,8 @@ def test_the_api_base_url_takes_the_root_or_the_bot_form(given: str) -> None:
     assert settings.file_url == "http://127.0.0.1:8081/file/bot"
 
 
-def test_the_bots_own_process_imports_on_one_thread_unless_told() -> None:
+def test_the_bots_own_process_imports_on_one_thread_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("IMPORT_THREADS", raising=False)  # set for the tests' own imports under pytest-xdist
     assert BotSettings(_env_file=None).import_threads == 0  # type: ignore[call-arg]  # the import process: every core
     assert BotSettings(_env_file=None, import_process=False).import_threads == 1  # type: ignore[call-arg]
     assert BotSettings(_env_file=None, import_process=False, import_threads=2).import_threads == 2  # type: ignore[call-arg]
