@@ -1,10 +1,8 @@
 """Who a sentence credits in the other languages of the cues (index/data/cues.json): the source named after
 "laut", "selon", "según", "по данным", "за даними" where they open a sentence or a clause ("Según el Ministerio del
 Interior, 95 personas…"), or the speaker after a quotation and its speech verb ("„Wir haben 40 Panzer verloren“,
-sagte der Verteidigungsminister am Montag"), or, in the languages whose sentences open with their subject, the
-subject of a speech verb that leads to what was said ("El Ministerio del Interior informó que…", "Министерство
-обороны заявило, что…"). English sentences are read by ``claims.attribution``'s own patterns first. A wrong
-speaker is worse than none: anything doubtful gives "".
+sagte der Verteidigungsminister am Montag"). English sentences are read by ``claims.attribution``'s own patterns
+first. A wrong speaker is worse than none: anything doubtful gives "".
 
 The speaker is the noun phrase after the cue, to the next punctuation and at most ``MAX_WORDS`` words: without
 leading function words ("der", "el"; a capitalised or upper-case word is kept: "Le Monde", "DIE ZEIT"), ending
@@ -33,7 +31,6 @@ _SCAN_CHARS = 200  # how far after the cue the phrase is looked for
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TRAILING = ",.;:!?)»”“\"'’"
 _LANGUAGES = ("de", "fr", "es", "ru", "uk")  # those of the cues besides English
-_CLAUSE_MARKS = (".", "!", "?", ";", ":", ",", "—", "–", "(", "«", "»", "“", "”", '"', "„")
 
 
 @functools.cache
@@ -49,8 +46,6 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
     either = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words)
     if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
         return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++", re.IGNORECASE)
-    if kind == "said_after_subject":  # then a comma or colon, or "que" / "что" / "що" ("informó que")
-        return re.compile(rf"(?<!\w)(?:{either})(?=\s*+[,:]|\s++(?:que|qu[’']|что|що)(?!\w))", re.IGNORECASE)
     # after a closing quotation mark (a comma or a space follows it), its comma and (Russian, Ukrainian) dash:
     # "“…”, sagte", "», — заявил"
     return re.compile(rf"[”“»«\"](?=[\s,])\s*+,?+\s*+(?:[—–-]\s*+)?(?:{either})\s++", re.IGNORECASE)
@@ -71,32 +66,14 @@ def _not_speakers() -> frozenset[str]:
 
 def credited(text: str) -> str:
     """The source or speaker the sentence names through a cue of its language, else ""."""
-    for kind in ("according", "said_after_quote", "said_after_subject"):
+    for kind in ("according", "said_after_quote"):
         for lang in _LANGUAGES:
             cue = _cue(kind, lang)
             for match in cue.finditer(text) if cue else ():
-                who = _subject(text, match.start(), lang) if kind == "said_after_subject" else ""
-                who = who or (_noun_phrase(text, match.end(), lang) if kind != "said_after_subject" else "")
+                who = _noun_phrase(text, match.end(), lang)
                 if who:
                     return who
     return ""
-
-
-def _subject(text: str, verb: int, lang: str) -> str:
-    """The noun phrase that opens the clause of the verb at ``verb``, when the whole stretch from the clause's start
-    (the sentence's, or a comma's: "Tras el accidente, la policía dijo") is that phrase: not one that opens with a
-    preposition or holds a pronoun or a time ("Por la tarde dijo", "В понедельник министерство заявило")."""
-    start = max(0, verb - _SCAN_CHARS)
-    opening = max(text.rfind(mark, start, verb) for mark in _CLAUSE_MARKS)
-    words = [w.strip(_TRAILING) for w in text[opening + 1 if opening >= 0 else start : verb].split()]
-    if (opening < 0 and start > 0) or not 0 < len(words) <= MAX_WORDS:
-        return ""
-    if words[0].casefold() in _data()["prepositions"].get(lang, ()) or any(
-        w.casefold() in _not_speakers() or is_month(w) for w in words
-    ):
-        return ""
-    who = _noun_phrase(" ".join(words), 0, lang)
-    return who if who and " ".join(words).endswith(who) else ""
 
 
 def _noun_phrase(text: str, at: int, lang: str) -> str:
