@@ -4,10 +4,8 @@ The boundaries come from a linear scan for terminal punctuation. A period after 
 end a sentence for the segmenter of the text's language (sentencex, Wikimedia's, with the ordinal and abbreviation
 rules of some 300 languages): "am 16. November" is one sentence, "rose to 16. The police" two. In a language that
 capitalises its nouns a period after a short word is asked about too ("30 Mrd. Kronen"), unless the text writes
-that word elsewhere without one. Elsewhere a capitalised word after an abbreviation mostly starts a sentence, which
-is what the scan assumes ("5 млн грн. Поліція …"), so sentencex's word lists ("Fed", "May", "Ill") are not asked;
-only a period after one or two lower-case letters the text never writes bare ("в г. Москва", "на ул. Ленина"),
-before a word that is no stop word ("в 2020 г. Тогда" ends), is.
+that word elsewhere without one; elsewhere a capitalised word after an abbreviation starts a sentence, which is
+what the scan assumes ("5 млн грн. Поліція …"), so sentencex's word lists ("Fed", "May", "Ill") are not asked.
 """
 
 from __future__ import annotations
@@ -51,7 +49,6 @@ NEAR_CHARS = 20_000
 # abbreviations.
 _ORDINAL_DIGITS = 3
 _SHORT_WORD = 6
-_SHORT_LOWER = 2  # elsewhere, letters of an abbreviation that may go on before a capital ("г", "ул")
 _SHORT_WORD_BEFORE = re.compile(rf"(?<![\w.])[^\W\d_]{{1,{_SHORT_WORD}}}\Z")
 _ORDINAL_BEFORE = re.compile(rf"(?<![\w.,])\d{{1,{_ORDINAL_DIGITS}}}\Z")
 _BARE_WORDS_TEXT = 1_000_000  # characters of a text read whole for the words it writes bare
@@ -93,17 +90,14 @@ class _LanguageCheck:
         self.start, self.stop = (0, len(text)) if len(text) <= _BARE_WORDS_TEXT else (start, stop)
         self._bare: frozenset[str] | None = None
 
-    def ends(self, period: int, next_word: int, line_end: int) -> bool:
-        """Whether the period at ``period`` (after a word, before the capitalised word at ``next_word``) still ends a
-        sentence."""
+    def ends(self, period: int, line_end: int) -> bool:
+        """Whether the period at ``period`` (after a word) still ends a sentence."""
         before = self.text[max(0, period - _SHORT_WORD - 1) : period]
         if not _ORDINAL_BEFORE.search(before):
+            if _language(self.text) not in language.NOUNS_CAPITALISED:
+                return True
             word = _SHORT_WORD_BEFORE.search(before)
             if word is None or word.group().casefold() in self.bare_words():
-                return True
-            if _language(self.text) not in language.NOUNS_CAPITALISED and (
-                len(word.group()) > _SHORT_LOWER or not word.group().islower() or _opens_sentence(self.text, next_word)
-            ):
                 return True
         return _language_ends(self.text, period + 1, line_end)
 
@@ -159,7 +153,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             nxt = text[following.end() - 1]
             if nxt.islower():
                 continue
-            if match.group() == "." and not language_check.ends(match.start(), following.end() - 1, line_end):
+            if match.group() == "." and not language_check.ends(match.start(), line_end):
                 continue
             _append(text, spans, pos, cut)
             pos = cut

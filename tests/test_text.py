@@ -119,17 +119,6 @@ def test_sentences_end_by_the_rules_of_the_texts_language() -> None:
         "Le bilan est passé à 16. La police enquête sur les causes de l'accident.",
     ):
         assert len(split_sentences(text)) == 2, text
-    # ... except after one or two lower-case letters the text never writes bare, an abbreviation for the segmenter
-    # ("г." city, "ул." street, "м." town), unless a stop word follows; a word the text writes bare ends a sentence.
-    for text, count in (
-        ("Митинг прошёл в г. Москва в субботу. Полиция задержала пять человек.", 2),
-        ("Он живёт на ул. Ленина, в доме пять. Соседи молчат.", 2),
-        ("Мітинг у м. Київ тривав годину. Поліція мовчала.", 2),
-        ("Это было в 2020 г. Тогда всё изменилось.", 2),
-        ("Это сделал он. Министр молчал, и он ушёл.", 2),
-        ("Prices went up. Analysts said so, and he chose option a. Then he left.", 3),
-    ):
-        assert len(split_sentences(text)) == count, text
     assert len(split_sentences("They met\ud800 in Washington. Then they left for good.")) == 2  # a lone surrogate
     # Joined initials go on with a name and end a sentence before a stop word; quotation marks of each language.
     for text, count in (
