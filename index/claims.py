@@ -77,7 +77,9 @@ _HEDGES = re.compile(
 )
 _ORG_NOUNS = r"(?:\s+(?:intelligence|officials?|military|ministry|forces|army|command|media|authorities|government|"
 _ORG_NOUNS += r"sources|spokesman|spokesperson|analysts?|experts?))*"
-_WHO = r"((?:the |a |an )?[A-Z][\w’'.&-]*(?:\s+(?:of|for|the|and|[A-Z][\w’'.&-]*))*" + _ORG_NOUNS + "|the (?:man|woman|"
+# The article is a word of its own: "spokesman Peskov said" is no "an Peskov".
+_WHO = r"((?:\b(?:the |a |an ))?[A-Z][\w’'.&-]*(?:\s+(?:of|for|the|and|[A-Z][\w’'.&-]*))*" + _ORG_NOUNS
+_WHO += "|the (?:man|woman|"
 _WHO = _WHO.replace("|the (?:man|", "|[Tt]he (?:man|")
 _WHO += r"soldier|officer|official|ministry|minister|spokesperson|spokesman|army|report|news agency|agency|newspaper|"
 _WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){0,2})"

@@ -189,6 +189,9 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
         ("A spokesman for the ministry said it was false.", "A spokesman for the ministry"),
         ("On Friday, officials in Kyiv said 5 drones were downed.", "officials in Kyiv"),
         ("The head of the Africa CDC said the outbreak had spread.", "The head of the Africa CDC"),
+        # an article is a word of its own: not the end of "spokesman" ("an Peskov")
+        ("Presidential spokesman Peskov said the talks had failed.", "Peskov"),
+        ("Kremlin spokeswoman Anna Smith said the talks had failed.", "Anna Smith"),
     ],
 )
 def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:
@@ -236,6 +239,9 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("Selon Le Monde, le ministre a démissionné.", "Le Monde"),
         ("По данным Министерства обороны России, сбиты 12 дронов.", "Министерства обороны России"),
         ("«Мы остаёмся», — заявили в МВД.", "МВД"),
+        ("Selon moi, 12 personnes sont mortes.", ""),  # personal pronouns name no source
+        ("Según nosotros, 12 personas murieron.", ""),
+        ("По словам Пескова, переговоры провалились.", "Пескова"),
     ],
 )
 def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, speaker: str) -> None:
