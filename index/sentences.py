@@ -31,6 +31,9 @@ _ABBREVIATIONS = frozenset(
     apr jun jul aug sep sept oct nov dec no nos v vs etc approx est dept fig al u.s u.k u.n e.g i.e a.m p.m
     """.split()
 )
+# These stand before a number ("No. 10", "Sept. 11", "Fig. 3", "est. 1990"); before anything else they are words
+# that end sentences ("He said no.", Spanish "al mar.", French "est.").
+_BEFORE_NUMBERS = frozenset("no nos fig est approx jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _LONGEST = max(map(len, _ABBREVIATIONS)) + 2  # the word, its period, and one character to see that it ended
 # What the language's segmenter is shown of a period's surroundings: a few words on each side on its line (enough
 # for "the No. 1", "30 Mrd. Kronen"), never the whole text, so each check is short and a text is one pass.
@@ -148,6 +151,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             if following is None:
                 continue
             abbreviation = _abbreviation(text, match.start() + 1)
+            if abbreviation.casefold() in _BEFORE_NUMBERS and not text[following.end() - 1].isdigit():
+                abbreviation = ""
             if abbreviation and not ("." in abbreviation and _opens_sentence(text, following.end() - 1)):
                 continue
             nxt = text[following.end() - 1]

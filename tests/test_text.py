@@ -87,6 +87,15 @@ def test_sentences_keep_offsets_and_respect_abbreviations() -> None:
         "New line here!",
         "And more",
     ]
+    # "No.", "Sept.", "Fig." stand before a number; before a word they are words that end a sentence
+    for text, count in (
+        ("He said no. The minister resigned the next day.", 2),
+        ("El ministro dijo que no. La oposición pidió su dimisión.", 2),
+        ("El barco cayó al mar. Los rescatistas llegaron tarde.", 2),
+        ("No. 10 said the vote was 5 to 2, see No. 5 and Fig. 3 in the report.", 1),
+        ("The towers fell on Sept. 11 in New York.", 1),
+    ):
+        assert len(split_sentences(text)) == count, text
 
 
 def test_sentences_end_by_the_rules_of_the_texts_language() -> None:
