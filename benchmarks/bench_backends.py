@@ -98,6 +98,12 @@ def main() -> None:
         default=Settings.model_fields["vector_ann_threshold"].default,
         help="VECTOR_ANN_THRESHOLD of the FAISS libraries (lower it to measure FAISS IVF)",
     )
+    parser.add_argument(
+        "--maintenance-work-mem",
+        default="4GB",
+        help="the server's maintenance_work_mem, which HNSW builds in ('' = pgserver's 64MB: past ~30k passages the "
+        "graph spills to disk and a 1M build takes many times longer)",
+    )
     args = parser.parse_args()
     backends = set(args.backends.split(","))
 
@@ -107,7 +113,19 @@ def main() -> None:
 
     embedder = build_embedder(DEFAULT_EMBEDDING_MODEL)
     lines = corpus_lines(args.passages)
-    rows = []
+    # Each row is printed once measured: a 1M-passage run takes hours, and a row should outlive a later failure.
+    print(
+        f"{len(lines):,} articles, VECTOR_ANN_THRESHOLD {args.ann_threshold:,}, "
+        f"PGVECTOR_ANN_THRESHOLD {args.pgvector_ann_threshold:,}, maintenance_work_mem "
+        f"{args.maintenance_work_mem or 'as pgserver sets it'}, "
+        f"{len(questions())} questions asked {args.rounds} times each, "
+        f"passage vectors from a pool of {args.pool:,}\n"
+    )
+    print(
+        "| backend | passages | import s | passages/s | open + warm-up s | ask p50 / p95 / p99 ms "
+        "| disk B per passage |"
+    )
+    print("|---|---|---|---|---|---|---|", flush=True)
     pooled = PooledEmbedder(embedder, args.pool)
     with tempfile.TemporaryDirectory(prefix="dossier-backends-") as scratch:
         root = Path(scratch)
@@ -116,9 +134,15 @@ def main() -> None:
             lib.add_jsonl(corpus_lines(args.pool))
         if "sqlite" in backends:
             sqlite = Settings(_env_file=None, data_dir=root / "sqlite", vector_ann_threshold=args.ann_threshold)  # type: ignore[call-arg]
-            rows.append(measure("SQLite + FTS5", sqlite, lines, pooled, args.rounds))
+            print(measure("SQLite + FTS5", sqlite, lines, pooled, args.rounds), flush=True)
         server = pgserver.get_server(root / "pgdata", cleanup_mode="delete")
         try:
+            if args.maintenance_work_mem:
+                import psycopg
+
+                with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+                    conn.execute(f"ALTER SYSTEM SET maintenance_work_mem = '{args.maintenance_work_mem}'")
+                    conn.execute("SELECT pg_reload_conf()")
             for name, search in (("pgvector", "pgvector"), ("FAISS copy", "faiss")):
                 if search not in backends:
                     continue
@@ -130,21 +154,9 @@ def main() -> None:
                     vector_ann_threshold=args.ann_threshold,
                     pgvector_ann_threshold=args.pgvector_ann_threshold,
                 )
-                rows.append(measure(f"PostgreSQL 16, {name}", postgres, lines, pooled, args.rounds))
+                print(measure(f"PostgreSQL 16, {name}", postgres, lines, pooled, args.rounds), flush=True)
         finally:
             server.cleanup()
-    print(
-        f"{len(lines):,} articles, VECTOR_ANN_THRESHOLD {args.ann_threshold:,}, "
-        f"PGVECTOR_ANN_THRESHOLD {args.pgvector_ann_threshold:,}, "
-        f"{len(questions())} questions asked {args.rounds} times each, "
-        f"passage vectors from a pool of {args.pool:,}\n"
-    )
-    print(
-        "| backend | passages | import s | passages/s | open + warm-up s | ask p50 / p95 / p99 ms "
-        "| disk B per passage |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
 
 
 if __name__ == "__main__":
