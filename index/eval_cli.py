@@ -139,17 +139,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_settings(name: str, data_dir: Path, **overrides: Any) -> Settings:
+    """The settings of set ``name``'s library in ``data_dir`` (``--data-dir``/NAME); with ``DATABASE_URL``, in a
+    schema of its own, named by the set and the folder."""
+    settings = Settings(data_dir=data_dir, **overrides)
+    if not settings.database_url:
+        return settings
+    folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:10]
+    schema = f"eval_{re.sub(r'[^a-z0-9_]', '_', name.lower())[:40]}_{folder}"
+    return Settings(data_dir=data_dir, database_schema=schema, **overrides)
+
+
 def _measure(
     qs: QuestionSet, data_dir: Path, rank: bool = False, scratch: bool = False
 ) -> tuple[evaluation.Report, list[ranker_eval.Group]]:
     # Quotes are always produced (ANSWER_THRESHOLD 0): the decision is applied afterwards to the recorded signals,
     # exactly as ``ask`` applies it, so one run can judge several models.
-    overrides: dict[str, Any] = {"data_dir": data_dir, "answer_threshold": 0.0}
-    settings = Settings(**overrides)
-    if settings.database_url:  # each set's library (named by its folder, as in SQLite) in a schema of its own
-        folder = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:10]
-        schema = f"eval_{re.sub(r'[^a-z0-9_]', '_', qs.name.lower())[:40]}_{folder}"
-        settings = Settings(**overrides, database_schema=schema)
+    settings = set_settings(qs.name, data_dir, answer_threshold=0.0)
     questions = evaluation.load_questions(qs.questions)
     lines = qs.articles.read_bytes().splitlines()  # decoded line by line: one bad byte fails only its line
     with _dropped_after(settings, scratch), Library.open(settings) as lib:
