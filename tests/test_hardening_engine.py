@@ -72,6 +72,8 @@ def test_sentence_splitting_is_linear() -> None:
 def test_attribution_is_linear() -> None:
     assert _grows_linearly(attribution, lambda n: "“" + " " * n + "x")  # a closing mark, then a run of spaces
     assert _grows_linearly(attribution, lambda n: ", laut " * (n // 7))
+    assert _grows_linearly(attribution, lambda n: "the Ab of " * (n // 10))  # a run of linked names, no verb
+    assert _grows_linearly(attribution, lambda n: "A" * n + " said")
 
 
 def test_markdown_conversion_is_linear() -> None:
