@@ -1,5 +1,7 @@
 """The same library in SQLite and in PostgreSQL (``DATABASE_URL``), side by side in one run: import rate, ``ask``
-latency and bytes on disk per passage.
+latency, bytes on disk per passage and memory: the peak resident set this process added while the library was
+built and asked (the model and the vector pool were loaded before), and for PostgreSQL the server's proportional
+set size after the questions (shared buffers counted once).
 
     python benchmarks/bench_backends.py --passages 100000
 
@@ -42,8 +44,42 @@ def corpus_lines(passages: int) -> list[str]:
     return lines
 
 
-def measure(name: str, settings: Settings, lines: list[str], pooled: PooledEmbedder, rounds: int) -> str:
+def reset_peak_rss() -> None:
+    """Start this process's peak resident set (VmHWM) afresh: each backend's peak is its own (Linux >= 4.0)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def status_mib(pid: int | str, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def server_pss_mib(postmaster: int) -> float:
+    """Proportional set size of a PostgreSQL server and its backends (shared buffers counted once)."""
+    pids = [postmaster] + [int(p) for p in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()]
+    total = 0.0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:  # a backend that ended meanwhile
+            continue
+        total += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")) / 1024
+    return total
+
+
+def measure(
+    name: str,
+    settings: Settings,
+    lines: list[str],
+    pooled: PooledEmbedder,
+    rounds: int,
+    postmaster: int | None = None,
+) -> str:
     embedder = pooled.real
+    reset_peak_rss()
+    baseline = status_mib("self", "VmRSS")
     with Library.open(settings, embedder=pooled) as lib:  # type: ignore[arg-type]
         started = time.perf_counter()
         report = lib.add_jsonl(lines)
@@ -59,12 +95,15 @@ def measure(name: str, settings: Settings, lines: list[str], pooled: PooledEmbed
                 lib.ask(q)
                 latencies.append((time.perf_counter() - t) * 1000)
         stats = lib.stats()
+        server = server_pss_mib(postmaster) if postmaster else 0.0
+    peak = status_mib("self", "VmHWM") - baseline
     pct = statistics.quantiles(sorted(latencies), n=100)
     per_passage = (stats.db_bytes + stats.index_bytes) / max(stats.passages, 1)
     return (
         f"| {name} | {stats.passages:,} | {seconds:.0f} | {report.passages / seconds:.0f} | {opened:.2f} | "
         f"{pct[49]:.1f} / {pct[94]:.1f} / {pct[98]:.1f} | {per_passage:,.0f} ({stats.db_bytes / 2**20:,.0f} MiB "
-        f"database + {stats.index_bytes / 2**20:,.0f} MiB FAISS) |"
+        f"database + {stats.index_bytes / 2**20:,.0f} MiB FAISS) | "
+        f"{peak:,.0f}{f' + {server:,.0f} server' if postmaster else ''} |"
     )
 
 
@@ -123,9 +162,9 @@ def main() -> None:
     )
     print(
         "| backend | passages | import s | passages/s | open + warm-up s | ask p50 / p95 / p99 ms "
-        "| disk B per passage |"
+        "| disk B per passage | RAM MiB |"
     )
-    print("|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|", flush=True)
     pooled = PooledEmbedder(embedder, args.pool)
     with tempfile.TemporaryDirectory(prefix="dossier-backends-") as scratch:
         root = Path(scratch)
@@ -154,7 +193,8 @@ def main() -> None:
                     vector_ann_threshold=args.ann_threshold,
                     pgvector_ann_threshold=args.pgvector_ann_threshold,
                 )
-                print(measure(f"PostgreSQL 16, {name}", postgres, lines, pooled, args.rounds), flush=True)
+                postmaster = int((root / "pgdata" / "postmaster.pid").read_text().split()[0])
+                print(measure(f"PostgreSQL 16, {name}", postgres, lines, pooled, args.rounds, postmaster), flush=True)
         finally:
             server.cleanup()
 
