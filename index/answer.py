@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -413,15 +413,25 @@ def build_citations(
 CONTEXT_CHARS = 600  # the names this far around a quote say which event its figures measure
 
 
-def compare_figures(citations: Sequence[Citation], texts: dict[int, str]) -> dict[str, list[FigureEntry]]:
-    """Figures for the same noun of the same event from two or more sources, side by side."""
+def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Question) -> dict[str, list[FigureEntry]]:
+    """Figures for the same noun of the same event from two or more sources, side by side. Only the quotes whose
+    surroundings name as much of what the question names as the best-named quote's do are compared: a quote shown
+    for its words from another story ("306,000 people" affected by floods in Valencia, for "How many people died in
+    Storm Boris?") shares only a word like "Europe" with the asked one, and a wrong line-up is worse than none."""
+    named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
     items = []
     for c in citations:
         text = texts[c.article_id]
         around = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_end + CONTEXT_CHARS]
         context = frozenset(w.casefold() for n in answer_types.names(around) for w in n.split())
-        items.append((c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context))
-    return claims.side_by_side(items)
+        items.append(
+            (
+                named.names_in(around),
+                (c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context),
+            )
+        )
+    best = max((share for share, _ in items), default=0.0)
+    return claims.side_by_side([item for share, item in items if share == best])
 
 
 def passage_hits(

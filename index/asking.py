@@ -155,7 +155,7 @@ class Asker:
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, newest_first)
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
-        figures = answering.compare_figures(citations, texts)
+        figures = answering.compare_figures(citations, texts, q)
         return Answer(question, False, "", citations, hits, searched, figures, confidence_value, signal_values)
 
     def _first_page(

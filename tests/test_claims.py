@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from support import DEV
 
-from index import Library, render_text
+from index import Citation, Library, render_text
+from index.answer import compare_figures
 from index.claims import Claim, attribution, claim, figures, hedge, side_by_side, unit_of
+from index.question import analyse
 
 
 def sentence(texts: dict[str, str], start: str) -> str:
@@ -246,3 +248,32 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
 )
 def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, speaker: str) -> None:
     assert claim(sentence).attribution == speaker
+
+
+def test_only_quotes_that_name_the_asked_event_are_compared() -> None:
+    """A quote another story lends ("306,000 people" in Valencia) shares a noun and a word like "Europe" with the
+    asked one: for "How many people died in Storm Boris?" it is quoted, but no figure of it stands beside the toll."""
+    texts = {
+        1: "Floods caused by Storm Boris swept Central Europe. At least 19 people have died, officials said.",
+        2: "The DANA hit Valencia, in Spain's east, the worst flood in Europe this year. It affected 306,000 people.",
+        3: "In Poland, Storm Boris killed 7 people, the interior ministry said on Sunday.",
+    }
+
+    def cite(n: int, article_id: int, quote: str) -> Citation:
+        text, said = texts[article_id], claim(quote)
+        start = text.index(quote)
+        return Citation(
+            n, article_id, None, "", f"Outlet {n}", "", "", quote, start, start + len(quote), 1.0,
+            said.figures, said.attribution, said.hedge,
+        )  # fmt: skip
+
+    storm = [
+        cite(1, 1, "At least 19 people have died, officials said."),
+        cite(2, 2, "It affected 306,000 people."),
+        cite(3, 3, "In Poland, Storm Boris killed 7 people, the interior ministry said on Sunday."),
+    ]
+    compared = compare_figures(storm, texts, analyse("How many people died in Storm Boris?"))
+    assert [(e.figure, e.n) for e in compared["people"]] == [("At least 19 people", 1), ("7 people", 3)]
+    # Without the quote from the other story, the rest is unchanged; asked about nothing named, all three compare.
+    assert compare_figures(storm[::2], texts, analyse("How many people died in Storm Boris?")) == compared
+    assert len(compare_figures(storm, texts, analyse("How many people died?"))["people"]) == 3
