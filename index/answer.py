@@ -195,8 +195,10 @@ def passage_features(
         named = 0.0
         if q.names:
             if passage.article_id not in heads:
-                heads[passage.article_id] = q.forms(text[:ARTICLE_HEAD])
-            named = q.names_in(heads[passage.article_id] | q.forms(text[passage.char_start : passage.char_end]))
+                heads[passage.article_id] = q.capitalised_forms(text[:ARTICLE_HEAD])
+            # Written as names: "the storm affected…" does not name "Storm Boris".
+            own = q.capitalised_forms(text[passage.char_start : passage.char_end])
+            named = q.names_in(heads[passage.article_id] | own)
         previous = passage.char_start
         before: AbstractSet[str] = frozenset()
         spans = zip(passage.sentences.tolist(), sims.tolist(), margins.tolist(), strict=True)

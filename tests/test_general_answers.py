@@ -67,3 +67,25 @@ def test_a_central_bank_decision_is_quoted_and_its_governor_named(news: Library)
 def test_questions_the_articles_do_not_answer_abstain(news: Library, question: str, reason: str) -> None:
     answer = news.ask(question)
     assert answer.abstained and reason in answer.answer and not answer.citations
+
+
+def test_a_common_word_of_a_name_does_not_name_it(library: Library) -> None:
+    """ "Storm Boris" is named where "Boris" (or the whole name) is written as a name, not by "the storm" of another
+    story: a sentence of that story is no quote for the storm's toll, nor a figure beside it."""
+    library.add_text(
+        "Storm Boris floods Central Europe\n\nFloods caused by Storm Boris swept Central Europe this week. At least 19 "
+        "people have died, officials said. Rivers in Poland and the Czech Republic burst their banks.",
+        key="boris",
+        source="Wire One",
+    )
+    library.add_text(
+        "Valencia counts the cost of the floods\n\nThe floods in Valencia were the worst in Spain in decades. In "
+        "Valencia, the storm affected an area of 553 square kilometres and 306,000 people. The regional government "
+        "said 229 people died.",
+        key="valencia",
+        source="Wire Two",
+    )
+    answer = library.ask("How many people died in Storm Boris?")
+    assert not answer.abstained
+    assert [c.key for c in answer.citations] == ["boris"], [c.quote for c in answer.citations]
+    assert "people" not in answer.figures
