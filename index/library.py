@@ -138,7 +138,10 @@ class Library:
         store = Store(database, settings.data_dir)
         try:
             emb = embedder or build_embedder(
-                settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+                settings.embedding_model,
+                settings.embedding_device,
+                settings.embedding_batch_size,
+                settings.embedding_runtime,
             )
             return cls(settings, emb, store, allow_model_change)
         except BaseException:
