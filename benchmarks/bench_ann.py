@@ -21,24 +21,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import faiss
 import numpy as np
-from corpus import questions, source_sentences
+from corpus import passage_like, questions, source_sentences
 
 from index.embedding import build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
 from index.vectors import VectorIndex, as_stored
-
-
-def passage_like(pool: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
-    """``n`` distinct unit vectors, each a mix of three real sentence vectors (a passage is a few sentences)."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((n, pool.shape[1]), dtype=np.float32)
-    for start in range(0, n, 100_000):
-        m = min(100_000, n - start)
-        weights = rng.dirichlet(np.ones(3), size=m).astype(np.float32)
-        picks = pool[rng.integers(0, len(pool), size=(m, 3))]
-        block = np.einsum("mk,mkd->md", weights, picks)
-        out[start : start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    return out
 
 
 class Float32Flat:

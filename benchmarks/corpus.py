@@ -8,6 +8,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from index.cleaning import clean_text
 from index.sentences import split_sentences
 
@@ -52,3 +54,16 @@ def questions() -> list[str]:
         "how many tanks were left?",
         "what is the weather in Paris?",
     ]
+
+
+def passage_like(pool: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` distinct unit vectors, each a mix of three real sentence vectors (a passage is a few sentences)."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, pool.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        weights = rng.dirichlet(np.ones(3), size=m).astype(np.float32)
+        picks = pool[rng.integers(0, len(pool), size=(m, 3))]
+        block = np.einsum("mk,mkd->md", weights, picks)
+        out[start : start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
