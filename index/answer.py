@@ -416,24 +416,29 @@ CONTEXT_CHARS = 600  # the names this far around a quote say which event its fig
 
 
 def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Question) -> dict[str, list[FigureEntry]]:
-    """Figures for the same noun of the same event from two or more sources, side by side. Only the quotes whose
-    surroundings name as much of what the question names as the best-named quote's do are compared: a quote shown
-    for its words from another story ("306,000 people" affected by floods in Valencia, for "How many people died in
-    Storm Boris?") shares only a word like "Europe" with the asked one, and a wrong line-up is worse than none."""
+    """Figures for the same noun of the same event from two or more sources, side by side. Only the quotes with a
+    figure whose article's opening and surroundings name as much of what the question names as the best-named of
+    them do are compared: a quote shown for its words from another story ("306,000 people" affected by floods in
+    Valencia, for "How many people died in Storm Boris?") shares only a word like "Europe" with the asked one, and
+    a wrong line-up is worse than none."""
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
+    heads: dict[int, AbstractSet[str]] = {}
     items = []
     for c in citations:
         text = texts[c.article_id]
         around = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_end + CONTEXT_CHARS]
         context = frozenset(w.casefold() for n in answer_types.names(around) for w in n.split())
-        items.append(
-            (
-                named.names_in(around),
-                (c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context),
-            )
-        )
-    best = max((share for share, _ in items), default=0.0)
-    return claims.side_by_side([item for share, item in items if share == best])
+        share = 1.0
+        if named.names:
+            if c.article_id not in heads:  # where news names its subject, as the evidence ranker reads it
+                heads[c.article_id] = q.capitalised_forms(text[:ARTICLE_HEAD])
+            share = named.names_in(heads[c.article_id] | q.capitalised_forms(around))
+        items.append((share, (c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context)))
+    # The best-named quote with a figure sets the bar: one that names the event and counts nothing does not.
+    best = max((share for share, item in items if item[3].figures), default=0.0)
+    # Quotes that name the asked event share its names, wherever in the article they name it.
+    event = frozenset(w.casefold() for n in named.names for w in n.split()) if best > 0 else frozenset()
+    return claims.side_by_side([(*item[:4], item[4] | event) for share, item in items if share == best])
 
 
 def passage_hits(

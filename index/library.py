@@ -97,7 +97,13 @@ class Library:
         reranker = Reranker(settings.rerank_model, settings.embedding_device) if settings.rerank_model else None
         self._asker = Asker(store, embedder, settings, reranker)
         self._importer: Embedder | WorkerEmbedder = (
-            WorkerEmbedder(embedder, settings.embedding_device, settings.embedding_batch_size, settings.import_threads)
+            WorkerEmbedder(
+                embedder,
+                settings.embedding_device,
+                settings.embedding_batch_size,
+                settings.import_threads,
+                settings.embedding_runtime,
+            )
             if settings.import_process
             else embedder
         )

@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         """``ANSWER_THRESHOLD=`` (as in .env.example, or an empty variable from Compose's env_file) means unset."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("embedding_runtime", mode="before")
+    @classmethod
+    def _runtime_any_case(cls, value: object) -> object:
+        return value.strip().casefold() if isinstance(value, str) else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

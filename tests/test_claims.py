@@ -277,3 +277,27 @@ def test_only_quotes_that_name_the_asked_event_are_compared() -> None:
     # Without the quote from the other story, the rest is unchanged; asked about nothing named, all three compare.
     assert compare_figures(storm[::2], texts, analyse("How many people died in Storm Boris?")) == compared
     assert len(compare_figures(storm, texts, analyse("How many people died?"))["people"]) == 3
+
+
+def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_without_figures_sets_no_bar() -> None:
+    texts = {
+        1: "Storm Boris hits Poland\n\nStorm Boris reached Poland on Saturday. Rivers rose in the south.",
+        2: "Storm Boris floods Central Europe\n\n" + "Rain fell for days. " * 40 + "At least 19 people died.",
+        3: "Floods in the Czech Republic\n\nStorm Boris swept the country. The storm killed 21 people.",
+    }
+
+    def cite(n: int, quote: str) -> Citation:
+        text, said = texts[n], claim(quote)
+        start = text.index(quote)
+        return Citation(
+            n, n, None, "", f"Outlet {n}", "", "", quote, start, start + len(quote), 1.0,
+            said.figures, said.attribution, said.hedge,
+        )  # fmt: skip
+
+    quotes = [
+        cite(1, "Storm Boris reached Poland on Saturday."),  # names both, counts nothing
+        cite(2, "At least 19 people died."),  # names Boris only in its headline, 800 characters before
+        cite(3, "The storm killed 21 people."),
+    ]
+    compared = compare_figures(quotes, texts, analyse("How many people died in Storm Boris?"))
+    assert [(e.figure, e.n) for e in compared["people"]] == [("At least 19 people", 2), ("21 people", 3)]
