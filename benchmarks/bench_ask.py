@@ -21,7 +21,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
-from corpus import articles, passage_like, questions
+from corpus import articles, questions
 
 from index import Library, Settings
 from index.embedding import BatchProgress, Embedder, PassageVectors, build_embedder
@@ -32,7 +32,8 @@ OUT = Path(__file__).resolve().parent / "out"
 
 class PooledEmbedder:
     """Real tokenizer and query embeddings; passage and sentence vectors made from a pool the real model computed,
-    each a mix of three pool vectors (``passage_like``), so that no two are the same. Replayed as they were, each
+    each passage a mix of three pool passages and its sentences the same mix of theirs, so that no two are the
+    same. Replayed as they were, each
     vector came back every pool-size passages: an approximate index cannot tell a thousand copies apart, and
     FAISS's calibration then probed every list at 1M passages (45 ms a search instead of ~3)."""
 
@@ -69,16 +70,30 @@ class PooledEmbedder:
                     np.concatenate([self.pool.passages, computed.passages]), self.pool.sentences + computed.sentences
                 )
             return computed
-        seed = self.used
+        rng = np.random.default_rng(self.used)
         self.used += len(texts)
-        pooled_sentences = np.concatenate([s for s in self.pool.sentences if len(s)] or [self.pool.passages])
-        wanted = sum(len(spans) for spans in sentences)
-        mixed = passage_like(pooled_sentences, wanted, seed=seed) if wanted else pooled_sentences[:0]
-        sentence_vectors, at = [], 0
-        for spans in sentences:
-            sentence_vectors.append(mixed[at : at + len(spans)])
-            at += len(spans)
-        return PassageVectors(passage_like(self.pool.passages, len(texts), seed=seed), sentence_vectors)
+        # Each new passage mixes three pool passages (Dirichlet weights); its sentences mix those passages'
+        # sentences with the same weights, so they stay the passage's own.
+        picks = rng.integers(0, len(self.pool.sentences), size=(len(texts), 3))
+        weights = rng.dirichlet(np.ones(3), size=len(texts)).astype(np.float32)
+        passages = np.einsum("nk,nkd->nd", weights, self.pool.passages[picks])
+        sentence_vectors = []
+        for row, spans in zip(range(len(texts)), sentences, strict=True):
+            mixed = sum(
+                w * np.resize(self._sentences_of(int(p)), (len(spans), self.dim))
+                for w, p in zip(weights[row], picks[row], strict=True)
+            )
+            sentence_vectors.append(_unit(np.asarray(mixed, dtype=np.float32).reshape(len(spans), self.dim)))
+        return PassageVectors(_unit(passages), sentence_vectors)
+
+    def _sentences_of(self, row: int) -> np.ndarray:
+        assert self.pool is not None
+        own = self.pool.sentences[row]
+        return own if len(own) else self.pool.passages[row : row + 1]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 def build(data_dir: Path, passages: int, pool: int, embedder: Embedder) -> None:

@@ -7,7 +7,7 @@ PostgreSQL comes from the ``pgserver`` package (the ``bench`` extra): a server w
 deleted at the end (as root, pgserver runs it as a system user ``pgserver``, which it creates if missing).
 
 Vectors: N unit-normalised float32 passage vectors, each a mix of three real sentence vectors that Dossier's default
-model computes once for the sentences of the dev and general eval articles (``bench_ann.passage_like``), so they lie
+model computes once for the sentences of the dev and general eval articles (``corpus.passage_like``), so they lie
 where real ones do and no two are the same (bench_ask's replayed pool would give exact duplicates, whose ties make
 recall ill-defined). Queries: the dev and general eval questions embedded as queries by the same model; if fewer
 than ``--queries``, the rest are near-passage queries (a passage vector plus noise, cosine about 0.75, as
@@ -42,8 +42,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
-from bench_ann import passage_like
-from corpus import ROOT, source_sentences
+from corpus import ROOT, passage_like, source_sentences
 
 from index.cleaning import clean_text
 from index.embedding import build_embedder
