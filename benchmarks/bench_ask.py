@@ -33,9 +33,9 @@ OUT = Path(__file__).resolve().parent / "out"
 class PooledEmbedder:
     """Real tokenizer and query embeddings; passage and sentence vectors made from a pool the real model computed,
     each passage a mix of three pool passages and its sentences the same mix of theirs, so that no two are the
-    same. Replayed as they were, each
-    vector came back every pool-size passages: an approximate index cannot tell a thousand copies apart, and
-    FAISS's calibration then probed every list at 1M passages (45 ms a search instead of ~3)."""
+    same. Replayed as they were, each vector came back every pool-size passages: an approximate index cannot tell
+    a thousand copies apart, and FAISS's calibration then probed every list at 1M passages (45 ms a search
+    instead of ~3)."""
 
     def __init__(self, real: Embedder, pool_size: int) -> None:
         self.real = real
