@@ -250,6 +250,16 @@ def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, spe
     assert claim(sentence).attribution == speaker
 
 
+def cite(texts: dict[int, str], n: int, quote: str) -> Citation:
+    """Source ``n`` quoting ``quote`` from article ``n`` of ``texts``, with what it claims."""
+    text, said = texts[n], claim(quote)
+    start = text.index(quote)
+    return Citation(
+        n, n, None, "", f"Outlet {n}", "", "", quote, start, start + len(quote), 1.0,
+        said.figures, said.attribution, said.hedge,
+    )  # fmt: skip
+
+
 def test_only_quotes_that_name_the_asked_event_are_compared() -> None:
     """A quote another story lends ("306,000 people" in Valencia) shares a noun and a word like "Europe" with the
     asked one: for "How many people died in Storm Boris?" it is quoted, but no figure of it stands beside the toll."""
@@ -259,18 +269,10 @@ def test_only_quotes_that_name_the_asked_event_are_compared() -> None:
         3: "In Poland, Storm Boris killed 7 people, the interior ministry said on Sunday.",
     }
 
-    def cite(n: int, article_id: int, quote: str) -> Citation:
-        text, said = texts[article_id], claim(quote)
-        start = text.index(quote)
-        return Citation(
-            n, article_id, None, "", f"Outlet {n}", "", "", quote, start, start + len(quote), 1.0,
-            said.figures, said.attribution, said.hedge,
-        )  # fmt: skip
-
     storm = [
-        cite(1, 1, "At least 19 people have died, officials said."),
-        cite(2, 2, "It affected 306,000 people."),
-        cite(3, 3, "In Poland, Storm Boris killed 7 people, the interior ministry said on Sunday."),
+        cite(texts, 1, "At least 19 people have died, officials said."),
+        cite(texts, 2, "It affected 306,000 people."),
+        cite(texts, 3, "In Poland, Storm Boris killed 7 people, the interior ministry said on Sunday."),
     ]
     compared = compare_figures(storm, texts, analyse("How many people died in Storm Boris?"))
     assert [(e.figure, e.n) for e in compared["people"]] == [("At least 19 people", 1), ("7 people", 3)]
@@ -286,18 +288,10 @@ def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_withou
         3: "Floods in the Czech Republic\n\nStorm Boris swept the country. The storm killed 21 people.",
     }
 
-    def cite(n: int, quote: str) -> Citation:
-        text, said = texts[n], claim(quote)
-        start = text.index(quote)
-        return Citation(
-            n, n, None, "", f"Outlet {n}", "", "", quote, start, start + len(quote), 1.0,
-            said.figures, said.attribution, said.hedge,
-        )  # fmt: skip
-
     quotes = [
-        cite(1, "Storm Boris reached Poland on Saturday."),  # names both, counts nothing
-        cite(2, "At least 19 people died."),  # names Boris only in its headline, 800 characters before
-        cite(3, "The storm killed 21 people."),
+        cite(texts, 1, "Storm Boris reached Poland on Saturday."),  # names both, counts nothing
+        cite(texts, 2, "At least 19 people died."),  # names Boris only in its headline, 800 characters before
+        cite(texts, 3, "The storm killed 21 people."),
     ]
     compared = compare_figures(quotes, texts, analyse("How many people died in Storm Boris?"))
     assert [(e.figure, e.n) for e in compared["people"]] == [("At least 19 people", 2), ("21 people", 3)]
