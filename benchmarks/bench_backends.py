@@ -1,5 +1,6 @@
 """The same library in SQLite and in PostgreSQL (``DATABASE_URL``), side by side in one run: import rate, ``ask``
-latency, bytes on disk per passage and memory: the peak resident set this process added while the library was
+latency, the recall@10 of its vector search against exact search over the same stored vectors, bytes on disk per
+passage and memory: the peak resident set this process added while the library was
 built and asked (the model and the vector pool were loaded before), and for PostgreSQL the server's proportional
 set size after the questions (shared buffers counted once).
 
@@ -27,11 +28,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import numpy as np
 from bench_ask import PooledEmbedder
 from corpus import articles, questions
 
 from index import Library, Settings
-from index.embedding import build_embedder
+from index.embedding import Embedder, build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
 
 
@@ -69,6 +71,28 @@ def server_pss_mib(postmaster: int) -> float:
     return total
 
 
+def vector_recall(lib: Library, embedder: Embedder, k: int = 10, wide: int = 50) -> float:
+    """Recall@k of the library's vector search (asked for ``wide`` results, as a question's search is) against an
+    exact scan of the stored vectors, over the questions; the scan reads the vectors in blocks."""
+    index = lib.vector_index()
+    if index is None:
+        return float("nan")
+    queries = embedder.embed_queries(questions())
+    found = [set(index.search(q, wide)[0][:k].tolist()) for q in queries]
+    ids = lib.store.passage_ids(None)
+    best_ids = np.zeros((len(queries), 0), dtype=np.int64)
+    best_scores = np.zeros((len(queries), 0), dtype=np.float32)
+    for start in range(0, len(ids), 50_000):
+        block = ids[start : start + 50_000]
+        scores = queries @ lib.store.vectors(block, index.dim).T
+        all_ids = np.hstack([best_ids, np.broadcast_to(block, scores.shape)])
+        all_scores = np.hstack([best_scores, scores])
+        top = np.argsort(-all_scores, axis=1, kind="stable")[:, :k]
+        best_ids = np.take_along_axis(all_ids, top, axis=1)
+        best_scores = np.take_along_axis(all_scores, top, axis=1)
+    return float(np.mean([len(f & set(exact.tolist())) / k for f, exact in zip(found, best_ids, strict=True)]))
+
+
 def measure(
     name: str,
     settings: Settings,
@@ -97,11 +121,14 @@ def measure(
         stats = lib.stats()
         server = server_pss_mib(postmaster) if postmaster else 0.0
     peak = status_mib("self", "VmHWM") - baseline
+    with Library.open(settings, embedder=embedder) as lib:  # after the peak: the exact scan is the benchmark's own
+        recall = vector_recall(lib, embedder)
     pct = statistics.quantiles(sorted(latencies), n=100)
     per_passage = (stats.db_bytes + stats.index_bytes) / max(stats.passages, 1)
     return (
         f"| {name} | {stats.passages:,} | {seconds:.0f} | {report.passages / seconds:.0f} | {opened:.2f} | "
-        f"{pct[49]:.1f} / {pct[94]:.1f} / {pct[98]:.1f} | {per_passage:,.0f} ({stats.db_bytes / 2**20:,.0f} MiB "
+        f"{pct[49]:.1f} / {pct[94]:.1f} / {pct[98]:.1f} | {recall:.3f} | "
+        f"{per_passage:,.0f} ({stats.db_bytes / 2**20:,.0f} MiB "
         f"database + {stats.index_bytes / 2**20:,.0f} MiB FAISS) | "
         f"{peak:,.0f}{f' + {server:,.0f} server' if postmaster else ''} |"
     )
@@ -162,9 +189,9 @@ def main() -> None:
     )
     print(
         "| backend | passages | import s | passages/s | open + warm-up s | ask p50 / p95 / p99 ms "
-        "| disk B per passage | RAM MiB |"
+        "| vector recall@10 | disk B per passage | RAM MiB |"
     )
-    print("|---|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
     pooled = PooledEmbedder(embedder, args.pool)
     with tempfile.TemporaryDirectory(prefix="dossier-backends-") as scratch:
         root = Path(scratch)

@@ -45,6 +45,7 @@ from index.store import Store
 from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
 from index.urls import canonical_url, is_url
 from index.vector_cache import VectorCache
+from index.vectors import Searchable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -175,6 +176,11 @@ class Library:
         vectors = self._vectors.current()
         if vectors is not None:
             vectors.prepare(wait)  # past the threshold: the approximate index (about a minute at 1M passages)
+
+    def vector_index(self) -> Searchable | None:
+        """The passage vector search questions go through (FAISS, or pgvector in PostgreSQL); None while the library
+        holds no vectors. For benchmarks and diagnostics: ``search(query, k)`` gives (ids, cosine scores)."""
+        return self._vectors.current()
 
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from SQLite, recomputed only when the library's generation changes."""
