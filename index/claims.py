@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index import speakers
-from index.language import analyzer
+from index import figure_phrases, speakers
+from index.language import analyzer, detect
 from index.sentences import split_sentences
 from index.terms import has_count, without_times
 from index.types import FigureEntry
@@ -136,7 +136,11 @@ class Claim:
 
 
 def figures(text: str) -> list[str]:
-    """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force'."""
+    """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force'; in
+    another language, as ``figure_phrases`` reads it ('15 000 Menschen', '45 muertos')."""
+    lang = detect(text, default="en")
+    if lang != "en":
+        return figure_phrases.figures(text, lang)
     out: list[str] = []
     for m in FIGURE.finditer(text):
         found = trim(m.group(0).strip())
@@ -148,9 +152,9 @@ def figures(text: str) -> list[str]:
 
 
 def trim(found: str) -> str:
-    """Drop trailing function words the noun pattern may have swallowed ('32 tanks in' → '32 tanks')."""
-    words = found.split()
-    while len(words) > 1 and words[-1].lower().strip(",.") in _UNIT_STOP and not re.search(r"\d", words[-1]):
+    """Drop trailing function words the noun pattern may have swallowed ('32 tanks in', '15,000 troops between')."""
+    words, stop = found.split(), analyzer("en").stopwords
+    while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in _UNIT_STOP | stop:
         words.pop()
     return " ".join(words).rstrip(",.;:")
 

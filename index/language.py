@@ -1,4 +1,6 @@
-"""Languages of text: identification (py3langid), Snowball stemmers (PyStemmer) and stop words (``stopwords``).
+"""Languages of text: identification (py3langid), Snowball stemmers (PyStemmer) and stop words: Snowball's lists
+(for English from ``stopwords``, for the other languages it has from ``bm25s``, which ships NLTK's copies of them),
+elsewhere the ``stopwords`` package's list plus the short words (function words) of the ``stop_words`` package's.
 
 Every place that turns text into terms goes through ``Analyzer``, so the keyword index, the question's content
 terms and the coverage of a sentence agree on what a term is. A language without a Snowball stemmer keeps its
@@ -7,11 +9,14 @@ words as they are (lower-cased), which still matches names and exact words.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 
 import Stemmer
+import stop_words
 import stopwords
+from bm25s import stopwords as snowball_lists
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
@@ -37,6 +42,36 @@ _SNOWBALL = {
     "fi": "finnish",
     "tr": "turkish",
 }
+
+
+# Snowball's stop lists besides English's, as bm25s names them.
+_SNOWBALL_STOPS = {
+    "de": snowball_lists.STOPWORDS_GERMAN,
+    "es": snowball_lists.STOPWORDS_SPANISH,
+    "fr": snowball_lists.STOPWORDS_FRENCH,
+    "it": snowball_lists.STOPWORDS_ITALIAN,
+    "pt": snowball_lists.STOPWORDS_PORTUGUESE,
+    "nl": snowball_lists.STOPWORDS_DUTCH,
+    "ru": snowball_lists.STOPWORDS_RUSSIAN,
+    "sv": snowball_lists.STOPWORDS_SWEDISH,
+    "da": snowball_lists.STOPWORDS_DANISH,
+    "tr": snowball_lists.STOPWORDS_TURKISH,
+}
+# The ``stopwords`` package's lists for the other languages lack common short words (its Ukrainian one is mis-encoded:
+# "╡" for "і"); ``stop_words``' lists have them, but also nouns ("люди", "життя"), so only their short words are added.
+_SHORT = 3
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def stop_list(lang: str) -> frozenset[str]:
+    """The stop words of a language (case-folded)."""
+    if lang in _SNOWBALL_STOPS:
+        return frozenset(w.casefold() for w in _SNOWBALL_STOPS[lang])
+    words = {w.casefold() for w in stopwords.safe_get_stopwords(lang) if _WORD.fullmatch(w)}
+    if lang != DEFAULT_LANGUAGE:
+        with contextlib.suppress(stop_words.StopWordError):  # a language it does not have
+            words |= {w.casefold() for w in stop_words.get_stop_words(lang) if len(w) <= _SHORT and _WORD.fullmatch(w)}
+    return frozenset(words)
 
 
 def tokens(text: str) -> list[str]:
@@ -72,7 +107,7 @@ class Analyzer:
         self.lang = lang
         name = _SNOWBALL.get(lang)
         self._stemmer = Stemmer.Stemmer(name) if name else None
-        self.stopwords = frozenset(w.casefold() for w in stopwords.safe_get_stopwords(lang))
+        self.stopwords = stop_list(lang)
 
     @functools.lru_cache(maxsize=100_000)  # noqa: B019 - analyzers live as long as the process (see analyzer())
     def stem(self, word: str) -> str:

@@ -295,3 +295,53 @@ def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_withou
     ]
     compared = compare_figures(quotes, texts, analyse("How many people died in Storm Boris?"))
     assert [(e.figure, e.n) for e in compared["people"]] == [("At least 19 people", 2), ("21 people", 3)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Nach Angaben der Behörden wurden mindestens 15 000 Menschen evakuiert.", ["15 000 Menschen"]),
+        ("Über 3.000 kommerzielle Flüge wurden gestrichen.", ["3.000 kommerzielle Flüge"]),
+        (
+            "Das Ministerium hat 30 Mrd. Kronen (1,34 Mrd. USD) für die Beseitigung der Schäden bereitgestellt.",
+            ["30 Mrd. Kronen", "1,34 Mrd. USD"],
+        ),
+        ("Die Zahl der Toten ist auf 225 gestiegen, 14 Personen werden weiterhin vermisst.", ["225", "14 Personen"]),
+        ("Am 19. September 2024 um 18:00 Uhr begann die Evakuierung von 300 Menschen.", ["300 Menschen"]),
+        (
+            "Las lluvias han dejado al menos 45 muertos en este pequeño pueblo de 27.000 habitantes.",
+            ["45 muertos", "27.000 habitantes"],
+        ),
+        ("El Gobierno destinará 3 millones de euros a la reconstrucción de las carreteras.", ["3 millones de euros"]),
+        (
+            "Selon les autorités marocaines, 1037 personnes ont trouvé la mort et 1204 ont été blessées.",
+            ["1037 personnes", "1204"],
+        ),
+        ("По данным МЧС, в результате наводнения погибли 35 человек.", ["35 человек"]),
+        ("За даними ДСНС, внаслідок удару 16 лютого загинули 14 людей.", ["14 людей"]),
+    ],
+)
+def test_figures_in_other_languages_are_the_number_as_written_and_what_it_counts(
+    sentence: str, found: list[str]
+) -> None:
+    """Thousands grouped by a space or a dot, a scale word, the counted noun, and no function word or verb after it
+    ("45 muertos en este pequeño" before); a day of a month, a time and a year are no figures."""
+    assert figures(sentence) == found
+
+
+@pytest.mark.skipif(not (DEV.parent / "general").is_dir(), reason="../shared is not beside this checkout")
+def test_every_figure_of_the_shared_articles_holds_its_number_and_ends_on_no_function_word() -> None:
+    from index.language import analyzer, detect
+    from index.sentences import split_sentences
+    from index.terms import has_figure
+
+    for name in ("dev", "general"):
+        for line in (DEV.parent / name / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+            text = json.loads(line)["text"]
+            for start, end in split_sentences(text):
+                said = text[start:end]
+                stop = analyzer(detect(said)).stopwords
+                for figure in figures(said):
+                    assert has_figure(figure), (figure, said)
+                    last = figure.split()[-1].casefold()
+                    assert last not in stop or len(figure.split()) == 1, (figure, said)

@@ -9,6 +9,7 @@ import pytest
 from index.chunking import chunk_text
 from index.cleaning import clean_text, is_chrome, normalized_hash, source_hint, split_title
 from index.embedding import Embedder
+from index.language import analyzer
 from index.sentences import sentences_near, split_sentences
 from index.urls import canonical_url
 
@@ -195,3 +196,23 @@ def test_outlet_falls_back_to_the_host() -> None:
     )
     assert doc.source == "kyivpost.com"
     assert from_text("Some words of a real article about the war, long enough.", source="Reuters").source == "Reuters"
+
+
+@pytest.mark.parametrize(
+    ("lang", "function_words", "content_words"),
+    [
+        ("en", ["the", "between", "would"], ["people", "year", "said"]),
+        ("es", ["de", "y", "que", "la", "se"], ["trabajo", "tiempo", "personas", "muertos"]),
+        ("fr", ["de", "ont", "un", "les"], ["personnes", "morts", "début"]),
+        ("ru", ["и", "в", "что"], ["человек", "время", "жизнь"]),
+        ("uk", ["і", "та", "від", "що", "на"], ["люди", "життя", "людей"]),
+        ("de", ["der", "und", "werden"], ["Menschen", "Jahr"]),
+    ],
+)
+def test_stop_words_are_function_words_only(lang: str, function_words: list[str], content_words: list[str]) -> None:
+    """Snowball's lists where there is one: the ``stopwords`` package's Spanish list held "trabajo" and "tiempo"
+    but not "de" or "y", its Ukrainian one was mis-encoded ("╡" for "і")."""
+    stop = analyzer(lang).stopwords
+    assert all(w in stop for w in function_words)
+    assert not any(w.casefold() in stop for w in content_words)
+    assert all(w and not any(0x2500 <= ord(c) <= 0x257F for c in w) for w in stop)

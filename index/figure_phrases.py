@@ -1,0 +1,110 @@
+"""Figures as languages other than English write them: the number ("15 000", "1.783", "1,34"), a scale word of the
+cues' languages ("Mrd.", "millones de"; ``scales`` in index/data/cues.json) and the counted noun: "15 000 Menschen",
+"30 Mrd. Kronen", "45 muertos", "1037 personnes". English is read by ``claims.FIGURE``.
+
+Which words are the noun, without a tagger: where nouns are capitalised (German), the words up to the first
+capitalised one ("3.000 kommerzielle Flüge"; none: no noun, "auf 225 gestiegen"); elsewhere the first word, since
+there the noun follows the number and its adjectives follow the noun ("95 víctimas mortales" → "95 víctimas";
+Russian and Ukrainian numerals take the noun next: "35 человек"). A function word ends the phrase ("45 muertos en
+este" → "45 muertos"; the language's stop words), so does a month ("19 Sep" is a date).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+
+from babel.dates import get_month_names
+
+from index import language
+from index.periods import MONTH_LANGUAGES, is_month
+
+# Thousands grouped by a dot, a comma or a (narrow, no-break) space; decimals after a comma or a dot. Not a part of
+# a longer number, a time ("18:00"), a date ("19.09.2024") or a model ("T-72", "COVID-19").
+_NUMBER = re.compile(
+    r"(?<![\w.,:])(?<![^\W\d_][-–])"
+    r"(?:\d{1,3}(?:(?:[.,]|[ \u00a0\u202f])\d{3})+(?![\d.:]\d)(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\d:]|[.,]\d)(?:\s?%)?"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_NEXT_WORD = re.compile(r"[ \u00a0\u202f]+([^\W\d_][\w’'-]*)(\.?)")
+_DAY_MONTH = re.compile(r"\.?[ \u00a0\u202f]+([^\W\d_]+)")
+_ELIDED = re.compile(r"^[dl][’'](?=\w)", re.IGNORECASE)  # "millions d’euros"
+MAX_WORDS = 3  # before a capitalised noun: "3.000 kommerzielle Flüge"
+
+
+@functools.cache
+def _scales(lang: str) -> frozenset[str]:
+    data = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
+    return frozenset(w.casefold() for w in data["scales"].get(lang, ()))
+
+
+def figures(text: str, lang: str) -> list[str]:
+    """Each number in the text with its scale word and counted noun, as written; a year alone is no figure."""
+    out: list[str] = []
+    for m in _NUMBER.finditer(text):
+        if _YEAR.fullmatch(m.group(0)) or _is_date(text, m.end()):
+            continue
+        out.append(text[m.start() : _phrase_end(text, m.end(), lang, m.group(0).endswith("%"))])
+    return out
+
+
+def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
+    """Where the figure starting before ``at`` ends: after its scale word and noun, or at ``at``."""
+    stop, scales = language.analyzer(lang).stopwords, _scales(lang)
+    end, words = at, _words(text, at)
+    if words and (words[0][0].casefold() in scales or words[0][0].casefold() + "." in scales):
+        word, dotted, end = words.pop(0)
+        end = end if dotted and word.casefold() + "." in scales else end - dotted
+        words = _words(text, end)
+        if words and words[0][0].casefold() in stop and len(words) > 1:  # "millones de euros"
+            words.pop(0)
+    if percent:
+        return end
+    for i, (word, dotted, stop_at) in enumerate(words[:MAX_WORDS]):
+        bare = _ELIDED.sub("", word)
+        if bare.casefold() in stop or _month(bare):
+            break
+        if lang not in language.NOUNS_CAPITALISED:
+            return stop_at - dotted if i == 0 else end
+        if word[:1].isupper():
+            return stop_at - dotted
+        if dotted:
+            break
+    return end
+
+
+def _is_date(text: str, at: int) -> bool:
+    """The number before ``at`` is a day of a month: "19. September", "19 Sep", "16 февраля"."""
+    m = _DAY_MONTH.match(text, at)
+    return m is not None and _month(m.group(1))
+
+
+def _month(word: str) -> bool:
+    """A month's name, or its abbreviation as dates write it ("19 Sep", "3 févr")."""
+    return is_month(word) or word.casefold().rstrip(".") in _abbreviated()
+
+
+@functools.cache
+def _abbreviated() -> frozenset[str]:
+    return frozenset(
+        name.casefold().rstrip(".")
+        for lang in MONTH_LANGUAGES
+        for context in ("format", "stand-alone")
+        for name in get_month_names("abbreviated", context=context, locale=lang).values()
+    )
+
+
+def _words(text: str, at: int) -> list[tuple[str, int, int]]:
+    """The words that follow ``at`` with nothing but spaces between them: (word, 1 if a dot follows, end)."""
+    out: list[tuple[str, int, int]] = []
+    while len(out) <= MAX_WORDS:
+        m = _NEXT_WORD.match(text, at)
+        if not m:
+            break
+        out.append((m.group(1), len(m.group(2)), m.end()))
+        at = m.end()
+        if m.group(2):
+            break
+    return out
