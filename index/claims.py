@@ -86,14 +86,22 @@ _WHO += "|the (?:man|woman|"
 _WHO = _WHO.replace("|the (?:man|", "|[Tt]he (?:man|")
 _WHO += r"soldier|officer|official|ministry|minister|spokesperson|spokesman|army|report|news agency|agency|newspaper|"
 _WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){0,2})"
+# "Intel also said", "Police later confirmed" (index/data/cues.json).
+_ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
+    # "As Ukrainian News Agency earlier reported, …": the source, not "As Ukrainian News Agency".
+    re.compile(
+        r"\b[Aa]s "
+        + _WHO
+        + rf" (?:has |have |had )?(?:(?:{_ADVERB}) )?(?:reported|said|noted|wrote|stated|announced)\b"
+    ),
     re.compile(r"\b(?:released|shared|published|made public|reported|posted|issued|cited|quoted) by " + _WHO),
     re.compile(r"\b(?:a |an |the )?(?:new )?(?:report|statement|assessment|update) (?:from|by) " + _WHO),
     re.compile(_WHO + r", (?:who|a|an|the) [^,;:]{3,120}, (?:said|says|told|commented|wrote|warned|added)\b"),
     re.compile(
-        _WHO + r",? (?:has |have |had )?(?:said|says|told|claimed|claims|reported|reports|stated|estimated|"
-        r"announced|added|commented|wrote|warned|noted)\b"
+        _WHO + rf",? (?:has |have |had )?(?:(?:{_ADVERB}) )?(?:said|says|told|claimed|claims|reported|reports|stated|"
+        r"estimated|announced|added|commented|wrote|warned|noted)\b"
     ),
     # "…, said Jakub Janovsky, a military analyst", "…,” said Jane Doe in a statement": after a comma or a closing
     # quote, the name closes the clause or is followed by where, when or who ("He said Russia on Monday fired…" and
@@ -204,9 +212,9 @@ def _speaker(phrase: str) -> str:
 
     A phrase that runs across a sentence end keeps its last sentence ("DC. The Federal Reserve"; "The U.S. State
     Department" and "St. Petersburg officials" stay whole); trailing function words go ("Real Madrid has", "the
-    soldier then"). None is a phrase holding a pronoun ("Chillingly he"; "WHO" and "IT" are names), in the passive
-    ("have been"), opening with a function word other than an article that starts no name ("while major airlines",
-    "with deaths", "At 226 confirmed…"; "Under Armour" is a name), or only a time ("Friday")."""
+    soldier then", "Intel also"). None is a phrase holding a pronoun ("Chillingly he"; "WHO" and "IT" are names), in
+    the passive ("have been"), opening with a function word other than an article that starts no name ("while major
+    airlines", "with deaths", "At 226 confirmed…"; "Under Armour" is a name), or only a time ("Friday")."""
     words = _last_sentence(phrase).split()
     if any(w.casefold() in _PRONOUNS and not w.isupper() for w in words):
         return ""
@@ -215,7 +223,7 @@ def _speaker(phrase: str) -> str:
     if any(re.fullmatch(r"[\d.,%]+", w) for w in words):  # "The storm killed 12 people, said police": a clause
         return ""
     stop = analyzer("en").stopwords
-    while words and words[-1].casefold() in stop and not words[-1].isupper():
+    while words and words[-1].casefold() in stop | speakers.cue_words("adverbs", "en") and not words[-1].isupper():
         words.pop()
     if not words:
         return ""

@@ -12,13 +12,11 @@ este" → "45 muertos"; the language's stop words), so does a month ("19 Sep" is
 from __future__ import annotations
 
 import functools
-import json
 import re
-from importlib import resources
 
 from babel.dates import get_month_names
 
-from index import language
+from index import language, speakers
 from index.periods import MONTH_LANGUAGES, is_month
 
 # Thousands grouped by a dot, a comma or a (narrow, no-break) space; decimals after a comma or a dot. Not a part of
@@ -34,12 +32,6 @@ _ELIDED = re.compile(r"^[dl][’'](?=\w)", re.IGNORECASE)  # "millions d’euros
 MAX_WORDS = 3  # before a capitalised noun: "3.000 kommerzielle Flüge"
 
 
-@functools.cache
-def _scales(lang: str) -> frozenset[str]:
-    data = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
-    return frozenset(w.casefold() for w in data["scales"].get(lang, ()))
-
-
 def figures(text: str, lang: str) -> list[str]:
     """Each number in the text with its scale word and counted noun, as written; a year alone is no figure."""
     out: list[str] = []
@@ -52,7 +44,7 @@ def figures(text: str, lang: str) -> list[str]:
 
 def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
     """Where the figure starting before ``at`` ends: after its scale word and noun, or at ``at``."""
-    stop, scales = language.analyzer(lang).stopwords, _scales(lang)
+    stop, scales = language.analyzer(lang).stopwords, speakers.cue_words("scales", lang)
     end, words = at, _words(text, at)
     if words and (words[0][0].casefold() in scales or words[0][0].casefold() + "." in scales):
         word, dotted, end = words.pop(0)

@@ -39,6 +39,12 @@ def _data() -> dict[str, Any]:
 
 
 @functools.cache
+def cue_words(kind: str, lang: str) -> frozenset[str]:
+    """The words of one kind of cue in one language, case-folded ("scales", "adverbs", …)."""
+    return frozenset(w.casefold() for w in _data()[kind].get(lang, ()))
+
+
+@functools.cache
 def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
     words = sorted(_data()[kind].get(lang, ()), key=len, reverse=True)
     if not words:

@@ -148,6 +148,11 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("The boss says Era is not working.", "The boss"),  # the name after "says" opens what was said
         ("Washington, DC. The Federal Reserve said rates would fall.", "The Federal Reserve"),
         ("The active soldier then said the troops had lost patience.", "The active soldier"),
+        ("The media outlet also reported that 1,200 people were stranded.", "The media outlet"),
+        ("Intel also said it would cut 15% of its workforce.", "Intel"),
+        ("Police later confirmed 12 deaths.", "Police"),
+        ("As Ukrainian News Agency earlier reported, 40 tanks were lost.", "Ukrainian News Agency"),
+        ("The family said he was missing.", "The family"),
         ("“Prices will rise,” said Jane Doe in a statement.", "Jane Doe"),
         ("“Prices will rise,” said Jane Doe who heads research at ING.", "Jane Doe"),
         ("The plant will close, reported Reuters on Monday.", "Reuters"),
