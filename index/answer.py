@@ -22,6 +22,7 @@ from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
 MAX_QUOTES_PER_ARTICLE = 3
+REPEAT_WORDS = 8  # a sentence this long held in another is a repeat, not a second source of the words
 CONTEXT_COVERAGE = 0.8  # weight of the question words found only in the sentence before, same paragraph
 MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first page's best quote
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
@@ -310,13 +311,22 @@ def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> i
 
 def distinct(evidence: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
     """The evidence without later word-for-word copies of a sentence (wire copies in several outlets): a copy would
-    take a quote's place, and ``add_syndicated`` credits every outlet of a quoted sentence anyway."""
+    take a quote's place, and ``add_syndicated`` credits every outlet of a quoted sentence anyway. A sentence of
+    ``REPEAT_WORDS`` or more that an earlier one holds word for word, or that holds it, is a repeat too (a deck that
+    repeats the lede: "…late on Friday killing at least 296 people" above "…late on Friday, killing at least 296
+    people, destroying buildings…")."""
     seen: set[str] = set()
+    long: list[str] = []
     out: list[Evidence] = []
     for ev in evidence:
         key = same_text(texts[ev.article_id][ev.start : ev.end]) if ev.article_id in texts else ""
         if key and key in seen:
             continue
+        padded = f" {key} "
+        if key.count(" ") + 1 >= REPEAT_WORDS:
+            if any(padded in other or other in padded for other in long):
+                continue
+            long.append(padded)
         seen.add(key)
         out.append(ev)
     return out

@@ -156,6 +156,19 @@ def test_a_sentence_inside_a_quote_is_no_wire_copy(make_library: Callable[..., L
     assert not answer.abstained and {c.key for c in answer.citations} == {"a"}
 
 
+def test_a_deck_that_repeats_the_lede_is_not_quoted_beside_it(make_library: Callable[..., Library]) -> None:
+    lib = make_library()
+    lib.add_text(
+        "Quake hits Arvala\n\nA strong earthquake struck the Arvala hills late on Friday killing at least 80 people\n\n"
+        "A strong earthquake struck the Arvala hills late on Friday, killing at least 80 people and destroying "
+        "buildings in three villages.\n\nRescue teams searched the rubble through the night.",
+        key="a",
+    )
+    answer = lib.ask("How many people did the earthquake in the Arvala hills kill?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Friday, killing at least 80 people" in quotes and "Friday killing" not in quotes, quotes
+
+
 def test_a_zero_score_is_never_a_further_quote() -> None:
     """Scores are clipped at 0 (the topic margin may be negative): a zero stands out from nothing, so "within 0.8
     of the best" must not let every zero-scored sentence through."""
