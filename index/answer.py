@@ -13,6 +13,7 @@ from index import answer_types, claims, quotations
 from index.answerability import Weighted, topic_margins
 from index.cleaning import looks_like_title
 from index.evidence_rank import FEATURES, Ranker
+from index.keywords import article_language
 from index.language import tokens
 from index.question import Question
 from index.retrieval import Candidate
@@ -311,12 +312,12 @@ def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> i
 
 def distinct(evidence: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
     """The evidence without later word-for-word copies of a sentence (wire copies in several outlets): a copy would
-    take a quote's place, and ``add_syndicated`` credits every outlet of a quoted sentence anyway. A sentence of
-    ``REPEAT_WORDS`` or more that an earlier one holds word for word, or that holds it, is a repeat too (a deck that
-    repeats the lede: "…late on Friday killing at least 296 people" above "…late on Friday, killing at least 296
-    people, destroying buildings…")."""
+    take a quote's place, and ``add_syndicated`` credits every outlet of a quoted sentence anyway. In one article, a
+    sentence of ``REPEAT_WORDS`` or more that an earlier one holds word for word, or that holds it, is a repeat too
+    (a deck that repeats the lede: "…late on Friday killing at least 296 people" above "…late on Friday, killing at
+    least 296 people, destroying buildings…"); across articles it may deny or add to the other ("denied that …")."""
     seen: set[str] = set()
-    long: list[str] = []
+    long: list[tuple[int, str]] = []
     out: list[Evidence] = []
     for ev in evidence:
         key = same_text(texts[ev.article_id][ev.start : ev.end]) if ev.article_id in texts else ""
@@ -324,9 +325,9 @@ def distinct(evidence: Sequence[Evidence], texts: dict[int, str]) -> list[Eviden
             continue
         padded = f" {key} "
         if key.count(" ") + 1 >= REPEAT_WORDS:
-            if any(padded in other or other in padded for other in long):
+            if any(a == ev.article_id and (padded in other or other in padded) for a, other in long):
                 continue
-            long.append(padded)
+            long.append((ev.article_id, padded))
         seen.add(key)
         out.append(ev)
     return out
@@ -398,9 +399,10 @@ def build_citations(
     citations: list[Citation] = []
     for n, article_id in enumerate(article_order, start=1):
         info = infos[article_id]
+        lang = article_language(texts[article_id])
         for ev in sorted((q for q in quotes if q.article_id == article_id), key=lambda e: (-e.score, e.start)):
             quote = texts[article_id][ev.start : ev.end]
-            said = claims.claim(quote)
+            said = claims.claim(quote, lang)
             citations.append(
                 Citation(
                     n=n,

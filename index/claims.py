@@ -90,9 +90,10 @@ _WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has
 _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
-    # "As Ukrainian News Agency earlier reported, …": the source, not "As Ukrainian News Agency".
+    # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
+    # (a causal "as" inside one, "shares fell as Apple reported weak sales", names no speaker of the sentence).
     re.compile(
-        r"\b[Aa]s "
+        r"(?:^|(?<=[.!?;:]\s)|(?<=\n))As "
         + _WHO
         + rf" (?:has |have |had )?(?:(?:{_ADVERB}) )?(?:reported|said|noted|wrote|stated|announced)\b"
     ),
@@ -100,7 +101,9 @@ _ATTRIBUTIONS = [
     re.compile(r"\b(?:a |an |the )?(?:new )?(?:report|statement|assessment|update) (?:from|by) " + _WHO),
     re.compile(_WHO + r", (?:who|a|an|the) [^,;:]{3,120}, (?:said|says|told|commented|wrote|warned|added)\b"),
     re.compile(
-        _WHO + rf",? (?:has |have |had )?(?:(?:{_ADVERB}) )?(?:said|says|told|claimed|claims|reported|reports|stated|"
+        # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
+        _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
+        r"reported|reports|stated|"
         r"estimated|announced|added|commented|wrote|warned|noted)\b"
     ),
     # "…, said Jakub Janovsky, a military analyst", "…,” said Jane Doe in a statement": after a comma or a closing
@@ -143,10 +146,11 @@ class Claim:
     hedge: str
 
 
-def figures(text: str) -> list[str]:
+def figures(text: str, lang: str = "") -> list[str]:
     """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force'; in
-    another language, as ``figure_phrases`` reads it ('15 000 Menschen', '45 muertos')."""
-    lang = detect(text, default="en")
+    another language (``lang``, the text's article's; else the text's own), as ``figure_phrases`` reads it ('15 000
+    Menschen', '45 muertos')."""
+    lang = lang or detect(text, default="en")
     if lang != "en":
         return figure_phrases.figures(text, lang)
     out: list[str] = []
@@ -223,7 +227,8 @@ def _speaker(phrase: str) -> str:
     if any(re.fullmatch(r"[\d.,%]+", w) for w in words):  # "The storm killed 12 people, said police": a clause
         return ""
     stop = analyzer("en").stopwords
-    while words and words[-1].casefold() in stop | speakers.cue_words("adverbs", "en") and not words[-1].isupper():
+    adverbs = speakers.cue_words("adverbs", "en")
+    while words and ((words[-1].casefold() in stop and not words[-1].isupper()) or words[-1] in adverbs):
         words.pop()
     if not words:
         return ""
@@ -250,20 +255,21 @@ def hedge(text: str) -> str:
     return m.group(0) if m else ""
 
 
-def claim(text: str) -> Claim:
-    """The quote's figures, who it credits and its hedge. A quote of several sentences credits each sentence's
-    speaker ("…, the head teacher said. About 240 pupils …, the council said." → "the head teacher and the
-    council"), never only the first one's for what the second said."""
+def claim(text: str, lang: str = "") -> Claim:
+    """The quote's figures, who it credits and its hedge; ``lang``: its article's language (a short quote's own can
+    be mistaken). A quote of several sentences credits each sentence's speaker ("…, the head teacher said. About
+    240 pupils …, the council said." → "the head teacher and the council"), never only the first one's for what the
+    second said."""
     spans = split_sentences(text)
     if len(spans) < 2:
-        return Claim(tuple(figures(text)), attribution(text), hedge(text))
+        return Claim(tuple(figures(text, lang)), attribution(text), hedge(text))
     named: dict[str, str] = {}  # by their case-folded name: "police" and "Police" are one speaker, as first written
     for start, end in spans:
         who = attribution(text[start:end])
         named.setdefault(who.casefold(), who)
     speakers = [who for who in named.values() if who]
     credited = ", ".join(speakers[:-1]) + " and " + speakers[-1] if len(speakers) > 1 else "".join(speakers)
-    return Claim(tuple(figures(text)), credited, hedge(text))
+    return Claim(tuple(figures(text, lang)), credited, hedge(text))
 
 
 def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -> dict[str, list[FigureEntry]]:

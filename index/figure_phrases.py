@@ -17,17 +17,19 @@ import re
 from babel.dates import get_month_names
 
 from index import language, speakers
-from index.periods import MONTH_LANGUAGES, is_month
+from index.periods import is_month
 
-# Thousands grouped by a dot, a comma or a (narrow, no-break) space; decimals after a comma or a dot. Not a part of
-# a longer number, a time ("18:00"), a date ("19.09.2024") or a model ("T-72", "COVID-19").
+# Thousands grouped by a dot, a comma, an apostrophe or a (narrow, no-break) space; decimals after a comma or a dot.
+# Not a part of a longer number, a time ("18:00", "18h30"), a date ("19.09.2024", "1er"), a model ("T-72",
+# "COVID-19") or a word ("5G").
 _NUMBER = re.compile(
     r"(?<![\w.,:])(?<![^\W\d_][-–])"
-    r"(?:\d{1,3}(?:(?:[.,]|[ \u00a0\u202f])\d{3})+(?![\d.:]\d)(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\d:]|[.,]\d)(?:\s?%)?"
+    r"(?:\d{1,3}(?:(?:[.,'’]|[ \u00a0\u202f])\d{3})+(?![\d.:]\d)(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\d:]|[.,]\d|[^\W\d_])"
+    r"(?:\s?%)?"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _NEXT_WORD = re.compile(r"[ \u00a0\u202f]+([^\W\d_][\w’'-]*)(\.?)")
-_DAY_MONTH = re.compile(r"\.?[ \u00a0\u202f]+([^\W\d_]+)")
+_DAY_MONTH = re.compile(r"\.?[ \u00a0\u202f]+(?:de[ \u00a0\u202f]+)?([^\W\d_]+)")  # "16 de febrero"
 _ELIDED = re.compile(r"^[dl][’'](?=\w)", re.IGNORECASE)  # "millions d’euros"
 MAX_WORDS = 3  # before a capitalised noun: "3.000 kommerzielle Flüge"
 
@@ -48,9 +50,14 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
     end, words = at, _words(text, at)
     if words and (words[0][0].casefold() in scales or words[0][0].casefold() + "." in scales):
         word, dotted, end = words.pop(0)
-        end = end if dotted and word.casefold() + "." in scales else end - dotted
-        words = _words(text, end)
-        if words and words[0][0].casefold() in stop and len(words) > 1:  # "millones de euros"
+        # "30 Mrd. Kronen", "5 млн. рублей": a dot after a scale word abbreviates it, unless a sentence begins after
+        # it ("2 Mrd. Die Regierung …"; in German, where nouns are capitalised, only a function word tells).
+        after = _words(text, end)
+        opens = bool(after) and after[0][0][:1].isupper()
+        if dotted and opens and (lang not in language.NOUNS_CAPITALISED or after[0][0].casefold() in stop):
+            return end - dotted
+        words = after
+        if words and words[0][0].islower() and words[0][0] in stop and len(words) > 1:  # "millones de euros"
             words.pop(0)
     if percent:
         return end
@@ -74,17 +81,19 @@ def _is_date(text: str, at: int) -> bool:
 
 
 def _month(word: str) -> bool:
-    """A month's name, or its abbreviation as dates write it ("19 Sep", "3 févr")."""
+    """A month's name or its abbreviation, as dates write it ("19 Sep", "3 févr", "19 września")."""
     return is_month(word) or word.casefold().rstrip(".") in _abbreviated()
 
 
 @functools.cache
 def _abbreviated() -> frozenset[str]:
+    """Months' names and abbreviations in every language the analyzer knows (Babel)."""
     return frozenset(
         name.casefold().rstrip(".")
-        for lang in MONTH_LANGUAGES
+        for lang in language.LANGUAGES
+        for width in ("wide", "abbreviated")
         for context in ("format", "stand-alone")
-        for name in get_month_names("abbreviated", context=context, locale=lang).values()
+        for name in get_month_names(width, context=context, locale=lang).values()
     )
 
 

@@ -1,6 +1,6 @@
 """Languages of text: identification (py3langid), Snowball stemmers (PyStemmer) and stop words: Snowball's lists
 (for English from ``stopwords``, for the other languages it has from ``bm25s``, which ships NLTK's copies of them),
-elsewhere the ``stopwords`` package's list plus the short words (function words) of the ``stop_words`` package's.
+elsewhere the ``stopwords`` package's list (where that is mis-encoded, with the short words of ``stop_words``' list).
 
 Every place that turns text into terms goes through ``Analyzer``, so the keyword index, the question's content
 terms and the coverage of a sentence agree on what a term is. A language without a Snowball stemmer keeps its
@@ -57,18 +57,20 @@ _SNOWBALL_STOPS = {
     "da": snowball_lists.STOPWORDS_DANISH,
     "tr": snowball_lists.STOPWORDS_TURKISH,
 }
-# The ``stopwords`` package's lists for the other languages lack common short words (its Ukrainian one is mis-encoded:
-# "╡" for "і"); ``stop_words``' lists have them, but also nouns ("люди", "життя"), so only their short words are added.
+# The ``stopwords`` package's Ukrainian list is mis-encoded ("╡" for "і"): where words are dropped for that, the short
+# words of ``stop_words``' list stand in (its lists also hold nouns: "люди", "життя", Polish "zł", "lat").
 _SHORT = 3
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_GARBLED = re.compile("[\u2500-\u257f\ufffd]")  # box-drawing characters: text decoded with the wrong code page
 
 
 def stop_list(lang: str) -> frozenset[str]:
     """The stop words of a language (case-folded)."""
     if lang in _SNOWBALL_STOPS:
         return frozenset(w.casefold() for w in _SNOWBALL_STOPS[lang])
-    words = {w.casefold() for w in stopwords.safe_get_stopwords(lang) if _WORD.fullmatch(w)}
-    if lang != DEFAULT_LANGUAGE:
+    listed = stopwords.safe_get_stopwords(lang)
+    words = {w.casefold() for w in listed if _WORD.fullmatch(w)}
+    if any(_GARBLED.search(w) for w in listed):  # mis-encoded words dropped: stop_words' short words stand in
         with contextlib.suppress(stop_words.StopWordError):  # a language it does not have
             words |= {w.casefold() for w in stop_words.get_stop_words(lang) if len(w) <= _SHORT and _WORD.fullmatch(w)}
     return frozenset(words)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from index import Library
-from index.answer import Evidence, complete_quotation, merge_adjacent, select_quotes
+from index.answer import Evidence, complete_quotation, distinct, merge_adjacent, select_quotes
 
 TEXT = (
     "The woman asked him to explain.\n\n"
@@ -167,6 +167,16 @@ def test_a_deck_that_repeats_the_lede_is_not_quoted_beside_it(make_library: Call
     answer = lib.ask("How many people did the earthquake in the Arvala hills kill?")
     quotes = " ".join(c.quote for c in answer.citations)
     assert "Friday, killing at least 80 people" in quotes and "Friday killing" not in quotes, quotes
+
+
+def test_a_sentence_another_article_holds_is_no_repeat() -> None:
+    """Only within one article: across two, the longer sentence may deny or add to the shorter one."""
+    texts = {
+        1: "Russian forces have captured three villages in the east of the Kharkiv region.",
+        2: "Officials denied that Russian forces have captured three villages in the east of the Kharkiv region.",
+    }
+    evidence = [Evidence(1, 0, len(texts[1]), 0.9), Evidence(2, 0, len(texts[2]), 0.8)]
+    assert distinct(evidence, texts) == evidence
 
 
 def test_a_zero_score_is_never_a_further_quote() -> None:

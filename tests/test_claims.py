@@ -152,6 +152,9 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Intel also said it would cut 15% of its workforce.", "Intel"),
         ("Police later confirmed 12 deaths.", "Police"),
         ("As Ukrainian News Agency earlier reported, 40 tanks were lost.", "Ukrainian News Agency"),
+        # what is described after a comma is no speaker; a name that ends in an adverb's word is whole
+        ("Omicron, first reported in South Africa, has spread to 40 countries, the WHO said.", "the WHO"),
+        ("Bill Still said the count was wrong.", "Bill Still"),
         ("The family said he was missing.", "The family"),
         ("“Prices will rise,” said Jane Doe in a statement.", "Jane Doe"),
         ("“Prices will rise,” said Jane Doe who heads research at ING.", "Jane Doe"),
@@ -324,6 +327,11 @@ def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_withou
         ),
         ("По данным МЧС, в результате наводнения погибли 35 человек.", ["35 человек"]),
         ("За даними ДСНС, внаслідок удару 16 лютого загинули 14 людей.", ["14 людей"]),
+        ("El 16 de febrero murieron 95 personas.", ["95 personas"]),
+        ("Dnia 19 września zginęło 12 osób.", ["12 osób"]),
+        ("Ущерб составил 5 млн. рублей, сообщили в МЧС.", ["5 млн. рублей"]),
+        ("Der Schaden beträgt 2 Mrd. Die Regierung will helfen.", ["2 Mrd"]),
+        ("Rund 15'000 Menschen demonstrierten am 1er janvier mit 5G.", ["15'000 Menschen"]),
     ],
 )
 def test_figures_in_other_languages_are_the_number_as_written_and_what_it_counts(
