@@ -195,6 +195,12 @@ def _singular(noun: str) -> str:
     return noun
 
 
+def _as_written(noun: str, figure: str) -> str:
+    """The noun with the case the figure gives it: German capitalises nouns ("Menschen"), English does not."""
+    m = re.search(rf"(?<!\w){re.escape(noun)}(?!\w)", figure, re.IGNORECASE)
+    return m.group(0) if m and not m.group(0).isupper() else noun
+
+
 def attribution(text: str) -> str:
     """Who the sentence attributes its claim to: 'Ukraine’s Security Service', 'the man', 'Russia'; in the other
     languages of the cues through ``speakers.credited`` ('Ministerio del Interior')."""
@@ -292,5 +298,5 @@ def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -
     for entries in by_unit.values():
         shared = [e for e, ctx in entries if any(m.n != e.n and ctx & other for m, other in entries)]
         if len({x.n for x in shared}) >= 2:
-            out[_singular(noun_of(shared[0].figure))] = shared
+            out[_singular(_as_written(noun_of(shared[0].figure), shared[0].figure))] = shared
     return out

@@ -112,6 +112,15 @@ def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
     assert [(e.n, e.published, e.hedged) for e in grouped["vehicle"]] == [(1, "2024-01-28", False), (2, "", True)]
 
 
+def test_a_group_is_labelled_with_its_noun_as_written() -> None:
+    flood = frozenset({"österreich"})
+    items = [
+        (1, "ORF", "", Claim(("12 000 Menschen",), "Innenministerium", ""), flood),
+        (2, "Kurier", "", Claim(("mindestens 15 000 Menschen",), "Behörden", ""), flood),
+    ]
+    assert list(side_by_side(items)) == ["Menschen"]  # German capitalises its nouns; English labels stay lower case
+
+
 def test_durations_and_repeats_are_not_figures_side_by_side() -> None:
     bank = frozenset({"japan"})
     items = [
