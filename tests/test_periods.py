@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from index import Library, period_note
+from index import DEFAULT_COLLECTION, Library, period_note
 from index.periods import When, find
 from index.render_text import render
 
@@ -150,3 +150,22 @@ def test_the_words_that_set_a_period_are_known() -> None:
         ("When had the Fed last cut rates before September 2024?", set()),  # bounds nothing
     ]:
         assert find(question, TODAY).words(question) == words, question
+
+
+def test_publication_dates_are_read_per_collection_from_indexes_not_article_rows(council: Library) -> None:
+    """Each passage's article date, for one collection or all, without reading the articles' text or the passages'
+    vectors (a join over those rows took seconds at a million passages)."""
+    council.add_text("Harwick ferry timetable\n\nThe Harwick ferry runs hourly.", published="2024-05", collection="x")
+    ids, ends, article_ends, newest = council.store.publication_ends(DEFAULT_COLLECTION)
+    assert len(ids) == len(ends) and list(ids) == sorted(ids) and newest == "2024-03-15"
+    assert sorted(article_ends.tolist()) == ["", "2023-11-20", "2024-01-10", "2024-03-15"]
+    everything = council.store.publication_ends(None)
+    assert set(everything[1].tolist()) == {"", "2023-11-20", "2024-01-10", "2024-03-15", "2024-05-31"}
+    assert set(ids) < set(everything[0]) and everything[3] == "2024-05"
+    if not council.settings.database_url:  # SQLite: the plans read indexes only
+        with council.store.connection() as conn:
+            plans = [
+                " ".join(str(row[3]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+                for sql in ("SELECT a.id, a.published FROM articles a", "SELECT id, article_id FROM passages")
+            ]
+        assert all("COVERING INDEX" in plan for plan in plans), plans
