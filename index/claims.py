@@ -165,8 +165,8 @@ def figures(text: str, lang: str = "") -> list[str]:
 
 def trim(found: str) -> str:
     """Drop trailing function words the noun pattern may have swallowed ('32 tanks in', '15,000 troops between')."""
-    words, stop = found.split(), analyzer("en").stopwords
-    while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in _UNIT_STOP | stop:
+    words, stop = found.split(), _UNIT_STOP | analyzer("en").stopwords
+    while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in stop:
         words.pop()
     return " ".join(words).rstrip(",.;:")
 

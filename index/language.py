@@ -16,7 +16,6 @@ import re
 import Stemmer
 import stop_words
 import stopwords
-from bm25s import stopwords as snowball_lists
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
@@ -44,18 +43,19 @@ _SNOWBALL = {
 }
 
 
-# Snowball's stop lists besides English's, as bm25s names them.
+# Snowball's stop lists besides English's, as bm25s names them (imported when first needed: bm25s loads scipy.sparse,
+# ~0.1 s that every command paid at start-up).
 _SNOWBALL_STOPS = {
-    "de": snowball_lists.STOPWORDS_GERMAN,
-    "es": snowball_lists.STOPWORDS_SPANISH,
-    "fr": snowball_lists.STOPWORDS_FRENCH,
-    "it": snowball_lists.STOPWORDS_ITALIAN,
-    "pt": snowball_lists.STOPWORDS_PORTUGUESE,
-    "nl": snowball_lists.STOPWORDS_DUTCH,
-    "ru": snowball_lists.STOPWORDS_RUSSIAN,
-    "sv": snowball_lists.STOPWORDS_SWEDISH,
-    "da": snowball_lists.STOPWORDS_DANISH,
-    "tr": snowball_lists.STOPWORDS_TURKISH,
+    "de": "STOPWORDS_GERMAN",
+    "es": "STOPWORDS_SPANISH",
+    "fr": "STOPWORDS_FRENCH",
+    "it": "STOPWORDS_ITALIAN",
+    "pt": "STOPWORDS_PORTUGUESE",
+    "nl": "STOPWORDS_DUTCH",
+    "ru": "STOPWORDS_RUSSIAN",
+    "sv": "STOPWORDS_SWEDISH",
+    "da": "STOPWORDS_DANISH",
+    "tr": "STOPWORDS_TURKISH",
 }
 # The ``stopwords`` package's Ukrainian list is mis-encoded ("╡" for "і"): where words are dropped for that, the short
 # words of ``stop_words``' list stand in (its lists also hold nouns: "люди", "життя", Polish "zł", "lat").
@@ -67,7 +67,9 @@ _GARBLED = re.compile("[\u2500-\u257f\ufffd]")  # box-drawing characters: text d
 def stop_list(lang: str) -> frozenset[str]:
     """The stop words of a language (case-folded)."""
     if lang in _SNOWBALL_STOPS:
-        return frozenset(w.casefold() for w in _SNOWBALL_STOPS[lang])
+        from bm25s import stopwords as snowball_lists
+
+        return frozenset(w.casefold() for w in getattr(snowball_lists, _SNOWBALL_STOPS[lang]))
     listed = stopwords.safe_get_stopwords(lang)
     words = {w.casefold() for w in listed if _WORD.fullmatch(w)}
     if any(_GARBLED.search(w) for w in listed):  # mis-encoded words dropped: stop_words' short words stand in
