@@ -188,13 +188,14 @@ def _name_forms(q: Question, name: str) -> set[str]:
     return found
 
 
+_WORD_LISTS = ("fillers", "figure_noun", "interrogatives")  # entries of questions.json that are no kind's pattern
+
+
 @functools.cache
 def _patterns() -> dict[str, dict[str, re.Pattern[str]]]:
     data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
     return {
-        lang: {
-            kind: re.compile(rx, re.IGNORECASE) for kind, rx in spec.items() if kind not in ("fillers", "figure_noun")
-        }
+        lang: {kind: re.compile(rx, re.IGNORECASE) for kind, rx in spec.items() if kind not in _WORD_LISTS}
         for lang, spec in data.items()
         if not lang.startswith("_")
     }
@@ -222,9 +223,11 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     terms = tuple(t for t in a.content_terms(text) if t not in stop)
     matches = tuple(_matches(t, a.stem(t), concepts) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
-    opening = " | ".join(" ".join(part.split()[:OPENING_WORDS]) for part in text.split(","))
+    openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
+    opening = " | ".join(openings)
     patterns = _patterns().get(lang, _patterns()["en"])
-    asks = frozenset(Asks(kind) for kind, rx in patterns.items() if rx.search(opening))
+    interrogatives = _words(lang, "interrogatives") or _words("en", "interrogatives")
+    asks = frozenset(Asks(kind) for part in openings for kind in _first_asked(part, patterns, interrogatives))
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
     focus, event = (
@@ -248,6 +251,20 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         numbers=frozenset(numbers(text)),
         known=frozenset(tokens(text)),
     )
+
+
+def _first_asked(clause: str, patterns: dict[str, re.Pattern[str]], interrogatives: frozenset[str]) -> list[str]:
+    """The kinds the clause's first interrogative asks: those whose pattern covers it (or, in a clause without one,
+    starts where the first match does). A later one joins clauses ("what did the minister say when announcing the
+    cut?", "who ran Intel when it announced the job cuts?"): it asks for no date."""
+    found = {kind: m.span() for kind, rx in patterns.items() if (m := rx.search(clause))}
+    if not found:
+        return []
+    first = next((m.start() for m in TOKEN.finditer(clause) if m.group(0).casefold() in interrogatives), None)
+    if first is None:
+        start, end = min(found.values())
+        return [kind for kind, (s, _) in found.items() if start <= s < end]
+    return [kind for kind, (s, e) in found.items() if s <= first < e]
 
 
 def _matches(term: str, stem: str, concepts: Concepts) -> frozenset[str]:

@@ -50,6 +50,25 @@ def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks)
     assert q.lang == lang and kind in q.asks
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # A later interrogative joins clauses: it asks for no date, no actor.
+        ("What did the chief executive say when announcing the takeover?", set()),
+        ("Who was running Intel when it announced the job cuts?", {Asks.ACTOR}),
+        ("How many people were killed when strikes hit the bus stop?", {Asks.FIGURE}),
+        ("How much emergency money did the WHO release?", {Asks.FIGURE}),
+        # A preposition before the interrogative belongs to it; two patterns on one interrogative both count.
+        ("In which countries did the storm kill people?", {Asks.PLACE, Asks.ACTOR}),
+        ("On what date did the court rule?", {Asks.DATE, Asks.DAY}),
+        # Without an interrogative, the first match asks.
+        ("Number of dead in the earthquake?", {Asks.FIGURE}),
+    ],
+)
+def test_the_first_interrogative_of_a_clause_sets_what_it_asks(question: str, asks: set[Asks]) -> None:
+    assert set(analyse(question).asks) == asks
+
+
 def test_capitalised_nouns_are_not_names_in_german() -> None:
     q = analyse("Wie viele Todesopfer gab es Ende Januar in Rumänien?")
     assert q.names == () and "todesopfer" in q.terms
