@@ -234,17 +234,22 @@ def passage_features(
 
 
 def select_quotes(
-    evidence: Sequence[Evidence], max_quotes: int, best: float | None = None, within: float | None = None
+    evidence: Sequence[Evidence],
+    max_quotes: int,
+    best: float | None = None,
+    within: float | None = None,
+    texts: dict[int, str] | None = None,
 ) -> list[Evidence]:
     """The best sentences: at most two per article, and a lower bar for the first quote of another article,
-    so answers spread across outlets. Nothing below ``within`` of ``best`` (default: the top score)."""
-    if not evidence:
-        return []
-    best = evidence[0].score if best is None else best
+    so answers spread across outlets. Nothing below ``within`` of ``best`` (default: the top score). With the
+    articles' ``texts``, only sentences a quote can show (see ``complete_quotation``): a sentence that opens a
+    quotation never closed ("the text stops mid-quote") neither shows nor sets the bar for the others."""
+    shown = (e for e in evidence if texts is None or complete_quotation(e, texts[e.article_id]) is not None)
     within = NEW_ARTICLE_WITHIN if within is None else within
     picked: list[Evidence] = []
     per_article: dict[int, int] = {}
-    for ev in evidence:
+    for ev in shown:
+        best = ev.score if best is None else best
         # A score of 0 stands out from nothing (all scores are clipped at 0): only the very first may be one.
         if ev.score < best * within or len(picked) >= max_quotes or (picked and ev.score <= 0):
             break
@@ -258,13 +263,15 @@ def select_quotes(
     return picked
 
 
-def later_page(evidence: Sequence[Evidence], shown: Sequence[Evidence], max_quotes: int) -> list[Evidence]:
+def later_page(
+    evidence: Sequence[Evidence], shown: Sequence[Evidence], max_quotes: int, texts: dict[int, str] | None = None
+) -> list[Evidence]:
     """The next page of quotes: sentences not overlapping anything shown, down to ``MORE_WITHIN``."""
     if not shown:
         return []
     best = max(e.score for e in shown)
     rest = [e for e in evidence if not overlaps(e, shown)]
-    return select_quotes(rest, max_quotes, best=best, within=MORE_WITHIN)
+    return select_quotes(rest, max_quotes, best=best, within=MORE_WITHIN, texts=texts)
 
 
 def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:

@@ -142,10 +142,10 @@ class Asker:
 
         quotes = first
         if page:
-            shown = answering.merge_adjacent(answering.select_quotes(unique, max_quotes), texts)
+            shown = answering.merge_adjacent(answering.select_quotes(unique, max_quotes, texts=texts), texts)
             for _ in range(page):
                 # Completing a quotation can widen a quote into one already shown: drop those.
-                widened = answering.merge_adjacent(answering.later_page(unique, shown, max_quotes), texts)
+                widened = answering.merge_adjacent(answering.later_page(unique, shown, max_quotes, texts), texts)
                 quotes = [e for e in widened if not answering.overlaps(e, shown)]
                 shown = [*shown, *quotes]
             if not quotes:
@@ -163,7 +163,8 @@ class Asker:
     ) -> list[answering.Evidence]:
         """The first page's quotes from ranked evidence (wire copies already set aside), each completed to stand
         alone."""
-        return answering.complete_answers(answering.select_quotes(unique, self.settings.answer_max_quotes), texts, q)
+        quotes = answering.select_quotes(unique, self.settings.answer_max_quotes, texts=texts)
+        return answering.complete_answers(quotes, texts, q)
 
     def _analyse(self, question: str, when: When) -> Question:
         """The question analysed, with the words that set its period ("in September 2024") marked: every article of

@@ -5,7 +5,12 @@ closes with “ (or opens with » and closes with «), French writes « … » w
 mark opens where it stands before a word after a space ("„Wir", " “We", " »Wir", "«Nous"), closes where it stands
 after a word before a space or punctuation ("jetzt“,", "Wir«,", "Nous»"), and is read as its usual direction
 otherwise (“ « „ open, ” » close). A straight mark (") opens where it follows a space or the start and precedes
-a letter, and closes otherwise. A quote still cut open after widening within its paragraph is not shown.
+a letter, and closes otherwise.
+
+A quotation that runs over several paragraphs is not closed at the end of each: news style opens every paragraph
+of it again and closes only the last ("…grew up poor.⏎“The tweet is…”"). So a mark opening a line while a
+quotation is open continues it, and a quote is widened across a paragraph break where the next paragraph so
+continues it. A quote still cut open after widening is not shown.
 """
 
 from __future__ import annotations
@@ -44,12 +49,17 @@ def cut(text: str) -> tuple[bool, bool]:
         if ch not in MARKS:
             continue
         if opens(text, i):
-            depth += 1
+            depth += not (depth and _opens_line(text, i))
         elif depth:
             depth -= 1
         else:
             before = True
     return before, depth > 0
+
+
+def _opens_line(text: str, i: int) -> bool:
+    line = text.rfind("\n", 0, i)
+    return line >= 0 and not text[line + 1 : i].strip()
 
 
 def balanced(text: str) -> bool:
@@ -71,8 +81,14 @@ def widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> 
         moved = False
         if before and first > 0 and "\n\n" not in text[spans[first - 1][1] : spans[first][0]]:
             first, moved = first - 1, True
-        if after and last + 1 < len(spans) and "\n\n" not in text[spans[last][1] : spans[last + 1][0]]:
+        if after and last + 1 < len(spans) and _same_quotation(text, spans[last][1], spans[last + 1][0]):
             last, moved = last + 1, True
         if not moved:
             return None
     return None
+
+
+def _same_quotation(text: str, end: int, start: int) -> bool:
+    """Whether the sentence at ``start`` goes on from the one ending at ``end``: in its paragraph, or opening the next
+    with a quotation mark (a quotation running on)."""
+    return "\n\n" not in text[end:start] or text[start : start + 1] in MARKS

@@ -61,6 +61,35 @@ def test_quotations_are_completed_in_each_languages_marks(text: str) -> None:
     assert done == whole
 
 
+RUNNING_ON = (
+    'The actress tweeted: "Let me tell you why he is wrong. He thinks he cannot be wrong.\n\n'
+    '"The tweet is overtly racist."\n\nThe presenter called it "vile".'
+)
+
+
+@pytest.mark.parametrize("text", [RUNNING_ON, RUNNING_ON.replace("\n\n", "\n")])
+def test_a_quotation_running_over_paragraphs_is_quoted_to_its_close(text: str) -> None:
+    """News style opens each paragraph of a long quotation again and closes only the last one."""
+    start = text.index("Let me")
+    done = complete_quotation(Evidence(1, start, text.index(" He thinks"), 1.0), text)
+    assert done is not None
+    assert text[done.start : done.end].startswith("The actress tweeted:")
+    assert text[done.start : done.end].endswith('overtly racist."')
+    # The paragraph that closes the quotation is whole on its own.
+    alone = text.index('"The tweet')
+    assert complete_quotation(Evidence(1, alone, text.index("racist.") + 8, 1.0), text) is not None
+
+
+def test_a_sentence_no_quote_can_show_neither_shows_nor_sets_the_bar() -> None:
+    """The stored text stops inside a quotation: its best sentence cannot be shown, and the next best, scored far
+    below it, is the answer rather than nothing."""
+    text = 'Rates were cut by half a point. The head of fraud said:\n\n"This is a particularly nasty scam as it pla'
+    cut_open = Evidence(1, text.index('"This'), len(text), 1.0)
+    whole = Evidence(1, 0, text.index(" The head"), 0.5)
+    assert select_quotes([cut_open, whole], 5) == [cut_open]
+    assert select_quotes([cut_open, whole], 5, texts={1: text}) == [whole]
+
+
 def test_adjacent_and_overlapping_quotes_of_one_article_merge() -> None:
     a = Evidence(1, *_span("The woman asked him to explain."), 0.9)
     b = Evidence(1, *_span("Officials did not comment."), 0.8)
