@@ -88,6 +88,8 @@ _WHO += r"soldier|officer|official|ministry|minister|spokesperson|spokesman|army
 _WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){0,2})"
 # "Intel also said", "Police later confirmed" (index/data/cues.json).
 _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
+# Capitalised function words open a sentence without naming anyone: "On Friday, officials in Kyiv said…".
+_OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopwords), key=len, reverse=True)) + ")"
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
@@ -100,12 +102,7 @@ _ATTRIBUTIONS = [
     re.compile(r"\b(?:released|shared|published|made public|reported|posted|issued|cited|quoted) by " + _WHO),
     re.compile(r"\b(?:a |an |the )?(?:new )?(?:report|statement|assessment|update) (?:from|by) " + _WHO),
     re.compile(_WHO + r", (?:who|a|an|the) [^,;:]{3,120}, (?:said|says|told|commented|wrote|warned|added)\b"),
-    re.compile(
-        # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
-        _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
-        r"reported|reports|stated|"
-        r"estimated|announced|added|commented|wrote|warned|noted)\b"
-    ),
+    # Before "X, said": in "…fled to camps in Tawila, said Adam Rojal, a spokesperson", the speaker follows the verb.
     # "…, said Jakub Janovsky, a military analyst", "…,” said Jane Doe in a statement": after a comma or a closing
     # quote, the name closes the clause or is followed by where, when or who ("He said Russia on Monday fired…" and
     # "says Era is not working" name no speaker; whoever is "told" listens).
@@ -113,6 +110,20 @@ _ATTRIBUTIONS = [
         r"(?:^|(?<=[,”\"’]\s))(?:said|says|claimed|reported|estimated) "
         + _WHO
         + r"(?=\s*(?:[,.;:!?)\"”’]|$)|\s+(?:on|in|at|during|after|before|as|from|when|while|who|whose|according)\b)"
+    ),
+    # A name opening the sentence, set off by a title, then the verb: "Dean Turner, chief economist at UBS Global
+    # Wealth Management, told CNBC", "Katy Worobec, Head of Fraud, Cyber and Data Sharing at UK Finance said:" (the
+    # title is no speaker, however capitalised).
+    re.compile(
+        r"(?:^|(?<=[.!?;:”\"’]\s)|(?<=\n))(?!" + _OPENERS + r"\b)([A-Z][\w’'-]+(?: [A-Z][\w’'.-]+){1,3}), "
+        r"(?:[^\s\d,;:]+[ ,]+){1,16}?"
+        r"(?:has |have |had )?(?:said|says|told|commented|wrote|warned|added)\b"
+    ),
+    re.compile(
+        # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
+        _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
+        r"reported|reports|stated|"
+        r"estimated|announced|added|commented|wrote|warned|noted)\b"
     ),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",

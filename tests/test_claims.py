@@ -173,6 +173,12 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Under Armour said sales fell.", "Under Armour"),
         ("U.S. officials said 12 people died.", "U.S. officials"),  # no sentence ends after an abbreviation
         ("St. Petersburg officials said the bridge was closed.", "St. Petersburg officials"),
+        # a title set off after the name is no speaker, however capitalised; the name after the verb is
+        ("Dean Turner, chief economist at UBS Global Wealth Management, told CNBC cuts were unlikely.", "Dean Turner"),
+        ("Katy Worobec, Head of Fraud, Cyber and Data Sharing at UK Finance said:", "Katy Worobec"),
+        ("Some 16,200 people have fled to camps in Tawila, said Adam Rojal, a spokesperson.", "Adam Rojal"),
+        ("Storm Boris, which hit Poland and Austria, killed 20 people, officials said.", "officials"),
+        ("On Friday, officials in Kyiv said five drones were downed.", "officials in Kyiv"),
     ],
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:
