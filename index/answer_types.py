@@ -9,11 +9,13 @@ question itself states, a name the question does not already contain, a date, a 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
+import unicodedata
 from importlib import resources
 
-from index import claims
+from index import claims, speakers
 from index.language import analyzer, tokens
 from index.question import Asks, Question, numbers
 from index.terms import has_count, has_date, has_figure, has_time, without_times
@@ -104,17 +106,57 @@ def new_actors(sentence: str, q: Question) -> list[str]:
 
 def counts_asked_noun(sentence: str, q: Question) -> bool:
     """A figure in the sentence counts or measures the question's noun: '14 tanks' for 'how many tanks', 'put the
-    damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure)."""
+    damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure),
+    'three people' for 'how many people', 'seven German-made Leopard tanks' for 'how many Leopards' (a capitalised
+    word of the figure names the asked kind: not "31,000 Ukrainian soldiers" for "how many Ukrainian prisoners"),
+    '30 pieces of heavy equipment' for 'how much heavy equipment' (what a measure is of), '$260 million' for 'how
+    much money'."""
     if not q.focus:
         return False
-    for m in claims.FIGURE.finditer(sentence):
-        noun = claims.noun_of(claims.trim(m.group(0)))
-        if noun and (q.stem(noun) in q.focus or noun in q.focus):
+
+    def asked(word: str) -> bool:
+        return word in q.focus or q.stem(word) in q.focus
+
+    money = bool(q.focus & speakers.cue_words("money", q.lang))
+    for m in itertools.chain(claims.FIGURE.finditer(sentence), claims.SPELLED_COUNT.finditer(sentence)):
+        figure = claims.trim(m.group(0))
+        noun = claims.noun_of(figure)
+        if noun and asked(noun):
+            return True
+        if any(w[:1].isupper() and (w.casefold() in q.head or q.stem(w) in q.head) for w in _WORDS.findall(figure)):
+            return True
+        of = _OF.match(sentence, m.start() + len(figure))
+        if of and any(asked(w) for w in tokens(of.group(1))):
+            return True
+        if money and _in_currency(sentence, m.start(), figure):
             return True
         before = tokens(sentence[: m.start()])[-NEAR_FIGURE:]
-        if any(w in q.focus or q.stem(w) in q.focus for w in before):
+        if any(asked(w) for w in before):
             return True
     return False
+
+
+_WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)")
+
+
+def _in_currency(sentence: str, start: int, figure: str) -> bool:
+    """The figure is an amount of money: a currency sign before its number ('$260 million', '€ 5 bn') or a
+    currency's name as its noun ('1.2 billion euros')."""
+    digit = re.search(r"\d", figure)
+    sign = sentence[: start + (digit.start() if digit else 0)].rstrip()[-1:]
+    return bool(sign and unicodedata.category(sign) == "Sc") or claims.noun_of(figure) in _currency_words()
+
+
+@functools.cache
+def _currency_words() -> frozenset[str]:
+    """Currency names as English writes them after an amount ('dollars', 'euros', 'pounds', 'yen') and their codes,
+    from Babel's locale data."""
+    from babel import Locale
+
+    names = {str(code): str(name) for code, name in Locale("en").currencies.items()}
+    words = {n.split()[-1].casefold() for n in names.values()} | {c.casefold() for c in names}
+    return frozenset(words | {w + "s" for w in words})
 
 
 def gives_asked_figure(quote: str, q: Question) -> bool:

@@ -35,6 +35,9 @@ _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION})", re.IG
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
 _DESIGNATION = r"(?<![A-Za-z][-–])"
 FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_DESIGNATION}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
+# A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
+_SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
+SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED}){_NOUN}", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
     "on",

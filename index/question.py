@@ -78,6 +78,7 @@ class Question:
     known: frozenset[str]  # every word of the question, case-folded
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
     period: frozenset[str] = frozenset()  # the case-folded words that set its period ("september", "2024")
+    head: frozenset[str] = frozenset()  # the last word of the counted noun: "how many Ukrainian [prisoners]"
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
@@ -230,14 +231,15 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     asks = frozenset(Asks(kind) for part in openings for kind in _first_asked(part, patterns, interrogatives))
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
-    focus, event = (
-        _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else (frozenset(), frozenset())
-    )
+    noun, event = _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else ([], frozenset())
     noun_rx = _figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
     if named and named.group(1).casefold() not in stop:
         asks = asks | {Asks.FIGURE}
-        focus = focus or _matches(named.group(1).casefold(), a.stem(named.group(1)), concepts)
+        # "the cumulative count of destroyed Russian tanks": what is counted follows "of"
+        noun = noun or _counted_after(text[named.end() :], stop) or [named.group(1).casefold()]
+    focus = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in noun))
+    head = _matches(noun[-1], a.stem(noun[-1]), concepts) if noun else frozenset()
     return Question(
         text=text,
         lang=lang,
@@ -248,6 +250,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         count=m is not None,
         focus=focus,
         event=event,
+        head=head,
         numbers=frozenset(numbers(text)),
         known=frozenset(tokens(text)),
     )
@@ -267,15 +270,28 @@ def _first_asked(clause: str, patterns: dict[str, re.Pattern[str]], interrogativ
     return [kind for kind, (s, e) in found.items() if s <= first < e]
 
 
+def _counted_after(rest: str, stop: frozenset[str]) -> list[str]:
+    """The content words after an "of" that opens ``rest``, up to the first function word (three at most)."""
+    words = tokens(rest)
+    if not words or words[0] != "of":
+        return []
+    counted: list[str] = []
+    for w in words[1:]:
+        if w in stop or len(counted) == 3:
+            break
+        counted.append(w)
+    return counted
+
+
 def _matches(term: str, stem: str, concepts: Concepts) -> frozenset[str]:
     return frozenset({term, stem}) | concepts.families.get(stem, frozenset())
 
 
 def _focus(
     text: str, m: re.Match[str], a: Analyzer, stop: frozenset[str], subject_verbs: frozenset[str], c: Concepts
-) -> tuple[frozenset[str], frozenset[str]]:
-    """The counted noun (content words right after "how many", up to the first function word) and the event
-    (content words after that)."""
+) -> tuple[list[str], frozenset[str]]:
+    """The counted noun's words (content words right after "how many", up to the first function word) and the
+    event (content words after that)."""
     stem = a.stem
     start = text.find(m.group(0))
     rest = tokens(text[start + len(m.group(0)) :]) if start >= 0 else []
@@ -287,11 +303,10 @@ def _focus(
         noun.append(w)
     else:
         rest = []
-    focus = frozenset().union(*(_matches(w, stem(w), c) for w in noun)) if noun else frozenset()
     if rest and rest[0] in subject_verbs:
-        return focus, frozenset()  # "how many tanks does the unit still have": a subject and a verb, not an event
+        return noun, frozenset()  # "how many tanks does the unit still have": a subject and a verb, not an event
     event = frozenset().union(*(_matches(w, stem(w), c) for w in rest if w not in stop)) if rest else frozenset()
-    return focus, event
+    return noun, event
 
 
 def _names(text: str, lang: str, stop: frozenset[str]) -> list[str]:

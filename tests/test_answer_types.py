@@ -82,6 +82,31 @@ def test_a_figure_of_the_asked_noun_beats_the_set_up_sentence() -> None:
     assert not counts_asked_noun("Stats released by Russia claimed it had lost 3,010 soldiers.", q)
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "counts"),
+    [
+        # a count in words
+        ("How many people were killed at the bus stop?", "At least three people were killed at a bus stop.", True),
+        # a capitalised word of the figure names the asked kind; a nationality before another noun does not
+        ("How many Leopards did the brigade lose?", "It lost at least seven German-made Leopard tanks.", True),
+        ("How many Ukrainian prisoners came home?", "31,000 Ukrainian military personnel have been killed.", False),
+        # what a measure is of
+        ("How much heavy equipment have the brigades lost?", "They lost just 30 pieces of heavy equipment.", True),
+        # an amount in a currency, for money; not for something else
+        ("How much money did Poland set aside for relief?", "The government allocated $260 million for relief.", True),
+        ("How much money did Poland set aside for relief?", "The cut costs 1.2 billion euros a year.", True),
+        ("How much money did Poland set aside for relief?", "Floods forced 2,600 people from their homes.", False),
+        ("How much damage did the storm do?", "The storm left $3 billion of losses in Florida.", False),
+        # what a count "of" counts
+        ("What was the cumulative count of destroyed Russian tanks?", "Russia has lost 2,600 main battle tanks.", True),
+    ],
+)
+def test_the_counted_noun_is_read_from_words_names_measures_and_currencies(
+    question: str, sentence: str, counts: bool
+) -> None:
+    assert counts_asked_noun(sentence, analyse(question)) is counts
+
+
 def test_a_figure_the_question_names_marks_the_claim_only_outside_how_many_questions() -> None:
     said = "He estimated the actual toll could be nearer 2,000 tanks."
     other = "Russia has now lost close to 4,000 tanks in its war against Ukraine."
