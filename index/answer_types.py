@@ -8,15 +8,17 @@ question itself states, a name the question does not already contain, a date, a 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 from importlib import resources
 
 from index import claims, speakers
-from index.language import analyzer, tokens
+from index.language import TOKEN, analyzer, tokens
 from index.question import Asks, Question, numbers
 from index.terms import has_count, has_date, has_figure, has_time, without_times
 
@@ -106,32 +108,36 @@ def new_actors(sentence: str, q: Question) -> list[str]:
 
 def counts_asked_noun(sentence: str, q: Question) -> bool:
     """A figure in the sentence counts or measures the question's noun: '14 tanks' for 'how many tanks', 'put the
-    damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure),
-    'three people' for 'how many people', 'seven German-made Leopard tanks' for 'how many Leopards' (a capitalised
-    word of the figure names the asked kind: not "31,000 Ukrainian soldiers" for "how many Ukrainian prisoners"),
-    '30 pieces of heavy equipment' for 'how much heavy equipment' (what a measure is of), '$260 million' for 'how
-    much money'."""
+    damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure);
+    in English also 'three people' for 'how many people', 'seven German-made Leopard tanks' for 'how many
+    Leopards' (a capitalised word of the figure is the asked head noun: not "31,000 Ukrainian soldiers" for "how
+    many Ukrainian prisoners"), '30 pieces of heavy equipment' for 'how much heavy equipment' (what a measure is
+    of), '$260 million' or 'PLN 5 billion' for 'how much money'."""
     if not q.focus:
         return False
 
-    def asked(word: str) -> bool:
-        return word in q.focus or q.stem(word) in q.focus
+    def asked(word: str, among: AbstractSet[str]) -> bool:
+        return word in among or q.stem(word) in among
 
-    money = bool(q.focus & speakers.cue_words("money", q.lang))
-    for m in itertools.chain(claims.FIGURE.finditer(sentence), claims.SPELLED_COUNT.finditer(sentence)):
+    english = q.lang == "en"
+    money = english and bool(q.focus & speakers.cue_words("money", q.lang))
+    found = claims.FIGURE.finditer(sentence)
+    words = [(m.start(), m.group(0).casefold()) for m in TOKEN.finditer(sentence)]
+    starts = [at for at, _ in words]
+    for m in itertools.chain(found, claims.SPELLED_COUNT.finditer(sentence)) if english else found:
         figure = claims.trim(m.group(0))
         noun = claims.noun_of(figure)
-        if noun and asked(noun):
+        if noun and asked(noun, q.focus):
             return True
-        if any(w[:1].isupper() and (w.casefold() in q.head or q.stem(w) in q.head) for w in _WORDS.findall(figure)):
+        if english and any(w[:1].isupper() and asked(w.casefold(), q.head) for w in _WORDS.findall(figure)):
             return True
-        of = _OF.match(sentence, m.start() + len(figure))
-        if of and any(asked(w) for w in tokens(of.group(1))):
+        of = _OF.match(sentence, m.start() + len(figure)) if english else None
+        if of and any(asked(w, q.head) for w in tokens(of.group(1))):
             return True
         if money and _in_currency(sentence, m.start(), figure):
             return True
-        before = tokens(sentence[: m.start()])[-NEAR_FIGURE:]
-        if any(asked(w) for w in before):
+        at = bisect.bisect_left(starts, m.start())
+        if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
             return True
     return False
 
@@ -141,22 +147,33 @@ _OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)")
 
 
 def _in_currency(sentence: str, start: int, figure: str) -> bool:
-    """The figure is an amount of money: a currency sign before its number ('$260 million', '€ 5 bn') or a
-    currency's name as its noun ('1.2 billion euros')."""
+    """The figure is an amount of money: a currency sign or code before its number ('$260 million', 'PLN 5
+    billion'), or a current currency's code or name after it ('5 billion PLN', '1.2 billion euros')."""
     digit = re.search(r"\d", figure)
-    sign = sentence[: start + (digit.start() if digit else 0)].rstrip()[-1:]
-    return bool(sign and unicodedata.category(sign) == "Sc") or claims.noun_of(figure) in _currency_words()
+    before = sentence[: start + (digit.start() if digit else 0)].rstrip()
+    sign = before[-1:]
+    if sign and unicodedata.category(sign) == "Sc":
+        return True
+    codes, names = _currencies()
+    code = re.search(r"\b([A-Z]{3})$", before)
+    after = re.match(r"\s*([A-Z]{3})\b", sentence[start + len(figure) :])
+    if (code and code.group(1) in codes) or (after and after.group(1) in codes):
+        return True
+    return claims.noun_of(figure) in names
 
 
 @functools.cache
-def _currency_words() -> frozenset[str]:
-    """Currency names as English writes them after an amount ('dollars', 'euros', 'pounds', 'yen') and their codes,
-    from Babel's locale data."""
+def _currencies() -> tuple[frozenset[str], frozenset[str]]:
+    """The codes of the currencies in use today (Babel's territory data) and their names as English writes them
+    after an amount ('dollars', 'euros', 'zloty')."""
     from babel import Locale
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
 
-    names = {str(code): str(name) for code, name in Locale("en").currencies.items()}
-    words = {n.split()[-1].casefold() for n in names.values()} | {c.casefold() for c in names}
-    return frozenset(words | {w + "s" for w in words})
+    codes = {str(c) for t in get_global("territory_currencies") for c in get_territory_currencies(t, tender=True)}
+    names = Locale("en").currencies
+    words = {str(names.get(c, c)).split()[-1].casefold() for c in codes}
+    return frozenset(codes), frozenset(words | {w + "s" for w in words})
 
 
 def gives_asked_figure(quote: str, q: Question) -> bool:

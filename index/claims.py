@@ -37,7 +37,7 @@ _DESIGNATION = r"(?<![A-Za-z][-–])"
 FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_DESIGNATION}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 # A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
 _SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
-SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED}){_NOUN}", re.IGNORECASE)
+SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED})\b{_NOUN}", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
     "on",
@@ -115,12 +115,14 @@ _ATTRIBUTIONS = [
         + r"(?=\s*(?:[,.;:!?)\"”’]|$)|\s+(?:on|in|at|during|after|before|as|from|when|while|who|whose|according)\b)"
     ),
     # A name opening the sentence, set off by a title, then the verb: "Dean Turner, chief economist at UBS Global
-    # Wealth Management, told CNBC", "Katy Worobec, Head of Fraud, Cyber and Data Sharing at UK Finance said:" (the
-    # title is no speaker, however capitalised).
+    # Wealth Management, told CNBC" (one title between commas), "Katy Worobec, Head of Fraud, Cyber and Data Sharing
+    # at UK Finance said:" (a title of several parts, then a verb that introduces a quotation). The title is no
+    # speaker, however capitalised; "Hurricane Helene, which struck Florida, killed dozens, officials said" and
+    # "Early Sunday, Russian officials said" credit the officials.
     re.compile(
         r"(?:^|(?<=[.!?;:”\"’]\s)|(?<=\n))(?!" + _OPENERS + r"\b)([A-Z][\w’'-]+(?: [A-Z][\w’'.-]+){1,3}), "
-        r"(?:[^\s\d,;:]+[ ,]+){1,16}?"
-        r"(?:has |have |had )?(?:said|says|told|commented|wrote|warned|added)\b"
+        r"(?:(?:[^\s\d,;:]+ ){0,15}[^\s\d,;:]+, (?:has |have |had )?(?:said|says|told|commented|wrote|warned|added)\b"
+        r"|(?:[^\s\d,;:]+[ ,]+){1,16}?(?:said|says|told|commented|wrote|added):)"
     ),
     re.compile(
         # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.

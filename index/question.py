@@ -189,7 +189,13 @@ def _name_forms(q: Question, name: str) -> set[str]:
     return found
 
 
-_WORD_LISTS = ("fillers", "figure_noun", "interrogatives")  # entries of questions.json that are no kind's pattern
+_WORD_LISTS = (
+    "fillers",
+    "figure_noun",
+    "interrogatives",
+    "counting_nouns",
+    "plurals",
+)  # entries of questions.json that are no kind's pattern
 
 
 @functools.cache
@@ -227,8 +233,11 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
     opening = " | ".join(openings)
     patterns = _patterns().get(lang, _patterns()["en"])
-    interrogatives = _words(lang, "interrogatives") or _words("en", "interrogatives")
-    asks = frozenset(Asks(kind) for part in openings for kind in _first_asked(part, patterns, interrogatives))
+    grammar = lang if _words(lang, "interrogatives") else "en"
+    asks = frozenset(
+        Asks(kind)
+        for kind in _asked(openings, patterns, _words(grammar, "interrogatives"), _words(grammar, "coordinators"))
+    )
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
     noun, event = _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else ([], frozenset())
@@ -236,10 +245,12 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     named = noun_rx.search(text) if noun_rx else None
     if named and named.group(1).casefold() not in stop:
         asks = asks | {Asks.FIGURE}
-        # "the cumulative count of destroyed Russian tanks": what is counted follows "of"
-        noun = noun or _counted_after(text[named.end() :], stop) or [named.group(1).casefold()]
+        # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
+        counting = tokens(named.group(0))[-1] in _words(lang, "counting_nouns")
+        noun = noun or (counting and _counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
     focus = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in noun))
-    head = _matches(noun[-1], a.stem(noun[-1]), concepts) if noun else frozenset()
+    head = _head(noun, a, _words(lang, "plurals"))
+    head_forms = _matches(head, a.stem(head), concepts) if head else frozenset()
     return Question(
         text=text,
         lang=lang,
@@ -250,37 +261,61 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         count=m is not None,
         focus=focus,
         event=event,
-        head=head,
+        head=head_forms,
         numbers=frozenset(numbers(text)),
         known=frozenset(tokens(text)),
     )
 
 
-def _first_asked(clause: str, patterns: dict[str, re.Pattern[str]], interrogatives: frozenset[str]) -> list[str]:
-    """The kinds the clause's first interrogative asks: those whose pattern covers it (or, in a clause without one,
-    starts where the first match does). A later one joins clauses ("what did the minister say when announcing the
-    cut?", "who ran Intel when it announced the job cuts?"): it asks for no date."""
-    found = {kind: m.span() for kind, rx in patterns.items() if (m := rx.search(clause))}
-    if not found:
-        return []
-    first = next((m.start() for m in TOKEN.finditer(clause) if m.group(0).casefold() in interrogatives), None)
-    if first is None:
-        start, end = min(found.values())
-        return [kind for kind, (s, _) in found.items() if start <= s < end]
-    return [kind for kind, (s, e) in found.items() if s <= first < e]
+def _asked(
+    clauses: list[str], patterns: dict[str, re.Pattern[str]], interrogatives: frozenset[str], joins: frozenset[str]
+) -> list[str]:
+    """The kinds the question's first interrogative asks (those whose pattern covers it), and those of an
+    interrogative joined to it ("when and where", "who won and by how many votes"). A later one opens a clause
+    of the question ("what did the minister say when announcing the cut?", "who ran Intel when it announced the
+    job cuts?", "Что сказал министр, когда…"): it asks for no date. An acronym ("the WHO") is no interrogative.
+    Without any interrogative, each clause asks what its first match asks ("Number of dead in Morocco?")."""
+    kinds: list[str] = []
+    seen = False
+    for clause in clauses:
+        found = {kind: m.span() for kind, rx in patterns.items() if (m := rx.search(clause))}
+        words = list(TOKEN.finditer(clause))
+        marks = [i for i, w in enumerate(words) if w.group(0).casefold() in interrogatives and not _acronym(w.group(0))]
+        allowed = [
+            words[i].start()
+            for n, i in enumerate(marks)
+            if (n == 0 and not seen) or any(w.group(0).casefold() in joins for w in words[max(0, i - 2) : i])
+        ]
+        seen = seen or bool(marks)
+        if not marks and not seen and found:
+            allowed = [min(found.values())[0]]
+        kinds += [kind for kind, (s, e) in found.items() if any(s <= at < e for at in allowed)]
+    return kinds
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 def _counted_after(rest: str, stop: frozenset[str]) -> list[str]:
-    """The content words after an "of" that opens ``rest``, up to the first function word (three at most)."""
+    """The content words after an "of" that opens ``rest``, up to the first function word or possessive (three at
+    most)."""
     words = tokens(rest)
     if not words or words[0] != "of":
         return []
     counted: list[str] = []
     for w in words[1:]:
-        if w in stop or len(counted) == 3:
+        if w in stop or len(w) < 2 or len(counted) == 3:
             break
         counted.append(w)
     return counted
+
+
+def _head(noun: list[str], a: Analyzer, plurals: frozenset[str]) -> str:
+    """The word of the counted noun that names what is counted: the first plural ("Ukrainian [prisoners]", "[drones]
+    hit Moscow", "[people] died"), else its last word ("heavy [equipment]")."""
+    plural = (w for w in noun if w in plurals or (w.endswith("s") and a.stem(w) != w))
+    return next(plural, noun[-1] if noun else "")
 
 
 def _matches(term: str, stem: str, concepts: Concepts) -> frozenset[str]:

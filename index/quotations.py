@@ -22,6 +22,7 @@ USUALLY_OPENING = "“«„"
 MAX_STEPS = 4  # sentences added on each side at most
 _BEFORE_OPENING = "([—–-"  # what may stand right before an opening mark besides a space
 _AFTER_CLOSING = ",.;:!?)]…"  # what may follow a closing mark besides a space
+_SENTENCE_ENDS = ".!?…:"
 
 
 def opens(text: str, i: int) -> bool:
@@ -58,8 +59,10 @@ def cut(text: str) -> tuple[bool, bool]:
 
 
 def _opens_line(text: str, i: int) -> bool:
+    """The mark opens a line that follows a finished sentence: a paragraph of a quotation running on (a hard-wrapped
+    line opening with a nested quotation, 'the word⏎"genocide" is…', follows none)."""
     line = text.rfind("\n", 0, i)
-    return line >= 0 and not text[line + 1 : i].strip()
+    return line >= 0 and not text[line + 1 : i].strip() and text[:line].rstrip()[-1:] in _SENTENCE_ENDS
 
 
 def balanced(text: str) -> bool:
@@ -67,8 +70,9 @@ def balanced(text: str) -> bool:
 
 
 def widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """The smallest run of whole sentences around [start, end) within its paragraph whose quotations are whole,
-    or None when there is none within ``MAX_STEPS`` sentences on each side."""
+    """The smallest run of whole sentences around [start, end) whose quotations are whole, or None when there is
+    none within ``MAX_STEPS`` sentences on each side. It stays within its paragraph, except forward into paragraphs
+    that go on with the quotation (opening with a quotation mark)."""
     idx = [i for i, (s, e) in enumerate(spans) if s < end and start < e]
     if not idx:
         return (start, end) if balanced(text[start:end]) else None
@@ -91,4 +95,4 @@ def widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> 
 def _same_quotation(text: str, end: int, start: int) -> bool:
     """Whether the sentence at ``start`` goes on from the one ending at ``end``: in its paragraph, or opening the next
     with a quotation mark (a quotation running on)."""
-    return "\n\n" not in text[end:start] or text[start : start + 1] in MARKS
+    return "\n\n" not in text[end:start] or (start < len(text) and text[start] in MARKS)

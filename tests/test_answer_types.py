@@ -63,6 +63,13 @@ def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks)
         ("On what date did the court rule?", {Asks.DATE, Asks.DAY}),
         # Without an interrogative, the first match asks.
         ("Number of dead in the earthquake?", {Asks.FIGURE}),
+        # One joined to the first asks too; an acronym is none; a later clause's is subordinate.
+        ("When and where did the storm make landfall?", {Asks.DATE, Asks.PLACE}),
+        ("Who won and by how many votes?", {Asks.ACTOR, Asks.FIGURE}),
+        ("Did the WHO say when the vaccine would arrive?", {Asks.DATE}),
+        ("Что сказал министр, когда объявил о сокращениях?", set()),
+        ("¿En el ataque que golpeó Kiev cuántos muertos hubo?", {Asks.FIGURE}),
+        ("What is the reason why the minister resigned?", {Asks.REASON}),
     ],
 )
 def test_the_first_interrogative_of_a_clause_sets_what_it_asks(question: str, asks: set[Asks]) -> None:

@@ -179,6 +179,9 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Some 16,200 people have fled to camps in Tawila, said Adam Rojal, a spokesperson.", "Adam Rojal"),
         ("Storm Boris, which hit Poland and Austria, killed 20 people, officials said.", "officials"),
         ("On Friday, officials in Kyiv said five drones were downed.", "officials in Kyiv"),
+        ("Early Sunday, Russian officials said 30 drones were downed.", "Russian officials"),
+        ("Hurricane Helene, which struck Florida last week, killed dozens, officials said.", "officials"),
+        ("Elon Musk, the billionaire, was wrong, experts told Reuters.", "experts"),
     ],
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:
