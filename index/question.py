@@ -78,7 +78,7 @@ class Question:
     known: frozenset[str]  # every word of the question, case-folded
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
     period: frozenset[str] = frozenset()  # the case-folded words that set its period ("september", "2024")
-    head: frozenset[str] = frozenset()  # the last word of the counted noun: "how many Ukrainian [prisoners]"
+    head: frozenset[str] = frozenset()  # the word of the counted noun that is counted: "how many Ukrainian [prisoners]"
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
@@ -189,20 +189,15 @@ def _name_forms(q: Question, name: str) -> set[str]:
     return found
 
 
-_WORD_LISTS = (
-    "fillers",
-    "figure_noun",
-    "interrogatives",
-    "counting_nouns",
-    "plurals",
-)  # entries of questions.json that are no kind's pattern
+_KINDS = frozenset(a.value for a in Asks)
 
 
 @functools.cache
 def _patterns() -> dict[str, dict[str, re.Pattern[str]]]:
     data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
     return {
-        lang: {kind: re.compile(rx, re.IGNORECASE) for kind, rx in spec.items() if kind not in _WORD_LISTS}
+        # The other entries are word lists (fillers, interrogatives, …), no kind's pattern.
+        lang: {kind: re.compile(rx, re.IGNORECASE) for kind, rx in spec.items() if kind in _KINDS}
         for lang, spec in data.items()
         if not lang.startswith("_")
     }

@@ -70,6 +70,9 @@ def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks)
         ("Что сказал министр, когда объявил о сокращениях?", set()),
         ("¿En el ataque que golpeó Kiev cuántos muertos hubo?", {Asks.FIGURE}),
         ("What is the reason why the minister resigned?", {Asks.REASON}),
+        # The word lists of questions.json are no kind's pattern.
+        ("tanks and or trucks", set()),
+        ("Who said do does did have has had will would can could?", {Asks.ACTOR}),
     ],
 )
 def test_the_first_interrogative_of_a_clause_sets_what_it_asks(question: str, asks: set[Asks]) -> None:
