@@ -236,6 +236,12 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
     noun, event = _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else ([], frozenset())
+    if m and not noun and m.groupdict().get("noun"):
+        # "To what range did the bank raise its rate?": the measure named is what the figure must give.
+        measured = m.group("noun").casefold()
+        after = text.casefold().find(m.group(0).casefold())
+        counting = measured in _words(lang, "counting_nouns") and after >= 0
+        noun = (counting and _counted_after(text[after + len(m.group(0)) :], stop)) or [measured]
     noun_rx = _figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
     if named and named.group(1).casefold() not in stop:

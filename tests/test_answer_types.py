@@ -109,6 +109,10 @@ def test_a_figure_of_the_asked_noun_beats_the_set_up_sentence() -> None:
         ("How much damage did the storm do?", "The storm left $3 billion of losses in Florida.", False),
         # what a count "of" counts
         ("What was the cumulative count of destroyed Russian tanks?", "Russia has lost 2,600 main battle tanks.", True),
+        # the measure a "what" question names, where no noun follows it
+        ("To what range did the bank raise its rate?", "The rate was raised to a range of 0 to 0.1%.", True),
+        ("To what range did the bank raise its rate?", "It charged 0.1% on a small pool of reserves.", False),
+        ("What was the number of people killed?", "At least 64 people were killed.", True),
     ],
 )
 def test_the_counted_noun_is_read_from_words_names_measures_and_currencies(
