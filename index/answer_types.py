@@ -195,7 +195,7 @@ def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
         float(bool(q.numbers and not q.count and q.numbers & set(numbers(sentence)))),
         float(Asks.ACTOR in q.asks and bool(new_actors(sentence, q))),
         float(Asks.PLACE in q.asks and bool(new_places(sentence, q))),
-        float(Asks.DATE in q.asks and has_time(sentence, q.known)),
+        float(_gives_time(q, sentence)),
         float(Asks.REASON in q.asks and bool(_reason_pattern().search(sentence))),
     )
 
@@ -217,7 +217,14 @@ def carries(q: Question, sentence: str) -> bool:
         (Asks.FIGURE in q.asks and has_figure(sentence))
         or (Asks.ACTOR in q.asks and bool(new_actors(sentence, q)))
         or (Asks.PLACE in q.asks and bool(new_places(sentence, q)))
-        or (Asks.DATE in q.asks and Asks.DAY not in q.asks and has_time(sentence, q.known))
-        or (Asks.DAY in q.asks and has_date(sentence, q.known))
+        or _gives_time(q, sentence)
         or (Asks.REASON in q.asks and bool(_reason_pattern().search(sentence)))
     )
+
+
+def _gives_time(q: Question, sentence: str) -> bool:
+    """A calendar date for a question that asks one ("on what date…"; a weekday does not answer it), any time
+    reference for another when-question."""
+    if Asks.DAY in q.asks:
+        return has_date(sentence, q.known)
+    return Asks.DATE in q.asks and has_time(sentence, q.known)
