@@ -443,7 +443,8 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
     heads: dict[int, AbstractSet[str]] = {}
     items = []
-    for c in citations:
+    asked = answer_types.asked_figures(q, [(c.quote, c.figures) for c in citations])
+    for c, figures in zip(citations, asked, strict=True):
         text = texts[c.article_id]
         around = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_end + CONTEXT_CHARS]
         context = frozenset(w.casefold() for n in answer_types.names(around) for w in n.split())
@@ -452,7 +453,8 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
             if c.article_id not in heads:  # where news names its subject, as the evidence ranker reads it
                 heads[c.article_id] = q.capitalised_forms(text[:ARTICLE_HEAD])
             share = named.names_in(heads[c.article_id] | q.capitalised_forms(around))
-        items.append((share, (c.n, c.source, c.published, claims.Claim(c.figures, c.attribution, c.hedge), context)))
+        claim = claims.Claim(tuple(figures), c.attribution, c.hedge)
+        items.append((share, (c.n, c.source, c.published, claim, context)))
     # The best-named quote with a figure sets the bar: one that names the event and counts nothing does not.
     best = max((share for share, item in items if item[3].figures), default=0.0)
     # Quotes that name the asked event share its names, wherever in the article they name it.

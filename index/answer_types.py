@@ -14,11 +14,12 @@ import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from importlib import resources
 
 from index import claims, speakers
-from index.language import TOKEN, analyzer, tokens
+from index.language import TOKEN, analyzer, detect, tokens
 from index.question import Asks, Question, numbers
 from index.terms import has_count, has_date, has_figure, has_time, without_times
 
@@ -174,6 +175,36 @@ def _currencies() -> tuple[frozenset[str], frozenset[str]]:
     names = Locale("en").currencies
     words = {str(names.get(c, c)).split()[-1].casefold() for c in codes}
     return frozenset(codes), frozenset(words | {w + "s" for w in words})
+
+
+def asked_figures(q: Question, quotes: Sequence[tuple[str, Sequence[str]]]) -> list[list[str]]:
+    """Of each (quote, its figures), those that count what a how-many question asks, to set side by side: the
+    figure, with up to ``NEAR_FIGURE`` words each side, counts the asked noun (``counts_asked_noun``). Katrina's
+    "killed at least 1,200 people" is not set beside Helene's "death toll has passed 165 people" for "what death
+    tolls were reported for Helene?", nor "329 injured" beside "1,204 injured" for "how many aftershocks…". What
+    the counted things did is not checked: "14 people died" and "killed 17 people" share no word of it. Other
+    questions, and quotes in another language than an English question's (whose figures its words cannot check),
+    keep all their figures."""
+    if Asks.FIGURE not in q.asks or not q.focus or q.lang != "en":
+        return [list(figures) for _, figures in quotes]
+    return [
+        list(figures) if detect(text, "en") != "en" else [f for f in figures if counts_asked_noun(_around(text, f), q)]
+        for text, figures in quotes
+    ]
+
+
+def _around(text: str, figure: str) -> str:
+    """The figure with up to ``NEAR_FIGURE`` words each side ('' where the text does not give it)."""
+    at = text.find(figure)
+    if at < 0:
+        return ""
+    words = list(TOKEN.finditer(text))
+    starts = [m.start() for m in words]
+    first = bisect.bisect_left(starts, at)
+    last = bisect.bisect_left(starts, at + len(figure))
+    begin = words[max(0, first - NEAR_FIGURE)].start() if words else at
+    end = words[min(len(words), last + NEAR_FIGURE) - 1].end() if last < len(words) else len(text)
+    return text[min(begin, at) : max(end, at + len(figure))]
 
 
 def gives_asked_figure(quote: str, q: Question) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer import Evidence, complete_answers
-from index.answer_types import KIND_CUES, carries, counts_asked_noun, kind_cues, new_names
+from index.answer_types import KIND_CUES, asked_figures, carries, counts_asked_noun, kind_cues, new_names
 from index.evidence_rank import FEATURES, Ranker
 from index.question import Asks, Question, analyse
 
@@ -189,7 +189,8 @@ def test_a_time_the_question_states_does_not_answer_when() -> None:
     assert not carries(day, "The Fed cut on 18 September.") and carries(day, "The Fed cut again on 7 November.")
     # the ranker's cue agrees: a weekday gives no calendar date
     ruling = analyse("On what date did the court issue the ruling?")
-    weekday, dated = "The court ruled on Monday that he cannot be tried.", "The court on July 1 found he cannot be tried."
+    weekday = "The court ruled on Monday that he cannot be tried."
+    dated = "The court on July 1 found he cannot be tried."
     assert kind_cues(ruling, weekday)[KIND_CUES.index("date")] == 0.0
     assert kind_cues(ruling, dated)[KIND_CUES.index("date")] == 1.0
 
@@ -223,3 +224,18 @@ def test_a_quote_opening_a_quoted_paragraph_takes_the_line_naming_the_speaker() 
     assert widened(text, start, end, "What did the officer report?").startswith("Christo Grozev, who leads the group")
     # A why-question takes the next sentence when it gives the cause.
     assert widened(text, start, end, "Why did he use a local sim card?").endswith("Thus the call on a local sim card.’")
+
+
+def test_only_figures_counting_the_asked_noun_stand_side_by_side() -> None:
+    tolls = analyse("What death tolls were reported for the hurricane?")
+    quotes = [
+        ("The hurricane's grim death toll has passed 165 people, officials said.", ["165 people"]),
+        ("Katrina, which killed at least 1,200 people, was deadlier.", ["at least 1,200 people"]),
+    ]
+    assert asked_figures(tolls, quotes) == [["165 people"], []]
+    aftershocks = analyse("How many aftershocks followed the earthquake?")
+    assert asked_figures(aftershocks, [("It left 632 dead and 329 injured.", ["632 dead", "329 injured"])]) == [[]]
+    who = analyse("Who said 329 people were injured?")  # no figure asked: every figure stays
+    assert asked_figures(who, [("It left 632 dead and 329 injured.", ["632 dead", "329 injured"])]) == [
+        ["632 dead", "329 injured"]
+    ]

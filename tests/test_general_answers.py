@@ -32,6 +32,13 @@ def test_conflicting_tolls_stand_side_by_side_with_who_gives_them(news: Library)
     assert all(any(ch.isdigit() for ch in e.figure) and len(e.figure.split()) >= 2 for e in people)
     assert "soldier" not in answer.figures  # 800 clean-up soldiers measure another thing
 
+    # Figures that count something else than the asked noun are not set side by side, whatever the quotes show.
+    missing = news.ask("How many people were missing after the Marlow Valley floods?")
+    assert all(e.figure.endswith("people") for entries in missing.figures.values() for e in entries)
+    homes = news.ask("How many homes were flooded in the Marlow Valley?")
+    assert not homes.abstained and "2,300 homes" in " ".join(c.quote for c in homes.citations)
+    assert "people" not in homes.figures  # the death tolls beside each other answer another question
+
 
 def test_hedges_speakers_and_organisations_are_credited(news: Library) -> None:
     damage = news.ask("How much damage did the floods cause?")
