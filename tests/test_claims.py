@@ -176,6 +176,8 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         # a title set off after the name is no speaker, however capitalised; the name after the verb is
         ("Dean Turner, chief economist at UBS Global Wealth Management, told CNBC cuts were unlikely.", "Dean Turner"),
         ("Katy Worobec, Head of Fraud, Cyber and Data Sharing at UK Finance said:", "Katy Worobec"),
+        ("Yevgeny Prigozhin, the head of the private army Wagner says his force lost 20,000.", "Yevgeny Prigozhin"),
+        ("In Kharkiv Oblast, the governor said three people were hurt.", "the governor"),
         ("Some 16,200 people have fled to camps in Tawila, said Adam Rojal, a spokesperson.", "Adam Rojal"),
         ("Storm Boris, which hit Poland and Austria, killed 20 people, officials said.", "officials"),
         ("On Friday, officials in Kyiv said five drones were downed.", "officials in Kyiv"),
