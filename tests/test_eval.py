@@ -69,6 +69,7 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert "abstained (leave-one-out)" in text.stdout and "missed (hybrid):" in text.stdout
     assert "split (fit on one half of the questions, judge the other)" in text.stdout
+    assert "same questions, fitted on them vs on the other half: answered 0." in text.stdout
     assert "evidence ranker (best sentence holds gold" in text.stdout and ranker.is_file()
     weights = json.loads(ranker.read_text())["weights"]
     assert min(weights) >= 0 and max(weights) > 0
