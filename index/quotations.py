@@ -9,8 +9,8 @@ a letter, and closes otherwise.
 
 A quotation that runs over several paragraphs is not closed at the end of each: news style opens every paragraph
 of it again and closes only the last ("…grew up poor.⏎“The tweet is…”"). So a mark opening a line while a
-quotation is open continues it, and a quote is widened across a paragraph break where the next paragraph so
-continues it. A quote still cut open after widening is not shown.
+quotation is open continues it (French opens such a paragraph with "» " instead), and a quote is widened across a
+paragraph break where the next paragraph so continues it. A quote still cut open after widening is not shown.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def cut(text: str) -> tuple[bool, bool]:
     for i, ch in enumerate(text):
         if ch not in MARKS:
             continue
+        if depth and ch == "»" and _opens_line(text, i):
+            continue  # French marks each paragraph of a quotation running on with "» ": no close
         if opens(text, i):
             depth += not (depth and _opens_line(text, i))
         elif depth:

@@ -67,6 +67,12 @@ RUNNING_ON = (
 )
 
 
+FRENCH_RUNNING_ON = (
+    "Le maire a déclaré : « Nous avons tout perdu. Les maisons sont détruites.\n\n"
+    "» Il faudra des années pour reconstruire », a-t-il ajouté.\n\nLes pompiers sont restés sur place."
+)
+
+
 @pytest.mark.parametrize("text", [RUNNING_ON, RUNNING_ON.replace("\n\n", "\n")])
 def test_a_quotation_running_over_paragraphs_is_quoted_to_its_close(text: str) -> None:
     """News style opens each paragraph of a long quotation again and closes only the last one."""
@@ -78,6 +84,15 @@ def test_a_quotation_running_over_paragraphs_is_quoted_to_its_close(text: str) -
     # The paragraph that closes the quotation is whole on its own.
     alone = text.index('"The tweet')
     assert complete_quotation(Evidence(1, alone, text.index("racist.") + 8, 1.0), text) is not None
+
+
+def test_a_french_quotation_running_over_paragraphs_is_quoted_to_its_close() -> None:
+    """French marks each paragraph of a quotation running on with "» " and closes it with "»"."""
+    text = FRENCH_RUNNING_ON
+    done = complete_quotation(Evidence(1, text.index("Nous"), text.index(" Les maisons"), 1.0), text)
+    assert done is not None
+    assert text[done.start : done.end].startswith("Le maire")
+    assert text[done.start : done.end].endswith("a-t-il ajouté.")
 
 
 def test_a_sentence_no_quote_can_show_neither_shows_nor_sets_the_bar() -> None:
