@@ -224,7 +224,7 @@ def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
         # The figure a question names ("who reckons … close to 2,000?") marks the claim it asks about. In a
         # how-many question it only sets the scene ("in the update that put losses at 883,950, how many vehicles…").
         float(bool(q.numbers and not q.count and q.numbers & set(numbers(sentence)))),
-        float(Asks.ACTOR in q.asks and bool(new_actors(sentence, q))),
+        float(Asks.ACTOR in q.asks and _someone_new(sentence, q)),
         float(Asks.PLACE in q.asks and bool(new_places(sentence, q))),
         float(_gives_time(q, sentence)),
         float(Asks.REASON in q.asks and bool(_reason_pattern().search(sentence))),
@@ -246,7 +246,7 @@ def carries(q: Question, sentence: str) -> bool:
     """The sentence holds the kind of answer asked for (a figure, a new name, a time, a cause)."""
     return (
         (Asks.FIGURE in q.asks and has_figure(sentence))
-        or (Asks.ACTOR in q.asks and bool(new_actors(sentence, q)))
+        or (Asks.ACTOR in q.asks and _someone_new(sentence, q))
         or (Asks.PLACE in q.asks and bool(new_places(sentence, q)))
         or _gives_time(q, sentence)
         or (Asks.REASON in q.asks and bool(_reason_pattern().search(sentence)))
@@ -259,3 +259,10 @@ def _gives_time(q: Question, sentence: str) -> bool:
     if Asks.DAY in q.asks:
         return has_date(sentence, q.known)
     return Asks.DATE in q.asks and has_time(sentence, q.known)
+
+
+def _someone_new(sentence: str, q: Question) -> bool:
+    """A name or credited source the question lacks that is no place ("in Santa Clara") and no time ("Thursday"):
+    who-questions ask for a person or an organisation, and most news sentences name some place or day."""
+    places = set(new_places(sentence, q))
+    return any(n not in places and without_times(n).strip() for n in new_actors(sentence, q))

@@ -239,3 +239,11 @@ def test_only_figures_counting_the_asked_noun_stand_side_by_side() -> None:
     assert asked_figures(who, [("It left 632 dead and 329 injured.", ["632 dead", "329 injured"])]) == [
         ["632 dead", "329 injured"]
     ]
+
+
+def test_a_who_question_wants_someone_not_a_place_or_a_day() -> None:
+    q = analyse("Who declared the state of emergency?")
+    actor = KIND_CUES.index("actor")
+    assert kind_cues(q, "Floods hit homes in Norland on Thursday.")[actor] == 0.0
+    assert not carries(q, "Floods hit homes in Norland on Thursday.")
+    assert kind_cues(q, "Prime Minister Jan Novak declared a state of emergency on Thursday.")[actor] == 1.0
