@@ -443,7 +443,8 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
     heads: dict[int, AbstractSet[str]] = {}
     items = []
-    asked = answer_types.asked_figures(q, [(c.quote, c.figures) for c in citations])
+    opening = [texts[c.article_id][:ARTICLE_HEAD] for c in citations]
+    asked = answer_types.asked_figures(q, [(c.quote, c.figures) for c in citations], opening)
     for c, figures in zip(citations, asked, strict=True):
         text = texts[c.article_id]
         around = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_end + CONTEXT_CHARS]

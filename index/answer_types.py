@@ -177,19 +177,37 @@ def _currencies() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(codes), frozenset(words | {w + "s" for w in words})
 
 
-def asked_figures(q: Question, quotes: Sequence[tuple[str, Sequence[str]]]) -> list[list[str]]:
+def asked_figures(
+    q: Question, quotes: Sequence[tuple[str, Sequence[str]]], articles: Sequence[str] = ()
+) -> list[list[str]]:
     """Of each (quote, its figures), those that count what a how-many question asks, to set side by side: the
     figure, with up to ``NEAR_FIGURE`` words each side, counts the asked noun (``counts_asked_noun``). Katrina's
     "killed at least 1,200 people" is not set beside Helene's "death toll has passed 165 people" for "what death
     tolls were reported for Helene?", nor "329 injured" beside "1,204 injured" for "how many aftershocks…". What
-    the counted things did is not checked: "14 people died" and "killed 17 people" share no word of it. Other
-    questions, and quotes in another language than an English question's (whose figures its words cannot check),
-    keep all their figures."""
+    the counted things did is checked only where no figure says it: "14 people died" and "killed 17 people" share
+    no word of it, but when no figure is near "injured" (the words of the question's event that not most of the
+    quoted ``articles`` hold), the death tolls are no answer to "how many people were injured in the floods?".
+    Other questions, and
+    quotes in another language than an English question's (whose figures its words cannot check), keep all their
+    figures."""
     if Asks.FIGURE not in q.asks or not q.focus or q.lang != "en":
         return [list(figures) for _, figures in quotes]
+    english = [detect(text, "en") == "en" for text, _ in quotes]
+    windows = [
+        [(f, _around(text, f)) for f in figures] if own else []
+        for (text, figures), own in zip(quotes, english, strict=True)
+    ]
+    counted = [[(f, w) for f, w in ws if counts_asked_noun(w, q)] for ws in windows]
+    present = [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(text) for text, _ in quotes]
+    words: dict[str, set[str]] = {}
+    for form in q.event:  # each word of the event with its stem ("floods", "flood")
+        words.setdefault(q.stem(form), set()).add(form)
+    specific = {f for w in words.values() if sum(bool(w & p) for p in present) * 2 <= len(present) for f in w}
+    if specific and not any(specific & q.forms(w) for ws in counted for _, w in ws):
+        counted = [[] for _ in counted]
     return [
-        list(figures) if detect(text, "en") != "en" else [f for f in figures if counts_asked_noun(_around(text, f), q)]
-        for text, figures in quotes
+        [f for f, _ in ws] if own else list(figures)
+        for ws, own, (_, figures) in zip(counted, english, quotes, strict=True)
     ]
 
 

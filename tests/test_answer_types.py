@@ -235,6 +235,15 @@ def test_only_figures_counting_the_asked_noun_stand_side_by_side() -> None:
     assert asked_figures(tolls, quotes) == [["165 people"], []]
     aftershocks = analyse("How many aftershocks followed the earthquake?")
     assert asked_figures(aftershocks, [("It left 632 dead and 329 injured.", ["632 dead", "329 injured"])]) == [[]]
+    # what the counted things did, where no figure says it: the death tolls do not count the injured
+    injured = analyse("How many people were injured in the floods?")
+    tolls_only = [
+        ("At least 64 people died in the floods.", ["At least 64 people"]),
+        ("The floods killed 229 people.", ["229 people"]),
+    ]
+    assert asked_figures(injured, tolls_only) == [[], []]
+    died = analyse("How many people died in the floods?")  # "killed" is not "died", but one figure says "died"
+    assert asked_figures(died, tolls_only) == [["At least 64 people"], ["229 people"]]
     who = analyse("Who said 329 people were injured?")  # no figure asked: every figure stays
     assert asked_figures(who, [("It left 632 dead and 329 injured.", ["632 dead", "329 injured"])]) == [
         ["632 dead", "329 injured"]
