@@ -253,6 +253,10 @@ def _speaker(phrase: str) -> str:
         return ""
     stop = analyzer("en").stopwords
     adverbs = speakers.cue_words("adverbs", "en")
+    # "The ministry on Wednesday", "Intel on Monday": a time between the speaker and the verb is no part of it.
+    timed = without_times(" ".join(words)).split()
+    if len(timed) < len(words) and timed == words[: len(timed)] and not any(w.isupper() for w in words[len(timed) :]):
+        words = timed  # ("USA TODAY" is a name)
     while words and ((words[-1].casefold() in stop and not words[-1].isupper()) or words[-1] in adverbs):
         words.pop()
     if not words:
