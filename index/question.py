@@ -263,7 +263,10 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         focus=focus,
         event=event,
         head=head_forms,
-        numbers=frozenset(numbers(text)),
+        # A year is a date or a name ("Euro 2024"), not a figure the question asks about ("close to 2,000?").
+        numbers=frozenset(
+            n for n in numbers(text) if not re.fullmatch(r"(?:19|20)\d\d", n) or f"{n[0]},{n[1:]}" in text
+        ),
         known=frozenset(tokens(text)),
     )
 

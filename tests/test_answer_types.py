@@ -121,6 +121,12 @@ def test_the_counted_noun_is_read_from_words_names_measures_and_currencies(
     assert counts_asked_noun(sentence, analyse(question)) is counts
 
 
+def test_a_year_the_question_names_marks_no_claim() -> None:
+    q = analyse("Who was named best player of Euro 2024?")
+    stated = KIND_CUES.index("stated")
+    assert kind_cues(q, "Six players will be awarded the Euro 2024 golden boot.")[stated] == 0.0
+
+
 def test_a_figure_the_question_names_marks_the_claim_only_outside_how_many_questions() -> None:
     said = "He estimated the actual toll could be nearer 2,000 tanks."
     other = "Russia has now lost close to 4,000 tanks in its war against Ukraine."
