@@ -122,10 +122,7 @@ _ATTRIBUTIONS = [
     re.compile(
         r"(?:^|(?<=[.!?;:”\"’]\s)|(?<=\n))(?!" + _OPENERS + r"\b)([A-Z][\w’'-]+(?: [A-Z][\w’'.-]+){1,3}), "
         r"(?:(?:[^\s\d,;:]+ ){0,15}[^\s\d,;:]+, (?:has |have |had )?(?:said|says|told|commented|wrote|warned|added)\b"
-        r"|(?:[^\s\d,;:]+[ ,]+){1,16}?(?:said|says|told|commented|wrote|added):"
-        # a title opening with an article and left unclosed: "Yevgeny Prigozhin, the head of the Russian private
-        # army Wagner says his force lost…" (not Wagner)
-        r"|(?:the|a|an) (?:[^\s\d,;:]+ ){1,10}(?:has |have |had )?(?:said|says|told)\b)"
+        r"|(?:[^\s\d,;:]+[ ,]+){1,16}?(?:said|says|told|commented|wrote|added):)"
     ),
     re.compile(
         # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
