@@ -40,10 +40,11 @@ def _reason_pattern() -> re.Pattern[str]:
     return _cues("causes")
 
 
-def new_places(sentence: str, q: Question) -> list[str]:
+def new_places(sentence: str, q: Question, prepositions: str = "places") -> list[str]:
     """Names right after a place preposition ("near Lyman", "in the Kharkiv region") the question lacks; a time
-    ("in a post Saturday") or a name after another name or a comma ("In a post Saturday, Microsoft…") is none."""
-    places = _cues("places")
+    ("in a post Saturday") or a name after another name or a comma ("In a post Saturday, Microsoft…") is none.
+    ``prepositions``: the cues.json entry of the prepositions ("locative": those naming only a place)."""
+    places = _cues(prepositions)
     out = []
     for name in new_names(sentence, q):
         if not without_times(name).strip():
@@ -283,7 +284,8 @@ def _gives_time(q: Question, sentence: str) -> bool:
 
 
 def _someone_new(sentence: str, q: Question) -> bool:
-    """A name or credited source the question lacks that is no place ("in Santa Clara") and no time ("Thursday"):
-    who-questions ask for a person or an organisation, and most news sentences name some place or day."""
-    places = set(new_places(sentence, q))
+    """A name or credited source the question lacks that is no time ("Thursday") and no place ("in Santa Clara"):
+    who-questions ask for a person or an organisation, and most news sentences name a day and a place. A name after
+    "to" or "from" stays: as often who received or sold something ("sold to Elon Musk", "a bid from Microsoft")."""
+    places = set(new_places(sentence, q, "locative"))
     return any(n not in places and without_times(n).strip() for n in new_actors(sentence, q))

@@ -256,3 +256,7 @@ def test_a_who_question_wants_someone_not_a_place_or_a_day() -> None:
     assert kind_cues(q, "Floods hit homes in Norland on Thursday.")[actor] == 0.0
     assert not carries(q, "Floods hit homes in Norland on Thursday.")
     assert kind_cues(q, "Prime Minister Jan Novak declared a state of emergency on Thursday.")[actor] == 1.0
+    # who received or sold something is no place
+    bought = analyse("Who bought Twitter?")
+    assert carries(bought, "Twitter was sold to Elon Musk in October for $44 billion.")
+    assert not carries(bought, "Shares of Twitter fell in New York on Monday.")
