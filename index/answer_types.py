@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from importlib import resources
 
 from index import claims, speakers
@@ -237,9 +238,10 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
 def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
     """Whether the sentence looks like the kind of answer asked for, one value per ``KIND_CUES`` entry."""
     figure = Asks.FIGURE in q.asks and has_count(sentence)
+    measured = replace(q, focus=q.measure, head=q.measure) if q.measure else None
     return (
         float(figure),
-        float(figure and counts_asked_noun(sentence, q)),
+        float(figure and (counts_asked_noun(sentence, q) or bool(measured and counts_asked_noun(sentence, measured)))),
         # The figure a question names ("who reckons … close to 2,000?") marks the claim it asks about. In a
         # how-many question it only sets the scene ("in the update that put losses at 883,950, how many vehicles…").
         float(bool(q.numbers and not q.count and q.numbers & set(numbers(sentence)))),

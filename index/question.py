@@ -79,6 +79,9 @@ class Question:
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
     period: frozenset[str] = frozenset()  # the case-folded words that set its period ("september", "2024")
     head: frozenset[str] = frozenset()  # the word of the counted noun that is counted: "how many Ukrainian [prisoners]"
+    measure: frozenset[str] = (
+        frozenset()
+    )  # stems of the measure a what-question names, no noun after it: "what [range]"
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
@@ -236,12 +239,14 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
     noun, event = _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else ([], frozenset())
+    measure: list[str] = []
     if m and not noun and m.groupdict().get("noun"):
-        # "To what range did the bank raise its rate?": the measure named is what the figure must give.
+        # "To what range did the bank raise its rate?": the measure named, what the figure may be given as. Only a
+        # cue to rank by: "what share of the vote did Labour win?" is answered by "won 33.7% of the vote" too.
         measured = m.group("noun").casefold()
-        after = text.casefold().find(m.group(0).casefold())
-        counting = measured in _words(lang, "counting_nouns") and after >= 0
-        noun = (counting and _counted_after(text[after + len(m.group(0)) :], stop)) or [measured]
+        after = re.search(re.escape(m.group(0)), text, re.IGNORECASE)
+        counting = measured in _words(lang, "counting_nouns") and after is not None
+        measure = (counting and after and _counted_after(text[after.end() :], stop)) or [measured]
     noun_rx = _figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
     if named and named.group(1).casefold() not in stop:
@@ -252,6 +257,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     focus = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in noun))
     head = _head(noun, a, _words(lang, "plurals"))
     head_forms = _matches(head, a.stem(head), concepts) if head else frozenset()
+    measure_forms = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in measure))
     return Question(
         text=text,
         lang=lang,
@@ -263,6 +269,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         focus=focus,
         event=event,
         head=head_forms,
+        measure=measure_forms,
         # A year is a date or a name ("Euro 2024"), not a figure the question asks about ("close to 2,000?").
         numbers=frozenset(
             n for n in numbers(text) if not re.fullmatch(r"(?:19|20)\d\d", n) or f"{n[0]},{n[1:]}" in text
