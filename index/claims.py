@@ -250,10 +250,13 @@ def _speaker(phrase: str) -> str:
         return ""
     stop = analyzer("en").stopwords
     adverbs = speakers.cue_words("adverbs", "en")
-    # "The ministry on Wednesday", "Intel on Monday": a time between the speaker and the verb is no part of it.
+    # "The ministry on Wednesday", "Intel on Monday": a time between the speaker and the verb is no part of it,
+    # where a preposition opens it ("Theresa May" is a name; "USA TODAY" too).
     timed = without_times(" ".join(words)).split()
-    if len(timed) < len(words) and timed == words[: len(timed)] and not any(w.isupper() for w in words[len(timed) :]):
-        words = timed  # ("USA TODAY" is a name)
+    cut_at = len(timed)
+    opened = 0 < cut_at < len(words) and timed == words[:cut_at] and timed[-1].islower() and timed[-1] in stop
+    if opened and not any(w.isupper() for w in words[cut_at:]):
+        words = timed
     while words and ((words[-1].casefold() in stop and not words[-1].isupper()) or words[-1] in adverbs):
         words.pop()
     if not words:
