@@ -109,13 +109,15 @@ def new_actors(sentence: str, q: Question) -> list[str]:
     return found
 
 
-def counts_asked_noun(sentence: str, q: Question) -> bool:
+def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) -> bool:
     """A figure in the sentence counts or measures the question's noun: '14 tanks' for 'how many tanks', 'put the
     damage at 1.2 billion euros' for 'how much damage' (the noun up to ``NEAR_FIGURE`` words before the figure);
     in English also 'three people' for 'how many people', 'seven German-made Leopard tanks' for 'how many
     Leopards' (a capitalised word of the figure is the asked head noun: not "31,000 Ukrainian soldiers" for "how
     many Ukrainian prisoners"), '30 pieces of heavy equipment' for 'how much heavy equipment' (what a measure is
-    of), '$260 million' or 'PLN 5 billion' for 'how much money'."""
+    of), '$260 million' or 'PLN 5 billion' for 'how much money'. ``only_at``: only the figure that holds this
+    offset. The words before a figure are read back to the figure before it, not into it ("killed 64 people and
+    destroyed 2,300 homes" counts no people in homes)."""
     if not q.focus:
         return False
 
@@ -127,7 +129,10 @@ def counts_asked_noun(sentence: str, q: Question) -> bool:
     found = claims.FIGURE.finditer(sentence)
     words = [(m.start(), m.group(0).casefold()) for m in TOKEN.finditer(sentence)]
     starts = [at for at, _ in words]
+    ends = [m.end() for m in claims.FIGURE.finditer(sentence)]
     for m in itertools.chain(found, claims.SPELLED_COUNT.finditer(sentence)) if english else found:
+        if only_at is not None and not m.start() <= only_at < m.end():
+            continue
         figure = claims.trim(m.group(0))
         noun = claims.noun_of(figure)
         if noun and asked(noun, q.focus):
@@ -140,7 +145,8 @@ def counts_asked_noun(sentence: str, q: Question) -> bool:
         if money and _in_currency(sentence, m.start(), figure):
             return True
         at = bisect.bisect_left(starts, m.start())
-        if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
+        after_previous = bisect.bisect_left(starts, max((e for e in ends if e <= m.start()), default=0))
+        if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE, after_previous) : at]):
             return True
     return False
 
@@ -199,12 +205,13 @@ def asked_figures(
         [(f, _around(text, f)) for f in figures] if own else []
         for (text, figures), own in zip(quotes, english, strict=True)
     ]
-    counted = [[(f, w) for f, w in ws if counts_asked_noun(w, q)] for ws in windows]
-    present = [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(text) for text, _ in quotes]
-    words: dict[str, set[str]] = {}
-    for form in q.event:  # each word of the event with its stem ("floods", "flood")
-        words.setdefault(q.stem(form), set()).add(form)
-    specific = {f for w in words.values() if sum(bool(w & p) for p in present) * 2 <= len(present) for f in w}
+    # The counted noun's head, not the verb read with it ("how many people [died]"): "died and 3,000 homes" is no count
+    # of people.
+    head = replace(q, focus=q.head) if q.head else q
+    counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, head, only_at=at)] for ws in windows]
+    specific = _specific_event(
+        q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
+    )
     if specific and not any(specific & q.forms(w) for ws in counted for _, w in ws):
         counted = [[] for _ in counted]
     return [
@@ -213,18 +220,37 @@ def asked_figures(
     ]
 
 
-def _around(text: str, figure: str) -> str:
-    """The figure with up to ``NEAR_FIGURE`` words each side ('' where the text does not give it)."""
-    at = text.find(figure)
-    if at < 0:
-        return ""
+def _specific_event(q: Question, present: Sequence[AbstractSet[str]]) -> frozenset[str]:
+    """The forms of the words of the question's event, in lower case and of letters (no name, year or figure: "the
+    2024 Valencia floods"), that at most half of the texts (their ``present`` forms) hold: what it asks beyond the
+    story all of them tell."""
+    written = {w.casefold() for w in TOKEN.findall(q.text) if w.isalpha() and w.islower()}
+    words: dict[str, set[str]] = {}
+    for form in q.event:  # each word with its stem ("floods", "flood")
+        words.setdefault(q.stem(form), set()).add(form)
+    return frozenset(
+        f for w in words.values() if w & written and sum(bool(w & p) for p in present) * 2 <= len(present) for f in w
+    )
+
+
+def _around(text: str, figure: str) -> tuple[str, int]:
+    """The figure with up to ``NEAR_FIGURE`` words each side, and where the figure starts in it ('' where the text
+    does not give it). The figure is found as a whole ("5 people" is not in "15 people"), across any spacing (its
+    words are joined by single spaces: "229\npeople")."""
+    words_of = figure.split()
+    if not words_of:
+        return "", 0
+    found = re.search(r"(?<![\w.,])" + r"\s+".join(map(re.escape, words_of)) + r"(?!\w)", text)
+    if found is None:
+        return "", 0
+    at, stop = found.span()
     words = list(TOKEN.finditer(text))
     starts = [m.start() for m in words]
     first = bisect.bisect_left(starts, at)
-    last = bisect.bisect_left(starts, at + len(figure))
-    begin = words[max(0, first - NEAR_FIGURE)].start() if words else at
-    end = words[min(len(words), last + NEAR_FIGURE) - 1].end() if last < len(words) else len(text)
-    return text[min(begin, at) : max(end, at + len(figure))]
+    last = bisect.bisect_left(starts, stop)
+    begin = min(words[max(0, first - NEAR_FIGURE)].start(), at) if words else at
+    end = max(words[min(len(words), last + NEAR_FIGURE) - 1].end(), stop) if last < len(words) else len(text)
+    return text[begin:end], at - begin
 
 
 def gives_asked_figure(quote: str, q: Question) -> bool:
