@@ -20,6 +20,7 @@ from collections.abc import Sequence
 MARKS = '"“”„«»'
 USUALLY_OPENING = "“«„"
 MAX_STEPS = 4  # sentences added on each side at most
+LINE_CONTEXT = 2000  # characters of a quote's line read on each side for a speech it is inside
 _BEFORE_OPENING = "([—–-"  # what may stand right before an opening mark besides a space
 _AFTER_CLOSING = ",.;:!?)]…"  # what may follow a closing mark besides a space
 _SENTENCE_ENDS = ".!?…:"
@@ -82,10 +83,16 @@ def widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> 
     for _ in range(2 * MAX_STEPS + 1):
         lo, hi = min(start, spans[first][0]), max(end, spans[last][1])
         before, after = cut(text[lo:hi])
+        # Inside a speech without a mark of its own ("…getting 40,000 rubles." of “Naturally, … You know, … at
+        # odds,” the soldier said.): its line opens a quotation before it, or closes one after it.
+        line_start = text.rfind("\n", max(0, lo - LINE_CONTEXT), lo) + 1 or max(0, lo - LINE_CONTEXT)
+        line_end = text.find("\n", hi, hi + LINE_CONTEXT)
+        before = before or cut(text[line_start:lo])[1]
+        after = after or cut(text[hi : hi + LINE_CONTEXT if line_end < 0 else line_end])[0]
         if not before and not after:
             return lo, hi
         moved = False
-        if before and first > 0 and "\n\n" not in text[spans[first - 1][1] : spans[first][0]]:
+        if before and first > 0 and _same_quotation(text, spans[first - 1][1], spans[first][0]):
             first, moved = first - 1, True
         if after and last + 1 < len(spans) and _same_quotation(text, spans[last][1], spans[last + 1][0]):
             last, moved = last + 1, True

@@ -87,12 +87,26 @@ def test_a_quotation_running_over_paragraphs_is_quoted_to_its_close(text: str) -
 
 
 def test_a_french_quotation_running_over_paragraphs_is_quoted_to_its_close() -> None:
-    """French marks each paragraph of a quotation running on with "» " and closes it with "»"."""
+    """French marks each paragraph of a quotation running on with "» " and closes it with "»"; a quote of the
+    paragraph that goes on is widened back to the opening."""
     text = FRENCH_RUNNING_ON
-    done = complete_quotation(Evidence(1, text.index("Nous"), text.index(" Les maisons"), 1.0), text)
+    for start, end in ((text.index("Nous"), text.index(" Les maisons")), (text.index("» Il"), text.index("\n\nLes"))):
+        done = complete_quotation(Evidence(1, start, end, 1.0), text)
+        assert done is not None
+        assert text[done.start : done.end].startswith("Le maire")
+        assert text[done.start : done.end].endswith("a-t-il ajouté.")
+
+
+def test_a_sentence_inside_a_speech_is_quoted_with_the_whole_speech() -> None:
+    """A sentence in the middle of a quotation has no mark of its own: it is widened to the quotation and its
+    speaker all the same."""
+    text = (
+        "The soldier was angry.\n“Naturally, everyone is ticked off. You know, refugees are getting 40,000 rubles. "
+        "Everyone is at odds,” the soldier said.\nIn reality, many were mobilised."
+    )
+    done = complete_quotation(Evidence(1, text.index("You know"), text.index(" Everyone is"), 1.0), text)
     assert done is not None
-    assert text[done.start : done.end].startswith("Le maire")
-    assert text[done.start : done.end].endswith("a-t-il ajouté.")
+    assert text[done.start : done.end] == text[text.index("“Naturally") : text.index("\nIn reality")]
 
 
 def test_a_sentence_no_quote_can_show_neither_shows_nor_sets_the_bar() -> None:
