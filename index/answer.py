@@ -131,6 +131,12 @@ def _text(p: StoredPassage) -> str:
     return p.article_text[p.char_start : p.char_end]
 
 
+def _asks_alone(text: str, start: int, end: int) -> bool:
+    """The sentence is a line of its own that ends in a question mark."""
+    alone = text[start - 1 : start] in ("", "\n") and text[end : end + 1] in ("", "\n")
+    return alone and text[start:end].rstrip().rstrip(quotations.MARKS + "’'").endswith("?")
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     """Per candidate sentence: (article id, start, end), its ``FEATURES`` values, whether it is under five words,
@@ -213,6 +219,8 @@ def passage_features(
             previous, before = start, present
             if start == 0 and text[end : end + 1] == "\n" and looks_like_title(sentence):
                 continue  # the headline helps retrieval but is not evidence to quote
+            if _asks_alone(text, start, end):
+                continue  # a subheading ("Which MPs lost their seats?") or the article's own question: no claim
             rows.append(
                 [
                     dense,

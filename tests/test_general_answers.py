@@ -96,3 +96,17 @@ def test_a_common_word_of_a_name_does_not_name_it(library: Library) -> None:
     assert not answer.abstained
     assert [c.key for c in answer.citations] == ["boris"], [c.quote for c in answer.citations]
     assert "people" not in answer.figures
+
+
+def test_a_subheading_that_asks_is_no_quote(library: Library) -> None:
+    library.add_text(
+        "Harwick votes\n\nThe Green party won four of the nine seats on Harwick council on Thursday.\n\n"
+        "Which councillors lost their seats?\n\nTwo Liberal councillors lost their seats, the returning officer said.",
+        key="harwick-vote",
+        source="Harwick Post",
+    )
+    answer = library.ask("Which councillors lost their seats?")
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    assert "Which councillors lost their seats?" not in quotes
+    assert any("Two Liberal councillors lost their seats" in q for q in quotes)
