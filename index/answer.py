@@ -132,9 +132,11 @@ def _text(p: StoredPassage) -> str:
 
 
 def _asks_alone(text: str, start: int, end: int) -> bool:
-    """The sentence is a line of its own that ends in a question mark."""
+    """The sentence is a line of its own that ends in a question mark and quotes no one (a question someone asks,
+    “Will you give us the $60 billion or not?”, is news)."""
     alone = text[start - 1 : start] in ("", "\n") and text[end : end + 1] in ("", "\n")
-    return alone and text[start:end].rstrip().rstrip(quotations.MARKS + "’'").endswith("?")
+    sentence = text[start:end].rstrip()
+    return alone and sentence.endswith("?") and not any(m in sentence for m in quotations.MARKS)
 
 
 @dataclass(frozen=True, slots=True)

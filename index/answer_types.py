@@ -116,8 +116,7 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
     Leopards' (a capitalised word of the figure is the asked head noun: not "31,000 Ukrainian soldiers" for "how
     many Ukrainian prisoners"), '30 pieces of heavy equipment' for 'how much heavy equipment' (what a measure is
     of), '$260 million' or 'PLN 5 billion' for 'how much money'. ``only_at``: only the figure that holds this
-    offset. The words before a figure are read back to the figure before it, not into it ("killed 64 people and
-    destroyed 2,300 homes" counts no people in homes)."""
+    offset."""
     if not q.focus:
         return False
 
@@ -129,7 +128,6 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
     found = claims.FIGURE.finditer(sentence)
     words = [(m.start(), m.group(0).casefold()) for m in TOKEN.finditer(sentence)]
     starts = [at for at, _ in words]
-    ends = [m.end() for m in claims.FIGURE.finditer(sentence)]
     for m in itertools.chain(found, claims.SPELLED_COUNT.finditer(sentence)) if english else found:
         if only_at is not None and not m.start() <= only_at < m.end():
             continue
@@ -145,8 +143,7 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
         if money and _in_currency(sentence, m.start(), figure):
             return True
         at = bisect.bisect_left(starts, m.start())
-        after_previous = bisect.bisect_left(starts, max((e for e in ends if e <= m.start()), default=0))
-        if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE, after_previous) : at]):
+        if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
             return True
     return False
 
@@ -205,10 +202,7 @@ def asked_figures(
         [(f, _around(text, f)) for f in figures] if own else []
         for (text, figures), own in zip(quotes, english, strict=True)
     ]
-    # The counted noun's head, not the verb read with it ("how many people [died]"): "died and 3,000 homes" is no count
-    # of people.
-    head = replace(q, focus=q.head) if q.head else q
-    counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, head, only_at=at)] for ws in windows]
+    counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, q, only_at=at)] for ws in windows]
     specific = _specific_event(
         q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from index import figure_phrases, speakers
 from index.language import analyzer, detect
+from index.periods import is_month
 from index.sentences import split_sentences
 from index.terms import has_count, without_times
 from index.types import FigureEntry
@@ -250,12 +251,14 @@ def _speaker(phrase: str) -> str:
         return ""
     stop = analyzer("en").stopwords
     adverbs = speakers.cue_words("adverbs", "en")
-    # "The ministry on Wednesday", "Intel on Monday": a time between the speaker and the verb is no part of it,
-    # where a preposition opens it ("Theresa May" is a name; "USA TODAY" too).
+    # "The ministry on Wednesday", "Police Sunday": a time between the speaker and the verb is no part of it
+    # ("USA TODAY" is a name).
     timed = without_times(" ".join(words)).split()
     cut_at = len(timed)
-    opened = 0 < cut_at < len(words) and timed == words[:cut_at] and timed[-1].islower() and timed[-1] in stop
-    if opened and not any(w.isupper() for w in words[cut_at:]):
+    dropped = words[cut_at:]
+    # A month right after a name may be a surname ("Theresa May"); a weekday, or a time after a preposition, is not.
+    plain = not any(is_month(w) for w in dropped) or (timed[-1].islower() and timed[-1] in stop if timed else False)
+    if 0 < cut_at < len(words) and timed == words[:cut_at] and plain and not any(w.isupper() for w in dropped):
         words = timed
     while words and ((words[-1].casefold() in stop and not words[-1].isupper()) or words[-1] in adverbs):
         words.pop()

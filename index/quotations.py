@@ -73,9 +73,14 @@ def balanced(text: str) -> bool:
 
 
 def widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """The smallest run of whole sentences around [start, end) whose quotations are whole, or None when there is
-    none within ``MAX_STEPS`` sentences on each side. It stays within its paragraph, except forward into paragraphs
-    that go on with the quotation (opening with a quotation mark)."""
+    """The smallest run of whole sentences around [start, end) whose quotations are whole and that stands inside no
+    speech of its line; where none does within ``MAX_STEPS`` sentences (a speech too long, a mark never closed or
+    misread), one whose own quotations are whole, or None. It stays within its paragraph, except into paragraphs
+    that go on with a quotation (opening with a quotation mark)."""
+    return _widen(text, spans, start, end, True) or _widen(text, spans, start, end, False)
+
+
+def _widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int, in_line: bool) -> tuple[int, int] | None:
     idx = [i for i, (s, e) in enumerate(spans) if s < end and start < e]
     if not idx:
         return (start, end) if balanced(text[start:end]) else None
@@ -87,8 +92,8 @@ def widen(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> 
         # odds,” the soldier said.): its line opens a quotation before it, or closes one after it.
         line_start = text.rfind("\n", max(0, lo - LINE_CONTEXT), lo) + 1 or max(0, lo - LINE_CONTEXT)
         line_end = text.find("\n", hi, hi + LINE_CONTEXT)
-        before = before or cut(text[line_start:lo])[1]
-        after = after or cut(text[hi : hi + LINE_CONTEXT if line_end < 0 else line_end])[0]
+        before = before or (in_line and cut(text[line_start:lo])[1])
+        after = after or (in_line and cut(text[hi : hi + LINE_CONTEXT if line_end < 0 else line_end])[0])
         if not before and not after:
             return lo, hi
         moved = False

@@ -107,6 +107,10 @@ def test_a_sentence_inside_a_speech_is_quoted_with_the_whole_speech() -> None:
     done = complete_quotation(Evidence(1, text.index("You know"), text.index(" Everyone is"), 1.0), text)
     assert done is not None
     assert text[done.start : done.end] == text[text.index("“Naturally") : text.index("\nIn reality")]
+    # a speech never closed (a truncated article) or a misread mark: the sentence shows on its own, as before
+    cut_off = "He told reporters: “We did everything we could. The budget was cut. Prices rose 5% in May"
+    alone = complete_quotation(Evidence(1, cut_off.index("The budget"), cut_off.index(" Prices"), 1.0), cut_off)
+    assert alone is not None and cut_off[alone.start : alone.end] == "The budget was cut."
 
 
 def test_a_sentence_no_quote_can_show_neither_shows_nor_sets_the_bar() -> None:

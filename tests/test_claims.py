@@ -181,6 +181,7 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("The ministry on Wednesday said 20 people died.", "The ministry"),
         ("Intel on Monday said sales fell.", "Intel"),
         ("Theresa May said she would resign.", "Theresa May"),  # a month in a name
+        ("Police Sunday said three people died.", "Police"),
         ("The toll passed 200 on Thursday, according to a USA TODAY analysis.", "a USA TODAY"),
         # a relative clause in a title: the one who speaks is in it, not the name the title describes
         ("Kamala Harris, the rival Donald Trump says is weak, leads the polls.", "Donald Trump"),

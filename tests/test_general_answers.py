@@ -110,3 +110,11 @@ def test_a_subheading_that_asks_is_no_quote(library: Library) -> None:
     quotes = [c.quote for c in answer.citations]
     assert "Which councillors lost their seats?" not in quotes
     assert any("Two Liberal councillors lost their seats" in q for q in quotes)
+    # a question someone asks, quoted on a line of its own, is news
+    library.add_text(
+        "Senate visit\n\nThe president met the senators on Tuesday.\n\n"
+        "“Will you give us the 60 billion dollars or not?” he asked the senators.",
+        key="senate",
+    )
+    asked = library.ask("What did the president ask the senators?")
+    assert any("Will you give us the 60 billion dollars" in c.quote for c in asked.citations)
