@@ -276,7 +276,8 @@ def _last_sentence(phrase: str) -> str:
     """The phrase after its last sentence end: a full stop after a word that is no abbreviation ("U.S.", "St.")."""
     ends = [
         m.end()
-        for m in re.finditer(r"(\S+)\.\s+(?=[A-Z])", phrase)
+        # From a word's start and bounded: from every position of a long run "\S+" read to its end (quadratic).
+        for m in re.finditer(r"(?<!\S)(\S{1,60})\.\s+(?=[A-Z])", phrase)
         if "." not in m.group(1) and not (m.group(1).istitle() and len(m.group(1)) <= 3)
     ]
     return phrase[ends[-1] :] if ends else phrase

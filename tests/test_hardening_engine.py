@@ -74,6 +74,7 @@ def test_attribution_is_linear() -> None:
     assert _grows_linearly(attribution, lambda n: ", laut " * (n // 7))
     assert _grows_linearly(attribution, lambda n: "the Ab of " * (n // 10))  # a run of linked names, no verb
     assert _grows_linearly(attribution, lambda n: "A" * n + " said")
+    assert _grows_linearly(attribution, lambda n: "The " + "x" * n + " said")  # one long word as the speaker
 
 
 def test_markdown_conversion_is_linear() -> None:
