@@ -192,9 +192,8 @@ def asked_figures(
     the counted things did is checked only where no figure says it: "14 people died" and "killed 17 people" share
     no word of it, but when no figure is near "injured" (the words of the question's event that not most of the
     quoted ``articles`` hold), the death tolls are no answer to "how many people were injured in the floods?".
-    Other questions, and
-    quotes in another language than an English question's (whose figures its words cannot check), keep all their
-    figures."""
+    Other questions, and quotes in another language than an English question's (whose figures its words cannot
+    check), keep all their figures."""
     if Asks.FIGURE not in q.asks or not q.focus or q.lang != "en":
         return [list(figures) for _, figures in quotes]
     english = [detect(text, "en") == "en" for text, _ in quotes]

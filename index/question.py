@@ -79,9 +79,8 @@ class Question:
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
     period: frozenset[str] = frozenset()  # the case-folded words that set its period ("september", "2024")
     head: frozenset[str] = frozenset()  # the word of the counted noun that is counted: "how many Ukrainian [prisoners]"
-    measure: frozenset[str] = (
-        frozenset()
-    )  # stems of the measure a what-question names, no noun after it: "what [range]"
+    # stems of the measure a what-question names with no noun after it: "what [range]"
+    measure: frozenset[str] = frozenset()
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)

@@ -110,11 +110,11 @@ def test_a_subheading_that_asks_is_no_quote(library: Library) -> None:
     quotes = [c.quote for c in answer.citations]
     assert "Which councillors lost their seats?" not in quotes
     assert any("Two Liberal councillors lost their seats" in q for q in quotes)
-    # a question someone asks, quoted on a line of its own, is news
+    # a question someone asks, a paragraph of a speech on a line of its own, is news
     library.add_text(
-        "Senate visit\n\nThe president met the senators on Tuesday.\n\n"
-        "“Will you give us the 60 billion dollars or not?” he asked the senators.",
-        key="senate",
+        "Harwick kitchens\n\nThe mayor of Harwick spoke on Tuesday.\n\n“How do we feed 40,000 people every day?\n\n"
+        "“We cannot do it alone,” the mayor said.",
+        key="kitchens",
     )
-    asked = library.ask("What did the president ask the senators?")
-    assert any("Will you give us the 60 billion dollars" in c.quote for c in asked.citations)
+    asked = library.ask("How many people does the mayor of Harwick have to feed every day?")
+    assert any("How do we feed 40,000 people every day?" in c.quote for c in asked.citations)
