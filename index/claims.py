@@ -80,12 +80,13 @@ _HEDGES = re.compile(
     re.IGNORECASE,
 )
 _ORG_NOUNS = r"(?:\s+(?:intelligence|officials?|military|ministry|forces|army|command|media|authorities|government|"
-_ORG_NOUNS += r"sources|spokesman|spokesperson|analysts?|experts?)){0,4}"
+_ORG_NOUNS += r"sources|spokesman|spokesperson|analysts?|experts?|analysis|survey|poll|study)){0,4}"
 # The article is a word of its own: "spokesman Peskov said" is no "an Peskov". Words and names are bounded (no
 # speaker runs to 12 linked words of 40 letters): a search starts at every capital, and an unbounded name would
 # read on to the end of a long run of them from each one ("the Ab of " 10,000 times took 114 s).
 _NAME_WORD = r"[A-Z][\w’'.&-]{0,40}"
-_WHO = r"((?:\b(?:the |a |an ))?" + _NAME_WORD + r"(?:\s+(?:of|for|the|and|" + _NAME_WORD + r")){0,12}" + _ORG_NOUNS
+_LINK = r"(?:of|for|the|and)\b"  # a word of its own: "Ukrainian officials" is no "Ukrainian of"
+_WHO = r"((?:\b(?:the |a |an ))?" + _NAME_WORD + r"(?:\s+(?:" + _LINK + "|" + _NAME_WORD + r")){0,12}" + _ORG_NOUNS
 _WHO += "|the (?:man|woman|"
 _WHO = _WHO.replace("|the (?:man|", "|[Tt]he (?:man|")
 _WHO += r"soldier|officer|official|ministry|minister|spokesperson|spokesman|army|report|news agency|agency|newspaper|"
@@ -94,6 +95,7 @@ _WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has
 _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
 # Capitalised function words open a sentence without naming anyone: "On Friday, officials in Kyiv said…".
 _OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopwords), key=len, reverse=True)) + ")"
+_DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|on|in|at|this|earlier|yesterday|today)\b)"  # "released last year"
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
@@ -136,14 +138,19 @@ _ATTRIBUTIONS = [
     # "regional officials said".
     re.compile(
         r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
-        r"((?:the |a |an )?[\w’'-]+(?: [\w’'-]+){0,4}?)"
-        r"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for)\b|$)"
+        # The phrase ends before a participle that says when it came out: "a trial [released last year]".
+        rf"((?:the |a |an )?[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
+        rf"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for|{_DATED})\b|$)"
     ),
     re.compile(
         r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"
         r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added|noted)\b"
     ),
 ]
+_ADJUNCT = re.compile(
+    r"(.*?[^\W\d_][\w’'.-]*)\s+(?:at|in|on|during|over|after|before|with)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
+    r"[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2}"
+)
 _PRONOUNS = frozenset("it he she they we i you this that there which who whom what".split())
 _ARTICLES = frozenset({"the", "a", "an"})
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
@@ -230,8 +237,17 @@ def attribution(text: str) -> str:
                 who = head.group(1) + who
             who = _speaker(who)
             if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:
-                return who
+                return _article_in_lower_case(who)
     return speakers.credited(text)
+
+
+def _article_in_lower_case(who: str) -> str:
+    """ "the media outlet" for "The media outlet" that opened its sentence: the credit follows "per" mid-line. A name
+    keeps its article as written ("The Guardian", "The New York Times")."""
+    first, _, rest = who.partition(" ")
+    if first in ("The", "A", "An") and rest[:1].islower():
+        return f"{first.lower()} {rest}"
+    return who
 
 
 def _speaker(phrase: str) -> str:
@@ -260,6 +276,10 @@ def _speaker(phrase: str) -> str:
     plain = not any(is_month(w) for w in dropped) or (timed[-1].islower() and timed[-1] in stop if timed else False)
     if 0 < cut_at < len(words) and timed == words[:cut_at] and plain and not any(w.isupper() for w in dropped):
         words = timed
+    # "Intel at the time", "The ministry in a statement": a circumstance in lower case after the speaker.
+    adjunct = _ADJUNCT.fullmatch(" ".join(words))
+    if adjunct:
+        words = adjunct.group(1).split()
     while words and ((words[-1].casefold() in stop and not words[-1].isupper()) or words[-1] in adverbs):
         words.pop()
     if not words:
