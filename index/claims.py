@@ -97,7 +97,8 @@ _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=
 _OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopwords), key=len, reverse=True)) + ")"
 _DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|on|in|at|this|earlier|yesterday|today)\b)"  # "released last year"
 _ATTRIBUTIONS = [
-    re.compile(r"\baccording to " + _WHO),
+    # "…, per the Washington Post": "per" names a source before a name or an article ("per cent", "per share" none).
+    re.compile(r"\b(?:according to|per) " + _WHO),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
     # (a causal "as" inside one, "shares fell as Apple reported weak sales", names no speaker of the sentence).
     re.compile(
@@ -137,7 +138,8 @@ _ATTRIBUTIONS = [
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
     re.compile(
-        r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
+        r"\b(?:[Aa]ccording to|per(?= (?:the|a|an) )|"
+        r"(?:released|shared|published|made public|posted|issued|leaked) by) "
         # The phrase ends before a participle that says when it came out: "a trial [released last year]".
         rf"((?:the |a |an )?[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
         rf"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for|{_DATED})\b|$)"

@@ -200,6 +200,10 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Bleeding was a risk, according to a trial released last year.", "a trial"),
         ("It left 632 dead, according to an updated report established on Saturday.", "an updated report"),
         ("Sales were $14bn, according to data compiled by Bloomberg.", "data compiled by Bloomberg"),
+        # "per" names a source before a name or an article, not in "per cent" or "per share"
+        ("Western estimates put losses at 200,000, per the Washington Post.", "the Washington Post"),
+        ("The two will own 60 percent, per the statement.", "the statement"),
+        ("Losses rose 20 per cent, to $5 per share.", ""),
         # a credit follows "per" mid-line: an article that only opened the sentence is in lower case, a name's stays
         ("The Guardian reported that 12 people died.", "The Guardian"),
         ("A local official said most deaths were in the mountains.", "a local official"),
