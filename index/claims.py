@@ -68,6 +68,8 @@ _UNIT_STOP = {
     "with",
     "days",
     "day",
+    "every",  # "40,000 people every day": a frequency follows the noun
+    "each",
 }
 
 _HEDGES = re.compile(
@@ -150,7 +152,8 @@ _ATTRIBUTIONS = [
     ),
 ]
 _ADJUNCT = re.compile(
-    r"(.*?[^\W\d_][\w’'.-]*)\s+(?:at|in|on|during|over|after|before|with)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
+    # The speaker is whatever comes first: a letter-led word there read to every space was quadratic on one long word.
+    r"(\S.*?)\s+(?:at|in|on|during|over|after|before|with)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
     r"[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2}"
 )
 _PRONOUNS = frozenset("it he she they we i you this that there which who whom what".split())

@@ -52,7 +52,8 @@ class Result:
     counts are what the answer shows when it does not abstain."""
 
     question: Question
-    refused: bool  # abstained before the answerability model (a name no article mentions, no evidence)
+    # abstained before or whatever the answerability model (a name no article mentions, no evidence, an exact check)
+    refused: bool
     ranks: tuple[int, ...]  # 1-based ranks of relevant passages in the top 10 (first per answering article)
     quote_hit: bool
     quotes: int
@@ -113,7 +114,7 @@ def score(question: Question, answer: Answer, keys: dict[int, str], seconds: flo
     ]
     from_answering = sum(keys.get(c.article_id) in answering for c in answer.citations)
     signals = answerability.Signals(**answer.signals) if answer.signals else None
-    refused = answer.abstained and signals is None
+    refused = answer.abstained and (signals is None or answer.exact_refusal)
     return Result(
         question,
         refused,
@@ -238,8 +239,9 @@ def run(library: Library, questions: Sequence[Question], modes: Iterable[str] = 
 
 
 def training_rows(results: Iterable[Result]) -> tuple[list[answerability.Signals], list[bool]]:
-    """Signals and labels for fitting: answerable questions answer, unanswerable and left-out ones do not."""
-    rows = [r for r in results if r.signals is not None]
+    """Signals and labels for fitting: answerable questions answer, unanswerable and left-out ones do not. Those an
+    exact check refused are left out: the model's decision does not count for them."""
+    rows = [r for r in results if r.signals is not None and not r.refused]
     return [r.signals for r in rows if r.signals is not None], [r.should_answer for r in rows]
 
 

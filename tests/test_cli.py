@@ -153,7 +153,7 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     text = "Port blockade tightens\n\nThe navy said 6 cargo ships were stopped near Odesa on Friday morning."
     added = run(data, "add", "-", "--title", "", stdin=text)
     assert "Added #4 «Port blockade tightens»" in added.stdout
-    answer = run(data, "ask", "how many trucks were destroyed around Velmora0?")
+    answer = run(data, "ask", "how many tanks were destroyed around Velmora0?")  # synthetic_article(0): tanks
     assert "key syn-000" in answer.stdout
     listed = run(data, "list")
     assert "syn-002" in listed.stdout

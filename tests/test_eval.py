@@ -11,11 +11,12 @@ import pytest
 from support import DEV, GENERAL, synthetic_article, synthetic_jsonl
 from test_cli import run
 
-from index import Library, claims
+from index import Library, answerability, claims
 from index.embedding import Embedder
 from index.eval_cli import set_settings
-from index.evaluation import Question, Result, _ndcg, contains_evidence, load_questions
+from index.evaluation import Decide, Question, Result, _ndcg, contains_evidence, load_questions, score, training_rows
 from index.quotations import balanced
+from index.types import Answer
 
 
 def test_evidence_needs_sixty_percent_of_its_words() -> None:
@@ -31,6 +32,19 @@ def test_ndcg_counts_one_passage_per_answering_article() -> None:
     assert _ndcg(perfect) == pytest.approx(1.0)
     late = Result(q, False, (3,), True, 1, 1, 0.0)
     assert 0 < _ndcg(late) < 0.5
+
+
+def test_an_exact_refusal_counts_as_abstained_whatever_the_operating_point() -> None:
+    """The eval re-decides from the signals (to refit, to try thresholds); a refusal by an exact check (no quote
+    gives the asked figure) stands whatever the model would decide, and is not fitted on."""
+    q = Question("q", "How many?", "number", (("a", "x"),))
+    signals = {f: 0.5 for f in answerability.FEATURES}
+    refused = Answer("How many?", True, "Not found", [], [], 1, {}, 0.9, signals, exact_refusal=True)
+    judged = Answer("How many?", True, "Not found", [], [], 1, {}, 0.1, signals)
+    always: Decide = lambda s: True  # noqa: E731
+    assert score(q, refused, {}, 0.0).abstained(always)
+    assert not score(q, judged, {}, 0.0).abstained(always)
+    assert len(training_rows([score(q, refused, {}, 0.0), score(q, judged, {}, 0.0)])[0]) == 1
 
 
 @pytest.mark.slow

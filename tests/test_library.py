@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support import SEEDS, needs_shared, synthetic_article, synthetic_jsonl, to_format_3
+from support import SEEDS, THINGS, needs_shared, synthetic_article, synthetic_jsonl, to_format_3
 
 from index import (
     ArticleNotFound,
@@ -190,11 +190,11 @@ def test_collections_do_not_leak(library: Library) -> None:
     a, b = synthetic_article(4), synthetic_article(5)
     library.add_text(a["text"], title=a["title"], collection="chat:1")
     library.add_text(b["text"], title=b["title"], collection="chat:2")
-    town_a = a["title"].split()[-1]
-    answer = library.ask(f"how many armoured vehicles were destroyed around {town_a}?", collection="chat:2")
+    town_a, thing_a = a["title"].split()[-1], THINGS[4 % len(THINGS)]
+    answer = library.ask(f"how many {thing_a} were destroyed around {town_a}?", collection="chat:2")
     assert all(c.article_id != 1 for c in answer.citations)
     assert all(p.article_id == 2 for p in answer.passages)
-    assert library.ask(f"how many armoured vehicles were destroyed around {town_a}?", collection="chat:1").citations
+    assert library.ask(f"how many {thing_a} were destroyed around {town_a}?", collection="chat:1").citations
     assert [x.collection for x in library.list(collection="chat:1")] == ["chat:1"]
 
 
