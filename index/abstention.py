@@ -1,8 +1,8 @@
 """The one-line "not found" messages: what the library lacks, in words a reader can act on.
 
-Whether to abstain is decided by the answerability model (``index.answerability``) and by four exact checks: a
-question with nothing to look for, a name no article mentions in any form, a calendar date asked for where no quote
-gives one, and a figure asked for in English where no quote counts what it asks about.
+Whether to abstain is decided by the answerability model (``index.answerability``) and by three exact checks: a
+question with nothing to look for, a name no article mentions in any form, and a calendar date asked for where no
+quote gives one.
 """
 
 from __future__ import annotations
@@ -34,19 +34,6 @@ def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None
     """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date)."""
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return f"Not found: none of the {searched} articles searched gives that date."
-    return None
-
-
-def missing_figure(q: Question, figure: float, searched: int) -> str | None:
-    """A how-many question in English is not answered by quotes that count nothing it asks about (the ``figure``
-    signal at 0: no quote in its language counts the asked noun for the asked event, none in another gives a
-    figure): "How many passengers were injured when the plane collided…?" by "all 379 passengers escaped". Only a
-    question that asks "how many / how much / what number…" of a plural noun: "what equipment losses were
-    reported?" names a kind "32 tanks" counts one of, "how many wounded…" is answered by "500 people". Other
-    languages' figures are read without their grammar ("30 Mrd. Kronen", "11.800 weitere"): there the signal only
-    weighs in the model."""
-    if figure == 0.0 and q.count and q.plural_head and q.lang == "en":
-        return f"Not found: none of the {searched} articles searched gives that figure."
     return None
 
 

@@ -135,9 +135,7 @@ class Asker:
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
-        refusal = abstention.missing_day(q, judged_texts, searched) or abstention.missing_figure(
-            q, signals.figure, searched
-        )
+        refusal = abstention.missing_day(q, judged_texts, searched)
         if refusal or probability < self.threshold:
             message = refusal or abstention.not_found(q, judged_texts, searched)
             return Answer(

@@ -97,10 +97,13 @@ _WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has
 _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
 # Capitalised function words open a sentence without naming anyone: "On Friday, officials in Kyiv said…".
 _OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopwords), key=len, reverse=True)) + ")"
+_PER = r"(?:(?:^|(?<=[,;:(—]\s)|(?<=\n))(?:[Aa]s )?[Pp]er|\b[Aa]s per)"
 _DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|on|in|at|this|earlier|yesterday|today)\b)"  # "released last year"
 _ATTRIBUTIONS = [
-    # "…, per the Washington Post": "per" names a source before a name or an article ("per cent", "per share" none).
-    re.compile(r"\b(?:according to|per) " + _WHO),
+    re.compile(r"\baccording to " + _WHO),
+    # "…, per the Washington Post": "per" opening a clause names a source that closes it ("per cent", "spending per
+    # UK household", "$5 per US gallon" none).
+    re.compile(_PER + " " + _WHO + r"(?=\s*(?:[,.;:!?)]|$))"),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
     # (a causal "as" inside one, "shares fell as Apple reported weak sales", names no speaker of the sentence).
     re.compile(
@@ -140,7 +143,7 @@ _ATTRIBUTIONS = [
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
     re.compile(
-        r"\b(?:[Aa]ccording to|per(?= (?:the|a|an) )|"
+        r"(?:\b[Aa]ccording to|" + _PER + r"(?= (?:the|a|an) )|"
         r"(?:released|shared|published|made public|posted|issued|leaked) by) "
         # The phrase ends before a participle that says when it came out: "a trial [released last year]".
         rf"((?:the |a |an )?[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
@@ -151,10 +154,13 @@ _ATTRIBUTIONS = [
         r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added|noted)\b"
     ),
 ]
+# A circumstance after the speaker: "at the time", a time span ("during a briefing", "over the weekend"), a manner
+# ("in a statement", "on social media", "with reporters"). "Officials in the region", "Doctors at the hospital"
+# and "the man in charge" name who speaks. The speaker is whatever comes first (a letter-led word there, read to
+# every space, was quadratic on one long word).
 _ADJUNCT = re.compile(
-    # The speaker is whatever comes first: a letter-led word there read to every space was quadratic on one long word.
-    r"(\S.*?)\s+(?:at|in|on|during|over|after|before|with)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
-    r"[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2}"
+    r"(\S.*?)\s+(?:at the time|(?:during|over|after|before)\s+(?:the|a|an|its|his|her|their)\s+[a-z][\w’'-]*"
+    r"|(?:in|on)\s+(?:a|an|social)\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?|with\s+reporters)"
 )
 _PRONOUNS = frozenset("it he she they we i you this that there which who whom what".split())
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -247,10 +253,10 @@ def attribution(text: str) -> str:
 
 
 def _article_in_lower_case(who: str) -> str:
-    """ "the media outlet" for "The media outlet" that opened its sentence: the credit follows "per" mid-line. A name
-    keeps its article as written ("The Guardian", "The New York Times")."""
+    """ "the media outlet" for "The media outlet" that opened its sentence, "a Kremlin spokesman": the credit follows
+    "per" mid-line. A name keeps its article as written ("The Guardian", "The New York Times")."""
     first, _, rest = who.partition(" ")
-    if first in ("The", "A", "An") and rest[:1].islower():
+    if (first in ("A", "An") and rest) or (first == "The" and rest[:1].islower()):
         return f"{first.lower()} {rest}"
     return who
 

@@ -81,9 +81,6 @@ class Question:
     head: frozenset[str] = frozenset()  # the word of the counted noun that is counted: "how many Ukrainian [prisoners]"
     # stems of the measure a what-question names with no noun after it: "what [range]"
     measure: frozenset[str] = frozenset()
-    # The counted noun is a plural ("how many [tanks]", "[people]"), not a kind ("equipment", "damage") or an
-    # adjective ("the wounded") that a figure of another noun may count ("32 tanks", "500 people").
-    plural_head: bool = False
 
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
@@ -257,8 +254,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         counting = tokens(named.group(0))[-1] in _words(lang, "counting_nouns")
         noun = noun or (counting and _counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
     focus = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in noun))
-    plurals = _words(lang, "plurals")
-    head = _head(noun, a, plurals)
+    head = _head(noun, a, _words(lang, "plurals"))
     head_forms = _matches(head, a.stem(head), concepts) if head else frozenset()
     measure_forms = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in measure))
     return Question(
@@ -273,7 +269,6 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         event=event,
         head=head_forms,
         measure=measure_forms,
-        plural_head=bool(head) and (head in plurals or (head.endswith("s") and a.stem(head) != head)),
         # A year is a date or a name ("Euro 2024"), not a figure the question asks about ("close to 2,000?").
         numbers=frozenset(
             n for n in numbers(text) if not re.fullmatch(r"(?:19|20)\d\d", n) or f"{n[0]},{n[1:]}" in text

@@ -133,7 +133,7 @@ class Answer:
     confidence: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)
     period: str = ""  # "published since 2024-03-01" when the question set the search in time
-    # Refused by an exact check (the asked date or figure is in no quote), whatever the model's probability.
+    # Refused by an exact check (a calendar date asked for is in no quote), whatever the model's probability.
     exact_refusal: bool = False
 
 

@@ -191,22 +191,29 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Early Sunday, Russian officials said 30 drones were downed.", "Russian officials"),
         ("Hurricane Helene, which struck Florida last week, killed dozens, officials said.", "officials"),
         ("Elon Musk, the billionaire, was wrong, experts told Reuters.", "experts"),
-        # a circumstance in lower case after the speaker, or a time adverb, is no part of it; a place name is
+        # a circumstance after the speaker (a time, a manner) is no part of it; where the speaker is, is
         ("Intel at the time said the funding would create 3,000 jobs.", "Intel"),
         ("The ministry in a statement said 12 people died.", "the ministry"),
+        ("The minister over the weekend said four people died.", "the minister"),
         ("Police late on Friday said three people were arrested.", "Police"),
         ("Officials in Valencia said 12 people died.", "Officials in Valencia"),
+        ("Officials in the region said 12 people died.", "Officials in the region"),
+        ("Doctors at the hospital said three people died.", "Doctors at the hospital"),
         # what an according-to source did, and when, is not the source; what it was compiled by stays
         ("Bleeding was a risk, according to a trial released last year.", "a trial"),
         ("It left 632 dead, according to an updated report established on Saturday.", "an updated report"),
         ("Sales were $14bn, according to data compiled by Bloomberg.", "data compiled by Bloomberg"),
-        # "per" names a source before a name or an article, not in "per cent" or "per share"
+        # "per" opening a clause names its source; not in "per cent", "per share", "per UK household"
         ("Western estimates put losses at 200,000, per the Washington Post.", "the Washington Post"),
+        ("Per the Washington Post, losses rose.", "the Washington Post"),
         ("The two will own 60 percent, per the statement.", "the statement"),
         ("Losses rose 20 per cent, to $5 per share.", ""),
+        ("Spending per UK household rose to 500 pounds, the ONS said.", "the ONS"),
+        ("It costs $5 per the hour.", ""),
         # a credit follows "per" mid-line: an article that only opened the sentence is in lower case, a name's stays
         ("The Guardian reported that 12 people died.", "The Guardian"),
         ("A local official said most deaths were in the mountains.", "a local official"),
+        ("A Kremlin spokesman said the talks had failed.", "a Kremlin spokesman"),
     ],
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:

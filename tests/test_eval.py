@@ -36,11 +36,11 @@ def test_ndcg_counts_one_passage_per_answering_article() -> None:
 
 def test_an_exact_refusal_counts_as_abstained_whatever_the_operating_point() -> None:
     """The eval re-decides from the signals (to refit, to try thresholds); a refusal by an exact check (no quote
-    gives the asked figure) stands whatever the model would decide, and is not fitted on."""
-    q = Question("q", "How many?", "number", (("a", "x"),))
+    gives the asked date) stands whatever the model would decide, and is not fitted on."""
+    q = Question("q", "On what date?", "when", (("a", "x"),))
     signals = {f: 0.5 for f in answerability.FEATURES}
-    refused = Answer("How many?", True, "Not found", [], [], 1, {}, 0.9, signals, exact_refusal=True)
-    judged = Answer("How many?", True, "Not found", [], [], 1, {}, 0.1, signals)
+    refused = Answer("On what date?", True, "Not found", [], [], 1, {}, 0.9, signals, exact_refusal=True)
+    judged = Answer("On what date?", True, "Not found", [], [], 1, {}, 0.1, signals)
     always: Decide = lambda s: True  # noqa: E731
     assert score(q, refused, {}, 0.0).abstained(always)
     assert not score(q, judged, {}, 0.0).abstained(always)
