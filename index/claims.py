@@ -101,9 +101,6 @@ _PER = r"(?:(?:^|(?<=[,;:(—]\s)|(?<=\n))(?:[Aa]s )?[Pp]er|\b[Aa]s per)"
 _DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|on|in|at|this|earlier|yesterday|today)\b)"  # "released last year"
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
-    # "…, per the Washington Post": "per" opening a clause names a source that closes it ("per cent", "spending per
-    # UK household", "$5 per US gallon" none).
-    re.compile(_PER + " " + _WHO + r"(?=\s*(?:[,.;:!?)]|$))"),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
     # (a causal "as" inside one, "shares fell as Apple reported weak sales", names no speaker of the sentence).
     re.compile(
@@ -143,8 +140,7 @@ _ATTRIBUTIONS = [
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
     re.compile(
-        r"(?:\b[Aa]ccording to|" + _PER + r"(?= (?:the|a|an) )|"
-        r"(?:released|shared|published|made public|posted|issued|leaked) by) "
+        r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
         # The phrase ends before a participle that says when it came out: "a trial [released last year]".
         rf"((?:the |a |an )?[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
         rf"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for|{_DATED})\b|$)"
@@ -152,6 +148,13 @@ _ATTRIBUTIONS = [
     re.compile(
         r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"
         r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added|noted)\b"
+    ),
+    # "…, per the Washington Post": "per" opening a clause names a source that closes it ("per cent", "spending per
+    # UK household", "$5 per US gallon" none). Last: in "X said …, per the AP" X speaks, the AP reports it.
+    re.compile(_PER + " " + _WHO + r"(?=\s*(?:[,.;:!?)]|$))"),
+    re.compile(
+        _PER + rf" ((?:the|a|an) [\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
+        rf"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|{_DATED})\b|$)"
     ),
 ]
 # A circumstance after the speaker: "at the time", a time span ("during a briefing", "over the weekend"), a manner

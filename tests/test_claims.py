@@ -210,6 +210,7 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Losses rose 20 per cent, to $5 per share.", ""),
         ("Spending per UK household rose to 500 pounds, the ONS said.", "the ONS"),
         ("It costs $5 per the hour.", ""),
+        ("Zelensky said 31,000 soldiers died, per the AP.", "Zelensky"),  # the AP reports what he says
         # a credit follows "per" mid-line: an article that only opened the sentence is in lower case, a name's stays
         ("The Guardian reported that 12 people died.", "The Guardian"),
         ("A local official said most deaths were in the mountains.", "a local official"),
