@@ -99,6 +99,10 @@ _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=
 _OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopwords), key=len, reverse=True)) + ")"
 _PER = r"(?:(?:^|(?<=[,;:(—]\s)|(?<=\n))(?:[Aa]s )?[Pp]er|\b[Aa]s per)"
 _DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|on|in|at|this|earlier|yesterday|today)\b)"  # "released last year"
+# A source named by a short phrase, up to five words; it ends before a clause word or a participle that says when
+# it came out ("a trial [released last year]").
+_PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?"
+_PHRASE_ENDS = rf"on|in|at|as|which|who|that|and|but|{_DATED}"
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
@@ -141,9 +145,7 @@ _ATTRIBUTIONS = [
     # "regional officials said".
     re.compile(
         r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
-        # The phrase ends before a participle that says when it came out: "a trial [released last year]".
-        rf"((?:the |a |an )?[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
-        rf"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|from|for|{_DATED})\b|$)"
+        rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"
     ),
     re.compile(
         r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"
@@ -152,10 +154,7 @@ _ATTRIBUTIONS = [
     # "…, per the Washington Post": "per" opening a clause names a source that closes it ("per cent", "spending per
     # UK household", "$5 per US gallon" none). Last: in "X said …, per the AP" X speaks, the AP reports it.
     re.compile(_PER + " " + _WHO + r"(?=\s*(?:[,.;:!?)]|$))"),
-    re.compile(
-        _PER + rf" ((?:the|a|an) [\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?)"
-        rf"(?=[,.;:)]|\s+(?:on|in|at|as|which|who|that|and|but|{_DATED})\b|$)"
-    ),
+    re.compile(_PER + rf" ((?:the|a|an) {_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS})\b|$)"),
 ]
 # A circumstance after the speaker: "at the time", a time span ("during a briefing", "over the weekend"), a manner
 # ("in a statement", "on social media", "with reporters"). "Officials in the region", "Doctors at the hospital"
