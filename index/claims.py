@@ -22,16 +22,15 @@ _QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:\s+(?:thousand|million|billion|per\s*cent|percent)|%)?"
 _FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
-_STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|left|were|was|are|is|from|by|for|with|as|that|than|"
+# Function words end a figure's noun; so do verb forms that are no noun ("21 seats they won"; index/data/cues.json).
+_VERBS = speakers.cue_words("verbs", "en")
+_STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|were|was|are|is|from|by|for|with|as|that|than|"
 _STOPS += r"but|just|who|which|while|when|after|before|during|over|into|last|this|these|those|it|its|their|will|would|"
-_STOPS += r"could|can|may|might|should|must|be|been|being|not|than|said|says|say|per|according|"
-_STOPS += r"lost|destroyed|damaged|captured|killed|abandoned|downed|shot|seized|sent|reported|recorded|confirmed|died|"
-_STOPS += r"remain|remained|remaining|deployed|fired|launched|runs|run|were|went)"
+_STOPS += r"could|can|may|might|should|must|be|been|being|not|per|according|they|we|he|she|you|"
+_STOPS += "|".join(sorted(_VERBS, key=len, reverse=True)) + ")"
 # Up to four words after the number: "2,600 main battle tanks", "11,671 armored fighting vehicles".
 _WORD = rf"(?!{_STOPS}\b)[a-z][\w-]*"
 _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,3}})?"
-# A verb after the counted noun is not the noun ("4,000 tanks lost"): the noun pattern stops before these.
-_VERB_AFTER = frozenset(re.findall(r"\w+", _STOPS[_STOPS.index("lost") :]))
 _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
 _DESIGNATION = r"(?<![A-Za-z][-–])"
@@ -81,18 +80,18 @@ _HEDGES = re.compile(
     r"appears? to|appeared to|unsubstantiated)\b",
     re.IGNORECASE,
 )
-_ORG_NOUNS = r"(?:\s+(?:intelligence|officials?|military|ministry|forces|army|command|media|authorities|government|"
-_ORG_NOUNS += r"sources|spokesman|spokesperson|analysts?|experts?|analysis|survey|poll|study)){0,4}"
+# Nouns a credit's name may end in ("Ukrainian military intelligence", "UN officials"; index/data/cues.json).
+_SOURCE_NOUNS = "|".join(sorted(speakers.cue_words("source_nouns", "en"), key=len, reverse=True))
+_ORG_NOUNS = rf"(?:\s+(?:{_SOURCE_NOUNS})){{0,4}}"
 # The article is a word of its own: "spokesman Peskov said" is no "an Peskov". Words and names are bounded (no
 # speaker runs to 12 linked words of 40 letters): a search starts at every capital, and an unbounded name would
 # read on to the end of a long run of them from each one ("the Ab of " 10,000 times took 114 s).
 _NAME_WORD = r"[A-Z][\w’'.&-]{0,40}"
 _LINK = r"(?:of|for|the|and)\b"  # a word of its own: "Ukrainian officials" is no "Ukrainian of"
 _WHO = r"((?:\b(?:the |a |an ))?" + _NAME_WORD + r"(?:\s+(?:" + _LINK + "|" + _NAME_WORD + r")){0,12}" + _ORG_NOUNS
-_WHO += "|the (?:man|woman|"
-_WHO = _WHO.replace("|the (?:man|", "|[Tt]he (?:man|")
-_WHO += r"soldier|officer|official|ministry|minister|spokesperson|spokesman|army|report|news agency|agency|newspaper|"
-_WHO += r"governor|commander|analyst|expert)(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){0,2})"
+# A source named by its role: "the governor", "the news agency" (index/data/cues.json), "the man in charge".
+_ROLES = "|".join(sorted(speakers.cue_words("speaker_nouns", "en"), key=len, reverse=True)).replace(" ", r"\s")
+_WHO += rf"|[Tt]he (?:man|woman|{_ROLES})(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){{0,2}})"
 # "Intel also said", "Police later confirmed" (index/data/cues.json).
 _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
 # Capitalised function words open a sentence without naming anyone: "On Friday, officials in Kyiv said…".
@@ -201,18 +200,48 @@ def figures(text: str, lang: str = "") -> list[str]:
 
 
 def trim(found: str) -> str:
-    """Drop trailing function words the noun pattern may have swallowed ('32 tanks in', '15,000 troops between')."""
-    words, stop = found.split(), _UNIT_STOP | analyzer("en").stopwords
+    """Drop trailing function words the noun pattern may have swallowed ('32 tanks in', '15,000 troops between') and
+    a verb after the noun ('50,000 prisoners recruited', '110 billion package signed'; see ``_noun_words``)."""
+    count = _COUNT.match(found)
+    number = found[: count.end()] if count else ""
+    words = _noun_words(found[len(number) :].split())
+    words, stop = [*number.split(), *words], _UNIT_STOP | analyzer("en").stopwords
     while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in stop:
         words.pop()
     return " ".join(words).rstrip(",.;:")
+
+
+def _noun_words(words: list[str]) -> list[str]:
+    """The words of a figure's noun, up to a verb that follows it: a verb form ('-ed', index/data/cues.json) after a
+    word that is none ends the noun after a plural or unless a lower-case word of the noun follows ("14 tanks
+    destroyed", "soldiers killed Zelensky", "people reported missing"; "armoured fighting vehicles"). Right after
+    the number it is what is counted ("14 killed")."""
+    stop = _UNIT_STOP | analyzer("en").stopwords
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if out and _verb_form(word) and not _verb_form(out[-1]):
+            after = words[i + 1].strip(",.;:") if i + 1 < len(words) else ""
+            plural = out[-1].endswith("s") and not out[-1].endswith("ss")  # a noun's head: "prisoners released early"
+            if plural or not after[:1].islower() or _verb_form(after) or after.endswith("ing") or after in stop:
+                break
+        out.append(word)
+    return out
+
+
+def _verb_form(word: str) -> bool:
+    w = word.lower().strip(",.;:")
+    return w in _VERBS or bool(_PAST.search(w))
+
+
+# "signed", "died"; not "need", "speed". "-ing" forms are as often nouns ("housing", "funding").
+_PAST = re.compile(r"^[a-z][a-z-]+(?<!e)ed$")
 
 
 def noun_of(figure: str) -> str:
     """The counted noun of a figure as written ('probably 14 tanks' → 'tanks'); '' when it has none ('half')."""
     counted = _COUNT.sub("", figure, count=1)
     words = [w for w in re.findall(r"[a-z][\w-]*", counted.lower()) if w not in _UNIT_STOP]
-    while len(words) > 1 and words[-1] in _VERB_AFTER:
+    while len(words) > 1 and _verb_form(words[-1]):
         words.pop()
     return words[-1] if words else ""
 

@@ -11,7 +11,7 @@ from support import DEV
 
 from index import Citation, Library, render_text
 from index.answer import compare_figures
-from index.claims import Claim, attribution, claim, figures, hedge, side_by_side, unit_of
+from index.claims import Claim, attribution, claim, figures, hedge, noun_of, side_by_side, unit_of
 from index.question import analyse
 
 
@@ -98,6 +98,28 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(
     assert {e.published for e in tanks} == set(dates.values())
     line = next(x for x in text.splitlines() if x.strip().startswith("tank: "))
     assert all(d in line for d in dates.values())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "noun"),
+    [
+        # A verb after the counted noun is no part of it, whatever the beat.
+        ("Lawmakers approved a $110 billion package signed by the president.", "110 billion package", "package"),
+        ("Labour kept the 21 seats they won in 2019.", "21 seats", "seats"),
+        ("Police said 300 people reported missing were found.", "300 people", "people"),
+        ("It recruited 50,000 prisoners released early.", "50,000 prisoners", "prisoners"),
+        ("The court reached a 6-3 decision threw out the case.", "3 decision", "decision"),
+        ("The army listed 79 tanks destroyed and 65 abandoned.", "79 tanks", "tanks"),
+        # A participle before the noun modifies it; right after the number it is what is counted.
+        ("It fielded 11 infantry fighting vehicles.", "11 infantry fighting vehicles", "vehicles"),
+        ("Officials counted 40 displaced families.", "40 displaced families", "families"),
+        ("The blast left 14 injured and 3 dead.", "14 injured", "injured"),
+        ("About 12,000 people without safe housing remain.", "About 12,000 people without safe housing", "housing"),
+    ],
+)
+def test_a_figures_noun_ends_before_the_verb_that_follows_it(sentence: str, figure: str, noun: str) -> None:
+    found = figures(sentence, "en")
+    assert figure in found and noun_of(figure) == noun, found
 
 
 def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
