@@ -301,7 +301,8 @@ def _speaker(phrase: str) -> str:
     the passive ("have been"), opening with a function word other than an article that starts no name ("while major
     airlines", "with deaths", "At 226 confirmed…"; "Under Armour" is a name), or only a time ("Friday")."""
     words = _last_sentence(phrase).split()
-    if any(w.casefold() in _PRONOUNS and not w.isupper() for w in words):
+    # "this" of "this week" is a time's, not a pronoun.
+    if any(w.casefold() in _PRONOUNS and not w.isupper() for w in without_times(" ".join(words)).split()):
         return ""
     if words and words[-1].casefold() in _PASSIVE:  # "450 deaths have been reported": reported by no one named
         return ""

@@ -25,7 +25,8 @@ _HAS_DATE = re.compile(
 )
 _HAS_TIME = re.compile(
     rf"{_HAS_DATE.pattern}|\b(?:1[89]|20)\d\d\b|\b{_MONTH}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|yesterday|today|tonight|(?:last|next|this)\s+(?:week|month|year|spring|summer|autumn|fall|winter))\b|"
+    r"sunday)(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:yesterday|today|tonight|(?:last|next|this)\s+"
+    r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|morning|afternoon|evening|night))\b|"
     rf"\b(?:\d+|a|an|{_NUMBER_WORDS})\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )

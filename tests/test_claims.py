@@ -218,6 +218,9 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("The ministry in a statement said 12 people died.", "the ministry"),
         ("The minister over the weekend said four people died.", "the minister"),
         ("Police late on Friday said three people were arrested.", "Police"),
+        ("The ministry late last night said 40 people were arrested.", "the ministry"),
+        ("The company earlier this week said it would cut 300 jobs.", "the company"),  # "this" of a time
+        ("The mayor on Friday evening told reporters 40 homes burned.", "the mayor"),
         ("Officials in Valencia said 12 people died.", "Officials in Valencia"),
         ("Officials in the region said 12 people died.", "Officials in the region"),
         ("Doctors at the hospital said three people died.", "Doctors at the hospital"),
