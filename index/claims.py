@@ -20,21 +20,27 @@ from index.types import FigureEntry
 _QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"
 _QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s+)?"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE = r"(?:\s+(?:thousand|million|billion|per\s*cent|percent)|%)?"
+_CURRENCY = r"(?:[A-Z]{0,2}[$£€¥₹₴₽₩₺])?"  # "£18.6m", "US$5 billion": the sign is part of the figure
+# A scale word, or one written onto the number ("£18.6m", "$3.5bn", "12k").
+_SCALE = r"(?:\s+(?:thousand|million|billion|trillion|per\s*cent|percent)|%|(?:m|bn|k|tn)\b)?"
 _FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
 # Function words end a figure's noun; so do verb forms that are no noun ("21 seats they won"; index/data/cues.json).
 _VERBS = speakers.cue_words("verbs", "en")
 _STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|were|was|are|is|from|by|for|with|as|that|than|"
 _STOPS += r"but|just|who|which|while|when|after|before|during|over|into|last|this|these|those|it|its|their|will|would|"
-_STOPS += r"could|can|may|might|should|must|be|been|being|not|per|according|they|we|he|she|you|"
+_STOPS += r"could|can|may|might|should|must|be|been|being|not|per|according|they|we|he|she|you|including|ago|"
+# A number in words starts another figure ("45.6% four years ago").
+_STOPS += "|".join(w for w in speakers.cue_words("numbers", "en") if w != "one" and w[:3] not in ("hun", "tho")) + "|"
 _STOPS += "|".join(sorted(_VERBS, key=len, reverse=True)) + ")"
 # Up to four words after the number: "2,600 main battle tanks", "11,671 armored fighting vehicles".
 _WORD = rf"(?!{_STOPS}\b)[a-z][\w-]*"
 _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,3}})?"
-_COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
+_COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
 _DESIGNATION = r"(?<![A-Za-z][-–])"
-FIGURE = re.compile(rf"\b{_QUALIFIER}(?:{_DESIGNATION}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
+FIGURE = re.compile(
+    rf"(?:\b{_QUALIFIER}|(?<![\w$£€¥₹₴₽₩₺])){_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE
+)
 # A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
 _SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
 SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED})\b{_NOUN}", re.IGNORECASE)
@@ -195,8 +201,44 @@ def figures(text: str, lang: str = "") -> list[str]:
         number = re.search(r"\d[\d,.]*", found)
         if number and re.fullmatch(r"(?:19|20)\d\d", number.group(0)) and "%" not in found:
             continue  # a year is a date, not a figure
+        if number and not _a_count(text, m.start() + m.group(0).index(number.group(0)), number.group(0)):
+            continue
+        if re.match(r"\s+\d", text[m.end() :]):  # "just 112 of its usual 400 services": the noun is the next figure's
+            found = re.sub(r"\s+of\s+\S+(?:\s+\S+)*$", "", found)
         out.append(found)
     return out
+
+
+def _a_count(text: str, start: int, number: str) -> bool:
+    """The number at ``start`` counts or measures something: not a day of a month ("Aug 13", "June 19"), a time
+    ("2 p.m.", "00:01"), a label ("Zone 4", "Route 9", "Boeing 737") or an age after a name ("Ashcombe, 58,")."""
+    before, after = text[max(0, start - 40) : start], text[start + len(number) : start + len(number) + 8]
+    if re.match(r"\s?[ap]\.?m\b|:\d", after, re.IGNORECASE) or re.search(r"\d:$", before):
+        return False
+    word = re.search(r"([^\W\d_][\w.]*)\s$", before)
+    if word and figure_phrases.month_word(word.group(1)):
+        return False
+    # A label is a capitalised noun after a function word, with a short plain number: "off Route 9", "residents of
+    # Zone 4", "the Boeing 737" (not "gave Ukraine 31 tanks", "Russia Loses 883,950 Troops").
+    label = re.search(r"\b([A-Za-z]+)\s([A-Z][a-z]+)\s$", before)
+    if label and re.fullmatch(r"\d{1,4}", number) and _is_label(label.group(1), label.group(2)):
+        return False
+    return not (re.search(r"\b[A-Z][\w’'-]+,\s$", before) and re.match(r",", after) and len(number) <= 3)
+
+
+def _is_label(previous: str, word: str) -> bool:
+    """``word`` before a number names what the number labels ("Zone", "Route"): it follows a function word and is
+    no qualifier ("About 40"), adverb ("Roughly 40"), time ("Monday 12") or number word."""
+    if previous.casefold() not in analyzer("en").stopwords:
+        return False
+    folded = word.casefold()
+    timed = without_times(word).strip() == ""
+    return not (folded in _NOT_LABELS or folded.endswith("ly") or timed or folded in speakers.cue_words("numbers", "en"))
+
+
+_TRIM_STOP = _UNIT_STOP - {"days", "day"}  # "278 days later": a span's unit stays
+# Capitalised words before a number that make no label of it: "About 12", "In 2023", "Only 40".
+_NOT_LABELS = analyzer("en").stopwords | frozenset(re.findall(r"[a-z]+", _QUALIFIER))
 
 
 def trim(found: str) -> str:
@@ -205,10 +247,17 @@ def trim(found: str) -> str:
     count = _COUNT.match(found)
     number = found[: count.end()] if count else ""
     words = _noun_words(found[len(number) :].split())
-    words, stop = [*number.split(), *words], _UNIT_STOP | analyzer("en").stopwords
-    while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in stop:
+    if re.search(r"(?:%|cent)$", number) and words and _verb_form(words[0]):
+        words = []  # "95% needed", "35 percent contained": a share is no count of the verb's doers
+    stop = _TRIM_STOP | analyzer("en").stopwords
+    while words and words[-1].lower().strip(",.") in stop:
         words.pop()
-    return " ".join(words).rstrip(",.;:")
+    if not number:  # a number the count pattern does not read ("2,000-strong")
+        words = found.split()
+        while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in stop:
+            words.pop()
+        return " ".join(words).rstrip(",.;:")
+    return " ".join([number.strip(), *words]).rstrip(",.;:")
 
 
 def _noun_words(words: list[str]) -> list[str]:
@@ -225,7 +274,16 @@ def _noun_words(words: list[str]) -> list[str]:
             if plural or not after[:1].islower() or _verb_form(after) or after.endswith("ing") or after in stop:
                 break
         out.append(word)
+        # A plural ends the noun ("13,000 acres overnight", "3,000 jobs worldwide"), unless a plural follows it
+        # ("news outlets", "arms dealers"; "basis points" is no plural).
+        later = words[i + 1] if i + 1 < len(words) else ""
+        if _plural(word) and not _plural(later):
+            break
     return out
+
+
+def _plural(word: str) -> bool:
+    return bool(re.fullmatch(r"[a-z][a-z-]{2,}(?<![sui])s", word.strip(",.;:")))
 
 
 def _verb_form(word: str) -> bool:

@@ -63,7 +63,7 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
         return end
     for i, (word, dotted, stop_at) in enumerate(words[:MAX_WORDS]):
         bare = _ELIDED.sub("", word)
-        if bare.casefold() in stop or _month(bare):
+        if bare.casefold() in stop or month_word(bare):
             break
         if lang not in language.NOUNS_CAPITALISED:
             return stop_at - dotted if i == 0 else end
@@ -77,10 +77,10 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
 def _is_date(text: str, at: int) -> bool:
     """The number before ``at`` is a day of a month: "19. September", "19 Sep", "16 февраля"."""
     m = _DAY_MONTH.match(text, at)
-    return m is not None and _month(m.group(1))
+    return m is not None and month_word(m.group(1))
 
 
-def _month(word: str) -> bool:
+def month_word(word: str) -> bool:
     """A month's name or its abbreviation, as dates write it ("19 Sep", "3 févr", "19 września")."""
     return is_month(word) or word.casefold().rstrip(".") in _abbreviated()
 

@@ -104,7 +104,7 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(
     ("sentence", "figure", "noun"),
     [
         # A verb after the counted noun is no part of it, whatever the beat.
-        ("Lawmakers approved a $110 billion package signed by the president.", "110 billion package", "package"),
+        ("Lawmakers approved a $110 billion package signed by the president.", "$110 billion package", "package"),
         ("Labour kept the 21 seats they won in 2019.", "21 seats", "seats"),
         ("Police said 300 people reported missing were found.", "300 people", "people"),
         ("It recruited 50,000 prisoners released early.", "50,000 prisoners", "prisoners"),
@@ -120,6 +120,29 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(
 def test_a_figures_noun_ends_before_the_verb_that_follows_it(sentence: str, figure: str, noun: str) -> None:
     found = figures(sentence, "en")
     assert figure in found and noun_of(figure) == noun, found
+
+
+def test_figures_keep_their_currency_and_scale_and_leave_out_days_times_labels_and_ages() -> None:
+    text = (
+        "SAN MARCELO, Aug 13 - The fire broke out shortly after 2 p.m. off Route 9, and the strike begins at 00:01. "
+        "Residents of Zone 4 left. Ashcombe, 58, was fined £18.6m, paid around $3.2 million and lost €410 million. "
+        "It grew to roughly 13,000 acres overnight and was 35 percent contained; 95% needed to agree. "
+        "The operator ran just 112 of its usual 400 services, down from 45.6% four years ago."
+    )
+    assert figures(text, "en") == [
+        "£18.6m",
+        "around $3.2 million",
+        "€410 million",
+        "roughly 13,000 acres",
+        "35 percent",
+        "95%",
+        "just 112",
+        "400 services",
+        "45.6%",
+    ]
+    # A number after a noun that a function word does not introduce is a count, not a label.
+    assert figures("The US gave Ukraine 31 tanks.", "en") == ["31 tanks"]
+    assert figures("Russia Loses 883,950 Troops in Ukraine", "en") == ["883,950 Troops"]
 
 
 def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
