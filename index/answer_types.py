@@ -202,9 +202,7 @@ def asked_figures(
         for (text, figures), own in zip(quotes, english, strict=True)
     ]
     counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, q, only_at=at)] for ws in windows]
-    specific = _specific_event(
-        q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
-    )
+    specific = specific_event(q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes])
     if specific and not any(specific & q.forms(w) for ws in counted for _, w in ws):
         counted = [[] for _ in counted]
     return [
@@ -213,16 +211,23 @@ def asked_figures(
     ]
 
 
-def _specific_event(q: Question, present: Sequence[AbstractSet[str]]) -> frozenset[str]:
+def specific_event(q: Question, present: Sequence[AbstractSet[str]]) -> frozenset[str]:
     """The forms of the words of the question's event, in lower case and of letters (no name, year or figure: "the
-    2024 Valencia floods"), that at most half of the texts (their ``present`` forms) hold: what it asks beyond the
-    story all of them tell."""
+    2024 Valencia floods"), that at most half of the texts (their ``present`` forms) hold and the counted noun does
+    not contain: what it asks beyond the story all of them tell."""
     written = {w.casefold() for w in TOKEN.findall(q.text) if w.isalpha() and w.islower()}
     words: dict[str, set[str]] = {}
     for form in q.event:  # each word with its stem ("floods", "flood")
         words.setdefault(q.stem(form), set()).add(form)
+    # What the counted noun already says it did asks nothing beyond it: "firefighters" [fighting], "voters" [voted].
+    counted = {q.stem(f) for f in q.focus}
     return frozenset(
-        f for w in words.values() if w & written and sum(bool(w & p) for p in present) * 2 <= len(present) for f in w
+        f
+        for stem, w in words.items()
+        if w & written
+        and not any(stem in noun for noun in counted)
+        and sum(bool(w & p) for p in present) * 2 <= len(present)
+        for f in w
     )
 
 

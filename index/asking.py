@@ -14,6 +14,7 @@ import numpy as np
 from index import abstention, answerability, evidence_rank, name_variants
 from index import answer as answering
 from index.embedding import Embedder
+from index.other_counts import add_other_counts
 from index.periods import NO_TIME, When
 from index.question import Concepts, Question, analyse
 from index.rerank import Reranker
@@ -162,6 +163,8 @@ class Asker:
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
             quotes = answering.complete_answers(quotes, texts, q)
+        else:
+            quotes = add_other_counts(quotes, unique, texts, q)
         quotes = answering.add_syndicated(quotes, evidence, texts, q)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, newest_first)
         if not citations:

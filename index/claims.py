@@ -38,9 +38,8 @@ _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,
 _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
 _DESIGNATION = r"(?<![A-Za-z][-–])"
-FIGURE = re.compile(
-    rf"(?:\b{_QUALIFIER}|(?<![\w$£€¥₹₴₽₩₺])){_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE
-)
+_START = r"(?:\b" + _QUALIFIER + r"|(?<![\w$£€¥₹₴₽₩₺]))"  # a word's start, or a currency sign's
+FIGURE = re.compile(rf"{_START}{_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 # A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
 _SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
 SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED})\b{_NOUN}", re.IGNORECASE)
@@ -233,7 +232,8 @@ def _is_label(previous: str, word: str) -> bool:
         return False
     folded = word.casefold()
     timed = without_times(word).strip() == ""
-    return not (folded in _NOT_LABELS or folded.endswith("ly") or timed or folded in speakers.cue_words("numbers", "en"))
+    counted = folded in speakers.cue_words("numbers", "en")
+    return not (folded in _NOT_LABELS or folded.endswith("ly") or timed or counted)
 
 
 _TRIM_STOP = _UNIT_STOP - {"days", "day"}  # "278 days later": a span's unit stays

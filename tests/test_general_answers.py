@@ -40,6 +40,20 @@ def test_conflicting_tolls_stand_side_by_side_with_who_gives_them(news: Library)
     assert "people" not in homes.figures  # the death tolls beside each other answer another question
 
 
+def test_two_outlets_counts_of_the_same_fire_stand_side_by_side(library: Library) -> None:
+    for name, outlet in {"fire-ledger": "Pacific Ledger", "fire-wire": "Coastline Wire"}.items():
+        library.add_text((CORPUS / f"{name}.txt").read_text(), key=name, source=outlet, published="2026-08-12")
+    # The counted noun says what they did ("firefighters … fighting"): no other event word is asked for.
+    crews = library.ask("How many firefighters were fighting the Tarn Ridge fire?")
+    entries = crews.figures["firefighter"]
+    assert {e.figure for e in entries} == {"Nearly 300 firefighters", "About 350 firefighters"}
+    assert {e.source for e in entries} == {"Pacific Ledger", "Coastline Wire"}
+    assert {e.attribution for e in entries} == {"the incident command", "the state forestry agency"}
+    # A word after the noun is no part of it: "roughly 4,600 acres overnight" counts acres.
+    area = library.ask("How many acres had the Tarn Ridge fire burned?")
+    assert {e.figure for e in area.figures["acre"]} == {"4,100 acres", "roughly 4,600 acres"}
+
+
 def test_hedges_speakers_and_organisations_are_credited(news: Library) -> None:
     damage = news.ask("How much damage did the floods cause?")
     assert not damage.abstained
