@@ -81,7 +81,8 @@ _HEDGES = re.compile(
     r"(?:could|can|cannot|can't|has|have) not (?:be |been )?(?:independently )?(?:verified|confirmed)|"
     r"(?:could|can)n[o']t (?:be )?(?:independently )?(?:verified|confirmed)|"
     r"not (?:been )?independently (?:verified|confirmed)|(?:verified|confirmed) independently|unverifiable|"
-    r"reportedly|purported(?:ly)?|allegedly|alleged|(?:is|are|was|were) said to|claimed|claims that|"
+    r"reportedly|purported(?:ly)?|allegedly|alleged|(?:is|are|was|were) (?:said|reported|believed|thought) to|"
+    r"(?:may|might|could) have been|claimed|claims that|"
     r"appears? to|appeared to|unsubstantiated)\b",
     re.IGNORECASE,
 )
@@ -102,11 +103,14 @@ _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=
 # Capitalised function words open a sentence without naming anyone: "On Friday, officials in Kyiv said…".
 _OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopwords), key=len, reverse=True)) + ")"
 _PER = r"(?:(?:^|(?<=[,;:(—]\s)|(?<=\n))(?:[Aa]s )?[Pp]er|\b[Aa]s per)"
-_DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|on|in|at|this|earlier|yesterday|today)\b)"  # "released last year"
+# "released last year", "published on Monday", "issued in 2023"; not "briefed on the investigation".
+_DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|this|earlier|yesterday|today)\b|\s+(?:on|in|at)\s+[A-Z\d])"
 # A source named by a short phrase, up to five words; it ends before a clause word or a participle that says when
 # it came out ("a trial [released last year]").
 _PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?"
 _PHRASE_ENDS = rf"on|in|at|as|which|who|that|and|but|{_DATED}"
+# A participle that says who the source is goes on with its place: "a person briefed on the investigation".
+_PARTICIPLE_ENDS = rf"(?<![a-z]ed)\s+(?:{_PHRASE_ENDS}|from|for)\b|\s+(?:which|who|that|and|but)\b"
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
@@ -142,18 +146,25 @@ _ATTRIBUTIONS = [
         # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
         _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
         r"reported|reports|stated|"
-        r"estimated|announced|added|commented|wrote|warned|noted)\b"
+        r"estimated|announced|added(?!\s+[\d$£€])|commented|wrote|warned|noted)\b"
     ),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
+    # "according to figures from the health ministry", "… to data published last year in a medical journal": the
+    # source of the figures, not "figures".
+    re.compile(
+        r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates) "
+        r"(?:[a-z]+ed )?(?:(?:last|this) [a-z]+ )?(?:from|by|in) "
+        rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"
+    ),
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
     re.compile(
         r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
-        rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"
+        rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|{_PARTICIPLE_ENDS}|$)"
     ),
     re.compile(
         r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"
-        r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added|noted)\b"
+        r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added(?!\s+[\d$£€])|noted)\b"
     ),
     # "…, per the Washington Post": "per" opening a clause names a source that closes it ("per cent", "spending per
     # UK household", "$5 per US gallon" none). Last: in "X said …, per the AP" X speaks, the AP reports it.
@@ -176,6 +187,9 @@ _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _HEAD = re.compile(
     r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,4}?(?:of|for|in|at|from)\s)$"
 )
+
+
+_HEAD_CHARS = 300  # how far before a speaker its head is looked for (five words and "of"); not from the text's start
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,11 +343,13 @@ def attribution(text: str) -> str:
     """Who the sentence attributes its claim to: 'Ukraine’s Security Service', 'the man', 'Russia'; in the other
     languages of the cues through ``speakers.credited`` ('Ministerio del Interior')."""
     for pattern in _ATTRIBUTIONS:
-        m = pattern.search(text)
-        if m:
+        # Each match until one names someone: "The rate was reported to be 74%, officials said." (the first match,
+        # "The rate was", is in the passive).
+        for m in pattern.finditer(text):
             who = re.sub(r"(?:\s+(?:and|of|for|the))+$", "", m.group(1).strip(" ,.;:“”\"'"))
-            head = _HEAD.search(text, 0, m.start(1))
-            if head and head.end() == m.start(1) and head.group(1).split()[0].lower() not in _PRONOUNS:
+            head = _HEAD.search(text, max(0, m.start(1) - _HEAD_CHARS), m.start(1))
+            opener = head.group(1).split()[0].lower() if head else ""
+            if head and head.end() == m.start(1) and opener not in _PRONOUNS and opener != "according":
                 who = head.group(1) + who
             who = _speaker(who)
             if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:

@@ -53,8 +53,8 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
     if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
         return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++", re.IGNORECASE)
     # after a closing quotation mark (a comma or a space follows it), its comma and (Russian, Ukrainian) dash:
-    # "“…”, sagte", "», — заявил"
-    return re.compile(rf"[”“»«\"](?=[\s,])\s*+,?+\s*+(?:[—–-]\s*+)?(?:{either})\s++", re.IGNORECASE)
+    # "“…”, sagte", "», — заявил"; or after a comma that closes a reported clause: "…, informó la Aemet".
+    return re.compile(rf"(?:[”“»«\"](?=[\s,])\s*+,?+|,)\s*+(?:[—–-]\s*+)?(?:{either})\s++", re.IGNORECASE)
 
 
 @functools.cache
@@ -84,14 +84,20 @@ def credited(text: str) -> str:
 
 def _noun_phrase(text: str, at: int, lang: str) -> str:
     words: list[str] = []
-    for token in text[at : at + _SCAN_CHARS].split():
+    tokens = _past_description(text[at : at + _SCAN_CHARS].split(), lang)
+    for n, token in enumerate(tokens):
         core = token.rstrip(_TRAILING)
         if not _WORD.fullmatch(core):
             break
         words.append(core)
         if core != token or len(words) == MAX_WORDS:
+            if token.endswith(",") and all(w.islower() for w in words):  # "la directrice générale, Nathalie Berthier,"
+                name = _apposition(tokens[n + 1 :])
+                words = name or words
             break
     stop = _function_words()
+    if words and words[0].casefold() in _not_speakers():  # "…, dijo que muchas personas…": what was said follows
+        return ""
     while words and words[0].casefold() in stop and words[0].islower():
         words.pop(0)
     if not words or _no_one(words[0]):
@@ -107,6 +113,45 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
     while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):
         words.pop()
     return " ".join(words)
+
+
+def _past_description(tokens: list[str], lang: str) -> list[str]:
+    """The tokens from the name a described source leads to: "último balance facilitado por la Delegación del
+    Gobierno" → "la Delegación del Gobierno", "premières estimations de l'Agence nationale…" → "l'Agence
+    nationale…" (lower-case words, then one of ``by_source``, or of ``of_source`` after a plural, then a
+    capitalised word or an article and one; "le ministère de l'Intérieur" is a name)."""
+    agents, links = cue_words("by_source", lang), cue_words("of_source", lang)
+
+    def leads(i: int) -> bool:  # the token at i leads to a source: an agent, or a link after a plural
+        word = tokens[i].casefold()
+        return word in agents or (word in links and i > 0 and tokens[i - 1][-1:] in ("s", "x"))
+
+    for i, token in enumerate(tokens[: MAX_WORDS + 1]):
+        bare = re.sub(r"^[ld][’']", "", token)
+        if bare[:1].isupper():
+            before = tokens[i - 1].casefold() if i else ""
+            elided = i > 0 and bare != token and token[:2].casefold() in links and tokens[i - 1][-1:] in ("s", "x")
+            article = i > 1 and before in _function_words() and leads(i - 2)
+            if i and (elided or leads(i - 1) or article):
+                return tokens[i - 1 :] if article else tokens[i:]
+            return tokens
+        if not token.islower() or token[-1:] in _TRAILING:
+            return tokens
+    return tokens
+
+
+def _apposition(tokens: list[str]) -> list[str]:
+    """A name set off by commas after a title ("Nathalie Berthier," of "la directrice générale, Nathalie
+    Berthier, …"), or nothing."""
+    name: list[str] = []
+    for token in tokens[:4]:
+        core = token.rstrip(_TRAILING)
+        if not (_WORD.fullmatch(core) and core[:1].isupper()):
+            return []
+        name.append(core)
+        if token.endswith(","):
+            return name
+    return []
 
 
 def _no_one(word: str) -> bool:

@@ -75,6 +75,8 @@ def test_attribution_is_linear() -> None:
     assert _grows_linearly(attribution, lambda n: "the Ab of " * (n // 10))  # a run of linked names, no verb
     assert _grows_linearly(attribution, lambda n: "A" * n + " said")
     assert _grows_linearly(attribution, lambda n: "The " + "x" * n + " said")  # one long word as the speaker
+    assert _grows_linearly(attribution, lambda n: "The rate was said, " * (n // 19))  # matches that name no one
+    assert _grows_linearly(attribution, lambda n: ", dijo " * (n // 7))  # speech verbs closing clauses, no one named
 
 
 def test_markdown_conversion_is_linear() -> None:
