@@ -29,6 +29,7 @@ MORE_WITHIN = 0.45  # "more results" pages go down to this share of the first pa
 KEEP_WITHIN = 0.80  # a further quote from an article must score at least this share of the best quote
 NEW_ARTICLE_WITHIN = 0.80  # any quote needs this share of the best (a lower bar padded answers with other stories)
 _OPEN, _CLOSE = "“«", "”»"
+_NAME_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _PRONOUN = re.compile(r"[“\"‘']?(?:He|She|They|His|Her|Their|Him|Them)\b")
 
 
@@ -296,7 +297,8 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
       commented as follows:"), so the reader sees whose words they are;
     - when the question asks for a figure, a who, a where or a why and a quote has none but the next sentence of
       its paragraph does, the quote takes that sentence too: the sentence that matches the question often sets
-      up the answer."""
+      up the answer;
+    - a quote that names someone and is followed by a quotation credited to them takes it (``_their_words``)."""
     out: list[Evidence] = []
     for ev in quotes:
         text = texts[ev.article_id]
@@ -311,8 +313,29 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
             after = [(s, e) for s, e in spans if s >= ev.end]
             if after and "\n\n" not in text[ev.end : after[0][0]] and answer_types.carries(q, text[slice(*after[0])]):
                 ev = Evidence(ev.article_id, ev.start, after[0][1], ev.score)
+        speech = _their_words(text, spans, ev)
+        if speech is not None:
+            ev = Evidence(ev.article_id, ev.start, speech, ev.score)
         out.append(ev)
     return out
+
+
+def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence) -> int | None:
+    """Where the quotation that follows the quote in its paragraph ends, when the quote names someone without
+    quoting them and the quotation is credited to them: "Der Betriebsratschef Jürgen Kessler zeigte sich empört.
+    „Die Belegschaft erfährt aus der Presse …“, sagte Kessler." shows what he said; else None."""
+    quote = text[ev.start : ev.end]
+    if any(mark in quote for mark in quotations.MARKS):
+        return None
+    after = [(s, e) for s, e in spans if s >= ev.end]
+    if not after or "\n" in text[ev.end : after[0][0]] or text[after[0][0]] not in quotations.MARKS:
+        return None
+    speech = complete_quotation(Evidence(ev.article_id, after[0][0], after[0][1], ev.score), text)
+    if speech is None or "\n" in text[speech.start : speech.end]:
+        return None
+    named = {w.casefold() for w in _NAME_WORD.findall(quote) if w[:1].isupper()}
+    credited = {w.casefold() for w in claims.attribution(text[speech.start : speech.end]).split()}
+    return speech.end if named & credited else None
 
 
 def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> int | None:

@@ -132,3 +132,31 @@ def test_a_subheading_that_asks_is_no_quote(library: Library) -> None:
     )
     asked = library.ask("How many people does the mayor of Harwick have to feed every day?")
     assert any("How do we feed 40,000 people every day?" in c.quote for c in asked.citations)
+
+
+def test_a_named_speaker_is_quoted_with_the_words_that_follow(library: Library) -> None:
+    """A sentence that names someone and the quotation credited to them after it are one quote: asked what they
+    said, the answer shows what they said, not only that they were angry."""
+    library.add_text(
+        "Voltara will 4.200 Stellen streichen\n\nDer Batteriehersteller Voltara will weltweit rund 4.200 "
+        "Arbeitsplätze abbauen. Der Gesamtbetriebsratsvorsitzende Jürgen Kessler zeigte sich empört. „Die "
+        "Belegschaft erfährt aus der Presse, dass ihre Arbeitsplätze wegfallen. So geht man nicht mit Menschen "
+        "um“, sagte Kessler. Die Arbeitnehmervertreter seien vorab nicht informiert worden.",
+        key="voltara",
+        source="Wirtschaftsblatt",
+    )
+    library.add_text(
+        "Rail union walks out\n\nTrain drivers began a three-day strike on Monday. Union leader Maria Lopez was "
+        'furious. "We learned about the cuts from the newspapers," Lopez said. Talks resume on Friday.',
+        key="rail",
+        source="Wire One",
+    )
+    german = library.ask("Was sagte Jürgen Kessler?")
+    assert not german.abstained
+    first = german.citations[0]
+    assert first.quote.startswith("Der Gesamtbetriebsratsvorsitzende") and first.quote.endswith("sagte Kessler.")
+    assert first.attribution == "Kessler"
+    english = library.ask("What did Maria Lopez say about the cuts?")
+    assert english.citations[0].quote == (
+        'Union leader Maria Lopez was furious. "We learned about the cuts from the newspapers," Lopez said.'
+    )
