@@ -104,10 +104,11 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
         return ""
     for i in range(1, len(words)):
         # where nouns are capitalised, a lower-case word after the phrase's first is a verb or an adverb
-        verb = lang in language.NOUNS_CAPITALISED and words[i][0].islower() and words[i].casefold() not in stop
-        if (words[i].casefold() in stop and (i + 1 == len(words) or _no_one(words[i + 1]))) or (
-            verb and len(words[i]) > _LINKING
-        ):
+        lower = words[i][0].islower() and words[i].casefold() not in stop and len(words[i]) > _LINKING
+        verb = lower and lang in language.NOUNS_CAPITALISED
+        # elsewhere, a lower-case word right after a name ends it: "Mme Berthier [lors d'une conférence]"
+        after_name = lower and words[i - 1][0].isupper() and lang not in language.NOUNS_CAPITALISED
+        if (words[i].casefold() in stop and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name:
             words = words[:i]
             break
     while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):

@@ -352,6 +352,7 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("Selon la directrice générale, Nathalie Berthier, 120 opérations ont été reportées.", "Nathalie Berthier"),
         ("Cayeron 310 litros, informó la Agencia Estatal de Meteorología (Aemet).", "Agencia Estatal de Meteorología"),
         ("El alcalde habló, dijo que muchas personas murieron.", ""),
+        ("« Aucun patient n’a été mis en danger », a déclaré Mme Berthier lors d’une conférence.", "Mme Berthier"),
         ("« Nous avons perdu 40 chars », a déclaré le ministre.", "ministre"),
         ("Según el Ministerio del Interior, 95 personas murieron.", "Ministerio del Interior"),
         ("«Hemos perdido 40 tanques», dijo el ministro de Defensa el lunes.", "ministro de Defensa"),
