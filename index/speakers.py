@@ -106,8 +106,10 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
         # where nouns are capitalised, a lower-case word after the phrase's first is a verb or an adverb
         lower = words[i][0].islower() and words[i].casefold() not in stop and len(words[i]) > _LINKING
         verb = lower and lang in language.NOUNS_CAPITALISED
-        # elsewhere, a lower-case word right after a name ends it: "Mme Berthier [lors d'une conférence]"
-        after_name = lower and words[i - 1][0].isupper() and lang not in language.NOUNS_CAPITALISED
+        # elsewhere, a lower-case word right after a person's name ends it: "Mme Berthier [lors d'une conférence]"
+        # (two capitalised words; "l'Agence nationale", "Министерства обороны" go on)
+        named = i > 1 and words[i - 1][0].isupper() and words[i - 2][0].isupper()
+        after_name = lower and named and lang not in language.NOUNS_CAPITALISED
         if (words[i].casefold() in stop and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name:
             words = words[:i]
             break
