@@ -333,9 +333,11 @@ def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence) -> i
     speech = complete_quotation(Evidence(ev.article_id, after[0][0], after[0][1], ev.score), text)
     if speech is None or "\n" in text[speech.start : speech.end]:
         return None
-    named = {w.casefold() for w in _NAME_WORD.findall(quote) if w[:1].isupper()}
-    credited = {w.casefold() for w in claims.attribution(text[speech.start : speech.end]).split()}
-    return speech.end if named & credited else None
+    # The credit is a name the quote writes, every word of it: "Kessler" of "Jürgen Kessler"; not "the neighbour",
+    # "Hale's mother" or "Erik Berg" of "Mayor Anna Berg".
+    credit = claims.attribution(text[speech.start : speech.end]).split()
+    named = {w for w in _NAME_WORD.findall(quote) if w[:1].isupper()}
+    return speech.end if credit and all(w[:1].isupper() and w in named for w in credit) else None
 
 
 def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> int | None:

@@ -152,9 +152,12 @@ class Asker:
                 exact_refusal=refusal is not None,
             )
 
-        quotes = first
+        quotes = add_other_counts(first, unique, texts, q)
         if page:
-            shown = answering.merge_adjacent(answering.select_quotes(unique, max_quotes, texts=texts), texts)
+            # The first page as shown: its quotes and the other outlets' counts that joined them.
+            joined = [e for e in quotes if e not in first]
+            selected = answering.select_quotes(unique, max_quotes, texts=texts)
+            shown = answering.merge_adjacent([*selected, *joined], texts)
             for _ in range(page):
                 # Completing a quotation can widen a quote into one already shown: drop those.
                 widened = answering.merge_adjacent(answering.later_page(unique, shown, max_quotes, texts), texts)
@@ -163,8 +166,6 @@ class Asker:
             if not quotes:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
             quotes = answering.complete_answers(quotes, texts, q)
-        else:
-            quotes = add_other_counts(quotes, unique, texts, q)
         quotes = answering.add_syndicated(quotes, evidence, texts, q)
         citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, newest_first)
         if not citations:

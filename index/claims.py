@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from index import figure_phrases, speakers
 from index.language import analyzer, detect
 from index.periods import is_month
+from index.question import words_of
 from index.sentences import split_sentences
 from index.terms import has_count, without_times
 from index.types import FigureEntry
@@ -22,7 +23,7 @@ _QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CURRENCY = r"(?:[A-Z]{0,2}[$£€¥₹₴₽₩₺])?"  # "£18.6m", "US$5 billion": the sign is part of the figure
 # A scale word, or one written onto the number ("£18.6m", "$3.5bn", "12k").
-_SCALE = r"(?:\s+(?:thousand|million|billion|trillion|per\s*cent|percent)|%|(?:m|bn|k|tn)\b)?"
+_SCALE = r"(?:\s+(?:thousand|million|billion|trillion|per\s*cent|percent)\b|%|(?:m|bn|k|tn)\b)?"
 _FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
 # Function words end a figure's noun; so do verb forms that are no noun ("21 seats they won"; index/data/cues.json).
 _VERBS = speakers.cue_words("verbs", "en")
@@ -81,8 +82,8 @@ _HEDGES = re.compile(
     r"(?:could|can|cannot|can't|has|have) not (?:be |been )?(?:independently )?(?:verified|confirmed)|"
     r"(?:could|can)n[o']t (?:be )?(?:independently )?(?:verified|confirmed)|"
     r"not (?:been )?independently (?:verified|confirmed)|(?:verified|confirmed) independently|unverifiable|"
-    r"reportedly|purported(?:ly)?|allegedly|alleged|(?:is|are|was|were) (?:said|reported|believed|thought) to|"
-    r"(?:may|might|could) have been|claimed|claims that|"
+    r"reportedly|purported(?:ly)?|allegedly|alleged|(?:is|are|was|were) said to|"
+    r"(?:is|are|was|were) (?:reported|believed|thought) to (?:be|have)|(?:may|might) have been|claimed|claims that|"
     r"appears? to|appeared to|unsubstantiated)\b",
     re.IGNORECASE,
 )
@@ -146,7 +147,7 @@ _ATTRIBUTIONS = [
         # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
         _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
         r"reported|reports|stated|"
-        r"estimated|announced|added(?!\s+[\d$£€])|commented|wrote|warned|noted)\b"
+        r"estimated|announced|added(?!\s+(?:\S+\s+){0,2}?[\d$£€])|commented|wrote|warned|noted)\b"
     ),
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
     # "according to figures from the health ministry", "… to data published last year in a medical journal": the
@@ -164,7 +165,7 @@ _ATTRIBUTIONS = [
     ),
     re.compile(
         r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"
-        r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added(?!\s+[\d$£€])|noted)\b"
+        r"(?:said|says|told|warned|reported|announced|confirmed|estimated|stated|added(?!\s+(?:\S+\s+){0,2}?[\d$£€])|noted)\b"
     ),
     # "…, per the Washington Post": "per" opening a clause names a source that closes it ("per cent", "spending per
     # UK household", "$5 per US gallon" none). Last: in "X said …, per the AP" X speaks, the AP reports it.
@@ -179,7 +180,10 @@ _ADJUNCT = re.compile(
     r"(\S.*?)\s+(?:at the time|(?:during|over|after|before)\s+(?:the|a|an|its|his|her|their)\s+[a-z][\w’'-]*"
     r"|(?:in|on)\s+(?:a|an|social)\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?|with\s+reporters)"
 )
-_PRONOUNS = frozenset("it he she they we i you this that there which who whom what".split())
+_PRONOUNS = frozenset(
+    "it he she they we i you this that there which who whom what nobody somebody everybody anybody someone "
+    "everyone anyone no-one".split()
+)
 _ARTICLES = frozenset({"the", "a", "an"})
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 # The head of a speaker's noun phrase before "of / for / in / at / from" + the name the patterns found: "The harbour
@@ -229,12 +233,17 @@ def _a_count(text: str, start: int, number: str) -> bool:
     if re.match(r"\s?[ap]\.?m\b|:\d", after, re.IGNORECASE) or re.search(r"\d:$", before):
         return False
     word = re.search(r"([^\W\d_][\w.]*)\s$", before)
-    if word and figure_phrases.month_word(word.group(1)):
+    day = re.fullmatch(r"\d{1,2}", number) and 1 <= int(number) <= 31 and not re.match(r"\s?(?:%|per)", after)
+    if word and day and figure_phrases.month_word(word.group(1)):
         return False
     # A label is a capitalised noun after a function word, with a short plain number: "off Route 9", "residents of
     # Zone 4", "the Boeing 737" (not "gave Ukraine 31 tanks", "Russia Loses 883,950 Troops").
     label = re.search(r"\b([A-Za-z]+)\s([A-Z][a-z]+)\s$", before)
-    if label and re.fullmatch(r"\d{1,4}", number) and _is_label(label.group(1), label.group(2)):
+    # A plural or a share after the number makes it a count: "In Florida 12 people", "the Ukrainians 31 Abrams
+    # tanks", "the Tories 24%" ("Zone 4 and", "Route 9.", "Category 4 hurricane" are labels).
+    following = re.findall(r"[^\W\d_][\w’'-]*", text[start + len(number) : start + len(number) + 40])[:2]
+    counted = re.match(r"\s?%", after) or any(_plural(w) for w in following)
+    if label and not counted and re.fullmatch(r"\d{1,4}", number) and _is_label(label.group(1), label.group(2)):
         return False
     return not (re.search(r"\b[A-Z][\w’'-]+,\s$", before) and re.match(r",", after) and len(number) <= 3)
 
@@ -288,16 +297,19 @@ def _noun_words(words: list[str]) -> list[str]:
             if plural or not after[:1].islower() or _verb_form(after) or after.endswith("ing") or after in stop:
                 break
         out.append(word)
-        # A plural ends the noun ("13,000 acres overnight", "3,000 jobs worldwide"), unless a plural follows it
-        # ("news outlets", "arms dealers"; "basis points" is no plural).
-        later = words[i + 1] if i + 1 < len(words) else ""
-        if _plural(word) and not _plural(later):
+        # A plural ends the noun ("13,000 acres overnight", "300 people confirmed dead"), unless a plural follows
+        # it ("news outlets", "sales staff", "overseas aid workers"; "basis points" is no plural).
+        if _plural(word) and not any(_plural(w) for w in words[i + 1 :]):
             break
     return out
 
 
 def _plural(word: str) -> bool:
-    return bool(re.fullmatch(r"[a-z][a-z-]{2,}(?<![sui])s", word.strip(",.;:")))
+    bare = word.strip(",.;:")
+    return bool(re.fullmatch(r"[a-z][a-z-]{2,}(?<![sui])s", bare)) or bare.casefold() in _PLURALS
+
+
+_PLURALS = words_of("en", "plurals") | {"staff", "personnel"}  # plurals without an -s
 
 
 def _verb_form(word: str) -> bool:
@@ -344,8 +356,14 @@ def attribution(text: str) -> str:
     languages of the cues through ``speakers.credited`` ('Ministerio del Interior')."""
     for pattern in _ATTRIBUTIONS:
         # Each match until one names someone: "The rate was reported to be 74%, officials said." (the first match,
-        # "The rate was", is in the passive).
-        for m in pattern.finditer(text):
+        # "The rate was", is in the passive). A later one only where a clause starts ("He said the Kremlin had
+        # warned Kyiv": the Kremlin is in what he said), and none after a pronoun that speaks.
+        for n, m in enumerate(pattern.finditer(text)):
+            if n and not re.search(r"(?:^|[,;:.!?”\"’]\s*)$", text[max(0, m.start(1) - 3) : m.start(1)]):
+                continue
+            # "WHO" is a name, "this" of "this week" a time's
+            if {w.casefold() for w in without_times(m.group(1)).split() if not w.isupper()} & _PRONOUNS:
+                break
             who = re.sub(r"(?:\s+(?:and|of|for|the))+$", "", m.group(1).strip(" ,.;:“”\"'"))
             head = _HEAD.search(text, max(0, m.start(1) - _HEAD_CHARS), m.start(1))
             opener = head.group(1).split()[0].lower() if head else ""

@@ -81,12 +81,13 @@ def _doing(q: Question) -> list[frozenset[str]]:
     fighting the fire?"). Another outlet's count must say some of it: "over 500,000 people" without power is no toll."""
     written = {w.casefold() for w in re.findall(r"[^\W\d_]+", q.text) if w.islower()}
     names = {w.casefold() for n in q.names for w in n.split()}
-    counted = {q.stem(f) for f in q.focus}
+    # The counted noun is its head ("people" of "how many people died"); the rest of the focus is what they did.
+    counted = {q.stem(f) for f in (q.head or q.focus)}
     return [
         forms
         for term, forms in zip(q.terms, q.matches, strict=True)
         if term in written
         and term not in names
-        and not forms & q.focus
+        and not forms & (q.head or q.focus)
         and not any(q.stem(term) in noun for noun in counted)
     ]

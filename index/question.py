@@ -213,7 +213,8 @@ def _figure_noun(lang: str) -> re.Pattern[str] | None:
 
 
 @functools.cache
-def _words(lang: str, kind: str) -> frozenset[str]:
+def words_of(lang: str, kind: str) -> frozenset[str]:
+    """One kind of the question words of ``lang`` (index/data/questions.json: "plurals", "fillers", …)."""
     data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
     return frozenset(str(data.get(lang, {}).get(kind, "")).split())
 
@@ -223,38 +224,38 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     text = " ".join(text.split())
     lang = lang or detect(text)
     a = analyzer(lang)
-    stop = a.stopwords | _words(lang, "fillers")
+    stop = a.stopwords | words_of(lang, "fillers")
     terms = tuple(t for t in a.content_terms(text) if t not in stop)
     matches = tuple(_matches(t, a.stem(t), concepts) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
     openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
     opening = " | ".join(openings)
     patterns = _patterns().get(lang, _patterns()["en"])
-    grammar = lang if _words(lang, "interrogatives") else "en"
+    grammar = lang if words_of(lang, "interrogatives") else "en"
     asks = frozenset(
         Asks(kind)
-        for kind in _asked(openings, patterns, _words(grammar, "interrogatives"), _words(grammar, "coordinators"))
+        for kind in _asked(openings, patterns, words_of(grammar, "interrogatives"), words_of(grammar, "coordinators"))
     )
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
-    noun, event = _focus(text, m, a, stop, _words(lang, "subject_verbs"), concepts) if m else ([], frozenset())
+    noun, event = _focus(text, m, a, stop, words_of(lang, "subject_verbs"), concepts) if m else ([], frozenset())
     measure: list[str] = []
     if m and not noun and m.groupdict().get("noun"):
         # "To what range did the bank raise its rate?": the measure named, what the figure may be given as. Only a
         # cue to rank by: "what share of the vote did Labour win?" is answered by "won 33.7% of the vote" too.
         measured = m.group("noun").casefold()
         after = re.search(re.escape(m.group(0)), text, re.IGNORECASE)
-        counting = measured in _words(lang, "counting_nouns") and after is not None
+        counting = measured in words_of(lang, "counting_nouns") and after is not None
         measure = (counting and after and _counted_after(text[after.end() :], stop)) or [measured]
     noun_rx = _figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
     if named and named.group(1).casefold() not in stop:
         asks = asks | {Asks.FIGURE}
         # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
-        counting = tokens(named.group(0))[-1] in _words(lang, "counting_nouns")
+        counting = tokens(named.group(0))[-1] in words_of(lang, "counting_nouns")
         noun = noun or (counting and _counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
     focus = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in noun))
-    head = _head(noun, a, _words(lang, "plurals"))
+    head = _head(noun, a, words_of(lang, "plurals"))
     head_forms = _matches(head, a.stem(head), concepts) if head else frozenset()
     measure_forms = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in measure))
     return Question(

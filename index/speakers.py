@@ -76,6 +76,10 @@ def credited(text: str) -> str:
         for lang in _LANGUAGES:
             cue = _cue(kind, lang)
             for match in cue.finditer(text) if cue else ():
+                # After a plain comma the speaker follows the verb at once ("…, informó la Aemet"), not an object
+                # or a setting ("…, dijo a EFE el portavoz", "…, dijo unas palabras").
+                if text[match.start()] == "," and not _subject_follows(text[match.end() : match.end() + 40], lang):
+                    continue
                 who = _noun_phrase(text, match.end(), lang)
                 if who:
                     return who
@@ -91,7 +95,9 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
             break
         words.append(core)
         if core != token or len(words) == MAX_WORDS:
-            if token.endswith(",") and all(w.islower() for w in words):  # "la directrice générale, Nathalie Berthier,"
+            # a title, then its holder's name: "la directrice générale, Nathalie Berthier,"
+            title = lang in language.NOUNS_CAPITALISED or not any(w[:1].isupper() for w in words)
+            if token.endswith(",") and title:
                 name = _apposition(tokens[n + 1 :])
                 words = name or words
             break
@@ -119,28 +125,35 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
 
 
 def _past_description(tokens: list[str], lang: str) -> list[str]:
-    """The tokens from the name a described source leads to: "último balance facilitado por la Delegación del
-    Gobierno" → "la Delegación del Gobierno", "premières estimations de l'Agence nationale…" → "l'Agence
-    nationale…" (lower-case words, then one of ``by_source``, or of ``of_source`` after a plural, then a
-    capitalised word or an article and one; "le ministère de l'Intérieur" is a name)."""
-    agents, links = cue_words("by_source", lang), cue_words("of_source", lang)
-
-    def leads(i: int) -> bool:  # the token at i leads to a source: an agent, or a link after a plural
-        word = tokens[i].casefold()
-        return word in agents or (word in links and i > 0 and tokens[i - 1][-1:] in ("s", "x"))
-
-    for i, token in enumerate(tokens[: MAX_WORDS + 1]):
-        bare = re.sub(r"^[ld][’']", "", token)
-        if bare[:1].isupper():
-            before = tokens[i - 1].casefold() if i else ""
-            elided = i > 0 and bare != token and token[:2].casefold() in links and tokens[i - 1][-1:] in ("s", "x")
-            article = i > 1 and before in _function_words() and leads(i - 2)
-            if i and (elided or leads(i - 1) or article):
-                return tokens[i - 1 :] if article else tokens[i:]
-            return tokens
-        if not token.islower() or token[-1:] in _TRAILING:
+    """The tokens from the source a description leads to: "último balance facilitado por la Delegación del
+    Gobierno" → "la Delegación del Gobierno" (lower-case words, then one of ``by_source``), "premières estimations
+    de l'Agence nationale…" → "l'Agence nationale…", "Angaben der Polizei" → "Polizei" (one of ``data_nouns``,
+    then of ``of_source``); "le ministère de l'Intérieur" is a name, "vecinos de Paiporta" no source of data."""
+    agents, links, data = (cue_words(kind, lang) for kind in ("by_source", "of_source", "data_nouns"))
+    for i, token in enumerate(tokens[:MAX_WORDS]):
+        word = token.casefold()
+        if word in data and i + 1 < len(tokens):  # "Angaben der Polizei", "chiffres du ministère", "datos del INE"
+            after = tokens[i + 1]
+            if after.casefold() in links:
+                return tokens[i + 2 :]
+            if after[:2].casefold() in ("d'", "d’") and after[:2].casefold() in links:  # "estimations d'Eurostat"
+                return [after[2:], *tokens[i + 2 :]]
+        if word in agents and i > 0:  # "el último balance facilitado por la Delegación"
+            return tokens[i + 1 :]
+        if token[-1:] in _TRAILING or not (token.islower() or word in data):
             return tokens
     return tokens
+
+
+def _subject_follows(text: str, lang: str) -> bool:
+    """The text opens with a name or a definite article ("la Agencia", "le ministère", "Kessler"), in a language
+    with articles."""
+    articles = cue_words("articles", lang)
+    if not articles:  # Russian, Ukrainian: "…, сообщила пресс-служба"
+        return True
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    elided = first[:2].casefold() in ("l'", "l’")
+    return first[:1].isupper() or first.casefold() in articles or elided
 
 
 def _apposition(tokens: list[str]) -> list[str]:
@@ -152,7 +165,7 @@ def _apposition(tokens: list[str]) -> list[str]:
         if not (_WORD.fullmatch(core) and core[:1].isupper()):
             return []
         name.append(core)
-        if token.endswith(","):
+        if token[-1:] in ",.;":
             return name
     return []
 

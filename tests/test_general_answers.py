@@ -54,6 +54,26 @@ def test_two_outlets_counts_of_the_same_fire_stand_side_by_side(library: Library
     assert {e.figure for e in area.figures["acre"]} == {"4,100 acres", "roughly 4,600 acres"}
 
 
+def test_another_outlets_count_joins_only_for_what_the_question_asks(library: Library) -> None:
+    """Asked how many died, another article's count of people in shelters is no toll. (Its count of people without
+    power scores with the toll and is shown beside it: without knowing that "killed" says "died", nothing tells
+    the two measures apart.)"""
+    library.add_text(
+        "Storm Ingrid kills 12\n\nStorm Ingrid killed 12 people in the Lenz valley on Monday, officials said.",
+        key="ingrid-a",
+        source="Wire One",
+    )
+    library.add_text(
+        "Storm Ingrid: power cuts\n\nStorm Ingrid left over 30,000 people in the Lenz valley without power. More "
+        "than 2,000 people spent the night in emergency shelters.",
+        key="ingrid-b",
+        source="Wire Two",
+    )
+    answer = library.ask("How many people died in Storm Ingrid?")
+    assert not answer.abstained
+    assert all("2,000" not in c.quote for c in answer.citations)
+
+
 def test_hedges_speakers_and_organisations_are_credited(news: Library) -> None:
     damage = news.ask("How much damage did the floods cause?")
     assert not damage.abstained
@@ -147,7 +167,8 @@ def test_a_named_speaker_is_quoted_with_the_words_that_follow(library: Library) 
     )
     library.add_text(
         "Rail union walks out\n\nTrain drivers began a three-day strike on Monday. Union leader Maria Lopez was "
-        'furious. "We learned about the cuts from the newspapers," Lopez said. Talks resume on Friday.',
+        'furious. "We learned about the cuts from the newspapers," Lopez said. Talks resume on Friday.\n\n'
+        'Transport minister Paul Reed met the rail bosses on Tuesday. "Nobody told us anything," a driver said.',
         key="rail",
         source="Wire One",
     )
@@ -160,3 +181,6 @@ def test_a_named_speaker_is_quoted_with_the_words_that_follow(library: Library) 
     assert english.citations[0].quote == (
         'Union leader Maria Lopez was furious. "We learned about the cuts from the newspapers," Lopez said.'
     )
+    # Someone else's words after a sentence that names a person are not glued to it.
+    minister = library.ask("When did Paul Reed meet the rail bosses?")
+    assert minister.citations[0].quote == "Transport minister Paul Reed met the rail bosses on Tuesday."
