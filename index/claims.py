@@ -112,6 +112,10 @@ _PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?"
 _PHRASE_ENDS = rf"on|in|at|as|which|who|that|and|but|{_DATED}"
 # A participle that says who the source is goes on with its place: "a person briefed on the investigation".
 _PARTICIPLE_ENDS = rf"(?<![a-z]ed)\s+(?:{_PHRASE_ENDS}|from|for)\b|\s+(?:which|who|that|and|but)\b"
+_FIGURES_FROM = (
+    r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates) "
+    r"(?:[a-z]+ed )?(?:(?:last|this) [a-z]+ )?(?:from|by|in) "
+)
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
     # "As Ukrainian News Agency earlier reported, …", opening a sentence: the source, not "As Ukrainian News Agency"
@@ -152,11 +156,8 @@ _ATTRIBUTIONS = [
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
     # "according to figures from the health ministry", "… to data published last year in a medical journal": the
     # source of the figures, not "figures".
-    re.compile(
-        r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates) "
-        r"(?:[a-z]+ed )?(?:(?:last|this) [a-z]+ )?(?:from|by|in) "
-        rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"
-    ),
+    re.compile(_FIGURES_FROM + _WHO),  # a name: "the Office for National Statistics"
+    re.compile(_FIGURES_FROM + rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"),
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
     re.compile(

@@ -286,6 +286,7 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Sales were $14bn, according to data compiled by Bloomberg.", "Bloomberg"),
         # the source of figures or data, not "figures"; who a participle says the source is stays
         ("Attacks rose 40% in 2024, according to figures from the health ministry.", "the health ministry"),
+        ("It rose, according to data from the Office for National Statistics.", "the Office for National Statistics"),
         ("The rate rose to 27%, according to data published last year in a medical journal.", "a medical journal"),
         ("According to a person briefed on the case, data was lost.", "a person briefed on the case"),
         ("The council has since said it spent £1.4 million.", "the council"),
