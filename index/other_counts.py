@@ -31,6 +31,9 @@ def add_other_counts(
     out = list(quotes)
     if not (q.count and q.focus and quotes):
         return out
+    counting = {e.article_id for e in quotes if counts_asked_noun(texts[e.article_id][e.start : e.end], q)}
+    if not counting:
+        return out
     doing = _doing(q)
     # Of those, what only some of the articles say is what the question asks beyond their common story ("injured"
     # of "how many people were injured in the floods?"): all of it must be there; of the rest, some.
@@ -50,9 +53,6 @@ def add_other_counts(
     def share(article_id: int) -> float:
         return named.names_in(q.capitalised_forms(texts[article_id][:ARTICLE_HEAD])) if named.names else 1.0
 
-    counting = {e.article_id for e in quotes if counts_asked_noun(texts[e.article_id][e.start : e.end], q)}
-    if not counting:
-        return out
     named_as = max(share(a) for a in counting)
     bar = OTHER_COUNT_WITHIN * max(e.score for e in quotes)
     added = 0
