@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from importlib import resources
 
-from index import claims, speakers
+from index import claims, figures_en, speakers
 from index.language import TOKEN, analyzer, detect, tokens
 from index.question import Asks, Question, numbers
 from index.terms import has_count, has_date, has_figure, has_time, without_times
@@ -125,14 +125,14 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
 
     english = q.lang == "en"
     money = english and bool(q.focus & speakers.cue_words("money", q.lang))
-    found = claims.FIGURE.finditer(sentence)
+    found = figures_en.FIGURE.finditer(sentence)
     words = [(m.start(), m.group(0).casefold()) for m in TOKEN.finditer(sentence)]
     starts = [at for at, _ in words]
-    for m in itertools.chain(found, claims.SPELLED_COUNT.finditer(sentence)) if english else found:
+    for m in itertools.chain(found, figures_en.SPELLED_COUNT.finditer(sentence)) if english else found:
         if only_at is not None and not m.start() <= only_at < m.end():
             continue
-        figure = claims.trim(m.group(0))
-        noun = claims.noun_of(figure)
+        figure = figures_en.trim(m.group(0))
+        noun = figures_en.noun_of(figure)
         if noun and asked(noun, q.focus):
             return True
         if english and any(w[:1].isupper() and asked(w.casefold(), q.head) for w in _WORDS.findall(figure)):
@@ -165,7 +165,7 @@ def _in_currency(sentence: str, start: int, figure: str) -> bool:
     after = re.match(r"\s*([A-Z]{3})\b", sentence[start + len(figure) :])
     if (code and code.group(1) in codes) or (after and after.group(1) in codes):
         return True
-    return claims.noun_of(figure) in names
+    return figures_en.noun_of(figure) in names
 
 
 @functools.cache

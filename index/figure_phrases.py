@@ -1,6 +1,6 @@
 """Figures as languages other than English write them: the number ("15 000", "1.783", "1,34"), a scale word of the
 cues' languages ("Mrd.", "millones de"; ``scales`` in index/data/cues.json) and the counted noun: "15 000 Menschen",
-"30 Mrd. Kronen", "45 muertos", "1037 personnes". English is read by ``claims.FIGURE``.
+"30 Mrd. Kronen", "45 muertos", "1037 personnes". English is read by ``figures_en``.
 
 Which words are the noun, without a tagger: where nouns are capitalised (German), the words up to the first
 capitalised one ("3.000 kommerzielle Flüge"; none: no noun, "auf 225 gestiegen"); elsewhere the first word, since

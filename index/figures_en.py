@@ -1,0 +1,199 @@
+"""Figures as English writes them: the number with its qualifier, currency and scale, and the noun it counts
+("about 90 tanks", "£18.6m", "roughly 13,000 acres"), not a day, a time, a label or an age. Other languages are
+read by ``figure_phrases``; ``claims`` sets the figures of quotes side by side.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index import figure_phrases, speakers
+from index.language import analyzer
+from index.question import words_of
+from index.terms import without_times
+
+_QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"
+_QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s+)?"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_CURRENCY = r"(?:[A-Z]{0,2}[$£€¥₹₴₽₩₺])?"  # "£18.6m", "US$5 billion": the sign is part of the figure
+# A scale word, or one written onto the number ("£18.6m", "$3.5bn", "12k").
+_SCALE = r"(?:\s+(?:thousand|million|billion|trillion|per\s*cent|percent)\b|%|(?:m|bn|k|tn)\b)?"
+_FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
+# Function words end a figure's noun; so do verb forms that are no noun ("21 seats they won"; index/data/cues.json).
+_VERBS = speakers.cue_words("verbs", "en")
+_STOPS = r"(?:in|on|at|and|or|since|of|to|the|a|an|had|have|has|were|was|are|is|from|by|for|with|as|that|than|"
+_STOPS += r"but|just|who|which|while|when|after|before|during|over|into|last|this|these|those|it|its|their|will|would|"
+_STOPS += r"could|can|may|might|should|must|be|been|being|not|per|according|they|we|he|she|you|including|ago|"
+# A number in words starts another figure ("45.6% four years ago").
+_STOPS += "|".join(w for w in speakers.cue_words("numbers", "en") if w != "one" and w[:3] not in ("hun", "tho")) + "|"
+_STOPS += "|".join(sorted(_VERBS, key=len, reverse=True)) + ")"
+# Up to four words after the number: "2,600 main battle tanks", "11,671 armored fighting vehicles".
+_WORD = rf"(?!{_STOPS}\b)[a-z][\w-]*"
+_NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,3}})?"
+_COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
+# A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
+_DESIGNATION = r"(?<![A-Za-z][-–])"
+_START = r"(?:\b" + _QUALIFIER + r"|(?<![\w$£€¥₹₴₽₩₺]))"  # a word's start, or a currency sign's
+FIGURE = re.compile(rf"{_START}{_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
+# A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
+_SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
+SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED})\b{_NOUN}", re.IGNORECASE)
+_UNIT_STOP = {
+    "in",
+    "on",
+    "at",
+    "and",
+    "or",
+    "since",
+    "of",
+    "to",
+    "the",
+    "a",
+    "an",
+    "had",
+    "have",
+    "has",
+    "left",
+    "per",
+    "cent",
+    "percent",
+    "were",
+    "was",
+    "are",
+    "is",
+    "from",
+    "by",
+    "for",
+    "with",
+    "days",
+    "day",
+    "every",  # "40,000 people every day": a frequency follows the noun
+    "each",
+}
+
+
+def figures(text: str) -> list[str]:
+    """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force',
+    '£18.6m': each number with its qualifier, currency, scale and the noun it counts."""
+    out: list[str] = []
+    for m in FIGURE.finditer(text):
+        found = trim(m.group(0).strip())
+        number = re.search(r"\d[\d,.]*", found)
+        if number and re.fullmatch(r"(?:19|20)\d\d", number.group(0)) and "%" not in found:
+            continue  # a year is a date, not a figure
+        if number and not _a_count(text, m.start() + m.group(0).index(number.group(0)), number.group(0)):
+            continue
+        if re.match(r"\s+\d", text[m.end() :]):  # "just 112 of its usual 400 services": the noun is the next figure's
+            found = re.sub(r"\s+of\s+\S+(?:\s+\S+)*$", "", found)
+        out.append(found)
+    return out
+
+
+def _a_count(text: str, start: int, number: str) -> bool:
+    """The number at ``start`` counts or measures something: not a day of a month ("Aug 13", "June 19"), a time
+    ("2 p.m.", "00:01"), a label ("Zone 4", "Route 9", "Boeing 737") or an age after a name ("Ashcombe, 58,")."""
+    before, after = text[max(0, start - 40) : start], text[start + len(number) : start + len(number) + 8]
+    if re.match(r"\s?[ap]\.?m\b|:\d", after, re.IGNORECASE) or re.search(r"\d:$", before):
+        return False
+    word = re.search(r"([^\W\d_][\w.]*)\s$", before)
+    day = re.fullmatch(r"\d{1,2}", number) and 1 <= int(number) <= 31 and not re.match(r"\s?(?:%|per)", after)
+    if word and day and figure_phrases.month_word(word.group(1)):
+        return False
+    # A label is a capitalised noun after a function word, with a short plain number: "off Route 9", "residents of
+    # Zone 4", "the Boeing 737" (not "gave Ukraine 31 tanks", "Russia Loses 883,950 Troops").
+    label = re.search(r"\b([A-Za-z]+)\s([A-Z][a-z]+)\s$", before)
+    # A plural or a share after the number makes it a count: "In Florida 12 people", "the Ukrainians 31 Abrams
+    # tanks", "the Tories 24%" ("Zone 4 and", "Route 9.", "Category 4 hurricane" are labels).
+    following = re.findall(r"[^\W\d_][\w’'-]*", text[start + len(number) : start + len(number) + 40])[:2]
+    counted = re.match(r"\s?%", after) or any(_plural(w) for w in following)
+    if label and not counted and re.fullmatch(r"\d{1,4}", number) and _is_label(label.group(1), label.group(2)):
+        return False
+    return not (re.search(r"\b[A-Z][\w’'-]+,\s$", before) and re.match(r",", after) and len(number) <= 3)
+
+
+def _is_label(previous: str, word: str) -> bool:
+    """``word`` before a number names what the number labels ("Zone", "Route"): it follows a function word and is
+    no qualifier ("About 40"), adverb ("Roughly 40"), time ("Monday 12") or number word."""
+    if previous.casefold() not in analyzer("en").stopwords:
+        return False
+    folded = word.casefold()
+    timed = without_times(word).strip() == ""
+    counted = folded in speakers.cue_words("numbers", "en")
+    return not (folded in _NOT_LABELS or folded.endswith("ly") or timed or counted)
+
+
+_TRIM_STOP = _UNIT_STOP - {"days", "day"}  # "278 days later": a span's unit stays
+# Capitalised words before a number that make no label of it: "About 12", "In 2023", "Only 40".
+_NOT_LABELS = analyzer("en").stopwords | frozenset(re.findall(r"[a-z]+", _QUALIFIER))
+
+
+def trim(found: str) -> str:
+    """Drop trailing function words the noun pattern may have swallowed ('32 tanks in', '15,000 troops between') and
+    a verb after the noun ('50,000 prisoners recruited', '110 billion package signed'; see ``_noun_words``)."""
+    count = _COUNT.match(found)
+    number = found[: count.end()] if count else ""
+    words = _noun_words(found[len(number) :].split())
+    if re.search(r"(?:%|cent)$", number) and words and _verb_form(words[0]):
+        words = []  # "95% needed", "35 percent contained": a share is no count of the verb's doers
+    stop = _TRIM_STOP | analyzer("en").stopwords
+    while words and words[-1].lower().strip(",.") in stop:
+        words.pop()
+    if not number:  # a number the count pattern does not read ("2,000-strong")
+        words = found.split()
+        while len(words) > 1 and not re.search(r"\d", words[-1]) and words[-1].lower().strip(",.") in stop:
+            words.pop()
+        return " ".join(words).rstrip(",.;:")
+    return " ".join([number.strip(), *words]).rstrip(",.;:")
+
+
+def _noun_words(words: list[str]) -> list[str]:
+    """The words of a figure's noun, up to a verb that follows it: a verb form ('-ed', index/data/cues.json) after a
+    word that is none ends the noun after a plural or unless a lower-case word of the noun follows ("14 tanks
+    destroyed", "soldiers killed Zelensky", "people reported missing"; "armoured fighting vehicles"). Right after
+    the number it is what is counted ("14 killed")."""
+    stop = _UNIT_STOP | analyzer("en").stopwords
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if out and _verb_form(word) and not _verb_form(out[-1]):
+            after = words[i + 1].strip(",.;:") if i + 1 < len(words) else ""
+            plural = out[-1].endswith("s") and not out[-1].endswith("ss")  # a noun's head: "prisoners released early"
+            if plural or not after[:1].islower() or _verb_form(after) or after.endswith("ing") or after in stop:
+                break
+        out.append(word)
+        # A plural ends the noun ("13,000 acres overnight", "300 people confirmed dead"), unless a plural follows
+        # it ("news outlets", "sales staff", "overseas aid workers"; "basis points" is no plural).
+        if _plural(word) and not any(_plural(w) for w in words[i + 1 :]):
+            break
+    return out
+
+
+def _plural(word: str) -> bool:
+    bare = word.strip(",.;:")
+    return bool(re.fullmatch(r"[a-z][a-z-]{2,}(?<![sui])s", bare)) or bare.casefold() in _PLURALS
+
+
+_PLURALS = words_of("en", "plurals") | {"staff", "personnel"}  # plurals without an -s
+
+
+def _verb_form(word: str) -> bool:
+    w = word.lower().strip(",.;:")
+    return w in _VERBS or bool(_PAST.search(w))
+
+
+# "signed", "died"; not "need", "speed". "-ing" forms are as often nouns ("housing", "funding").
+_PAST = re.compile(r"^[a-z][a-z-]+(?<!e)ed$")
+
+
+def noun_of(figure: str) -> str:
+    """The counted noun of a figure as written ('probably 14 tanks' → 'tanks'); '' when it has none ('half')."""
+    counted = _COUNT.sub("", figure, count=1)
+    words = [w for w in re.findall(r"[a-z][\w-]*", counted.lower()) if w not in _UNIT_STOP]
+    while len(words) > 1 and _verb_form(words[-1]):
+        words.pop()
+    return words[-1] if words else ""
+
+
+def unit_of(figure: str) -> str:
+    """The counted noun of a figure, stemmed ('probably 14 tanks' → 'tank'); '' when it has none."""
+    noun = noun_of(figure)
+    return analyzer("en").stem(noun) if noun else ""
