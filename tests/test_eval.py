@@ -11,7 +11,7 @@ import pytest
 from support import DEV, GENERAL, synthetic_article, synthetic_jsonl
 from test_cli import run
 
-from index import Library, answerability, claims
+from index import Library, answerability, figures_en
 from index.embedding import Embedder
 from index.eval_cli import set_settings
 from index.evaluation import Decide, Question, Result, _ndcg, contains_evidence, load_questions, score, training_rows
@@ -164,7 +164,7 @@ def test_eval_runs_on_both_shared_sets_and_holds_the_floors(shared_sets: Path, e
                     assert balanced(c.quote), (q.id, c.quote)
                 for entries in answer.figures.values():
                     for e in entries:
-                        assert claims.FIGURE.fullmatch(e.figure) and claims.unit_of(e.figure), (q.id, e)
+                        assert figures_en.FIGURE.fullmatch(e.figure) and figures_en.unit_of(e.figure), (q.id, e)
             assert cited > 50, folder.name
 
 
