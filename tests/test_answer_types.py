@@ -29,6 +29,9 @@ def test_question_kinds() -> None:
     assert Asks.FIGURE in analyse("How many tanks did the soldier say his unit still had?").asks
     assert Asks.ACTOR in analyse("Which agency publicised the figure on X?").asks
     assert Asks.ACTOR in analyse("Who identified the FSB officer?").asks
+    # "what did the minister do/say" asks what, not who: the noun is the subject of "did"
+    assert Asks.ACTOR not in analyse("What did transport minister Paul Reed do on Tuesday?").asks
+    assert Asks.ACTOR in analyse("What Ukrainian agency made the call public?").asks
     assert Asks.PLACE in analyse("Where was the soldier stationed?").asks
     assert Asks.PLACE in analyse("Which village did the soldiers say they had to push on to?").asks
     assert Asks.DATE in analyse("When did the central bank last raise rates?").asks
