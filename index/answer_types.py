@@ -202,7 +202,9 @@ def asked_figures(
         for (text, figures), own in zip(quotes, english, strict=True)
     ]
     counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, q, only_at=at)] for ws in windows]
-    specific = specific_event(q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes])
+    specific = _specific_event(
+        q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
+    )
     if specific and not any(specific & q.forms(w) for ws in counted for _, w in ws):
         counted = [[] for _ in counted]
     return [
@@ -211,7 +213,7 @@ def asked_figures(
     ]
 
 
-def specific_event(q: Question, present: Sequence[AbstractSet[str]]) -> frozenset[str]:
+def _specific_event(q: Question, present: Sequence[AbstractSet[str]]) -> frozenset[str]:
     """The forms of the words of the question's event, in lower case and of letters (no name, year or figure: "the
     2024 Valencia floods"), that at most half of the texts (their ``present`` forms) hold and the counted noun does
     not contain: what it asks beyond the story all of them tell."""

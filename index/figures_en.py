@@ -122,7 +122,9 @@ def _is_label(previous: str, word: str) -> bool:
     return not (folded in _NOT_LABELS or folded.endswith("ly") or timed or counted)
 
 
-_TRIM_STOP = _UNIT_STOP - {"days", "day"}  # "278 days later": a span's unit stays
+# Words that end a figure's phrase (function words; "278 days later": a span's unit stays, in trimming only).
+_NOUN_STOP = _UNIT_STOP | analyzer("en").stopwords
+_TRIM_WORDS = (_UNIT_STOP - {"days", "day"}) | analyzer("en").stopwords
 # Capitalised words before a number that make no label of it: "About 12", "In 2023", "Only 40".
 _NOT_LABELS = analyzer("en").stopwords | frozenset(re.findall(r"[a-z]+", _QUALIFIER))
 
@@ -135,7 +137,7 @@ def trim(found: str) -> str:
     words = _noun_words(found[len(number) :].split())
     if re.search(r"(?:%|cent)$", number) and words and _verb_form(words[0]):
         words = []  # "95% needed", "35 percent contained": a share is no count of the verb's doers
-    stop = _TRIM_STOP | analyzer("en").stopwords
+    stop = _TRIM_WORDS
     while words and words[-1].lower().strip(",.") in stop:
         words.pop()
     if not number:  # a number the count pattern does not read ("2,000-strong")
@@ -151,13 +153,14 @@ def _noun_words(words: list[str]) -> list[str]:
     word that is none ends the noun after a plural or unless a lower-case word of the noun follows ("14 tanks
     destroyed", "soldiers killed Zelensky", "people reported missing"; "armoured fighting vehicles"). Right after
     the number it is what is counted ("14 killed")."""
-    stop = _UNIT_STOP | analyzer("en").stopwords
+    stop = _NOUN_STOP
     out: list[str] = []
     for i, word in enumerate(words):
         if out and _verb_form(word) and not _verb_form(out[-1]):
             after = words[i + 1].strip(",.;:") if i + 1 < len(words) else ""
-            plural = out[-1].endswith("s") and not out[-1].endswith("ss")  # a noun's head: "prisoners released early"
-            if plural or not after[:1].islower() or _verb_form(after) or after.endswith("ing") or after in stop:
+            # after a plural, the noun's head: "prisoners released early"
+            ends = not after[:1].islower() or _verb_form(after) or after.endswith("ing") or after in stop
+            if _plural(out[-1]) or ends:
                 break
         out.append(word)
         # A plural ends the noun ("13,000 acres overnight", "300 people confirmed dead"), unless a plural follows
