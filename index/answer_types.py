@@ -173,10 +173,8 @@ def _currencies() -> tuple[frozenset[str], frozenset[str]]:
     """The codes of the currencies in use today (Babel's territory data) and their names as English writes them
     after an amount ('dollars', 'euros', 'zloty')."""
     from babel import Locale
-    from babel.core import get_global
-    from babel.numbers import get_territory_currencies
 
-    codes = {str(c) for t in get_global("territory_currencies") for c in get_territory_currencies(t, tender=True)}
+    codes = figures_en.currencies()
     names = Locale("en").currencies
     words = {str(names.get(c, c)).split()[-1].casefold() for c in codes}
     return frozenset(codes), frozenset(words | {w + "s" for w in words})

@@ -53,6 +53,9 @@ _PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?"
 _PHRASE_ENDS = rf"on|in|at|as|which|who|that|and|but|{_DATED}"
 # A participle that says who the source is goes on with its place: "a person briefed on the investigation".
 _PARTICIPLE_ENDS = rf"(?<![a-z]ed)\s+(?:{_PHRASE_ENDS}|from|for)\b|\s+(?:which|who|that|and|but)\b"
+# Where a source named by its role works: "analysts at Goldman Sachs", "a spokesperson for Eli Lilly" ("police at the
+# scene" ends before "at").
+_AT_NAME = rf"(?:\s+(?:at|from|for)\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_LINK}|{_NAME_WORD})){{0,6}})?"
 _FIGURES_FROM = (
     r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates) "
     r"(?:[a-z]+ed )?(?:(?:last|this) [a-z]+ )?(?:from|by|in) "
@@ -98,12 +101,12 @@ _ATTRIBUTIONS = [
     # "according to figures from the health ministry", "… to data published last year in a medical journal": the
     # source of the figures, not "figures".
     re.compile(_FIGURES_FROM + _WHO),  # a name: "the Office for National Statistics"
-    re.compile(_FIGURES_FROM + rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"),
+    re.compile(_FIGURES_FROM + rf"((?:the |a |an )?{_PHRASE}{_AT_NAME})(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|from|for)\b|$)"),
     # Any short noun phrase: "according to the railway operator", "released by a military intelligence service",
     # "regional officials said".
     re.compile(
         r"\b(?:[Aa]ccording to|(?:released|shared|published|made public|posted|issued|leaked) by) "
-        rf"((?:the |a |an )?{_PHRASE})(?=[,.;:)]|{_PARTICIPLE_ENDS}|$)"
+        rf"((?:the |a |an )?{_PHRASE}{_AT_NAME})(?=[,.;:)]|{_PARTICIPLE_ENDS}|$)"
     ),
     re.compile(
         r"(?:^|(?<=[.!?;:,”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,3}[\w’'-]+) (?:has |have |had )?"

@@ -5,6 +5,7 @@ read by ``figure_phrases``; ``claims`` sets the figures of quotes side by side.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from index import figure_phrases, speakers
@@ -15,7 +16,9 @@ from index.terms import without_times
 _QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"
 _QUALIFIER += r"at most|up to|some|probably|only|just|an estimated|as many as)\s+)?"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_CURRENCY = r"(?:[A-Z]{0,2}[$£€¥₹₴₽₩₺])?"  # "£18.6m", "US$5 billion": the sign is part of the figure
+# "£18.6m", "US$5 billion": the sign is part of the figure; so is a code ("EUR 5 million", "USD35.3 billion"), kept
+# where it is a current currency's (``currencies``): "GDP 3%" is a share.
+_CURRENCY = r"(?:[A-Z]{0,2}[$£€¥₹₴₽₩₺]|(?-i:[A-Z]{3})\s?)?"
 # A scale word, or one written onto the number ("£18.6m", "$3.5bn", "12k").
 _SCALE = r"(?:\s+(?:thousand|million|billion|trillion|per\s*cent|percent)\b|%|(?:m|bn|k|tn)\b)?"
 _FRACTION = r"(?:half|a third|a quarter|two-thirds|three-quarters|one-third|one-quarter|dozens|hundreds|thousands)"
@@ -33,7 +36,8 @@ _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,
 _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
 _DESIGNATION = r"(?<![A-Za-z][-–])"
-_START = r"(?:\b" + _QUALIFIER + r"|(?<![\w$£€¥₹₴₽₩₺]))"  # a word's start, or a currency sign's
+# A word's start, or a currency sign's; never inside a number ("35.3" is no "3").
+_START = r"(?<!\d[.,])(?:\b" + _QUALIFIER + r"|(?<![\w$£€¥₹₴₽₩₺]))"
 FIGURE = re.compile(rf"{_START}{_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 # A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
 _SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
@@ -76,8 +80,13 @@ def figures(text: str) -> list[str]:
     """'about 90 tanks', '3,010 soldiers', 'nearly 90 per cent of its army', 'two-thirds of its tank force',
     '£18.6m': each number with its qualifier, currency, scale and the noun it counts."""
     out: list[str] = []
+    codes = currencies()
     for m in FIGURE.finditer(text):
-        found = trim(m.group(0).strip())
+        found = m.group(0).strip()
+        code = _CODE.search(found)
+        if code and code.group(1) not in codes:
+            found = found[: code.start()] + found[code.end() :]
+        found = trim(found)
         number = re.search(r"\d[\d,.]*", found)
         if number and re.fullmatch(r"(?:19|20)\d\d", number.group(0)) and "%" not in found:
             continue  # a year is a date, not a figure
@@ -89,15 +98,36 @@ def figures(text: str) -> list[str]:
     return out
 
 
+_CODE = re.compile(r"\b([A-Z]{3})\s?(?=\d)")
+
+
+@functools.cache
+def currencies() -> frozenset[str]:
+    """The codes of the currencies in use today (Babel's territory data): "EUR", "PLN", "USD"."""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    return frozenset(
+        str(c) for t in get_global("territory_currencies") for c in get_territory_currencies(t, tender=True)
+    )
+
+
+_AGE = re.compile(r"[-–\s]years?[-–\s]old\b", re.IGNORECASE)  # "a 45-year-old man"
+
+
 def _a_count(text: str, start: int, number: str) -> bool:
-    """The number at ``start`` counts or measures something: not a day of a month ("Aug 13", "June 19"), a time
-    ("2 p.m.", "00:01"), a label ("Zone 4", "Route 9", "Boeing 737") or an age after a name ("Ashcombe, 58,")."""
+    """The number at ``start`` counts or measures something: not a day of a month ("Aug 13", "3 March"), a time
+    ("2 p.m.", "00:01"), a label ("Zone 4", "Route 9", "Boeing 737") or an age ("Ashcombe, 58,", "45-year-old")."""
     before, after = text[max(0, start - 40) : start], text[start + len(number) : start + len(number) + 8]
     if re.match(r"\s?[ap]\.?m\b|:\d", after, re.IGNORECASE) or re.search(r"\d:$", before):
         return False
     word = re.search(r"([^\W\d_][\w.]*)\s$", before)
     day = re.fullmatch(r"\d{1,2}", number) and 1 <= int(number) <= 31 and not re.match(r"\s?(?:%|per)", after)
     if word and day and figure_phrases.month_word(word.group(1)):
+        return False
+    rest = text[start + len(number) : start + len(number) + 16]
+    month = re.match(r"\s([A-Z][a-z]{2,8}\.?)", rest)  # "on 3 March", "31 Dec."
+    if (day and month and figure_phrases.month_word(month.group(1))) or _AGE.match(rest):
         return False
     # A label is a capitalised noun after a function word, with a short plain number: "off Route 9", "residents of
     # Zone 4", "the Boeing 737" (not "gave Ukraine 31 tanks", "Russia Loses 883,950 Troops").

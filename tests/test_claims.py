@@ -176,6 +176,19 @@ def test_figures_keep_their_currency_and_scale_and_leave_out_days_times_labels_a
         "300 sales staff",
         "2,000 overseas aid workers",
     ]
+    # A currency's code is part of the amount, whether spaced or not; a number never starts inside another ("35.3"
+    # was read as "3 billion"); a code that is no currency's stays out.
+    assert figures("It is valued at USD35.3 billion, or EUR 32 billion; GDP 3% higher.", "en") == [
+        "USD35.3 billion",
+        "EUR 32 billion",
+        "3% higher",
+    ]
+    # A day before its month ("on 3 March", "31 Dec.") and an age ("a 45-year-old man") count nothing.
+    assert figures("On 3 March a 45-year-old man and 40 workers fell ill; 12 had died by 31 Dec.", "en") == [
+        "40 workers",
+        "12",
+    ]
+    assert figures("The victim, 45 years old, was one of 12 marchers hurt.", "en") == ["12 marchers"]
 
 
 def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
@@ -287,6 +300,10 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         # the source of figures or data, not "figures"; who a participle says the source is stays
         ("Attacks rose 40% in 2024, according to figures from the health ministry.", "the health ministry"),
         ("It rose, according to data from the Office for National Statistics.", "the Office for National Statistics"),
+        # A role goes on with where it works: not "analysts", "a spokesperson" (nor "police at the scene").
+        ("Growth will slow, according to estimates by analysts at Goldman Sachs.", "analysts at Goldman Sachs"),
+        ("It costs $32,000, according to a spokesperson for Eli Lilly.", "a spokesperson for Eli Lilly"),
+        ("Two people died, according to police at the scene.", "police"),
         ("The rate rose to 27%, according to data published last year in a medical journal.", "a medical journal"),
         ("According to a person briefed on the case, data was lost.", "a person briefed on the case"),
         ("The council has since said it spent £1.4 million.", "the council"),
