@@ -33,7 +33,8 @@ def articles(n: int, seed: int = 7, sentences_per_article: tuple[int, int] = (10
     pool = source_sentences()
     rng = random.Random(seed)
     for i in range(n):
-        picked = rng.sample(pool, rng.randint(*sentences_per_article))
+        # No more than the pool holds: without ../shared it is the few bundled examples.
+        picked = rng.sample(pool, min(len(pool), rng.randint(*sentences_per_article)))
         paragraphs = [" ".join(picked[k : k + 3]) for k in range(0, len(picked), 3)]
         yield json.dumps(
             {
