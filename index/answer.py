@@ -15,7 +15,7 @@ from index.cleaning import looks_like_title
 from index.evidence_rank import FEATURES, Ranker
 from index.keywords import article_language
 from index.language import tokens
-from index.question import Question
+from index.question import Asks, Question
 from index.retrieval import Candidate
 from index.sentences import sentences_near
 from index.store import StoredPassage
@@ -474,7 +474,11 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
     figure whose article's opening and surroundings name as much of what the question names as the best-named of
     them do are compared: a quote shown for its words from another story ("306,000 people" affected by floods in
     Valencia, for "How many people died in Storm Boris?") shares only a word like "Europe" with the asked one, and
-    a wrong line-up is worse than none."""
+    a wrong line-up is worse than none. A question that asks when, where or why is answered by no figure ("At what
+    time did the blast occur?" set the mine's depth beside the blast's); one that asks who may be asked of the
+    figures ("Which agency gave the count of firefighters?")."""
+    if q.asks & {Asks.DATE, Asks.PLACE, Asks.REASON} and Asks.FIGURE not in q.asks:
+        return {}
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
     heads: dict[int, AbstractSet[str]] = {}
     items = []

@@ -190,24 +190,28 @@ def asked_figures(
     the counted things did is checked only where no figure says it: "14 people died" and "killed 17 people" share
     no word of it, but when no figure is near "injured" (the words of the question's event that not most of the
     quoted ``articles`` hold), the death tolls are no answer to "how many people were injured in the floods?".
-    Other questions, and quotes in another language than an English question's (whose figures its words cannot
-    check), keep all their figures."""
-    if Asks.FIGURE not in q.asks or not q.focus or q.lang != "en":
+    Other questions keep all their figures. A quote in another language than the question's keeps only a figure
+    the question's words count, as any quote of an English question: "23 passengers" injured and "2.4 million
+    passengers" a year stood side by side for a German question about the injured, and a wrong line-up is worse
+    than none."""
+    if Asks.FIGURE not in q.asks or not q.focus:
         return [list(figures) for _, figures in quotes]
-    english = [detect(text, "en") == "en" for text, _ in quotes]
-    windows = [
-        [(f, _around(text, f)) for f in figures] if own else []
-        for (text, figures), own in zip(quotes, english, strict=True)
-    ]
+    # Each quote in its article's language (read from the article's opening): a short quote's own can be mistaken.
+    heads = list(articles) if len(articles) == len(quotes) else [text for text, _ in quotes]
+    own = [detect(head, q.lang) == q.lang for head in heads]
+    windows = [[(f, _around(text, f)) for f in figures] for text, figures in quotes]
     counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, q, only_at=at)] for ws in windows]
     specific = _specific_event(
         q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
     )
     if specific and not any(specific & q.forms(w) for ws in counted for _, w in ws):
         counted = [[] for _ in counted]
+    # Beyond English, a figure's noun is often another word than the question's ("95 víctimas" for "¿cuántas
+    # personas murieron?"): a quote in the question's language keeps its figures.
+    keep_own = q.lang != "en"
     return [
-        [f for f, _ in ws] if own else list(figures)
-        for ws, own, (_, figures) in zip(counted, english, quotes, strict=True)
+        list(figures) if same and keep_own else [f for f, _ in ws]
+        for ws, same, (_, figures) in zip(counted, own, quotes, strict=True)
     ]
 
 

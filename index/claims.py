@@ -49,7 +49,7 @@ _PER = r"(?:(?:^|(?<=[,;:(—]\s)|(?<=\n))(?:[Aa]s )?[Pp]er|\b[Aa]s per)"
 _DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|this|earlier|yesterday|today)\b|\s+(?:on|in|at)\s+[A-Z\d])"
 # A source named by a short phrase, up to five words; it ends before a clause word or a participle that says when
 # it came out ("a trial [released last year]").
-_PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,4}}?"
+_PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,5}}?"
 _PHRASE_ENDS = rf"on|in|at|as|which|who|that|and|but|{_DATED}"
 # A participle that says who the source is goes on with its place: "a person briefed on the investigation".
 _PARTICIPLE_ENDS = rf"(?<![a-z]ed)\s+(?:{_PHRASE_ENDS}|from|for)\b|\s+(?:which|who|that|and|but)\b"
@@ -57,7 +57,7 @@ _PARTICIPLE_ENDS = rf"(?<![a-z]ed)\s+(?:{_PHRASE_ENDS}|from|for)\b|\s+(?:which|w
 # scene" ends before "at").
 _AT_NAME = rf"(?:\s+(?:at|from|for)\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_LINK}|{_NAME_WORD})){{0,6}})?"
 _FIGURES_FROM = (
-    r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates) "
+    r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates|information) "
     r"(?:[a-z]+ed )?(?:(?:last|this) [a-z]+ )?(?:from|by|in) "
 )
 _ATTRIBUTIONS = [
@@ -197,6 +197,12 @@ def attribution(text: str) -> str:
     return speakers.credited(text)
 
 
+def _again(who: str, heads: set[str]) -> bool:
+    """ "the agency", "The inspectorate": a definite article and the last word of a longer credit."""
+    article, noun = who.split()
+    return article.casefold() == "the" and noun.casefold() in heads
+
+
 def _article_in_lower_case(who: str) -> str:
     """ "the media outlet" for "The media outlet" that opened its sentence, "a Kremlin spokesman": the credit follows
     "per" mid-line. A name keeps its article as written ("The Guardian", "The New York Times")."""
@@ -278,6 +284,9 @@ def claim(text: str, lang: str = "") -> Claim:
         who = attribution(text[start:end])
         named.setdefault(who.casefold(), who)
     speakers = [who for who in named.values() if who]
+    # "the agency" after "the International Cycling Integrity Agency" names it again, not another source.
+    heads = {who.split()[-1].casefold() for who in speakers if len(who.split()) > 2}
+    speakers = [who for who in speakers if not (len(who.split()) == 2 and _again(who, heads))]
     credited = ", ".join(speakers[:-1]) + " and " + speakers[-1] if len(speakers) > 1 else "".join(speakers)
     return Claim(tuple(figures(text, lang)), credited, hedge(text))
 

@@ -73,6 +73,8 @@ _UNIT_STOP = {
     "day",
     "every",  # "40,000 people every day": a frequency follows the noun
     "each",
+    "figure",  # "the €2.1 billion figure the companies announced": the amount, not a count of figures
+    "figures",
 }
 
 
@@ -134,7 +136,9 @@ def _a_count(text: str, start: int, number: str) -> bool:
     label = re.search(r"\b([A-Za-z]+)\s([A-Z][a-z]+)\s$", before)
     # A plural or a share after the number makes it a count: "In Florida 12 people", "the Ukrainians 31 Abrams
     # tanks", "the Tories 24%" ("Zone 4 and", "Route 9.", "Category 4 hurricane" are labels).
-    following = re.findall(r"[^\W\d_][\w’'-]*", text[start + len(number) : start + len(number) + 40])[:2]
+    # Up to the next number: "an Aeris 320 carrying 148 passengers" counts passengers with the 148.
+    ahead = re.split(r"\d", text[start + len(number) : start + len(number) + 40], maxsplit=1)[0]
+    following = re.findall(r"[^\W\d_][\w’'-]*", ahead)[:2]
     counted = re.match(r"\s?%", after) or any(_plural(w) for w in following)
     if label and not counted and re.fullmatch(r"\d{1,4}", number) and _is_label(label.group(1), label.group(2)):
         return False
@@ -186,6 +190,9 @@ def _noun_words(words: list[str]) -> list[str]:
     stop = _NOUN_STOP
     out: list[str] = []
     for i, word in enumerate(words):
+        # An adverb in "-ly" ends it unless a plural follows ("runway 27 shortly after"; "40 deadly attacks").
+        if _adverb(word) and not (i + 1 < len(words) and _plural(words[i + 1].strip(",.;:"))):
+            break
         if out and _verb_form(word) and not _verb_form(out[-1]):
             after = words[i + 1].strip(",.;:") if i + 1 < len(words) else ""
             # after a plural, the noun's head: "prisoners released early"
@@ -198,6 +205,13 @@ def _noun_words(words: list[str]) -> list[str]:
         if _plural(word) and not any(_plural(w) for w in words[i + 1 :]):
             break
     return out
+
+
+def _adverb(word: str) -> bool:
+    """ "shortly", "roughly", "weekly": the stemmer takes "-ly" off an adverb made of a word, not off "family",
+    "supply" or "Italy"."""
+    folded = word.casefold().strip(",.;:")
+    return folded.endswith("ly") and analyzer("en").stem(folded) == folded[:-2]
 
 
 def _plural(word: str) -> bool:

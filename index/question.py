@@ -340,10 +340,15 @@ def _focus(
     event (content words after that)."""
     stem = a.stem
     start = text.find(m.group(0))
-    rest = tokens(text[start + len(m.group(0)) :]) if start >= 0 else []
+    after = text[start + len(m.group(0)) :] if start >= 0 else ""
+    written = TOKEN.findall(after)
+    rest = [w.casefold() for w in written]
+    # Where nouns are capitalised, the noun ends with them: "wie viele Passagiere [wurden] … verletzt".
+    capitals = a.lang in _NOUN_CAPITALS
     noun: list[str] = []
     for i, w in enumerate(rest):
-        if w in stop or len(noun) == 3:
+        past_noun = capitals and any(v[:1].isupper() for v in written[:i]) and not written[i][:1].isupper()
+        if w in stop or len(noun) == 3 or past_noun:
             rest = rest[i:]
             break
         noun.append(w)

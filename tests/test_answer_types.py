@@ -74,6 +74,11 @@ def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks)
         ("Что сказал министр, когда объявил о сокращениях?", set()),
         ("¿En el ataque que golpeó Kiev cuántos muertos hubo?", {Asks.FIGURE}),
         ("What is the reason why the minister resigned?", {Asks.REASON}),
+        # a time of day is asked as a date is, in any language; "wie viel Uhr" asks no figure
+        ("At what time did the blast occur?", {Asks.DATE}),
+        ("Um wie viel Uhr stürzte die Brücke ein?", {Asks.DATE}),
+        ("À quelle heure a eu lieu l'explosion ?", {Asks.DATE}),
+        ("Во сколько произошёл взрыв?", {Asks.DATE}),
         # The word lists of questions.json are no kind's pattern.
         ("tanks and or trucks", set()),
         ("Who said do does did have has had will would can could?", {Asks.ACTOR}),
@@ -86,6 +91,10 @@ def test_the_first_interrogative_of_a_clause_sets_what_it_asks(question: str, as
 def test_capitalised_nouns_are_not_names_in_german() -> None:
     q = analyse("Wie viele Todesopfer gab es Ende Januar in Rumänien?")
     assert q.names == () and "todesopfer" in q.terms
+    # where nouns are capitalised, the counted noun ends with them: not "Passagiere wurden"
+    injured = analyse("Wie viele Passagiere wurden bei der Landung verletzt?")
+    assert injured.focus == {"passagiere", "passagi"} and "verletzt" in injured.event
+    assert analyse("Wie viele ukrainische Soldaten starben?").focus >= {"ukrainische", "soldaten"}
     assert analyse("How many Shaheds were shot down over Kyiv?").names == ("Shaheds", "Kyiv")
 
 
@@ -271,6 +280,20 @@ def test_only_figures_counting_the_asked_noun_stand_side_by_side() -> None:
     # a year or a name in the question's event is no word a figure must be near
     dated = analyse("How many people died in the 2024 Valencia floods?")
     assert asked_figures(dated, tolls_only, openings) == [["At least 64 people"], ["229 people"]]
+    # a quote in another language than the question's: only the figures its words count ("23 passengers"
+    # injured and "2.4 million passengers" a year are no answer to the German question, nor side by side)
+    german = analyse("Wie viele Passagiere wurden bei der Landung verletzt?")
+    english = [
+        ("The jet overran the runway, injuring 23 passengers.", ["23 passengers"]),
+        ("The airport handled 2.4 million passengers last year.", ["2.4 million passengers"]),
+        ("Bei der Landung wurden 31 Passagiere verletzt.", ["31 Passagiere"]),
+    ]
+    heads = [
+        "A passenger jet overran the runway while landing in heavy crosswinds on Thursday evening.",
+        "The regional airport handled more travellers last year than ever before, officials said.",
+        "Ein Passagierflugzeug ist bei der Landung in starkem Seitenwind über die Landebahn hinausgerollt.",
+    ]
+    assert asked_figures(german, english, heads) == [[], [], ["31 Passagiere"]]
     who = analyse("Who said 329 people were injured?")  # no figure asked: every figure stays
     assert asked_figures(who, [("It left 632 dead and 329 injured.", ["632 dead", "329 injured"])]) == [
         ["632 dead", "329 injured"]

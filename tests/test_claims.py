@@ -189,6 +189,10 @@ def test_figures_keep_their_currency_and_scale_and_leave_out_days_times_labels_a
         "12",
     ]
     assert figures("The victim, 45 years old, was one of 12 marchers hurt.", "en") == ["12 marchers"]
+    # a label's number before another number's plural; an amount's "figure"; an adverb after a number
+    assert figures("Flight KV412, an Aeris 320 carrying 148 passengers, landed.", "en") == ["148 passengers"]
+    assert figures("It beat the €2.1 billion figure the companies gave.", "en") == ["€2.1 billion"]
+    assert figures("It landed on runway 27 shortly after 40 deadly attacks.", "en") == ["27", "40 deadly attacks"]
 
 
 def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
@@ -304,6 +308,12 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Growth will slow, according to estimates by analysts at Goldman Sachs.", "analysts at Goldman Sachs"),
         ("It costs $32,000, according to a spokesperson for Eli Lilly.", "a spokesperson for Eli Lilly"),
         ("Two people died, according to police at the scene.", "police"),
+        # an anonymous source is named as the text names it
+        (
+            "It is worth up to €4 million, according to two people familiar with the matter.",
+            "two people familiar with the matter",
+        ),
+        ("It fell by half, according to information collected by a monitoring group.", "a monitoring group"),
         ("The rate rose to 27%, according to data published last year in a medical journal.", "a medical journal"),
         ("According to a person briefed on the case, data was lost.", "a person briefed on the case"),
         ("The council has since said it spent £1.4 million.", "the council"),
@@ -378,6 +388,10 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
     assert claim("The roof gave way. About 240 pupils will be taught elsewhere, the council said.").attribution == (
         "the council"
     )
+    # "the agency" names again the agency a sentence before named in full
+    again = "The Cycling Integrity Agency said the sample was positive. The agency said Rask could appeal."
+    assert claim(again).attribution == "The Cycling Integrity Agency"
+    assert claim("The head said it was shut. The agency said it was open.").attribution == "the head and the agency"
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,27 @@ def test_two_outlets_counts_of_the_same_fire_stand_side_by_side(library: Library
     # A word after the noun is no part of it: "roughly 4,600 acres overnight" counts acres.
     area = library.ask("How many acres had the Tarn Ridge fire burned?")
     assert {e.figure for e in area.figures["acre"]} == {"4,100 acres", "roughly 4,600 acres"}
+    # A question that asks who may ask it of the figures; one that asks when, where or why is answered by none.
+    who = library.ask("Which agency gave the count of firefighters at the Tarn Ridge fire?")
+    assert {e.figure for e in who.figures["firefighter"]} == {"Nearly 300 firefighters", "About 350 firefighters"}
+
+
+def test_a_question_that_asks_when_sets_no_figures_side_by_side(library: Library) -> None:
+    library.add_text(
+        "Corran mine blast\n\nThe blast at the Corran mine occurred at about 3:15 a.m. on Monday, some 740 metres "
+        "underground, the regional inspectorate said.",
+        key="corran-a",
+        source="Valley Post",
+    )
+    library.add_text(
+        "Corran mine blast: rescue ends\n\nThe blast at the Corran mine happened early on Monday morning, in a "
+        "tunnel 1,100 metres deep, the operator said.",
+        key="corran-b",
+        source="Northgate Press",
+    )
+    answer = library.ask("At what time did the blast at the Corran mine occur?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "3:15 a.m." in quotes and answer.figures == {}  # the blast's depth is no rival of the mine's
 
 
 def test_another_outlets_count_joins_only_for_what_the_question_asks(library: Library) -> None:
