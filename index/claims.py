@@ -197,10 +197,13 @@ def attribution(text: str) -> str:
     return speakers.credited(text)
 
 
-def _again(who: str, heads: set[str]) -> bool:
-    """ "the agency", "The inspectorate": a definite article and the last word of a longer credit."""
-    article, noun = who.split()
-    return article.casefold() == "the" and noun.casefold() in heads
+def _again(who: str, earlier: str) -> bool:
+    """``who`` names the source of an ``earlier``, longer credit again: "the agency" or "The inspectorate" (a
+    definite article and its last word), "Janovsky" (its last word, capitalised)."""
+    words, before = who.split(), earlier.split()
+    if not words or len(before) <= len(words) or words[-1].casefold() != before[-1].casefold():
+        return False
+    return (len(words) == 2 and words[0].casefold() == "the") or (len(words) == 1 and who[:1].isupper())
 
 
 def _article_in_lower_case(who: str) -> str:
@@ -275,20 +278,39 @@ def claim(text: str, lang: str = "") -> Claim:
     """The quote's figures, who it credits and its hedge; ``lang``: its article's language (a short quote's own can
     be mistaken). A quote of several sentences credits each sentence's speaker ("…, the head teacher said. About
     240 pupils …, the council said." → "the head teacher and the council"), never only the first one's for what the
-    second said."""
+    second said. A quote of several paragraphs whose paragraphs credit different sources, or some none, says which
+    paragraph each credit is for: a credit covers its own paragraph, as news writes one ("Rask faces a ban of up to
+    four years", the outlet's own words after his denial and his team's statement, is neither's)."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    credits = [credit(p) for p in paragraphs]
+    # "Janovsky" after "Jakub Janovsky", "the agency" after "the Cycling Integrity Agency": one source again.
+    credits = [next((e for e in credits[:n] if e and _again(who, e)), who) for n, who in enumerate(credits)]
+    if len({who.casefold() for who in credits}) > 1:
+        marked = [f"{who} ({_ordinal(n)} paragraph)" for n, who in enumerate(credits, start=1) if who]
+        return Claim(tuple(figures(text, lang)), _listed(marked), hedge(text))
+    return Claim(tuple(figures(text, lang)), credit(text), hedge(text))
+
+
+def credit(text: str) -> str:
+    """Who a passage credits: each sentence's speaker, once, in order of appearance."""
     spans = split_sentences(text)
     if len(spans) < 2:
-        return Claim(tuple(figures(text, lang)), attribution(text), hedge(text))
+        return attribution(text)
     named: dict[str, str] = {}  # by their case-folded name: "police" and "Police" are one speaker, as first written
     for start, end in spans:
         who = attribution(text[start:end])
         named.setdefault(who.casefold(), who)
     speakers = [who for who in named.values() if who]
     # "the agency" after "the International Cycling Integrity Agency" names it again, not another source.
-    heads = {who.split()[-1].casefold() for who in speakers if len(who.split()) > 2}
-    speakers = [who for who in speakers if not (len(who.split()) == 2 and _again(who, heads))]
-    credited = ", ".join(speakers[:-1]) + " and " + speakers[-1] if len(speakers) > 1 else "".join(speakers)
-    return Claim(tuple(figures(text, lang)), credited, hedge(text))
+    return _listed([who for n, who in enumerate(speakers) if not any(_again(who, e) for e in speakers[:n])])
+
+
+def _listed(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _ordinal(n: int) -> str:
+    return ("first", "second", "third", "fourth", "fifth")[n - 1] if n <= 5 else f"{n}th"
 
 
 def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -> dict[str, list[FigureEntry]]:

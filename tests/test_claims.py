@@ -87,8 +87,9 @@ def test_answers_put_figures_side_by_side_and_flag_hedges(
     for name, text in seed_texts.items():
         library.add_text(text, key=name, published=dates[name])
     answer = library.ask("what equipment losses were reported?")
-    # A quote of two sentences credits both speakers, not the first for what the second said.
-    assert {c.attribution for c in answer.citations} >= {"Russia and US intelligence", "the man"}
+    # A quote of two paragraphs credits both speakers, each for its own paragraph, not the first for the second.
+    both = "Russia (first paragraph) and US intelligence (second paragraph)"
+    assert {c.attribution for c in answer.citations} >= {both, "the man"}
     hedged = [c for c in answer.citations if c.hedged]
     assert hedged and all(c.hedge for c in hedged)
     tanks = answer.figures["tank"]
@@ -392,6 +393,14 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
     again = "The Cycling Integrity Agency said the sample was positive. The agency said Rask could appeal."
     assert claim(again).attribution == "The Cycling Integrity Agency"
     assert claim("The head said it was shut. The agency said it was open.").attribution == "the head and the agency"
+    # a credit covers its own paragraph: the outlet's own words after a denial are not the denier's
+    denial = '"I have never cheated," Rask wrote.\n\nIf the result is confirmed, Rask faces a ban of up to four years.'
+    assert claim(denial).attribution == "Rask (first paragraph)"
+    assert (
+        claim("Jakub Janovsky said 14 were lost.\n\nJanovsky said more would follow.").attribution == "Jakub Janovsky"
+    )
+    toll = "Storm Ingrid hit the valley on Monday.\n\nAt least 12 people died, officials said."
+    assert claim(toll).attribution == "officials (second paragraph)"
 
 
 @pytest.mark.parametrize(
