@@ -30,6 +30,11 @@ def unknown_names(names: Sequence[str], searched: int) -> str:
     return f"Not found: none of the {searched} articles mentions {', '.join(names)}."
 
 
+def other_years(year: int, searched: int) -> str:
+    """Every quote is about another year than the one asked ("last year" in a 2025 article, for 2023)."""
+    return f"Not found: the {searched} articles searched give it only for other years than {year}."
+
+
 def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None:
     """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date)."""
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answerability, evidence_rank, name_variants
+from index import abstention, answer_types, answerability, evidence_rank, name_variants, years
 from index import answer as answering
 from index.embedding import Embedder
 from index.other_counts import add_other_counts
@@ -21,7 +21,7 @@ from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search, rescaled
 from index.settings import Settings
 from index.store import Store, StoredPassage
-from index.types import Answer
+from index.types import Answer, ArticleInfo
 from index.vectors import Searchable
 
 SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals
@@ -120,6 +120,13 @@ class Asker:
         ordered = answering.by_evidence(listed, features, self.ranker) if self.reranker is None else listed
         hits = answering.passage_hits([*ordered, *top[len(listed) :]], passages, infos)[:k]
         scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic, features)
+        year = years.asked(question, q)
+        if year is not None and scored.shown:
+            kept = _of_year(scored, year, texts, infos)
+            # Only the asked figure of other years: no answer for the asked one.
+            if not kept.shown or (_counted(q, texts, scored.shown) and not _counted(q, texts, kept.shown)):
+                return Answer(question, True, abstention.other_years(year, searched), [], hits, searched)
+            scored = kept
         if not scored.shown:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
@@ -355,3 +362,23 @@ def _head(passage: StoredPassage) -> str:
 
 def _items(s: answerability.Signals) -> list[tuple[str, float]]:
     return [(f, float(getattr(s, f))) for f in answerability.FEATURES]
+
+
+def _of_year(
+    scored: answering.Scored, year: int, texts: dict[int, str], infos: dict[int, ArticleInfo]
+) -> answering.Scored:
+    """The evidence without the sentences about another year than the asked one (see ``years.another_year``)."""
+
+    def kept(evidence: list[answering.Evidence]) -> list[answering.Evidence]:
+        return [
+            e
+            for e in evidence
+            if not years.another_year(texts[e.article_id][e.start : e.end], year, infos[e.article_id].published or "")
+        ]
+
+    return replace(scored, shown=kept(scored.shown), judged=kept(scored.judged))
+
+
+def _counted(q: Question, texts: dict[int, str], evidence: list[answering.Evidence]) -> bool:
+    """A sentence of the evidence counts what a how-many question asks."""
+    return any(answer_types.gives_asked_figure(texts[e.article_id][e.start : e.end], q) for e in evidence)

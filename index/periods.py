@@ -70,6 +70,21 @@ def _data() -> _Words:
 
 
 @functools.cache
+def span_words() -> tuple[str, ...]:
+    """Words that set a span before or after a date ("before", "until", "since", "seit"…), in every language."""
+    raw: Any = json.loads(resources.files("index").joinpath("data/periods.json").read_text(encoding="utf-8"))
+    return (*_data().before, *(w for ws in raw["after"].values() for w in ws))
+
+
+@functools.cache
+def relative_years() -> dict[str, int]:
+    """Phrases that name a year from the date they are written, in every language: "last year" → 1 back, "this
+    year" → 0."""
+    back = {"previous year": 1, "year": 0}
+    return {phrase: back[str(w)] for phrase, w in _data().windows.items() if str(w) in back}
+
+
+@functools.cache
 def _months() -> dict[str, int]:
     names: dict[str, int] = {}
     for lang in MONTH_LANGUAGES:

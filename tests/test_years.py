@@ -1,0 +1,55 @@
+"""The year a question asks about, and quotes about another year."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import years
+from index.library import Library
+from index.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("How much coal did the company produce in 2023?", 2023),
+        ("How many households lost power during the August 2019 heatwave?", 2019),
+        ("Wie viele Menschen starben 2021 bei der Flut?", 2021),
+        # when-questions ask for the time itself; spans and several years ask about no single year
+        ("When did the bank last raise rates before March 2024?", None),
+        ("In which year after 2010 did the plant open?", None),
+        ("How many jobs has the company cut since 2023?", None),
+        ("Wie viele Stellen wurden seit 2023 gestrichen?", None),
+        ("How many seats did Labour win in 2024 compared with 2019?", None),
+        ("How many people died?", None),
+    ],
+)
+def test_the_year_a_question_asks_about(question: str, year: int | None) -> None:
+    assert years.asked(question, analyse(question)) == year
+
+
+def test_a_sentence_about_another_year() -> None:
+    coal = "The company produced 7.3 million tonnes of coal last year."
+    assert years.another_year(coal, 2023, "2025-06-02")  # "last year" there is 2024
+    assert not years.another_year(coal, 2024, "2025-06-02")
+    assert years.another_year("Cette année, la production a atteint 12 tonnes.", 2024, "2025-03-01")
+    # the article's own year is the one asked: a comparison with another year is no other period
+    assert not years.another_year("Labour won 411 seats, up from 202 in 2019.", 2024, "2024-07-05")
+    # a sentence that names no year, an undated article, a number that is no year: not judged
+    assert not years.another_year("Labour won 411 seats.", 2024, "2025-01-05")
+    assert not years.another_year("It produced 7.3 million tonnes last year.", 2023, "")
+    assert not years.another_year("The court heard 2,024 cases in 2,019 days.", 2023, "2025-01-05")
+
+
+def test_a_figure_of_another_year_is_no_answer_for_the_asked_one(library: Library) -> None:
+    library.add_text(
+        "Ulverholm output\n\nUlverholm, which employs about 5,800 people, produced 7.3 million tonnes of coal last "
+        "year, the company said in its annual report.",
+        key="coal-2025",
+        source="Valley Post",
+        published="2025-06-02",
+    )
+    asked_2023 = library.ask("How much coal did Ulverholm produce in 2023?")
+    assert asked_2023.abstained and "only for other years than 2023" in asked_2023.answer
+    asked_2024 = library.ask("How much coal did Ulverholm produce in 2024?")
+    assert not asked_2024.abstained and "7.3 million tonnes" in asked_2024.citations[0].quote
