@@ -30,7 +30,7 @@ _LINKING = 3
 _SCAN_CHARS = 200  # how far after the cue the phrase is looked for
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TRAILING = ",.;:!?)»”“\"'’"
-_LANGUAGES = ("de", "fr", "es", "ru", "uk")  # those of the cues besides English
+_LANGUAGES = ("de", "fr", "es", "it", "pl", "ru", "uk")  # those of the cues besides English
 
 
 @functools.cache
@@ -51,7 +51,10 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
         return None
     either = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words)
     if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
-        return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++", re.IGNORECASE)
+        # A cue of several words may stand inside one: "war nach Angaben des Ministeriums zuletzt 2022 geprüft".
+        phrases = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words if " " in w)
+        inside = rf"|(?<=\s)(?:{phrases})\s++" if phrases else ""
+        return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++{inside}", re.IGNORECASE)
     # after a closing quotation mark (a comma or a space follows it), its comma and (Russian, Ukrainian) dash:
     # "“…”, sagte", "», — заявил"; or after a comma that closes a reported clause: "…, informó la Aemet".
     return re.compile(rf"(?:[”“»«\"](?=[\s,])\s*+,?+|,)\s*+(?:[—–-]\s*+)?(?:{either})\s++", re.IGNORECASE)
@@ -116,7 +119,8 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
         # (two capitalised words; "l'Agence nationale", "Министерства обороны" go on)
         named = i > 1 and words[i - 1][0].isupper() and words[i - 2][0].isupper()
         after_name = lower and named and lang not in language.NOUNS_CAPITALISED
-        if (words[i].casefold() in stop and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name:
+        function = words[i].islower() and words[i].casefold() in stop  # "Capital One" is no Polish "one"
+        if (function and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name:
             words = words[:i]
             break
     while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):

@@ -427,6 +427,15 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("По данным МЧС, погибли 12 человек.", "МЧС"),
         ("«Мы потеряли 40 танков», — заявил министр обороны России.", "министр обороны России"),
         ("За даними ДСНС, загинули 12 людей.", "ДСНС"),
+        # a cue of several words inside a clause; Italian and Polish
+        ("Die Brücke war nach Angaben des Ministeriums zuletzt 2022 geprüft worden.", "Ministeriums"),
+        (
+            "Il lago è sceso al 18 per cento, secondo i dati diffusi lunedì dal consorzio di bonifica.",
+            "consorzio di bonifica",
+        ),
+        ("„Ignorował zasady” – powiedział prezes urzędu Tadeusz Wierzbicki.", "prezes urzędu Tadeusz Wierzbicki"),
+        ("Według Ministerstwa Zdrowia zmarło 12 osób.", "Ministerstwa Zdrowia"),
+        ("«Resteremo», ha detto lui ieri.", ""),
         ("Die Zahl der Toten stieg am Montag auf 12.", ""),
         ("El balance subió a 95 muertos.", ""),
         # a wrong speaker is worse than none: pronouns, times, "laut" as "loud", foreign words in English titles
