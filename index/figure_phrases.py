@@ -38,7 +38,7 @@ def figures(text: str, lang: str) -> list[str]:
     """Each number in the text with its scale word and counted noun, as written; a year alone is no figure."""
     out: list[str] = []
     for m in _NUMBER.finditer(text):
-        if _YEAR.fullmatch(m.group(0)) or _is_date(text, m.end()):
+        if _YEAR.fullmatch(m.group(0)) or _is_date(text, m.end()) or _is_time(text, m.end(), lang):
             continue
         out.append(text[m.start() : _phrase_end(text, m.end(), lang, m.group(0).endswith("%"))])
     return out
@@ -48,6 +48,11 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
     """Where the figure starting before ``at`` ends: after its scale word and noun, or at ``at``."""
     stop, scales = language.analyzer(lang).stopwords, speakers.cue_words("scales", lang)
     end, words = at, _words(text, at)
+    for phrase in (p for p in scales if " " in p):  # "18 per cento"
+        written = re.compile(r"[ \u00a0\u202f]+" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?!\w)", re.I)
+        found = written.match(text, at)
+        if found:
+            return found.end()
     if words and (words[0][0].casefold() in scales or words[0][0].casefold() + "." in scales):
         word, dotted, end = words.pop(0)
         # "30 Mrd. Kronen", "5 млн. рублей": a dot after a scale word abbreviates it, unless a sentence begins after
@@ -72,6 +77,12 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
         if dotted:
             break
     return end
+
+
+def _is_time(text: str, at: int, lang: str) -> bool:
+    """The number before ``at`` is a time of day: "18.30 Uhr" (``clock`` in index/data/cues.json)."""
+    word = _NEXT_WORD.match(text, at)
+    return word is not None and word.group(1).casefold() in speakers.cue_words("clock", lang)
 
 
 def _is_date(text: str, at: int) -> bool:

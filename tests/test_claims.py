@@ -537,6 +537,10 @@ def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_withou
         ("Ущерб составил 5 млн. рублей, сообщили в МЧС.", ["5 млн. рублей"]),
         ("Der Schaden beträgt 2 Mrd. Die Regierung will helfen.", ["2 Mrd"]),
         ("Rund 15'000 Menschen demonstrierten am 1er janvier mit 5G.", ["15'000 Menschen"]),
+        # a scale of two words, the currency after a scale, a time of day
+        ("Il lago è sceso al 18 per cento, contro il 12 per centomila.", ["18 per cento", "12"]),
+        ("Urząd nałożył karę w wysokości 4,7 mln zł.", ["4,7 mln zł"]),
+        ("Die Brücke stürzte gegen 18.30 Uhr ein; 18 Uhren wurden gestohlen.", ["18 Uhren"]),
     ],
 )
 def test_figures_in_other_languages_are_the_number_as_written_and_what_it_counts(
