@@ -47,8 +47,8 @@ _OPENERS = "(?:" + "|".join(sorted((w.capitalize() for w in analyzer("en").stopw
 _PER = r"(?:(?:^|(?<=[,;:(—]\s)|(?<=\n))(?:[Aa]s )?[Pp]er|\b[Aa]s per)"
 # "released last year", "published on Monday", "issued in 2023"; not "briefed on the investigation".
 _DATED = r"[a-z][\w’'-]*ed(?=\s+(?:last|this|earlier|yesterday|today)\b|\s+(?:on|in|at)\s+[A-Z\d])"
-# A source named by a short phrase, up to five words; it ends before a clause word or a participle that says when
-# it came out ("a trial [released last year]").
+# A source named by a short phrase, up to six words ("two people familiar with the matter"); it ends before a
+# clause word or a participle that says when it came out ("a trial [released last year]").
 _PHRASE = rf"[\w’'-]+(?: (?!{_DATED})[\w’'-]+){{0,5}}?"
 _PHRASE_ENDS = rf"on|in|at|as|which|who|that|and|but|{_DATED}"
 # A participle that says who the source is goes on with its place: "a person briefed on the investigation".
@@ -282,13 +282,42 @@ def claim(text: str, lang: str = "") -> Claim:
     paragraph each credit is for: a credit covers its own paragraph, as news writes one ("Rask faces a ban of up to
     four years", the outlet's own words after his denial and his team's statement, is neither's)."""
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    credits = [credit(p) for p in paragraphs]
-    # "Janovsky" after "Jakub Janovsky", "the agency" after "the Cycling Integrity Agency": one source again.
-    credits = [next((e for e in credits[:n] if e and _again(who, e)), who) for n, who in enumerate(credits)]
+    credits = _paragraph_credits(paragraphs)
     if len({who.casefold() for who in credits}) > 1:
-        marked = [f"{who} ({_ordinal(n)} paragraph)" for n, who in enumerate(credits, start=1) if who]
+        paragraphs_of: dict[str, list[int]] = {}
+        for n, who in enumerate(credits, start=1):
+            if who:
+                paragraphs_of.setdefault(who, []).append(n)
+        marked = [f"{who} ({_which(numbers)})" for who, numbers in paragraphs_of.items()]
         return Claim(tuple(figures(text, lang)), _listed(marked), hedge(text))
     return Claim(tuple(figures(text, lang)), credit(text), hedge(text))
+
+
+def _paragraph_credits(paragraphs: Sequence[str]) -> list[str]:
+    """Each paragraph's credit. One that continues a quotation or credits a pronoun ('"…," he said') is its
+    predecessor's; a source named again ("Janovsky" after "Jakub Janovsky", "the agency" after its full name) is
+    the one earlier credit it can repeat ("the minister" after two ministers is neither)."""
+    credits: list[str] = []
+    by_last: dict[str, list[str]] = {}  # earlier credits by their last word, case-folded
+    for paragraph in paragraphs:
+        who = credit(paragraph)
+        if not who and credits and _continues(paragraph):
+            who = credits[-1]
+        if who:
+            same = [e for e in by_last.get(who.split()[-1].casefold(), []) if e == who or _again(who, e)]
+            who = same[0] if len(same) == 1 else who
+            if who not in by_last.setdefault(who.split()[-1].casefold(), []):
+                by_last[who.split()[-1].casefold()].append(who)
+        credits.append(who)
+    return credits
+
+
+def _continues(paragraph: str) -> bool:
+    """The paragraph goes on with the speaker before: it opens a quotation, or a pronoun speaks ('," he said')."""
+    return paragraph.lstrip()[:1] in "\"“„«‘'" or _PRONOUN_SAYS.search(paragraph) is not None
+
+
+_PRONOUN_SAYS = re.compile(r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|warned)\b", re.IGNORECASE)
 
 
 def credit(text: str) -> str:
@@ -309,8 +338,14 @@ def _listed(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
-def _ordinal(n: int) -> str:
-    return ("first", "second", "third", "fourth", "fifth")[n - 1] if n <= 5 else f"{n}th"
+def _which(numbers: Sequence[int]) -> str:
+    """ "first paragraph", "first and third paragraphs", "paragraphs 2, 6 and 7"."""
+    names = ("first", "second", "third", "fourth", "fifth")
+    if len(numbers) == 1:
+        return f"{names[numbers[0] - 1]} paragraph" if numbers[0] <= len(names) else f"paragraph {numbers[0]}"
+    if max(numbers) <= len(names):
+        return _listed([names[n - 1] for n in numbers]) + " paragraphs"
+    return "paragraphs " + _listed([str(n) for n in numbers])
 
 
 def side_by_side(items: Sequence[tuple[int, str, str, Claim, frozenset[str]]]) -> dict[str, list[FigureEntry]]:

@@ -125,7 +125,7 @@ class SqliteDatabase(Database):
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=True)
         conn.row_factory = sqlite3.Row
         # Only a new, empty file takes it. A passage row (its vectors ~2.8 KB) fills a 4 KB page alone; 16 KB pages
-        # hold five: ~0.75 KB less on disk per passage (benchmarks/bench_ask.py prints the figure).
+        # hold five: ~1.3 KB less on disk per passage (benchmarks/bench_ask.py prints the figure).
         conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")

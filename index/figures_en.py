@@ -31,7 +31,8 @@ _STOPS += r"could|can|may|might|should|must|be|been|being|not|per|according|they
 _STOPS += "|".join(w for w in speakers.cue_words("numbers", "en") if w != "one" and w[:3] not in ("hun", "tho")) + "|"
 _STOPS += "|".join(sorted(_VERBS, key=len, reverse=True)) + ")"
 # Up to four words after the number: "2,600 main battle tanks", "11,671 armored fighting vehicles".
-_WORD = rf"(?!{_STOPS}\b)[a-z][\w-]*"
+# Not a currency's code before its amount: "10 banks lent USD 5 million" has two figures.
+_WORD = rf"(?!{_STOPS}\b)(?!(?-i:[A-Z]{{3}})\s?\d)[a-z][\w-]*"
 _NOUN = rf"(?:\s+(?:of\s+(?:its|their|the|his|her)\s+)?{_WORD}(?:\s+{_WORD}){{0,3}})?"
 _COUNT = re.compile(rf"^\s*{_QUALIFIER}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION})", re.IGNORECASE)  # the number part
 # A number joined to letters by a hyphen names a model, not a count: "T-55 tanks", "F-16 jets", "COVID-19 cases".
@@ -86,8 +87,10 @@ def figures(text: str) -> list[str]:
     for m in FIGURE.finditer(text):
         found = m.group(0).strip()
         code = _CODE.search(found)
-        if code and code.group(1) not in codes:
-            found = found[: code.start()] + found[code.end() :]
+        if code and (code.group(1) not in codes or not _AMOUNT.match(found, code.end())):
+            if not code.group(0)[3:]:
+                continue  # "COP28", "F150": a name written onto a number
+            found = found[: code.start()] + found[code.end() :]  # "GDP 3%", "TOP 10 players"
         found = trim(found)
         number = re.search(r"\d[\d,.]*", found)
         if number and re.fullmatch(r"(?:19|20)\d\d", number.group(0)) and "%" not in found:
@@ -101,6 +104,11 @@ def figures(text: str) -> list[str]:
 
 
 _CODE = re.compile(r"\b([A-Z]{3})\s?(?=\d)")
+# What a code is kept before: an amount with a scale, decimals or thousands ("EUR 32 billion", "USD35.3", "GBP
+# 2.5m", "EUR 1,200"); "TOP 10", "AMD 7" are no amounts.
+_AMOUNT = re.compile(
+    r"\d{1,3}(?:,\d{3})+|\d[\d,]*(?:\.\d+|\s?(?:thousand|million|billion|trillion|m|bn|k)\b)", re.IGNORECASE
+)
 
 
 @functools.cache
@@ -190,8 +198,9 @@ def _noun_words(words: list[str]) -> list[str]:
     stop = _NOUN_STOP
     out: list[str] = []
     for i, word in enumerate(words):
-        # An adverb in "-ly" ends it unless a plural follows ("runway 27 shortly after"; "40 deadly attacks").
-        if _adverb(word) and not (i + 1 < len(words) and _plural(words[i + 1].strip(",.;:"))):
+        # An adverb in "-ly" ends it unless a plural follows within two words ("runway 27 shortly after"; "40
+        # deadly attacks", "15 seriously injured passengers").
+        if _adverb(word) and not any(_plural(w.strip(",.;:")) for w in words[i + 1 : i + 3]):
             break
         if out and _verb_form(word) and not _verb_form(out[-1]):
             after = words[i + 1].strip(",.;:") if i + 1 < len(words) else ""

@@ -50,6 +50,7 @@ NO_TIME = When()
 @dataclass(frozen=True, slots=True)
 class _Words:
     before: list[str]
+    after: list[str]
     windows: dict[str, int | str]  # phrase: days back, or the calendar window ("week", "previous month"...)
     past: re.Pattern[str]  # "past 3 weeks": group 1 the number, group 2 the unit
     units: dict[str, int]  # days per unit of ``past``
@@ -62,6 +63,7 @@ def _data() -> _Words:
     past = raw["past_units"]["en"]
     return _Words(
         before=[w for ws in raw["before"].values() for w in ws],
+        after=[w for ws in raw["after"].values() for w in ws],
         windows={k: v for ws in raw["windows"].values() for k, v in ws.items()},
         past=re.compile(past["pattern"], re.IGNORECASE),
         units={k: int(v) for k, v in past.items() if k != "pattern"},
@@ -69,17 +71,15 @@ def _data() -> _Words:
     )
 
 
-@functools.cache
-def span_words() -> tuple[str, ...]:
+def span_words() -> list[str]:
     """Words that set a span before or after a date ("before", "until", "since", "seit"…), in every language."""
-    raw: Any = json.loads(resources.files("index").joinpath("data/periods.json").read_text(encoding="utf-8"))
-    return (*_data().before, *(w for ws in raw["after"].values() for w in ws))
+    return [*_data().before, *_data().after]
 
 
 @functools.cache
 def relative_years() -> dict[str, int]:
-    """Phrases that name a year from the date they are written, in every language: "last year" → 1 back, "this
-    year" → 0."""
+    """Phrases that name a year from the date they are written, in every language, with how many years back:
+    "last year" → 1, "this year" → 0 (the ``windows`` of data/periods.json that are a calendar year)."""
     back = {"previous year": 1, "year": 0}
     return {phrase: back[str(w)] for phrase, w in _data().windows.items() if str(w) in back}
 

@@ -18,11 +18,10 @@ from importlib import resources
 from typing import Any
 
 from index import fitted
-from index.language import TOKEN, Analyzer, analyzer, detect, tokens
+from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
 # Languages that capitalise common nouns: a capital letter there does not mark a name.
-_NOUN_CAPITALS = frozenset({"de", "lb"})
 
 
 class Asks(enum.StrEnum):
@@ -344,7 +343,7 @@ def _focus(
     written = TOKEN.findall(after)
     rest = [w.casefold() for w in written]
     # Where nouns are capitalised, the noun ends with them: "wie viele Passagiere [wurden] … verletzt".
-    capitals = a.lang in _NOUN_CAPITALS
+    capitals = a.lang in NOUNS_CAPITALISED
     noun: list[str] = []
     for i, w in enumerate(rest):
         past_noun = capitals and any(v[:1].isupper() for v in written[:i]) and not written[i][:1].isupper()
@@ -369,7 +368,7 @@ def _names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
     for i, m in enumerate(words):
         w = m.group(0)
         capital = w[0].isupper() and not w.isdigit()
-        if lang in _NOUN_CAPITALS:
+        if lang in NOUNS_CAPITALISED:
             capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
         if i > 0 and capital and w.casefold() not in stop and len(w) > 1:
             run.append(w)

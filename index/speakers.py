@@ -51,8 +51,12 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
         return None
     either = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words)
     if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
-        # A cue of several words may stand inside one: "war nach Angaben des Ministeriums zuletzt 2022 geprüft".
-        phrases = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words if " " in w)
+        # A cue that names data may stand inside one: "war nach Angaben des Ministeriums zuletzt 2022 geprüft"
+        # ("está de acuerdo con los sindicatos" agrees, "згідно з законом" follows a law).
+        data = cue_words("data_nouns", lang)
+        phrases = "|".join(
+            re.escape(w).replace(r"\ ", r"\s++") for w in words if " " in w and data & set(w.casefold().split())
+        )
         inside = rf"|(?<=\s)(?:{phrases})\s++" if phrases else ""
         return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++{inside}", re.IGNORECASE)
     # after a closing quotation mark (a comma or a space follows it), its comma and (Russian, Ukrainian) dash:

@@ -1,10 +1,10 @@
 """The year a question asks about, and the quotes that say they are about another.
 
 Asked "How much coal did the company produce in 2023?", a 2025 article's "produced 7.3 million tonnes last year"
-gives 2024's output: a figure of another year, not the answer. A sentence speaks of the years it names ("in 2019")
-and of those its relative phrases name from its article's date ("last year", "cette année"; ``data/periods.json``);
-one that names only other years, in an article of another year, is about another period. A sentence that names no
-year is not judged (it may tell of the asked year in a later article), nor is an undated article's.
+gives 2024's output: a figure of another year, not the answer. Only a sentence that places itself by a phrase
+relative to its article's date ("last year", "this year", "cette année"; ``data/periods.json``) and names no year
+is judged: one that names years may compare ("1,624 road deaths, down from 1,711 in 2023" in a January 2025
+article answers for 2024), and one that names none may tell of the asked year in a later article.
 """
 
 from __future__ import annotations
@@ -15,32 +15,42 @@ from index.periods import relative_years, span_words
 from index.question import Asks, Question
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,.]\d)")
+# "2022-23", "2023/24", "FY2024": a season or a financial year spans two calendar years.
+_SPANNING = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*\d{2,4}\b|\bFY\s?\d{2,4}\b", re.IGNORECASE)
+_SPAN_CHARS = 20  # how far before a year a span word ("since", "seit") is looked for
 
 
 def asked(question: str, q: Question) -> int | None:
     """The one year the question sets its facts in ("in 2023", "the 2019 heatwave"); None for several, none, a
-    question that asks when (its answer is a time), or one that sets a span ("before", "since 2023")."""
-    if Asks.DATE in q.asks or Asks.DAY in q.asks:
+    question that asks when (its answer is a time), a season or financial year ("2023/24"), a year after a span
+    word ("before", "since 2023") or beside a relative one ("this year, compared with 2022")."""
+    if Asks.DATE in q.asks or Asks.DAY in q.asks or _SPANNING.search(question):
         return None
-    found = {int(m.group(0)) for m in _YEAR.finditer(question)}
-    if len(found) != 1:
+    found = list(_YEAR.finditer(question))
+    if len({m.group(0) for m in found}) != 1:
         return None
     folded = question.casefold()
-    if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded) for w in span_words()):
+    if any(_has(folded, phrase) for phrase in relative_years()):
         return None
-    return found.pop()
+    for m in found:
+        before = folded[max(0, m.start() - _SPAN_CHARS) : m.start()]
+        if any(_has(before, w) for w in span_words()):
+            return None
+    return int(found[0].group(0))
 
 
 def another_year(sentence: str, year: int, published: str) -> bool:
-    """The sentence names years, none of them ``year``, in an article ``published`` (ISO date) in another year."""
-    if not re.match(r"(?:19|20)\d\d-", published):
+    """The sentence places itself by a relative phrase in another year than ``year``, and names no year; its
+    article was ``published`` (ISO date) in another year than ``year``."""
+    if not re.match(r"(?:19|20)\d\d-", published) or _YEAR.search(sentence):
         return False
     own = int(published[:4])
     if own == year:
         return False
-    named = {int(m.group(0)) for m in _YEAR.finditer(sentence)}
     folded = sentence.casefold()
-    for phrase, back in relative_years().items():
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
-            named.add(own - back)
-    return bool(named) and year not in named
+    placed = {own - back for phrase, back in relative_years().items() if _has(folded, phrase)}
+    return bool(placed) and year not in placed
+
+
+def _has(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None

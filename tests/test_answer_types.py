@@ -78,7 +78,8 @@ def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks)
         ("At what time did the blast occur?", {Asks.DATE}),
         ("Um wie viel Uhr stürzte die Brücke ein?", {Asks.DATE}),
         ("À quelle heure a eu lieu l'explosion ?", {Asks.DATE}),
-        ("Во сколько произошёл взрыв?", {Asks.DATE}),
+        ("В котором часу произошёл взрыв?", {Asks.DATE}),
+        ("Во сколько раз выросли цены?", {Asks.FIGURE}),
         # The word lists of questions.json are no kind's pattern.
         ("tanks and or trucks", set()),
         ("Who said do does did have has had will would can could?", {Asks.ACTOR}),

@@ -194,6 +194,17 @@ def test_figures_keep_their_currency_and_scale_and_leave_out_days_times_labels_a
     assert figures("Flight KV412, an Aeris 320 carrying 148 passengers, landed.", "en") == ["148 passengers"]
     assert figures("It beat the €2.1 billion figure the companies gave.", "en") == ["€2.1 billion"]
     assert figures("It landed on runway 27 shortly after 40 deadly attacks.", "en") == ["27", "40 deadly attacks"]
+    assert figures("15 seriously injured passengers, 2.3 million internally displaced persons.", "en") == [
+        "15 seriously injured passengers",
+        "2.3 million internally displaced persons",
+    ]
+    # a code is kept before an amount only ("TOP 10", "AMD 7", "COP28" are names), also after another figure
+    assert figures("The TOP 10 players, AMD 7 chips and the COP28 summit; EUR 1,200 each.", "en") == [
+        "10 players",
+        "7 chips",
+        "EUR 1,200",
+    ]
+    assert figures("The 10 banks lent USD 5 million.", "en") == ["10 banks", "USD 5 million"]
 
 
 def test_figures_of_one_noun_are_grouped_under_a_readable_label() -> None:
@@ -401,6 +412,20 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
     )
     toll = "Storm Ingrid hit the valley on Monday.\n\nAt least 12 people died, officials said."
     assert claim(toll).attribution == "officials (second paragraph)"
+    # a paragraph that goes on with a quotation, or where "he said", is the speaker's before
+    goes_on = '"We will not stop," the prime minister said.\n"Our war aims are unchanged."'
+    assert claim(goes_on).attribution == "the prime minister"
+    assert claim('Keir Starmer said the plant would open.\n"It will create jobs," he said.').attribution == (
+        "Keir Starmer"
+    )
+    # one source in two paragraphs is named once; "the minister" after two ministers is neither
+    twice = "The defence ministry said A.\nThe analysts said B.\nThe defence ministry said C."
+    assert (
+        claim(twice).attribution
+        == "the defence ministry (first and third paragraphs) and the analysts (second paragraph)"
+    )
+    ministers = "The Foreign Minister said A.\nThe Prime Minister said B.\nThe minister said C."
+    assert claim(ministers).attribution.endswith("and the minister (third paragraph)")
 
 
 @pytest.mark.parametrize(
@@ -436,6 +461,10 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("„Ignorował zasady” – powiedział prezes urzędu Tadeusz Wierzbicki.", "prezes urzędu Tadeusz Wierzbicki"),
         ("Według Ministerstwa Zdrowia zmarło 12 osób.", "Ministerstwa Zdrowia"),
         ("«Resteremo», ha detto lui ieri.", ""),
+        # no source: "agrees with", "under the law" (a cue of several words inside a clause only when it names data)
+        ("El Gobierno está de acuerdo con los sindicatos en subir el salario un 5%.", ""),
+        ("Діяли згідно з законом про мобілізацію.", ""),
+        ("Según datos del INE, el paro bajó un 2%.", "INE"),
         ("Die Zahl der Toten stieg am Montag auf 12.", ""),
         ("El balance subió a 95 muertos.", ""),
         # a wrong speaker is worse than none: pronouns, times, "laut" as "loud", foreign words in English titles
