@@ -38,6 +38,8 @@ def test_a_sentence_about_another_year() -> None:
     assert years.another_year(coal, 2023, "2025-06-02")  # "last year" there is 2024
     assert not years.another_year(coal, 2024, "2025-06-02")
     assert years.another_year("Cette année, la production a atteint 12 tonnes.", 2024, "2025-03-01")
+    assert years.another_year("W tym roku bank musiał zapłacić 6,1 mln zł.", 2024, "2025-11-04")
+    assert years.another_year("L'anno scorso la produzione è scesa del 12 per cento.", 2023, "2025-03-01")
     # a sentence that names a year may compare: it is not judged ("down from 1,711 in 2023" answers for 2024)
     assert not years.another_year("It recorded 1,624 road deaths, down from 1,711 in 2023.", 2024, "2025-01-28")
     assert not years.another_year("About 2000 people gathered on the avenue last year.", 2023, "2025-01-02")
