@@ -56,22 +56,33 @@ QUESTION_LIMIT = 300  # characters of a question repeated in a heading
 async def typing(context: Context, chat_id: int) -> AsyncIterator[None]:
     """Show "typing…" until the block ends (for ``TYPING_TIMES`` × ``TYPING_EVERY`` seconds at most)."""
 
-    async def keep_typing() -> None:
-        for _ in range(TYPING_TIMES):
-            try:
-                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-            except TelegramError as exc:  # optional: the answer matters, the indicator does not
-                log.warning("sendChatAction failed: %s", exc)
-                return
-            await asyncio.sleep(TYPING_EVERY)
+    async def send() -> bool:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:  # optional: the answer matters, the indicator does not
+            log.warning("sendChatAction failed: %s", exc)
+            return False
+        return True
 
-    task = asyncio.create_task(keep_typing())
+    async def keep_typing(first: asyncio.Task[bool]) -> None:
+        if not await asyncio.shield(first):
+            return
+        for _ in range(TYPING_TIMES - 1):
+            await asyncio.sleep(TYPING_EVERY)
+            if not await send():
+                return
+
+    # The first indicator is not cut off by a quick answer: it goes out before the answer does, so the two arrive
+    # in order (a question answered in a few milliseconds cancelled it mid-request).
+    first = asyncio.create_task(send())
+    task = asyncio.create_task(keep_typing(first))
     try:
         yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await first
 
 
 def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, page: int) -> InlineKeyboardMarkup:
