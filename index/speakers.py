@@ -88,7 +88,8 @@ def credited(text: str) -> str:
                 if text[match.start()] == "," and not _subject_follows(text[match.end() : match.end() + 40], lang):
                     continue
                 who = _noun_phrase(text, match.end(), lang)
-                if who:
+                # "Secondo tempo: …" (the second half) opens a line with a heading, not a source
+                if who and not (who.islower() and " " not in who and text.startswith(":", match.end() + len(who))):
                     return who
     return ""
 

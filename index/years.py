@@ -17,6 +17,7 @@ from index.question import Asks, Question
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,.]\d)")
 # "2022-23", "2023/24", "FY2024": a season or a financial year spans two calendar years.
 _SPANNING = re.compile(r"(?:19|20)\d\d\s*[-–/]\s*\d{2,4}\b|\bFY\s?\d{2,4}\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\s*(?:GMT|UTC|CET|EST|hrs|hours|h)\b", re.IGNORECASE)
 _SPAN_CHARS = 20  # how far before a year a span word ("since", "seit") is looked for
 
 
@@ -26,7 +27,8 @@ def asked(question: str, q: Question) -> int | None:
     word ("before", "since 2023") or beside a relative one ("this year, compared with 2022")."""
     if Asks.DATE in q.asks or Asks.DAY in q.asks or _SPANNING.search(question):
         return None
-    found = list(_YEAR.finditer(question))
+    # "at 2000 GMT" is a time of day, not a year
+    found = [m for m in _YEAR.finditer(question) if not _CLOCK.match(question, m.end())]
     if len({m.group(0) for m in found}) != 1:
         return None
     folded = question.casefold()

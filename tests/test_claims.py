@@ -461,6 +461,7 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("„Ignorował zasady” – powiedział prezes urzędu Tadeusz Wierzbicki.", "prezes urzędu Tadeusz Wierzbicki"),
         ("Według Ministerstwa Zdrowia zmarło 12 osób.", "Ministerstwa Zdrowia"),
         ("«Resteremo», ha detto lui ieri.", ""),
+        ("Secondo tempo: la Juventus ha segnato 2 gol.", ""),  # "the second half", a heading
         # no source: "agrees with", "under the law" (a cue of several words inside a clause only when it names data)
         ("El Gobierno está de acuerdo con los sindicatos en subir el salario un 5%.", ""),
         ("Діяли згідно з законом про мобілізацію.", ""),

@@ -27,6 +27,7 @@ from index.question import analyse
         ("How many migrants crossed the Channel this year, compared with 2022?", None),
         ("How many seats did Labour win in 2024 compared with 2019?", None),
         ("How many people died?", None),
+        ("How many flights were cancelled at 2000 GMT?", None),
     ],
 )
 def test_the_year_a_question_asks_about(question: str, year: int | None) -> None:
