@@ -290,7 +290,8 @@ def claim(text: str, lang: str = "") -> Claim:
                 paragraphs_of.setdefault(who, []).append(n)
         marked = [f"{who} ({_which(numbers)})" for who, numbers in paragraphs_of.items()]
         return Claim(tuple(figures(text, lang)), _listed(marked), hedge(text))
-    return Claim(tuple(figures(text, lang)), credit(text), hedge(text))
+    # One credit for every paragraph (or none): it is the whole quote's, already read.
+    return Claim(tuple(figures(text, lang)), credits[0] if credits else "", hedge(text))
 
 
 def _paragraph_credits(paragraphs: Sequence[str]) -> list[str]:

@@ -48,11 +48,10 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
     """Where the figure starting before ``at`` ends: after its scale word and noun, or at ``at``."""
     stop, scales = language.analyzer(lang).stopwords, speakers.cue_words("scales", lang)
     end, words = at, _words(text, at)
-    for phrase in (p for p in scales if " " in p):  # "18 per cento"
-        written = re.compile(r"[ \u00a0\u202f]+" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?!\w)", re.I)
-        found = written.match(text, at)
-        if found:
-            return found.end()
+    written = _scale_phrases(lang)  # "18 per cento"
+    found = written.match(text, at) if written else None
+    if found:
+        return found.end()
     if words and (words[0][0].casefold() in scales or words[0][0].casefold() + "." in scales):
         word, dotted, end = words.pop(0)
         # "30 Mrd. Kronen", "5 млн. рублей": a dot after a scale word abbreviates it, unless a sentence begins after
@@ -77,6 +76,16 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
         if dotted:
             break
     return end
+
+
+@functools.cache
+def _scale_phrases(lang: str) -> re.Pattern[str] | None:
+    """The language's scales of several words ("per cento") after a number, or None."""
+    phrases = sorted((p for p in speakers.cue_words("scales", lang) if " " in p), key=len, reverse=True)
+    if not phrases:
+        return None
+    either = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"[ \u00a0\u202f]+(?:{either})(?!\w)", re.IGNORECASE)
 
 
 def _is_time(text: str, at: int, lang: str) -> bool:

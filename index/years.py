@@ -9,6 +9,7 @@ article answers for 2024), and one that names none may tell of the asked year in
 
 from __future__ import annotations
 
+import functools
 import re
 
 from index.periods import relative_years, span_words
@@ -50,9 +51,15 @@ def another_year(sentence: str, year: int, published: str) -> bool:
     if own == year:
         return False
     folded = sentence.casefold()
-    placed = {own - back for phrase, back in relative_years().items() if _has(folded, phrase)}
+    placed = {own - back for phrase, back in relative_years().items() if _phrase(phrase).search(folded)}
     return bool(placed) and year not in placed
 
 
 def _has(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+    return _phrase(phrase).search(text) is not None
+
+
+@functools.cache
+def _phrase(phrase: str) -> re.Pattern[str]:
+    """A word or phrase as a whole ("this year", not "this yearly")."""
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
