@@ -128,6 +128,8 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
     found = figures_en.FIGURE.finditer(sentence)
     words = [(m.start(), m.group(0).casefold()) for m in TOKEN.finditer(sentence)]
     starts = [at for at, _ in words]
+    if not english and _counted_in_words(sentence, q, words, only_at):
+        return True
     for m in itertools.chain(found, figures_en.SPELLED_COUNT.finditer(sentence)) if english else found:
         if only_at is not None and not m.start() <= only_at < m.end():
             continue
@@ -144,6 +146,18 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
             return True
         at = bisect.bisect_left(starts, m.start())
         if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
+            return True
+    return False
+
+
+def _counted_in_words(sentence: str, q: Question, words: list[tuple[int, str]], only_at: int | None) -> bool:
+    """A number word of the question's language right before the asked noun, or one word before it: "sechs
+    Menschen", "sept morts", "dwie osoby" (English's are read with its figures)."""
+    spelled = speakers.cue_words("numbers", q.lang)
+    for i, (at, word) in enumerate(words):
+        if word not in spelled or (only_at is not None and not at <= only_at < at + len(word)):
+            continue
+        if any(w in q.focus or q.stem(w) in q.focus for _, w in words[i + 1 : i + 3]):
             return True
     return False
 

@@ -101,6 +101,11 @@ class Asker:
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
 
+        # Where every noun is capitalised, the passages in other languages tell which of the question's are names.
+        q = q.with_names_from(
+            [p.article_text[p.char_start : p.char_end] for p in passages.values()]
+            + list(dict.fromkeys(_head(p) for p in passages.values()))
+        )
         q, variants = self._with_variants(q, top, passages)
         matched = {w for name, _ in variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]

@@ -11,7 +11,7 @@ import enum
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -119,6 +119,36 @@ class Question:
         forms, present = _name_forms(self, name), self.forms(text)
         return bool(forms & present) or _one_letter_apart(forms, present)
 
+    def with_names_from(self, texts: Iterable[str]) -> Question:
+        """In a language that capitalises every noun, the question's capitalised words that a text in another
+        language writes capitalised too are names ("Darrowby", "Boris"; not "Passagiere", which no English text
+        writes): its own words cannot tell a name from a noun. Runs of them are one name."""
+        if self.lang not in NOUNS_CAPITALISED:
+            return self
+        named = {w.casefold() for n in self.names for w in n.split()}
+        words = list(TOKEN.finditer(self.text))[1:]
+        candidates = {m.group(0) for m in words if m.group(0)[:1].isupper() and m.group(0).casefold() not in named}
+        if not candidates:
+            return self
+        seen: set[str] = set()
+        for text in texts:
+            if detect(text, self.lang) != self.lang:
+                seen |= candidates & set(TOKEN.findall(text))
+        if not seen:
+            return self
+        found: list[str] = []
+        run: list[str] = []
+        for m in words:
+            if m.group(0) in seen:
+                run.append(m.group(0))
+                continue
+            if run:
+                found.append(" ".join(run))
+            run = []
+        if run:
+            found.append(" ".join(run))
+        return replace(self, names=tuple(dict.fromkeys((*self.names, *found))))
+
     def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
         """The question with other spellings of its names (a translation, a transliteration) counted as the names:
         each word of a name also matches the words of its variant."""
@@ -223,7 +253,8 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     text = " ".join(text.split())
     lang = lang or detect(text)
     a = analyzer(lang)
-    stop = a.stopwords | words_of(lang, "fillers")
+    # The question words ask; they are never what an answer says ("wann", "pourquoi", "quién" in no passage).
+    stop = a.stopwords | words_of(lang, "fillers") | words_of(lang, "interrogatives")
     terms = tuple(t for t in a.content_terms(text) if t not in stop)
     matches = tuple(_matches(t, a.stem(t), concepts) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").

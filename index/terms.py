@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from importlib import resources
+from typing import Any
 
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?"
-    r"|thousands?|millions?|billions?|dozens?|half|third|thirds|quarter"
-)
-_HAS_FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+from babel.dates import get_day_names, get_month_names
+
+# Words that size a figure without digits, besides the number words of data/cues.json ("numbers").
+_SIZES = r"hundreds?|thousands?|millions?|billions?|dozens?|half|third|thirds|quarter"
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|"
@@ -18,22 +22,100 @@ _MONTH = (
     r"сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|січ\w*|лют\w*|берез\w*|квіт\w*|трав\w*|черв\w*|лип\w*|серп\w*|"
     r"верес\w*|жовт\w*|листопад\w*|груд\w*)\.?"
 )
-_HAS_DATE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:de\s+)?{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})",
-    re.IGNORECASE,
-)
-_HAS_TIME = re.compile(
-    rf"{_HAS_DATE.pattern}|\b(?:1[89]|20)\d\d\b|\b{_MONTH}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday)(?:\s+(?:morning|afternoon|evening|night))?\b|\b(?:yesterday|today|tonight|(?:last|next|this)\s+"
-    r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|morning|afternoon|evening|night))\b|"
-    rf"\b(?:\d+|a|an|{_NUMBER_WORDS})\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b",
-    re.IGNORECASE,
-)
+# Languages whose weekdays and month names (Babel) and time words (data/cues.json) mark a time reference: those
+# whose questions Dossier reads (data/questions.json).
+TIME_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "ru", "uk", "hu")
+
+
+def _either(words: Iterable[str]) -> str:
+    """One alternation of the words as a trie ("mar(?:zo|ca|s)"), so that matching tries each letter once instead
+    of each word: a space matches any run of spaces. A shorter word is tried after the longer ones it begins."""
+    trie: dict[str, Any] = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branches(trie)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    options = [(r"\s+" if ch == " " else re.escape(ch)) + _branches(rest) for ch, rest in node.items() if ch]
+    if not options:
+        return ""
+    body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+@functools.cache
+def _cues() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def _words(kind: str) -> list[str]:
+    return [w.casefold() for lang in TIME_LANGUAGES for w in _cues()[kind].get(lang, ())]
+
+
+@functools.cache
+def _number_words() -> str:
+    """English number words ("fourteen", "ninety") and sizes: a figure written without digits."""
+    return f"{_either(w.casefold() for w in _cues()['numbers']['en'])}|{_SIZES}"
+
+
+@functools.cache
+def _figure_pattern() -> re.Pattern[str]:
+    return re.compile(rf"\d|\b(?:{_number_words()})\b", re.IGNORECASE)
+
+
+@functools.cache
+def _month() -> str:
+    babel = (
+        name.casefold()
+        for lang in TIME_LANGUAGES
+        for context in ("format", "stand-alone")
+        for name in get_month_names("wide", context=context, locale=lang).values()
+    )
+    return rf"(?:{_either(babel)}|{_MONTH})\.?"
+
+
+@functools.cache
+def _date_pattern() -> re.Pattern[str]:
+    month = _month()
+    return re.compile(
+        rf"\b(?:\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:de\s+)?{month}|{month}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+        r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _time_pattern() -> re.Pattern[str]:
+    """Dates, years, months, weekdays ("Mittwochabend", "в среду"), times of day ("3:15 a.m.", "18.30 Uhr",
+    "alle 15"), relative days ("yesterday", "hier soir") and spans ("six months"), in ``TIME_LANGUAGES``."""
+    weekdays = _either(
+        name.casefold()
+        for lang in TIME_LANGUAGES
+        for context in ("format", "stand-alone")
+        for name in get_day_names("wide", context=context, locale=lang).values()
+    )
+    hour = r"\d{1,2}(?:[.:]\d{2})?"
+    return re.compile(
+        rf"{_date_pattern().pattern}|\b(?:1[89]|20)\d\d\b|\b{_month()}(?!\w)|"
+        rf"\b(?:{weekdays})(?:{_either(_words('day_parts'))})?(?:\s+(?:morning|afternoon|evening|night))?(?!\w)|"
+        rf"\b{hour}\s?(?:{_either(_words('clock'))})(?!\w)|\b\d{{1,2}}:\d{{2}}\b|\b\d{{1,2}}h\d{{2}}\b|"
+        rf"\b(?:{_either(_words('clock_before'))})\s+{hour}\b|\b(?:{_either(_words('times'))})(?!\w)|"
+        r"\b(?:(?:last|next|this)\s+"
+        r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|morning|afternoon|evening|night))\b|"
+        rf"\b(?:\d+|a|an|{_number_words()})\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b",
+        re.IGNORECASE,
+    )
 
 
 def has_figure(text: str) -> bool:
-    return bool(_HAS_FIGURE.search(text))
+    return bool(_figure_pattern().search(text))
 
 
 def has_count(text: str) -> bool:
@@ -42,26 +124,33 @@ def has_count(text: str) -> bool:
     return has_figure(text) and has_figure(without_times(text))
 
 
+@functools.lru_cache(maxsize=4096)  # an ask reads the same quotes' figures several times (~50 calls, ~150 µs each)
 def without_times(text: str) -> str:
     """The text with its time references ("Friday", "in March 2024", "five months") blanked."""
-    return _HAS_TIME.sub(" ", text)
+    return _time_pattern().sub(" ", text)
 
 
 def has_date(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
     """A calendar date: '6 August', 'November 8', '2024-03-01', '8/11/2022', '31 de octubre'; one not made only
     of the ``stated`` words (the question's, case-folded)."""
-    return _new(_HAS_DATE, text, stated)
+    return _new(_date_pattern(), text, stated)
 
 
 def has_time(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
     """Any time reference a 'when' question can be answered with: a date, a year, a month, a weekday, a span
     ("six months"); one not made only of the ``stated`` words: "When had the Fed last cut rates before September
     2024?" is not answered by "the September meeting"."""
-    return _new(_HAS_TIME, text, stated)
+    return _new(_time_pattern(), text, stated)
 
 
 def _new(pattern: re.Pattern[str], text: str, stated: AbstractSet[str]) -> bool:
-    return any(not set(_WORD.findall(m.group(0).casefold())) <= stated for m in pattern.finditer(text))
+    return any(not words <= stated for words in _found(pattern, text))
+
+
+@functools.lru_cache(maxsize=4096)  # the same quotes are read for each question kind and signal
+def _found(pattern: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
+    """The words of each match of the pattern in the text (case-folded)."""
+    return tuple(frozenset(_WORD.findall(m.group(0).casefold())) for m in pattern.finditer(text))
 
 
 _WORD = re.compile(r"\w+")

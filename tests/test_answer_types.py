@@ -47,11 +47,31 @@ def test_question_kinds() -> None:
         ("¿Dónde tocó tierra el huracán?", "es", Asks.PLACE),
         ("Скільки танків, за словами солдата, у них залишилося?", "uk", Asks.FIGURE),
         ("Кто опубликовал запись разговора?", "ru", Asks.ACTOR),
+        ("Kto kierował badaniem nowego gatunku ośmiornicy?", "pl", Asks.ACTOR),
+        ("Ile wynosi kara dla sieci sklepów?", "pl", Asks.FIGURE),
+        ("Kiedy zawalił się most?", "pl", Asks.DATE),
     ],
 )
 def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks) -> None:
     q = analyse(question)
     assert q.lang == lang and kind in q.asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Wann ist die Talbrücke Ellerbach eingestürzt?", "wann"),
+        ("Warum hat das Gericht das Urteil aufgehoben?", "warum"),
+        ("Pourquoi le juge a-t-il annulé la condamnation ?", "pourquoi"),
+        ("¿Quién dirigió el estudio sobre el pulpo?", "quién"),
+        ("Почему суд отменил приговор?", "почему"),
+        ("Kto kierował badaniem?", "kto"),
+    ],
+)
+def test_the_question_word_is_no_term_an_answer_must_hold(question: str, asked: str) -> None:
+    """No passage says "wann": as a term, it lowered every answer's coverage of a question in another language."""
+    q = analyse(question)
+    assert q.asks and asked not in q.terms
 
 
 @pytest.mark.parametrize(
@@ -311,3 +331,37 @@ def test_a_who_question_wants_someone_not_a_place_or_a_day() -> None:
     bought = analyse("Who bought Twitter?")
     assert carries(bought, "Twitter was sold to Elon Musk in October for $44 billion.")
     assert not carries(bought, "Shares of Twitter fell in New York on Monday.")
+
+
+def test_names_of_a_german_question_are_the_words_other_languages_capitalise_too() -> None:
+    q = analyse("Wie viele Passagiere wurden beim Sturm Boris in Darrowby verletzt?")
+    assert q.lang == "de" and q.names == ()
+    seen = q.with_names_from(["Storm Boris left 23 passengers injured at Darrowby airport, officials said on Friday."])
+    assert seen.names == ("Boris", "Darrowby")  # not "Passagiere", not "Sturm"
+    german = q.with_names_from(["Der Sturm Boris hat in Darrowby 23 Passagiere verletzt, teilte die Polizei mit."])
+    assert german.names == ()  # German text capitalises every noun: it tells nothing
+    english = analyse("How many passengers were hurt in Darrowby?")
+    assert english.with_names_from(["In Darrowby, 23 Passengers were hurt."]) == english
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Wie viele Menschen starben beim Einsturz?", "Beim Einsturz sind sechs Menschen ums Leben gekommen."),
+        ("Combien de morts a fait le séisme ?", "Le séisme a fait sept morts, selon la préfecture."),
+        ("¿Cuántas personas murieron en la explosión?", "Tres personas murieron en la explosión."),
+        ("Ile osób zginęło w katastrofie?", "W katastrofie zginęło pięć osób."),
+    ],
+)
+def test_a_count_in_words_answers_a_question_in_its_language(question: str, sentence: str) -> None:
+    """News writes small counts in words; in other languages than English they were no figure at all."""
+    q = analyse(question)
+    assert counts_asked_noun(sentence, q)
+    assert not counts_asked_noun("Die Brücke ist 80 Meter lang.", q)
+
+
+def test_a_french_how_many_question_counts_the_noun_after_de() -> None:
+    """In "combien de morts" the counted noun follows "de", which ended it before it began (no noun, no check)."""
+    assert analyse("Combien de morts a fait le séisme ?").focus == {"mort", "morts"}
+    assert "personnes" in analyse("Combien de personnes ont été évacuées ?").focus
+    assert "habitants" in analyse("Combien d'habitants ont été évacués ?").focus

@@ -205,3 +205,49 @@ def test_a_named_speaker_is_quoted_with_the_words_that_follow(library: Library) 
     # Someone else's words after a sentence that names a person are not glued to it.
     minister = library.ask("When did Paul Reed meet the rail bosses?")
     assert minister.citations[0].quote == "Transport minister Paul Reed met the rail bosses on Tuesday."
+
+
+def test_questions_in_other_languages_are_answered_with_the_kind_they_ask(library: Library) -> None:
+    """A when-question is answered by a time of day or a weekday in the article's own language, a where-question by
+    a place after an Italian preposition: neither was read as an answer of its kind, and both were "not found"."""
+    library.add_text(
+        "Talbrücke Ellerbach eingestürzt\n\nEin rund 80 Meter langes Teilstück der Talbrücke Ellerbach stürzte am "
+        "Mittwochabend gegen 18.30 Uhr in die Tiefe, als sich dort nach Angaben der Polizei mehrere Fahrzeuge "
+        "befanden. Sechs Menschen kamen ums Leben. Die Autobahn bleibt nach Angaben des Landesverkehrsministeriums "
+        "mindestens bis Ende des Monats gesperrt.",
+        key="bruecke",
+        source="Rheinpost",
+    )
+    library.add_text(
+        "Siccità, il lago di Montebrusco al 18 per cento\n\nIl lago artificiale di Montebrusco, principale riserva "
+        "idrica della provincia di Valdarena, è sceso al 18 per cento della sua capacità, il livello più basso da "
+        "quando sono iniziate le misurazioni. Il sindaco di Roccaventa ha chiesto lo stato di emergenza.",
+        key="lago",
+        source="Gazzetta di Valdarena",
+    )
+    when = library.ask("Wann ist die Talbrücke Ellerbach eingestürzt?")
+    assert not when.abstained and "18.30 Uhr" in when.citations[0].quote
+    where = library.ask("Où se trouve le lac de Montebrusco ?")
+    assert not where.abstained and "provincia di Valdarena" in where.citations[0].quote
+
+
+def test_a_name_in_a_german_question_is_found_by_the_articles_in_other_languages(library: Library) -> None:
+    """German capitalises every noun: "Darrowby" reads as a name only because an English article writes it too.
+    As a noun, it guided nothing, and the German article about another accident was quoted first."""
+    library.add_text(
+        "Jet overruns runway at Darrowby\n\nA Korvel Air passenger jet overran the runway while landing in heavy "
+        "crosswinds at Darrowby Regional Airport on Thursday evening, injuring 23 passengers, airport officials "
+        "said. The aircraft came to rest in a grass field beyond the runway.",
+        key="darrowby",
+        source="Meridian Wire",
+    )
+    library.add_text(
+        "Busunfall bei Lindenhöhe\n\nBei einem Unfall eines Reisebusses bei Lindenhöhe sind am Mittwochabend 14 "
+        "Passagiere verletzt worden, teilte die Polizei mit. Der Bus war von der Fahrbahn abgekommen.",
+        key="bus",
+        source="Rheinpost",
+    )
+    answer = library.ask("Wie viele Passagiere wurden bei dem Unfall in Darrowby verletzt?")
+    assert not answer.abstained and "23 passengers" in answer.citations[0].quote
+    bus = library.ask("Wie viele Passagiere wurden bei dem Busunfall bei Lindenhöhe verletzt?")
+    assert "14 Passagiere" in bus.citations[0].quote

@@ -36,3 +36,54 @@ def test_a_calendar_date_is_more_than_a_weekday() -> None:
 def test_a_count_is_a_figure_outside_a_time() -> None:
     assert has_count("Officials said 40 homes burned last night.")
     assert not has_count("Nearly five months of the war have passed.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The blast occurred at about 3:15 a.m.",
+        "Ein Teilstück der Talbrücke stürzte gegen 18.30 Uhr in die Tiefe.",  # a time of day
+        "Die Brücke stürzte am Mittwochabend ein.",  # a weekday joined with the part of the day
+        "Le volcan est entré en éruption mercredi soir.",
+        "La explosión se produjo el lunes por la mañana.",
+        "Il lago è sceso al 18 per cento giovedì.",
+        "Wybuch nastąpił we wtorek o godz. 15.",
+        "Взрыв произошёл в среду.",  # a weekday as a date says it, not as it is listed
+        "Вибух стався в п’ятницю.",
+        "Il crollo è avvenuto alle 15.",
+        "The rescue ended yesterday.",
+        "Les secours sont arrivés hier soir.",
+    ],
+)
+def test_time_references_in_every_question_language(text: str) -> None:
+    assert has_time(text)
+    assert not has_time(without_times(text))
+
+
+def test_a_month_is_read_whole_in_every_language() -> None:
+    """A month is one date word: the English "Mar" in "3 marzo" left "zo" behind; Italian or Polish months were none."""
+    assert without_times("Il 3 marzo il lago era al 20 per cento.") == "Il   il lago era al 20 per cento."
+    assert has_date("3 marca kara została nałożona.") and has_date("Il 12 luglio")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hier ist die Lage ernst.",  # German "here", not the French "yesterday"
+        "The firm cut 15,000 jobs.",
+        "Shares fell 20% in after-hours trading.",
+        "Rents rose 5 per cent.",
+    ],
+)
+def test_what_is_no_time_reference(text: str) -> None:
+    assert not has_time(text)
+
+
+def test_a_time_of_day_counts_nothing() -> None:
+    assert not has_count("The blast occurred at 3:15 a.m.")
+    assert has_count("The blast at 3:15 a.m. killed 14 miners.")
+
+
+def test_a_count_in_words_is_a_figure() -> None:
+    assert has_count("Fourteen miners were killed.") and has_count("Ninety people were rescued.")
+    assert not has_count("after fourteen months of war")
