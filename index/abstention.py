@@ -23,31 +23,46 @@ def too_old(since: str, newest: str) -> str:
 def nothing_to_look_for(searched: int) -> str:
     """The question has no content word, name or figure ("Why?", "Who said it?"): whatever the articles say, it
     cannot be checked against the question."""
-    return f"Not found: the question names nothing to look for in the {searched} articles; say what it is about."
+    return f"Not found: the question names nothing to look for in {_the(searched)}; say what it is about."
 
 
 def unknown_names(names: Sequence[str], searched: int) -> str:
-    return f"Not found: none of the {searched} articles mentions {', '.join(names)}."
+    return _none(searched, "mentions", ", ".join(names), searched_word=False)
 
 
 def other_years(year: int, searched: int) -> str:
     """Every quote is about another year than the one asked ("last year" in a 2025 article, for 2023)."""
-    return f"Not found: the {searched} articles searched give it only for other years than {year}."
+    given = "gives" if searched == 1 else "give"
+    return f"Not found: {_the(searched)} searched {given} it only for other years than {year}."
 
 
 def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None:
     """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date)."""
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
-        return f"Not found: none of the {searched} articles searched gives that date."
+        return _none(searched, "gives", "that date")
     return None
 
 
 def not_found(q: Question, quotes: Sequence[str], searched: int) -> str:
     """The most specific reason the quotes do not answer: the asked figure or date is missing, or nothing fits."""
     if Asks.FIGURE in q.asks and q.focus and not any(answer_types.gives_asked_figure(x, q) for x in quotes):
-        return f"Not found: none of the {searched} articles searched gives that figure."
+        return _none(searched, "gives", "that figure")
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
-        return f"Not found: none of the {searched} articles searched gives that date."
+        return _none(searched, "gives", "that date")
     if Asks.DATE in q.asks and not any(has_time(x, q.known) for x in quotes):
-        return f"Not found: none of the {searched} articles searched gives that date."
-    return f"Not found: nothing in the {searched} articles searched answers this question."
+        return _none(searched, "gives", "that date")
+    return f"Not found: nothing in {_the(searched)} searched answers this question."
+
+
+def _the(searched: int) -> str:
+    """The articles counted: "the 3 articles", "the one article" (not "the 1 articles")."""
+    return "the one article" if searched == 1 else f"the {searched} articles"
+
+
+def _none(searched: int, verb: str, what: str, searched_word: bool = True) -> str:
+    """A reason none of them answers: "none of the 3 articles searched gives that figure", "the one article
+    searched does not give that figure"."""
+    where = f"{_the(searched)} searched" if searched_word else _the(searched)
+    if searched == 1:
+        return f"Not found: {where} does not {verb.removesuffix('s')} {what}."
+    return f"Not found: none of {where} {verb} {what}."

@@ -365,3 +365,12 @@ def test_a_french_how_many_question_counts_the_noun_after_de() -> None:
     assert analyse("Combien de morts a fait le séisme ?").focus == {"mort", "morts"}
     assert "personnes" in analyse("Combien de personnes ont été évacuées ?").focus
     assert "habitants" in analyse("Combien d'habitants ont été évacués ?").focus
+
+
+def test_a_library_of_one_article_is_no_plural() -> None:
+    q = analyse("How many tanks were lost?")
+    assert not_found(q, [], 1) == "Not found: the one article searched does not give that figure."
+    assert not_found(q, [], 2) == "Not found: none of the 2 articles searched gives that figure."
+    assert not_found(analyse("Who won the vote in Narva?"), [], 1) == (
+        "Not found: nothing in the one article searched answers this question."
+    )
