@@ -101,12 +101,7 @@ class Asker:
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
 
-        # Where every noun is capitalised, the passages in other languages tell which of the question's are names.
-        q = q.with_names_from(
-            [p.article_text[p.char_start : p.char_end] for p in passages.values()]
-            + list(dict.fromkeys(_head(p) for p in passages.values()))
-        )
-        q, variants = self._with_variants(q, top, passages)
+        q, variants = self._with_variants(q.with_names_from(_name_texts(passages)), top, passages)
         matched = {w for name, _ in variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]
         if unknown:
@@ -210,7 +205,7 @@ class Asker:
             candidates = self._rerank(question, candidates, vectors.dim)
         top = candidates[: answering.EVIDENCE_PASSAGES]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
-        q, _ = self._with_variants(q, top, passages)
+        q, _ = self._with_variants(q.with_names_from(_name_texts(passages)), top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
         floor, topic = self.embedder.similarity_floor, self._topic(q, top, passages)
         keys, rows, short = answering.sentence_features(q, query, top, passages, rarity, floor, topic)
@@ -358,6 +353,14 @@ def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, Sto
     ]
     unique = {r.tobytes(): r for r in rows}  # a sentence in two overlapping passages counts once
     return np.stack(list(unique.values())) if unique else np.zeros((0, dim), np.float32)
+
+
+def _name_texts(passages: dict[int, StoredPassage]) -> list[str]:
+    """The passages and their articles' openings: where every noun is capitalised, those in other languages tell
+    which of the question's are names (``Question.with_names_from``)."""
+    return [p.article_text[p.char_start : p.char_end] for p in passages.values()] + list(
+        dict.fromkeys(_head(p) for p in passages.values())
+    )
 
 
 def _head(passage: StoredPassage) -> str:
