@@ -15,7 +15,7 @@ import re
 
 import sentencex
 
-from index import language
+from index import language, speakers
 
 # End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space. It only starts at
 # the first mark of a run and never backtracks, so a long run of dots costs one pass, not one pass per dot.
@@ -54,6 +54,8 @@ _ORDINAL_DIGITS = 3
 _SHORT_WORD = 6
 _SHORT_WORD_BEFORE = re.compile(rf"(?<![\w.])[^\W\d_]{{1,{_SHORT_WORD}}}\Z")
 _ORDINAL_BEFORE = re.compile(rf"(?<![\w.,])\d{{1,{_ORDINAL_DIGITS}}}\Z")
+_ABBREVIATION_LETTERS = 4  # "godz", "ok", "ul", "nr": an unlisted abbreviation before a number is this short
+_WORD_BEFORE_NUMBER = re.compile(r"([^\W\d_]+)\s+\d{1,3}\Z")
 _BARE_WORDS_TEXT = 1_000_000  # characters of a text read whole for the words it writes bare
 _BARE_WORD = re.compile(rf"\b[^\W\d_]{{1,{_SHORT_WORD}}}\b(?![.\w])")
 
@@ -96,12 +98,27 @@ class _LanguageCheck:
     def ends(self, period: int, line_end: int) -> bool:
         """Whether the period at ``period`` (after a word) still ends a sentence."""
         before = self.text[max(0, period - _SHORT_WORD - 1) : period]
-        if not _ORDINAL_BEFORE.search(before):
-            if _language(self.text) not in language.NOUNS_CAPITALISED:
-                return True
-            word = _SHORT_WORD_BEFORE.search(before)
-            if word is None or word.group().casefold() in self.bare_words():
-                return True
+        lang = _language(self.text)
+        if _ORDINAL_BEFORE.search(before):
+            # "die 3. Zivilkammer": an article before a number makes it an ordinal (the segmenter splits there).
+            article = _WORD_BEFORE_NUMBER.search(self.text, max(0, period - _WINDOW_CHARS), period)
+            if article and article.group(1).casefold() in speakers.cue_words("articles", lang):
+                return False
+            return _language_ends(self.text, period + 1, line_end)
+        word = _SHORT_WORD_BEFORE.search(before)
+        if lang not in language.NOUNS_CAPITALISED:
+            # "ok. godz. 18.30": a short lower-case word the text never writes bare, before a number, is an
+            # abbreviation (English's are listed above; news in English starts sentences with numbers).
+            return not (
+                lang != "en"
+                and word is not None
+                and len(word.group()) <= _ABBREVIATION_LETTERS
+                and word.group().islower()
+                and self.text[period + 1 : line_end].lstrip()[:1].isdigit()
+                and word.group().casefold() not in self.bare_words()
+            )
+        if word is None or word.group().casefold() in self.bare_words():
+            return True
         return _language_ends(self.text, period + 1, line_end)
 
     def bare_words(self) -> frozenset[str]:

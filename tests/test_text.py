@@ -130,6 +130,14 @@ def test_sentences_end_by_the_rules_of_the_texts_language() -> None:
     ):
         assert len(split_sentences(text)) == 2, text
     assert len(split_sentences("They met\ud800 in Washington. Then they left for good.")) == 2  # a lone surrogate
+    # An unlisted short abbreviation before a number ("ok. godz. 18.30") and an ordinal after an article ("die 3.
+    # Zivilkammer") go on; news in English starts sentences with numbers.
+    for text, count in (
+        ("Ogień pojawił się ok. godz. 18.30 w hali magazynowej. Straż pożarna przyjechała szybko.", 2),
+        ("Das Urteil verkündete die 3. Zivilkammer des Landgerichts am Dienstag. Der Kläger geht in Berufung.", 2),
+        ("The flood hit on Monday. 12 people died. The water rose to 16. The police came.", 4),
+    ):
+        assert len(split_sentences(text)) == count, text
     # Joined initials go on with a name and end a sentence before a stop word; quotation marks of each language.
     for text, count in (
         ("He moved to Washington, D.C. The next day he met the F.B.I. The agency declined to comment.", 3),
