@@ -130,21 +130,34 @@ class Question:
         candidates = {m.group(0) for m in words if m.group(0)[:1].isupper() and m.group(0).casefold() not in named}
         if not candidates:
             return self
-        seen: set[str] = set()
+        capitalised: set[str] = set()
+        lower: set[str] = set()
         for text in texts:
-            if detect(text, self.lang) != self.lang:
-                seen |= candidates & set(TOKEN.findall(text))
+            if detect(text, self.lang) == self.lang:
+                continue
+            # Not a title's words ("Storm Hits Darrowby Airport"), not a sentence's first, not a common noun the
+            # text also writes in lower case ("Prime Minister" … "the minister").
+            body = text.split("\n", 1)[1] if "\n" in text.strip() else text
+            for m in TOKEN.finditer(body):
+                word = m.group(0)
+                if word[:1].islower():
+                    lower.add(word.casefold())
+                elif word in candidates and not _starts_sentence(body, m.start()):
+                    capitalised.add(word)
+        seen = {w for w in capitalised if w.casefold() not in lower}
         if not seen:
             return self
         found: list[str] = []
         run: list[str] = []
+        end = 0
         for m in words:
-            if m.group(0) in seen:
+            if m.group(0) in seen and (not run or not self.text[end : m.start()].strip()):
                 run.append(m.group(0))
-                continue
-            if run:
-                found.append(" ".join(run))
-            run = []
+            else:
+                if run:
+                    found.append(" ".join(run))
+                run = [m.group(0)] if m.group(0) in seen else []
+            end = m.end()
         if run:
             found.append(" ".join(run))
         return replace(self, names=tuple(dict.fromkeys((*self.names, *found))))
@@ -221,6 +234,15 @@ def _name_forms(q: Question, name: str) -> set[str]:
 
 
 _KINDS = frozenset(a.value for a in Asks)
+_OPENING = " \t\n\"'“‘„«(["
+_AFTER_STOP = re.compile(r"[.!?…:][\"'”’»)\]]*\s*[\"'“‘„«(\[]*\s*\Z")
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """The word at ``at`` opens the text or follows a full stop, a question or exclamation mark (quotation marks and
+    brackets between): only the few characters before it are read."""
+    before = text[max(0, at - 8) : at]
+    return (at <= 8 and not before.strip(_OPENING)) or bool(_AFTER_STOP.search(before))
 
 
 @functools.cache
@@ -253,9 +275,13 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     text = " ".join(text.split())
     lang = lang or detect(text)
     a = analyzer(lang)
-    # The question words ask; they are never what an answer says ("wann", "pourquoi", "quién" in no passage).
-    stop = a.stopwords | words_of(lang, "fillers") | words_of(lang, "interrogatives")
-    terms = tuple(t for t in a.content_terms(text) if t not in stop)
+    stop = a.stopwords | words_of(lang, "fillers")
+    # The question words ask; they are never what an answer says ("wann", "pourquoi", "quién" in no passage). One
+    # written with a capital inside the question is a name's word ("Cosa Nostra"), or an acronym ("MIT").
+    asking = words_of(lang, "interrogatives")
+    words = TOKEN.findall(text)
+    written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or _acronym(w))}
+    terms = tuple(t for t in a.content_terms(text) if t not in stop and (t not in asking or t in written))
     matches = tuple(_matches(t, a.stem(t), concepts) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
     openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
@@ -401,6 +427,10 @@ def _names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
         capital = w[0].isupper() and not w.isdigit()
         if lang in NOUNS_CAPITALISED:
             capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
+        joined = bool(run) and not text[words[i - 1].end() : m.start()].strip(" -")  # "Google, Apple" are two
+        if run and not joined:
+            found.append(" ".join(run))
+            run = []
         if i > 0 and capital and w.casefold() not in stop and len(w) > 1:
             run.append(w)
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from importlib import resources
 from typing import Any
@@ -29,14 +29,15 @@ TIME_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "ru", "uk", "hu")
 
 def _either(words: Iterable[str]) -> str:
     """One alternation of the words as a trie ("mar(?:zo|ca|s)"), so that matching tries each letter once instead
-    of each word: a space matches any run of spaces. A shorter word is tried after the longer ones it begins."""
+    of each word: a space matches any run of spaces. A shorter word is tried after the longer ones it begins.
+    No words: a pattern that never matches."""
     trie: dict[str, Any] = {}
     for word in set(words):
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _branches(trie)
+    return _branches(trie) if trie else "(?!)"
 
 
 def _branches(node: dict[str, Any]) -> str:
@@ -70,15 +71,33 @@ def _figure_pattern() -> re.Pattern[str]:
     return re.compile(rf"\d|\b(?:{_number_words()})\b", re.IGNORECASE)
 
 
+# Languages that capitalise weekdays and months: elsewhere only the lower-case word is one ("Santo Domingo",
+# "Según Marca" name no Sunday and no March). Russian and Ukrainian weekdays are read as those languages write a
+# day, after its preposition (data/cues.json "times"): "среду" alone is also the environment.
+_CAPITALISED_NAMES = ("en", "de")
+_WEEKDAYS_AS_WRITTEN = ("ru", "uk")
+
+
+def _names(get: Any, skip: tuple[str, ...] = ()) -> str:
+    """Babel's wide names (weekdays or months) of ``TIME_LANGUAGES``: those of languages that capitalise them in
+    any case, the others in lower case only."""
+
+    def of(languages: Iterable[str]) -> set[str]:
+        return {
+            name.casefold()
+            for lang in languages
+            for context in ("format", "stand-alone")
+            for name in get("wide", context=context, locale=lang).values()
+        }
+
+    capitalised = of(_CAPITALISED_NAMES)
+    lower = of(lang for lang in TIME_LANGUAGES if lang not in (*_CAPITALISED_NAMES, *skip)) - capitalised
+    return rf"{_either(capitalised)}|(?-i:{_either(lower)})"
+
+
 @functools.cache
 def _month() -> str:
-    babel = (
-        name.casefold()
-        for lang in TIME_LANGUAGES
-        for context in ("format", "stand-alone")
-        for name in get_month_names("wide", context=context, locale=lang).values()
-    )
-    return rf"(?:{_either(babel)}|{_MONTH})\.?"
+    return rf"(?:{_names(get_month_names)}|{_MONTH})\.?"
 
 
 @functools.cache
@@ -95,18 +114,20 @@ def _date_pattern() -> re.Pattern[str]:
 def _time_pattern() -> re.Pattern[str]:
     """Dates, years, months, weekdays ("Mittwochabend", "в среду"), times of day ("3:15 a.m.", "18.30 Uhr",
     "alle 15"), relative days ("yesterday", "hier soir") and spans ("six months"), in ``TIME_LANGUAGES``."""
-    weekdays = _either(
-        name.casefold()
-        for lang in TIME_LANGUAGES
-        for context in ("format", "stand-alone")
-        for name in get_day_names("wide", context=context, locale=lang).values()
-    )
+    weekdays = _names(get_day_names, skip=_WEEKDAYS_AS_WRITTEN)
     hour = r"\d{1,2}(?:[.:]\d{2})?"
+    # A number after "alle" / "a las" is a time with its minutes, its hours word, or no word after it: "alle 20
+    # regioni" counts regions. A time with a colon is one of the day ("89:77" is a score).
+    before = (
+        rf"\b(?:{_either(_words('clock_before'))})\s+(?:\d{{1,2}}[.:]\d{{2}}\b|\d{{1,2}}(?!\d)"
+        rf"(?:\s+(?:{_either(_words('hours'))})\b|(?!\s*[^\W\d_])))"
+    )
     return re.compile(
-        rf"{_date_pattern().pattern}|\b(?:1[89]|20)\d\d\b|\b{_month()}(?!\w)|"
+        rf"{_date_pattern().pattern}|\b(?:1[89]|20)\d\d\b|\b(?:{_month()})(?!\w)|"
         rf"\b(?:{weekdays})(?:{_either(_words('day_parts'))})?(?:\s+(?:morning|afternoon|evening|night))?(?!\w)|"
-        rf"\b{hour}\s?(?:{_either(_words('clock'))})(?!\w)|\b\d{{1,2}}:\d{{2}}\b|\b\d{{1,2}}h\d{{2}}\b|"
-        rf"\b(?:{_either(_words('clock_before'))})\s+{hour}\b|\b(?:{_either(_words('times'))})(?!\w)|"
+        rf"\b{hour}\s?(?:{_either(_words('clock'))})(?!\w)|\b{hour}(?:am|pm)\b|"
+        r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b\d{1,2}h\d{2}\b|"
+        rf"{before}|\b(?:{_either(_words('times'))})(?!\w)|"
         r"\b(?:(?:last|next|this)\s+"
         r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|morning|afternoon|evening|night))\b|"
         rf"\b(?:\d+|a|an|{_number_words()})\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b",
@@ -124,9 +145,19 @@ def has_count(text: str) -> bool:
     return has_figure(text) and has_figure(without_times(text))
 
 
-@functools.lru_cache(maxsize=4096)  # an ask reads the same quotes' figures several times (~50 calls, ~150 µs each)
 def without_times(text: str) -> str:
     """The text with its time references ("Friday", "in March 2024", "five months") blanked."""
+    return _blanked(text) if len(text) <= CACHED_CHARS else _time_pattern().sub(" ", text)
+
+
+# An ask reads the same quotes' figures and times several times (~50 calls, ~150 µs each): a sentence's are kept,
+# not a whole article's (4,096 of them would hold hundreds of megabytes).
+CACHED_CHARS = 2000
+CACHED = 4096
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _blanked(text: str) -> str:
     return _time_pattern().sub(" ", text)
 
 
@@ -144,13 +175,18 @@ def has_time(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
 
 
 def _new(pattern: re.Pattern[str], text: str, stated: AbstractSet[str]) -> bool:
-    return any(not words <= stated for words in _found(pattern, text))
+    found = _found(pattern, text) if len(text) <= CACHED_CHARS else _words_of_matches(pattern, text)
+    return any(not words <= stated for words in found)
 
 
-@functools.lru_cache(maxsize=4096)  # the same quotes are read for each question kind and signal
-def _found(pattern: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
+def _words_of_matches(pattern: re.Pattern[str], text: str) -> Iterator[frozenset[str]]:
     """The words of each match of the pattern in the text (case-folded)."""
-    return tuple(frozenset(_WORD.findall(m.group(0).casefold())) for m in pattern.finditer(text))
+    return (frozenset(_WORD.findall(m.group(0).casefold())) for m in pattern.finditer(text))
+
+
+@functools.lru_cache(maxsize=CACHED)  # the same quotes are read for each question kind and signal
+def _found(pattern: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
+    return tuple(_words_of_matches(pattern, text))
 
 
 _WORD = re.compile(r"\w+")

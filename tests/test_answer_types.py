@@ -374,3 +374,26 @@ def test_a_library_of_one_article_is_no_plural() -> None:
     assert not_found(analyse("Who won the vote in Narva?"), [], 1) == (
         "Not found: nothing in the one article searched answers this question."
     )
+
+
+def test_a_common_noun_of_a_german_question_is_no_name_for_an_english_title_or_sentence_start() -> None:
+    q = analyse("Was sagte der Minister über das Hotel und die Bank?")
+    english = [
+        "Minister Resigns Over Hotel Deal\nPrime Minister Keir Starmer said the Bank of England would act. The "
+        "minister added that the bank was ready. Hotel staff were evacuated; the hotel was closed."
+    ]
+    assert q.with_names_from(english).names == ()  # English writes each of them in lower case too
+    listed = analyse("Was sagen Google, Apple dazu?")
+    assert listed.with_names_from(["Both Google, Apple and Meta cut jobs."]).names == ("Google", "Apple")
+
+
+def test_a_question_word_written_as_a_name_stays() -> None:
+    q = analyse("Quante persone ha ucciso Cosa Nostra?")
+    assert "cosa" in q.terms and "Cosa" in " ".join(q.names)
+    assert "cosa" not in analyse("Cosa ha detto il ministro?").terms
+
+
+def test_a_number_word_that_is_also_a_common_word_counts_nothing() -> None:
+    q = analyse("Quante persone sono morte nel crollo?")
+    assert not counts_asked_noun("Tu sei una persona coraggiosa, ha detto il sindaco.", q)
+    assert counts_asked_noun("Nel crollo sono morte tre persone.", q)

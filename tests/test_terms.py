@@ -87,3 +87,26 @@ def test_a_time_of_day_counts_nothing() -> None:
 def test_a_count_in_words_is_a_figure() -> None:
     assert has_count("Fourteen miners were killed.") and has_count("Ninety people were rescued.")
     assert not has_count("after fourteen months of war")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alle 40 Passagiere überlebten.",  # "alle" is "all" in German, "at" before a time only in Italian
+        "Il decreto vale per alle 20 regioni.",
+        "Ayuda a las 17 comunidades autónomas.",
+        "Er landete auf Platz 3 am Ende.",  # "am" is no "a.m."
+        "Alba Berlin gewann 89:77.",  # a score, not a time
+        "Según Marca, el club fichará al jugador.",  # the Polish for March, written as a name
+        "La reunión fue en Santo Domingo.",  # the Spanish Sunday, written as a name
+        "Защита окружающую среду важна.",  # "среду" alone: the environment, not Wednesday
+    ],
+)
+def test_a_word_of_time_in_one_language_is_no_time_in_another(text: str) -> None:
+    assert not has_time(text)
+
+
+def test_counts_next_to_words_of_time_stay_counts() -> None:
+    assert has_count("Alle 40 Passagiere überlebten.") and has_count("Er landete auf Platz 3 am Ende.")
+    assert has_count("Les secours ont travaillé pendant 48 heures.")  # a duration is no time of day
+    assert has_time("Il crollo è avvenuto alle 15.") and has_time("Llegaron a las 15 horas.")
