@@ -50,6 +50,10 @@ def test_question_kinds() -> None:
         ("Kto kierował badaniem nowego gatunku ośmiornicy?", "pl", Asks.ACTOR),
         ("Ile wynosi kara dla sieci sklepów?", "pl", Asks.FIGURE),
         ("Kiedy zawalił się most?", "pl", Asks.DATE),
+        ("Quelle juge a présidé le procès ?", "fr", Asks.ACTOR),
+        ("Welcher Richter leitete den Prozess?", "de", Asks.ACTOR),
+        ("¿Qué empresa compró la cadena de supermercados?", "es", Asks.ACTOR),
+        ("Quale ministro ha firmato il decreto?", "it", Asks.ACTOR),
     ],
 )
 def test_question_kinds_in_other_languages(question: str, lang: str, kind: Asks) -> None:
@@ -397,3 +401,8 @@ def test_a_number_word_that_is_also_a_common_word_counts_nothing() -> None:
     q = analyse("Quante persone sono morte nel crollo?")
     assert not counts_asked_noun("Tu sei una persona coraggiosa, ha detto il sindaco.", q)
     assert counts_asked_noun("Nel crollo sono morte tre persone.", q)
+
+
+def test_a_place_on_the_outskirts_of_a_town_answers_where() -> None:
+    q = analyse("Where was the stolen painting found?")
+    assert carries(q, "It was recovered in a storage unit on the outskirts of Ardmore Quay, police said.")
