@@ -31,6 +31,7 @@ from bot.rendering import (
     answer_blocks,
     cap,
     cap_units,
+    counted,
     esc,
     first_per_source,
     not_found,
@@ -396,6 +397,6 @@ async def inline_query(update: Update, context: Context) -> None:
     button = None
     if not results:
         button = InlineQueryResultsButton(
-            text=f"Not found in {answer.searched_articles} articles", start_parameter="sources"
+            text=f"Not found in {counted(answer.searched_articles, 'article')}", start_parameter="sources"
         )
     await query.answer(results, cache_time=30, is_personal=personal, button=button)

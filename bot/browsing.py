@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.rendering import article_detail, article_line, cap, error_text, esc, pack
+from bot.rendering import article_detail, article_line, cap, counted, error_text, esc, pack
 from bot.state import (
     BUTTON_EXPIRED,
     Context,
@@ -66,7 +66,8 @@ async def _send_sources_page(message: Message, context: Context, chat_id: int, p
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(max(page, 1), pages)
     infos = await st.engine.read(library.list, collection=collection, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    text = f"<b>Sources</b> — {total} articles, page {page}/{pages}\n\n" + "\n".join(article_line(i) for i in infos)
+    heading = f"<b>Sources</b> — {counted(total, 'article')}, page {page}/{pages}"
+    text = heading + "\n\n" + "\n".join(article_line(i) for i in infos)
     nav = []
     make = st.buttons.make
     if page > 1:
@@ -224,10 +225,10 @@ async def stats(update: Update, context: Context) -> None:
         return
     st = state(context)
     s = await st.engine.read(st.engine.library.stats)
-    lines = [f"<b>Library</b>: {s.articles} articles, {s.passages} passages"]
+    lines = [f"<b>Library</b>: {counted(s.articles, 'article')}, {counted(s.passages, 'passage')}"]
     if st.settings.library_scope == "per_chat":
         here = await st.engine.read(st.engine.library.count, collection=st.collection(message.chat.id))
-        lines.append(f"In this chat: {here} articles")
+        lines.append(f"In this chat: {counted(here, 'article')}")
     lines.append(f"Model: {esc(s.embedding_model)} ({s.dimension} dimensions)")
     lines.append(f"On disk: {(s.db_bytes + s.index_bytes) / 1e6:.1f} MB")
     await message.reply_text("\n".join(lines))

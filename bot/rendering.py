@@ -45,6 +45,11 @@ def cap_units(text: str, limit: int) -> str:
     return kept.rstrip() + "…"
 
 
+def counted(n: int, noun: str) -> str:
+    """A count with its noun: "1 article", "3 articles"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def tg_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2

@@ -90,7 +90,7 @@ async def test_only_replies_to_answers_are_questions_and_answers_are_never_added
     me = {k: telegram.bot[k] for k in ("id", "is_bot", "first_name", "username")}
     posted = telegram.send(NEWSROOM, MEMBER, answer.params["text"], extra={"via_bot": me})
     await telegram.say(NEWSROOM, ADMIN, "/add", "Not added: that message is mine", reply_to=posted)
-    await telegram.say(NEWSROOM, ADMIN, "/sources", "1 articles")
+    await telegram.say(NEWSROOM, ADMIN, "/sources", "1 article,")
     # An answer the bot no longer remembers (a month old) is still one: its text or buttons say so.
     old = telegram.send(NEWSROOM, me, "Not found: nothing in the 1 articles searched answers this question.")
     await telegram.say(NEWSROOM, MEMBER, "how many tanks did the unit have left?", "<b>Sources</b>", reply_to=old)
@@ -247,7 +247,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_library(telegram: Fake
         if library.count(collection=f"chat:{new['id']}") == 1:
             break
         await asyncio.sleep(0.05)
-    await telegram.say(new, ADMIN, "/sources", "1 articles")
+    await telegram.say(new, ADMIN, "/sources", "1 article,")
     await telegram.say(new, ADMIN, "/autoadd", "Auto-add is on")
     await telegram.say(new, MEMBER, "@DossierTestBot " + QUESTION, "40 tanks")
     assert library.count(collection=f"chat:{old['id']}") == 0

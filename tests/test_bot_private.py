@@ -91,7 +91,7 @@ async def test_duplicates_failures_and_unrelated_questions(
 
     nothing = await telegram.say(CHAT, ALICE, "what is the weather in Paris today?", "Not found")
     assert "/sources" in nothing.params["text"] and "<blockquote>" not in nothing.params["text"]
-    assert "1 articles" in nothing.params["text"] or "the 1 " in nothing.params["text"]
+    assert "the one article" in nothing.params["text"]  # not "the 1 articles"
     assert telegram.errors() == []
 
 
@@ -211,7 +211,7 @@ async def test_every_handled_update_logs_one_info_line(
         await add_examples(telegram, 0)
         await telegram.say(CHAT, ALICE, "how many tanks?", "<b>Sources</b>")
         await telegram.say(CHAT, ALICE, "what is the weather in Paris?", "Not found")
-        await telegram.say(CHAT, ALICE, "/stats", "1 articles")
+        await telegram.say(CHAT, ALICE, "/stats", "1 article,")
         await telegram.say(CHAT, ALICE, "/add " + example(0), "already in the library")
         for _ in range(100):  # the line is written once the handler has returned, just after its reply
             lines = [r.getMessage() for r in caplog.records if r.name == "bot.activity"]
@@ -220,7 +220,12 @@ async def test_every_handled_update_logs_one_info_line(
             await asyncio.sleep(0.05)
     chat = f"chat={CHAT['id']}"
     assert len(lines) == 5 and all(line.startswith(f"update {chat} kind=") for line in lines)
-    assert "kind=command /add" in lines[0] and "added=#1" in lines[0]
-    assert re.search(r"kind=text ms=\d+ abstained=False citations=[1-9]", lines[1])
-    assert re.search(r"kind=text ms=\d+ abstained=True citations=0", lines[2])
-    assert "kind=command /stats" in lines[3] and "added=duplicate" in lines[4]
+    # One line each; a line is written after its reply, so a quick command's may come before a question's.
+    patterns = (
+        r"kind=command /add .*added=#1",
+        r"kind=text ms=\d+ abstained=False citations=[1-9]",
+        r"kind=text ms=\d+ abstained=True citations=0",
+        r"kind=command /stats",
+        r"kind=command /add .*added=duplicate",
+    )
+    assert all(sum(bool(re.search(p, line)) for line in lines) == 1 for p in patterns), lines

@@ -233,7 +233,7 @@ async def fuzzed_bot(telegram: FakeBotAPI, start_bot: StartBot) -> AsyncIterator
         library.add_text(article["text"], added_by="fuzz")
     alice = CHATS[0]
     await telegram.say(alice, USERS[0], "how many tanks did the unit have left?", "<b>Sources</b>")
-    await telegram.say(alice, USERS[0], "/sources", "articles")
+    await telegram.say(alice, USERS[0], "/sources", "article")
     await telegram.say(alice, USERS[0], "/add Fuzz seed\n\nA seed article about 7 tanks near Kerinovo.", "Added #3")
     await telegram.say(alice, USERS[0], "/remove 3", "Remove #3")
     crashes: list[BaseException] = []

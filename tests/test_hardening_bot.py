@@ -218,7 +218,7 @@ async def test_long_titles_and_errors_never_break_a_reply(
     added = await telegram.say(chat, ALICE, "/add " + site.url("/long"), "Added #1")
     assert "…" in added.params["text"]
     await telegram.say(chat, ALICE, "/source 1", "<b>#1 ")
-    await telegram.say(chat, ALICE, "/sources", "1 articles")
+    await telegram.say(chat, ALICE, "/sources", "1 article,")
     await telegram.say(chat, ALICE, "/find Kerinovo", "<b>Found 1")
     await telegram.say(chat, ALICE, "/find " + "Q" * 4000, "No article contains")
     answer = await telegram.say(chat, ALICE, "how many tanks were destroyed near Kerinovo?", "<b>Sources</b>")

@@ -136,9 +136,9 @@ def test_a_question_naming_a_place_in_its_own_language_is_answered(library: Libr
     assert "Maroc" not in french.answer  # not "none of the articles mentions Maroc"
     assert not french.abstained and "41 people" in french.citations[0].quote
     unknown = library.ask("How many people were injured in Kerlin?")
-    assert unknown.abstained and "mentions Kerlin" in unknown.answer
+    assert unknown.abstained and "mention Kerlin" in unknown.answer
     near = library.ask("How many people were injured in Tangier?")  # a Moroccan city the article never names
-    assert near.abstained and "mentions Tangier" in near.answer
+    assert near.abstained and "mention Tangier" in near.answer
 
 
 def test_a_question_naming_a_place_in_another_script_is_answered(library: Library) -> None:
