@@ -45,15 +45,15 @@ def new_places(sentence: str, q: Question, prepositions: str = "places") -> list
     """Names right after a place preposition ("near Lyman", "in the Kharkiv region") the question lacks; a time
     ("in a post Saturday") or a name after another name or a comma ("In a post Saturday, Microsoft…") is none.
     ``prepositions``: the cues.json entry of the prepositions ("locative": those naming only a place)."""
-    places = _cues(prepositions)
+    places, apart = _cues(prepositions), _cues("places_apart")
     out = []
     for name in new_names(sentence, q):
         if not without_times(name).strip():
             continue
         at = sentence.find(name)
         # the preposition, possibly followed by an article and up to three lower-case words ("near the city of")
-        for word in reversed(sentence[max(0, at - 40) : at].split()[-5:]):
-            if places.fullmatch(word):
+        for n, word in enumerate(reversed(sentence[max(0, at - 40) : at].split()[-5:])):
+            if places.fullmatch(word) or (n and apart.fullmatch(word)):
                 out.append(name)
                 break
             if not (word.isalpha() and word.islower()):

@@ -406,3 +406,11 @@ def test_a_number_word_that_is_also_a_common_word_counts_nothing() -> None:
 def test_a_place_on_the_outskirts_of_a_town_answers_where() -> None:
     q = analyse("Where was the stolen painting found?")
     assert carries(q, "It was recovered in a storage unit on the outskirts of Ardmore Quay, police said.")
+
+
+def test_a_name_right_after_on_is_no_place() -> None:
+    """The word "on" puts a name in a place with words between ("on the coast of Maragne"), not right before it:
+    officials speak "on Telegram" in most war news, and a where-question is not answered by that."""
+    q = analyse("Where was the stolen painting found?")
+    assert carries(q, "The ship ran aground on the coast of Maragne.")
+    assert not carries(q, "Zelensky said on Telegram that the unit held.")
