@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -355,12 +355,12 @@ def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, Sto
     return np.stack(list(unique.values())) if unique else np.zeros((0, dim), np.float32)
 
 
-def _name_texts(passages: dict[int, StoredPassage]) -> list[str]:
+def _name_texts(passages: dict[int, StoredPassage]) -> Iterator[str]:
     """The passages and their articles' openings: where every noun is capitalised, those in other languages tell
-    which of the question's are names (``Question.with_names_from``)."""
-    return [p.article_text[p.char_start : p.char_end] for p in passages.values()] + list(
-        dict.fromkeys(_head(p) for p in passages.values())
-    )
+    which of the question's are names (``Question.with_names_from``). Read only for such a question: an opening
+    is up to ``answering.ARTICLE_HEAD`` characters, not to be copied for every ask."""
+    yield from (p.article_text[p.char_start : p.char_end] for p in passages.values())
+    yield from dict.fromkeys(_head(p) for p in passages.values())
 
 
 def _head(passage: StoredPassage) -> str:

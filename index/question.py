@@ -11,7 +11,7 @@ import enum
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -147,19 +147,7 @@ class Question:
         seen = {w for w in capitalised if w.casefold() not in lower}
         if not seen:
             return self
-        found: list[str] = []
-        run: list[str] = []
-        end = 0
-        for m in words:
-            if m.group(0) in seen and (not run or not self.text[end : m.start()].strip()):
-                run.append(m.group(0))
-            else:
-                if run:
-                    found.append(" ".join(run))
-                run = [m.group(0)] if m.group(0) in seen else []
-            end = m.end()
-        if run:
-            found.append(" ".join(run))
+        found = _runs(self.text, words, lambda _, w: w in seen)
         return replace(self, names=tuple(dict.fromkeys((*self.names, *found))))
 
     def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
@@ -419,27 +407,35 @@ def _focus(
 def _names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
     """Runs of capitalised words that are not the question's first word: "Storm Boris", "Paiporta". In languages
     that capitalise nouns, only acronyms and words with inner capitals or digits count."""
-    found: list[str] = []
-    run: list[str] = []
-    words = list(TOKEN.finditer(text))
-    for i, m in enumerate(words):
-        w = m.group(0)
+
+    def named(i: int, w: str) -> bool:
         capital = w[0].isupper() and not w.isdigit()
         if lang in NOUNS_CAPITALISED:
             capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
-        joined = bool(run) and not text[words[i - 1].end() : m.start()].strip(" -")  # "Google, Apple" are two
+        return i > 0 and capital and w.casefold() not in stop and len(w) > 1
+
+    return list(dict.fromkeys(_runs(text, list(TOKEN.finditer(text)), named)))
+
+
+def _runs(text: str, words: Sequence[re.Match[str]], named: Callable[[int, str], bool]) -> list[str]:
+    """Runs of the words (matches in ``text``) that ``named`` (index, word) keeps, joined by spaces or hyphens
+    only: "Storm Boris", "Jean Luc Mélenchon"; "Google, Apple" are two."""
+    found: list[str] = []
+    run: list[str] = []
+    for i, m in enumerate(words):
+        joined = bool(run) and not text[words[i - 1].end() : m.start()].strip(" -")
         if run and not joined:
             found.append(" ".join(run))
             run = []
-        if i > 0 and capital and w.casefold() not in stop and len(w) > 1:
-            run.append(w)
+        if named(i, m.group(0)):
+            run.append(m.group(0))
             continue
         if run:
             found.append(" ".join(run))
         run = []
     if run:
         found.append(" ".join(run))
-    return list(dict.fromkeys(found))
+    return found
 
 
 def numbers(text: str) -> list[str]:

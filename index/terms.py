@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from importlib import resources
 from typing import Any
 
 from babel.dates import get_day_names, get_month_names
+
+from index import speakers
 
 # Words that size a figure without digits, besides the number words of data/cues.json ("numbers").
 _SIZES = r"hundreds?|thousands?|millions?|billions?|dozens?|half|third|thirds|quarter"
@@ -48,22 +48,14 @@ def _branches(node: dict[str, Any]) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-@functools.cache
-def _cues() -> dict[str, dict[str, list[str]]]:
-    data: dict[str, dict[str, list[str]]] = json.loads(
-        resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8")
-    )
-    return data
-
-
 def _words(kind: str) -> list[str]:
-    return [w.casefold() for lang in TIME_LANGUAGES for w in _cues()[kind].get(lang, ())]
+    return [w for lang in TIME_LANGUAGES for w in speakers.cue_words(kind, lang)]
 
 
 @functools.cache
 def _number_words() -> str:
     """English number words ("fourteen", "ninety") and sizes: a figure written without digits."""
-    return f"{_either(w.casefold() for w in _cues()['numbers']['en'])}|{_SIZES}"
+    return f"{_either(speakers.cue_words('numbers', 'en'))}|{_SIZES}"
 
 
 @functools.cache
