@@ -20,7 +20,7 @@ from dataclasses import replace
 from importlib import resources
 
 from index import claims, figures_en, speakers
-from index.language import TOKEN, analyzer, detect, tokens
+from index.language import TOKEN, analyzer, detect, fold, tokens
 from index.question import Asks, Question, numbers
 from index.terms import has_count, has_date, has_figure, has_time, without_times
 
@@ -91,7 +91,7 @@ def names(text: str) -> list[str]:
 
 def _is_new(name: str, known: frozenset[str]) -> bool:
     words = [w for w in tokens(name) if w not in _ARTICLES]
-    return bool(words) and any(w not in known for w in words)
+    return bool(words) and any(w not in known and fold(w) not in known for w in words)
 
 
 def new_names(sentence: str, q: Question) -> list[str]:

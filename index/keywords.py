@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from index.database import Connection
-from index.language import analyzer, detect, tokens
+from index.language import analyzer, detect, fold, tokens
 from index.periods import is_month
 from index.question import Question
 
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 
     tokens BIGINT NOT NULL);
 """
 EARLIER_TABLES = "DROP TABLE IF EXISTS keyword_postings, keyword_docs"  # a row per (term, passage), until 2026-12
-ANALYZER_VERSION = "snowball-1"  # what the terms are; a library's keyword index is rebuilt when it changes
+ANALYZER_VERSION = "snowball-2"  # what the terms are; a library's keyword index is rebuilt when it changes
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
 NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inflections, plurals: "Shaheds")
@@ -252,7 +252,13 @@ def rebuild(conn: Connection, index: Postings) -> int:
 
 
 def _lookup_terms(q: Question) -> list[str]:
-    return list(dict.fromkeys(t for term in q.terms for t in (q.stem(term), term)))
+    return list(dict.fromkeys(t for term in q.terms for t in _term_forms(q, term)))
+
+
+def _term_forms(q: Question, term: str) -> tuple[str, ...]:
+    """A question term as the index may hold it: its stem, the word, and both without diacritics."""
+    stem = q.stem(term)
+    return tuple(dict.fromkeys((stem, term, fold(stem), fold(term))))
 
 
 def chosen_terms(conn: Connection, q: Question) -> list[tuple[str, int]]:
@@ -278,16 +284,17 @@ def term_weights(conn: Connection, q: Question, passages: int) -> tuple[float, .
     if not forms:
         return ()
     df = dict(conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(forms))})", forms))
-    return tuple(math.log((passages + 1) / (max(df.get(t, 0), df.get(q.stem(t), 0)) + 1)) + 1.0 for t in q.terms)
+    return tuple(math.log((passages + 1) / (max(df.get(f, 0) for f in _term_forms(q, t)) + 1)) + 1.0 for t in q.terms)
 
 
 def _known(conn: Connection, word: str, stem: str) -> bool:
     """The library has the word, its stem, or (for longer words) a word sharing its first letters."""
-    if conn.execute("SELECT 1 FROM term_df WHERE term IN (?, ?) LIMIT 1", (word, stem)).fetchone():
+    forms = tuple(dict.fromkeys((word, stem, fold(word))))
+    if conn.execute(f"SELECT 1 FROM term_df WHERE term IN ({','.join('?' * len(forms))}) LIMIT 1", forms).fetchone():
         return True
     if len(word) <= NAME_PREFIX:
         return False
-    prefix = word[:NAME_PREFIX]
+    prefix = fold(word)[:NAME_PREFIX]
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     return (
         conn.execute("SELECT 1 FROM term_df WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)).fetchone()

@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import unicodedata
+from collections.abc import Iterable
 
 import Stemmer
 import stop_words
 import stopwords
+from anyascii import anyascii
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
@@ -76,6 +79,26 @@ def stop_list(lang: str) -> frozenset[str]:
         with contextlib.suppress(stop_words.StopWordError):  # a language it does not have
             words |= {w.casefold() for w in stop_words.get_stop_words(lang) if len(w) <= _SHORT and _WORD.fullmatch(w)}
     return frozenset(words)
+
+
+@functools.lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """A word in Latin letters without its diacritics ("erdoğan" → "erdogan", "łódź" → "lodz", "straße" →
+    "strasse"); a word in another script as it is. Outlets and chat users write the same name with and without
+    them ("Mbappé", "Mbappe"; a question typed without accents): matching compares both sides folded."""
+    if word.isascii() or not all(ch.isascii() or _latin(ch) for ch in word):
+        return word
+    return anyascii(word).casefold()
+
+
+@functools.lru_cache(maxsize=1024)
+def _latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN ")
+
+
+def folded(words: Iterable[str]) -> set[str]:
+    """The folded forms of the words that have diacritics (see ``fold``)."""
+    return {f for w in words if not w.isascii() and (f := fold(w)) != w}
 
 
 def tokens(text: str) -> list[str]:
@@ -145,6 +168,8 @@ class Analyzer:
             out.append(s)
             if s != t:
                 out.append(t)
+            if not t.isascii() and (f := fold(t)) not in (t, s):
+                out.append(f)  # "Erdoğan" is found by "Erdogan" (see ``fold``)
         return out
 
 

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from index import fitted
-from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, tokens
+from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, fold, folded, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
 # Languages that capitalise common nouns: a capital letter there does not mark a name.
@@ -120,34 +120,45 @@ class Question:
         return bool(forms & present) or _one_letter_apart(forms, present)
 
     def with_names_from(self, texts: Iterable[str]) -> Question:
-        """In a language that capitalises every noun, the question's capitalised words that a text in another
-        language writes capitalised too are names ("Darrowby", "Boris"; not "Passagiere", which no English text
-        writes): its own words cannot tell a name from a noun. Runs of them are one name."""
-        if self.lang not in NOUNS_CAPITALISED:
-            return self
+        """The question's words that the retrieved ``texts`` write as names (capitalised, not first in a sentence
+        or in a title, never in lower case) are names where the question's own capitals cannot tell: in a language
+        that capitalises every noun ("Darrowby", "Boris"; not "Passagiere"), and in a question typed all in lower
+        case ("how much rain fell in kellbach?"), as chat users do. Texts in such a language tell nothing: they
+        capitalise every noun. Runs of them are one name."""
+        words = list(TOKEN.finditer(self.text))
         named = {w.casefold() for n in self.names for w in n.split()}
-        words = list(TOKEN.finditer(self.text))[1:]
-        candidates = {m.group(0) for m in words if m.group(0)[:1].isupper() and m.group(0).casefold() not in named}
+        if self.lang in NOUNS_CAPITALISED:
+            candidates = {m.group(0).casefold() for m in words[1:] if m.group(0)[:1].isupper()}
+        elif typed_lower(self):
+            candidates = {t for t in self.terms if len(t) > 2 and not t.isdigit()}
+        else:
+            return self
+        candidates -= named
         if not candidates:
             return self
+        pattern = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(candidates, key=len, reverse=True))) + r")\b", re.I
+        )
         capitalised: set[str] = set()
         lower: set[str] = set()
         for text in texts:
-            if detect(text, self.lang) == self.lang:
+            if detect(text, self.lang) in NOUNS_CAPITALISED:
                 continue
             # Not a title's words ("Storm Hits Darrowby Airport"), not a sentence's first, not a common noun the
             # text also writes in lower case ("Prime Minister" … "the minister").
             body = text.split("\n", 1)[1] if "\n" in text.strip() else text
-            for m in TOKEN.finditer(body):
+            for m in pattern.finditer(body):
                 word = m.group(0)
                 if word[:1].islower():
                     lower.add(word.casefold())
-                elif word in candidates and not _starts_sentence(body, m.start()):
-                    capitalised.add(word)
-        seen = {w for w in capitalised if w.casefold() not in lower}
+                elif not _starts_sentence(body, m.start()):
+                    capitalised.add(word.casefold())
+        seen = capitalised - lower
         if not seen:
             return self
-        found = _runs(self.text, words, lambda _, w: w in seen)
+        found = _runs(
+            self.text, words, lambda i, w: (i > 0 or self.lang not in NOUNS_CAPITALISED) and w.casefold() in seen
+        )
         return replace(self, names=tuple(dict.fromkeys((*self.names, *found))))
 
     def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
@@ -174,7 +185,7 @@ FORMS_CACHE = 8192
 def _read_forms(lang: str, text: str) -> frozenset[str]:
     words = set(tokens(text))
     stem = analyzer(lang).stem
-    return frozenset(words | {stem(w) for w in words})
+    return frozenset(words | {stem(w) for w in words} | folded(words))
 
 
 _text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
@@ -183,7 +194,7 @@ _text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
 def _capitalised_forms(lang: str, text: str) -> frozenset[str]:
     words = {w.casefold() for w in TOKEN.findall(text) if not w[:1].islower()}
     stem = analyzer(lang).stem
-    return frozenset(words | {stem(w) for w in words})
+    return frozenset(words | {stem(w) for w in words} | folded(words))
 
 
 _cached_capitalised_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_capitalised_forms)
@@ -210,7 +221,7 @@ def _one_letter_apart(names: AbstractSet[str], words: AbstractSet[str]) -> bool:
 
 def _forms(q: Question, text: str) -> set[str]:
     words = tokens(text)
-    return set(words) | {q.stem(w) for w in words}
+    return set(words) | {q.stem(w) for w in words} | folded(words)
 
 
 def _name_forms(q: Question, name: str) -> set[str]:
@@ -318,7 +329,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         numbers=frozenset(
             n for n in numbers(text) if not re.fullmatch(r"(?:19|20)\d\d", n) or f"{n[0]},{n[1:]}" in text
         ),
-        known=frozenset(tokens(text)),
+        known=frozenset(tokens(text)) | folded(tokens(text)),
     )
 
 
@@ -374,7 +385,7 @@ def _head(noun: list[str], a: Analyzer, plurals: frozenset[str]) -> str:
 
 
 def _matches(term: str, stem: str, concepts: Concepts) -> frozenset[str]:
-    return frozenset({term, stem}) | concepts.families.get(stem, frozenset())
+    return frozenset({term, stem, fold(term), fold(stem)}) | concepts.families.get(stem, frozenset())
 
 
 def _focus(
@@ -436,6 +447,11 @@ def _runs(text: str, words: Sequence[re.Match[str]], named: Callable[[int, str],
     if run:
         found.append(" ".join(run))
     return found
+
+
+def typed_lower(q: Question) -> bool:
+    """The question is typed without capitals (its first word aside), in a language that capitalises names only."""
+    return q.lang not in NOUNS_CAPITALISED and not any(w[:1].isupper() for w in TOKEN.findall(q.text)[1:])
 
 
 def numbers(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from index.abstention import not_found
 from index.answer import Evidence, complete_answers
 from index.answer_types import KIND_CUES, asked_figures, carries, counts_asked_noun, kind_cues, new_names
 from index.evidence_rank import FEATURES, Ranker
-from index.question import Asks, Question, analyse
+from index.question import Asks, Question, analyse, typed_lower
 
 SETUP = (
     "Audio shared by Ukraine’s Security Service is said to capture an intercepted phone call between a soldier "
@@ -414,3 +414,15 @@ def test_a_name_right_after_on_is_no_place() -> None:
     q = analyse("Where was the stolen painting found?")
     assert carries(q, "The ship ran aground on the coast of Maragne.")
     assert not carries(q, "Zelensky said on Telegram that the unit held.")
+
+
+def test_a_question_typed_in_lower_case_takes_its_names_from_the_texts() -> None:
+    """Chat users type "how much rain fell in kellbach?": no capital tells a name. The words the retrieved texts
+    write capitalised mid-sentence and never in lower case are its names."""
+    q = analyse("how much rain fell in kellbach?")
+    assert q.names == () and typed_lower(q)
+    texts = ["Floods in Kellbach\nRain fell for days. In Kellbach the river rose; the rain stopped on Monday."]
+    assert q.with_names_from(texts).names == ("kellbach",)  # "rain" is written in lower case too
+    assert q.with_names_from(["Rain Fell In Kellbach\nIt rained."]).names == ()  # a title's words tell nothing
+    written = analyse("How much rain fell in Kellbach?")
+    assert not typed_lower(written) and written.with_names_from(texts) == written
