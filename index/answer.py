@@ -493,7 +493,11 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
             if c.article_id not in heads:  # where news names its subject, as the evidence ranker reads it
                 heads[c.article_id] = q.capitalised_forms(text[:ARTICLE_HEAD])
             share = named.names_in(heads[c.article_id] | q.capitalised_forms(around))
-        claim = claims.Claim(tuple(figures), c.attribution, c.hedge)
+        credit = c.attribution
+        if figures and "\n" in c.quote.strip():  # each figure is credited as its own paragraph credits it
+            credits = {claims.credit_at(c.quote, c.quote.find(f)) for f in figures if f in c.quote}
+            credit = credits.pop() if len(credits) == 1 else credit
+        claim = claims.Claim(tuple(figures), credit, c.hedge)
         items.append((share, (c.n, c.source, c.published, claim, context)))
     # The best-named quote with a figure sets the bar: one that names the event and counts nothing does not.
     best = max((share for share, item in items if item[3].figures), default=0.0)

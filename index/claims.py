@@ -294,6 +294,15 @@ def claim(text: str, lang: str = "") -> Claim:
     return Claim(tuple(figures(text, lang)), credits[0] if credits else "", hedge(text))
 
 
+def credit_at(text: str, at: int) -> str:
+    """Whom the paragraph of ``text`` that holds offset ``at`` credits, as ``claim`` reads each paragraph: a figure
+    in a quote of two paragraphs is its own paragraph's source's, not both ("About 350 firefighters …, according to
+    the state forestry agency" after a paragraph "fire officials said")."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    credits = _paragraph_credits([text[start:end] for start, end in spans])
+    return next((who for (start, end), who in zip(spans, credits, strict=True) if start <= at < end), "")
+
+
 def _paragraph_credits(paragraphs: Sequence[str]) -> list[str]:
     """Each paragraph's credit. One that continues a quotation or credits a pronoun ('"…," he said') is its
     predecessor's; a source named again ("Janovsky" after "Jakub Janovsky", "the agency" after its full name) is

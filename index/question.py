@@ -123,8 +123,9 @@ class Question:
         """The question's words that the retrieved ``texts`` write as names (capitalised, not first in a sentence
         or in a title, never in lower case) are names where the question's own capitals cannot tell: in a language
         that capitalises every noun ("Darrowby", "Boris"; not "Passagiere"), and in a question typed all in lower
-        case ("how much rain fell in kellbach?"), as chat users do. Texts in such a language tell nothing: they
-        capitalise every noun. Runs of them are one name."""
+        case ("how much rain fell in kellbach?"), as chat users do. For a German question, German texts tell
+        nothing: they capitalise its nouns too. For an English one they do: an English word a German text writes is
+        a name ("Kellbach"). Runs of them are one name."""
         words = list(TOKEN.finditer(self.text))
         named = {w.casefold() for n in self.names for w in n.split()}
         if self.lang in NOUNS_CAPITALISED:
@@ -142,8 +143,8 @@ class Question:
         capitalised: set[str] = set()
         lower: set[str] = set()
         for text in texts:
-            if detect(text, self.lang) in NOUNS_CAPITALISED:
-                continue
+            if self.lang in NOUNS_CAPITALISED and detect(text, self.lang) in NOUNS_CAPITALISED:
+                continue  # a German text capitalises the German question's nouns too: it tells nothing
             # Not a title's words ("Storm Hits Darrowby Airport"), not a sentence's first, not a common noun the
             # text also writes in lower case ("Prime Minister" … "the minister").
             body = text.split("\n", 1)[1] if "\n" in text.strip() else text

@@ -11,7 +11,7 @@ from support import DEV
 
 from index import Citation, Library, render_text
 from index.answer import compare_figures
-from index.claims import Claim, attribution, claim, figures, hedge, noun_of, side_by_side, unit_of
+from index.claims import Claim, attribution, claim, credit_at, figures, hedge, noun_of, side_by_side, unit_of
 from index.question import analyse
 
 
@@ -597,3 +597,15 @@ def test_every_figure_of_the_shared_articles_holds_its_number_and_ends_on_no_fun
                     assert has_figure(figure), (figure, said)
                     last = figure.split()[-1].casefold()
                     assert last not in stop or len(figure.split()) == 1, (figure, said)
+
+
+def test_a_figure_is_credited_as_its_own_paragraph_credits_it() -> None:
+    """Figures side by side showed "About 350 firefighters (fire officials (first paragraph) and the state forestry
+    agency (second paragraph))" for a quote of two paragraphs: the figure is the second paragraph's source's."""
+    quote = (
+        "The fire grew to 4,600 acres overnight, fire officials said.\n\n"
+        "About 350 firefighters were on the lines, according to the state forestry agency."
+    )
+    assert credit_at(quote, quote.find("350")) == "the state forestry agency"
+    assert credit_at(quote, quote.find("4,600")) == "fire officials"
+    assert credit_at("Prices rose 3%.", 7) == ""
