@@ -151,11 +151,13 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
 
 
 def _counted_in_words(sentence: str, q: Question, words: list[tuple[int, str]], only_at: int | None) -> bool:
-    """A number word of the question's language right before the asked noun, or one word before it: "sechs
-    Menschen", "sept morts", "dwie osoby" (English's are read with its figures)."""
+    """A number, in digits or a word of the question's language, right before the asked noun or one word before it:
+    "sechs Menschen", "sept morts", "dwie osoby", "75 petroliere della flotta", "27 беспилотников" (English's are
+    read with its figures; its grammar took "flotta" for the counted noun, and read no Cyrillic word)."""
     spelled = speakers.cue_words("numbers", q.lang)
     for i, (at, word) in enumerate(words):
-        if word not in spelled or (only_at is not None and not at <= only_at < at + len(word)):
+        counted = word in spelled or (word.isdigit() and not _YEAR.fullmatch(word))
+        if not counted or (only_at is not None and not at <= only_at < at + len(word)):
             continue
         if any(w in q.focus or q.stem(w) in q.focus for _, w in words[i + 1 : i + 3]):
             return True
@@ -163,6 +165,7 @@ def _counted_in_words(sentence: str, q: Question, words: list[tuple[int, str]], 
 
 
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # "im Jahr 2024 starben Menschen" counts no one
 _OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)")
 
 

@@ -426,3 +426,19 @@ def test_a_question_typed_in_lower_case_takes_its_names_from_the_texts() -> None
     assert q.with_names_from(["Rain Fell In Kellbach\nIt rained."]).names == ()  # a title's words tell nothing
     written = analyse("How much rain fell in Kellbach?")
     assert not typed_lower(written) and written.with_names_from(texts) == written
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("quante petroliere della flotta ombra sono finite nelle sanzioni?", "La lista nera include 75 petroliere."),
+        ("сколько беспилотников сбили над областью?", "Ночью были уничтожены 27 беспилотников."),
+        ("Wie viele Menschen mussten ihre Häuser verlassen?", "Rund 4.500 Menschen mussten ihre Häuser verlassen."),
+    ],
+)
+def test_a_figure_in_digits_counts_the_noun_after_it_in_other_languages(question: str, sentence: str) -> None:
+    """English's figure grammar took "flotta" for what "75 petroliere della flotta" counts, and read no Cyrillic
+    noun at all: the asked figure was "missing" from the very sentence that gives it."""
+    q = analyse(question)
+    assert counts_asked_noun(sentence, q)
+    assert not counts_asked_noun("Die Brücke ist 80 Meter lang.", analyse("Wie viele Menschen starben?"))
