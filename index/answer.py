@@ -494,9 +494,9 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
                 heads[c.article_id] = q.capitalised_forms(text[:ARTICLE_HEAD])
             share = named.names_in(heads[c.article_id] | q.capitalised_forms(around))
         credit = c.attribution
-        if figures and "\n" in c.quote.strip():  # each figure is credited as its own paragraph credits it
-            credits = {claims.credit_at(c.quote, c.quote.find(f)) for f in figures if f in c.quote}
-            credit = credits.pop() if len(credits) == 1 else credit
+        if figures and "\n" in c.quote.strip():  # figures credited as the paragraphs they are in credit them
+            own = claims.credit_of(figures, c.quote)
+            credit = c.attribution if own is None else own
         claim = claims.Claim(tuple(figures), credit, c.hedge)
         items.append((share, (c.n, c.source, c.published, claim, context)))
     # The best-named quote with a figure sets the bar: one that names the event and counts nothing does not.

@@ -356,9 +356,9 @@ def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, Sto
 
 
 def _name_texts(passages: dict[int, StoredPassage]) -> Iterator[str]:
-    """The passages and their articles' openings: where every noun is capitalised, those in other languages tell
-    which of the question's are names (``Question.with_names_from``). Read only for such a question: an opening
-    is up to ``answering.ARTICLE_HEAD`` characters, not to be copied for every ask."""
+    """The passages and their articles' openings, which tell which words of a question typed in lower case, or in a
+    language that capitalises every noun, are names (``Question.with_names_from``). Read only for such a question:
+    an opening is up to ``answering.ARTICLE_HEAD`` characters, not to be copied for every ask."""
     yield from (p.article_text[p.char_start : p.char_end] for p in passages.values())
     yield from dict.fromkeys(_head(p) for p in passages.values())
 

@@ -294,13 +294,26 @@ def claim(text: str, lang: str = "") -> Claim:
     return Claim(tuple(figures(text, lang)), credits[0] if credits else "", hedge(text))
 
 
-def credit_at(text: str, at: int) -> str:
-    """Whom the paragraph of ``text`` that holds offset ``at`` credits, as ``claim`` reads each paragraph: a figure
-    in a quote of two paragraphs is its own paragraph's source's, not both ("About 350 firefighters …, according to
-    the state forestry agency" after a paragraph "fire officials said")."""
+def paragraph_credits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, whom it credits) of each paragraph of ``text``, as ``claim`` reads them: a figure in a quote of
+    two paragraphs is its own paragraph's source's, not both ("About 350 firefighters …, according to the state
+    forestry agency" after a paragraph "fire officials said")."""
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
     credits = _paragraph_credits([text[start:end] for start, end in spans])
-    return next((who for (start, end), who in zip(spans, credits, strict=True) if start <= at < end), "")
+    return [(start, end, who) for (start, end), who in zip(spans, credits, strict=True)]
+
+
+def credit_of(figures: Sequence[str], text: str) -> str | None:
+    """The one credit of the paragraphs of ``text`` where the ``figures`` are written (every place each is); None
+    when a figure is not written as given or the places differ in credit."""
+    paragraphs = paragraph_credits(text)
+    credits: set[str] = set()
+    for figure in figures:
+        places = [m.start() for m in re.finditer(re.escape(figure), text)]
+        if not places:
+            return None
+        credits |= {who for start, end, who in paragraphs for at in places if start <= at < end}
+    return credits.pop() if len(credits) == 1 else None
 
 
 def _paragraph_credits(paragraphs: Sequence[str]) -> list[str]:

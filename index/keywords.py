@@ -2,9 +2,10 @@
 postings are an FTS5 table; in PostgreSQL, plain tables scored by the same formula in SQL.
 
 A passage is indexed as the Snowball stems of its words in its article's language, plus each word as written
-where it differs from its stem (``Analyzer.index_terms``): a question looks up its own stems and words, so an
-English question still finds "Paiporta" in a Spanish article. A question searches its rarest terms first and
-stops before the postings it would score pass a budget: bm25 costs time in proportion to the rows that match.
+where it differs from its stem, and a word with diacritics also without them (``Analyzer.index_terms``): a
+question looks up its own stems and words, so an English question still finds "Paiporta" in a Spanish article. A
+question searches its rarest terms first and stops before the postings it would score pass a budget: bm25 costs
+time in proportion to the rows that match.
 When the analysis changes (``ANALYZER_VERSION``) or the rows' layout (``Postings.version``), the index is rebuilt
 from the stored text at open; no vector is recomputed.
 """
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 
     tokens BIGINT NOT NULL);
 """
 EARLIER_TABLES = "DROP TABLE IF EXISTS keyword_postings, keyword_docs"  # a row per (term, passage), until 2026-12
-ANALYZER_VERSION = "snowball-2"  # what the terms are; a library's keyword index is rebuilt when it changes
+ANALYZER_VERSION = "snowball-3"  # what the terms are; a library's keyword index is rebuilt when it changes
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
 NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inflections, plurals: "Shaheds")
@@ -267,9 +268,18 @@ def chosen_terms(conn: Connection, q: Question) -> list[tuple[str, int]]:
     if not terms:
         return []
     rows = conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(terms))})", terms).fetchall()
+    df_of = {str(r[0]): int(r[1]) for r in rows}
+    # A word without its diacritics only where the library lacks it as written: the index holds both forms of a
+    # word it has, and both would take two of the MAX_TERMS slots for the same passages.
+    found: dict[str, int] = {}
+    for term in q.terms:
+        own = (q.stem(term), term)
+        for form in own if any(f in df_of for f in own) else _term_forms(q, term):
+            if form in df_of:
+                found[form] = df_of[form]
     chosen: list[tuple[str, int]] = []
     postings_ = 0
-    for term, df in sorted(((str(r[0]), int(r[1])) for r in rows), key=lambda r: r[1]):
+    for term, df in sorted(found.items(), key=lambda r: r[1]):
         if postings_ + df > POSTINGS_BUDGET or len(chosen) >= MAX_TERMS:
             break
         chosen.append((term, df))
@@ -278,8 +288,9 @@ def chosen_terms(conn: Connection, q: Question) -> list[tuple[str, int]]:
 
 
 def term_weights(conn: Connection, q: Question, passages: int) -> tuple[float, ...]:
-    """Inverse document frequency of each of the question's terms (by its stem or word, whichever is commoner):
-    how much finding that term says about a passage. A term no passage has weighs the most."""
+    """Inverse document frequency of each of the question's terms (by its stem or word, with or without diacritics,
+    whichever is commonest): how much finding that term says about a passage. A term no passage has weighs the
+    most."""
     forms = _lookup_terms(q)
     if not forms:
         return ()
@@ -288,7 +299,8 @@ def term_weights(conn: Connection, q: Question, passages: int) -> tuple[float, .
 
 
 def _known(conn: Connection, word: str, stem: str) -> bool:
-    """The library has the word, its stem, or (for longer words) a word sharing its first letters."""
+    """The library has the word, its stem, the word without diacritics, or (for longer words) a word sharing its
+    first letters without them."""
     forms = tuple(dict.fromkeys((word, stem, fold(word))))
     if conn.execute(f"SELECT 1 FROM term_df WHERE term IN ({','.join('?' * len(forms))}) LIMIT 1", forms).fetchone():
         return True

@@ -88,7 +88,8 @@ def fold(word: str) -> str:
     them ("Mbappé", "Mbappe"; a question typed without accents): matching compares both sides folded."""
     if word.isascii() or not all(ch.isascii() or _latin(ch) for ch in word):
         return word
-    return anyascii(word).casefold()
+    folded_word = anyascii(word).casefold()
+    return folded_word if TOKEN.fullmatch(folded_word) else word  # "ʔesdilagh" would read "'esdilagh": kept
 
 
 @functools.lru_cache(maxsize=1024)
@@ -161,15 +162,16 @@ class Analyzer:
 
     def index_terms(self, text: str) -> list[str]:
         """What the keyword index stores for a text: each word's stem, and the word itself when it differs, so
-        a name or an exact word still matches text stemmed in another language."""
+        a name or an exact word still matches text stemmed in another language; a word with diacritics also
+        without them, word and stem."""
         out: list[str] = []
         for t in tokens(text):
             s = self.stem(t)
             out.append(s)
             if s != t:
                 out.append(t)
-            if not t.isascii() and (f := fold(t)) not in (t, s):
-                out.append(f)  # "Erdoğan" is found by "Erdogan" (see ``fold``)
+            if not t.isascii():  # "Erdoğan" is found by "Erdogan", "Müllers" by "Muller" (see ``fold``)
+                out.extend(dict.fromkeys(f for f in (fold(t), fold(s)) if f not in (t, s)))
         return out
 
 

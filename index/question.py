@@ -74,7 +74,7 @@ class Question:
     focus: frozenset[str]  # stems of what a figure must count: "how many [commercial flights]"
     event: frozenset[str]  # stems of what the counted things did: "how many prisoners [came home]"
     numbers: frozenset[str]  # figures the question states, digits only ("2,000" → "2000")
-    known: frozenset[str]  # every word of the question, case-folded
+    known: frozenset[str]  # every word of the question, case-folded, and without diacritics where it has any
     variants: tuple[tuple[str, str], ...] = ()  # (name, how the articles write it): "Maroc" → "Morocco"
     period: frozenset[str] = frozenset()  # the case-folded words that set its period ("september", "2024")
     head: frozenset[str] = frozenset()  # the word of the counted noun that is counted: "how many Ukrainian [prisoners]"
@@ -120,46 +120,45 @@ class Question:
         return bool(forms & present) or _one_letter_apart(forms, present)
 
     def with_names_from(self, texts: Iterable[str]) -> Question:
-        """The question's words that the retrieved ``texts`` write as names (capitalised, not first in a sentence
-        or in a title, never in lower case) are names where the question's own capitals cannot tell: in a language
-        that capitalises every noun ("Darrowby", "Boris"; not "Passagiere"), and in a question typed all in lower
-        case ("how much rain fell in kellbach?"), as chat users do. For a German question, German texts tell
-        nothing: they capitalise its nouns too. For an English one they do: an English word a German text writes is
-        a name ("Kellbach"). Runs of them are one name."""
+        """The question's words that the retrieved ``texts`` write as names (capitalised, not first in a sentence or
+        a line, not in a title, never in lower case) are names where the question's own capitals cannot tell: in a
+        question typed in lower case ("how much rain fell in kellbach?"), as chat users do, and in a language that
+        capitalises every noun ("Darrowby", "Boris"; not "Passagiere"). A text in such a language tells only which
+        words are no names (those it writes in lower case): it capitalises every noun ("Hotel"). Runs are one name."""
         words = list(TOKEN.finditer(self.text))
         named = {w.casefold() for n in self.names for w in n.split()}
-        if self.lang in NOUNS_CAPITALISED:
-            candidates = {m.group(0).casefold() for m in words[1:] if m.group(0)[:1].isupper()}
-        elif typed_lower(self):
+        lower_case = typed_lower(self)
+        if lower_case:
             candidates = {t for t in self.terms if len(t) > 2 and not t.isdigit()}
+        elif self.lang in NOUNS_CAPITALISED:
+            candidates = {m.group(0).casefold() for m in words[1:] if m.group(0)[:1].isupper()}
         else:
             return self
         candidates -= named
         if not candidates:
             return self
-        pattern = re.compile(
-            r"\b(?:" + "|".join(map(re.escape, sorted(candidates, key=len, reverse=True))) + r")\b", re.I
-        )
         capitalised: set[str] = set()
         lower: set[str] = set()
         for text in texts:
-            if self.lang in NOUNS_CAPITALISED and detect(text, self.lang) in NOUNS_CAPITALISED:
-                continue  # a German text capitalises the German question's nouns too: it tells nothing
+            nouns_capitalised = detect(text, self.lang) in NOUNS_CAPITALISED
+            if nouns_capitalised and self.lang in NOUNS_CAPITALISED:
+                continue  # a German text writes a German question's nouns as the question does: it tells nothing
             # Not a title's words ("Storm Hits Darrowby Airport"), not a sentence's first, not a common noun the
             # text also writes in lower case ("Prime Minister" … "the minister").
             body = text.split("\n", 1)[1] if "\n" in text.strip() else text
-            for m in pattern.finditer(body):
+            for m in TOKEN.finditer(body):
                 word = m.group(0)
+                key = word.casefold()
+                if key not in candidates:
+                    continue
                 if word[:1].islower():
-                    lower.add(word.casefold())
-                elif not _starts_sentence(body, m.start()):
-                    capitalised.add(word.casefold())
+                    lower.add(key)
+                elif not nouns_capitalised and not _starts_sentence(body, m.start()):
+                    capitalised.add(key)
         seen = capitalised - lower
         if not seen:
             return self
-        found = _runs(
-            self.text, words, lambda i, w: (i > 0 or self.lang not in NOUNS_CAPITALISED) and w.casefold() in seen
-        )
+        found = _runs(self.text, words, lambda i, w: (i > 0 or lower_case) and w.casefold() in seen)
         return replace(self, names=tuple(dict.fromkeys((*self.names, *found))))
 
     def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
@@ -235,14 +234,22 @@ def _name_forms(q: Question, name: str) -> set[str]:
 
 _KINDS = frozenset(a.value for a in Asks)
 _OPENING = " \t\n\"'“‘„«(["
+_DATELINE = re.compile(r"\)\s*[-–—]\s*\Z")  # "KELLBACH (Reuters) - Rain fell …"
 _AFTER_STOP = re.compile(r"[.!?…:][\"'”’»)\]]*\s*[\"'“‘„«(\[]*\s*\Z")
 
 
 def _starts_sentence(text: str, at: int) -> bool:
-    """The word at ``at`` opens the text or follows a full stop, a question or exclamation mark (quotation marks and
-    brackets between): only the few characters before it are read."""
+    """The word at ``at`` opens the text or a line (a heading, a list item), follows a full stop, a question or
+    exclamation mark (quotation marks and brackets between) or a dateline ("KELLBACH (Reuters) - Rain fell"):
+    only the few characters before it are read."""
     before = text[max(0, at - 8) : at]
-    return (at <= 8 and not before.strip(_OPENING)) or bool(_AFTER_STOP.search(before))
+    newline = before.rfind("\n")
+    opening = before[newline + 1 :] if newline >= 0 else before
+    return (
+        ((at <= 8 or newline >= 0) and not opening.strip(_OPENING))
+        or bool(_AFTER_STOP.search(before))
+        or bool(_DATELINE.search(before))
+    )
 
 
 @functools.cache
@@ -451,8 +458,8 @@ def _runs(text: str, words: Sequence[re.Match[str]], named: Callable[[int, str],
 
 
 def typed_lower(q: Question) -> bool:
-    """The question is typed without capitals (its first word aside), in a language that capitalises names only."""
-    return q.lang not in NOUNS_CAPITALISED and not any(w[:1].isupper() for w in TOKEN.findall(q.text)[1:])
+    """The question is typed without capitals, its first word and acronyms ("SBU", "NATO") aside."""
+    return not any(w[:1].isupper() and not (len(w) > 1 and w.isupper()) for w in TOKEN.findall(q.text)[1:])
 
 
 def numbers(text: str) -> list[str]:

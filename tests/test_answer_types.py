@@ -442,3 +442,25 @@ def test_a_figure_in_digits_counts_the_noun_after_it_in_other_languages(question
     q = analyse(question)
     assert counts_asked_noun(sentence, q)
     assert not counts_asked_noun("Die Brücke ist 80 Meter lang.", analyse("Wie viele Menschen starben?"))
+
+
+def test_names_of_a_lower_case_question_are_not_read_off_line_starts_datelines_or_german_nouns() -> None:
+    """A heading's or a dateline's first word, and a noun a German text capitalises ("Hotel"), are no names; an
+    acronym the question writes in capitals leaves it "typed in lower case"; a German question typed in lower case
+    reads its names off the texts in other languages."""
+    q = analyse("how many guests were in the hotel when rain fell on kellbach?")
+    texts = [
+        "Fire in Kellbach\nKELLBACH (Reuters) - Rain fell all night.\nGuests\nSome 40 guests left the hotel in "
+        "Kellbach.",
+        "Brand in Kellbach\nIm Hotel waren 40 Gäste, als der Regen in Kellbach fiel.",
+    ]
+    assert q.with_names_from(texts).names == ("kellbach",)
+    assert typed_lower(analyse("how many drones did the SBU shoot down over kellbach?"))
+    german = analyse("wie viele gäste waren im hotel in kellbach?", lang="de")
+    assert typed_lower(german) and german.with_names_from(texts).names == ("kellbach",)  # the English text's word
+
+
+def test_a_german_name_with_sharp_s_is_read_as_written() -> None:
+    q = analyse("Wie viele Menschen demonstrierten in der Oranienstraße?", lang="de")
+    text = "Protest in Berlin\nPolice said 3,000 people marched along Oranienstraße on Saturday, and it was calm."
+    assert q.with_names_from([text]).names == ("Oranienstraße",)

@@ -11,7 +11,18 @@ from support import DEV
 
 from index import Citation, Library, render_text
 from index.answer import compare_figures
-from index.claims import Claim, attribution, claim, credit_at, figures, hedge, noun_of, side_by_side, unit_of
+from index.claims import (
+    Claim,
+    attribution,
+    claim,
+    credit_of,
+    figures,
+    hedge,
+    noun_of,
+    paragraph_credits,
+    side_by_side,
+    unit_of,
+)
 from index.question import analyse
 
 
@@ -606,6 +617,10 @@ def test_a_figure_is_credited_as_its_own_paragraph_credits_it() -> None:
         "The fire grew to 4,600 acres overnight, fire officials said.\n\n"
         "About 350 firefighters were on the lines, according to the state forestry agency."
     )
-    assert credit_at(quote, quote.find("350")) == "the state forestry agency"
-    assert credit_at(quote, quote.find("4,600")) == "fire officials"
-    assert credit_at("Prices rose 3%.", 7) == ""
+    assert credit_of(["About 350 firefighters"], quote) == "the state forestry agency"
+    assert credit_of(["4,600 acres"], quote) == "fire officials"
+    assert credit_of(["4,600 acres", "About 350 firefighters"], quote) is None  # two credits: neither alone
+    assert credit_of(["4,600\u00a0acres"], quote) is None  # not written as given: the quote's own credit stands
+    twice = "Police said 12 people were hurt.\n\nHospital officials said 12 people were treated."
+    assert credit_of(["12 people"], twice) is None  # written in both paragraphs, credited by two sources
+    assert [who for _, _, who in paragraph_credits(quote)] == ["fire officials", "the state forestry agency"]
