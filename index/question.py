@@ -462,6 +462,22 @@ def typed_lower(q: Question) -> bool:
     return not any(w[:1].isupper() and not (len(w) > 1 and w.isupper()) for w in TOKEN.findall(q.text)[1:])
 
 
+def truecased(q: Question) -> str:
+    """A question typed in lower case as it would be written: its first letter and its names capitalised ("how much
+    rain fell in kellbach" → "How much rain fell in Kellbach", its names read off the texts first, see
+    ``Question.with_names_from``). A question written with capitals, or in a language that capitalises its nouns
+    (which this cannot restore), is returned as it is."""
+    text = q.text
+    if not typed_lower(q) or q.lang in NOUNS_CAPITALISED:
+        return text
+    named = {w.casefold() for n in q.names for w in n.split()}
+    out = list(text)
+    for i, m in enumerate(TOKEN.finditer(text)):
+        if i == 0 or m.group(0).casefold() in named:
+            out[m.start()] = out[m.start()].upper()
+    return "".join(out)
+
+
 def numbers(text: str) -> list[str]:
     """Figures in the text with more than one digit, digits only ('2,000' → '2000')."""
     return [n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text) if len(n.replace(",", "")) > 1]

@@ -8,7 +8,7 @@ from index.abstention import not_found
 from index.answer import Evidence, complete_answers
 from index.answer_types import KIND_CUES, asked_figures, carries, counts_asked_noun, kind_cues, new_names
 from index.evidence_rank import FEATURES, Ranker
-from index.question import Asks, Question, analyse, typed_lower
+from index.question import Asks, Question, analyse, truecased, typed_lower
 
 SETUP = (
     "Audio shared by Ukraine’s Security Service is said to capture an intercepted phone call between a soldier "
@@ -464,3 +464,14 @@ def test_a_german_name_with_sharp_s_is_read_as_written() -> None:
     q = analyse("Wie viele Menschen demonstrierten in der Oranienstraße?", lang="de")
     text = "Protest in Berlin\nPolice said 3,000 people marched along Oranienstraße on Saturday, and it was calm."
     assert q.with_names_from([text]).names == ("Oranienstraße",)
+
+
+def test_a_question_typed_in_lower_case_is_written_with_its_names_capitalised() -> None:
+    q = analyse("how much rain fell in kellbach?")
+    texts = ["Floods in Kellbach\nRain fell for days. In Kellbach the river rose; the rain stopped on Monday."]
+    assert truecased(q.with_names_from(texts)) == "How much rain fell in Kellbach?"
+    assert truecased(q) == "How much rain fell in kellbach?"  # no names read: only its first letter
+    written = analyse("How much rain fell in Kellbach?")
+    assert truecased(written) == written.text
+    german = analyse("wie viele menschen mussten kellbach verlassen?", lang="de")
+    assert truecased(german) == german.text  # its nouns would need capitals this cannot restore

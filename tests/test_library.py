@@ -467,10 +467,28 @@ def test_a_date_question_needs_a_calendar_date(library: Library) -> None:
 
 
 def test_a_figure_question_is_answered_with_a_figure_of_the_asked_noun(seeded: Library) -> None:
-    answer = seeded.ask("how many tanks does the unit still have")  # typed without a question mark, as in a chat
+    answer = seeded.ask("how many tanks does the unit have left")  # typed without a question mark, as in a chat
     assert not answer.abstained
     assert "We have probably 14 tanks left" in answer.citations[0].quote
     _assert_verbatim(seeded, answer)
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("how many tanks does the unit have left", "How many tanks does the unit have left?"),
+        # "unit" and "still" are in neither seed: refused however it is typed (.31 typed in lower case before)
+        ("how many tanks does the unit still have", "How many tanks does the unit still have?"),
+        ("who released the audio of the call?", "Who released the audio of the call?"),
+        ("how many ukrainian prisoners of war came home?", "How many Ukrainian prisoners of war came home?"),
+    ],
+)
+def test_a_question_typed_in_lower_case_is_judged_as_written(seeded: Library, typed: str, written: str) -> None:
+    """The embedding model places a question typed in lower case nearer every passage; judged as typed, the shared
+    questions so typed abstained on dev 1 of 5 unanswerable and 22 of 49 left-out times (written: 5/5, 32/49)."""
+    as_typed, as_written = seeded.ask(typed), seeded.ask(written)
+    assert as_typed.abstained == as_written.abstained
+    assert abs(as_typed.confidence - as_written.confidence) < 0.1
 
 
 def test_a_figure_question_on_a_topic_the_library_lacks_abstains(seeded: Library) -> None:
