@@ -282,7 +282,9 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     text = " ".join(text.split())
     lang = lang or detect(text)
     a = analyzer(lang)
-    stop = a.stopwords | words_of(lang, "fillers")
+    # The verbs that open a question's clause ("how long will the repairs take") are no terms either: Snowball's
+    # English list lacks "will" and "can", and "will" was the noun "how long" counted.
+    stop = a.stopwords | words_of(lang, "fillers") | words_of(lang, "subject_verbs")
     # The question words ask; they are never what an answer says ("wann", "pourquoi", "quién" in no passage). One
     # written with a capital inside the question is a name's word ("Cosa Nostra"), or an acronym ("MIT").
     asking = words_of(lang, "interrogatives")

@@ -475,3 +475,11 @@ def test_a_question_typed_in_lower_case_is_written_with_its_names_capitalised() 
     assert truecased(written) == written.text
     german = analyse("wie viele menschen mussten kellbach verlassen?", lang="de")
     assert truecased(german) == german.text  # its nouns would need capitals this cannot restore
+
+
+def test_the_verb_that_opens_a_clause_is_no_term_and_no_counted_noun() -> None:
+    """ "how long will the dam repairs take" counted "will" (Snowball's English list lacks it): no quote counts
+    that, and the answer's "14 months of repairs" was judged a missing figure."""
+    q = analyse("How long will the dam repairs take?")
+    assert "will" not in q.terms and not q.focus
+    assert analyse("How many tanks can the unit field?").focus == {"tank", "tanks"}
