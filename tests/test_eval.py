@@ -176,3 +176,14 @@ def test_the_repo_extra_questions_quote_the_dev_articles_exactly() -> None:
     for q in questions:
         for key, evidence in q.answers:
             assert evidence in texts[key], q.id
+
+
+def test_the_repo_blind_probe_quotes_its_articles_exactly() -> None:
+    """eval/probe7: written before anything ran on it; the README's figures for it come from `dossier eval --set`."""
+    folder = Path(__file__).resolve().parents[1] / "eval" / "probe7"
+    texts = {a["id"]: a["text"] for a in map(json.loads, (folder / "articles.jsonl").read_text().splitlines())}
+    questions = load_questions(folder / "questions.jsonl")
+    assert len(texts) == 36 and len(questions) == 60 and sum(not q.answerable for q in questions) == 18
+    for q in questions:
+        for key, evidence in q.answers:
+            assert evidence in texts[key], q.id
