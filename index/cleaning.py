@@ -71,8 +71,11 @@ def is_chrome(line: str) -> bool:
 
 
 def clean_text(raw: str) -> str:
-    """Drop chrome lines and repeated short lines; keep paragraphs; normalise line endings and spacing."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
+    """Drop chrome lines and repeated short lines; keep paragraphs; normalise line endings and spacing, and the
+    characters to their composed forms (NFC): a text pasted with decomposed accents ("Erdog\u0306an") reads as the
+    words it shows, not as "Erdog" and "an"."""
+    text = unicodedata.normalize("NFC", raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
     kept: list[str] = []
     seen_short: set[str] = set()
     for line in text.split("\n"):

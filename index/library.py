@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -715,8 +716,9 @@ class Library:
 
 
 def _question(text: str) -> str:
-    """The question with its runs of white space made one space; refused when empty or longer than a message."""
-    question = " ".join(text.split())
+    """The question with its runs of white space made one space and its characters composed (NFC, as articles are
+    stored); refused when empty or longer than a message."""
+    question = " ".join(unicodedata.normalize("NFC", text).split())
     if not question:
         raise InvalidSource("the question is empty")
     if _NOT_TEXT.search(question):  # bytes that were no UTF-8 (read with surrogateescape), or a NUL: no question

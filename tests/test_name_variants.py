@@ -4,6 +4,7 @@ which pairs the model's similarity (at SAME_NAME, among names that start alike) 
 
 from __future__ import annotations
 
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -209,3 +210,14 @@ def test_a_word_the_library_has_as_written_takes_one_keyword_slot(library: Libra
         bare = [t for t, _ in keywords.chosen_terms(conn, analyse("Ile osob zginelo w Lodzi?", lang="pl"))]
     assert "zginęło" in written and "zginelo" not in written
     assert "zginelo" in bare
+
+
+def test_a_text_and_a_question_with_decomposed_accents_read_as_the_words_they_show(library: Library) -> None:
+    """Pasted text can carry decomposed accents ("g" + U+0306 for "ğ"): word tokens split at the mark ("Erdog",
+    "an"), so no name matched. Articles and questions are composed (NFC) first."""
+    decomposed = unicodedata.normalize("NFD", DIACRITICS)
+    assert decomposed != DIACRITICS
+    library.add_text(decomposed, key="talks", source="Wire")
+    assert library.get(library.list()[0].id).text.startswith("Turkish President Recep Tayyip Erdoğan")
+    answer = library.ask(unicodedata.normalize("NFD", "Where did Erdoğan offer to host talks?"))
+    assert not answer.abstained and "Istanbul" in answer.citations[0].quote
