@@ -155,6 +155,25 @@ class Features:
         keep = [i for i, owner in enumerate(self.owners) if owner in passage_ids]
         return [self.keys[i] for i in keep], [self.rows[i] for i in keep], [self.short[i] for i in keep]
 
+    def read_with(
+        self, query: np.ndarray, passages: dict[int, StoredPassage], floor: float, topic: np.ndarray | None
+    ) -> Features:
+        """The same sentences with their similarity to another vector of the same question (and their margin over
+        its topic) in place of the first one's; every other feature is the question's words', read once."""
+        column = {f: i for i, f in enumerate(FEATURES)}
+        qv = query.reshape(-1)
+        rows: list[list[float]] = []
+        for (_, start, end), row, owner in zip(self.keys, self.rows, self.owners, strict=True):
+            passage = passages[owner]
+            at = int(np.flatnonzero((passage.sentences[:, 0] == start) & (passage.sentences[:, 1] == end))[0])
+            vector = passage.sentence_vectors[at]
+            changed = list(row)
+            changed[column["sentence"]] = max(0.0, (float(vector @ qv) - floor) / (1.0 - floor))
+            if topic is not None:
+                changed[column["beyond_topic"]] = float(topic_margins(qv, topic, vector[None, :], floor)[0])
+            rows.append(changed)
+        return replace(self, rows=rows)
+
 
 def sentence_features(
     q: Question,

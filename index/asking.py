@@ -124,7 +124,10 @@ class Asker:
         judging_query = self._as_written(q, query)
         judging = scored
         if judging_query is not query:
-            judging = answering.score_sentences(q, judging_query, top, passages, self.ranker, rarity, floor, topic)
+            written = features.read_with(judging_query, passages, floor, topic)
+            judging = answering.score_sentences(
+                q, judging_query, top, passages, self.ranker, rarity, floor, topic, written
+            )
         year = years.asked(question, q)
         if year is not None and scored.shown:
             kept = _of_year(scored, year, texts, infos)
