@@ -28,6 +28,8 @@ SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answe
 # The passages an answer lists are ordered by their best evidence sentence too (``answer.by_evidence``), the first
 # of them: each costs its sentences' features, and a list longer than this keeps the retrieval order past it.
 LISTED_BY_EVIDENCE = 20
+# The evidence sentences, best first, read for the asked figure before a how-many question is refused for lacking it.
+FIGURE_EVIDENCE = 10
 SHORT_CACHE = 4096  # query embeddings of names and topics kept, since both recur across questions (1.5 KB each)
 
 
@@ -165,7 +167,9 @@ class Asker:
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
-        refusal = abstention.missing_day(q, judged_texts, searched)
+        refusal = abstention.missing_day(q, judged_texts, searched) or abstention.missing_figure(
+            q, judged_texts, [texts[e.article_id][e.start : e.end] for e in unique[:FIGURE_EVIDENCE]], searched
+        )
         if refusal or probability < self.threshold:
             message = refusal or abstention.not_found(q, judged_texts, searched)
             return Answer(

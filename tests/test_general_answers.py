@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,31 @@ def test_a_central_bank_decision_is_quoted_and_its_governor_named(news: Library)
 def test_questions_the_articles_do_not_answer_abstain(news: Library, question: str, reason: str) -> None:
     answer = news.ask(question)
     assert answer.abstained and reason in answer.answer and not answer.citations
+
+
+def test_a_how_many_question_whose_quotes_count_something_else_is_refused_whatever_the_model_says(
+    make_library: Callable[..., Library],
+) -> None:
+    """With the answerability model told to answer everything, an English how-many question is still refused when
+    no quote and no best sentence counts what it asks: the tolls of the floods do not count closed schools."""
+    lib = make_library("anything", answer_threshold=0.0)
+    for name in ("flood-courier", "flood-wire"):
+        lib.add_text((CORPUS / f"{name}.txt").read_text(), key=name)
+    schools = lib.ask("How many schools were closed by the Marlow Valley floods?")
+    assert schools.abstained and schools.exact_refusal and "gives that figure" in schools.answer
+    homes = lib.ask("How many homes were flooded in the Marlow Valley?")
+    assert not homes.abstained and "2,300 homes" in " ".join(c.quote for c in homes.citations)
+    # An adjective standing for people is counted under other nouns ("17 people"): left to the model.
+    dead = lib.ask("How many dead in the Marlow Valley floods?")
+    assert not dead.abstained and not dead.exact_refusal
+    # A figure in another language is one the question's words cannot check.
+    lib.add_text(
+        "Hochwasser im Kellbachtal\n\nIm Kellbachtal mussten nach Angaben des Landratsamts 4.500 Menschen ihre Häuser "
+        "verlassen.",
+        key="kellbach",
+    )
+    evacuated = lib.ask("How many residents were evacuated in the Kellbach valley?")
+    assert not evacuated.exact_refusal and any("4.500 Menschen" in c.quote for c in evacuated.citations)
 
 
 def test_a_common_word_of_a_name_does_not_name_it(library: Library) -> None:
