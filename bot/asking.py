@@ -41,7 +41,7 @@ from bot.rendering import (
     visible_len,
 )
 from bot.state import BUTTON_EXPIRED, Context, payload_or_usage, pressed, sender_key, state
-from index import MAX_QUESTION_CHARS, Answer, ArticleNotFound, Citation, is_url
+from index import MAX_QUESTION_CHARS, TENTATIVE, Answer, ArticleNotFound, Citation, is_url
 
 log = logging.getLogger(__name__)
 INLINE_RESULTS = 5
@@ -399,4 +399,6 @@ async def inline_query(update: Update, context: Context) -> None:
         button = InlineQueryResultsButton(
             text=f"Not found in {counted(answer.searched_articles, 'article')}", start_parameter="sources"
         )
+    elif answer.tentative:  # shown above the results, which may not answer the question
+        button = InlineQueryResultsButton(text=cap(TENTATIVE, 64), start_parameter="help")
     await query.answer(results, cache_time=30, is_personal=personal, button=button)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from index import (
+    TENTATIVE,
     AddResult,
     Answer,
     ArticleInfo,
@@ -78,6 +79,8 @@ def source_line(c: Citation | ArticleInfo, n: int | None = None) -> str:
 def answer_blocks(answer: Answer, heading: str = "") -> list[str]:
     """One block per quote, then the Sources list; ``pack`` turns blocks into messages."""
     blocks = [heading] if heading else []
+    if answer.tentative:
+        blocks.append(f"<i>{esc(TENTATIVE)}</i>")
     for c, numbers in merge_syndicated(answer.citations):
         note = claim_note(c)
         refs = "".join(f"[{n}]" for n in numbers)

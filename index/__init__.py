@@ -21,7 +21,15 @@ from index.errors import (
 from index.extract import FILE_SUFFIXES, file_suffix
 from index.feeds import Feed, PollResult
 from index.library import DEFAULT_COLLECTION, MAX_QUESTION_CHARS, Library, Progress, ProgressFn
-from index.render_text import claim_note, figure_lines, merge_syndicated, period_note, poll_summary, time_left
+from index.render_text import (
+    TENTATIVE,
+    claim_note,
+    figure_lines,
+    merge_syndicated,
+    period_note,
+    poll_summary,
+    time_left,
+)
 from index.settings import Settings
 from index.types import (
     AddResult,
@@ -42,6 +50,7 @@ __all__ = [
     "DEFAULT_COLLECTION",
     "FILE_SUFFIXES",
     "MAX_QUESTION_CHARS",
+    "TENTATIVE",
     "AddResult",
     "Admission",
     "Answer",

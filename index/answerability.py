@@ -201,8 +201,12 @@ class Model:
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     bias: float
-    threshold: float  # the operating point chosen when fitting
+    threshold: float  # the operating point chosen when fitting: below it, "not found"
     fitted_on: str = ""
+    # Below this probability (and at or above ``threshold``) an answer is shown as the closest quotes: the point of
+    # best balanced accuracy on the fitted rows, where the model is as likely wrong in answering as in refusing.
+    # Between the two it cannot tell a near-topic quote from an answer; 0: no such band (a model fitted before it).
+    sure: float = 0.0
 
     def probability(self, s: Signals) -> float:
         x = (s.vector() - np.array(self.mean)) / np.array(self.scale)
@@ -231,9 +235,14 @@ class Model:
             values = np.asarray(getattr(model, name), dtype=np.float64)
             if values.shape != (len(FEATURES),) or not np.isfinite(values).all():
                 raise ValueError(f"its {name} must be {len(FEATURES)} finite numbers")
-        if not (np.isfinite(float(model.bias)) and 0.0 <= float(model.threshold) <= 1.0):
-            raise ValueError("its bias must be a finite number and its threshold within 0..1")
-        return replace(model, bias=float(model.bias), threshold=float(model.threshold))
+        points = (float(model.threshold), float(model.sure))
+        if not (np.isfinite(float(model.bias)) and all(0.0 <= x <= 1.0 for x in points)):
+            raise ValueError("its bias must be a finite number, its threshold and sure point within 0..1")
+        return replace(model, bias=float(model.bias), threshold=float(model.threshold), sure=float(model.sure))
+
+    def tentative(self, probability: float) -> bool:
+        """An answer at this probability is shown as the closest quotes, not as the answer."""
+        return probability < self.sure
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
@@ -247,7 +256,7 @@ def fit(
 ) -> Model:
     """Fit by gradient descent on the log-loss with an L2 penalty, classes weighted equally; the threshold is the
     one that maximises balanced accuracy on the fitted rows while answering at least ``MIN_ANSWERED`` of the
-    answerable ones (a wrong "not found" costs a reader too)."""
+    answerable ones (a wrong "not found" costs a reader too), the sure point the one that maximises it outright."""
     x = np.stack([s.vector() for s in rows])
     y = np.array(labels, dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -263,15 +272,18 @@ def fit(
         w -= 0.5 * (z.T @ g + l2 * w / len(y))
         b -= 0.5 * float(g.sum())
     p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
-    threshold = _best_threshold(p, y)
-    return Model(FEATURES, tuple(mean), tuple(scale), tuple(w), b, threshold, fitted_on)
+    threshold = best_threshold(p, y, MIN_ANSWERED)
+    sure = max(threshold, best_threshold(p, y, 0.0))
+    return Model(FEATURES, tuple(mean), tuple(scale), tuple(w), b, threshold, fitted_on, sure)
 
 
-def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+def best_threshold(p: np.ndarray, y: np.ndarray, min_answered: float) -> float:
+    """The probability that best separates answerable rows (``y`` 1) from the rest by balanced accuracy, among
+    those that answer at least ``min_answered`` of the answerable ones."""
     best, best_t = -1.0, 0.0
     for t in np.unique(np.round(p, 3)):
         tpr = float(((p >= t) & (y > 0)).sum() / max(1, (y > 0).sum()))
         tnr = float(((p < t) & (y == 0)).sum() / max(1, (y == 0).sum()))
-        if tpr >= MIN_ANSWERED and (tpr + tnr) / 2 > best:
+        if tpr >= min_answered and (tpr + tnr) / 2 > best:
             best, best_t = (tpr + tnr) / 2, float(t)
     return best_t

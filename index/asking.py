@@ -204,7 +204,10 @@ class Asker:
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         figures = answering.compare_figures(citations, texts, q)
-        return Answer(question, False, "", citations, hits, searched, figures, confidence_value, signal_values)
+        unsure = self.model.tentative(probability)
+        return Answer(
+            question, False, "", citations, hits, searched, figures, confidence_value, signal_values, tentative=unsure
+        )
 
     def _first_page(
         self, unique: list[answering.Evidence], texts: dict[int, str], q: Question

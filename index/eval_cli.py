@@ -121,8 +121,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"answerability model fitted on {len(rows)} questions, threshold {model.threshold:.3f}: {args.fit}")
     threshold = args.threshold if args.threshold is not None else settings.answer_threshold
     decide = evaluation.model_decision(model, threshold)
+    sure = evaluation.model_decision(model, max(model.threshold if threshold is None else threshold, model.sure))
     for rep in reports:
-        rep.decide = decide
+        rep.decide, rep.sure = decide, sure
     if args.json:
         print(json.dumps([eval_report.as_json(rep) for rep in reports], indent=2))
         return 0

@@ -35,6 +35,22 @@ def _pr(f: Figures) -> str:
     return f"{f.abstention_precision:.2f}/{f.abstention_recall:.2f}" if f.left_out or f.unanswerable else "-"
 
 
+def _closest(report: Report, mode: str) -> str:
+    """How many answers are shown as the closest quotes: of the answerable questions answered, and of the
+    unanswerable and left-out ones (those should be few and these many)."""
+    if report.sure is None:
+        return ""
+    rows = report.results[mode]
+    answered = [r for r in rows if not r.abstained(report.decide)]
+    flagged = [r for r in answered if r.abstained(report.sure)]
+    right = sum(r.should_answer for r in answered)
+    right_flagged = sum(r.should_answer for r in flagged)
+    return (
+        f"shown as closest quotes ({mode}): {right_flagged} of {right} answers to answerable questions, "
+        f"{len(flagged) - right_flagged} of {len(answered) - right} to unanswerable or left-out ones"
+    )
+
+
 def render(report: Report) -> str:
     """One set: retrieval modes side by side (leave-one-out runs in hybrid only), then hybrid per question kind."""
     modes = list(report.results)
@@ -54,6 +70,7 @@ def render(report: Report) -> str:
         _row("", modes),
         *_figure_rows(figs),
         _row("ask p50 / p95 ms", ["{:.0f}/{:.0f}".format(*report.latency_ms(m)) for m in modes]),
+        _closest(report, modes[0]),
         "",
         f"{modes[0]} by kind:",
         _row("kind (n)", ["recall@5", "nDCG@10", "quote hit", "answered"]),
@@ -142,6 +159,8 @@ def as_json(report: Report) -> dict[str, object]:
             "abstained_left_out": f"{f.abstained_left_out}/{f.left_out}",
             "abstention_precision": f.abstention_precision,
             "abstention_recall": f.abstention_recall,
+            # Answered and not shown as the closest quotes (the model's sure point), of the answerable questions.
+            "answered_sure_when_answerable": report.figures(mode, decide=report.sure).answered if report.sure else None,
             "ask_ms_p50": p50,
             "ask_ms_p95": p95,
         }

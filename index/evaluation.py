@@ -194,6 +194,7 @@ class Report:
     ingest_seconds: float | None
     model: str
     decide: Decide
+    sure: Decide | None = None  # answers it rejects are shown as the closest quotes (``Model.sure``)
 
     def figures(
         self, mode: str, kind: str | None = None, half: int | None = None, decide: Decide | None = None

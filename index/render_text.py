@@ -12,6 +12,9 @@ from index.answer import same_text
 from index.feeds import Feed, PollResult
 from index.types import Answer, Citation, FigureEntry
 
+# Above an answer the answerability model is unsure of (``Answer.tentative``): the quotes are the library's closest.
+TENTATIVE = "Closest quotes: the library may not answer this exactly."
+
 
 def claim_note(c: Citation) -> str:
     """'per Russia · hedged: “claimed”' — who says it and how sure, for display after a quote."""
@@ -84,7 +87,8 @@ def render(answer: Answer) -> str:
     """The CLI's answer: quotes with [n], then Sources."""
     if answer.abstained:
         return f"{answer.answer} {period_note(answer)}" if answer.period and answer.searched_articles else answer.answer
-    lines = [body(answer.citations, answer.figures), "", "Sources:"]
+    lines = [TENTATIVE, ""] if answer.tentative else []
+    lines += [body(answer.citations, answer.figures), "", "Sources:"]
     seen: set[int] = set()
     for c in answer.citations:
         if c.n not in seen:

@@ -102,3 +102,24 @@ def test_a_name_is_found_only_where_the_text_writes_it_as_a_name() -> None:
     covered = answerability.Weighted(q, weights)
     assert covered.found("Soldiers are fed up with inflation.") == [t != "fed" for t in q.terms]
     assert all(covered.found("The Fed said inflation eased."))
+
+
+def test_a_fit_sets_the_sure_point_at_or_above_the_answering_threshold() -> None:
+    """Answerable rows mostly close, the others mostly far, some of each in between: the threshold answers at least
+    ``MIN_ANSWERED`` of the answerable rows, the sure point is where the two kinds part best, and an answer between
+    them is tentative."""
+    from index.answerability import FEATURES, MIN_ANSWERED, Signals, fit
+
+    rng = np.random.default_rng(7)
+
+    def row(dense: float) -> Signals:
+        return Signals(**{f: float(rng.uniform(0.4, 0.6)) for f in FEATURES} | {"dense": dense})
+
+    good = [row(d) for d in rng.normal(0.65, 0.12, 200)]
+    bad = [row(d) for d in rng.normal(0.45, 0.12, 200)]
+    model = fit([*good, *bad], [True] * 200 + [False] * 200)
+    p_good = np.array([model.probability(s) for s in good])
+    assert (p_good >= model.threshold).mean() >= MIN_ANSWERED
+    assert model.threshold < model.sure < 1.0
+    between = (model.threshold + model.sure) / 2
+    assert model.tentative(between) and not model.tentative(model.sure)

@@ -68,10 +68,19 @@ def test_an_answerability_model_of_the_wrong_shape_is_refused_on_load(tmp_path: 
 
     raw = json.loads((Path(__file__).resolve().parents[1] / "index" / "data" / "answerability.json").read_text())
     path = tmp_path / "model.json"
-    for broken in ({"weights": raw["weights"][:2]}, {"scale": ["x"] * len(raw["scale"])}, {"threshold": 7}):
+    for broken in (
+        {"weights": raw["weights"][:2]},
+        {"scale": ["x"] * len(raw["scale"])},
+        {"threshold": 7},
+        {"sure": -1},
+    ):
         path.write_text(json.dumps({**raw, **broken}))
         with pytest.raises(DossierError, match=r"ANSWERABILITY_MODEL=.* is not usable"):
             Model.load(path)
+    # A model fitted before the sure point shows no answer as the closest quotes.
+    path.write_text(json.dumps({k: v for k, v in raw.items() if k != "sure"}))
+    assert Model.load(path).sure == 0.0 and not Model.load(path).tentative(0.0)
+    assert Model.load().sure > Model.load().threshold
 
 
 def test_the_topic_margin_orders_what_is_shown_not_what_is_judged() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,6 +156,34 @@ def test_a_how_many_question_whose_quotes_count_something_else_is_refused_whatev
     )
     evacuated = lib.ask("How many residents were evacuated in the Kellbach valley?")
     assert not evacuated.exact_refusal and any("4.500 Menschen" in c.quote for c in evacuated.citations)
+
+
+def test_an_answer_the_model_is_unsure_of_is_shown_as_the_closest_quotes_on_every_surface(
+    make_library: Callable[..., Library], tmp_path: Path
+) -> None:
+    """Between the model's threshold and its sure point the quotes are shown, headed as the library's closest: in
+    the CLI's text, its JSON and Telegram's HTML. The shipped model is sure of a toll two outlets give."""
+    from bot.rendering import answer_blocks
+    from index.cli import answer_json
+
+    shipped = make_library("shipped")
+    unsure_model = tmp_path / "unsure.json"
+    raw = json.loads((Path(__file__).resolve().parents[1] / "index" / "data" / "answerability.json").read_text())
+    unsure_model.write_text(json.dumps({**raw, "sure": 1.0}))
+    unsure = make_library("unsure", answerability_model=str(unsure_model))
+    for lib in (shipped, unsure):
+        for name in ("flood-courier", "flood-wire"):
+            lib.add_text((CORPUS / f"{name}.txt").read_text(), key=name)
+    question = "How many people died in the Marlow Valley floods?"
+    sure = shipped.ask(question)
+    assert not sure.abstained and not sure.tentative
+    assert not render_text.render(sure).startswith(render_text.TENTATIVE)
+    answer = unsure.ask(question)
+    assert not answer.abstained and answer.tentative and answer.citations == sure.citations
+    assert render_text.render(answer).startswith(render_text.TENTATIVE + "\n\n> ")
+    assert answer_json(answer)["tentative"] is True and answer_json(sure)["tentative"] is False
+    assert answer_blocks(answer)[0] == f"<i>{render_text.TENTATIVE}</i>"
+    assert "Closest" not in "".join(answer_blocks(sure))
 
 
 def test_a_common_word_of_a_name_does_not_name_it(library: Library) -> None:
