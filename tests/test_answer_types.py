@@ -483,3 +483,11 @@ def test_the_verb_that_opens_a_clause_is_no_term_and_no_counted_noun() -> None:
     q = analyse("How long will the dam repairs take?")
     assert "will" not in q.terms and not q.focus
     assert analyse("How many tanks can the unit field?").focus == {"tank", "tanks"}
+
+
+def test_an_adverb_of_time_or_degree_is_no_term() -> None:
+    """ "How many tanks does the unit still have?" needed "still" in a quote (Snowball's English list lacks it, as
+    it lacks "also", "yet", "already"): its coverage of the seed that answers it was .22, and it was refused."""
+    q = analyse("How many tanks does the unit still have? Has it already lost the rest, or has it also got new ones?")
+    assert not {"still", "already", "also"} & set(q.terms)
+    assert {"tanks", "unit", "lost", "rest", "new"} <= set(q.terms)

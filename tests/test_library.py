@@ -477,7 +477,7 @@ def test_a_figure_question_is_answered_with_a_figure_of_the_asked_noun(seeded: L
     ("typed", "written"),
     [
         ("how many tanks does the unit have left", "How many tanks does the unit have left?"),
-        # "unit" and "still" are in neither seed: refused however it is typed (.31 typed in lower case before)
+        # "unit" is in neither seed (and "still" no term): answered or refused alike however it is typed
         ("how many tanks does the unit still have", "How many tanks does the unit still have?"),
         ("who released the audio of the call?", "Who released the audio of the call?"),
         ("how many ukrainian prisoners of war came home?", "How many Ukrainian prisoners of war came home?"),
