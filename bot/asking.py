@@ -349,17 +349,19 @@ async def passage_button(update: Update, context: Context) -> None:
         await message.reply_text(page, do_quote=True)
 
 
-def inline_result(c: Citation) -> InlineQueryResultArticle:
-    """One cited quote as an inline result; the quote is trimmed so the message stays within Telegram's limits."""
+def inline_result(c: Citation, tentative: bool = False) -> InlineQueryResultArticle:
+    """One cited quote as an inline result; the quote is trimmed so the message stays within Telegram's limits. A
+    quote the answer gives as the closest says so in the message it sends too: the chat it lands in sees no button."""
     line = source_line(c)
-    room = INLINE_MESSAGE_LIMIT - visible_len(line) - 2
+    caveat = f"<i>{esc(TENTATIVE)}</i>\n" if tentative else ""
+    room = INLINE_MESSAGE_LIMIT - visible_len(line) - visible_len(caveat) - 2
     quote = cap_units(c.quote, max(room, 1))
     return InlineQueryResultArticle(
         id=f"{c.article_id}-{c.char_start}-{c.char_end}",
         title=cap(c.quote, 120),
         description=cap(f"[{c.n}] {c.source or c.title} — {c.title}", 200),
         input_message_content=InputTextMessageContent(
-            f"<blockquote>{esc(quote)}</blockquote>\n{line}",
+            f"{caveat}<blockquote>{esc(quote)}</blockquote>\n{line}",
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
@@ -393,7 +395,7 @@ async def inline_query(update: Update, context: Context) -> None:
         await query.answer([], cache_time=5, is_personal=True, button=busy)
         return
     activity.answered(answer)
-    results = [inline_result(c) for c in answer.citations[:INLINE_RESULTS]]
+    results = [inline_result(c, answer.tentative) for c in answer.citations[:INLINE_RESULTS]]
     button = None
     if not results:
         button = InlineQueryResultsButton(

@@ -280,6 +280,17 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
     return not q.event or bool(q.event & q.forms(quote))
 
 
+def asked_figure_found(q: Question, sentences: Sequence[str]) -> float:
+    """1 when a sentence counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5
+    when only a sentence in another language gives a figure, which the question's words cannot check."""
+    if Asks.FIGURE not in q.asks or not q.focus:
+        return 1.0
+    if any(gives_asked_figure(x, q) for x in sentences):
+        return 1.0
+    foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)
+    return 0.5 if foreign else 0.0
+
+
 def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
     """Whether the sentence looks like the kind of answer asked for, one value per ``KIND_CUES`` entry."""
     figure = Asks.FIGURE in q.asks and has_count(sentence)

@@ -22,7 +22,6 @@ import numpy as np
 from index import answer_types, fitted
 from index.language import detect
 from index.question import Asks, Question
-from index.terms import has_figure
 
 FEATURES = (
     "dense",  # best passage similarity with the question, rescaled (0 = the model's unrelated level)
@@ -165,7 +164,7 @@ def signals(
         joined = " ".join([*dict.fromkeys(quote_heads), joined])
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
-    figure = _figure(q, quotes)
+    figure = answer_types.asked_figure_found(q, quotes)
     best = dense[0] if dense else 0.0
     covering = max(texts, key=w.coverage) if texts else ""
     return Signals(
@@ -181,17 +180,6 @@ def signals(
     )
 
 
-def _figure(q: Question, quotes: Sequence[str]) -> float:
-    """1 when a quote counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5 when
-    only a quote in another language gives a figure, which the question's words cannot check."""
-    if Asks.FIGURE not in q.asks or not q.focus:
-        return 1.0
-    if any(answer_types.gives_asked_figure(x, q) for x in quotes):
-        return 1.0
-    foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in quotes)
-    return 0.5 if foreign else 0.0
-
-
 @dataclass(frozen=True, slots=True)
 class Model:
     """Standardised logistic regression: p = sigmoid(w · (x - mean) / scale + b)."""
@@ -205,7 +193,8 @@ class Model:
     fitted_on: str = ""
     # Below this probability (and at or above ``threshold``) an answer is shown as the closest quotes: the point of
     # best balanced accuracy on the fitted rows, where the model is as likely wrong in answering as in refusing.
-    # Between the two it cannot tell a near-topic quote from an answer; 0: no such band (a model fitted before it).
+    # Between the two it cannot tell a near-topic quote from an answer; at or below ``threshold`` (0 in a model
+    # fitted before it) there is no such band.
     sure: float = 0.0
 
     def probability(self, s: Signals) -> float:
@@ -235,6 +224,8 @@ class Model:
             values = np.asarray(getattr(model, name), dtype=np.float64)
             if values.shape != (len(FEATURES),) or not np.isfinite(values).all():
                 raise ValueError(f"its {name} must be {len(FEATURES)} finite numbers")
+        if isinstance(model.sure, bool) or isinstance(model.threshold, bool):
+            raise ValueError("its threshold and sure point must be numbers")
         points = (float(model.threshold), float(model.sure))
         if not (np.isfinite(float(model.bias)) and all(0.0 <= x <= 1.0 for x in points)):
             raise ValueError("its bias must be a finite number, its threshold and sure point within 0..1")

@@ -167,9 +167,14 @@ class Asker:
         probability = self.model.probability(signals)
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
-        refusal = abstention.missing_day(q, judged_texts, searched) or abstention.missing_figure(
-            q, judged_texts, [texts[e.article_id][e.start : e.end] for e in unique[:FIGURE_EVIDENCE]], searched
-        )
+        # A how-many answer that counts nothing asked is one step less sure: refused where the model is unsure
+        # already, shown as the closest quotes where it is sure.
+        best = [texts[e.article_id][e.start : e.end] for e in unique[:FIGURE_EVIDENCE]]
+        lacks_figure = abstention.lacks_asked_figure(q, judged_texts, best)
+        refusal = abstention.missing_day(q, judged_texts, searched)
+        if refusal is None and lacks_figure and self.model.tentative(probability):
+            refusal = abstention.not_found(q, judged_texts, searched)
+        unsure = lacks_figure or self.model.tentative(probability)
         if refusal or probability < self.threshold:
             message = refusal or abstention.not_found(q, judged_texts, searched)
             return Answer(
@@ -204,7 +209,6 @@ class Asker:
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         figures = answering.compare_figures(citations, texts, q)
-        unsure = self.model.tentative(probability)
         return Answer(
             question, False, "", citations, hits, searched, figures, confidence_value, signal_values, tentative=unsure
         )

@@ -118,7 +118,10 @@ def run(args: argparse.Namespace) -> int:
         rows, labels = evaluation.training_rows(r for rep in reports for r in rep.results["hybrid"])
         model = answerability.fit(rows, labels, fitted_on=", ".join(rep.name for rep in reports))
         model.save(args.fit)
-        print(f"answerability model fitted on {len(rows)} questions, threshold {model.threshold:.3f}: {args.fit}")
+        print(
+            f"answerability model fitted on {len(rows)} questions, threshold {model.threshold:.3f}, "
+            f"sure {model.sure:.3f}: {args.fit}"
+        )
     threshold = args.threshold if args.threshold is not None else settings.answer_threshold
     decide = evaluation.model_decision(model, threshold)
     sure = evaluation.model_decision(model, max(model.threshold if threshold is None else threshold, model.sure))

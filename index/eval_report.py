@@ -42,7 +42,7 @@ def _closest(report: Report, mode: str) -> str:
         return ""
     rows = report.results[mode]
     answered = [r for r in rows if not r.abstained(report.decide)]
-    flagged = [r for r in answered if r.abstained(report.sure)]
+    flagged = [r for r in answered if r.tentative or r.abstained(report.sure)]
     right = sum(r.should_answer for r in answered)
     right_flagged = sum(r.should_answer for r in flagged)
     return (
@@ -70,7 +70,7 @@ def render(report: Report) -> str:
         _row("", modes),
         *_figure_rows(figs),
         _row("ask p50 / p95 ms", ["{:.0f}/{:.0f}".format(*report.latency_ms(m)) for m in modes]),
-        _closest(report, modes[0]),
+        *([_closest(report, modes[0])] if report.sure else []),
         "",
         f"{modes[0]} by kind:",
         _row("kind (n)", ["recall@5", "nDCG@10", "quote hit", "answered"]),

@@ -62,6 +62,7 @@ class Result:
     signals: answerability.Signals | None = None
     left_out: bool = False  # asked without its answering articles: it must abstain
     first_hit: bool = False  # the first quote shown (the best article's) holds the evidence
+    tentative: bool = False  # shown as the closest quotes for a reason besides the model's probability (a figure)
 
     @property
     def first_rank(self) -> int | None:
@@ -126,6 +127,7 @@ def score(question: Question, answer: Answer, keys: dict[int, str], seconds: flo
         signals,
         left_out,
         bool(hits and hits[0]),
+        answer.tentative,
     )
 
 

@@ -131,3 +131,18 @@ def test_embedding_progress_shows_the_rate_and_the_time_left() -> None:
         "Embedding 24/54 passages (3.0 a second, about 10 s left)…"
     )
     assert "about 5 min left" in progress_text(Progress("embedding", 10, 1000), seconds=3.0)
+
+
+def test_a_tentative_answer_says_so_in_the_chat_and_in_an_inline_result_it_sends() -> None:
+    """The closest quotes are headed as such in a reply and in the message an inline result puts into a chat,
+    within Telegram's limits however long the quote."""
+    from bot.asking import INLINE_MESSAGE_LIMIT, inline_result
+    from index import TENTATIVE
+
+    answer = Answer("q", False, "", [citation(1, "A quote.")], [], 1, tentative=True)
+    assert pack(answer_blocks(answer))[0].startswith(f"<i>{TENTATIVE}</i>")
+    sent = inline_result(citation(1, "word " * 2000), tentative=True).input_message_content
+    assert sent.message_text.startswith(f"<i>{TENTATIVE}</i>\n<blockquote>")
+    assert utf16_len(parse_html(sent.message_text)) <= INLINE_MESSAGE_LIMIT
+    plain = inline_result(citation(1, "A quote.")).input_message_content
+    assert TENTATIVE not in plain.message_text
