@@ -57,11 +57,12 @@ def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[st
 
 
 def _asks_people(q: Question) -> bool:
-    """The counted word stands for people ("how many wounded", "how many dead"): quotes count them under nouns
-    the question does not use ("More than 500 people!"), which only the answerability model can weigh. A
-    participle is a word in "-ed" that its stem shortens ("wounded", not "bed" or "seed")."""
+    """The counted word counts people ("how many victims", "how many wounded"): quotes count them under nouns the
+    question does not use ("killed 12 residents", "More than 500 people!"), which only the answerability model can
+    weigh. A participle is a word in "-ed" that its stem shortens ("wounded", not "bed" or "seed")."""
     participle = any(w.endswith("ed") and q.stem(w) != w for w in q.head)
-    return participle or bool(q.head & speakers.cue_words("people_adjectives", q.lang))
+    people = speakers.cue_words("people", q.lang)
+    return participle or bool(q.head & (people | {q.stem(w) for w in people}))
 
 
 # Measured on both shared sets and probe 7 (answered and abstained, every language): in English a quote that

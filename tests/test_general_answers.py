@@ -172,12 +172,15 @@ def test_a_how_many_answer_that_counts_nothing_asked_is_one_step_less_sure(
 
 
 def test_a_word_in_ed_is_a_participle_only_where_its_stem_shortens_it() -> None:
-    """ "How many wounded" counts people under other nouns; "how many beds" (stem "bed") and "seeds" do not."""
+    """ "How many wounded" counts people, whom quotes count under other nouns; "how many beds" (stem "bed") and
+    "seeds" are nouns of their own."""
     from index.abstention import lacks_asked_figure
     from index.question import analyse
 
     quotes = ["The hospital has 40 doctors and 120 nurses."]
     assert not lacks_asked_figure(analyse("How many wounded were treated at the hospital?"), quotes, [])
+    # Nor a noun that counts people: quotes count them as residents, protesters, "killed 12".
+    assert not lacks_asked_figure(analyse("How many victims did the hospital treat?"), quotes, [])
     assert lacks_asked_figure(analyse("How many beds does the hospital have?"), quotes, [])
     assert lacks_asked_figure(analyse("How many seeds were planted at the hospital?"), quotes, [])
     assert not lacks_asked_figure(analyse("How many nurses does the hospital have?"), quotes, [])
