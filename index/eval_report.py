@@ -35,20 +35,30 @@ def _pr(f: Figures) -> str:
     return f"{f.abstention_precision:.2f}/{f.abstention_recall:.2f}" if f.left_out or f.unanswerable else "-"
 
 
-def _closest(report: Report, mode: str) -> str:
+def _flagged(report: Report, mode: str, sure: Decide) -> tuple[list[Result], list[Result]]:
+    """The answers given, and those of them shown as the closest quotes (below the sure point, or flagged by the
+    answer itself: a how-many answer that counts nothing asked)."""
+    answered = [r for r in report.results[mode] if not r.abstained(report.decide)]
+    return answered, [r for r in answered if r.tentative or r.abstained(sure)]
+
+
+def _closest(report: Report, mode: str, sure: Decide) -> str:
     """How many answers are shown as the closest quotes: of the answerable questions answered, and of the
     unanswerable and left-out ones (those should be few and these many)."""
-    if report.sure is None:
-        return ""
-    rows = report.results[mode]
-    answered = [r for r in rows if not r.abstained(report.decide)]
-    flagged = [r for r in answered if r.tentative or r.abstained(report.sure)]
+    answered, flagged = _flagged(report, mode, sure)
     right = sum(r.should_answer for r in answered)
     right_flagged = sum(r.should_answer for r in flagged)
     return (
         f"shown as closest quotes ({mode}): {right_flagged} of {right} answers to answerable questions, "
         f"{len(flagged) - right_flagged} of {len(answered) - right} to unanswerable or left-out ones"
     )
+
+
+def _answered_sure(report: Report, mode: str, sure: Decide) -> float:
+    """The share of the answerable questions answered and not shown as the closest quotes."""
+    answered, flagged = _flagged(report, mode, sure)
+    answerable = sum(r.should_answer for r in report.results[mode])
+    return (sum(r.should_answer for r in answered) - sum(r.should_answer for r in flagged)) / max(1, answerable)
 
 
 def render(report: Report) -> str:
@@ -70,7 +80,7 @@ def render(report: Report) -> str:
         _row("", modes),
         *_figure_rows(figs),
         _row("ask p50 / p95 ms", ["{:.0f}/{:.0f}".format(*report.latency_ms(m)) for m in modes]),
-        *([_closest(report, modes[0])] if report.sure else []),
+        *([_closest(report, modes[0], report.sure)] if report.sure else []),
         "",
         f"{modes[0]} by kind:",
         _row("kind (n)", ["recall@5", "nDCG@10", "quote hit", "answered"]),
@@ -160,7 +170,7 @@ def as_json(report: Report) -> dict[str, object]:
             "abstention_precision": f.abstention_precision,
             "abstention_recall": f.abstention_recall,
             # Answered and not shown as the closest quotes (the model's sure point), of the answerable questions.
-            "answered_sure_when_answerable": report.figures(mode, decide=report.sure).answered if report.sure else None,
+            "answered_sure_when_answerable": _answered_sure(report, mode, report.sure) if report.sure else None,
             "ask_ms_p50": p50,
             "ask_ms_p95": p95,
         }
