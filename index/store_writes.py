@@ -171,12 +171,16 @@ class WriteTxn:
         self, article_id: int, text: str, title: str, text_hash: str, passages: Sequence[NewPassage]
     ) -> ArticleInfo:
         """New text (and title) for an article under the same id."""
-        if self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        row = self.conn.execute("SELECT collection FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
             raise ArticleNotFound(article_id)  # removed while the new text was embedded
+        # The old passages leave the keyword index first: their terms are analysed from the text they were cut from.
+        self._drop_passages(article_id)
         self.conn.execute(
             "UPDATE articles SET text = ?, title = ?, text_hash = ? WHERE id = ?", (text, title, text_hash, article_id)
         )
-        self.replace_passages(article_id, passages)
+        ids = self._insert_passages(article_id, row[0], text, passages)
+        self.conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
         return self._info(article_id)
 
     def move_chat(self, old: int, new: int, collections: tuple[str, str] | None) -> int:
@@ -272,12 +276,18 @@ class WriteTxn:
 
     def _drop_passages(self, article_id: int) -> list[int]:
         """Delete an article's passages with their keyword rows, keeping the vector digest; returns their ids."""
-        rows = self.conn.execute("SELECT id, vector FROM passages WHERE article_id = ?", (article_id,)).fetchall()
+        rows = self.conn.execute(
+            "SELECT id, vector, char_start, char_end FROM passages WHERE article_id = ?", (article_id,)
+        ).fetchall()
         ids = [int(r[0]) for r in rows]
         if rows:
             vectors = np.stack([np.frombuffer(r[1], dtype=np.float16).astype(np.float32) for r in rows])
             self._add_to_digest(ids, vectors, -1)
-        self._term_changes.subtract(keywords.remove(self.conn, self._postings, ids))
+            article = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+            text = str(article[0]) if article else ""
+            lang = keywords.article_language(text)
+            indexed = [(int(r[0]), text[int(r[2]) : int(r[3])], lang) for r in rows]
+            self._term_changes.subtract(keywords.remove(self.conn, self._postings, indexed))
         self.conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         return ids
 

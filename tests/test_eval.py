@@ -187,3 +187,14 @@ def test_the_repo_blind_probe_quotes_its_articles_exactly() -> None:
     for q in questions:
         for key, evidence in q.answers:
             assert evidence in texts[key], q.id
+
+
+def test_the_repo_snippet_probe_quotes_its_articles_exactly() -> None:
+    """eval/probe8: short invented snippets with how-many and who questions and their traps (see its README)."""
+    folder = Path(__file__).resolve().parents[1] / "eval" / "probe8"
+    texts = {a["id"]: a["text"] for a in map(json.loads, (folder / "articles.jsonl").read_text().splitlines())}
+    questions = load_questions(folder / "questions.jsonl")
+    assert len(texts) == 39 and len(questions) == 92 and sum(not q.answerable for q in questions) == 26
+    for q in questions:
+        for key, evidence in q.answers:
+            assert evidence in texts[key], q.id
