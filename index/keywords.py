@@ -6,17 +6,14 @@ where it differs from its stem, and a word with diacritics also without them (``
 question looks up its own stems and words, so an English question still finds "Paiporta" in a Spanish article. A
 question searches its rarest terms first and stops before the postings it would score pass a budget: bm25 costs
 time in proportion to the rows that match.
-When the analysis changes (``analysis``: ``ANALYZER_VERSION`` and the stemmer's and language identifier's releases)
-or the rows' layout (``Postings.version``), the index is rebuilt from the stored text at open; no vector is
-recomputed.
+When the analysis changes (``ANALYZER_VERSION``) or the rows' layout (``Postings.version``), the index is rebuilt
+from the stored text at open; no vector is recomputed.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
@@ -28,15 +25,11 @@ from index.question import Question
 
 log = logging.getLogger(__name__)
 
-# The postings: SQLite's own FTS5 table, or (PostgreSQL) plain tables scored with the same bm25 in SQL. The FTS5
-# table is contentless: a copy of every passage's terms took ~1 KB a passage (a sixth of a library), and the terms
-# to delete are analysed again from the stored text, as they were indexed.
+# The postings: SQLite's own FTS5 table, or (PostgreSQL) plain tables scored with the same bm25 in SQL.
 FTS5_SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(text, content = '',
-    tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
-EARLIER_FTS5 = "DROP TABLE IF EXISTS passages_fts"  # its terms with a copy of them, until 2026-12-06
 # In PostgreSQL, one row per passage holds its distinct terms, found through a GIN index, and apart the few that
 # occur more than once with their counts (the rest occur once): finding a count reads that short list. A row per
 # (term, passage) with its B-tree took ~12.2 KB a passage, two thirds of the database; this takes ~2.1 KB (11.7k
@@ -53,20 +46,6 @@ CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 
 """
 EARLIER_TABLES = "DROP TABLE IF EXISTS keyword_postings, keyword_docs"  # a row per (term, passage), until 2026-12
 ANALYZER_VERSION = "snowball-3"  # what the terms are; a library's keyword index is rebuilt when it changes
-
-
-@functools.cache
-def analysis() -> str:
-    """``ANALYZER_VERSION`` and what else decides a text's terms: the stemmer's and the language identifier's
-    releases, and Unicode's version (folding). When it changes (an upgrade), a library's keyword rows are rebuilt
-    from the stored text at open: questions are stemmed as their passages were, and the contentless FTS5 rows are
-    deleted by their terms analysed again, which must be the terms they were indexed with."""
-    from importlib.metadata import version
-
-    parts = (f"PyStemmer-{version('PyStemmer')}", f"py3langid-{version('py3langid')}", unicodedata.unidata_version)
-    return "+".join((ANALYZER_VERSION, *parts))
-
-
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
 NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inflections, plurals: "Shaheds")
@@ -81,17 +60,13 @@ class Postings(Protocol):
     """Where the analysed passages are kept and scored."""
 
     schema: str
-
-    @property
-    def version(self) -> str:
-        """The library's ``keyword_analyzer`` when its rows are of this kind and ``analysis``."""
+    version: str  # the library's ``keyword_analyzer`` when its rows are of this kind and analysis
 
     def insert(self, conn: Connection, docs: Sequence[tuple[int, list[str]]]) -> None:
         """Index passages' terms ((passage id, terms) each); ``term_df`` is counted apart (``count_terms``)."""
 
-    def delete(self, conn: Connection, passages: Sequence[tuple[int, str, str]]) -> Counter[str]:
-        """Drop passages ((id, text, language) each, as indexed; those not indexed are skipped); how many of them
-        held each term."""
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> Counter[str]:
+        """Drop passages (those not indexed are skipped); how many of them held each term."""
 
     def clear(self, conn: Connection) -> None: ...
 
@@ -106,33 +81,26 @@ class Postings(Protocol):
 
 class Fts5Postings:
     schema = FTS5_SCHEMA
-
-    @property
-    def version(self) -> str:
-        return analysis() + "/contentless"
+    version = ANALYZER_VERSION
 
     def insert(self, conn: Connection, docs: Sequence[tuple[int, list[str]]]) -> None:
-        conn.executemany("INSERT INTO passage_terms (rowid, text) VALUES (?, ?)", [(p, " ".join(t)) for p, t in docs])
+        conn.executemany("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", [(p, " ".join(t)) for p, t in docs])
 
-    def delete(self, conn: Connection, passages: Sequence[tuple[int, str, str]]) -> Counter[str]:
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> Counter[str]:
         held: Counter[str] = Counter()
-        for pid, text, lang in passages:
-            # A contentless table takes the terms a row was indexed with; a row it never held would corrupt it.
-            if conn.execute("SELECT rowid FROM passage_terms WHERE rowid = ?", (pid,)).fetchone() is None:
+        for pid in passage_ids:
+            row = conn.execute("SELECT text FROM passages_fts WHERE rowid = ?", (pid,)).fetchone()
+            if row is None:
                 continue
-            terms = analyzer(lang).index_terms(text)
-            held.update(set(terms))
-            conn.execute(
-                "INSERT INTO passage_terms (passage_terms, rowid, text) VALUES ('delete', ?, ?)", (pid, " ".join(terms))
-            )
+            held.update(set(str(row[0]).split()))
+            conn.execute("DELETE FROM passages_fts WHERE rowid = ?", (pid,))
         return held
 
     def clear(self, conn: Connection) -> None:
-        conn.execute(EARLIER_FTS5)
-        conn.execute("INSERT INTO passage_terms (passage_terms) VALUES ('delete-all')")
+        conn.execute("DELETE FROM passages_fts")
 
     def count(self, conn: Connection) -> int:
-        return int(conn.execute("SELECT COUNT(*) FROM passage_terms").fetchone()[0])
+        return int(conn.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0])
 
     def search(
         self, conn: Connection, chosen: list[tuple[str, int]], collection: str | None, limit: int
@@ -140,14 +108,13 @@ class Fts5Postings:
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t, _ in chosen)
         if collection is None:
             rows = conn.execute(
-                "SELECT rowid, bm25(passage_terms) AS s FROM passage_terms WHERE passage_terms MATCH ?"
-                " ORDER BY s LIMIT ?",
+                "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s LIMIT ?",
                 (match, limit),
             ).fetchall()
         else:
             rows = conn.execute(
-                "SELECT f.rowid, bm25(passage_terms) AS s FROM passage_terms f JOIN passages p ON p.id = f.rowid"
-                " WHERE passage_terms MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
+                "SELECT f.rowid, bm25(passages_fts) AS s FROM passages_fts f JOIN passages p ON p.id = f.rowid"
+                " WHERE passages_fts MATCH ? AND p.collection = ? ORDER BY s LIMIT ?",
                 (match, collection, limit),
             ).fetchall()
         return [(int(r[0]), -float(r[1])) for r in rows]
@@ -158,10 +125,7 @@ class TablePostings:
     frequencies and passage lengths over the average, so both databases rank passages alike."""
 
     schema = TABLE_SCHEMA
-
-    @property
-    def version(self) -> str:
-        return analysis() + "/passage-rows"
+    version = ANALYZER_VERSION + "/passage-rows"
 
     def insert(self, conn: Connection, docs: Sequence[tuple[int, list[str]]]) -> None:
         if not docs:
@@ -177,8 +141,8 @@ class TablePostings:
         )
         self._add_totals(conn, len(docs), sum(r[1] for r in rows))
 
-    def delete(self, conn: Connection, passages: Sequence[tuple[int, str, str]]) -> Counter[str]:
-        ids = [int(p[0]) for p in passages]
+    def delete(self, conn: Connection, passage_ids: Sequence[int]) -> Counter[str]:
+        ids = [int(i) for i in passage_ids]
         rows = conn.execute(
             "DELETE FROM keyword_passages WHERE passage_id = ANY(?::bigint[]) RETURNING length, terms", (ids,)
         ).fetchall()
@@ -258,10 +222,9 @@ def count_terms(conn: Connection, changes: Counter[str]) -> None:
     conn.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for t, n in changed if n < 0])
 
 
-def remove(conn: Connection, index: Postings, passages: Sequence[tuple[int, str, str]]) -> Counter[str]:
-    """Drop passages ((id, text, language) each, as ``add`` took them) from the index, inside the caller's
-    transaction; how many of them held each term."""
-    return index.delete(conn, passages)
+def remove(conn: Connection, index: Postings, passage_ids: Sequence[int]) -> Counter[str]:
+    """Drop passages from the index (inside the caller's transaction); how many of them held each term."""
+    return index.delete(conn, passage_ids)
 
 
 def is_current(conn: Connection, index: Postings) -> bool:

@@ -171,16 +171,12 @@ class WriteTxn:
         self, article_id: int, text: str, title: str, text_hash: str, passages: Sequence[NewPassage]
     ) -> ArticleInfo:
         """New text (and title) for an article under the same id."""
-        row = self.conn.execute("SELECT collection FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
+        if self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
             raise ArticleNotFound(article_id)  # removed while the new text was embedded
-        # The old passages leave the keyword index first: their terms are analysed from the text they were cut from.
-        self._drop_passages(article_id)
         self.conn.execute(
             "UPDATE articles SET text = ?, title = ?, text_hash = ? WHERE id = ?", (text, title, text_hash, article_id)
         )
-        ids = self._insert_passages(article_id, row[0], text, passages)
-        self.conn.execute("UPDATE articles SET passage_count = ? WHERE id = ?", (len(ids), article_id))
+        self.replace_passages(article_id, passages)
         return self._info(article_id)
 
     def move_chat(self, old: int, new: int, collections: tuple[str, str] | None) -> int:
@@ -259,10 +255,12 @@ class WriteTxn:
             ).fetchone()
             ids.append(int(row[0]))
         spans = [(pid, text[p.char_start : p.char_end], lang) for pid, p in zip(ids, passages, strict=True)]
-        # Counted once its rows are in: an article refused earlier (rolled back to its savepoint) counts no terms.
-        self._term_changes.update(keywords.add(self.conn, self._postings, spans))
+        changes = keywords.add(self.conn, self._postings, spans)
         if passages:
             self._add_vectors(ids, as_stored(np.stack([np.asarray(p.vector) for p in passages])))
+        # Counted once all its rows are in (the pgvector mirror's too): an article refused on the way (rolled back
+        # to its savepoint) counts no terms.
+        self._term_changes.update(changes)
         return ids
 
     def reset_mirror(self, dim: int) -> None:
@@ -276,18 +274,12 @@ class WriteTxn:
 
     def _drop_passages(self, article_id: int) -> list[int]:
         """Delete an article's passages with their keyword rows, keeping the vector digest; returns their ids."""
-        rows = self.conn.execute(
-            "SELECT id, vector, char_start, char_end FROM passages WHERE article_id = ?", (article_id,)
-        ).fetchall()
+        rows = self.conn.execute("SELECT id, vector FROM passages WHERE article_id = ?", (article_id,)).fetchall()
         ids = [int(r[0]) for r in rows]
         if rows:
             vectors = np.stack([np.frombuffer(r[1], dtype=np.float16).astype(np.float32) for r in rows])
             self._add_to_digest(ids, vectors, -1)
-            article = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-            text = str(article[0]) if article else ""
-            lang = keywords.article_language(text)
-            indexed = [(int(r[0]), text[int(r[2]) : int(r[3])], lang) for r in rows]
-            self._term_changes.subtract(keywords.remove(self.conn, self._postings, indexed))
+        self._term_changes.subtract(keywords.remove(self.conn, self._postings, ids))
         self.conn.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         return ids
 

@@ -313,40 +313,6 @@ def test_vectors_take_768_and_388_bytes_and_a_format_3_librarys_are_converted(
     assert after.confidence == pytest.approx(before.confidence, abs=2e-3)
 
 
-@pytest.mark.sqlite_only
-def test_a_keyword_table_holding_its_text_is_rebuilt_without_it(
-    make_library: Callable[..., Library], tmp_path: Path
-) -> None:
-    """Libraries written before 2026-12-06 keep a copy of each passage's terms in their FTS5 table (~1 KB a
-    passage); at the first open their keyword rows are rebuilt into the contentless table, with the same scores,
-    and a removal afterwards deletes the rows it analyses again."""
-    from index.keywords import ANALYZER_VERSION, analysis
-    from index.question import analyse
-
-    lib = make_library("lib")
-    lib.add_jsonl(synthetic_jsonl(4).splitlines())
-    q = analyse(f"how many drones were destroyed around {synthetic_article(2)['title'].split()[-1]}?")
-    want = lib.store.keyword_search(q, None, 100)
-    lib.close()
-    db = tmp_path / "lib" / "library.sqlite3"
-    conn = sqlite3.connect(db, isolation_level=None)  # the table and mark of a library from before
-    conn.execute("DROP TABLE passage_terms")
-    conn.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0')")
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'keyword_analyzer'", (ANALYZER_VERSION,))
-    conn.close()
-    reopened = make_library("lib")
-    assert want and reopened.store.keyword_search(q, None, 100) == want
-    reopened.remove(1)
-    conn = sqlite3.connect(db)
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'passage%'")}
-    conn.execute("INSERT INTO passage_terms (passage_terms) VALUES ('integrity-check')")
-    indexed = conn.execute("SELECT COUNT(*) FROM passage_terms").fetchone()[0]
-    stored = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-    analyzer = conn.execute("SELECT value FROM meta WHERE key = 'keyword_analyzer'").fetchone()
-    conn.close()
-    assert "passages_fts" not in tables and indexed == stored and analyzer == (f"{analysis()}/contentless",)
-
-
 def _sentence_blobs(db: Path) -> list[tuple[bytes, int]]:
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT sentence_vectors, length(sentence_spans) / 8, length(vector) FROM passages").fetchall()
@@ -552,10 +518,7 @@ def test_term_counts_follow_adds_revisions_and_removals(library: Library, databa
     with library.store.connection() as conn:
         stored = {str(t): int(n) for t, n in conn.execute("SELECT term, df FROM term_df").fetchall()}
         if database == "sqlite":
-            # The terms the contentless FTS5 table holds, with how many passages hold each.
-            conn.execute("CREATE VIRTUAL TABLE temp.held USING fts5vocab(main, passage_terms, 'row')")
-            counted = Counter({str(t): int(n) for t, n in conn.execute("SELECT term, doc FROM temp.held")})
-            conn.execute("INSERT INTO passage_terms (passage_terms) VALUES ('integrity-check')")
+            counted = Counter(t for (text,) in conn.execute("SELECT text FROM passages_fts") for t in set(text.split()))
         else:
             counted = Counter(
                 {

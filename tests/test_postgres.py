@@ -15,7 +15,7 @@ from support import synthetic_jsonl
 from test_cli import dossier_cmd, run
 
 from index import Library
-from index.keywords import analysis
+from index.keywords import ANALYZER_VERSION
 from index.question import analyse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +74,7 @@ def test_a_library_with_the_earlier_keyword_tables_is_reindexed_at_open(
     with psycopg.connect(url) as conn:
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'keyword%'")}
         analyzer = conn.execute("SELECT value FROM meta WHERE key = 'keyword_analyzer'").fetchone()
-    assert tables == {"keyword_passages", "keyword_totals"} and analyzer == (f"{analysis()}/passage-rows",)
+    assert tables == {"keyword_passages", "keyword_totals"} and analyzer == (f"{ANALYZER_VERSION}/passage-rows",)
 
 
 def test_a_library_in_postgresql_answers_as_in_sqlite(
