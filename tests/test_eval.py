@@ -178,23 +178,21 @@ def test_the_repo_extra_questions_quote_the_dev_articles_exactly() -> None:
             assert evidence in texts[key], q.id
 
 
-def test_the_repo_blind_probe_quotes_its_articles_exactly() -> None:
-    """eval/probe7: written before anything ran on it; the README's figures for it come from `dossier eval --set`."""
-    folder = Path(__file__).resolve().parents[1] / "eval" / "probe7"
+@pytest.mark.parametrize(
+    ("probe", "articles", "questions", "unanswerable"),
+    [
+        ("probe7", 36, 60, 18),  # the blind probe, written before anything ran on it
+        ("probe8", 39, 92, 26),  # short snippets: how-many and who questions, and their traps
+    ],
+)
+def test_the_repo_probes_quote_their_articles_exactly(
+    probe: str, articles: int, questions: int, unanswerable: int
+) -> None:
+    """eval/probe7 and eval/probe8 (see their READMEs); the README's figures for them come from `dossier eval --set`."""
+    folder = Path(__file__).resolve().parents[1] / "eval" / probe
     texts = {a["id"]: a["text"] for a in map(json.loads, (folder / "articles.jsonl").read_text().splitlines())}
-    questions = load_questions(folder / "questions.jsonl")
-    assert len(texts) == 36 and len(questions) == 60 and sum(not q.answerable for q in questions) == 18
-    for q in questions:
-        for key, evidence in q.answers:
-            assert evidence in texts[key], q.id
-
-
-def test_the_repo_snippet_probe_quotes_its_articles_exactly() -> None:
-    """eval/probe8: short invented snippets with how-many and who questions and their traps (see its README)."""
-    folder = Path(__file__).resolve().parents[1] / "eval" / "probe8"
-    texts = {a["id"]: a["text"] for a in map(json.loads, (folder / "articles.jsonl").read_text().splitlines())}
-    questions = load_questions(folder / "questions.jsonl")
-    assert len(texts) == 39 and len(questions) == 92 and sum(not q.answerable for q in questions) == 26
-    for q in questions:
+    asked = load_questions(folder / "questions.jsonl")
+    assert (len(texts), len(asked), sum(not q.answerable for q in asked)) == (articles, questions, unanswerable)
+    for q in asked:
         for key, evidence in q.answers:
             assert evidence in texts[key], q.id
