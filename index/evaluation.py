@@ -62,7 +62,7 @@ class Result:
     signals: answerability.Signals | None = None
     left_out: bool = False  # asked without its answering articles: it must abstain
     first_hit: bool = False  # the first quote shown (the best article's) holds the evidence
-    tentative: bool = False  # shown as the closest quotes for a reason besides the model's probability (a figure)
+    tentative: bool = False  # shown as the closest quotes (``Answer.tentative``: the model's band or the figure check)
 
     @property
     def first_rank(self) -> int | None:

@@ -135,7 +135,8 @@ class Answer:
     period: str = ""  # "published since 2024-03-01" when the question set the search in time
     # Refused by an exact check (a calendar date asked for is in no quote), whatever the model's probability.
     exact_refusal: bool = False
-    # Answered below the model's sure point: the closest quotes, which may not answer it (see ``Model.sure``).
+    # Shown as the closest quotes, which may not answer it: answered below the model's sure point (``Model.sure``),
+    # or a how-many answer whose quotes count nothing asked (``abstention.lacks_asked_figure``).
     tentative: bool = False
 
 
