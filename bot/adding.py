@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 from telegram import (
-    Document,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
@@ -104,10 +103,12 @@ async def add_text(
     await _run_add(update, context, job, "Extracting the text…")
 
 
-async def add_document(update: Update, context: Context, document: Document) -> None:
-    """Download a .txt, .md, .html, .pdf or .docx file (after checking its type and size) and add it."""
+async def add_document(update: Update, context: Context, holder: Message) -> None:
+    """Download the .txt, .md, .html, .pdf or .docx file ``holder`` carries (after checking its type and size) and
+    add it; a forwarded one with its channel, post link and date as the source."""
     message = update.effective_message
-    assert message is not None
+    assert message is not None and holder.document is not None
+    document = holder.document
     st = state(context)
     name = document.file_name or "document.txt"
     suffix = file_suffix(name)
@@ -123,13 +124,22 @@ async def add_document(update: Update, context: Context, document: Document) -> 
         return
     data = await (await document.get_file()).download_as_bytearray()
     library, collection = st.engine.library, st.collection(message.chat.id)
-    who, origin = added_by(update.effective_user, message), origin_of(message.chat)
+    source, url, published, via = forward_origin(holder)
+    who, origin = added_by(update.effective_user, message), via or origin_of(message.chat)
 
     safe_name = _safe_file_name(name, suffix)
 
     def job(progress: ProgressFn) -> AddResult:
         return library.add_file_content(
-            bytes(data), safe_name, collection=collection, added_by=who, origin=origin, progress=progress
+            bytes(data),
+            safe_name,
+            collection=collection,
+            added_by=who,
+            origin=origin,
+            progress=progress,
+            source=source,
+            url=url,
+            published=published,
         )
 
     await _run_add(update, context, job, "Extracting the text…", admitted=True)
@@ -150,7 +160,7 @@ async def add_message(update: Update, context: Context, target: Message) -> None
         await update.effective_message.reply_text("Not added: that message is mine, not an article.")
         return
     if target.document is not None:
-        await add_document(update, context, target.document)
+        await add_document(update, context, target)
         return
     text = target.text or target.caption or ""
     if not text.strip():
@@ -160,12 +170,13 @@ async def add_message(update: Update, context: Context, target: Message) -> None
     if is_url(text.strip()):
         await add_url(update, context, text.strip())
         return
-    source, url, published, via = _forward_origin(target)
+    source, url, published, via = forward_origin(target)
     await add_text(update, context, text, source=source, url=url, published=published, via=via)
 
 
-def _forward_origin(message: Message) -> tuple[str, str, str, str]:
-    """(source, url, published, origin) of a forwarded message; channel posts get their t.me link."""
+def forward_origin(message: Message) -> tuple[str, str, str, str]:
+    """(source, url, published, origin) of a forwarded message, all empty for one that is not; channel posts get
+    their t.me link."""
     origin = message.forward_origin
     if origin is None:
         return "", "", "", ""
@@ -194,13 +205,17 @@ async def add_command(update: Update, context: Context) -> None:
     if message is None:
         return
     payload = command_payload(message)
-    if payload and is_url(payload):
-        await add_url(update, context, payload)
+    words = payload.split()
+    if words and is_url(words[0]):
+        # "/add https://… must read", or one link a line: each link is added, the words beside them are a note.
+        for link in dict.fromkeys(w for w in words if is_url(w)):
+            await add_url(update, context, link)
     elif payload:
         await add_text(update, context, payload)
     elif message.document is not None:
-        await add_document(update, context, message.document)
-    elif message.reply_to_message is not None:
+        await add_document(update, context, message)
+    elif message.reply_to_message is not None and message.reply_to_message.forum_topic_created is None:
+        # In a forum topic Telegram sets every message's reply to the topic's opening service message.
         await add_message(update, context, message.reply_to_message)
     else:
         await message.reply_text(USAGE)
@@ -214,7 +229,7 @@ async def document_message(update: Update, context: Context) -> None:
     caption = (message.caption or "").strip()
     if message.chat.type != ChatType.PRIVATE and not _is_add_caption(caption, context.bot.username):
         return
-    await add_document(update, context, message.document)
+    await add_document(update, context, message)
 
 
 def _is_add_caption(caption: str, username: str) -> bool:

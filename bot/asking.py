@@ -207,6 +207,9 @@ async def private_text(update: Update, context: Context) -> None:
     if is_url(text):
         await add_url(update, context, text)
         return
+    words = text.split(None, 1)
+    if len(words) == 2 and is_url(words[0]):
+        text = words[1]  # "https://… is this accurate?": the words are the question; an address is no content
     await send_answer(message, context, text, await _previous_question(message, context))
 
 
@@ -330,6 +333,12 @@ async def passage_button(update: Update, context: Context) -> None:
         return
     article_id, start, end = (int(a) for a in numbers)
     st = state(context)
+    # Each press posts a message: uncounted, one member's presses held up every answer in the chat behind them in
+    # Telegram's per-chat send limit.
+    admission = await st.questions.check(st.engine, query.from_user.id)
+    if not admission.allowed:
+        await query.answer(f"Slow down: too many presses. Try again in {admission.wait:.0f} s.")
+        return
     try:
         article = await st.engine.read(st.engine.library.get, article_id)
         hit = await st.engine.read(st.engine.library.passage, article_id, start, end)

@@ -13,6 +13,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 
 from bot import activity
+from bot.adding import forward_origin
 from bot.engine import Busy
 from bot.rendering import article_line, cap, error_text, esc
 from bot.state import (
@@ -100,12 +101,14 @@ async def take(update: Update, context: Context) -> bool:
         "added_in_chat": chat.id,
     }
 
+    # A post forwarded into the chat is the original outlet's, of its date: the chat only passed it on.
+    source, url, published, _ = forward_origin(message)
+    if not published:
+        source, url, published = chat.title or "", message.link or "", message.date.date().isoformat()
+
     def job() -> AddResult:
         if found.text:
-            published = message.date.date().isoformat()
-            return library.add_text(
-                found.text, source=chat.title or "", url=message.link or "", published=published, **common
-            )
+            return library.add_text(found.text, source=source, url=url, published=published, **common)
         return library.add_url(found.url, **common)
 
     async with st.add_lanes.lane(chat.id):

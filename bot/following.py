@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import activity
-from bot.rendering import cap, esc
+from bot.rendering import cap, esc, pack
 from bot.state import Context, added_by, may_add, number_arg, payload_or_usage, sender_key, state
 from index import DossierError, Feed, PollResult, poll_summary
 
@@ -66,7 +66,9 @@ async def feeds(update: Update, context: Context) -> None:
     if not followed:
         await message.reply_text("This chat follows no feeds. Add one: /follow https://example.com/rss")
         return
-    await message.reply_text("<b>Feeds</b>\n" + "\n".join(_feed_line(f) for f in followed))
+    # Up to MAX_FEEDS_PER_CHAT lines of titles, links and errors: more than one message holds.
+    for page in pack(["<b>Feeds</b>", *(_feed_line(f) for f in followed)], separator="\n"):
+        await message.reply_text(page)
 
 
 def _feed_line(feed: Feed) -> str:

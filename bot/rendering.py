@@ -169,14 +169,15 @@ def progress_text(p: Progress, seconds: float = 0.0) -> str:
     return "Storing…"
 
 
-def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Join blocks with blank lines into as few messages as fit; a block too long alone is split safely."""
+def pack(blocks: Sequence[str], limit: int = MESSAGE_LIMIT, separator: str = "\n\n") -> list[str]:
+    """Join blocks (with blank lines, or ``separator``) into as few messages as fit; a block too long alone is
+    split safely."""
     messages: list[str] = []
     current = ""
     for block in blocks:
         pieces = split_html(block, limit) if visible_len(block) > limit else [block]
         for piece in pieces:
-            joined = f"{current}\n\n{piece}" if current else piece
+            joined = f"{current}{separator}{piece}" if current else piece
             if visible_len(joined) <= limit:
                 current = joined
             else:

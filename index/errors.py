@@ -35,6 +35,10 @@ class RefusedAddress(FetchError):
     """A URL resolves to an address the fetcher may not reach."""
 
 
+class NothingToFind(DossierError):
+    """Words to look up of which the keyword index keeps none (one-letter and very common words)."""
+
+
 class ArticleNotFound(DossierError):
     """No article with that id."""
 

@@ -152,7 +152,15 @@ class FeedBook:
 
     def add(self, url: str, collection: str, title: str, chat: int | None, added_by: str) -> Feed:
         with self._write() as conn:
-            row = conn.execute("SELECT id FROM feeds WHERE collection = ? AND url = ?", (collection, url)).fetchone()
+            row = conn.execute(
+                "SELECT id, chat FROM feeds WHERE collection = ? AND url = ?", (collection, url)
+            ).fetchone()
+            if row is not None and row[1] not in (None, chat):
+                # One poll per feed and library: its articles already come into this library, announced there.
+                raise AlreadyFollowed(
+                    f"another chat already follows that feed as #{row[0]}: its new articles come into this "
+                    "library and are announced in that chat"
+                )
             if row is not None:
                 raise AlreadyFollowed(f"already following that feed as #{row[0]}")
             feed_id = int(

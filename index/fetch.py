@@ -250,6 +250,8 @@ class SafeFetcher:
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise InvalidSource(f"only http and https URLs can be added, not {scheme or 'this'}: {url}")
+        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+            raise InvalidSource(f"a URL cannot hold spaces or control characters: {url[:200]}")
         host = (parts.hostname or "").lower()
         if not host:
             raise InvalidSource(f"the URL has no host: {url}")

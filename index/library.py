@@ -32,6 +32,7 @@ from index.errors import (
     LibraryCorrupt,
     ModelMismatch,
     NoLibrary,
+    NothingToFind,
     TooLarge,
 )
 from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
@@ -328,12 +329,17 @@ class Library:
         progress: ProgressFn = _quiet,
         added_by_user: int | None = None,
         added_in_chat: int | None = None,
+        source: str = "",
+        url: str = "",
+        published: str = "",
     ) -> AddResult:
         """Add a file received as bytes (an upload), typed by ``name``'s extension as ``add_file``'s are; nothing is
-        written to disk but the library. CPU-heavy."""
+        written to disk but the library. ``source``, ``url`` and ``published`` stand in where the file gives none
+        (a file forwarded from a channel: the channel, its post's link, the post's date). CPU-heavy."""
         progress(Progress("extracting"))
         name = " ".join(name.split()) or "upload"  # it names the file in one-line messages
         doc = extract.from_file_content(bytes(content), name, self.settings.max_file_bytes)
+        doc = replace(doc, source=doc.source or source, url=doc.url or url, published=doc.published or published)
         return self._add_one(doc, name, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_url(
@@ -523,9 +529,15 @@ class Library:
         return self.ask(question, collection=collection, k=k).passages
 
     def find(self, words: str, *, collection: str | None = DEFAULT_COLLECTION, limit: int = 20) -> list[ArticleInfo]:
-        """Articles whose text matches the words (keyword lookup, best first). Quick."""
+        """Articles whose text matches the words (keyword lookup, best first); ``NothingToFind`` when the index
+        keeps none of them, rather than an empty list that would say no article has them. Quick."""
+        q = analyse(words)
+        if not q.terms:
+            raise NothingToFind(
+                f"nothing to look up in «{words[:100]}»: one-letter and very common words are not indexed"
+            )
         article_ids: list[int] = []
-        for pid, _ in self.store.keyword_search(analyse(words), collection, limit * 5):
+        for pid, _ in self.store.keyword_search(q, collection, limit * 5):
             aid = self.store.article_of(pid)
             if aid is not None and aid not in article_ids:
                 article_ids.append(aid)

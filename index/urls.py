@@ -47,5 +47,7 @@ def canonical_url(url: str) -> str:
 
 
 def is_url(value: str) -> bool:
-    """True for something that reads as an http(s) URL."""
-    return value.strip().lower().startswith(("http://", "https://"))
+    """True for something that reads as one http(s) URL: a link followed by words is not one ("https://… must
+    read" fetched as written asks the server for a path with spaces)."""
+    value = value.strip()
+    return value.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in value)

@@ -108,6 +108,14 @@ async def test_groups_opt_in_and_only_administrators_switch(telegram: FakeBotAPI
     await telegram.say(NEWSROOM, ADMIN, "/autoadd bogus", "/autoadd on · /autoadd off")
     await telegram.say(NEWSROOM, ADMIN, f"/autoadd undo {taken.id}", f"Removed #{taken.id}")
     assert lib.count() == 0
+
+    # A post forwarded from a channel is the channel's, of the post's date, with its link: not the group's of today.
+    origin = {"type": "channel", "date": 1_700_000_000, "chat": WIRE, "message_id": 41}
+    telegram.send(NEWSROOM, MEMBER, STORY.replace("Harwick", "Lunemouth"), forward_origin=origin)
+    await until(lambda: len(keyed(lib, prefix)) == 1)
+    [forwarded] = keyed(lib, prefix)
+    assert (forwarded.source, forwarded.published) == ("Harwick Wire", "2023-11-14")
+    assert forwarded.url == "https://t.me/harwickwire/41"
     assert telegram.errors() == []
 
 

@@ -50,6 +50,8 @@ async def test_follow_poll_digest_feeds_and_unfollow_in_a_group(
     done = await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/rss"), "2 new")
     assert done.params["text"] == "#1 Harwick Post: 2 new (#1, #2)"
     await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/rss"), "already following that feed as #1")
+    # The library is shared: the other desk is told the feed comes in already, not that it follows it itself.
+    await telegram.say(OTHER, ADMIN, "/follow " + site.url("/rss"), "another chat already follows that feed as #1")
     await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/s1"), "is not an RSS or Atom feed")
 
     mark = len(telegram.calls)
@@ -102,3 +104,25 @@ async def test_the_running_bot_beats_and_dossier_health_reads_it(
     assert "unhealthy: the bot's last heartbeat was 600 s ago" in capsys.readouterr().err
     assert main(["--data-dir", str(tmp_path / "elsewhere"), "health"]) == 1
     assert "unhealthy: no heartbeat in" in capsys.readouterr().err
+
+
+async def test_a_long_list_of_feeds_comes_in_several_messages(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    app = await start_bot()
+    serve(site, ["/s1"], '"one"')
+    library = app.bot_data["state"].engine.library
+    me = user(604, "Di", "di")
+    chat = private_chat(me)
+    query = "&".join(f"topic{i}=harbour-storm-repairs" for i in range(5))
+    for i in range(20):  # the most a chat may follow, each with a long search-style address
+        library.follow(f"{site.url('/rss')}?feed={i}&{query}", chat=chat["id"])
+    mark = len(telegram.calls)
+    telegram.send(chat, me, "/feeds")
+    await telegram.reply(chat["id"], "<b>Feeds</b>", after=mark)
+    await asyncio.sleep(1.0)
+    pages = telegram.texts(chat["id"], after=mark)
+    assert len(pages) >= 2 and pages[0].startswith("<b>Feeds</b>\n#1 Harwick Post")
+    assert sum(p.count("Harwick Post") for p in pages) == 20
+    assert all(line.startswith(("#", "<b>Feeds")) for p in pages for line in p.split("\n"))  # whole lines
+    assert telegram.errors() == []  # the fake API refuses a message over Telegram's length, as Telegram does

@@ -91,6 +91,10 @@ async def test_only_replies_to_answers_are_questions_and_answers_are_never_added
     posted = telegram.send(NEWSROOM, MEMBER, answer.params["text"], extra={"via_bot": me})
     await telegram.say(NEWSROOM, ADMIN, "/add", "Not added: that message is mine", reply_to=posted)
     await telegram.say(NEWSROOM, ADMIN, "/sources", "1 article,")
+    # In a forum topic every message replies to the topic's opening: a bare /add there is a bare /add.
+    root = telegram.send(NEWSROOM, ADMIN, None, extra={"forum_topic_created": {"name": "Desk", "icon_color": 7322096}})
+    topic = {"message_thread_id": root["message_id"], "is_topic_message": True}
+    await telegram.say(NEWSROOM, ADMIN, "/add", "To add an article: /add https://link", reply_to=root, extra=topic)
     # An answer the bot no longer remembers (a month old) is still one: its text or buttons say so.
     old = telegram.send(NEWSROOM, me, "Not found: nothing in the 1 articles searched answers this question.")
     await telegram.say(NEWSROOM, MEMBER, "how many tanks did the unit have left?", "<b>Sources</b>", reply_to=old)

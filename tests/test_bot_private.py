@@ -100,11 +100,17 @@ async def test_a_lone_link_and_documents_are_added(telegram: FakeBotAPI, start_b
     body = "Drone strikes on the depot destroyed fuel trucks, the governor said. " * 4
     site.routes["/depot"] = Route(body=article_html("Depot burns after drone strikes", [body, body]))
     await telegram.say(CHAT, ALICE, site.url("/depot"), "Added #1 «Depot burns after drone strikes»")
+    # A link with words after it is a question about it, not a link to fetch as written; /add takes its links.
+    asked = await telegram.say(CHAT, ALICE, site.url("/depot") + " what burned at the depot?", "fuel trucks")
+    assert "<b>Sources</b>" in asked.params["text"]
+    site.routes["/pier"] = Route(body=article_html("Pier closed after storm", ["The storm closed the pier. " * 4]))
+    await telegram.say(CHAT, ALICE, f"/add {site.url('/pier')} must read", "Added #2 «Pier closed after storm»")
+    await telegram.say(CHAT, ALICE, f"/add {site.url('/depot')}\n{site.url('/pier')}", "already in the library as #2")
 
     note = telegram.add_file(
         "brief.md", b"# Bridge repairs delayed\n\nEngineers said the bridge repairs would take six months."
     )
-    await telegram.say(CHAT, ALICE, None, "Added #2 «Bridge repairs delayed»", document=note)
+    await telegram.say(CHAT, ALICE, None, "Added #3 «Bridge repairs delayed»", document=note)
 
     sheet = telegram.add_file("report.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")
     await telegram.say(CHAT, ALICE, None, "unsupported file type", document=sheet)
@@ -131,6 +137,15 @@ async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, sta
     assert "Alice (@alice, id 501)" in text and "forwarded from channel «Frontline Monitor»" in text
     assert "Published: 2023-11-14" in text
 
+    # A post that carries a file keeps its source as well.
+    report = "Floodgates opened at Rivna\n\nEngineers opened the Rivna floodgates on Monday as the river rose."
+    document = telegram.add_file("report.txt", report.encode())
+    origin = {**origin, "message_id": 78}
+    await telegram.say(CHAT, ALICE, None, "Added #2", document=document, forward_origin=origin)
+    text = (await telegram.say(CHAT, ALICE, "/source 2", "<b>#2 ")).params["text"]
+    assert "Outlet: Frontline Monitor" in text and "https://t.me/frontline_mon/78" in text
+    assert "Published: 2023-11-14" in text and "forwarded from channel «Frontline Monitor»" in text
+
 
 async def test_library_commands(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     app = await start_bot()
@@ -146,6 +161,8 @@ async def test_library_commands(telegram: FakeBotAPI, start_bot: StartBot) -> No
     found = await telegram.say(CHAT, ALICE, "/find Velmora0", "<b>Found")
     assert "Heavy fighting reported near Velmora0" in found.params["text"]
     await telegram.say(CHAT, ALICE, "/find zzzqqq", "No article contains zzzqqq")
+    # Words the index does not keep are not words no article has.
+    await telegram.say(CHAT, ALICE, "/find R&D", "nothing to look up in «R&amp;D»: one-letter and very common words")
     await telegram.say(CHAT, ALICE, "/stats", "12 articles")
     await telegram.say(CHAT, ALICE, "/source abc", "Which article?")
     await telegram.say(CHAT, ALICE, "/source 99", "#99")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from support import LocalSite, Route, article_html
 
-from index import EmptyText, FetchError, Library, RefusedAddress, TooLarge, UnsupportedType
+from index import EmptyText, FetchError, InvalidSource, Library, RefusedAddress, TooLarge, UnsupportedType, is_url
 from index.fetch import SafeFetcher
 
 PARAGRAPHS = [
@@ -141,6 +141,10 @@ def test_unreachable_host_and_unresolvable_name() -> None:
         fetcher.fetch("http://127.0.0.1:9/")  # discard port: nothing listens
     with pytest.raises(FetchError, match="cannot resolve"):
         fetcher.fetch("http://no-such-host.invalid/")
+    # A link with words after it, given as one address: refused in one line before any connection.
+    with pytest.raises(InvalidSource, match=r"^a URL cannot hold spaces or control characters: http://127\.0"):
+        fetcher.fetch("http://127.0.0.1:9/a is this accurate?")
+    assert not is_url("http://127.0.0.1:9/a is this accurate?") and is_url(" https://example.com/a?b=c ")
 
 
 def test_address_rules() -> None:

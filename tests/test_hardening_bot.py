@@ -174,6 +174,17 @@ async def test_a_flood_gets_one_notice_and_every_path_counts(telegram: FakeBotAP
     slow = [r for r in replies if "Slow down" in str(r.params.get("text", ""))]
     assert len(slow) == 3, [r.params for r in replies]
 
+    # So do "Passage" presses, each of which posts a message in the chat.
+    erin = user(505, "Erin", "erin")
+    answer = await telegram.say(private_chat(erin), erin, QUESTION, "<b>Sources</b>")
+    passage = next(b["callback_data"] for b in buttons(answer) if b["text"].startswith("Passage"))
+    mark = len(telegram.calls)
+    replies = [await press(telegram, erin, answer.result, passage) for _ in range(4)]
+    # The question took one of the two in the window: one passage is shown, three presses are refused.
+    assert sum("Slow down" in str(r.params.get("text", "")) for r in replies) == 3, [r.params for r in replies]
+    shown = [c for c in telegram.calls[mark:] if c.method == "sendMessage" and c.params["chat_id"] == erin["id"]]
+    assert len(shown) == 1
+
     # Inline queries too: over the limit the answer is empty, with no engine work.
     dave = user(504, "Dave", "dave")
     mark = len(telegram.calls)

@@ -18,6 +18,7 @@ from index import (
     InvalidSource,
     Library,
     ModelMismatch,
+    NothingToFind,
     TooLarge,
     UnsupportedType,
     render_text,
@@ -345,7 +346,9 @@ def test_find_lists_matching_articles_by_keyword(library: Library) -> None:
     town = synthetic_article(2)["title"].split()[-1]
     assert [a.key for a in library.find(town)] == ["syn-002"]
     assert {a.key for a in library.find("bridge neighbouring district")} == {f"syn-{i:03d}" for i in range(4)}
-    assert library.find("the of and") == []
+    for nothing in ("the of and", "R&D"):  # words the index does not keep: not "no article has them"
+        with pytest.raises(NothingToFind, match="one-letter and very common words are not indexed"):
+            library.find(nothing)
     assert library.find(town, collection="elsewhere") == []
 
 
