@@ -31,6 +31,7 @@ from index import AddResult, ArticleInfo, DossierError
 
 log = logging.getLogger(__name__)
 SETTING = "autoadd"
+REMOVED = "autoadd-removed:"  # + a post's message id: its article was removed, and an edit must not bring it back
 LISTED = 10
 USAGE = "/autoadd on · /autoadd off · /autoadd (what it added) · /autoadd undo 12"
 
@@ -61,6 +62,15 @@ def post_key(message: Message) -> str:
     return f"tg:{message.chat.id}:{message.message_id}"
 
 
+async def forget_post(context: Context, info: ArticleInfo) -> None:
+    """After an auto-added article is removed (/autoadd undo, /remove): its post, edited later, is not taken again
+    (an edit of a post without an article is otherwise taken, since an edit can turn a note into an article)."""
+    chat, _, post = (info.key or "").removeprefix("tg:").partition(":")
+    if (info.key or "").startswith("tg:") and chat.removeprefix("-").isdigit() and post.isdigit():
+        st = state(context)
+        await st.engine.write(st.engine.library.set_chat_setting, int(chat), REMOVED + post, "1")
+
+
 async def enabled(context: Context, message: Message) -> bool:
     """On where the chat said so; otherwise on in channels (per ``AUTOADD_CHANNELS``) and off in groups."""
     st = state(context)
@@ -86,6 +96,8 @@ async def take(update: Update, context: Context) -> bool:
     except Busy:
         log.info("auto-add of post %s in chat %s skipped: the engine is busy", message.message_id, message.chat.id)
         return True
+    if await st.engine.read(st.engine.library.chat_setting, message.chat.id, REMOVED + str(message.message_id)):
+        return True  # someone removed its article: an edit does not bring it back
     # RATE_LIMIT_ADDS holds for group members, quietly. A channel's posts come from its administrators: none is
     # dropped (the chat's lane below still takes them one at a time, so other chats keep their add threads).
     if message.chat.type != ChatType.CHANNEL and not (await st.adds.check(st.engine, sender_key(message))).allowed:
@@ -225,4 +237,5 @@ async def _undo(message: Message, context: Context, article_id: int) -> None:
     except DossierError as exc:
         await message.reply_text(esc(error_text(exc.message)))
         return
+    await forget_post(context, removed)
     await message.reply_text(f"Removed #{removed.id} «{esc(cap(removed.title))}».")

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
+from bot.autoadd import forget_post
 from bot.rendering import article_detail, article_line, cap, counted, error_text, esc, pack
 from bot.state import (
     BUTTON_EXPIRED,
@@ -214,6 +215,7 @@ async def remove_button(update: Update, context: Context) -> None:
         await query.answer("You may not remove this article.")
         return
     info = await st.engine.write(st.engine.library.remove, article.info.id)
+    await forget_post(context, info)
     await query.answer("Removed.")
     await edit_or_send(message, f"Removed #{info.id} «{esc(cap(info.title))}».")
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from pydantic import ValidationError
 
-from index import eval_cli, feed_cli, migrate, render_text
+from index import eval_cli, extract, feed_cli, migrate, render_text
 from index.errors import BadDataFile, DossierError, UnsupportedType
 from index.library import DEFAULT_COLLECTION, Library, Progress
 from index.render_text import time_left
@@ -181,7 +181,7 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
     for source in args.sources:
         try:
             if source == "-":
-                text = sys.stdin.read()
+                text = extract.decode(sys.stdin.buffer.read())  # as files are: UTF-8, else Windows-1252
                 if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
                     result = lib.add_html(text, collection=args.collection, added_by="cli")
                 else:

@@ -72,7 +72,7 @@ def decode(body: bytes, charset: str | None = None) -> str:
     if charset:
         try:
             return body.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # "undefined" and "punycode" raise a bare UnicodeError
             pass  # a wrong or unknown declaration: decide from the bytes
     try:
         return body.decode("utf-8-sig")

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
@@ -231,12 +232,15 @@ class SafeFetcher:
             status, location, response, conn = self._request(current, deadline, watchdog, want)
             try:
                 if status in (301, 302, 303, 307, 308) and location:
-                    current = urljoin(current, location)
+                    try:
+                        current = urljoin(current, location)
+                    except ValueError as exc:  # "http://[::1" and the like
+                        raise FetchError(f"{current} redirected to an invalid address: {_line(location)}") from exc
                     continue
                 if status == 304 and want.conditional:
                     return FetchedPage(current, "feed", None, b"", *_validators(response), not_modified=True)
                 if status >= 400:
-                    raise FetchError(f"{current} answered HTTP {status} {response.reason}".strip())
+                    raise FetchError(f"{current} answered HTTP {status} {_line(response.reason)}".strip())
                 if status != 200:
                     raise FetchError(f"{current} answered HTTP {status}, not a page")
                 return self._read_page(current, response, deadline, want)
@@ -311,7 +315,7 @@ class SafeFetcher:
             raise FetchError(f"TLS failed for {host}: {exc.reason or exc}") from exc
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            raise FetchError(f"cannot reach {host}: {getattr(exc, 'strerror', None) or exc}") from exc
+            raise FetchError(f"cannot reach {host}: {_line(getattr(exc, 'strerror', None) or exc)}") from exc
         return response.status, response.getheader("Location"), response, conn
 
     def _read_page(self, url: str, response: http.client.HTTPResponse, deadline: float, want: _Want) -> FetchedPage:
@@ -332,10 +336,10 @@ class SafeFetcher:
         encoding = (response.getheader("Content-Encoding") or "identity").lower().strip()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             raise UnsupportedType(f"{url} uses the unsupported content encoding {encoding}")
-        decoder = (
-            None if encoding == "identity" else zlib.decompressobj(wbits=31 if "gzip" in encoding else zlib.MAX_WBITS)
-        )
+        wbits = 31 if "gzip" in encoding else zlib.MAX_WBITS
+        decoder = None if encoding == "identity" else zlib.decompressobj(wbits=wbits)
         body = bytearray()
+        received = 0
         try:
             while True:
                 if time.monotonic() > deadline:
@@ -343,8 +347,9 @@ class SafeFetcher:
                 chunk = response.read(65536)
                 if not chunk:
                     break
+                received += len(chunk)
                 if decoder is not None:
-                    chunk = decoder.decompress(chunk, limit + 1 - len(body))
+                    chunk, decoder = _inflate(decoder, chunk, limit + 1 - len(body), wbits)
                 body.extend(chunk)
                 if len(body) > limit:
                     raise TooLarge(f"{url} is larger than the limit of {limit:,} bytes")
@@ -353,8 +358,31 @@ class SafeFetcher:
         except zlib.error as exc:
             raise FetchError(f"{url} sent a corrupt compressed body") from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"connection to {url} failed while reading: {exc}") from exc
+            raise FetchError(f"connection to {url} failed while reading: {_line(exc)}") from exc
+        # http.client returns an empty read, not an error, when the server closes before its Content-Length: the
+        # part would be stored as the whole article, and the page never fetched again (a duplicate by its URL).
+        if length and length.isdigit() and received < int(length):
+            raise FetchError(f"{url} closed the connection after {received:,} of its {int(length):,} bytes")
+        if decoder is not None and not decoder.eof:
+            raise FetchError(f"{url} sent a compressed body that ends early")
         return FetchedPage(url, kind, charset, bytes(body), *_validators(response))
+
+
+def _line(said: object, longest: int = 200) -> str:
+    """What a server said (a status line, a reason, an HTTP/0.9 body in an exception), as one short line."""
+    return " ".join(str(said).split())[:longest]
+
+
+def _inflate(decoder: Any, data: bytes, room: int, wbits: int) -> tuple[bytes, Any]:
+    """Up to ``room`` bytes inflated from ``data``, and the decoder to go on with: a gzip body may hold several
+    members one after the other (``cat a.gz b.gz``), each read in turn, as browsers and curl do; bytes after the
+    last member that open none are ignored (padding)."""
+    out = bytearray(decoder.decompress(data, room))
+    while decoder.eof and decoder.unused_data[:2] == b"\x1f\x8b" and wbits == 31 and len(out) < room:
+        rest = decoder.unused_data
+        decoder = zlib.decompressobj(wbits=wbits)
+        out += decoder.decompress(rest, room - len(out))
+    return bytes(out), decoder
 
 
 @dataclass(frozen=True, slots=True)

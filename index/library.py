@@ -56,6 +56,7 @@ DEFAULT_COLLECTION = "default"
 # took 3.2 s); a longer text is an article to add, not a question.
 MAX_QUESTION_CHARS = 4096
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +274,8 @@ class Library:
         """Add plain text (first line is the title when it looks like one). CPU-heavy."""
         if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
             raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
+        # A lone surrogate (bytes that were no UTF-8, read with surrogateescape) cannot be stored or tokenised.
+        text = _SURROGATE.sub("\ufffd", text)
         if url.strip():
             canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))
@@ -292,6 +295,9 @@ class Library:
         added_in_chat: int | None = None,
     ) -> AddResult:
         """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
+        size = len(html) if isinstance(html, bytes) else len(html.encode("utf-8", errors="replace"))
+        if size > self.settings.max_file_bytes:
+            raise TooLarge(f"the page is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         if url.strip():
             canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))

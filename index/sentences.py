@@ -193,7 +193,8 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
 
 
 def sentences_near(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentences of the whole lines within about ``NEAR_CHARS`` of ``text[start:end]``."""
+    """The sentences of the whole lines within about ``NEAR_CHARS`` of ``text[start:end]``, each at most
+    ``LONGEST_SENTENCE`` characters (``capped``)."""
     lo = max(0, start - NEAR_CHARS)
     if lo:
         lo = text.find("\n", lo, start) + 1 or lo
@@ -201,4 +202,24 @@ def sentences_near(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if hi < len(text):
         newline = text.rfind("\n", end, hi)
         hi = newline if newline >= 0 else hi
-    return split_sentences(text, lo, hi)
+    return capped(text, split_sentences(text, lo, hi))
+
+
+# About a passage's 200 tokens: a line without full stops (a pasted table, a transcript) is one "sentence" however
+# long, and a quote widened to it was 40,000 characters, whose figures took minutes to read.
+LONGEST_SENTENCE = 1_000
+
+
+def capped(text: str, spans: list[tuple[int, int]], longest: int = LONGEST_SENTENCE) -> list[tuple[int, int]]:
+    """The spans, those longer than ``longest`` characters cut at the last space before it (or at it)."""
+    if all(e - s <= longest for s, e in spans):
+        return spans
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > longest:
+            space = text.rfind(" ", s + 1, s + longest)
+            cut = space if space > s else s + longest
+            _append(text, out, s, cut)
+            s = cut
+        _append(text, out, s, e)
+    return out

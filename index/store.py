@@ -56,6 +56,7 @@ _PUBLISHED_END = (
     "(CASE length(a.published) WHEN 4 THEN a.published || '-12-31' WHEN 7 THEN a.published || '-31' "
     "ELSE substr(a.published, 1, 10) END)"
 )
+ID_LIMIT = 2**63  # article ids are 64-bit integers in SQLite and PostgreSQL
 _CHAT_SETTINGS = """
 CREATE TABLE IF NOT EXISTS chat_settings (
     chat INTEGER NOT NULL,
@@ -380,12 +381,16 @@ class Store:
         return None if row is None else article_info(row)
 
     def get_info(self, article_id: int) -> ArticleInfo | None:
+        if not 0 < article_id < ID_LIMIT:
+            return None  # no such id, and the database driver refuses to bind one past 64 bits
         with self.connection() as conn:
             row = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else article_info(row)
 
     def get_text(self, article_id: int) -> tuple[str, str] | None:
         """(text, author) of an article."""
+        if not 0 < article_id < ID_LIMIT:
+            return None
         with self.connection() as conn:
             row = conn.execute("SELECT text, author FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else (row[0], row[1])

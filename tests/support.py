@@ -61,6 +61,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     gzip: bool = False
+    length: int | None = None  # the Content-Length announced, when not the body's (a server that stops short)
 
 
 class LocalSite:
@@ -91,7 +92,7 @@ class LocalSite:
                     self.send_header("Content-Encoding", "gzip")
                 for k, v in route.headers.items():
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(body) if route.length is None else route.length))
                 self.end_headers()
                 self.wfile.write(body)
 

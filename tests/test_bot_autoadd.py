@@ -168,3 +168,19 @@ async def test_a_post_edited_while_its_add_is_running_keeps_the_edit(telegram: F
     await until(lambda: lib.count() == 1 and "five weeks" in lib.get(lib.list()[0].id).text)
     assert lib.count() == 1
     assert telegram.errors() == []
+
+
+async def test_an_undone_post_stays_removed_when_it_is_edited(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """An edit of a post without an article is taken (it may have become one): not when its article was removed."""
+    app = await start_bot()
+    lib = library_of(app)
+    post = telegram.channel_post(WIRE, STORY)
+    await until(lambda: lib.count() == 1)
+    [taken] = lib.list()
+    await _post_and_reply(telegram, f"/autoadd undo {taken.id}", f"Removed #{taken.id}")
+    telegram.channel_post(WIRE, STORY.replace("three weeks", "five weeks"), edit=post)
+    telegram.channel_post(WIRE, STORY.replace("Harwick", "Lunemouth"))  # a new post is still taken
+    await until(lambda: lib.count() == 1 and "Lunemouth" in lib.list()[0].title)
+    await asyncio.sleep(1.0)
+    assert [a.title for a in lib.list()] == ["Lunemouth ferry service suspended after storm"]
+    assert telegram.errors() == []

@@ -154,6 +154,20 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     text = "Port blockade tightens\n\nThe navy said 6 cargo ships were stopped near Odesa on Friday morning."
     added = run(data, "add", "-", "--title", "", stdin=text)
     assert "Added #4 «Port blockade tightens»" in added.stdout
+    # Bytes that are no UTF-8 on stdin are read as files are (Windows-1252 here), not a traceback.
+    cafe = "Café reopens\n\nThe café on the quay reopened on Friday after the flood, its owner said on the radio."
+    latin = subprocess.run(
+        [*dossier_cmd(), "add", "-"],
+        input=cafe.encode("cp1252"),
+        capture_output=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "DATA_DIR": str(data)},
+        cwd=data.parent,
+        timeout=300,
+    )
+    assert "Added #5 «Café reopens»" in latin.stdout.decode(), latin.stderr.decode()
+    for command in ("show", "remove"):  # an id past 64 bits is no article, not an OverflowError
+        huge = run(data, command, str(2**70))
+        assert huge.returncode == 1 and huge.stderr.strip() == f"error: no article #{2**70} in the library"
     answer = run(data, "ask", "how many tanks were destroyed around Velmora0?")  # synthetic_article(0): tanks
     assert "key syn-000" in answer.stdout
     listed = run(data, "list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 
 import pytest
@@ -83,6 +84,25 @@ def test_too_many_redirects(web_library: Library, site: LocalSite) -> None:
         web_library.add_url(site.url("/r0"))
 
 
+_STORY = article_html("Bridge opens", ["The council said on Monday that the new bridge would open next spring. " * 8])
+
+
+def test_odd_but_whole_bodies_are_read(web_library: Library, site: LocalSite) -> None:
+    """A gzip body of two members (``cat a.gz b.gz``) is read whole; a charset Python cannot decode with (a bare
+    UnicodeError: "undefined") is read from the bytes."""
+    first, second = (
+        b"<html><body><article><h1>Bridge opens</h1><p>" + b"The council said. " * 20,
+        b"</p><p>" + (b"Tolls will be 2 euros, the mayor said. " * 5) + b"</p></article></body></html>",
+    )
+    site.routes["/two"] = Route(body=gzip.compress(first) + gzip.compress(second), headers={"Content-Encoding": "gzip"})
+    added = web_library.add_url(site.url("/two"))
+    assert "Tolls will be 2 euros" in web_library.get(added.article.id).text
+    site.routes["/undefined"] = Route(
+        body=_STORY.replace(b"Bridge", b"Pier"), content_type="text/html; charset=undefined"
+    )
+    assert "Pier opens" in web_library.get(web_library.add_url(site.url("/undefined")).article.id).text
+
+
 @pytest.mark.parametrize(
     ("route", "error", "message"),
     [
@@ -92,6 +112,19 @@ def test_too_many_redirects(web_library: Library, site: LocalSite) -> None:
         (Route(status=404, body=b"gone", content_type="text/plain"), FetchError, "HTTP 404"),
         (Route(body=b"<html><body><nav>Home</nav></body></html>"), Exception, "no article text"),
         (Route(body=_DIRECTORY_LISTING), EmptyText, "reads as a list of links, files or figures"),
+        # A server that stops short of its Content-Length: the part is not an article (nor, by its URL, a duplicate).
+        (
+            Route(body=_STORY[:900], length=len(_STORY)),
+            FetchError,
+            f"closed the connection after 900 of its {len(_STORY):,}",
+        ),
+        (Route(body=gzip.compress(_STORY)[:300], headers={"Content-Encoding": "gzip"}), FetchError, "ends early"),
+        (
+            Route(status=302, headers={"Location": "http://[::1"}),
+            FetchError,
+            r"redirected to an invalid address: http://\[::1$",
+        ),
+        (Route(status=599, body=b"x"), FetchError, "HTTP 599"),
     ],
 )
 def test_bad_pages_give_one_line_errors(

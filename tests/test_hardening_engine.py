@@ -33,7 +33,7 @@ from index.claims import attribution
 from index.cli import invalid_settings_message
 from index.extract import decode, markdown_to_text
 from index.fetch import SafeFetcher
-from index.sentences import split_sentences
+from index.sentences import LONGEST_SENTENCE, capped, split_sentences
 
 
 def _seconds_per_call(work: Callable[[str], object], text: str) -> float:
@@ -67,6 +67,16 @@ def test_sentence_splitting_is_linear() -> None:
         '"It was fine," he said.',
         "A. B. Cole left.",
     ]
+
+
+def test_a_line_without_full_stops_gives_quotes_of_a_sentence_s_length(library: Library) -> None:
+    """A pasted table on one line is one "sentence" however long: widened to it, a quote was 40,000 characters and
+    its figures took minutes to read. Quotes are now cut as passages are."""
+    body = "Losses by unit\n\n" + "".join(f"unit {i} lost {i % 97 + 2} tanks, " for i in range(1500)) + "\n"
+    library.add_text(body)
+    answer = library.ask("how many tanks did the units lose?")
+    assert answer.citations and all(len(c.quote) <= LONGEST_SENTENCE for c in answer.citations)
+    assert _grows_linearly(lambda t: capped(t, [(0, len(t))]), lambda n: "12 " * (n // 3))
 
 
 def test_attribution_is_linear() -> None:

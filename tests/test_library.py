@@ -164,12 +164,17 @@ def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Lib
         (lambda: lib.ask("who said \udcff\udcfe?"), InvalidSource),  # bytes no UTF-8, read with surrogateescape
         (lambda: lib.ask("who said\x00 it?"), InvalidSource),
         (lambda: lib.remove(999), ArticleNotFound),
+        (lambda: lib.remove(2**64), ArticleNotFound),  # past what the database can bind
+        (lambda: lib.add_html("<html><body><p>" + "word " * 1000 + "</p></body></html>"), TooLarge),
     ]
     for call, error in cases:
         with pytest.raises(error) as info:
             call()
         assert info.value.message and "\n" not in info.value.message
     assert lib.count() == 0
+    # A lone surrogate (bytes no UTF-8, read with surrogateescape) becomes U+FFFD: the rest of the text is added.
+    added = lib.add_text("Caf\udce9 reopens\n\nThe caf\udce9 on the quay reopened on Friday after the flood, she said.")
+    assert "The caf\ufffd on the quay reopened" in lib.get(added.article.id).text
     assert lib.ask("why " * 1024).abstained  # 4,095 characters: a question
 
 
