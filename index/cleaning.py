@@ -34,15 +34,20 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 _UI_TEXT = re.compile(
-    r"^(?:oops\b|something\s+went\s+wrong|please\s+try\s+again|try\s+again\s+later|loading\b|retry$"
+    r"^(?:oops\b|something\s+went\s+wrong|please\s+try\s+again|try\s+again\s+later|loading\s*(?:\.*|…)$|retry$"
     r"|(?:please\s+)?enable\s+javascript|javascript\s+is\s+(?:disabled|required)|your\s+browser\s+(?:does|is)"
     r"|advertisement$|ad$|sponsored$|skip\s+to\s+(?:main\s+)?content|jump\s+to\b|close$|menu$|search$"
     r"|share(?:\s+(?:this|on|via)\b.*)?$|tweet$|e-?mail$|print$|copy\s+link$|comments?\s*(?:\(\d+\))?$"
-    r"|all\s+rights\s+reserved|copyright\b)",
+    r"|all\s+rights\s+reserved|copyright\s*(?:©|\(c\)|\d{4}\b))",
     re.IGNORECASE,
 )
 _COOKIES = re.compile(r"\bcookies?\b.*\b(?:accept|consent|policy|settings|we\s+use|agree)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+# Calls to action and cookie notices speak to the reader ("Sign up for our newsletter", "We use cookies"); a
+# report's sentence about subscriptions or a cookie law does not.
+_TO_THE_READER = re.compile(
+    r"\b(?:you|your|our|we|us)\b|^(?:subscribe|sign\s+up|register|log\s+in|create|get|join|stay)\b", re.IGNORECASE
+)
 
 
 def _word_count(line: str) -> int:
@@ -57,17 +62,18 @@ def is_chrome(line: str) -> bool:
     words = _word_count(body)
     if words == 0:
         return True  # punctuation or symbols only
-    if words <= 12 and _CREDIT.search(body) and not _SENTENCE_END.search(body.rstrip(".")):
-        return True
-    if words <= 12 and _CREDIT.search(body) and words <= 6:
+    # A credit is no sentence ("Photo: Reuters/J. Smith"), or a short one; "Officials confirmed the figures via
+    # Twitter." is a report.
+    sentence = bool(_SENTENCE_END.search(body))
+    if _CREDIT.search(body) and (words <= 6 or (words <= 12 and not sentence)):
         return True
     if words <= 20 and _READ_MORE.search(body):
         return True
-    if words <= 40 and _CALL_TO_ACTION.search(body):
+    if _CALL_TO_ACTION.search(body) and (words <= 3 or (words <= 40 and _TO_THE_READER.search(body))):
         return True
     if words <= 12 and _UI_TEXT.search(body):
         return True
-    return words <= 60 and bool(_COOKIES.search(body))
+    return words <= 60 and bool(_COOKIES.search(body)) and bool(_TO_THE_READER.search(body))
 
 
 def clean_text(raw: str) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import datetime
+import email.utils
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -127,10 +130,40 @@ def _is_plain_word(token: str) -> bool:
     )
 
 
+_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_WRITTEN_DATES = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%b %d %Y")
+
+
+def iso_date(value: str) -> str:
+    """A publication date as ISO 8601 (as given when it is, else its day: "2024-03-12"), read from ISO, from an
+    e-mail / RSS date or from a date with an English month name; "" for none. Dates are compared as ISO strings
+    (what a question's period searches), so "03/12/2024" (March or December?) is refused, not stored."""
+    value = " ".join(value.split())
+    if not value:
+        return ""
+    if _ISO.fullmatch(value):
+        try:
+            if len(value) >= 10:
+                datetime.date.fromisoformat(value[:10])
+            elif len(value) == 7:
+                datetime.date.fromisoformat(value + "-01")
+            return value
+        except ValueError:
+            pass
+    else:
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            return email.utils.parsedate_to_datetime(value).date().isoformat()
+        for form in _WRITTEN_DATES:
+            with contextlib.suppress(ValueError):
+                return datetime.datetime.strptime(value.replace(".", ""), form).date().isoformat()
+    raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: write it as 2024-03-12')
+
+
 def from_text(
     raw: str, *, title: str = "", source: str = "", published: str = "", url: str = "", where: str = "the text"
 ) -> Document:
     """Plain text: chrome lines dropped; the first line is the title when it looks like one."""
+    published = iso_date(published)
     refuse_binary(raw, where)
     text = clean_text(raw)
     _require_prose(text, where)
