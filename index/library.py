@@ -120,6 +120,8 @@ class Library:
                 "finish it"
             )
         if store.meta("reindex_incomplete") == "1" and not allow_model_change:
+            if store.reindex_running():
+                raise ModelMismatch("a reindex of this library is running: it can be used again when it finishes")
             raise ModelMismatch("a reindex was interrupted: run `dossier reindex` again to finish it")
         if stored and stored != embedder.name and store.passage_count() and not allow_model_change:
             raise ModelMismatch(
@@ -372,7 +374,10 @@ class Library:
         page = self.fetcher.fetch(url)
         progress(Progress("extracting"))
         if page.kind == "html":
-            doc = extract.from_html(page.body, url=page.url, where=page.url)
+            # A page declared UTF-16 or UTF-32 is NUL bytes to the binary check: read as text first.
+            wide = (page.charset or "").lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+            body = extract.decode(page.body, page.charset) if wide else page.body
+            doc = extract.from_html(body, url=page.url, where=page.url)
         else:
             doc = extract.from_text(extract.decode(page.body, page.charset), url=page.url, where=page.url)
         if page.url != url:
@@ -668,6 +673,10 @@ class Library:
 
     def reindex(self, progress: ProgressFn = _quiet) -> int:
         """Re-chunk and re-embed every article with the configured model; rebuilds FAISS. CPU-heavy."""
+        with self.store.reindexing():
+            return self._reindex(progress)
+
+    def _reindex(self, progress: ProgressFn) -> int:
         dim = self.embedder.dim
         with self.store.write() as txn:
             txn.set_meta("embedding_model", self.embedder.name)

@@ -20,7 +20,7 @@ import numpy as np
 
 from index import conversations, feedback, feeds, keywords, vector_mirror
 from index.database import Connection, Database, SqliteDatabase, first_line
-from index.errors import LibraryCorrupt
+from index.errors import DossierError, LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
 from index.store_writes import ARTICLE_COLUMNS, MASK, WriteTxn, article_info, set_meta
@@ -260,6 +260,27 @@ class Store:
         with self._write_lock, open(self._lock_path, "a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             yield
+
+    @contextlib.contextmanager
+    def reindexing(self) -> Iterator[None]:
+        """Held for the whole of a reindex (this machine's processes): a second one is refused, and a library whose
+        reindex is unfinished can tell a running one from an interrupted one (``reindex_running``)."""
+        with open(self._lock_path.with_name("reindex.lock"), "a") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise DossierError("a reindex of this library is already running: wait for it to finish") from None
+            yield
+
+    def reindex_running(self) -> bool:
+        """Whether a process of this machine is reindexing the library now."""
+        with open(self._lock_path.with_name("reindex.lock"), "a") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+            return False
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

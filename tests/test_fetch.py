@@ -101,6 +101,9 @@ def test_odd_but_whole_bodies_are_read(web_library: Library, site: LocalSite) ->
         body=_STORY.replace(b"Bridge", b"Pier"), content_type="text/html; charset=undefined"
     )
     assert "Pier opens" in web_library.get(web_library.add_url(site.url("/undefined")).article.id).text
+    wide = _STORY.decode().replace("Bridge", "Quay").encode("utf-16")
+    site.routes["/wide"] = Route(body=wide, content_type="text/html; charset=utf-16")
+    assert "Quay opens" in web_library.get(web_library.add_url(site.url("/wide")).article.id).text
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from support import SEEDS, THINGS, needs_shared, synthetic_article, synthetic_js
 
 from index import (
     ArticleNotFound,
+    DossierError,
     EmptyText,
     InvalidSource,
     Library,
@@ -291,6 +292,17 @@ def test_reindex_rebuilds_from_stored_text(make_library: Callable[..., Library])
     answer = lib.ask(f"how many drones were destroyed around {town}?")
     assert answer.citations[0].key == "syn-002"
     _assert_verbatim(lib, answer)
+
+    # While one reindex runs, a second is refused, and the library is said to be reindexing, not cut short.
+    with lib.store.reindexing():
+        with pytest.raises(DossierError, match=r"^a reindex of this library is already running"):
+            lib.reindex()
+        with lib.store.write() as txn:
+            txn.set_meta("reindex_incomplete", "1")
+        with pytest.raises(ModelMismatch, match=r"^a reindex of this library is running: it can be used again"):
+            make_library("lib", max_passage_tokens=40)
+    with pytest.raises(ModelMismatch, match=r"^a reindex was interrupted: run `dossier reindex` again"):
+        make_library("lib", max_passage_tokens=40)
 
 
 @pytest.mark.sqlite_only
