@@ -90,7 +90,9 @@ async def edit_or_send(message: Message, text: str, markup: InlineKeyboardMarkup
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
             return
-        await message.chat.send_message(text, reply_markup=markup)
+        # In a forum topic, to the same topic (not the chat's General).
+        thread = message.message_thread_id if message.is_topic_message else None
+        await message.chat.send_message(text, reply_markup=markup, message_thread_id=thread)
 
 
 async def sources(update: Update, context: Context) -> None:
@@ -214,7 +216,11 @@ async def remove_button(update: Update, context: Context) -> None:
     if not st.visible(article.info, message.chat.id) or not await may_remove(update, context, article.info):
         await query.answer("You may not remove this article.")
         return
-    info = await st.engine.write(st.engine.library.remove, article.info.id)
+    try:
+        info = await st.engine.write(st.engine.library.remove, article.info.id)
+    except ArticleNotFound:  # pressed twice at once: the other press removed it
+        await query.answer("Already removed.")
+        return
     await forget_post(context, info)
     await query.answer("Removed.")
     await edit_or_send(message, f"Removed #{info.id} «{esc(cap(info.title))}».")

@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -199,17 +199,20 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
             failed += 1
     for path in args.jsonl:
         try:
-            lines = path.read_bytes().splitlines()  # decoded line by line: one bad byte fails only its line
+            total = sum(1 for line in _file_lines(path) if line.strip())  # a first pass for the progress line
+            update, close = _progress_printer(total, "article")
+            try:
+                # Read as it goes (an archive of 340,000 articles is gigabytes), decoded line by line: one bad
+                # byte fails only its line.
+                report = lib.add_jsonl(
+                    _file_lines(path), collection=args.collection, added_by="cli", total=total, progress=update
+                )
+            finally:
+                close()
         except OSError as exc:
-            print(f"{path}: error: cannot read: {exc.strerror}", file=sys.stderr)
+            print(f"{path}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
             failed += 1
             continue
-        total = sum(1 for line in lines if line.strip())
-        update, close = _progress_printer(total, "article")
-        try:
-            report = lib.add_jsonl(lines, collection=args.collection, added_by="cli", total=total, progress=update)
-        finally:
-            close()
         for failure in report.failures:
             print(f"{path}: error: {failure.message}", file=sys.stderr)
         added = len(report.added)
@@ -219,6 +222,14 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
         )
         failed += len(report.failures)
     return 1 if failed else 0
+
+
+def _file_lines(path: Path) -> Iterator[bytes]:
+    """The lines of a file without their ends, as ``bytes.splitlines`` gives them (LF, CRLF or CR), read one at a
+    time rather than the whole file at once."""
+    with path.open("rb") as f:
+        for line in f:
+            yield from line.splitlines() or [b""]  # a blank line is a line: the numbers in errors stay right
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
