@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from telegram import (
     Message,
@@ -79,26 +80,29 @@ async def add_url(update: Update, context: Context, url: str) -> None:
     await _run_add(update, context, job, "Fetching…")
 
 
-async def add_text(
-    update: Update, context: Context, text: str, *, source: str = "", url: str = "", published: str = "", via: str = ""
-) -> None:
-    """Add pasted or forwarded text; its first line is the title when it looks like one."""
+def _provenance(update: Update, context: Context, holder: Message | None) -> dict[str, Any]:
+    """Where an add goes and whose it is: the chat's collection, the sender, the chat; for a forwarded ``holder``,
+    the channel (or person) it came from, its post link and date."""
     message = update.effective_message
     assert message is not None
-    library, collection = state(context).engine.library, state(context).collection(message.chat.id)
-    who, origin = added_by(update.effective_user, message), via or origin_of(message.chat)
+    source, url, published, via = forward_origin(holder) if holder is not None else ("", "", "", "")
+    return {
+        "collection": state(context).collection(message.chat.id),
+        "added_by": added_by(update.effective_user, message),
+        "origin": via or origin_of(message.chat),
+        "source": source,
+        "url": url,
+        "published": published,
+    }
+
+
+async def add_text(update: Update, context: Context, text: str, holder: Message | None = None) -> None:
+    """Add pasted or forwarded text (``holder``: the message it came in); its first line is the title when it looks
+    like one."""
+    library, provenance = state(context).engine.library, _provenance(update, context, holder)
 
     def job(progress: ProgressFn) -> AddResult:
-        return library.add_text(
-            text,
-            source=source,
-            url=url,
-            published=published,
-            collection=collection,
-            added_by=who,
-            origin=origin,
-            progress=progress,
-        )
+        return library.add_text(text, progress=progress, **provenance)
 
     await _run_add(update, context, job, "Extracting the text…")
 
@@ -123,24 +127,11 @@ async def add_document(update: Update, context: Context, holder: Message) -> Non
     if not await _admitted(update, context):  # before the download: a flood of files costs nothing
         return
     data = await (await document.get_file()).download_as_bytearray()
-    library, collection = st.engine.library, st.collection(message.chat.id)
-    source, url, published, via = forward_origin(holder)
-    who, origin = added_by(update.effective_user, message), via or origin_of(message.chat)
-
+    library, provenance = st.engine.library, _provenance(update, context, holder)
     safe_name = _safe_file_name(name, suffix)
 
     def job(progress: ProgressFn) -> AddResult:
-        return library.add_file_content(
-            bytes(data),
-            safe_name,
-            collection=collection,
-            added_by=who,
-            origin=origin,
-            progress=progress,
-            source=source,
-            url=url,
-            published=published,
-        )
+        return library.add_file_content(bytes(data), safe_name, progress=progress, **provenance)
 
     await _run_add(update, context, job, "Extracting the text…", admitted=True)
 
@@ -170,8 +161,7 @@ async def add_message(update: Update, context: Context, target: Message) -> None
     if is_url(text.strip()):
         await add_url(update, context, text.strip())
         return
-    source, url, published, via = forward_origin(target)
-    await add_text(update, context, text, source=source, url=url, published=published, via=via)
+    await add_text(update, context, text, holder=target)
 
 
 def forward_origin(message: Message) -> tuple[str, str, str, str]:
