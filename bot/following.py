@@ -49,6 +49,12 @@ async def follow(update: Update, context: Context) -> None:
         added_by=added_by(message.from_user, message),
         chat=chat.id,
     )
+    if feed.chat != chat.id:  # another chat of this library follows it: one poll, its digests now here too
+        await message.reply_text(
+            f"Following #{feed.id} {esc(cap(feed.title))} here too: another chat follows it already, so its "
+            "articles come in once and new ones are announced in both."
+        )
+        return
     status = await message.reply_text(f"Following #{feed.id} {esc(cap(feed.title))}. Adding its latest entries…")
     async with st.add_lanes.lane(sender_key(message)):
         [result] = await st.engine.write(library.poll, [feed.id])
@@ -98,11 +104,12 @@ async def unfollow(update: Update, context: Context) -> None:
         feed = await st.engine.read(st.engine.library.feed, number)
     except DossierError:
         feed = None
-    if feed is None or feed.chat != message.chat.id:
+    if feed is None or message.chat.id not in feed.chats:
         await message.reply_text(f"This chat follows no feed #{number} (see /feeds).")
         return
-    await st.engine.write(st.engine.library.unfollow, feed.id)
-    await message.reply_text(f"Unfollowed #{feed.id} {esc(cap(feed.title))}. Its articles stay in the library.")
+    await st.engine.write(st.engine.library.unfollow, feed.id, message.chat.id)
+    others = " Other chats still follow it." if len(feed.chats) > 1 else ""
+    await message.reply_text(f"Unfollowed #{feed.id} {esc(cap(feed.title))}. Its articles stay in the library.{others}")
 
 
 async def poll_feeds(context: Context) -> None:
@@ -124,13 +131,13 @@ async def poll_feeds(context: Context) -> None:
     for result in results:
         if result.error:
             log.info("feed #%d not read: %s", result.feed.id, result.error)
-        if (result.added or result.failures) and result.feed.chat is not None and st.settings.feed_digest:
+        if not (result.added or result.failures) or not st.settings.feed_digest:
+            continue
+        for chat in result.feed.chats:
             try:
-                await context.bot.send_message(result.feed.chat, digest(result))
+                await context.bot.send_message(chat, digest(result))
             except TelegramError as exc:
-                log.warning(
-                    "could not send the digest of feed #%d to chat %s: %s", result.feed.id, result.feed.chat, exc
-                )
+                log.warning("could not send the digest of feed #%d to chat %s: %s", result.feed.id, chat, exc)
 
 
 def digest(result: PollResult) -> str:

@@ -1,8 +1,9 @@
 """Followed RSS and Atom feeds: the feed list and the entries already taken, kept in the library's database, and
 the parsing of a fetched feed into entries.
 
-A feed belongs to a collection (where its articles go) and, when followed from a chat, to that chat (who may
-unfollow it, where digests go). An entry is taken once: its id (or link) is remembered with the article it became.
+A feed belongs to a collection (where its articles go) and, when followed from a chat, to that chat and to the
+other chats of the collection that follow it too (``also``: who may unfollow it, where digests go; it is polled
+once). An entry is taken once: its id (or link) is remembered with the article it became.
 One that could not be added is tried again at the next polls, ``ATTEMPTS`` times in all, then left.
 """
 
@@ -40,6 +41,12 @@ CREATE TABLE IF NOT EXISTS feeds (
     last_error TEXT NOT NULL DEFAULT '',
     UNIQUE (collection, url)
 );
+CREATE TABLE IF NOT EXISTS feed_chats (
+    feed INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    chat INTEGER NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (feed, chat)
+);
 CREATE TABLE IF NOT EXISTS feed_entries (
     feed INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
     entry TEXT NOT NULL,
@@ -74,6 +81,12 @@ class Feed:
     modified: str = ""
     polled_at: str = ""
     last_error: str = ""
+    also: tuple[int, ...] = ()  # the other chats that follow it, in the order they did
+
+    @property
+    def chats(self) -> tuple[int, ...]:
+        """Every chat that follows the feed: where its digests go."""
+        return ((self.chat,) if self.chat is not None else ()) + self.also
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +152,8 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _feed(row: Any) -> Feed:
-    return Feed(**{k: row[k] for k in row.keys()})  # noqa: SIM118 - rows are not mappings
+def _feed(row: Any, also: tuple[int, ...] = ()) -> Feed:
+    return Feed(**{k: row[k] for k in row.keys()}, also=also)  # noqa: SIM118 - rows are not mappings
 
 
 class FeedBook:
@@ -151,47 +164,69 @@ class FeedBook:
         self._write = store.transaction
 
     def add(self, url: str, collection: str, title: str, chat: int | None, added_by: str) -> Feed:
+        """Follow a feed from ``chat``; where another chat of the collection follows it already, ``chat`` joins it
+        (one poll, digests to both)."""
         with self._write() as conn:
             row = conn.execute(
                 "SELECT id, chat FROM feeds WHERE collection = ? AND url = ?", (collection, url)
             ).fetchone()
-            if row is not None and row[1] not in (None, chat):
-                # One poll per feed and library: its articles already come into this library, announced there.
-                raise AlreadyFollowed(
-                    f"another chat already follows that feed as #{row[0]}: its new articles come into this "
-                    "library and are announced in that chat"
+            if row is None:
+                feed_id = int(
+                    conn.execute(
+                        "INSERT INTO feeds (url, collection, title, chat, added_by, followed_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                        (url, collection, title, chat, added_by, _now()),
+                    ).fetchone()[0]
                 )
-            if row is not None:
-                raise AlreadyFollowed(f"already following that feed as #{row[0]}")
-            feed_id = int(
-                conn.execute(
-                    "INSERT INTO feeds (url, collection, title, chat, added_by, followed_at) VALUES (?, ?, ?, ?, ?, ?)"
-                    " RETURNING id",
-                    (url, collection, title, chat, added_by, _now()),
-                ).fetchone()[0]
-            )
+            else:
+                feed_id = int(row[0])
+                also = {r[0] for r in conn.execute("SELECT chat FROM feed_chats WHERE feed = ?", (feed_id,))}
+                if chat is None or chat == row[1] or chat in also:
+                    raise AlreadyFollowed(f"already following that feed as #{feed_id}")
+                conn.execute("INSERT INTO feed_chats (feed, chat, since) VALUES (?, ?, ?)", (feed_id, chat, _now()))
         return self.get(feed_id)
 
     def get(self, feed_id: int) -> Feed:
         with self._connection() as conn:
             row = conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        if row is None:
-            raise FeedNotFound(f"there is no feed #{feed_id}")
-        return _feed(row)
+            if row is None:
+                raise FeedNotFound(f"there is no feed #{feed_id}")
+            return _feed(row, self._also(conn).get(feed_id, ()))
 
     def followed(self, chat: int | None = None) -> list[Feed]:
-        """Every feed, or those followed from ``chat``."""
+        """Every feed, or those ``chat`` follows."""
         with self._connection() as conn:
             if chat is None:
                 rows = conn.execute("SELECT * FROM feeds ORDER BY id").fetchall()
             else:
-                rows = conn.execute("SELECT * FROM feeds WHERE chat = ? ORDER BY id", (chat,)).fetchall()
-        return [_feed(r) for r in rows]
+                rows = conn.execute(
+                    "SELECT * FROM feeds WHERE chat = ? OR id IN (SELECT feed FROM feed_chats WHERE chat = ?)"
+                    " ORDER BY id",
+                    (chat, chat),
+                ).fetchall()
+            also = self._also(conn)
+        return [_feed(r, also.get(int(r["id"]), ())) for r in rows]
 
-    def remove(self, feed_id: int) -> Feed:
+    @staticmethod
+    def _also(conn: Any) -> dict[int, tuple[int, ...]]:
+        found: dict[int, list[int]] = {}
+        for feed, chat in conn.execute("SELECT feed, chat FROM feed_chats ORDER BY feed, since, chat"):
+            found.setdefault(int(feed), []).append(int(chat))
+        return {k: tuple(v) for k, v in found.items()}
+
+    def remove(self, feed_id: int, chat: int | None = None) -> Feed:
+        """Stop following the feed: from ``chat`` only, where other chats follow it too (the first of them
+        takes it over when its own chat leaves), else altogether (its entries are forgotten, its articles stay)."""
         feed = self.get(feed_id)
         with self._write() as conn:
-            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            if chat is not None and chat in feed.also:
+                conn.execute("DELETE FROM feed_chats WHERE feed = ? AND chat = ?", (feed_id, chat))
+            elif feed.also:
+                conn.execute("UPDATE feeds SET chat = ? WHERE id = ?", (feed.also[0], feed_id))
+                conn.execute("DELETE FROM feed_chats WHERE feed = ? AND chat = ?", (feed_id, feed.also[0]))
+            else:
+                conn.execute("DELETE FROM feed_chats WHERE feed = ?", (feed_id,))
+                conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return feed
 
     def unseen(self, feed_id: int, entries: list[Entry]) -> list[tuple[Entry, int]]:

@@ -423,8 +423,10 @@ class Library:
     def feed(self, feed_id: int) -> Feed:
         return self._feeds.get(feed_id)
 
-    def unfollow(self, feed_id: int) -> Feed:
-        return self._feeds.remove(feed_id)
+    def unfollow(self, feed_id: int, chat: int | None = None) -> Feed:
+        """Stop following feed ``feed_id``: from ``chat`` only when other chats follow it too, else altogether (its
+        articles stay)."""
+        return self._feeds.remove(feed_id, chat)
 
     def poll(self, feed_ids: Sequence[int] | None = None) -> list[PollResult]:
         """Poll the feeds (all, or ``feed_ids``): each is fetched conditionally and its new entries added, oldest

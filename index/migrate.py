@@ -25,7 +25,7 @@ INCOMPLETE = "migration_incomplete"
 # Small tables copied whole at the end (cleared first, so a resumed copy does not double them), parents first;
 # every column they have (``SELECT *``), so a column added later is copied too. The answers behind buttons go too;
 # rate windows and job leases do not (a minute's state).
-SIDE_TABLES = ("feeds", "feed_entries", "feedback", "chat_settings", "remembered", "remembered_pages")
+SIDE_TABLES = ("feeds", "feed_chats", "feed_entries", "feedback", "chat_settings", "remembered", "remembered_pages")
 COUNTED = ("articles", "passages", "feeds", "feedback")  # tables whose ids are never reused
 COPIED_META = ("embedding_model", "dimension")
 

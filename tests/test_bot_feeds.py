@@ -50,25 +50,34 @@ async def test_follow_poll_digest_feeds_and_unfollow_in_a_group(
     done = await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/rss"), "2 new")
     assert done.params["text"] == "#1 Harwick Post: 2 new (#1, #2)"
     await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/rss"), "already following that feed as #1")
-    # The library is shared: the other desk is told the feed comes in already, not that it follows it itself.
-    await telegram.say(OTHER, ADMIN, "/follow " + site.url("/rss"), "another chat already follows that feed as #1")
+    # The library is shared: the other desk joins the feed (polled once), and its digests go to both chats.
+    joined = await telegram.say(OTHER, ADMIN, "/follow " + site.url("/rss"), "Following #1 Harwick Post here too")
+    assert "announced in both" in joined.params["text"]
+    await telegram.say(OTHER, ADMIN, "/follow " + site.url("/rss"), "already following that feed as #1")
     await telegram.say(NEWSROOM, ADMIN, "/follow " + site.url("/s1"), "is not an RSS or Atom feed")
 
     mark = len(telegram.calls)
     serve(site, ["/s1", "/s2", "/s3"], '"two"')
     news = await telegram.reply(NEWSROOM["id"], "1 new article from Harwick Post", after=mark)
     assert "#3 Harbour story 3" in news.params["text"]
+    also = await telegram.reply(OTHER["id"], "1 new article from Harwick Post", after=mark)
+    assert "#3 Harbour story 3" in also.params["text"]
     answer = await telegram.say(NEWSROOM, ADMIN, "/ask how much will repairs to pier 3 cost?", "<b>Sources</b>")
     assert "300,000 pounds" in answer.params["text"]
 
     listed = await telegram.say(NEWSROOM, MEMBER, "/feeds", "<b>Feeds</b>")
     assert f"#1 Harwick Post · {site.url('/rss')} · read 20" in listed.params["text"]
-    await telegram.say(OTHER, ADMIN, "/feeds", "This chat follows no feeds")
-    await telegram.say(OTHER, ADMIN, "/unfollow 1", "This chat follows no feed #1")
+    await telegram.say(OTHER, ADMIN, "/feeds", "#1 Harwick Post")
     await telegram.say(NEWSROOM, MEMBER, "/unfollow 1", "Only this chat's administrators")
     await telegram.say(NEWSROOM, ADMIN, "/unfollow abc", "Which feed?")
-    await telegram.say(NEWSROOM, ADMIN, "/unfollow 1", "Unfollowed #1 Harwick Post. Its articles stay")
+    # The chat that followed first leaves: the other takes the feed over.
+    await telegram.say(
+        NEWSROOM, ADMIN, "/unfollow 1", "Unfollowed #1 Harwick Post. Its articles stay in the library. Other"
+    )
     await telegram.say(NEWSROOM, ADMIN, "/feeds", "This chat follows no feeds")
+    await telegram.say(NEWSROOM, ADMIN, "/unfollow 1", "This chat follows no feed #1")
+    await telegram.say(OTHER, ADMIN, "/unfollow 1", "Unfollowed #1 Harwick Post. Its articles stay in the library.")
+    await telegram.say(OTHER, ADMIN, "/feeds", "This chat follows no feeds")
     await telegram.say(NEWSROOM, ADMIN, "/sources", "Harbour story 3")
     assert telegram.errors() == []
 

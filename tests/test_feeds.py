@@ -295,3 +295,22 @@ def test_a_page_that_names_no_outlet_takes_the_feeds_title(lib: Library, site: L
     [polled] = lib.poll()
     [added] = polled.added
     assert added.source == "Lune Valley News"  # not the host, 127.0.0.1:port
+
+
+def test_chats_of_one_library_share_a_feed(lib: Library, site: LocalSite) -> None:
+    """A second chat following a feed of the same collection joins it: one feed, polled once, digests to both;
+    each chat unfollows for itself, and the feed goes when the last one does."""
+    serve_articles(site)
+    site.routes["/feed"] = Route(body=rss("Harwick Post", items(site, ["/a1"])), content_type=FEED)
+    first = lib.follow(site.url("/feed"), chat=-1)
+    joined = lib.follow(site.url("/feed"), chat=-2)
+    assert joined.id == first.id and joined.chats == (-1, -2)
+    with pytest.raises(DossierError, match=r"^already following that feed as #1$"):
+        lib.follow(site.url("/feed"), chat=-2)
+    assert [f.id for f in lib.feeds(-2)] == [1] and len(lib.feeds()) == 1
+    [polled] = lib.poll()
+    assert polled.feed.chats == (-1, -2) and len(polled.added) == 1
+    lib.unfollow(1, -1)  # the first chat leaves: the second keeps the feed
+    assert lib.feed(1).chats == (-2,) and lib.feeds(-1) == []
+    lib.unfollow(1, -2)
+    assert lib.feeds() == []

@@ -48,6 +48,7 @@ def test_a_library_moves_to_postgresql_and_back(
     removed = source.list()[-1]
     source.remove(removed.id)  # its id is never given out again, in either database
     source.follow(site.url("/feed"), chat=-1001234567890)
+    source.follow(site.url("/feed"), chat=-1009876543210)  # a second chat of the library follows it too
     source.set_chat_setting(-1001234567890, "autoadd", "on")
     voted = source.list()[0]
     source.record_feedback("answer-1", "user:601", "up", "what was destroyed?", [(voted.id, 0, 20)], chat=-100)
@@ -80,6 +81,7 @@ def test_a_library_moves_to_postgresql_and_back(
     ]
     assert answers(pg) == before
     assert [f.title for f in pg.feeds()] == ["Example feed"] and pg.chat_setting(-1001234567890, "autoadd") == "on"
+    assert pg.feeds()[0].chats == (-1001234567890, -1009876543210)
     assert [q["question"] for q in pg.feedback_questions()] == ["what was destroyed?"]
     new = pg.add_text("Bridge\n\nThe bridge over the Verla was closed on Friday after cracks were found.").article
     assert new.id > removed.id
