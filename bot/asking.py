@@ -207,6 +207,11 @@ async def private_text(update: Update, context: Context) -> None:
     if is_url(text):
         await add_url(update, context, text)
         return
+    links = text.split()
+    if all(is_url(w) for w in links):  # one link a line: each is added
+        for link in dict.fromkeys(links):
+            await add_url(update, context, link)
+        return
     words = text.split(None, 1)
     if len(words) == 2 and is_url(words[0]):
         text = words[1]  # "https://… is this accurate?": the words are the question; an address is no content

@@ -17,12 +17,14 @@ _AGENCIES = (
     r"|tass|sputnik|ria\s+novosti|anadolu|xinhua|pa\s+(?:images|wire)|bloomberg|zuma(?:\s+press)?|sipa"
     r"|nurphoto|imago|dpa|ukrinform|handout|wikimedia(?:\s+commons)?|file\s+photo|youtube|twitter|telegram"
 )
-# A short line that credits a picture: "AFP via Getty", "Photo: Reuters", "Getty Images / John Doe".
+# A short line that credits a picture: "Photo: Reuters", "© AP", "Getty Images / John Doe" (opening with the credit),
+# or "AFP via Getty" (an agency after "via", anywhere).
 _CREDIT = re.compile(
     rf"(?:^(?:photo|image|picture|video|credit|photograph|illustration|pictured|source)s?\s*(?:[:/©]|by\b|credit\b))"
-    rf"|(?:\bvia\s+(?:{_AGENCIES})\b)|(?:^©)|(?:^(?:{_AGENCIES})(?:\s*(?:/|via|\||,)\s*[\w .'-]+)?$)",
+    rf"|(?:^©)|(?:^(?:{_AGENCIES})(?:\s*(?:/|via|\||,)\s*[\w .'-]+)?$)",
     re.IGNORECASE,
 )
+_VIA_AGENCY = re.compile(rf"\bvia\s+(?:{_AGENCIES})\b", re.IGNORECASE)
 _READ_MORE = re.compile(
     r"^(?:read\s+(?:more|the\s+full|next|also)|continue\s+reading|click\s+here|see\s+also|related(?:\s+articles?)?\s*:"
     r"|recommended(?:\s+for\s+you)?\s*:?$|more\s+from\b|watch\s*:|listen\s*:|follow\s+us\b|download\s+(?:our|the)\s+app)",
@@ -34,11 +36,11 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 _UI_TEXT = re.compile(
-    r"^(?:oops\b|something\s+went\s+wrong|please\s+try\s+again|try\s+again\s+later|loading\s*(?:\.*|…)$|retry$"
+    r"^(?:oops\b|something\s+went\s+wrong|please\s+try\s+again|try\s+again\s+later|loading(?:\s+\w+)?\s*(?:\.*|…)$|retry$"
     r"|(?:please\s+)?enable\s+javascript|javascript\s+is\s+(?:disabled|required)|your\s+browser\s+(?:does|is)"
     r"|advertisement$|ad$|sponsored$|skip\s+to\s+(?:main\s+)?content|jump\s+to\b|close$|menu$|search$"
     r"|share(?:\s+(?:this|on|via)\b.*)?$|tweet$|e-?mail$|print$|copy\s+link$|comments?\s*(?:\(\d+\))?$"
-    r"|all\s+rights\s+reserved|copyright\s*(?:©|\(c\)|\d{4}\b))",
+    r"|all\s+rights\s+reserved|copyright\s*(?:©|\(c\)|\d{4}\b|$))",
     re.IGNORECASE,
 )
 _COOKIES = re.compile(r"\bcookies?\b.*\b(?:accept|consent|policy|settings|we\s+use|agree)\b", re.IGNORECASE)
@@ -46,8 +48,11 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 # Calls to action and cookie notices speak to the reader ("Sign up for our newsletter", "We use cookies"); a
 # report's sentence about subscriptions or a cookie law does not.
 _TO_THE_READER = re.compile(
-    r"\b(?:you|your|our|we|us)\b|^(?:subscribe|sign\s+up|register|log\s+in|create|get|join|stay)\b", re.IGNORECASE
+    r"\b(?:you|your|our|we|(?-i:us))\b|^(?:subscribe|sign\s+up|register|log\s+in|create|get|join|stay)\b"
+    r"|\b(?:subscribe|sign\s+(?:up|in)|log\s+in|register)(?:\s+(?:now|today|here))?\W*$",  # "…? Log in"
+    re.IGNORECASE,
 )
+_QUOTED = re.compile(r"[“\"«„][^”\"»“]*[”\"»“]")  # someone's words: their "we" is not the page's
 
 
 def _word_count(line: str) -> int:
@@ -62,18 +67,19 @@ def is_chrome(line: str) -> bool:
     words = _word_count(body)
     if words == 0:
         return True  # punctuation or symbols only
-    # A credit is no sentence ("Photo: Reuters/J. Smith"), or a short one; "Officials confirmed the figures via
-    # Twitter." is a report.
-    sentence = bool(_SENTENCE_END.search(body))
-    if _CREDIT.search(body) and (words <= 6 or (words <= 12 and not sentence)):
+    if words <= 12 and _CREDIT.search(body):
+        return True
+    # "AFP via Getty" is a credit; "Officials later confirmed the figures via Twitter." is a report.
+    if _VIA_AGENCY.search(body) and (words <= 6 or (words <= 12 and not _SENTENCE_END.search(body))):
         return True
     if words <= 20 and _READ_MORE.search(body):
         return True
-    if _CALL_TO_ACTION.search(body) and (words <= 3 or (words <= 40 and _TO_THE_READER.search(body))):
+    to_reader = bool(_TO_THE_READER.search(_QUOTED.sub(" ", body)))
+    if _CALL_TO_ACTION.search(body) and (words <= 6 or (words <= 40 and to_reader)):
         return True
     if words <= 12 and _UI_TEXT.search(body):
         return True
-    return words <= 60 and bool(_COOKIES.search(body)) and bool(_TO_THE_READER.search(body))
+    return bool(_COOKIES.search(body)) and (words <= 6 or (words <= 60 and to_reader))
 
 
 def clean_text(raw: str) -> str:

@@ -199,7 +199,8 @@ def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
             failed += 1
     for path in args.jsonl:
         try:
-            total = sum(1 for line in _file_lines(path) if line.strip())  # a first pass for the progress line
+            # A first pass for the progress line; a pipe (``<(zcat …)``, /dev/stdin) can be read only once.
+            total = sum(1 for line in _file_lines(path) if line.strip()) if path.is_file() else 0
             update, close = _progress_printer(total, "article")
             try:
                 # Read as it goes (an archive of 340,000 articles is gigabytes), decoded line by line: one bad

@@ -130,32 +130,41 @@ def _is_plain_word(token: str) -> bool:
     )
 
 
-_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:[Tt ][\d:.]+(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?")
+# Year first, then month and day however written ("2024-3-5", "2024/03/12", "20240312", "2024-03-12 10:00 UTC"):
+# only "03/12/2024" reads two ways.
+_YEAR_FIRST = re.compile(r"((?:1[89]|2\d)\d\d)(?:([-/.])(\d{1,2})\2(\d{1,2})|(\d\d)(\d\d))(?!\d)")
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _WRITTEN_DATES = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%b %d %Y")
+_WRITTEN_MONTHS = ("%B %Y", "%b %Y")
 
 
 def iso_date(value: str) -> str:
-    """A publication date as ISO 8601 (as given when it is, else its day: "2024-03-12"), read from ISO, from an
-    e-mail / RSS date or from a date with an English month name; "" for none. Dates are compared as ISO strings
-    (what a question's period searches), so "03/12/2024" (March or December?) is refused, not stored."""
+    """A publication date as ISO 8601: as given when it is ISO already, else its day ("2024-03-12") or month
+    ("2024-12"); read from year-first dates however separated, e-mail / RSS dates and dates with an English month
+    name; "" for none. Dates are compared as ISO strings (what a question's period searches), so a date that reads
+    two ways ("03/12/2024": March or December?) or none is refused, not stored."""
     value = " ".join(value.split())
     if not value:
         return ""
     if _ISO.fullmatch(value):
-        try:
-            if len(value) >= 10:
-                datetime.date.fromisoformat(value[:10])
-            elif len(value) == 7:
-                datetime.date.fromisoformat(value + "-01")
+        with contextlib.suppress(ValueError):
+            datetime.datetime.fromisoformat({4: value + "-01-01", 7: value + "-01"}.get(len(value), value.upper()))
             return value
-        except ValueError:
-            pass
-    else:
-        with contextlib.suppress(TypeError, ValueError, IndexError):
-            return email.utils.parsedate_to_datetime(value).date().isoformat()
-        for form in _WRITTEN_DATES:
-            with contextlib.suppress(ValueError):
-                return datetime.datetime.strptime(value.replace(".", ""), form).date().isoformat()
+    if found := _YEAR_FIRST.match(value):
+        year, _, month, day, compact_month, compact_day = found.groups()
+        with contextlib.suppress(ValueError):
+            return datetime.date(int(year), int(month or compact_month), int(day or compact_day)).isoformat()
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        return email.utils.parsedate_to_datetime(value).date().isoformat()
+    written = _ORDINAL.sub("", _WEEKDAY.sub("", value)).replace(".", "").replace("Sept ", "Sep ")
+    for form in _WRITTEN_DATES:
+        with contextlib.suppress(ValueError):
+            return datetime.datetime.strptime(written, form).date().isoformat()
+    for form in _WRITTEN_MONTHS:
+        with contextlib.suppress(ValueError):
+            return datetime.datetime.strptime(written, form).strftime("%Y-%m")
     raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: write it as 2024-03-12')
 
 

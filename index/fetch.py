@@ -361,7 +361,7 @@ class SafeFetcher:
             raise FetchError(f"connection to {url} failed while reading: {_line(exc)}") from exc
         # http.client returns an empty read, not an error, when the server closes before its Content-Length: the
         # part would be stored as the whole article, and the page never fetched again (a duplicate by its URL).
-        if length and length.isdigit() and received < int(length):
+        if length and length.isdigit() and received < int(length) and not response.chunked:  # chunked overrides it
             raise FetchError(f"{url} closed the connection after {received:,} of its {int(length):,} bytes")
         if decoder is not None and not decoder.eof:
             raise FetchError(f"{url} sent a compressed body that ends early")

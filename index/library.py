@@ -375,7 +375,9 @@ class Library:
         progress(Progress("extracting"))
         if page.kind == "html":
             # A page declared UTF-16 or UTF-32 is NUL bytes to the binary check: read as text first.
-            wide = (page.charset or "").lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+            wide = (page.charset or "").lower().replace("_", "-").startswith(("utf-16", "utf-32")) and (
+                page.body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in page.body[:4096]
+            )  # a UTF-8 page declared UTF-16 would decode to nonsense
             body = extract.decode(page.body, page.charset) if wide else page.body
             doc = extract.from_html(body, url=page.url, where=page.url)
         else:
@@ -547,7 +549,8 @@ class Library:
         q = analyse(words)
         if not q.terms:
             raise NothingToFind(
-                f"nothing to look up in «{words[:100]}»: one-letter and very common words are not indexed"
+                f"nothing to look up in «{' '.join(words.split())[:100]}»: one-letter and very common words are not "
+                "indexed"
             )
         article_ids: list[int] = []
         for pid, _ in self.store.keyword_search(q, collection, limit * 5):

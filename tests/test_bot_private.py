@@ -106,6 +106,7 @@ async def test_a_lone_link_and_documents_are_added(telegram: FakeBotAPI, start_b
     site.routes["/pier"] = Route(body=article_html("Pier closed after storm", ["The storm closed the pier. " * 4]))
     await telegram.say(CHAT, ALICE, f"/add {site.url('/pier')} must read", "Added #2 «Pier closed after storm»")
     await telegram.say(CHAT, ALICE, f"/add {site.url('/depot')}\n{site.url('/pier')}", "already in the library as #2")
+    await telegram.say(CHAT, ALICE, f"{site.url('/depot')}\n{site.url('/pier')}", "already in the library as #2")
 
     note = telegram.add_file(
         "brief.md", b"# Bridge repairs delayed\n\nEngineers said the bridge repairs would take six months."

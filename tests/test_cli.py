@@ -165,6 +165,9 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
         timeout=300,
     )
     assert "Added #5 «Café reopens»" in latin.stdout.decode(), latin.stderr.decode()
+    # A pipe (/dev/stdin, <(zcat …)) is read once: no count first, every line imported.
+    piped = run(data, "add", "--jsonl", "/dev/stdin", stdin=synthetic_jsonl(7))
+    assert "added 4 articles" in piped.stdout and "3 already in the library" in piped.stdout, piped.stdout
     for command in ("show", "remove"):  # an id past 64 bits is no article, not an OverflowError
         huge = run(data, command, str(2**70))
         assert huge.returncode == 1 and huge.stderr.strip() == f"error: no article #{2**70} in the library"

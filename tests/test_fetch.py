@@ -104,6 +104,10 @@ def test_odd_but_whole_bodies_are_read(web_library: Library, site: LocalSite) ->
     wide = _STORY.decode().replace("Bridge", "Quay").encode("utf-16")
     site.routes["/wide"] = Route(body=wide, content_type="text/html; charset=utf-16")
     assert "Quay opens" in web_library.get(web_library.add_url(site.url("/wide")).article.id).text
+    # A UTF-8 page declared UTF-16 (no byte-order mark, no NUL byte) is read from its bytes, not as UTF-16 nonsense.
+    lying = _STORY.replace(b"Bridge", b"Dock") + b" " * (len(_STORY) % 2)
+    site.routes["/lying"] = Route(body=lying, content_type="text/html; charset=utf-16")
+    assert "Dock opens" in web_library.get(web_library.add_url(site.url("/lying")).article.id).text
 
 
 @pytest.mark.parametrize(

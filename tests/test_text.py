@@ -9,6 +9,8 @@ import pytest
 from index.chunking import chunk_text
 from index.cleaning import clean_text, is_chrome, normalized_hash, source_hint, split_title
 from index.embedding import Embedder
+from index.errors import InvalidSource
+from index.extract import iso_date
 from index.language import analyzer
 from index.sentences import sentences_near, split_sentences
 from index.urls import canonical_url
@@ -40,6 +42,17 @@ from index.urls import canonical_url
         "Subscribe for $1 a week",
         "This site uses cookies. By continuing you agree to our cookie policy.",
         "Photo: Reuters/John Smith.",
+        "Photo credit: Jane Doe for The New York Times.",
+        "Already a subscriber? Log in",
+        "Support independent journalism. Subscribe today.",
+        "To continue reading, subscribe",
+        "Daily briefing newsletter: sign up here",
+        "The Morning Briefing newsletter",
+        "Cookie settings",
+        "Manage cookie settings",
+        "Cookie Policy | Privacy Policy",
+        "Loading comments…",
+        "Copyright",
     ],
 )
 def test_chrome_lines_are_recognised(line: str) -> None:
@@ -61,6 +74,9 @@ def test_chrome_lines_are_recognised(line: str) -> None:
         "Copyright lawsuits against AI companies doubled last year, the report said.",
         "The EU's new cookies policy took effect on Monday after a year of delays.",
         "Newsletter publishers said subscriber numbers fell 8% in the quarter.",
+        "US subscription revenue at Netflix rose 12% to $4 billion in the quarter, the company said.",
+        "US regulators said the cookies policy of the firm broke consumer law.",
+        "“We will not subscribe to a plan that cuts pensions,” the union leader said on Monday.",
     ],
 )
 def test_prose_is_kept(line: str) -> None:
@@ -237,3 +253,31 @@ def test_stop_words_are_function_words_only(lang: str, function_words: list[str]
     assert all(w in stop for w in function_words)
     assert not any(w.casefold() in stop for w in content_words)
     assert all(w and not any(0x2500 <= ord(c) <= 0x257F for c in w) for w in stop)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("2024-03-12", "2024-03-12"),
+        ("2024-03-12T10:00:00.123+02:00", "2024-03-12T10:00:00.123+02:00"),
+        ("2024", "2024"),
+        ("2024-03", "2024-03"),
+        ("2024-3-5", "2024-03-05"),
+        ("2024/03/12", "2024-03-12"),
+        ("20240312", "2024-03-12"),
+        ("2024-03-12 10:00:00 UTC", "2024-03-12"),
+        ("Tue, 03 Dec 2024 10:00:00 GMT", "2024-12-03"),
+        ("Tuesday, 3rd December 2024", "2024-12-03"),
+        ("Sept. 3, 2024", "2024-09-03"),
+        ("december 2024", "2024-12"),
+        ("", ""),
+    ],
+)
+def test_publication_dates_are_stored_as_iso(written: str, stored: str) -> None:
+    assert iso_date(written) == stored
+
+
+@pytest.mark.parametrize("written", ["03/12/2024", "12.03.2024", "2024-13", "2024-13-45", "not a date"])
+def test_dates_that_read_two_ways_or_none_are_refused(written: str) -> None:
+    with pytest.raises(InvalidSource, match="is not a date Dossier can read as published: write it as 2024-03-12"):
+        iso_date(written)
