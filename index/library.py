@@ -683,13 +683,21 @@ class Library:
 
     def _reindex(self, progress: ProgressFn) -> int:
         dim = self.embedder.dim
+        # A reindex cut short goes on after the last page it stored, when it is the same model and passage size
+        # (at 340,000 articles it is hours of work); another one starts over.
+        plan = f"{self.embedder.name} {dim} {self.settings.max_passage_tokens}"
+        resume = self.store.meta("reindex_incomplete") == "1" and self.store.meta("reindex_plan") == plan
+        after = int(self.store.meta("reindex_after") or 0) if resume else 0
         with self.store.write() as txn:
             txn.set_meta("embedding_model", self.embedder.name)
             txn.set_meta("dimension", str(dim))
             txn.set_meta("reindex_incomplete", "1")
-            txn.reset_mirror(dim)  # whichever searches: a process with VECTOR_SEARCH=faiss keeps the mirror too
+            txn.set_meta("reindex_plan", plan)
+            txn.set_meta("reindex_after", str(after))
+            if not resume:  # whichever searches: a process with VECTOR_SEARCH=faiss keeps the mirror too
+                txn.reset_mirror(dim)
         ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
-        total, done, passages, after = self.store.count_articles(), 0, 0, 0
+        total, done, passages = self.store.count_articles(), self.store.count_articles(upto=after), 0
         while page := self.store.article_texts(after, 16):
             embedded = ingestor.embed([(text, ingestor.chunk(text)) for _, text in page])
             with self.store.write() as txn:
@@ -698,6 +706,7 @@ class Library:
                     # holds passages of this model already (the library's model was switched before the first page).
                     if txn.replace_if_unchanged(article_id, text, new):
                         passages += len(new)
+                txn.set_meta("reindex_after", str(page[-1][0]))
             after = page[-1][0]
             done += len(page)
             progress(Progress("stored", done, total, passages, done))

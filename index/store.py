@@ -444,8 +444,11 @@ class Store:
         with self.connection() as conn:
             return [article_info(r) for r in conn.execute(sql, params)]
 
-    def count_articles(self, collection: str | None = None) -> int:
+    def count_articles(self, collection: str | None = None, upto: int | None = None) -> int:
+        """Articles in the library, or in ``collection``, or with ids up to ``upto``."""
         with self.connection() as conn:
+            if upto is not None:
+                return int(conn.execute("SELECT COUNT(*) FROM articles WHERE id <= ?", (upto,)).fetchone()[0])
             if collection is None:
                 return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
             return int(conn.execute("SELECT COUNT(*) FROM articles WHERE collection = ?", (collection,)).fetchone()[0])

@@ -20,6 +20,7 @@ from index import (
     Library,
     ModelMismatch,
     NothingToFind,
+    Progress,
     TooLarge,
     UnsupportedType,
     render_text,
@@ -303,6 +304,40 @@ def test_reindex_rebuilds_from_stored_text(make_library: Callable[..., Library])
             make_library("lib", max_passage_tokens=40)
     with pytest.raises(ModelMismatch, match=r"^a reindex was interrupted: run `dossier reindex` again"):
         make_library("lib", max_passage_tokens=40)
+
+
+def test_an_interrupted_reindex_goes_on_after_its_last_stored_page(make_library: Callable[..., Library]) -> None:
+    lib = make_library("lib", max_passage_tokens=200)
+    lib.add_jsonl(synthetic_jsonl(20).splitlines())
+    lib.settings.max_passage_tokens = 40
+
+    class Stop(Exception):
+        pass
+
+    def stop(progress: Progress) -> None:
+        if progress.stage == "stored":
+            raise Stop  # cut short after its first page of 16 articles
+
+    with pytest.raises(Stop):
+        lib.reindex(stop)
+    with pytest.raises(ModelMismatch, match=r"^a reindex was interrupted"):
+        make_library("lib", max_passage_tokens=40)
+    seen: list[Progress] = []
+    passages = lib.reindex(seen.append)
+    assert [(p.done, p.total) for p in seen if p.stage == "stored"] == [(20, 20)]  # the 4 articles left, not 20
+    assert passages == lib.stats().passages
+    town = synthetic_article(17)["title"].split()[-1]
+    assert lib.ask(f"how many drones were destroyed around {town}?").citations[0].key == "syn-017"
+    reopened = make_library("lib", max_passage_tokens=40)
+    assert reopened.count() == 20
+    # Another passage size starts over.
+    lib.settings.max_passage_tokens = 60
+    with pytest.raises(Stop):
+        lib.reindex(stop)
+    lib.settings.max_passage_tokens = 50
+    seen.clear()
+    lib.reindex(seen.append)
+    assert [p.done for p in seen if p.stage == "stored"] == [16, 20]
 
 
 @pytest.mark.sqlite_only
