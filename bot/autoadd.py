@@ -117,6 +117,7 @@ async def take(update: Update, context: Context) -> bool:
     source, url, published, _ = forward_origin(message)
     if not published:
         source, url, published = chat.title or "", message.link or "", message.date.date().isoformat()
+    url = url or message.link or ""  # forwarded from a person: no post link of its own, the chat's then
 
     def job() -> AddResult:
         if found.text:

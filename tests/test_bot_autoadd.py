@@ -116,6 +116,13 @@ async def test_groups_opt_in_and_only_administrators_switch(telegram: FakeBotAPI
     [forwarded] = keyed(lib, prefix)
     assert (forwarded.source, forwarded.published) == ("Harwick Wire", "2023-11-14")
     assert forwarded.url == "https://t.me/harwickwire/41"
+    # From a person: the person is the source, and the post's place in this chat its link.
+    person = {"type": "user", "date": 1_700_000_000, "sender_user": {"id": 9, "is_bot": False, "first_name": "Ines"}}
+    sent = telegram.send(NEWSROOM, MEMBER, STORY.replace("Harwick", "Kendal"), forward_origin=person)
+    await until(lambda: len(keyed(lib, prefix)) == 2)
+    [by_person] = [a for a in keyed(lib, prefix) if a.id != forwarded.id]
+    assert (by_person.source, by_person.published) == ("Ines", "2023-11-14")
+    assert by_person.url == f"https://t.me/c/700/{sent['message_id']}"
     assert telegram.errors() == []
 
 
