@@ -168,6 +168,12 @@ def iso_date(value: str) -> str:
     raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: write it as 2024-03-12')
 
 
+def _one_line(value: str) -> str:
+    """A title or outlet given with the text, as one line: no line breaks, tabs or control characters (a NUL or a
+    newline in a JSONL title broke every listing it was in)."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in value).split())
+
+
 def from_text(
     raw: str, *, title: str = "", source: str = "", published: str = "", url: str = "", where: str = "the text"
 ) -> Document:
@@ -179,8 +185,8 @@ def from_text(
     detected, text = split_title(text)
     return Document(
         text=text,
-        title=title.strip() or detected or fallback_title(text),
-        source=source.strip() or source_hint(raw) or site_of(url),
+        title=_one_line(title) or detected or fallback_title(text),
+        source=_one_line(source) or source_hint(raw) or site_of(url),
         published=published.strip(),
         url=url.strip(),
     )

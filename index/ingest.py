@@ -237,6 +237,8 @@ def _parse_row(line: str | bytes, where: str, max_bytes: int) -> tuple[Document,
     key = None if row.get("id") is None else _field(row, "id").strip()
     if key == "":
         raise InvalidSource('"id" is empty: give each article its own id, or leave "id" out')
+    if key is not None and any(c < " " or c == "\x7f" for c in key):
+        raise InvalidSource('"id" holds a line break or control character: it is shown on one line everywhere')
     url = _field(row, "url").strip()
     if url and not is_url(url):
         raise InvalidSource(f'"url" is not an http(s) URL: {url[:200]}')

@@ -307,18 +307,23 @@ def test_bad_jsonl_lines_are_reported_by_number_and_the_rest_imported(library: L
         # Dates are compared as ISO strings: one that reads either way is refused; a written-out one is read.
         json.dumps({**synthetic_article(10), "published": "03/12/2024"}).encode(),
         json.dumps({**synthetic_article(11), "published": "Tue, 03 Dec 2024 10:00:00 GMT"}).encode(),
+        # Every listing shows a title, outlet and id on one line.
+        json.dumps({**synthetic_article(12), "title": "Bridge\x00 closed\nat night", "source": "Daily\tPost"}).encode(),
+        json.dumps({**synthetic_article(13), "id": "syn\n013"}).encode(),
     ]
     report = library.add_jsonl(lines)
-    assert [a.key for a in report.added] == ["syn-000", "syn-001", "syn-003", "syn-011"]
-    assert [a.published for a in report.added][-1] == "2024-12-03"
+    assert [a.key for a in report.added] == ["syn-000", "syn-001", "syn-003", "syn-011", "syn-012"]
+    assert report.added[3].published == "2024-12-03"
+    assert (report.added[4].title, report.added[4].source) == ("Bridge closed at night", "Daily Post")
     failures = {f.where: f.message for f in report.failures}
     assert "is not a date Dossier can read as published: write it as 2024-03-12" in failures.pop("line 11")
+    assert '"id" holds a line break or control character' in failures.pop("line 14")
     assert sorted(failures, key=lambda w: int(w.split()[1])) == [f"line {n}" for n in (2, 3, 5, 6, 7, 8, 9)]
     assert '"id" is empty' in failures["line 2"] and '"id" is empty' in failures["line 3"]
     assert "not a valid URL" in failures["line 5"] and "UTF-8" in failures["line 6"]
     assert "not valid JSON" in failures["line 7"] and "not valid JSON" in failures["line 8"]
     assert all("\n" not in m and m.startswith(w) for w, m in failures.items())
-    assert library.count() == 4 and library.stats().passages == sum(a.passages for a in report.added)
+    assert library.count() == 5 and library.stats().passages == sum(a.passages for a in report.added)
     town = synthetic_article(3)["title"].split()[-1]
     assert library.ask(f"what was destroyed around {town}?").citations[0].key == "syn-003"
 
