@@ -52,7 +52,8 @@ _TO_THE_READER = re.compile(
     r"|\b(?:subscribe|sign\s+(?:up|in)|log\s+in|register)(?:\s+(?:now|today|here))?\W*$",  # "…? Log in"
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[“\"«„][^”\"»“]*[”\"»“]")  # someone's words: their "we" is not the page's
+# Someone's words: their "we" is not the page's. No opening mark inside, so a line of unclosed ones stays linear.
+_QUOTED = re.compile(r"[“\"«„][^“”\"«»„]*[”\"»“]")
 
 
 def _word_count(line: str) -> int:
@@ -74,12 +75,14 @@ def is_chrome(line: str) -> bool:
         return True
     if words <= 20 and _READ_MORE.search(body):
         return True
+    if words > 60:  # chrome is short: a long line is prose, and no pattern below runs on it (``_COOKIES`` backtracks)
+        return False
     to_reader = bool(_TO_THE_READER.search(_QUOTED.sub(" ", body)))
     if _CALL_TO_ACTION.search(body) and (words <= 6 or (words <= 40 and to_reader)):
         return True
     if words <= 12 and _UI_TEXT.search(body):
         return True
-    return bool(_COOKIES.search(body)) and (words <= 6 or (words <= 60 and to_reader))
+    return bool(_COOKIES.search(body)) and (words <= 6 or to_reader)
 
 
 def clean_text(raw: str) -> str:

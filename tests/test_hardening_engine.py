@@ -30,6 +30,7 @@ from index import (
     UnsupportedType,
 )
 from index.claims import attribution
+from index.cleaning import is_chrome
 from index.cli import invalid_settings_message
 from index.extract import decode, markdown_to_text
 from index.fetch import SafeFetcher
@@ -77,6 +78,12 @@ def test_a_line_without_full_stops_gives_quotes_of_a_sentence_s_length(library: 
     answer = library.ask("how many tanks did the units lose?")
     assert answer.citations and all(len(c.quote) <= LONGEST_SENTENCE for c in answer.citations)
     assert _grows_linearly(lambda t: capped(t, [(0, len(t))]), lambda n: "12 " * (n // 3))
+
+
+def test_chrome_recognition_is_linear() -> None:
+    assert _grows_linearly(is_chrome, lambda n: "cookie " * (n // 7))  # "cookie" with none of the notice's words
+    assert _grows_linearly(is_chrome, lambda n: "«a " * (n // 3))  # quotations opened and never closed
+    assert _grows_linearly(is_chrome, lambda n: "x" * n + " cookie settings")  # one long word, under 60 words
 
 
 def test_attribution_is_linear() -> None:
