@@ -155,7 +155,25 @@ def fallback_title(text: str, limit: int = 80) -> str:
 
 
 def normalized_hash(text: str) -> str:
-    """Hash of the text with case, spacing, punctuation and unicode forms folded; equal for copies."""
+    """Hash of the text with case, spacing, punctuation and unicode forms folded; equal for copies.
+
+    The symbols that change what a figure says are kept: currency signs, per cent, per mille, degrees, and a sign
+    before a number ("fell 0.4%" and "fell -0.4%", "$5" and "€5" are two articles; a hyphen, en dash or minus sign
+    before the number is one sign). Hyphens inside words and ranges ("COVID-19", "2-3") stay punctuation."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    words = _WORDS.findall(folded)
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    kept = " ".join(_TOKENS.findall(folded)).translate(_ONE_MINUS)
+    return hashlib.sha256(kept.encode("utf-8")).hexdigest()
+
+
+# Version of ``normalized_hash`` recorded with a library: stored hashes of another version are recomputed at open.
+# 2: symbols that change a figure kept (1: words only).
+HASH_VERSION = "2"
+# Unicode's currency signs (category Sc) as NFKC leaves them, and the other symbols a figure is read with.
+_FIGURE_SYMBOLS = (
+    "$\xa2-\xa5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db\u20a0-\u20cf\ua838"
+    "\U00011fdd-\U00011fe0\U0001e2ff\U0001ecb0%\u2030\u2031\xb0"
+)
+# A word; a sign directly before a digit where no word, digit or decimal mark precedes it (hyphen-minus, the
+# Unicode hyphens, figure dash, en dash, minus sign; an em dash is punctuation); a symbol of a figure.
+_TOKENS = re.compile(rf"\w+|(?<![\w.,])[-+\u2010-\u2013\u2212](?=\d)|[{_FIGURE_SYMBOLS}]")
+_ONE_MINUS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from index import conversations, feedback, feeds, keywords, vector_mirror
+from index.cleaning import HASH_VERSION
 from index.database import Connection, Database, SqliteDatabase, first_line
 from index.errors import DossierError, LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
-from index.store_writes import ARTICLE_COLUMNS, MASK, WriteTxn, article_info, set_meta
+from index.store_writes import ARTICLE_COLUMNS, MASK, WriteTxn, article_info, hashes_current, rehash, set_meta
 from index.types import ArticleInfo
 from index.vectors import as_stored, pack_sentences, unpack_sentences, unpack_vector, vector_digest
 
@@ -157,6 +158,7 @@ class Store:
                         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
                         set_meta(conn, "generation", "0")
                         set_meta(conn, "vector_digest", "0")
+                        set_meta(conn, "text_hash_version", HASH_VERSION)
                         version = str(SCHEMA_VERSION)
                     elif version in ("2", "3") and sqlite:
                         if version == "2":
@@ -170,6 +172,8 @@ class Store:
                         if not keywords.is_current(conn, self._postings):
                             keywords.rebuild(conn, self._postings)
                             set_meta(conn, "keyword_analyzer", self._postings.version)
+                        if not hashes_current(conn):
+                            rehash(conn)
                     conn.execute("COMMIT")
                 except BaseException:
                     self._end(conn)

@@ -8,6 +8,7 @@ in-memory FAISS copy can check it vector by vector, and, in PostgreSQL, the pgve
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ from typing import Any
 import numpy as np
 
 from index import keywords, vector_mirror
+from index.cleaning import HASH_VERSION, normalized_hash
 from index.database import Connection
 from index.errors import ArticleNotFound, DossierError, ModelSwitched
 from index.types import ArticleInfo
 from index.vectors import as_stored, pack_sentences, vector_digest
 
 MASK = (1 << 64) - 1
+log = logging.getLogger(__name__)
 # Every column of a stored article and passage, as ``copy_in`` takes them.
 ARTICLE_ROW = (
     "id, collection, key, title, source, author, published, url, canonical_url, text, text_hash, added_at,"
@@ -81,6 +84,31 @@ def marks(columns: str) -> str:
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def hashes_current(conn: Connection) -> bool:
+    """Whether the stored duplicate hashes are ``normalized_hash``'s of this version."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'text_hash_version'").fetchone()
+    return row is not None and row[0] == HASH_VERSION
+
+
+def rehash(conn: Connection) -> int:
+    """Recompute every article's duplicate hash (inside the caller's write transaction) after ``normalized_hash``
+    changed, a page of articles at a time; returns how many. A newer hash only tells apart texts the older one
+    folded together, so no two articles come to share one, not even midway."""
+    count, last = 0, 0
+    while rows := conn.execute(
+        "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, REHASH_PAGE)
+    ).fetchall():
+        conn.executemany("UPDATE articles SET text_hash = ? WHERE id = ?", [(normalized_hash(t), i) for i, t in rows])
+        count, last = count + len(rows), int(rows[-1][0])
+    set_meta(conn, "text_hash_version", HASH_VERSION)
+    if count:
+        log.info("duplicate hashes of %d articles recomputed (version %s)", count, HASH_VERSION)
+    return count
+
+
+REHASH_PAGE = 500  # articles read at a time by ``rehash`` (their texts are held in memory)
 
 
 class WriteTxn:

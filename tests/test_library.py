@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -117,6 +118,25 @@ def test_chrome_is_never_stored_or_cited(seeded: Library) -> None:
     ]:
         for c in seeded.ask(q).citations:
             assert not CHROME.search(c.quote)
+
+
+def test_a_correction_of_a_sign_or_currency_is_another_article(make_library: Callable[..., Library]) -> None:
+    """Texts that differ only in a figure's sign or currency are both kept; a library whose duplicate hashes were
+    computed before (words only) has them recomputed when opened, so its copies are still found."""
+    text = "The economy shrank 0.4% in the third quarter, the statistics office said on Monday, costing $5 billion."
+    lib = make_library("old")
+    first = lib.add_text(text)
+    old_hash = hashlib.sha256(" ".join(re.findall(r"\w+", text.casefold())).encode()).hexdigest()
+    with lib.store.write() as txn:  # as a library written by the previous version holds it
+        txn.conn.execute("UPDATE articles SET text_hash = ? WHERE id = ?", (old_hash, first.article.id))
+        txn.conn.execute("DELETE FROM meta WHERE key = 'text_hash_version'")
+    lib.close()
+    lib = make_library("old")
+    assert lib.add_text(text.replace("0.4%", "\u22120.4%")).duplicate is False
+    assert lib.add_text(text.replace("$5", "€5")).duplicate is False
+    again = lib.add_text(text.upper())
+    assert again.duplicate and again.article.id == first.article.id
+    assert lib.count() == 3
 
 
 def test_duplicates_are_reported_not_added(library: Library, tmp_path: Path) -> None:

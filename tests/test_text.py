@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 import pytest
 
@@ -106,6 +107,26 @@ def test_title_is_the_first_line_only_when_it_looks_like_one() -> None:
 def test_normalized_hash_ignores_case_spacing_and_punctuation() -> None:
     assert normalized_hash("Hello,  World!\nIt’s here.") == normalized_hash("hello world it s here")
     assert normalized_hash("a b c") != normalized_hash("a b d")
+
+
+def test_normalized_hash_keeps_what_changes_a_figure() -> None:
+    """A correction that only flips a sign or a currency is another article; typographic variants are not."""
+    assert normalized_hash("Output fell 0.4% in May.") != normalized_hash("Output fell -0.4% in May.")
+    assert normalized_hash("It costs $5.") != normalized_hash("It costs €5.")
+    assert normalized_hash("Up 5 points") != normalized_hash("Up 5% points")
+    assert normalized_hash("At 5°C") != normalized_hash("At 5 C")
+    assert normalized_hash("Rate: +2") != normalized_hash("Rate: 2")
+    for minus in ("\u2212", "\u2013", "\u2010", "\uff0d"):
+        assert normalized_hash(f"fell {minus}0.4%") == normalized_hash("fell -0.4%")
+    assert normalized_hash("COVID-19 in 2-3 days — 5 cases") == normalized_hash("covid 19 in 2 3 days 5 cases")
+    assert normalized_hash("It costs ＄5 at 20℃") == normalized_hash("It costs $5 at 20°c")
+
+
+def test_normalized_hash_keeps_every_currency_sign() -> None:
+    signs = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Sc"]
+    assert len(signs) > 50
+    for sign in signs:
+        assert normalized_hash(f"paid {sign}5") != normalized_hash("paid 5"), ascii(sign)
 
 
 def test_sentences_keep_offsets_and_respect_abbreviations() -> None:
