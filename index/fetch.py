@@ -68,6 +68,10 @@ class FetchedPage:
     not_modified: bool = False
 
 
+class _LookUpExpired(FetchError):
+    """A host-name look-up outlasted the fetch's time (reported as the fetch timing out)."""
+
+
 def _system_resolver(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -218,7 +222,7 @@ class SafeFetcher:
             try:
                 page = self._follow(url, watchdog, want)
             except DossierError as exc:
-                if watchdog.expired:
+                if watchdog.expired or isinstance(exc, _LookUpExpired):  # one line whichever ran out first
                     raise FetchError(f"timed out after {self.timeout:g} s fetching {url}") from exc
                 raise
             if watchdog.expired:  # the cut connection looked like a short, complete body
@@ -248,8 +252,9 @@ class SafeFetcher:
                 conn.close()
         raise FetchError(f"too many redirects (more than {self.max_redirects}) from {url}")
 
-    def check_url(self, url: str) -> tuple[str, str, int, str]:
-        """Validate scheme and host, resolve, check every address; returns (scheme, host, port, ip)."""
+    def check_url(self, url: str, deadline: float | None = None) -> tuple[str, str, int, str]:
+        """Validate scheme and host, resolve, check every address; returns (scheme, host, port, ip). The look-up
+        ends by ``deadline`` (``time.monotonic()``; default: the fetch timeout from now)."""
         parts, port = split_url(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
@@ -260,8 +265,9 @@ class SafeFetcher:
         if not host:
             raise InvalidSource(f"the URL has no host: {url}")
         port = port or (443 if scheme == "https" else 80)
+        wait = (time.monotonic() + self.timeout if deadline is None else deadline) - time.monotonic()
         try:
-            addresses = self.resolver(host, port)
+            addresses = self._resolve(host, port, max(0.1, wait))
         except (OSError, UnicodeError) as exc:
             raise FetchError(f"cannot resolve {host}: the host is unknown or unreachable") from exc
         if not addresses:
@@ -278,10 +284,31 @@ class SafeFetcher:
                 raise RefusedAddress(f"refused: {host} resolves to {reason} (see FETCH_ALLOW_HOSTS)")
         return scheme, host, port, addresses[0]
 
+    def _resolve(self, host: str, port: int, seconds: float) -> list[str]:
+        """The resolver's addresses for ``host``, in ``seconds`` at most. The system's look-up cannot be
+        interrupted (a silent DNS server holds it for its own retries, 30 s or more): it runs in a thread of its
+        own, left to finish in the background when the time is up."""
+        outcome: list[Sequence[str] | BaseException] = []
+
+        def look_up() -> None:
+            try:
+                outcome.append(self.resolver(host, port))
+            except BaseException as exc:  # handed to the waiting fetch, which raises it
+                outcome.append(exc)
+
+        thread = threading.Thread(target=look_up, name="dossier-resolve", daemon=True)
+        thread.start()
+        thread.join(seconds)
+        if not outcome:
+            raise _LookUpExpired(f"timed out after {self.timeout:g} s resolving {host}")
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return list(outcome[0])
+
     def _request(
         self, url: str, deadline: float, watchdog: _Watchdog, want: _Want
     ) -> tuple[int, str | None, http.client.HTTPResponse, http.client.HTTPConnection]:
-        scheme, host, port, ip = self.check_url(url)
+        scheme, host, port, ip = self.check_url(url, deadline)
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         remaining = max(0.1, deadline - time.monotonic())

@@ -238,18 +238,28 @@ def rebuild(conn: Connection, index: Postings) -> int:
     ``index.version`` as the library's ``keyword_analyzer``."""
     index.clear(conn)
     conn.execute("DELETE FROM term_df")
-    count = 0
+    total = int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+    if total:  # minutes for a large library, once: said first, since a command or the bot waits on it
+        log.warning("rebuilding the keyword index of %d passages for analyzer %s (once)", total, index.version)
+    count, last = 0, 0
     df: Counter[str] = Counter()
-    for article_id, text in conn.execute("SELECT id, text FROM articles").fetchall():
-        lang = article_language(text)
-        spans = conn.execute("SELECT id, char_start, char_end FROM passages WHERE article_id = ?", (article_id,))
-        batch = [(pid, text[start:end], lang) for pid, start, end in spans.fetchall()]
-        df.update(add(conn, index, batch))
-        count += len(batch)
+    while articles := conn.execute(
+        "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, REBUILD_PAGE)
+    ).fetchall():
+        for article_id, text in articles:
+            lang = article_language(text)
+            spans = conn.execute("SELECT id, char_start, char_end FROM passages WHERE article_id = ?", (article_id,))
+            batch = [(pid, text[start:end], lang) for pid, start, end in spans.fetchall()]
+            df.update(add(conn, index, batch))
+            count += len(batch)
+        last = int(articles[-1][0])
     count_terms(conn, df)
     if count:
         log.info("keyword index rebuilt for analyzer %s (%d passages)", index.version, count)
     return count
+
+
+REBUILD_PAGE = 500  # articles read at a time by ``rebuild`` (their texts are held in memory)
 
 
 def _lookup_terms(q: Question) -> list[str]:

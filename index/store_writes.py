@@ -96,6 +96,9 @@ def rehash(conn: Connection) -> int:
     """Recompute every article's duplicate hash (inside the caller's write transaction) after ``normalized_hash``
     changed, a page of articles at a time; returns how many. A newer hash only tells apart texts the older one
     folded together, so no two articles come to share one, not even midway."""
+    total = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    if total:
+        log.warning("recomputing the duplicate hashes of %d articles (once)", total)
     count, last = 0, 0
     while rows := conn.execute(
         "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, REHASH_PAGE)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -185,6 +187,31 @@ def test_unreachable_host_and_unresolvable_name() -> None:
     with pytest.raises(InvalidSource, match=r"^a URL cannot hold spaces or control characters: http://127\.0"):
         fetcher.fetch("http://127.0.0.1:9/a is this accurate?")
     assert not is_url("http://127.0.0.1:9/a is this accurate?") and is_url(" https://example.com/a?b=c ")
+
+
+def test_a_silent_name_server_ends_the_fetch_at_its_timeout(site: LocalSite) -> None:
+    """A DNS server that never answers holds the system's look-up for its own retries: the fetch gives up at
+    FETCH_TIMEOUT with one line (the look-up is left to finish in the background). A slow look-up that does
+    answer uses up part of the same time, and the page still comes."""
+    release = threading.Event()
+
+    def silent(host: str, port: int) -> list[str]:
+        release.wait(60)
+        raise OSError("no answer")
+
+    try:
+        with pytest.raises(FetchError, match=r"^timed out after 0\.5 s fetching http://news\.example/story$"):
+            SafeFetcher(timeout=0.5, resolver=silent).fetch("http://news.example/story")
+    finally:
+        release.set()
+
+    def slow(host: str, port: int) -> list[str]:
+        time.sleep(0.2)
+        return ["127.0.0.1"]
+
+    site.routes["/story"] = Route(body=article_html("Flood waters recede", ["The river fell a metre overnight."] * 5))
+    page = SafeFetcher(timeout=5, resolver=slow, allow_hosts=["news.example"]).fetch(site.url("/story", "news.example"))
+    assert b"Flood waters recede" in page.body
 
 
 def test_address_rules() -> None:

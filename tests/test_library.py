@@ -120,7 +120,9 @@ def test_chrome_is_never_stored_or_cited(seeded: Library) -> None:
             assert not CHROME.search(c.quote)
 
 
-def test_a_correction_of_a_sign_or_currency_is_another_article(make_library: Callable[..., Library]) -> None:
+def test_a_correction_of_a_sign_or_currency_is_another_article(
+    make_library: Callable[..., Library], caplog: pytest.LogCaptureFixture
+) -> None:
     """Texts that differ only in a figure's sign or currency are both kept; a library whose duplicate hashes were
     computed before (words only) has them recomputed when opened, so its copies are still found."""
     text = "The economy shrank 0.4% in the third quarter, the statistics office said on Monday, costing $5 billion."
@@ -132,6 +134,7 @@ def test_a_correction_of_a_sign_or_currency_is_another_article(make_library: Cal
         txn.conn.execute("DELETE FROM meta WHERE key = 'text_hash_version'")
     lib.close()
     lib = make_library("old")
+    assert "recomputing the duplicate hashes of 1 articles (once)" in caplog.text
     assert lib.add_text(text.replace("0.4%", "\u22120.4%")).duplicate is False
     assert lib.add_text(text.replace("$5", "€5")).duplicate is False
     again = lib.add_text(text.upper())
