@@ -357,7 +357,7 @@ class SafeFetcher:
             name, _, value = param.partition("=")
             if name.strip() == "charset":
                 charset = value.strip().strip('"') or None
-        length = response.getheader("Content-Length")
+        length = None if response.chunked else response.getheader("Content-Length")  # chunked overrides it
         if length and length.isdigit() and int(length) > limit:
             raise TooLarge(f"{url} is {int(length):,} bytes, over the limit of {limit:,} bytes")
         encoding = (response.getheader("Content-Encoding") or "identity").lower().strip()
@@ -388,7 +388,7 @@ class SafeFetcher:
             raise FetchError(f"connection to {url} failed while reading: {_line(exc)}") from exc
         # http.client returns an empty read, not an error, when the server closes before its Content-Length: the
         # part would be stored as the whole article, and the page never fetched again (a duplicate by its URL).
-        if length and length.isdigit() and received < int(length) and not response.chunked:  # chunked overrides it
+        if length and length.isdigit() and received < int(length):
             raise FetchError(f"{url} closed the connection after {received:,} of its {int(length):,} bytes")
         if decoder is not None and not decoder.eof:
             raise FetchError(f"{url} sent a compressed body that ends early")

@@ -168,6 +168,21 @@ def test_fetch_timeout_bounds_a_trickling_server(head: bytes, trickle: bytes) ->
         server.close()
 
 
+@pytest.mark.parametrize("declared", [b"40", b"999999999"], ids=["shorter", "over-the-limit"])
+def test_a_chunked_body_ignores_a_content_length_beside_it(declared: bytes) -> None:
+    """Transfer-Encoding overrides Content-Length (RFC 9112): a page sent chunked with a stray length, shorter than
+    the body or over the size limit, is read whole, neither cut short nor refused as too large."""
+    text = b"The river fell a metre overnight, officials said on Sunday. " * 4
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (text[:70], text[70:])) + b"0\r\n\r\n"
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+    server = _TricklingServer(head + declared + b"\r\n\r\n" + chunks, b"")
+    try:
+        fetcher = SafeFetcher(timeout=5, max_bytes=10_000, allow_hosts=["127.0.0.1"])
+        assert fetcher.fetch(f"http://127.0.0.1:{server.port}/chunked").body == text
+    finally:
+        server.close()
+
+
 def test_ids_are_never_reused_and_a_running_library_follows(make_library: Callable[..., Library]) -> None:
     running = make_library("lib")
     running.add_jsonl(synthetic_jsonl(2).splitlines())
