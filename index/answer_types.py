@@ -282,9 +282,12 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
 
 def asked_figure_found(q: Question, sentences: Sequence[str]) -> float:
     """1 when a sentence counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5
-    when only a sentence in another language gives a figure, which the question's words cannot check."""
-    if Asks.FIGURE not in q.asks or not q.focus:
+    when only a sentence in another language gives a figure, which the question's words cannot check. A figure
+    question without a counted noun ("how much does it cost?") is answered by any count."""
+    if Asks.FIGURE not in q.asks:
         return 1.0
+    if not q.focus:  # "how much does it cost?": any count of what the question names answers it
+        return float(any(has_count(x) and q.names_in(x) > 0 for x in sentences))
     if any(gives_asked_figure(x, q) for x in sentences):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)

@@ -6,7 +6,15 @@ import pytest
 
 from index.abstention import not_found
 from index.answer import Evidence, complete_answers
-from index.answer_types import KIND_CUES, asked_figures, carries, counts_asked_noun, kind_cues, new_names
+from index.answer_types import (
+    KIND_CUES,
+    asked_figure_found,
+    asked_figures,
+    carries,
+    counts_asked_noun,
+    kind_cues,
+    new_names,
+)
 from index.evidence_rank import FEATURES, Ranker
 from index.question import Asks, Question, analyse, truecased, typed_lower
 
@@ -165,6 +173,18 @@ def test_the_measure_a_what_question_names_ranks_but_is_not_required() -> None:
     assert kind_cues(analyse("What was the number of people killed?"), "At least 64 people were killed.")[unit] == 1.0
     share = analyse("What share of the vote did Labour win?")
     assert "gives that figure" not in not_found(share, ["Labour won 33.7% of the vote."], 3)
+
+
+def test_a_figure_question_without_a_counted_noun_needs_a_count_of_what_it_names() -> None:
+    """ "How much does Kisunla cost?" asks no noun to count: a count answers it, but only in a sentence that names
+    the drug. Quotes about it without any figure, or a price of something else beside them, give no figure."""
+    q = analyse("How much does Kisunla cost?")
+    assert Asks.FIGURE in q.asks and not q.focus
+    about = "Kisunla works by targeting amyloid in the brain, considered a hallmark of Alzheimer's disease."
+    other = "If the BTC price loses key support at $93,700, it can fall further to $75,600."
+    assert asked_figure_found(q, [about, other]) == 0.0
+    assert asked_figure_found(q, [about, "Kisunla will cost about $32,000 for a year of treatment."]) == 1.0
+    assert asked_figure_found(analyse("How much does it cost?"), [other]) == 1.0  # no name: any count
 
 
 def test_a_year_the_question_names_marks_no_claim() -> None:
