@@ -189,8 +189,8 @@ FORMS_CACHE = 8192
 
 def _read_forms(lang: str, text: str) -> frozenset[str]:
     words = set(tokens(text))
-    stem = analyzer(lang).stem
-    return frozenset(words | {stem(w) for w in words} | folded(words))
+    a = analyzer(lang)
+    return frozenset(words | {a.stem(w) for w in words} | {a.lemma(w) for w in words} | folded(words))
 
 
 _text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
@@ -296,7 +296,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     words = TOKEN.findall(text)
     written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or _acronym(w))}
     terms = tuple(t for t in a.content_terms(text) if t not in stop and (t not in asking or t in written))
-    matches = tuple(_matches(t, a.stem(t), concepts) for t in terms)
+    matches = tuple(_matches(t, a, concepts) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
     openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
     opening = " | ".join(openings)
@@ -324,10 +324,10 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
         counting = tokens(named.group(0))[-1] in words_of(lang, "counting_nouns")
         noun = noun or (counting and _counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
-    focus = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in noun))
+    focus = frozenset().union(*(_matches(w, a, concepts) for w in noun))
     head = _head(noun, a, words_of(lang, "plurals"))
-    head_forms = _matches(head, a.stem(head), concepts) if head else frozenset()
-    measure_forms = frozenset().union(*(_matches(w, a.stem(w), concepts) for w in measure))
+    head_forms = _matches(head, a, concepts) if head else frozenset()
+    measure_forms = frozenset().union(*(_matches(w, a, concepts) for w in measure))
     return Question(
         text=text,
         lang=lang,
@@ -399,8 +399,9 @@ def _head(noun: list[str], a: Analyzer, plurals: frozenset[str]) -> str:
     return next(plural, noun[-1] if noun else "")
 
 
-def _matches(term: str, stem: str, concepts: Concepts) -> frozenset[str]:
-    return frozenset({term, stem, fold(term), fold(stem)}) | concepts.families.get(stem, frozenset())
+def _matches(term: str, a: Analyzer, concepts: Concepts) -> frozenset[str]:
+    stem = a.stem(term)
+    return frozenset({term, stem, a.lemma(term), fold(term), fold(stem)}) | concepts.families.get(stem, frozenset())
 
 
 def _focus(
@@ -408,7 +409,6 @@ def _focus(
 ) -> tuple[list[str], frozenset[str]]:
     """The counted noun's words (content words right after "how many", up to the first function word) and the
     event (content words after that)."""
-    stem = a.stem
     start = text.find(m.group(0))
     after = text[start + len(m.group(0)) :] if start >= 0 else ""
     written = TOKEN.findall(after)
@@ -426,7 +426,7 @@ def _focus(
         rest = []
     if rest and rest[0] in subject_verbs:
         return noun, frozenset()  # "how many tanks does the unit still have": a subject and a verb, not an event
-    event = frozenset().union(*(_matches(w, stem(w), c) for w in rest if w not in stop)) if rest else frozenset()
+    event = frozenset().union(*(_matches(w, a, c) for w in rest if w not in stop)) if rest else frozenset()
     return noun, event
 
 

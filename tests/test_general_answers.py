@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from index import Library, render_text
+from index.question import analyse
 from index.quotations import balanced
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -331,3 +332,25 @@ def test_a_name_in_a_german_question_is_found_by_the_articles_in_other_languages
     assert not answer.abstained and "23 passengers" in answer.citations[0].quote
     bus = library.ask("Wie viele Passagiere wurden bei dem Busunfall bei Lindenhöhe verletzt?")
     assert "14 Passagiere" in bus.citations[0].quote
+
+
+def test_a_question_finds_the_answer_written_in_another_form_of_its_verb(library: Library) -> None:
+    """English irregular forms are one term ("fall" / "fell", "pay" / "paid"): the sentence that answers how far the
+    shares fell comes before the company's per-share figures, which share its other words."""
+    library.add_text(
+        "Halvorsen Foods cuts 2,000 jobs\n\n"
+        "Halvorsen Foods said on Thursday it would cut 2,000 jobs and close two bakeries after a weak quarter. "
+        "The company reported a loss of 40 cents a share, against analysts' expectations of a profit of 12 cents a "
+        "share, and Halvorsen Foods lowered its forecast for the year.\n\n"
+        "Its shares fell 14 percent in early trading. Chief executive Mara Lind said the cuts would save about "
+        "$90 million a year.",
+        key="halvorsen",
+    )
+    answer = library.ask("How far did Halvorsen Foods shares fall?")
+    assert not answer.abstained and "fell 14 percent" in answer.citations[0].quote
+
+
+def test_english_words_are_matched_in_their_dictionary_form() -> None:
+    q = analyse("How much did the company pay and how many children fled?")
+    assert q.coverage("It paid $5 million.") > 0 and q.coverage("Forty children had fled.") > 0
+    assert analyse("Wie viel zahlte die Firma?").coverage("Die Firma zahlte 5 Millionen.") == 1.0  # stems as before
