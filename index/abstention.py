@@ -44,16 +44,17 @@ def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None
     return None
 
 
-def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str]) -> bool:
+def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str], heads: Sequence[str] = ()) -> bool:
     """A how-many question whose quotes, and the best evidence sentences after them, count nothing of what it
     asks ("how many homes were destroyed" over "killing at least 296 people"). Checked where the question's
     noun can be read: an English question whose sentences give no figure in another language (those, and
     questions in other languages, are left to the answerability model). The asked noun is read by its word
     forms, so a paraphrase ("houses" for "homes", "tonnes" for "tons") is no figure here: the check lowers an
-    answer by one step (see ``Asker``), it does not overrule a confident one."""
+    answer by one step (see ``Asker``), it does not overrule a confident one. ``heads``: the opening of each quote's
+    and evidence sentence's article, where a question with no noun to count finds what it names."""
     if q.lang not in FIGURE_CHECKED or not q.count or _asks_people(q):
         return False
-    return answer_types.asked_figure_found(q, [*quotes, *evidence]) == 0.0
+    return answer_types.asked_figure_found(q, [*quotes, *evidence], heads) == 0.0
 
 
 def _asks_people(q: Question) -> bool:

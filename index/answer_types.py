@@ -280,15 +280,19 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
     return not q.event or bool(q.event & q.forms(quote))
 
 
-def asked_figure_found(q: Question, sentences: Sequence[str]) -> float:
+def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[str] = ()) -> float:
     """1 when a sentence counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5
     when only a sentence in another language gives a figure, which the question's words cannot check. A figure
-    question without a counted noun ("how much does it cost?") is answered by any count."""
+    question without a counted noun ("how much does it cost?") is answered by a count in a sentence about what the
+    question names: the sentence or its article's opening (``heads``, one a sentence) names it ("The drug will
+    cost $32,000" under "FDA approves Kisunla"), not a price of something else quoted beside it."""
     if Asks.FIGURE not in q.asks:
         return 1.0
-    if not q.focus:  # "how much does it cost?": any count of what the question names answers it
-        return float(any(has_count(x) and q.names_in(x) > 0 for x in sentences))
-    if any(gives_asked_figure(x, q) for x in sentences):
+    if not q.focus:
+        opening = list(heads) + [""] * (len(sentences) - len(heads))
+        if any(has_count(x) and q.names_in(f"{h} {x}") > 0 for x, h in zip(sentences, opening, strict=False)):
+            return 1.0
+    elif any(gives_asked_figure(x, q) for x in sentences):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)
     return 0.5 if foreign else 0.0

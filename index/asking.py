@@ -168,11 +168,16 @@ class Asker:
         confidence_value = round(probability, 4)
         signal_values = {k: round(v, 4) for k, v in _items(signals)}
         # A how-many answer that counts nothing asked is one step less sure: refused where the model is unsure
-        # already, shown as the closest quotes where it is sure.
+        # already, shown as the closest quotes where it is sure. A question with no noun to count ("how much
+        # will it cost?") is read less surely (any count about what it names): only shown as the closest quotes.
         best = [texts[e.article_id][e.start : e.end] for e in unique[:FIGURE_EVIDENCE]]
-        lacks_figure = abstention.lacks_asked_figure(q, judged_texts, best)
+        opening = {p.article_id: _head(p) for p in passages.values()}
+        searched_in = [*judged, *unique[:FIGURE_EVIDENCE]]
+        lacks_figure = abstention.lacks_asked_figure(
+            q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
+        )
         refusal = abstention.missing_day(q, judged_texts, searched)
-        if refusal is None and lacks_figure and self.model.tentative(probability):
+        if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
         unsure = lacks_figure or self.model.tentative(probability)
         if refusal or probability < self.threshold:
@@ -358,7 +363,7 @@ class Asker:
             quotes=quote_texts,
             topic_margin=margin,
             heads=[_head(passages[c.passage_id]) for c in head],
-            quote_heads=[_head(evidence_of[e.article_id]) for e in judged if e.article_id in evidence_of],
+            quote_heads=[_head(evidence_of[e.article_id]) if e.article_id in evidence_of else "" for e in judged],
         )
 
     def _rerank(self, question: str, candidates: list[Candidate], dim: int) -> list[Candidate]:

@@ -173,7 +173,8 @@ _FIGURE_SYMBOLS = (
     "$\xa2-\xa5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db\u20a0-\u20cf\ua838"
     "\U00011fdd-\U00011fe0\U0001e2ff\U0001ecb0%\u2030\u2031\xb0"
 )
-# A word; a sign directly before a digit where no word, digit or decimal mark precedes it (hyphen-minus, the
-# Unicode hyphens, figure dash, en dash, minus sign; an em dash is punctuation); a symbol of a figure.
-_TOKENS = re.compile(rf"\w+|(?<![\w.,])[-+\u2010-\u2013\u2212](?=\d)|[{_FIGURE_SYMBOLS}]")
+# A word; a sign directly before a digit where no word, digit, decimal mark or symbol of a figure precedes it
+# (hyphen-minus, the Unicode hyphens, figure dash, en dash, minus sign; an em dash is punctuation; "5%-6%" and
+# "$5-$6" are ranges); a symbol of a figure.
+_TOKENS = re.compile(rf"\w+|(?<![\w.,{_FIGURE_SYMBOLS}])[-+\u2010-\u2013\u2212](?=\d)|[{_FIGURE_SYMBOLS}]")
 _ONE_MINUS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))

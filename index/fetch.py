@@ -68,6 +68,9 @@ class FetchedPage:
     not_modified: bool = False
 
 
+LOOK_UPS = 8  # host-name look-ups a fetcher runs at once (each in a thread of its own; see ``SafeFetcher._resolve``)
+
+
 class _LookUpExpired(FetchError):
     """A host-name look-up outlasted the fetch's time (reported as the fetch timing out)."""
 
@@ -195,6 +198,7 @@ class SafeFetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.resolver = resolver
+        self._look_ups = threading.BoundedSemaphore(LOOK_UPS)
         self._allow_names: set[str] = set()
         self._allow_nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         for entry in allow_hosts:
@@ -295,15 +299,25 @@ class SafeFetcher:
                 outcome.append(self.resolver(host, port))
             except BaseException as exc:  # handed to the waiting fetch, which raises it
                 outcome.append(exc)
+            finally:
+                self._look_ups.release()
 
+        start = time.monotonic()
+        # While a name server is silent, its look-ups pile up: at most LOOK_UPS threads wait on it at once.
+        if not self._look_ups.acquire(timeout=seconds):
+            raise _LookUpExpired(f"timed out after {self.timeout:g} s resolving {host}")
         thread = threading.Thread(target=look_up, name="dossier-resolve", daemon=True)
-        thread.start()
-        thread.join(seconds)
+        try:
+            thread.start()
+        except BaseException:
+            self._look_ups.release()
+            raise
+        thread.join(max(0.0, seconds - (time.monotonic() - start)))
         if not outcome:
             raise _LookUpExpired(f"timed out after {self.timeout:g} s resolving {host}")
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
-        return list(outcome[0])
+        return list(outcome[0] or ())
 
     def _request(
         self, url: str, deadline: float, watchdog: _Watchdog, want: _Want

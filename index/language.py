@@ -165,7 +165,9 @@ class Analyzer:
         "children" → "child", which the stemmer leaves apart; elsewhere, and for a word it does not know, the word."""
         if self.lang not in LEMMATISED:
             return word
-        return str(simplemma.lemmatize(word, lang=self.lang)).casefold()
+        lemma = str(simplemma.lemmatize(word, lang=self.lang)).casefold()
+        # "us" is "we" to the dictionary, but a question's "US" is the country: a word is not read as a stop word
+        return word if lemma in self.stopwords and word not in self.stopwords else lemma
 
     def content_terms(self, text: str) -> list[str]:
         """The words that carry meaning, in order, without repeats (stop words and single letters dropped)."""

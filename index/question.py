@@ -296,7 +296,8 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     words = TOKEN.findall(text)
     written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or _acronym(w))}
     terms = tuple(t for t in a.content_terms(text) if t not in stop and (t not in asking or t in written))
-    matches = tuple(_matches(t, a, concepts) for t in terms)
+    # A word written with a capital is read as written: "the Fed" is no form of "feed", "Mars" none of "mar".
+    matches = tuple(_matches(t, a, concepts, lemma=t not in written) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
     openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
     opening = " | ".join(openings)
@@ -399,9 +400,10 @@ def _head(noun: list[str], a: Analyzer, plurals: frozenset[str]) -> str:
     return next(plural, noun[-1] if noun else "")
 
 
-def _matches(term: str, a: Analyzer, concepts: Concepts) -> frozenset[str]:
+def _matches(term: str, a: Analyzer, concepts: Concepts, lemma: bool = True) -> frozenset[str]:
     stem = a.stem(term)
-    return frozenset({term, stem, a.lemma(term), fold(term), fold(stem)}) | concepts.families.get(stem, frozenset())
+    forms = {term, stem, fold(term), fold(stem), a.lemma(term) if lemma else term}
+    return frozenset(forms) | concepts.families.get(stem, frozenset())
 
 
 def _focus(

@@ -176,15 +176,20 @@ def test_the_measure_a_what_question_names_ranks_but_is_not_required() -> None:
 
 
 def test_a_figure_question_without_a_counted_noun_needs_a_count_of_what_it_names() -> None:
-    """ "How much does Kisunla cost?" asks no noun to count: a count answers it, but only in a sentence that names
-    the drug. Quotes about it without any figure, or a price of something else beside them, give no figure."""
+    """ "How much does Kisunla cost?" asks no noun to count: a count answers it where the sentence, or its article's
+    opening, names the drug ("The drug will cost…" under "FDA approves Kisunla"). Quotes about it without any
+    figure, or a price of something else beside them, give no figure; a figure in another language is unread."""
     q = analyse("How much does Kisunla cost?")
     assert Asks.FIGURE in q.asks and not q.focus
     about = "Kisunla works by targeting amyloid in the brain, considered a hallmark of Alzheimer's disease."
     other = "If the BTC price loses key support at $93,700, it can fall further to $75,600."
-    assert asked_figure_found(q, [about, other]) == 0.0
-    assert asked_figure_found(q, [about, "Kisunla will cost about $32,000 for a year of treatment."]) == 1.0
+    assert asked_figure_found(q, [about, other], ["FDA approves Kisunla", "Crypto market crash"]) == 0.0
+    price = "The drug will cost about $32,000 for a year of treatment, the company said."
+    assert asked_figure_found(q, [about, price], ["FDA approves Kisunla", "FDA approves Kisunla"]) == 1.0
+    assert asked_figure_found(q, [about, price]) == 0.0  # nothing says what "the drug" is
     assert asked_figure_found(analyse("How much does it cost?"), [other]) == 1.0  # no name: any count
+    german = analyse("How much did inflation rise in Germany in March?")
+    assert asked_figure_found(german, ["Die Inflation in Deutschland stieg im März auf 2,2 Prozent."]) == 0.5
 
 
 def test_a_year_the_question_names_marks_no_claim() -> None:

@@ -11,7 +11,7 @@ import pytest
 from support import LocalSite, Route, article_html
 
 from index import EmptyText, FetchError, InvalidSource, Library, RefusedAddress, TooLarge, UnsupportedType, is_url
-from index.fetch import SafeFetcher
+from index.fetch import LOOK_UPS, SafeFetcher
 
 PARAGRAPHS = [
     "Ukrainian forces destroyed a pontoon bridge near Kherson overnight, the southern command said on Sunday.",
@@ -199,9 +199,15 @@ def test_a_silent_name_server_ends_the_fetch_at_its_timeout(site: LocalSite) -> 
         release.wait(60)
         raise OSError("no answer")
 
+    fetcher = SafeFetcher(timeout=0.5, resolver=silent)
     try:
         with pytest.raises(FetchError, match=r"^timed out after 0\.5 s fetching http://news\.example/story$"):
-            SafeFetcher(timeout=0.5, resolver=silent).fetch("http://news.example/story")
+            fetcher.fetch("http://news.example/story")
+        fetcher.timeout = 0.05
+        for n in range(LOOK_UPS + 4):  # the look-ups that never end are not piled up past LOOK_UPS threads
+            with pytest.raises(FetchError, match=r"^timed out after 0\.05 s fetching"):
+                fetcher.fetch(f"http://news{n}.example/story")
+        assert sum(t.name == "dossier-resolve" for t in threading.enumerate()) <= LOOK_UPS
     finally:
         release.set()
 

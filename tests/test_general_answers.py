@@ -354,3 +354,7 @@ def test_english_words_are_matched_in_their_dictionary_form() -> None:
     q = analyse("How much did the company pay and how many children fled?")
     assert q.coverage("It paid $5 million.") > 0 and q.coverage("Forty children had fled.") > 0
     assert analyse("Wie viel zahlte die Firma?").coverage("Die Firma zahlte 5 Millionen.") == 1.0  # stems as before
+    # No word is read as a stop word ("us" is "we" to the dictionary), nor a capitalised one as another word
+    us = analyse("What did the US say about the strike?")
+    assert us.coverage("We condemn the strike, the minister said.") < us.coverage("The US condemned the strike.")
+    assert "feed" not in analyse("What did the Fed decide?").matches[0]

@@ -119,6 +119,7 @@ def test_normalized_hash_keeps_what_changes_a_figure() -> None:
     for minus in ("\u2212", "\u2013", "\u2010", "\uff0d"):
         assert normalized_hash(f"fell {minus}0.4%") == normalized_hash("fell -0.4%")
     assert normalized_hash("COVID-19 in 2-3 days — 5 cases") == normalized_hash("covid 19 in 2 3 days 5 cases")
+    assert normalized_hash("rates of 5%-6%, $5-$6 and 20°-25°") == normalized_hash("rates of 5% 6%, $5 $6 and 20° 25°")
     assert normalized_hash("It costs ＄5 at 20℃") == normalized_hash("It costs $5 at 20°c")
 
 
