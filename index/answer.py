@@ -17,7 +17,7 @@ from index.keywords import article_language
 from index.language import tokens
 from index.question import Asks, Question
 from index.retrieval import Candidate
-from index.sentences import sentences_near
+from index.sentences import LONGEST_SENTENCE, sentences_near
 from index.store import StoredPassage
 from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
@@ -421,13 +421,20 @@ def add_syndicated(
 
 
 def complete_quotation(ev: Evidence, text: str) -> Evidence | None:
-    """The quote widened by whole sentences until no quotation in it is cut open; None when it cannot be."""
+    """The quote widened by whole sentences until no quotation in it is cut open; None when it cannot be. A quote
+    whose quotations are whole already stays as it is where whole sentences would pass a long sentence's length: a
+    piece of a line without full stops, stored across the pieces ask-time sentences are cut into, took both."""
     span = quotations.widen(text, sentences_near(text, ev.start, ev.end), ev.start, ev.end)
-    return None if span is None else Evidence(ev.article_id, span[0], span[1], ev.score)
+    if span is None:
+        return None
+    if span[1] - span[0] > LONGEST_SENTENCE >= ev.end - ev.start and quotations.balanced(text[ev.start : ev.end]):
+        return ev
+    return Evidence(ev.article_id, span[0], span[1], ev.score)
 
 
 def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Evidence]:
-    """Complete quotations, then join quotes of one article that overlap or touch."""
+    """Complete quotations, then join quotes of one article that overlap, or touch while the two stay within a long
+    sentence's length (``LONGEST_SENTENCE``: the pieces of a line without full stops stay pieces)."""
     completed = (complete_quotation(q, texts[q.article_id]) for q in quotes)
     ordered = sorted((q for q in completed if q is not None), key=lambda e: (e.article_id, e.start))
     merged: list[Evidence] = []
@@ -436,7 +443,10 @@ def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Ev
         if (
             last is not None
             and last.article_id == ev.article_id
-            and (ev.start <= last.end or not texts[ev.article_id][last.end : ev.start].strip())
+            and (
+                ev.start <= last.end
+                or (not texts[ev.article_id][last.end : ev.start].strip() and ev.end - last.start <= LONGEST_SENTENCE)
+            )
         ):
             merged[-1] = Evidence(ev.article_id, last.start, max(last.end, ev.end), max(last.score, ev.score))
         else:
