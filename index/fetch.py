@@ -68,7 +68,10 @@ class FetchedPage:
     not_modified: bool = False
 
 
-LOOK_UPS = 8  # host-name look-ups a fetcher runs at once (each in a thread of its own; see ``SafeFetcher._resolve``)
+# Host-name look-ups a fetcher runs at once (each in a thread of its own; see ``SafeFetcher._resolve``): a bound on
+# threads left waiting on silent name servers, far above what one user's rate-limited adds hold (RATE_LIMIT_ADDS 10 a
+# minute, each held at most the resolver's ~30 s), so one user's links to a silent domain keep no one else waiting.
+LOOK_UPS = 64
 
 
 class _LookUpExpired(FetchError):
