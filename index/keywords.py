@@ -26,8 +26,13 @@ from index.question import Question
 log = logging.getLogger(__name__)
 
 # The postings: SQLite's own FTS5 table, or (PostgreSQL) plain tables scored with the same bm25 in SQL.
-FTS5_SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0');
+# "&" is a letter to it, as to ``language.TOKEN``: "AT&T" is one term, not the stop word "at" and a "t".
+FTS5_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, "
+    "tokenize = 'unicode61 remove_diacritics 0 tokenchars ''&''')"
+)
+FTS5_SCHEMA = f"""
+{FTS5_TABLE};
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 # In PostgreSQL, one row per passage holds its distinct terms, found through a GIN index, and apart the few that
@@ -45,7 +50,7 @@ CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 
     tokens BIGINT NOT NULL);
 """
 EARLIER_TABLES = "DROP TABLE IF EXISTS keyword_postings, keyword_docs"  # a row per (term, passage), until 2026-12
-ANALYZER_VERSION = "snowball-3"  # what the terms are; a library's keyword index is rebuilt when it changes
+ANALYZER_VERSION = "snowball-4"  # what the terms are; a library's keyword index is rebuilt when it changes
 POSTINGS_BUDGET = 4000
 MAX_TERMS = 8
 NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inflections, plurals: "Shaheds")
@@ -97,7 +102,9 @@ class Fts5Postings:
         return held
 
     def clear(self, conn: Connection) -> None:
-        conn.execute("DELETE FROM passages_fts")
+        # Made anew: a table keeps the tokenizer it was created with (before "&" was a letter to it).
+        conn.execute("DROP TABLE IF EXISTS passages_fts")
+        conn.execute(FTS5_TABLE)
 
     def count(self, conn: Connection) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0])

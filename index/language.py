@@ -25,7 +25,7 @@ import stopwords
 from anyascii import anyascii
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-TOKEN = re.compile(r"[^\W_]+")  # letters and digits: the same tokens SQLite's unicode61 sees
+TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")  # letters and digits; "AT&T", "S&P" one word (see keywords)
 LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "nl", "pl", "ru", "uk", "hu", "ro", "sv", "da", "fi", "tr", "cs")
 DEFAULT_LANGUAGE = "en"
 LEMMATISED = frozenset({"en"})

@@ -358,3 +358,27 @@ def test_english_words_are_matched_in_their_dictionary_form() -> None:
     us = analyse("What did the US say about the strike?")
     assert us.coverage("We condemn the strike, the minister said.") < us.coverage("The US condemned the strike.")
     assert "feed" not in analyse("What did the Fed decide?").matches[0]
+
+
+BREACH = (
+    "AT&T said on Friday that hackers stole call and text records of nearly all of its cellular customers. The "
+    "company said it would notify about 110 million customers, and that the records did not include the content "
+    "of calls."
+)
+CARRIER = (
+    "Customers at T-Mobile will get faster home internet this year, the carrier said on Monday. The plan reaches "
+    "300 million people and costs the company about $2 billion, analysts at the bank said."
+)
+
+
+def test_a_name_joined_by_an_ampersand_is_one_word(library: Library) -> None:
+    """ "AT&T", "S&P", "R&D" are one word each, not the stop word "at" and single letters: the keyword index finds
+    the article that writes AT&T (not "customers at T-Mobile"), and the question's name is checked in its quotes."""
+    library.add_text(BREACH, key="breach", title="AT&T says hackers stole call records")
+    library.add_text(CARRIER, key="carrier", title="T-Mobile to speed up home internet")
+    q = analyse("How many customers is AT&T notifying about the stolen records?")
+    assert q.names == ("AT&T",) and "at&t" in q.terms
+    assert analyse("How far did the S&P 500 fall after the R&D report?").names == ("S&P", "R&D")
+    assert [a.key for a in library.find("AT&T")] == ["breach"]
+    answer = library.ask("How many customers is AT&T notifying about the stolen records?")
+    assert not answer.abstained and "110 million customers" in answer.citations[0].quote

@@ -27,6 +27,7 @@ from index import (
     render_text,
 )
 from index.embedding import Embedder, build_embedder
+from index.keywords import ANALYZER_VERSION
 from index.settings import MINILM, Settings
 
 CHROME = re.compile(r"AFP via Getty|Oops|Something went wrong|try again later|Read more at|inbox|Subscribe|Sign up")
@@ -421,10 +422,32 @@ def test_find_lists_matching_articles_by_keyword(library: Library) -> None:
     town = synthetic_article(2)["title"].split()[-1]
     assert [a.key for a in library.find(town)] == ["syn-002"]
     assert {a.key for a in library.find("bridge neighbouring district")} == {f"syn-{i:03d}" for i in range(4)}
-    for nothing in ("the of and", "R&D"):  # words the index does not keep: not "no article has them"
+    for nothing in ("the of and", "a & b"):  # words the index does not keep: not "no article has them"
         with pytest.raises(NothingToFind, match="one-letter and very common words are not indexed"):
             library.find(nothing)
+    assert library.find("R&D") == []  # one word ("AT&T"), which no article has
     assert library.find(town, collection="elsewhere") == []
+
+
+def test_a_keyword_table_of_before_is_made_anew_with_the_ampersand_a_letter(
+    make_library: Callable[..., Library], tmp_path: Path
+) -> None:
+    """A library whose FTS5 table splits words at "&" (as before ``snowball-4``) gets a new table at open: its
+    rows are rebuilt from the stored text, and "AT&T" is found as one word."""
+    lib = make_library("lib", database_url="")
+    lib.add_text("AT&T said hackers stole the call records of nearly all of its customers last spring.", key="att")
+    lib.add_text("Customers at T-Mobile will get faster home internet this year, the carrier said.", key="tm")
+    lib.close()
+    conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3", isolation_level=None)
+    conn.execute("DROP TABLE passages_fts")
+    conn.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 0')")
+    conn.execute("UPDATE meta SET value = 'snowball-3' WHERE key = 'keyword_analyzer'")
+    conn.close()
+    reopened = make_library("lib", database_url="")
+    assert [a.key for a in reopened.find("AT&T")] == ["att"]
+    with reopened.store.connection() as c:
+        assert "tokenchars" in c.execute("SELECT sql FROM sqlite_master WHERE name = 'passages_fts'").fetchone()[0]
+    assert reopened.store.meta("keyword_analyzer") == ANALYZER_VERSION
 
 
 def test_markdown_files_are_read_as_prose(library: Library, tmp_path: Path) -> None:
