@@ -14,6 +14,7 @@ import numpy as np
 from index import abstention, answer_types, answerability, evidence_rank, name_variants, years
 from index import answer as answering
 from index.embedding import Embedder
+from index.language import TOKEN, analyzer
 from index.other_counts import add_other_counts
 from index.periods import NO_TIME, When
 from index.question import Concepts, Question, analyse, truecased
@@ -89,10 +90,10 @@ class Asker:
         when: When,
     ) -> Answer:
         newest_first = when.latest
-        q = self._analyse(question, when)
+        q, asked = self._analyse(question, when)
         if not q.terms and not q.names:
             return Answer(question, True, abstention.nothing_to_look_for(searched), [], [], searched)
-        query = self.embedder.embed_queries([as_question(question)])[0]
+        query = self.embedder.embed_queries([as_question(asked)])[0]
         candidates = self._search(q, query, vectors, scope, max(50, k), dense_weight, keyword_weight)
         pool = answering.EVIDENCE_PASSAGES * (page + 1)
         if self.reranker is not None:
@@ -123,7 +124,7 @@ class Asker:
         hits = answering.passage_hits([*ordered, *top[len(listed) :]], passages, infos)[:k]
         scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic, features)
         # Judged as written: see ``_as_written``.
-        judging_query = self._as_written(q, query)
+        judging_query = self._as_written(replace(q, text=asked), query)
         judging = scored
         if judging_query is not query:
             written = features.read_with(judging_query, passages, floor, topic)
@@ -226,18 +227,26 @@ class Asker:
         quotes = answering.select_quotes(unique, self.settings.answer_max_quotes, texts=texts)
         return answering.complete_answers(quotes, texts, q)
 
-    def _analyse(self, question: str, when: When) -> Question:
-        """The question analysed, with the words that set its period ("in September 2024") marked: every article of
-        that period, in any language, may name its month and year, so across languages they are no evidence."""
-        return replace(analyse(question, self.concepts), period=when.words(question))
+    def _analyse(self, question: str, when: When) -> tuple[Question, str]:
+        """The question analysed, and its text without the phrases that set its time (``When.setting``; the text as
+        the embedding model reads it). The words of its period ("in September 2024") are marked: every article of
+        that period, in any language, may name its month and year, so across languages they are no evidence. Those
+        that set its time are no terms either: the period bounds the search by publication date, and an article of
+        that period need not name it ("jailed for four years on Tuesday" in an article of 10 June 2025 answers "what
+        sentence did she receive in June 2025?"); as terms they favoured any sentence naming the month
+        ("Sentencing was set for 10 June")."""
+        q = replace(analyse(question, self.concepts), period=when.words(question))
+        setting = when.setting(question, analyzer(q.lang).stopwords)
+        words = {w.casefold() for start, end in setting for w in TOKEN.findall(question[start:end])}
+        return q.without_terms(words), when.without(question, setting)
 
     def evidence_features(
         self, question: str, vectors: Searchable, scope: tuple[str | None, np.ndarray | None], when: When = NO_TIME
     ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
         """What the evidence ranker sees of each candidate sentence (see ``answer.sentence_features``): its
         (article id, start, end), its features, whether it is short. For fitting the ranker."""
-        q = self._analyse(question, when)
-        query = self.embedder.embed_queries([as_question(question)])[0]
+        q, asked = self._analyse(question, when)
+        query = self.embedder.embed_queries([as_question(asked)])[0]
         candidates = self._search(q, query, vectors, scope, 50, 1.0, 1.0)
         if self.reranker is not None:
             candidates = self._rerank(question, candidates, vectors.dim)

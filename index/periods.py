@@ -13,6 +13,8 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
@@ -22,6 +24,7 @@ from babel.dates import get_month_names
 
 MONTH_LANGUAGES = ("en", "de", "fr", "es", "ru", "uk")
 LOOK_BACK = 40  # characters before a month searched for a "before" word
+_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _YEAR = r"(?:19|20)\d\d"
 
 
@@ -38,6 +41,31 @@ class When:
     def words(self, question: str) -> frozenset[str]:
         """The case-folded words of the phrases that set the period ("September", "2024")."""
         return frozenset(w.casefold() for start, end in self.spans for w in re.findall(r"\w+", question[start:end]))
+
+    def setting(self, question: str, stopwords: AbstractSet[str]) -> tuple[tuple[int, int], ...]:
+        """The spans that set when the question's facts happened ("in June 2025?", "im September 2024 in Polen"),
+        not those that name an event by its date, before the noun they qualify ("the May 2022 intercept"): a word in
+        lower case that is no stop word right after the phrase."""
+        out = []
+        for start, end in self.spans:
+            follows = _NEXT_WORD.match(question, end)
+            if follows is None or not follows.group(1).islower() or follows.group(1).casefold() in stopwords:
+                out.append((start, end))
+        return tuple(out)
+
+    @staticmethod
+    def without(question: str, spans: Sequence[tuple[int, int]]) -> str:
+        """The question without these spans: what it asks, as the embedding model reads it. The period bounds the
+        search; in the query it drew sentences that name the month ("Sentencing was set for 10 June" for "what
+        sentence did she receive in June 2025?") above those that answer."""
+        if not spans:
+            return question
+        kept, last = [], 0
+        for start, end in sorted(spans):
+            kept.append(question[last:start])
+            last = end
+        text = " ".join("".join([*kept, question[last:]]).split())
+        return re.sub(r"\s+([?.!,;:])", r"\1", text)
 
     @property
     def label(self) -> str:

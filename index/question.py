@@ -81,6 +81,11 @@ class Question:
     # stems of the measure a what-question names with no noun after it: "what [range]"
     measure: frozenset[str] = frozenset()
 
+    def without_terms(self, words: AbstractSet[str]) -> Question:
+        """The question without these content terms (case-folded words)."""
+        keep = [i for i, t in enumerate(self.terms) if t not in words]
+        return replace(self, terms=tuple(self.terms[i] for i in keep), matches=tuple(self.matches[i] for i in keep))
+
     def stem(self, word: str) -> str:
         return analyzer(self.lang).stem(word)
 

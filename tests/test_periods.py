@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from index import DEFAULT_COLLECTION, Library, period_note
+from index.language import analyzer
 from index.periods import When, find
 from index.render_text import render
 
@@ -150,6 +151,64 @@ def test_the_words_that_set_a_period_are_known() -> None:
         ("When had the Fed last cut rates before September 2024?", set()),  # bounds nothing
     ]:
         assert find(question, TODAY).words(question) == words, question
+
+
+def test_a_phrase_that_sets_the_time_is_no_part_of_what_is_asked() -> None:
+    """The search is bounded by it; what the question asks is read without it. A date before the noun it qualifies
+    names an event ("the May 2022 intercept") and stays."""
+    for question, asked in [
+        ("What sentence did Helena Strand receive in June 2025?", "What sentence did Helena Strand receive in?"),
+        ("What did the council decide last week about the quay?", "What did the council decide about the quay?"),
+        ("Wie viele Menschen starben im September 2024 in Polen?", "Wie viele Menschen starben im in Polen?"),
+        (
+            "What did the commander say in the May 2022 intercept?",
+            "What did the commander say in the May 2022 intercept?",
+        ),
+    ]:
+        when = find(question, TODAY)
+        lang = "de" if question.startswith("Wie") else "en"
+        assert when.without(question, when.setting(question, analyzer(lang).stopwords)) == asked, question
+
+
+def test_a_question_in_time_is_answered_by_articles_of_that_time_that_do_not_name_it(
+    make_library: Callable[..., Library],
+) -> None:
+    """ "In June 2025" drew the one sentence naming June ("Sentencing was set for 10 June") above the articles of
+    June that answer, and "in March 2025" covered no quote of a March article that says only "on Saturday"."""
+    lib = make_library()
+    for text, published in [
+        (
+            "Strand jailed over flood fund\n\nFormer Kellmoor mayor Helena Strand was jailed for four years on "
+            "Tuesday for embezzling money meant for the town's flood defences. The judge said she had betrayed the "
+            "trust of every resident.",
+            "2025-06-10",
+        ),
+        (
+            "Ex-mayor found guilty\n\nA jury on Friday found former Kellmoor mayor Helena Strand guilty of "
+            "embezzling 1.2 million pounds from the flood defence fund. Sentencing was set for 10 June.",
+            "",
+        ),
+        (
+            "Ex-mayor Strand gets three and a half years\n\nHelena Strand, the former mayor of Kellmoor, was sentenced "
+            "to three and a half years in prison on Tuesday for stealing from the town's flood defence fund.",
+            "2025-06-11",
+        ),
+        (
+            "Council backs embankment plan\n\nKellmoor council voted on Wednesday to build a new embankment along "
+            "the river, at a cost of 4 million pounds, after the spring floods.",
+            "2025-06-12",
+        ),
+        (
+            "Kellmoor flood toll rises\n\nOfficials said on Saturday that four people had died in the Kellmoor "
+            "flood, after the body of a man was recovered from the river. Hundreds of homes remain without power.",
+            "2025-03-15",
+        ),
+    ]:
+        lib.add_text(text, published=published)
+    sentence = lib.ask("What sentence did Helena Strand receive in June 2025?")
+    assert "three and a half years" in " ".join(c.quote for c in sentence.citations)
+    died = lib.ask("How many people died in Kellmoor in March 2025?")
+    assert not died.abstained and "four people had died" in died.citations[0].quote
 
 
 def test_publication_dates_are_read_per_collection_from_indexes_not_article_rows(council: Library) -> None:
