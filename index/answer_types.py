@@ -216,8 +216,18 @@ def asked_figures(
     # Each quote in its article's language (read from the article's opening): a short quote's own can be mistaken.
     heads = list(articles) if len(articles) == len(quotes) else [text for text, _ in quotes]
     own = [detect(head, q.lang) == q.lang for head in heads]
-    windows = [[(f, _around(text, f)) for f in figures] for text, figures in quotes]
-    counted = [[(f, w) for f, (w, at) in ws if w and counts_asked_noun(w, q, only_at=at)] for ws in windows]
+
+    def counting(text: str, figures: Sequence[str]) -> list[tuple[str, str]]:
+        windows = [(f, _around(text, f)) for f in figures]
+        return [(f, w) for f, (w, at) in windows if w and counts_asked_noun(w, q, only_at=at)]
+
+    counted = [counting(text, figures) for text, figures in quotes]
+    # An English quote that writes its count in words gives that one ("four people had died" beside "14 people
+    # died"); one with a count in digits keeps it alone: its words count the parts ("121 seats … nine seats").
+    counted = [
+        ws or (counting(text, figures_en.spelled_counts(text)) if q.lang == "en" and same else [])
+        for ws, (text, _), same in zip(counted, quotes, own, strict=True)
+    ]
     specific = _specific_event(
         q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
     )

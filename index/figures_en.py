@@ -40,9 +40,11 @@ _DESIGNATION = r"(?<![A-Za-z][-–])"
 # A word's start, or a currency sign's; never inside a number ("35.3" is no "3").
 _START = r"(?<!\d[.,])(?:\b" + _QUALIFIER + r"|(?<![\w$£€¥₹₴₽₩₺]))"
 FIGURE = re.compile(rf"{_START}{_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
-# A count in words ("at least three people were killed"): what it counts, not a figure to set side by side.
+# A count in words ("at least three people were killed"): what it counts; set side by side only where its quote
+# counts the asked noun in no figure in digits (``answer_types.asked_figures``).
 _SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
 SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED})\b{_NOUN}", re.IGNORECASE)
+_SPELLED_NUMBER = re.compile(rf"{_QUALIFIER}(?:{_SPELLED})\b", re.IGNORECASE)
 _UNIT_STOP = {
     "in",
     "on",
@@ -100,6 +102,22 @@ def figures(text: str) -> list[str]:
         if re.match(r"\s+\d", text[m.end() :]):  # "just 112 of its usual 400 services": the noun is the next figure's
             found = re.sub(r"\s+of\s+\S+(?:\s+\S+)*$", "", found)
         out.append(found)
+    return out
+
+
+def spelled_counts(text: str) -> list[str]:
+    """Counts in words with the noun they count ("four people", "at least two firefighters"), trimmed as
+    ``figures`` trims figures in digits; none without a noun ("rose to three")."""
+    out: list[str] = []
+    for m in SPELLED_COUNT.finditer(text):
+        number = _SPELLED_NUMBER.match(m.group(0))
+        if number is None:
+            continue
+        words = _noun_words(m.group(0)[number.end() :].split())
+        while words and words[-1].lower().strip(",.") in _TRIM_WORDS:
+            words.pop()
+        if words:
+            out.append(" ".join([number.group(0).strip(), *words]).rstrip(",.;:"))
     return out
 
 

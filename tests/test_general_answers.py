@@ -382,3 +382,38 @@ def test_a_name_joined_by_an_ampersand_is_one_word(library: Library) -> None:
     assert [a.key for a in library.find("AT&T")] == ["breach"]
     answer = library.ask("How many customers is AT&T notifying about the stolen records?")
     assert not answer.abstained and "110 million customers" in answer.citations[0].quote
+
+
+def test_counts_written_in_words_stand_side_by_side(library: Library) -> None:
+    """Two outlets' death tolls in words ("four people had died", "Three people died") are figures to compare; a
+    quote that counts in digits keeps those alone, not the parts it spells out ("nine seats" of a smaller party)."""
+    for text, outlet in [
+        (
+            "Kellmoor flood toll rises to four\n\nOfficials said on Saturday that four people had died in the "
+            "Kellmoor flood, after the body of a man was recovered from the river near the old mill.",
+            "Riverside Courier",
+        ),
+        (
+            "Floodwaters swamp Kellmoor\n\nThe river burst its banks in Kellmoor on Friday. Three people died in the "
+            "flood, police said, and hundreds of homes were left without power.",
+            "Northern Wire",
+        ),
+    ]:
+        library.add_text(text, source=outlet, published="2025-03-15")
+    died = library.ask("How many people died in the Kellmoor flood?")
+    people = died.figures["people"]
+    assert {(e.figure, e.source) for e in people} == {
+        ("four people", "Riverside Courier"),
+        ("Three people", "Northern Wire"),
+    }
+    for text, outlet in [
+        (
+            "Election results in Dunmore\n\nThe Labour party won 41 seats in the Dunmore council election, the Liberal "
+            "Democrats won 12 seats and the Greens nine seats.",
+            "Dunmore Post",
+        ),
+        ("Dunmore count ends\n\nLabour took 40 seats in the Dunmore council, officials said on Friday.", "Coast FM"),
+    ]:
+        library.add_text(text, source=outlet, published="2025-05-03")
+    seats = library.ask("How many seats did Labour win in the Dunmore council election?")
+    assert "nine seats" not in {e.figure for entries in seats.figures.values() for e in entries}
