@@ -397,6 +397,19 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
         # an article is a word of its own: not the end of "spokesman" ("an Peskov")
         ("Presidential spokesman Peskov said the talks had failed.", "Peskov"),
         ("Kremlin spokeswoman Anna Smith said the talks had failed.", "Anna Smith"),
+        # the subject before a relative clause speaks, not a name inside the clause
+        (
+            "The port of Sete, which handles most of the ferry business to Morocco, said in a statement that "
+            "traffic was normal.",
+            "the port of Sete",
+        ),
+        ("The ministry, whose figures differ from the police's, said 12 people died.", "the ministry"),
+        ("Hurricane Helene, which struck Florida, killed dozens, officials said.", "officials"),
+        # a possessive names whose the speaker is, not the speaker
+        (
+            "The blaze has burned about 9,000 hectares, according to Sardinia's regional civil protection agency.",
+            "Sardinia's regional civil protection agency",
+        ),
     ],
 )
 def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:
