@@ -318,7 +318,7 @@ def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
         # The figure a question names ("who reckons … close to 2,000?") marks the claim it asks about. In a
         # how-many question it only sets the scene ("in the update that put losses at 883,950, how many vehicles…").
         float(bool(q.numbers and not q.count and q.numbers & set(numbers(sentence)))),
-        float(Asks.ACTOR in q.asks and _someone_new(sentence, q)),
+        float(Asks.ACTOR in q.asks and (_someone_new(sentence, q) or _identifies(q, sentence))),
         float(Asks.PLACE in q.asks and bool(new_places(sentence, q))),
         # Any time reference, also for a question that asks a calendar date: the cue lifting only dated sentences
         # quoted a date of another event for "On what date was the 'we're losing' call recorded?" (unanswerable;
@@ -343,7 +343,7 @@ def carries(q: Question, sentence: str) -> bool:
     """The sentence holds the kind of answer asked for (a figure, a new name, a time, a cause)."""
     return (
         (Asks.FIGURE in q.asks and has_figure(sentence))
-        or (Asks.ACTOR in q.asks and _someone_new(sentence, q))
+        or (Asks.ACTOR in q.asks and (_someone_new(sentence, q) or _identifies(q, sentence)))
         or (Asks.PLACE in q.asks and bool(new_places(sentence, q)))
         or _gives_time(q, sentence)
         or (Asks.REASON in q.asks and bool(_reason_pattern().search(sentence)))
@@ -356,6 +356,13 @@ def _gives_time(q: Question, sentence: str) -> bool:
     if Asks.DAY in q.asks:
         return has_date(sentence, q.known)
     return Asks.DATE in q.asks and has_time(sentence, q.known)
+
+
+def _identifies(q: Question, sentence: str) -> bool:
+    """A who-question of names alone ("Who is Daniel Okafor?") asks who the named are: a sentence that names them
+    all says it, with their role ("Her lawyer, Daniel Okafor, said…"), where no one new is named."""
+    name_words = {w.casefold() for n in q.names for w in n.split()}
+    return bool(q.names) and all(t in name_words for t in q.terms) and q.names_in(sentence) == 1.0
 
 
 def _someone_new(sentence: str, q: Question) -> bool:

@@ -417,3 +417,23 @@ def test_counts_written_in_words_stand_side_by_side(library: Library) -> None:
         library.add_text(text, source=outlet, published="2025-05-03")
     seats = library.ask("How many seats did Labour win in the Dunmore council election?")
     assert "nine seats" not in {e.figure for entries in seats.figures.values() for e in entries}
+
+
+def test_who_is_a_named_person_is_answered_by_what_the_articles_call_them(library: Library) -> None:
+    """ "Who is Daniel Okafor?" asks who the named person is: no one new is named in the answer, so it was "Not
+    found" over an article calling him her lawyer."""
+    library.add_text(
+        "Former mayor found guilty\n\nA jury at Harlow Crown Court on Friday found former Kellmoor mayor Helena "
+        "Strand guilty of embezzling 1.2 million pounds from the town's flood defence fund. The jury deliberated "
+        "for eleven hours. Her lawyer, Daniel Okafor, said she would appeal.",
+        source="Harlow Gazette",
+    )
+    library.add_text(
+        "School reopens after flood\n\nKellmoor primary school reopened on Monday after the flood. Head teacher Rosa "
+        "Lindqvist said volunteers had spent 900 hours cleaning the building.",
+        source="Riverside Courier",
+    )
+    lawyer = library.ask("Who is Daniel Okafor?")
+    assert not lawyer.abstained and "Her lawyer, Daniel Okafor" in lawyer.citations[0].quote
+    teacher = library.ask("Who is Rosa Lindqvist?")
+    assert not teacher.abstained and "Head teacher Rosa Lindqvist" in teacher.citations[0].quote
