@@ -91,6 +91,7 @@ def clean_text(raw: str) -> str:
     words it shows, not as "Erdog" and "an"."""
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
+    text = text.replace("\u00ad", "")  # a soft hyphen only says where a word may break: "re\u00adpairing" is one word
     kept: list[str] = []
     seen_short: set[str] = set()
     for line in text.split("\n"):

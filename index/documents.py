@@ -13,10 +13,12 @@ from datetime import datetime
 
 import docx
 import pypdf
+import simplemma
 from docx.opc.exceptions import OpcError
 from pypdf.errors import PyPdfError
 
 from index.errors import EmptyText, UnsupportedType
+from index.language import detect, tokens
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ def pdf_text(body: bytes, where: str) -> tuple[str, str, str, str]:
         published = _iso(meta.creation_date) if meta else ""
     except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:  # what a malformed file raises
         raise UnsupportedType(f"{where} is not a readable PDF ({exc})") from exc
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text = dehyphenate("\n\n".join(p.strip() for p in pages if p.strip()))
     if len(text) < _MIN_TEXT_CHARS:
         raise EmptyText(f"{where} has no text layer (a scan or images only); Dossier reads text, not pictures")
     return text[:MAX_TEXT_CHARS], title, author, published
@@ -75,12 +77,45 @@ def unwrap(page: str) -> str:
             continue
         joins = last and not last[-1].endswith(_TERMINAL) and (not line[0].isupper() or width >= _FULL_LINE * usual)
         if joins:
-            last.append(line if last[-1].endswith("-") else " " + line)
+            if _BROKEN.search(last[-1]) and line[:1].islower():  # "con-" + "firmed": decided by ``dehyphenate``
+                last[-1] = last[-1][:-1] + _WRAPPED
+                last.append(line)
+            else:
+                last.append(line if last[-1].endswith("-") else " " + line)
             width += len(line)
         else:
             blocks.append([line])
             width = len(line)
     return "\n".join("".join(block) for block in blocks).strip()
+
+
+_WRAPPED = "\u00ad"  # a soft hyphen marks a word a line end broke, until ``dehyphenate`` decides
+_BROKEN = re.compile(r"[^\W\d_]-$")
+_JOINED = re.compile(r"([^\W\d_]+)\u00ad([^\W\d_]+)")
+_HYPHENED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
+def dehyphenate(text: str) -> str:
+    """Each word a PDF broke at a line end ("con-" / "firmed") as the document writes it elsewhere ("confirmed", or
+    "co-founder" with its hyphen); else without the hyphen where the English dictionary (simplemma) knows the word
+    joined and not hyphened ("embezzlement"); else with it, as printed. Soft hyphens left from the text layer go."""
+    if _WRAPPED not in text:
+        return text
+    plain = set(tokens(_JOINED.sub(" ", text)))
+    hyphened = {w.casefold() for w in _HYPHENED.findall(text)}
+    english = detect(text[:2000]) == "en"
+
+    def joined(m: re.Match[str]) -> str:
+        word, broken = m.group(1) + m.group(2), f"{m.group(1)}-{m.group(2)}"
+        if word.casefold() in plain:
+            return word
+        if broken.casefold() in hyphened:
+            return broken
+        if english and simplemma.is_known(word.casefold(), lang="en"):
+            return broken if simplemma.is_known(broken.casefold(), lang="en") else word
+        return broken
+
+    return _JOINED.sub(joined, text).replace(_WRAPPED, "")
 
 
 def docx_text(body: bytes, where: str) -> tuple[str, str, str, str]:

@@ -118,6 +118,29 @@ def test_unwrapping_keeps_headings_and_sentence_ends() -> None:
     assert text == "Results\nTurnout was 61 per cent, up from 55. The count ended at midnight.\nNext steps"
 
 
+def test_a_word_broken_at_a_line_end_is_written_as_the_document_and_the_dictionary_write_it() -> None:
+    """ "con-" / "firmed" was stored and quoted as "con-firmed": a quote must read as the article reads."""
+    page = (
+        "The court officials con-\nfirmed on Friday that the former mayor was guilty of embez-\nzlement and that "
+        "her well-\nknown co-\nfounder, a co-founder of the firm, would testify in the long-\nterm inquiry into "
+        "the finances.\n"
+    )
+    assert documents.dehyphenate(unwrap(page)) == (
+        "The court officials confirmed on Friday that the former mayor was guilty of embezzlement and that her "
+        "well-known co-founder, a co-founder of the firm, would testify in the long-term inquiry into the finances."
+    )
+    # Another language has no dictionary here: the document's own spelling, else the hyphen as printed.
+    assert documents.dehyphenate(unwrap("Die Stadt mel-\ndete am Freitag, dass die Stadt meldete.\n")).startswith(
+        "Die Stadt meldete am Freitag"
+    )
+
+
+def test_a_soft_hyphen_is_no_part_of_the_stored_text(library: Library) -> None:
+    library.add_text("Repairs begin\n\nCrews began re\u00adpairing the old bridge on Monday, the council said.")
+    [article] = library.list()
+    assert "repairing the old bridge" in library.store.get_text(article.id)[0]
+
+
 def test_the_cli_adds_pdf_and_docx(tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(make_pdf([REPORT], INFO))
     (tmp_path / "ruling.docx").write_bytes(make_docx(["Court fines Acme", "The court fined Acme 3 million euros."]))
