@@ -19,6 +19,10 @@ class UnsupportedType(DossierError):
     """A file or response of a type we do not ingest."""
 
 
+class KeyTaken(DossierError):
+    """An article's id (key) is another article's, whose text differs: adding it would lose one of the two."""
+
+
 class TooLarge(DossierError):
     """A file, text or response over the configured size cap."""
 

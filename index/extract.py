@@ -101,7 +101,8 @@ def site_of(url: str) -> str:
 def _require_prose(text: str, where: str) -> None:
     words = len(re.findall(r"\w+", text)) + len(_UNSPACED.findall(text)) // 2
     if words < MIN_WORDS:
-        raise EmptyText(f"no article text found in {where}: {words} words, an article needs at least {MIN_WORDS}")
+        counted = f"{words} word" + ("" if words == 1 else "s")
+        raise EmptyText(f"no article text found in {where}: {counted}, an article needs at least {MIN_WORDS}")
 
 
 def _plain_words(line: str) -> int:
@@ -165,7 +166,22 @@ def iso_date(value: str) -> str:
     for form in _WRITTEN_MONTHS:
         with contextlib.suppress(ValueError):
             return datetime.datetime.strptime(written, form).strftime("%Y-%m")
-    raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: write it as 2024-03-12')
+    raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: write it {_as_iso(value)}')
+
+
+def _as_iso(value: str) -> str:
+    """How to write a date Dossier could not read: the ISO forms a day-month-year or month-day-year date may mean
+    ("03/12/2025": 2025-12-03 or 2025-03-12), else the form itself."""
+    found = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)\s*", value)
+    meant: list[str] = []
+    if found:
+        first, second, year = (int(x) for x in found.groups())
+        for month, day in ((second, first), (first, second)):
+            with contextlib.suppress(ValueError):
+                meant.append(datetime.date(year, month, day).isoformat())
+    if meant:
+        return " or ".join(f"as {d}" for d in dict.fromkeys(meant))
+    return "year first, as 2024-03-12"
 
 
 def _one_line(value: str) -> str:

@@ -12,7 +12,7 @@ from index import extract
 from index.chunking import Chunk, chunk_text
 from index.cleaning import normalized_hash
 from index.embedding import BatchProgress, Embedder, use_threads
-from index.errors import DossierError, InvalidSource, TooLarge
+from index.errors import DossierError, InvalidSource, KeyTaken, TooLarge
 from index.extract import Document
 from index.store import Store
 from index.store_writes import NewArticle, NewPassage
@@ -76,11 +76,23 @@ class Ingestor:
         doc = pending.document
         text_hash = normalized_hash(doc.text)
         canonical = canonical_url(doc.url) if doc.url else None
-        existing = self.store.find_duplicate(pending.collection, pending.key, canonical, text_hash)
+        existing = self._duplicated(pending, canonical, text_hash)
         if existing is not None:
             return existing
         chunks = chunk_text(doc.text, self.embedder.count_tokens, self.max_tokens)
         return Prepared(pending, chunks, text_hash, canonical)
+
+    def _duplicated(self, pending: Pending, canonical: str | None, text_hash: str) -> ArticleInfo | None:
+        """The article this one duplicates (same id, URL or text); ``KeyTaken`` when only its id is another's."""
+        existing = self.store.find_duplicate(pending.collection, pending.key, canonical, text_hash)
+        if existing is None or pending.key is None or existing.key != pending.key:
+            return existing
+        if self.store.find_duplicate(pending.collection, None, canonical, text_hash) is None:
+            raise KeyTaken(
+                f"id {pending.key!r} is already #{existing.id} «{existing.title[:60]}» with another text: not "
+                f"added (remove #{existing.id} first to replace it)"
+            )
+        return existing
 
     def run(
         self, items: Iterable[Pending | BulkFailure], on_stored: Stored, on_embedded: BatchProgress | None = None
@@ -159,7 +171,11 @@ class Ingestor:
             txn.check_model(self.embedder.name)
             for prep, passages in zip(batch, embedded, strict=True):
                 p = prep.pending
-                existing = self.store.find_duplicate(p.collection, p.key, prep.canonical, prep.text_hash)
+                try:
+                    existing = self._duplicated(p, prep.canonical, prep.text_hash)
+                except KeyTaken as exc:
+                    outcomes.append(Outcome(p.where, failure=BulkFailure(p.where, f"{p.where}: {exc.message}")))
+                    continue
                 if existing is not None:  # added by another writer (or earlier in this batch) since prepare()
                     outcomes.append(Outcome(p.where, info=existing, duplicate=True))
                     continue
@@ -216,11 +232,11 @@ def _field(row: dict[str, object], name: str) -> str:
     return text
 
 
-def _parse_row(line: str | bytes, where: str, max_bytes: int) -> tuple[Document, str | None]:
+def _parse_row(line: str | bytes, number: int, max_bytes: int) -> tuple[Document, str | None]:
     """The document and key of one JSONL line; raises ``DossierError`` saying what is wrong with it."""
     if isinstance(line, bytes):
         try:
-            line = line.decode("utf-8-sig" if where == "line 1" else "utf-8")
+            line = line.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             raise InvalidSource(f"not valid UTF-8 (byte {exc.start + 1})") from exc
     try:
@@ -250,7 +266,7 @@ def _parse_row(line: str | bytes, where: str, max_bytes: int) -> tuple[Document,
         source=_field(row, "source"),
         published=_field(row, "published"),
         url=url,
-        where=where,
+        where="this line",  # the failure names the line already
     )
     return doc, key
 
@@ -265,7 +281,7 @@ def parse_jsonl(
             continue
         where = f"line {number}"
         try:
-            doc, key = _parse_row(line, where, max_bytes)
+            doc, key = _parse_row(line, number, max_bytes)
         except DossierError as exc:
             yield BulkFailure(where, f"{where}: {exc.message}")
             continue

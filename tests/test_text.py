@@ -299,7 +299,17 @@ def test_publication_dates_are_stored_as_iso(written: str, stored: str) -> None:
     assert iso_date(written) == stored
 
 
-@pytest.mark.parametrize("written", ["03/12/2024", "12.03.2024", "2024-13", "2024-13-45", "not a date"])
-def test_dates_that_read_two_ways_or_none_are_refused(written: str) -> None:
-    with pytest.raises(InvalidSource, match="is not a date Dossier can read as published: write it as 2024-03-12"):
+@pytest.mark.parametrize(
+    ("written", "advice"),
+    [
+        ("03/12/2024", "write it as 2024-12-03 or as 2024-03-12"),  # the two dates it may mean
+        ("12.03.2024", "write it as 2024-03-12 or as 2024-12-03"),
+        ("13/03/2024", "write it as 2024-03-13"),  # only one: still refused, never guessed
+        ("2024-13", "write it year first, as 2024-03-12"),
+        ("2024-13-45", "write it year first, as 2024-03-12"),
+        ("not a date", "write it year first, as 2024-03-12"),
+    ],
+)
+def test_dates_that_read_two_ways_or_none_are_refused(written: str, advice: str) -> None:
+    with pytest.raises(InvalidSource, match=f"is not a date Dossier can read as published: {advice}$"):
         iso_date(written)
