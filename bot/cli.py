@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -75,8 +76,16 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+_MARKUP = re.compile(r"<[^<>]{0,300}>")
+
+
 def _one_line(error: object, limit: int = 500) -> str:
-    text = " ".join(str(error).split())
+    """The error on one line, cut at ``limit``: a server that is no Bot API answers with a page, whose text (not
+    its markup) is what tells why."""
+    text = str(error)
+    if "<html" in text.casefold():
+        text = _MARKUP.sub(" ", re.sub(r"\\[nt]", " ", text))
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -291,7 +291,13 @@ def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 
 def _info_line(a: ArticleInfo) -> str:
     key = a.key or "-"
-    return f"#{a.id:<5} {key:<12} {a.title[:60]:<60}  {a.source[:24]:<24} {a.published[:10]:<10} {a.passages:>8}"
+    title, source = _cut(a.title, 60), _cut(a.source, 24)
+    return f"#{a.id:<5} {key:<12} {title:<60}  {source:<24} {a.published[:10]:<10} {a.passages:>8}"
+
+
+def _cut(text: str, width: int) -> str:
+    """The text in ``width`` characters, ending in "…" where it is cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cmd_list(lib: Library, args: argparse.Namespace) -> int:

@@ -216,7 +216,7 @@ class SafeFetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         """The page at ``url``; the whole fetch (connects, headers, bodies, redirects) ends within the timeout."""
-        return self._fetch(url, _Want(_ACCEPTED_TYPES, _PAGE_ACCEPT, "an HTML or text page"))
+        return self._fetch(url, _Want(_ACCEPTED_TYPES, _PAGE_ACCEPT, "an HTML or text page", files=True))
 
     def fetch_feed(self, url: str, etag: str = "", modified: str = "", max_bytes: int = 0) -> FetchedPage:
         """A feed's body, asked conditionally when ``etag`` / ``modified`` come from the last fetch; ``max_bytes``:
@@ -368,7 +368,9 @@ class SafeFetcher:
         mime = content_type.split(";", 1)[0].strip()
         kind = want.types.get(mime)
         if kind is None:
-            raise UnsupportedType(f"{url} is {mime or 'of unknown type'}, not {want.what}")
+            # A document Dossier reads as a file: the user can.
+            hint = "; download it and add the file" if want.files and mime in _FILE_TYPES else ""
+            raise UnsupportedType(f"{url} is {mime or 'of unknown type'}, not {want.what}{hint}")
         charset = None
         for param in content_type.split(";")[1:]:
             name, _, value = param.partition("=")
@@ -429,6 +431,9 @@ def _inflate(decoder: Any, data: bytes, room: int, wbits: int) -> tuple[bytes, A
     return bytes(out), decoder
 
 
+_FILE_TYPES = frozenset({"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Want:
     """What a fetch accepts: content types (to a kind), the Accept header, its name in errors, conditional headers."""
@@ -438,6 +443,7 @@ class _Want:
     what: str
     conditional: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 0  # 0: the fetcher's own cap
+    files: bool = False  # a PDF or Word file is refused with "download it and add the file"
 
 
 def _validators(response: http.client.HTTPResponse) -> tuple[str, str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import http.server
 import json
 import os
 import signal
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import aiohttp
@@ -131,6 +133,18 @@ async def test_missing_or_rejected_token_is_one_clear_line(telegram: FakeBotAPI,
     assert code == 1 and err.strip().splitlines()[-1].startswith(
         "error: cannot reach the Bot API at http://127.0.0.1:9"
     )
+    # A web server that is no Bot API answers with an HTML page: its text, not its markup, on the one line.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        other = await start([script("dossier"), "serve"], {**env, "TELEGRAM_API_BASE_URL": url}, tmp_path)
+        code, err = await finish(other, timeout=120)
+    finally:
+        server.shutdown()
+    line = err.strip().splitlines()[-1]
+    assert code == 1 and line.startswith(f"error: cannot reach the Bot API at {url}") and "<" not in line
+    assert "Unsupported method" in line
 
 
 def free_port() -> int:

@@ -115,7 +115,11 @@ def test_odd_but_whole_bodies_are_read(web_library: Library, site: LocalSite) ->
 @pytest.mark.parametrize(
     ("route", "error", "message"),
     [
-        (Route(body=b"%PDF-1.4", content_type="application/pdf"), UnsupportedType, "not an HTML or text page"),
+        (
+            Route(body=b"%PDF-1.4", content_type="application/pdf"),
+            UnsupportedType,
+            "not an HTML or text page; download it and add the file",
+        ),
         (Route(body=b"<html>" + b"x" * 300_000 + b"</html>"), TooLarge, "limit of 200,000 bytes"),
         (Route(body=b"<html><body>" + b"a" * 3_000_000 + b"</body></html>", gzip=True), TooLarge, "limit"),
         (Route(status=404, body=b"gone", content_type="text/plain"), FetchError, "HTTP 404"),
