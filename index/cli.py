@@ -59,6 +59,10 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     add.add_argument("sources", nargs="*", metavar="SOURCE")
     add.add_argument("--jsonl", type=Path, action="append", default=[], help="import one article per JSON line")
     add.add_argument("--title", default="", help="title for text read from stdin")
+    add.add_argument("--source", default="", help="the outlet, where the text, file or page names none")
+    add.add_argument(
+        "--published", default="", help="the publication date (2025-03-14), where the text, file or page gives none"
+    )
     add.add_argument("--collection", default=DEFAULT_COLLECTION)
     add.set_defaults(run=_cmd_add)
 
@@ -177,21 +181,23 @@ def _print_add(result: AddResult, where: str) -> None:
 def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
     if not args.sources and not args.jsonl:
         raise DossierError("nothing to add: give files, URLs, - for stdin, or --jsonl FILE")
+    # Read once, before anything is added: a date that cannot be read is one error, not one per source.
+    given = {"source": args.source.strip(), "published": extract.iso_date(args.published)}
     failed = 0
     for source in args.sources:
         try:
             if source == "-":
                 text = extract.decode(sys.stdin.buffer.read())  # as files are: UTF-8, else Windows-1252
                 if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-                    result = lib.add_html(text, collection=args.collection, added_by="cli")
+                    result = lib.add_html(text, collection=args.collection, added_by="cli", **given)
                 else:
-                    result = lib.add_text(text, title=args.title, collection=args.collection, added_by="cli")
+                    result = lib.add_text(text, title=args.title, collection=args.collection, added_by="cli", **given)
             elif is_url(source):
-                result = lib.add_url(source, collection=args.collection, added_by="cli")
+                result = lib.add_url(source, collection=args.collection, added_by="cli", **given)
             elif "://" in source[:16]:  # ftp://…, file://…: not a file name either
                 raise DossierError("only http(s) links can be added")
             else:
-                result = lib.add_file(Path(source), collection=args.collection, added_by="cli")
+                result = lib.add_file(Path(source), collection=args.collection, added_by="cli", **given)
             _print_add(result, source)
         except DossierError as exc:
             hint = " (articles one JSON object a line: dossier add --jsonl FILE)" if _is_jsonl(source, exc) else ""

@@ -295,15 +295,18 @@ class Library:
         progress: ProgressFn = _quiet,
         added_by_user: int | None = None,
         added_in_chat: int | None = None,
+        source: str = "",
+        published: str = "",
     ) -> AddResult:
-        """Add an HTML page (main text and metadata through trafilatura). CPU-heavy."""
+        """Add an HTML page (main text and metadata through trafilatura); ``source`` and ``published`` stand in
+        where the page gives none. CPU-heavy."""
         size = len(html) if isinstance(html, bytes) else len(html.encode("utf-8", errors="replace"))
         if size > self.settings.max_file_bytes:
             raise TooLarge(f"the page is larger than the limit of {self.settings.max_file_bytes:,} bytes")
         if url.strip():
             canonical_url(url)  # a malformed URL is refused before any work
         progress(Progress("extracting"))
-        doc = extract.from_html(html, url=url)
+        doc = _with_fallbacks(extract.from_html(html, url=url), source, published)
         return self._add_one(
             doc, url or "html", collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
         )
@@ -318,10 +321,13 @@ class Library:
         progress: ProgressFn = _quiet,
         added_by_user: int | None = None,
         added_in_chat: int | None = None,
+        source: str = "",
+        published: str = "",
     ) -> AddResult:
-        """Add a .txt, .md, .html, .pdf (text layer) or .docx file. CPU-heavy."""
+        """Add a .txt, .md, .html, .pdf (text layer) or .docx file; ``source`` and ``published`` stand in where the
+        file gives none. CPU-heavy."""
         progress(Progress("extracting"))
-        doc = extract.from_file(path, self.settings.max_file_bytes)
+        doc = _with_fallbacks(extract.from_file(path, self.settings.max_file_bytes), source, published)
         return self._add_one(
             doc, str(path), collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
         )
@@ -347,7 +353,7 @@ class Library:
         progress(Progress("extracting"))
         name = " ".join(name.split()) or "upload"  # it names the file in one-line messages
         doc = extract.from_file_content(bytes(content), name, self.settings.max_file_bytes)
-        doc = replace(doc, source=doc.source or source, url=doc.url or url, published=doc.published or published)
+        doc = replace(_with_fallbacks(doc, source, published), url=doc.url or url)
         return self._add_one(doc, name, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
 
     def add_url(
@@ -770,3 +776,10 @@ def _question(text: str) -> str:
             "(to search a text, add it as an article)"
         )
     return question
+
+
+def _with_fallbacks(doc: extract.Document, source: str, published: str) -> extract.Document:
+    """The document with ``source`` and ``published`` (read as a date, ``extract.iso_date``) where it has none."""
+    return replace(
+        doc, source=doc.source or source, published=doc.published or (extract.iso_date(published) if published else "")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -175,6 +176,17 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     assert "key syn-000" in answer.stdout
     listed = run(data, "list")
     assert "syn-002" in listed.stdout
+    # Text and files name no outlet or date of their own: --source and --published give them (as ISO); a page's
+    # or a file's own stay.
+    court = "Court fines Acme\n\nThe court fined Acme 3 million euros on Tuesday for dumping waste in the river."
+    given = run(data, "add", "-", "--source", "Harlow Gazette", "--published", "10 June 2025", stdin=court)
+    assert given.returncode == 0, given.stderr
+    number = re.search(r"Added #(\d+)", given.stdout)
+    assert number, given.stdout
+    shown = json.loads(run(data, "show", number.group(1), "--json").stdout)
+    assert (shown["source"], shown["published"]) == ("Harlow Gazette", "2025-06-10")
+    wrong = run(data, "add", "-", "--published", "03/12/2025", stdin=court)
+    assert wrong.returncode == 1 and wrong.stderr.strip().endswith("write it as 2025-12-03 or as 2025-03-12")
 
 
 @pytest.mark.sqlite_only
