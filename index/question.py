@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from index import fitted
+from index import fitted, speakers
 from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, fold, folded, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
@@ -280,6 +280,14 @@ def _figure_noun(lang: str) -> re.Pattern[str] | None:
     return re.compile(rx, re.IGNORECASE) if rx else None
 
 
+def _asks_amount(words: Sequence[str], lang: str, stop: AbstractSet[str]) -> bool:
+    """A verb that asks an amount ("cost", "pay") ends the question or comes before a function word ("pay for"); a
+    noun after it is what it qualifies ("pay rises")."""
+    verbs = words_of(lang, "amount_verbs")
+    folded = [w.casefold() for w in words]
+    return any(w in verbs and (i + 1 == len(folded) or folded[i + 1] in stop) for i, w in enumerate(folded) if i)
+
+
 @functools.cache
 def words_of(lang: str, kind: str) -> frozenset[str]:
     """One kind of the question words of ``lang`` (index/data/questions.json: "plurals", "fillers", …)."""
@@ -330,6 +338,13 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
         counting = tokens(named.group(0))[-1] in words_of(lang, "counting_nouns")
         noun = noun or (counting and _counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
+    if not noun and _asks_amount(words, lang, stop):
+        # "What will the recall cost?", "How much did Newcastle pay for him?": an amount, given in a currency.
+        if not asks:
+            asks = frozenset({Asks.FIGURE})
+        if Asks.FIGURE in asks:
+            money = speakers.cue_words("money", lang)
+            measure = measure or (["money"] if "money" in money else sorted(money)[:1])
     focus = frozenset().union(*(_matches(w, a, concepts) for w in noun))
     head = _head(noun, a, words_of(lang, "plurals"))
     head_forms = _matches(head, a, concepts) if head else frozenset()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index import Library, render_text
-from index.question import analyse
+from index.question import Asks, analyse
 from index.quotations import balanced
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -437,3 +437,20 @@ def test_who_is_a_named_person_is_answered_by_what_the_articles_call_them(librar
     assert not lawyer.abstained and "Her lawyer, Daniel Okafor" in lawyer.citations[0].quote
     teacher = library.ask("Who is Rosa Lindqvist?")
     assert not teacher.abstained and "Head teacher Rosa Lindqvist" in teacher.citations[0].quote
+
+
+def test_a_question_that_asks_what_something_costs_is_answered_by_an_amount(library: Library) -> None:
+    """ "What will the recall cost?" names no noun to count: its verb asks an amount of money, which comes first,
+    not the number of lots recalled. A noun after the verb ("pay rises") asks nothing."""
+    q = analyse("What will the Corvexa recall cost?")
+    assert Asks.FIGURE in q.asks and q.measure
+    assert not analyse("What did the minister say about pay rises?").asks
+    library.add_text(
+        "Drugmaker recalls pills\n\nHalvora is recalling 37 lots of its blood pressure drug Corvexa in the United "
+        "States after tests found an impurity, the regulator said on Tuesday. The recall covers tablets sold "
+        "between October and March.\n\nAnalysts estimated the total cost of the recall, including replacement "
+        "stock, at 85 million euros.",
+        source="Meridian Wire",
+    )
+    answer = library.ask("What will the Corvexa recall cost?")
+    assert not answer.abstained and "85 million euros" in answer.citations[0].quote
