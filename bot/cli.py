@@ -77,6 +77,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 _MARKUP = re.compile(r"<[^<>]{0,300}>")
+_CODE = re.compile(r"<(style|script)\b[^<>]{0,300}>.{0,20000}?</\1\s*>", re.IGNORECASE | re.DOTALL)  # not text
 
 
 def _one_line(error: object, limit: int = 500) -> str:
@@ -84,7 +85,7 @@ def _one_line(error: object, limit: int = 500) -> str:
     its markup) is what tells why."""
     text = str(error)
     if "<html" in text.casefold():
-        text = _MARKUP.sub(" ", re.sub(r"\\[nt]", " ", text))
+        text = _MARKUP.sub(" ", _CODE.sub(" ", re.sub(r"\\[nt]", " ", text)))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -362,7 +362,9 @@ def _identifies(q: Question, sentence: str) -> bool:
     """A who-question of names alone ("Who is Daniel Okafor?") asks who the named are: a sentence that names them
     all says it, with their role ("Her lawyer, Daniel Okafor, said…"), where no one new is named."""
     name_words = {w.casefold() for n in q.names for w in n.split()}
-    return bool(q.names) and all(t in name_words for t in q.terms) and q.names_in(sentence) == 1.0
+    # Only the interrogative and its verb besides the names: not "Who is against Brexit?".
+    others = [w for w in TOKEN.findall(q.text) if w.casefold() not in name_words]
+    return bool(q.names) and len(others) <= 2 and q.names_in(sentence) == 1.0
 
 
 def _someone_new(sentence: str, q: Question) -> bool:

@@ -74,9 +74,13 @@ _ATTRIBUTIONS = [
     re.compile(_WHO + r", (?:who|a|an|the) [^,;:]{3,120}, (?:said|says|told|commented|wrote|warned|added)\b"),
     # "The port of Sete, which handles … to Morocco, said": the subject before a relative clause speaks, not a name
     # inside the clause.
+    # The subject opens the sentence: an article and its noun ("The port of Sete"), or a name; not a clause ("Police
+    # arrested a man, who was later released, said the newspaper") nor a time before it ("On Monday the army").
     re.compile(
-        r"(?:^|(?<=[.!?;:”\"’]\s)|(?<=\n))((?:[Tt]he |[Aa]n? )?(?:[\w’'-]+\s){0,5}?[\w’'-]+), (?:which|who|whose) "
-        r"[^;:.!?]{3,200}?, (?:has |have |had )?(?:said|says|told|warned|reported|announced|confirmed|stated|noted)\b"
+        r"(?:^|(?<=[.!?;:”\"’]\s)|(?<=\n))(?!(?!(?:The|An?)\b)" + _OPENERS + r"\b)"
+        r"((?:[Tt]he |[Aa]n? )(?:[\w’'-]+\s){0,4}?[\w’'-]+|[A-Z][\w’'-]*(?: (?:of |for )?[A-Z][\w’'.-]*){0,3}), "
+        r"(?:which|who|whose) [^;:.!?]{3,200}?, (?:has |have |had )?"
+        r"(?:said|says|told|warned|reported|announced|confirmed|stated|noted)\b"
     ),
     # Before "X, said": in "…fled to camps in Tawila, said Adam Rojal, a spokesperson", the speaker follows the verb.
     # "…, said Jakub Janovsky, a military analyst", "…,” said Jane Doe in a statement": after a comma or a closing

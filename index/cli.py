@@ -181,6 +181,8 @@ def _print_add(result: AddResult, where: str) -> None:
 def _cmd_add(lib: Library, args: argparse.Namespace) -> int:
     if not args.sources and not args.jsonl:
         raise DossierError("nothing to add: give files, URLs, - for stdin, or --jsonl FILE")
+    if args.jsonl and (args.source or args.published):
+        raise DossierError("--source and --published are for files, URLs and stdin; give a JSONL line its own")
     # Read once, before anything is added: a date that cannot be read is one error, not one per source.
     given = {"source": args.source.strip(), "published": extract.iso_date(args.published)}
     failed = 0

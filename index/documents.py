@@ -91,8 +91,9 @@ def unwrap(page: str) -> str:
 
 _WRAPPED = "\u00ad"  # a soft hyphen marks a word a line end broke, until ``dehyphenate`` decides
 _BROKEN = re.compile(r"[^\W\d_]-$")
-_JOINED = re.compile(r"([^\W\d_]+)\u00ad([^\W\d_]+)")
-_HYPHENED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+# Each from a word's start: unanchored, a search retried inside every long run of letters (quadratic).
+_JOINED = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\u00ad([^\W\d_]+)")
+_HYPHENED = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
 def dehyphenate(text: str) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 
 from index import extract
 from index.chunking import Chunk, chunk_text
-from index.cleaning import normalized_hash
+from index.cleaning import clean_text, normalized_hash
 from index.embedding import BatchProgress, Embedder, use_threads
 from index.errors import DossierError, InvalidSource, KeyTaken, TooLarge
 from index.extract import Document
@@ -87,12 +87,20 @@ class Ingestor:
         existing = self.store.find_duplicate(pending.collection, pending.key, canonical, text_hash)
         if existing is None or pending.key is None or existing.key != pending.key:
             return existing
-        if self.store.find_duplicate(pending.collection, None, canonical, text_hash) is None:
+        if self.store.find_duplicate(pending.collection, None, canonical, text_hash) is None and not self._same_text(
+            existing.id, text_hash
+        ):
             raise KeyTaken(
                 f"id {pending.key!r} is already #{existing.id} «{existing.title[:60]}» with another text: not "
                 f"added (remove #{existing.id} first to replace it)"
             )
         return existing
+
+    def _same_text(self, article_id: int, text_hash: str) -> bool:
+        """The stored article reads as this text once cleaned as texts are today: one stored before a change to the
+        cleaning (soft hyphens kept) is the same article, not another text under its id."""
+        stored = self.store.get_text(article_id)
+        return stored is not None and normalized_hash(clean_text(stored[0])) == text_hash
 
     def run(
         self, items: Iterable[Pending | BulkFailure], on_stored: Stored, on_embedded: BatchProgress | None = None

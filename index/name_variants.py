@@ -141,7 +141,9 @@ def _needed(written: str, latin: str) -> float:
 def _translation(ours: str, theirs: str) -> bool:
     """Two Latin names that begin with the same ``MIN_LETTERS`` letters (compared folded): "Sardegna" / "Sardinia"."""
     a, b = _folded(ours), _folded(theirs)
-    return _latin(ours) and _latin(theirs) and len(_shared_start(a, b)) >= MIN_LETTERS
+    # One inside the other is two places ("Niger" / "Nigeria", "Guinea" / "Guinea-Bissau"), not a translation.
+    inside = a.startswith(b) or b.startswith(a)
+    return _latin(ours) and _latin(theirs) and not inside and len(_shared_start(a, b)) >= MIN_LETTERS
 
 
 def _shared_start(a: str, b: str) -> str:

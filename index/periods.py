@@ -25,6 +25,7 @@ from babel.dates import get_month_names
 MONTH_LANGUAGES = ("en", "de", "fr", "es", "ru", "uk")
 LOOK_BACK = 40  # characters before a month searched for a "before" word
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
+_LAST_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)\s+$")
 _YEAR = r"(?:19|20)\d\d"
 
 
@@ -44,13 +45,20 @@ class When:
 
     def setting(self, question: str, stopwords: AbstractSet[str]) -> tuple[tuple[int, int], ...]:
         """The spans that set when the question's facts happened ("in June 2025?", "im September 2024 in Polen"),
-        not those that name an event by its date, before the noun they qualify ("the May 2022 intercept"): a word in
-        lower case that is no stop word right after the phrase."""
+        with the word that introduces them where it is a stop word ("in"); not those that name an event by its date,
+        before what they qualify ("the May 2022 intercept", "the June 2025 Supreme Court ruling", "last week's
+        summit"): a word right after the phrase that is no stop word, or a possessive."""
         out = []
         for start, end in self.spans:
             follows = _NEXT_WORD.match(question, end)
-            if follows is None or not follows.group(1).islower() or follows.group(1).casefold() in stopwords:
-                out.append((start, end))
+            if question[end : end + 2] in ("'s", "’s"):
+                continue
+            if follows is not None and follows.group(1).casefold() not in stopwords:
+                continue
+            before = _LAST_WORD.search(question, 0, start)
+            if before is not None and before.group(1).casefold() in stopwords:
+                start = before.start(1)
+            out.append((start, end))
         return tuple(out)
 
     @staticmethod

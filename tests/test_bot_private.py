@@ -163,7 +163,10 @@ async def test_library_commands(telegram: FakeBotAPI, start_bot: StartBot) -> No
     assert "Heavy fighting reported near Velmora0" in found.params["text"]
     await telegram.say(CHAT, ALICE, "/find zzzqqq", "No article contains zzzqqq")
     # Words the index does not keep are not words no article has.
-    await telegram.say(CHAT, ALICE, "/find R&D", "nothing to look up in «R&amp;D»: one-letter and very common words")
+    await telegram.say(
+        CHAT, ALICE, "/find a & b", "nothing to look up in «a &amp; b»: one-letter and very common words"
+    )
+    await telegram.say(CHAT, ALICE, "/find R&D", "No article contains R&amp;D")  # one word, which no article has
     await telegram.say(CHAT, ALICE, "/stats", "12 articles")
     await telegram.say(CHAT, ALICE, "/source abc", "Which article?")
     await telegram.say(CHAT, ALICE, "/source 99", "#99")

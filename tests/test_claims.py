@@ -378,6 +378,9 @@ def test_attribution_names_officials_ministries_and_organisations(sentence: str,
         "He said Russia on Monday fired 40 missiles at the capital.",  # Russia is what he spoke of
         "The storm killed 12 people, said police.",  # the clause before "said" is what was said
         "The plant will close, said a spokesman.",
+        # a clause or a time before a relative clause is no subject that speaks
+        "Police arrested a man, who was later released, said the local newspaper.",
+        "On Monday the army, which has lost 300 tanks, said Russia had attacked.",
     ],
 )
 def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentence: str) -> None:

@@ -187,6 +187,8 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     assert (shown["source"], shown["published"]) == ("Harlow Gazette", "2025-06-10")
     wrong = run(data, "add", "-", "--published", "03/12/2025", stdin=court)
     assert wrong.returncode == 1 and wrong.stderr.strip().endswith("write it as 2025-12-03 or as 2025-03-12")
+    mixed = run(data, "add", "--jsonl", str(jsonl), "--source", "Harlow Gazette")  # not silently ignored
+    assert mixed.returncode == 1 and "give a JSONL line its own" in mixed.stderr
 
 
 @pytest.mark.sqlite_only

@@ -28,6 +28,7 @@ from index import (
     RefusedAddress,
     Settings,
     UnsupportedType,
+    documents,
 )
 from index.claims import attribution
 from index.cleaning import is_chrome
@@ -96,6 +97,16 @@ def test_attribution_is_linear() -> None:
     assert _grows_linearly(attribution, lambda n: "The " + "x" * n + " said")  # one long word as the speaker
     assert _grows_linearly(attribution, lambda n: "The rate was said, " * (n // 19))  # matches that name no one
     assert _grows_linearly(attribution, lambda n: ", dijo " * (n // 7))  # speech verbs closing clauses, no one named
+    assert _grows_linearly(attribution, lambda n: ". The port, which x" * (n // 19))  # relative clauses, no verb
+    assert _grows_linearly(attribution, lambda n: "according to Sardinia's" + " x" * (n // 2))  # a possessive
+
+
+def test_joining_words_broken_at_line_ends_is_linear() -> None:
+    """A PDF with one line-end break and one long word: the joining was retried inside the word (a 30,000-letter
+    word took 33 s)."""
+    assert _grows_linearly(documents.dehyphenate, lambda n: "x\u00ady " + "a" * n)
+    assert _grows_linearly(documents.dehyphenate, lambda n: "x\u00ady " + "a-" * (n // 2))
+    assert _grows_linearly(documents.dehyphenate, lambda n: "con\u00ad" * (n // 4) + "x")
 
 
 def test_markdown_conversion_is_linear() -> None:

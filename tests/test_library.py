@@ -26,6 +26,7 @@ from index import (
     UnsupportedType,
     render_text,
 )
+from index.cleaning import normalized_hash
 from index.embedding import Embedder, build_embedder
 from index.keywords import ANALYZER_VERSION
 from index.settings import MINILM, Settings
@@ -177,6 +178,27 @@ def test_an_id_taken_by_another_text_is_a_failure_on_its_line(library: Library) 
     assert failure.where == "line 2" and f"id '{first['id']}' is already #" in failure.message
     later = library.add_jsonl([json.dumps(first), taken])  # a rerun: the same text is a duplicate, the other fails
     assert len(later.duplicates) == 1 and [f.where for f in later.failures] == ["line 2"]
+
+
+def test_an_id_whose_text_was_cleaned_otherwise_before_is_the_same_article(
+    make_library: Callable[..., Library], tmp_path: Path
+) -> None:
+    """A library stored texts with their soft hyphens before they were dropped: rerunning its import is no
+    "another text" failure."""
+    row = {
+        "id": "storm",
+        "title": "Storm",
+        "text": "Die Feuer\u00adwehr rettete am Montag zwölf Menschen aus dem Hochwasser.",
+    }
+    lib = make_library("lib", database_url="")
+    assert [a.key for a in lib.add_jsonl([json.dumps(row)]).added] == ["storm"]
+    lib.close()
+    conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3", isolation_level=None)
+    kept = row["text"]  # as the library stored it then, and hashed it
+    conn.execute("UPDATE articles SET text = ?, text_hash = ? WHERE key = 'storm'", (kept, normalized_hash(kept)))
+    conn.close()
+    again = make_library("lib", database_url="").add_jsonl([json.dumps(row)])
+    assert not again.failures and [a.key for a in again.duplicates] == ["storm"]
 
 
 def test_every_user_error_has_a_one_line_message(make_library: Callable[..., Library], tmp_path: Path) -> None:

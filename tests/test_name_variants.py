@@ -122,6 +122,9 @@ def test_the_closest_spelling_wins_over_the_most_frequent_name(
         ("Quante persone sono morte in Austria?", "Floods in Australia killed six people.", None),
         ("Quanti soldati sono in Sicilia?", "Floods in Silesia killed six people, Polish officials said.", None),
         ("Combien de morts en Slovaquie ?", "Floods in Slovenia killed six people, officials said.", None),
+        # one inside the other: two places
+        ("Quante persone sono morte in Niger?", "Floods in Nigeria killed six people, officials said.", None),
+        ("Quanti morti in Guinea?", "Floods in Guinea-Bissau killed six people, officials said.", None),
     ],
 )
 def test_a_place_translated_in_another_language_is_one_name(
