@@ -364,7 +364,8 @@ def _identifies(q: Question, sentence: str) -> bool:
     name_words = {w.casefold() for n in q.names for w in n.split()}
     # Only the interrogative and its verb besides the names: not "Who is against Brexit?".
     others = [w for w in TOKEN.findall(q.text) if w.casefold() not in name_words]
-    return bool(q.names) and len(others) <= 2 and q.names_in(sentence) == 1.0
+    only_names = all(t in name_words for t in q.terms)
+    return bool(q.names) and only_names and len(others) <= 2 and q.names_in(sentence) == 1.0
 
 
 def _someone_new(sentence: str, q: Question) -> bool:

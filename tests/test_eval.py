@@ -164,7 +164,9 @@ def test_eval_runs_on_both_shared_sets_and_holds_the_floors(shared_sets: Path, e
                     assert balanced(c.quote), (q.id, c.quote)
                 for entries in answer.figures.values():
                     for e in entries:
-                        assert figures_en.FIGURE.fullmatch(e.figure) and figures_en.unit_of(e.figure), (q.id, e)
+                        # its number, in digits or in words ("Seven deaths"), and its noun
+                        number = figures_en.FIGURE.fullmatch(e.figure) or figures_en.SPELLED_COUNT.fullmatch(e.figure)
+                        assert number and figures_en.unit_of(e.figure), (q.id, e)
             assert cited > 50, folder.name
 
 
