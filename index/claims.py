@@ -155,6 +155,7 @@ _OWNED = re.compile(
     rf"((?:\s+(?!(?:{_PHRASE_ENDS}|said|says|told)\b)[a-z][\w’'-]*){{1,5}}?)"
     rf"(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|said|says|told)\b|$)"
 )
+_IN_CLAUSE = re.compile(r",\s(?:which|who|whose)\b[^,;:.!?]*$")  # an open relative clause ends here
 _HEAD_CHARS = 300  # how far before a speaker its head is looked for (five words and "of"); not from the text's start
 
 
@@ -200,6 +201,8 @@ def attribution(text: str) -> str:
         for n, m in enumerate(pattern.finditer(text)):
             if n and not re.search(r"(?:^|[,;:.!?”\"’]\s*)$", text[max(0, m.start(1) - 3) : m.start(1)]):
                 continue
+            if _IN_CLAUSE.search(text, max(0, m.start(1) - _HEAD_CHARS), m.start(1)):
+                continue  # "…, which handles exports to Morocco, said": a name inside a relative clause does not speak
             # "WHO" is a name, "this" of "this week" a time's
             if {w.casefold() for w in without_times(m.group(1)).split() if not w.isupper()} & _PRONOUNS:
                 break

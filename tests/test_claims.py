@@ -381,6 +381,9 @@ def test_attribution_names_officials_ministries_and_organisations(sentence: str,
         # a clause or a time before a relative clause is no subject that speaks
         "Police arrested a man, who was later released, said the local newspaper.",
         "On Monday the army, which has lost 300 tanks, said Russia had attacked.",
+        # a name inside a relative clause does not speak
+        "Meanwhile the port of Sete, which handles exports to Morocco, said it was closed.",
+        "Last week the company, which makes drones for the army, said it would double output.",
     ],
 )
 def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentence: str) -> None:
