@@ -26,6 +26,7 @@ MONTH_LANGUAGES = ("en", "de", "fr", "es", "ru", "uk")
 LOOK_BACK = 40  # characters before a month searched for a "before" word
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _LAST_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)\s+$")
+_WORD_BEFORE = 40  # characters before a time phrase where the word introducing it is looked for
 _YEAR = r"(?:19|20)\d\d"
 
 
@@ -55,7 +56,7 @@ class When:
                 continue
             if follows is not None and follows.group(1).casefold() not in stopwords:
                 continue
-            before = _LAST_WORD.search(question, 0, start)
+            before = _LAST_WORD.search(question, max(0, start - _WORD_BEFORE), start)
             if before is not None and before.group(1).casefold() in stopwords:
                 start = before.start(1)
             out.append((start, end))

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,8 @@ from index.cleaning import is_chrome
 from index.cli import invalid_settings_message
 from index.extract import decode, markdown_to_text
 from index.fetch import SafeFetcher
+from index.language import analyzer
+from index.periods import find as find_period
 from index.sentences import LONGEST_SENTENCE, capped, split_sentences
 
 
@@ -99,6 +102,16 @@ def test_attribution_is_linear() -> None:
     assert _grows_linearly(attribution, lambda n: ", dijo " * (n // 7))  # speech verbs closing clauses, no one named
     assert _grows_linearly(attribution, lambda n: ". The port, which x" * (n // 19))  # relative clauses, no verb
     assert _grows_linearly(attribution, lambda n: "according to Sardinia's" + " x" * (n // 2))  # a possessive
+
+
+def test_reading_a_question_s_time_phrases_is_linear() -> None:
+    """Each phrase's introducing word was looked for from the question's start: quadratic in its phrases."""
+
+    def without_time(question: str) -> str:
+        when = find_period(question, date(2026, 12, 6))
+        return when.without(question, when.setting(question, analyzer("en").stopwords))
+
+    assert _grows_linearly(without_time, lambda n: "What happened " + "in June 2025 " * (n // 13) + "?", 1_000)
 
 
 def test_joining_words_broken_at_line_ends_is_linear() -> None:
