@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -9,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index import answer_types, claims, quotations
+from index import answer_types, claims, quotations, speakers
 from index.answerability import Weighted, topic_margins
 from index.cleaning import looks_like_title
 from index.evidence_rank import FEATURES, Ranker
@@ -30,7 +31,6 @@ KEEP_WITHIN = 0.80  # a further quote from an article must score at least this s
 NEW_ARTICLE_WITHIN = 0.80  # any quote needs this share of the best (a lower bar padded answers with other stories)
 _OPEN, _CLOSE = "“«", "”»"
 _NAME_WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_PRONOUN = re.compile(r"[“\"‘']?(?:He|She|They|His|Her|Their|Him|Them)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,8 +310,8 @@ def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
 
 def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Question) -> list[Evidence]:
     """Widen quotes that cannot stand alone:
-    - a quote that opens with a pronoun ("He estimated the toll could be nearer 2,000") takes the sentence before,
-      which names who "he" is;
+    - a quote that opens with a word that refers back ("He estimated the toll could be nearer 2,000", "Of these, 41
+      were shot down") takes the sentence before, which names who "he" is or what "these" are;
     - a quote that opens a quoted paragraph takes the line that introduces the speaker ("Christo Grozev …
       commented as follows:"), so the reader sees whose words they are;
     - when the question asks for a figure, a who, a where or a why and a quote has none but the next sentence of
@@ -323,7 +323,7 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
         text = texts[ev.article_id]
         spans = sentences_near(text, ev.start, ev.end)
         before = [(s, e) for s, e in spans if e <= ev.start]
-        if before and _PRONOUN.match(text[ev.start : ev.end]) and "\n\n" not in text[before[-1][1] : ev.start]:
+        if before and _refers_back(text, ev.start) and "\n\n" not in text[before[-1][1] : ev.start]:
             ev = Evidence(ev.article_id, before[-1][0], ev.end, ev.score)
         intro = _speaker_intro(text, spans, ev.start)
         if intro is not None:
@@ -337,6 +337,35 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
             ev = Evidence(ev.article_id, ev.start, speech, ev.score)
         out.append(ev)
     return out
+
+
+def _refers_back(text: str, start: int) -> bool:
+    """The sentence at ``start`` opens with a word of the article's language that refers to the sentence before
+    (``anaphors`` in data/cues.json: "He", "It", "Of these"), capitalised as a sentence opens ("Its", not "its")."""
+    opening = _OPENING_MARK.match(text, start)
+    at = opening.end() if opening else start
+    first = _NAME_WORD.match(text, at)
+    if first is None or not first.group(0)[:1].isupper() or first.group(0).casefold() not in _anaphor_openers():
+        return False  # most quotes: their article's language is not read
+    pattern = _anaphors(article_language(text))
+    return pattern is not None and pattern.match(text, at) is not None
+
+
+_OPENING_MARK = re.compile(r"[“\"‘'«„]")
+
+
+@functools.cache
+def _anaphor_openers() -> frozenset[str]:
+    return frozenset(w.split()[0] for w in speakers.cue_words_any("anaphors"))
+
+
+@functools.cache
+def _anaphors(lang: str) -> re.Pattern[str] | None:
+    words = sorted(speakers.cue_words("anaphors", lang), key=len, reverse=True)
+    if not words:
+        return None
+    either = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?:{either})(?![\w’'-])", re.IGNORECASE)
 
 
 def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence) -> int | None:

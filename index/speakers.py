@@ -44,6 +44,11 @@ def cue_words(kind: str, lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _data()[kind].get(lang, ()))
 
 
+def cue_words_any(kind: str) -> frozenset[str]:
+    """The words of one kind of cue in every language, case-folded."""
+    return frozenset(w.casefold() for words in _data()[kind].values() for w in words)
+
+
 @functools.cache
 def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
     words = sorted(_data()[kind].get(lang, ()), key=len, reverse=True)

@@ -285,6 +285,49 @@ def test_a_quote_opening_with_a_pronoun_takes_the_sentence_that_names_who() -> N
     assert widened(text, last, len(text), "What did he say?") == "He said nothing else."
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "question"),
+    [
+        (
+            "Russia launched 48 drones overnight, the air force said. Of these, 41 were shot down or jammed.",
+            "Of these",
+            "How many drones were shot down or jammed?",
+        ),
+        (
+            "The group has verified 1,000 tank losses. It said a further 544 tanks had been captured.",
+            "It said",
+            "How many tanks were captured?",
+        ),
+        (
+            "Der Pegel der Oder stieg am Montag weiter. Er erreichte in Breslau 6,4 Meter.",
+            "Er erreichte",
+            "Wie hoch stieg die Oder in Breslau?",
+        ),
+        (
+            "Les pompiers ont évacué 300 habitants. Parmi eux, 12 ont été hospitalisés.",
+            "Parmi eux",
+            "Combien d'habitants ont été hospitalisés ?",
+        ),
+    ],
+)
+def test_a_quote_that_refers_back_takes_the_sentence_before(text: str, quoted: str, question: str) -> None:
+    """What "these", "it", "er", "parmi eux" are is said in the sentence before, in the article's language."""
+    assert widened(text, text.index(quoted), len(text), question) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rain fell all night. Italy declared a state of emergency on Monday.",  # "It" begins "Italy"
+        "Rain fell all night. On Monday the river peaked.",  # Polish "on" is no English word
+        "Rain fell all night. Heavy flooding followed.",
+    ],
+)
+def test_a_quote_that_does_not_refer_back_stands_alone(text: str) -> None:
+    second = text.index(". ") + 2
+    assert widened(text, second, len(text), "What happened on Monday?") == text[second:]
+
+
 def test_a_quote_opening_a_quoted_paragraph_takes_the_line_naming_the_speaker() -> None:
     text = (
         "Officials backed the claim.\n\n"
