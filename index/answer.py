@@ -316,7 +316,7 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
       commented as follows:"), so the reader sees whose words they are;
     - when the question asks for a figure, a who, a where or a why and a quote has none but the next sentence of
       its paragraph does, the quote takes that sentence too: the sentence that matches the question often sets
-      up the answer;
+      up the answer; so does a quote whose next sentence refers back to it and has one ("Of these, 41…");
     - a quote that names someone and is followed by a quotation credited to them takes it (``_their_words``)."""
     out: list[Evidence] = []
     for ev in quotes:
@@ -328,9 +328,12 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
         intro = _speaker_intro(text, spans, ev.start)
         if intro is not None:
             ev = Evidence(ev.article_id, intro, ev.end, ev.score)
-        if q.asks and not answer_types.carries(q, text[ev.start : ev.end]):
-            after = [(s, e) for s, e in spans if s >= ev.end]
-            if after and "\n\n" not in text[ev.end : after[0][0]] and answer_types.carries(q, text[slice(*after[0])]):
+        after = [(s, e) for s, e in spans if s >= ev.end]
+        if q.asks and after and "\n\n" not in text[ev.end : after[0][0]]:
+            # The next sentence holds the asked kind and the quote none, or it goes on from the quote: "Russia
+            # launched 48 drones … Of these, 41 were shot down".
+            goes_on = not answer_types.carries(q, text[ev.start : ev.end]) or _refers_back(text, after[0][0])
+            if goes_on and answer_types.carries(q, text[slice(*after[0])]):
                 ev = Evidence(ev.article_id, ev.start, after[0][1], ev.score)
         speech = _their_words(text, spans, ev)
         if speech is not None:

@@ -315,6 +315,16 @@ def test_a_quote_that_refers_back_takes_the_sentence_before(text: str, quoted: s
     assert widened(text, text.index(quoted), len(text), question) == text
 
 
+def test_a_quote_takes_the_next_sentence_that_goes_on_from_it_with_the_asked_kind() -> None:
+    text = "Russia launched 48 drones overnight, the air force said. Of these, 41 were shot down or jammed."
+    quote = widened(text, 0, text.index(" Of these"), "How many drones did the air force say were shot down?")
+    assert quote == text
+    # A next sentence that does not refer back, or holds no asked kind, is not taken.
+    other = "Russia launched 48 drones overnight, the air force said. Poland scrambled 12 jets."
+    assert widened(other, 0, other.index(" Poland"), "How many drones were launched?").endswith("said.")
+    assert widened(text, 0, text.index(" Of these"), "Who said so?").endswith("said.")
+
+
 @pytest.mark.parametrize(
     "text",
     [
