@@ -30,12 +30,15 @@ _HEDGES = re.compile(
 )
 # Nouns a credit's name may end in ("Ukrainian military intelligence", "UN officials"; index/data/cues.json).
 _SOURCE_NOUNS = "|".join(sorted(speakers.cue_words("source_nouns", "en"), key=len, reverse=True))
-_ORG_NOUNS = rf"(?:\s+(?:{_SOURCE_NOUNS})){{0,4}}"
+# Up to two lower-case words may stand before the first: "the Norlandic defence ministry", "Karsova's state media".
+_ORG_NOUNS = rf"(?:(?:\s+[a-z][\w’'-]*){{0,2}}?\s+(?:{_SOURCE_NOUNS})\b(?:\s+(?:{_SOURCE_NOUNS})\b){{0,3}})?"
 # The article is a word of its own: "spokesman Peskov said" is no "an Peskov". Words and names are bounded (no
 # speaker runs to 12 linked words of 40 letters): a search starts at every capital, and an unbounded name would
 # read on to the end of a long run of them from each one ("the Ab of " 10,000 times took 114 s).
 _NAME_WORD = r"[A-Z][\w’'.&-]{0,40}"
-_LINK = r"(?:of|for|the|and)\b"  # a word of its own: "Ukrainian officials" is no "Ukrainian of"
+_LINK = (
+    r"(?:(?:of|for|the|and)\b|&)"  # a word of its own: "Ukrainian officials" is no "Ukrainian of"; "Mallory & Finch"
+)
 _WHO = r"((?:\b(?:the |a |an ))?" + _NAME_WORD + r"(?:\s+(?:" + _LINK + "|" + _NAME_WORD + r")){0,12}" + _ORG_NOUNS
 # A source named by its role: "the governor", "the news agency" (index/data/cues.json), "the man in charge".
 _ROLES = "|".join(sorted(speakers.cue_words("speaker_nouns", "en"), key=len, reverse=True)).replace(" ", r"\s")
@@ -59,6 +62,13 @@ _AT_NAME = rf"(?:\s+(?:at|from|for)\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_LINK}|{_
 _FIGURES_FROM = (
     r"\b[Aa]ccording to (?:the )?(?:\w+ )?(?:figures|data|numbers|statistics|stats|estimates|information) "
     r"(?:[a-z]+ed )?(?:(?:last|this) [a-z]+ )?(?:from|by|in) "
+)
+# "X said", "X has told": the name before a speech verb.
+_NAME_SAYS = re.compile(
+    # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
+    _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
+    r"reported|reports|stated|"
+    r"estimated|announced|added(?!\s+(?:\S+\s+){0,2}?[\d$£€])|commented|wrote|warned|noted)\b"
 )
 _ATTRIBUTIONS = [
     re.compile(r"\baccording to " + _WHO),
@@ -101,12 +111,7 @@ _ATTRIBUTIONS = [
         r"(?:(?:[^\s\d,;:]+ ){0,15}[^\s\d,;:]+, (?:has |have |had )?(?:said|says|told|commented|wrote|warned|added)\b"
         r"|(?:[^\s\d,;:]+[ ,]+){1,16}?(?:said|says|told|commented|wrote|added):)"
     ),
-    re.compile(
-        # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
-        _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
-        r"reported|reports|stated|"
-        r"estimated|announced|added(?!\s+(?:\S+\s+){0,2}?[\d$£€])|commented|wrote|warned|noted)\b"
-    ),
+    _NAME_SAYS,
     re.compile(r"\b(?:stats|figures|data|numbers) (?:released|published) by " + _WHO),
     # "according to figures from the health ministry", "… to data published last year in a medical journal": the
     # source of the figures, not "figures".
@@ -156,6 +161,11 @@ _OWNED = re.compile(
     rf"(?=[,.;:)]|\s+(?:{_PHRASE_ENDS}|said|says|told)\b|$)"
 )
 _IN_CLAUSE = re.compile(r",\s(?:which|who|whose)\b[^,;:.!?]*$")  # an open relative clause ends here
+# A name after a preposition in an open relative clause is its object, not the subject of the verb after it:
+# "Shareholders who lost their savings in the collapse of Valmora Foods said". Outside one it stands for its phrase
+# ("Joseph Glauber with the Institute said", "a call captured by Ukrainian intelligence claims").
+_OBJECT = re.compile(r"\b(?:of|in|at|from|for|by|to|with|on|into|over|against|about)\s+$")
+_OPEN_RELATIVE = re.compile(r"\b(?:who|which|that)\b[^,;:.!?]*$")
 _HEAD_CHARS = 300  # how far before a speaker its head is looked for (five words and "of"); not from the text's start
 
 
@@ -214,6 +224,12 @@ def attribution(text: str) -> str:
             opener = head.group(1).split()[0].lower() if head else ""
             if head and head.end() == m.start(1) and opener not in _PRONOUNS and opener != "according":
                 who = head.group(1) + who
+            elif (
+                pattern is _NAME_SAYS
+                and _OBJECT.search(text, max(0, m.start(1) - 10), m.start(1))
+                and _OPEN_RELATIVE.search(text, max(0, m.start(1) - _HEAD_CHARS), m.start(1))
+            ):
+                continue
             who = _speaker(who)
             if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:
                 return _article_in_lower_case(who)

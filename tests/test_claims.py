@@ -384,6 +384,8 @@ def test_attribution_names_officials_ministries_and_organisations(sentence: str,
         # a name inside a relative clause does not speak
         "Meanwhile the port of Sete, which handles exports to Morocco, said it was closed.",
         "Last week the company, which makes drones for the army, said it would double output.",
+        # a name that a preposition inside a relative clause governs is no subject
+        "Shareholders who lost their savings in the collapse of Valmora Foods said the sentence was too lenient.",
     ],
 )
 def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentence: str) -> None:
@@ -416,6 +418,18 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
             "The blaze has burned about 9,000 hectares, according to Sardinia's regional civil protection agency.",
             "Sardinia's regional civil protection agency",
         ),
+        # words in lower case before the noun that names a source, and names joined by "&"
+        (
+            "The total is 3.1 billion euros, according to the Norlandic defence ministry.",
+            "the Norlandic defence ministry",
+        ),
+        (
+            "Poland's interior ministry said seven people had died, while Austria reported five deaths.",
+            "Poland's interior ministry",
+        ),
+        ("British store chain Mallory & Finch said on Monday that hackers had stolen data.", "Mallory & Finch"),
+        # outside a relative clause, a name after a preposition stands for its phrase
+        ("Joseph Glauber with the Food Policy Institute said the timing was bad.", "the Food Policy Institute"),
     ],
 )
 def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:
