@@ -333,7 +333,8 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         measure = (counting and after and _counted_after(text[after.end() :], stop)) or [measured]
     noun_rx = _figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
-    if named and named.group(1).casefold() not in stop:
+    # "What were Karsova's February losses?" asks them; "Why do outlets report different totals?" asks a reason.
+    if named and named.group(1).casefold() not in stop and asks <= {Asks.FIGURE}:
         asks = asks | {Asks.FIGURE}
         # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
         counting = tokens(named.group(0))[-1] in words_of(lang, "counting_nouns")

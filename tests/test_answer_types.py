@@ -115,6 +115,10 @@ def test_the_question_word_is_no_term_an_answer_must_hold(question: str, asked: 
         # The word lists of questions.json are no kind's pattern.
         ("tanks and or trucks", set()),
         ("Who said do does did have has had will would can could?", {Asks.ACTOR}),
+        # A count named after the noun asks it, where the interrogative asks nothing else.
+        ("What were Karsova's February losses according to Orvenia's General Staff?", {Asks.FIGURE}),
+        ("Why do outlets report different totals for the aid package?", {Asks.REASON}),
+        ("Who reckons Russia's real tank losses could be close to 2,000?", {Asks.ACTOR}),
     ],
 )
 def test_the_first_interrogative_of_a_clause_sets_what_it_asks(question: str, asks: set[Asks]) -> None:
