@@ -223,11 +223,13 @@ def asked_figures(
 
     counted = [counting(text, figures) for text, figures in quotes]
     # An English quote that writes its count in words gives that one ("four people had died" beside "14 people
-    # died"); one with a count in digits keeps it alone: its words count the parts ("121 seats … nine seats").
-    counted = [
-        ws or (counting(text, figures_en.spelled_counts(text)) if q.lang == "en" and same else [])
-        for ws, (text, _), same in zip(counted, quotes, own, strict=True)
+    # died"); one with a count in digits keeps it alone ("121 seats … nine seats"), unless the words say more of
+    # what is asked (below).
+    spelled = [
+        counting(text, figures_en.spelled_counts(text)) if q.lang == "en" and same else []
+        for (text, _), same in zip(quotes, own, strict=True)
     ]
+    counted = [_most_asked(q, ws + more) or ws or more for ws, more in zip(counted, spelled, strict=True)]
     specific = _specific_event(
         q, [q.forms(text) for text in dict.fromkeys(articles)] or [q.forms(t) for t, _ in quotes]
     )
@@ -240,6 +242,30 @@ def asked_figures(
         list(figures) if same and keep_own else [f for f, _ in ws]
         for ws, same, (_, figures) in zip(counted, own, quotes, strict=True)
     ]
+
+
+def _most_asked(q: Question, counted: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Of one quote's counts of the asked noun (figure, the words around it), those whose words say what the
+    question says the counted things did ("how many people [died] in Poland?": "In Poland, six people died", not
+    "Storm Ilse has killed at least 12 people in Austria, Poland …" nor "More than 15,000 people have been
+    evacuated"), where some do; else none (each count then says as much). Its other words are no guide: the
+    story's names and places are around any of its counts ("410 seats … in the UK election")."""
+    did = [m for m in q.matches if m & q.focus and not m & q.head] if q.head else []
+    if len(counted) < 2 or not did:
+        return []
+    said = [any(m & q.forms(_clause_of(figure, window)) for m in did) for figure, window in counted]
+    return [c for c, yes in zip(counted, said, strict=True) if yes]
+
+
+def _clause_of(figure: str, window: str) -> str:
+    """The words around the figure up to a comma, semicolon or colon each side: "seven people had died", not "died,
+    while Austria reported five deaths"."""
+    at = window.find(figure)
+    if at < 0:
+        return window
+    start = max(window.rfind(mark, 0, at) for mark in ",;:") + 1
+    ends = [i for i in (window.find(mark, at + len(figure)) for mark in ",;:") if i >= 0]
+    return window[start : min(ends, default=len(window))]
 
 
 def _specific_event(q: Question, present: Sequence[AbstractSet[str]]) -> frozenset[str]:

@@ -407,6 +407,22 @@ def test_only_figures_counting_the_asked_noun_stand_side_by_side() -> None:
     ]
 
 
+def test_of_a_quotes_counts_those_that_say_what_the_counted_did_stand_side_by_side() -> None:
+    died = analyse("How many people died in Poland because of Storm Ilse?")
+    first = (
+        "Storm Ilse has killed at least 12 people in Austria, Poland and the Czech Republic, officials said.\n\n"
+        "In Poland, six people died, most of them in the south-west."
+    )
+    second = (
+        "Poland's interior ministry said seven people had died, while Austria reported five deaths. More than "
+        "15,000 people have been evacuated in the Czech Republic."
+    )
+    quotes = [(first, ["at least 12 people"]), (second, ["More than 15,000 people"])]
+    assert asked_figures(died, quotes, [first, second]) == [["six people"], ["seven people"]]
+    # A count in digits stands alone where the question says nothing the counted did, as before.
+    assert asked_figures(analyse("How many people?"), quotes[1:], [second]) == [["More than 15,000 people"]]
+
+
 def test_a_who_question_wants_someone_not_a_place_or_a_day() -> None:
     q = analyse("Who declared the state of emergency?")
     actor = KIND_CUES.index("actor")
