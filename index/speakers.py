@@ -130,7 +130,9 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
         named = i > 1 and words[i - 1][0].isupper() and words[i - 2][0].isupper()
         after_name = lower and named and lang not in language.NOUNS_CAPITALISED
         function = words[i].islower() and words[i].casefold() in stop  # "Capital One" is no Polish "one"
-        if (function and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name:
+        # whom the speaker told names no speaker: "— сказав Мартен журналістам"
+        listener = words[i].casefold() in _not_speakers()
+        if (function and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name or listener:
             words = words[:i]
             break
     while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):
@@ -188,4 +190,20 @@ def _no_one(word: str) -> bool:
     """A word that names no one and ends a speaker's phrase: a pronoun, a relative or time word, a weekday, a month,
     a lower-case function word."""
     folded = word.casefold()
-    return folded in _not_speakers() or is_month(word) or (word.islower() and folded in _function_words())
+    return (
+        folded in _not_speakers()
+        or is_month(word)
+        or (word.islower() and folded in _function_words())
+        or _day_and_part(folded)
+    )
+
+
+def _day_and_part(word: str) -> bool:
+    """A weekday and a part of it written as one word: "Montagmittag", "Mittwochabend" (``day_parts``)."""
+    parts = cue_words_any("day_parts")
+    return any(word.endswith(p) and word[: -len(p)] in _weekdays() for p in parts if len(word) > len(p))
+
+
+@functools.cache
+def _weekdays() -> frozenset[str]:
+    return frozenset(d.casefold() for loc in ("en", *_LANGUAGES) for d in get_day_names("wide", locale=loc).values())

@@ -489,6 +489,10 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("El fuego avanzó, dijo el portavoz de los bomberos, Juan García.", "Juan García"),
         ("Hubo daños, según vecinos de Paiporta.", "vecinos de Paiporta"),  # people of a place, no data of it
         ("Laut Angaben der Polizei wurden 14 Menschen verletzt.", "Polizei"),
+        # a time of day written as one word and whom the speaker told end the speaker
+        ("Die Strecke war nach Angaben der Staatsbahn bis Montagmittag gesperrt.", "Staatsbahn"),
+        ("«Ми знаємо імена кожного з них», — сказав Мартен журналістам у Тессаліні.", "Мартен"),
+        ("«Мы знаем их имена», — сказал министр журналистам.", "министр"),
         ("« Aucun patient n’a été mis en danger », a déclaré Mme Berthier lors d’une conférence.", "Mme Berthier"),
         ("« Nous avons perdu 40 chars », a déclaré le ministre.", "ministre"),
         ("Según el Ministerio del Interior, 95 personas murieron.", "Ministerio del Interior"),
