@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answer_types, answerability, evidence_rank, name_variants, years
+from index import abstention, answer_types, answerability, evidence_rank, measures, name_variants, years
 from index import answer as answering
 from index.embedding import Embedder
 from index.language import TOKEN, analyzer
@@ -104,7 +104,8 @@ class Asker:
         texts = {p.article_id: p.article_text for p in passages.values()}
         hits = answering.passage_hits(top, passages, infos)[:k]
 
-        q, variants = self._with_variants(q.with_names_from(_name_texts(passages)), top, passages)
+        q = measures.measured(q.with_names_from(_name_texts(passages)), _passage_texts(passages))
+        q, variants = self._with_variants(q, top, passages)
         matched = {w for name, _ in variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]
         if unknown:
@@ -252,7 +253,8 @@ class Asker:
             candidates = self._rerank(question, candidates, vectors.dim)
         top = candidates[: answering.EVIDENCE_PASSAGES]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
-        q, _ = self._with_variants(q.with_names_from(_name_texts(passages)), top, passages)
+        q = measures.measured(q.with_names_from(_name_texts(passages)), _passage_texts(passages))
+        q, _ = self._with_variants(q, top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
         floor, topic = self.embedder.similarity_floor, self._topic(q, top, passages)
         keys, rows, short = answering.sentence_features(q, query, top, passages, rarity, floor, topic)
@@ -415,11 +417,16 @@ def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, Sto
     return np.stack(list(unique.values())) if unique else np.zeros((0, dim), np.float32)
 
 
+def _passage_texts(passages: dict[int, StoredPassage]) -> Iterator[str]:
+    """The retrieved passages' texts, where a question's noun is read as a measure or not (``measures``)."""
+    return (p.article_text[p.char_start : p.char_end] for p in passages.values())
+
+
 def _name_texts(passages: dict[int, StoredPassage]) -> Iterator[str]:
     """The passages and their articles' openings, which tell which words of a question typed in lower case, or in a
     language that capitalises every noun, are names (``Question.with_names_from``). Read only for such a question:
     an opening is up to ``answering.ARTICLE_HEAD`` characters, not to be copied for every ask."""
-    yield from (p.article_text[p.char_start : p.char_end] for p in passages.values())
+    yield from _passage_texts(passages)
     yield from dict.fromkeys(_head(p) for p in passages.values())
 
 
