@@ -37,6 +37,12 @@ def other_years(year: int, searched: int) -> str:
     return f"Not found: {_the(searched)} searched {given} it only for other years than {year}."
 
 
+def other_days(asked: str, searched: int) -> str:
+    """Every quote tells of other days (months) than the one asked ("March 3" and "March 12" for March 17)."""
+    tell = "tells" if searched == 1 else "tell"
+    return f"Not found: {_the(searched)} searched {tell} of other days than {asked}."
+
+
 def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None:
     """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date)."""
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answer_types, answerability, evidence_rank, measures, name_variants, years
+from index import abstention, answer_types, answerability, days, evidence_rank, measures, name_variants, years
 from index import answer as answering
 from index.embedding import Embedder
 from index.language import TOKEN, analyzer
@@ -178,7 +178,9 @@ class Asker:
         lacks_figure = abstention.lacks_asked_figure(
             q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
         )
-        refusal = abstention.missing_day(q, judged_texts, searched)
+        refusal = abstention.missing_day(q, judged_texts, searched) or _other_days(
+            question, q, judged, judged_texts, opening, infos, searched
+        )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
         unsure = lacks_figure or self.model.tentative(probability)
@@ -437,6 +439,26 @@ def _head(passage: StoredPassage) -> str:
 
 def _items(s: answerability.Signals) -> list[tuple[str, float]]:
     return [(f, float(getattr(s, f))) for f in answerability.FEATURES]
+
+
+def _other_days(
+    question: str,
+    q: Question,
+    judged: list[answering.Evidence],
+    quotes: list[str],
+    opening: dict[int, str],
+    infos: dict[int, ArticleInfo],
+    searched: int,
+) -> str | None:
+    """The refusal for a question that names one day or month when its quotes tell of others (``days``)."""
+    asked = days.asked(question, q)
+    if asked is None or not quotes:
+        return None
+    datelines = [opening.get(e.article_id, "")[: days.DATELINE_CHARS] for e in judged]
+    published = [infos[e.article_id].published or "" for e in judged if e.article_id in infos]
+    if days.other_than_asked(asked, [*quotes, *datelines], published):
+        return abstention.other_days(asked.label(), searched)
+    return None
 
 
 def _of_year(

@@ -454,3 +454,27 @@ def test_a_question_that_asks_what_something_costs_is_answered_by_an_amount(libr
     )
     answer = library.ask("What will the Corvexa recall cost?")
     assert not answer.abstained and "85 million euros" in answer.citations[0].quote
+
+
+def test_a_question_about_another_day_than_the_quotes_tell_of_is_not_answered(library: Library) -> None:
+    """Quotes of the March 3 and March 12 attacks count other days' drones than the March 17 one asked."""
+    attacks = {
+        "brask": (
+            "2028-03-03",
+            "BRASK, March 3 (Wire) - Karsova launched 47 attack drones at Orvenia overnight on March 3, targeting "
+            "mainly the northern town of Brask, the air force said. A grain warehouse caught fire.",
+        ),
+        "velmar": (
+            "2028-03-12",
+            "TESSALIN, March 12 (Wire) - Karsova launched 138 attack drones at Orvenia overnight on March 12, "
+            "the air force said. Air defence destroyed 104 of them over the city of Velmar.",
+        ),
+    }
+    for key, (published, text) in attacks.items():
+        library.add_text(text, key=key, source="Wire", published=published)
+    other = library.ask("How many drones did Karsova launch on March 17?")
+    assert other.abstained and "other days than March 17" in other.answer
+    asked = library.ask("How many drones did Karsova launch on March 12?")
+    assert not asked.abstained and "138 attack drones" in " ".join(c.quote for c in asked.citations)
+    # a month: the quotes' days are in it
+    assert not library.ask("How many drones did Karsova launch in March?").abstained
