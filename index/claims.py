@@ -6,11 +6,12 @@ outlet or a known sentence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index import figure_phrases, figures_en, speakers
+from index import figure_phrases, figures_en, quotations, speakers
 from index.figures_en import noun_of, unit_of
 from index.language import analyzer, detect
 from index.periods import is_month
@@ -204,6 +205,7 @@ def _as_written(noun: str, figure: str) -> str:
 def attribution(text: str) -> str:
     """Who the sentence attributes its claim to: 'Ukraine’s Security Service', 'the man', 'Russia'; in the other
     languages of the cues through ``speakers.credited`` ('Ministerio del Interior')."""
+    speech: list[tuple[int, int]] | None = None  # the quotations' spans, read at the first candidate
     for pattern in _ATTRIBUTIONS:
         # Each match until one names someone: "The rate was reported to be 74%, officials said." (the first match,
         # "The rate was", is in the passive). A later one only where a clause starts ("He said the Kremlin had
@@ -213,6 +215,10 @@ def attribution(text: str) -> str:
                 continue
             if _IN_CLAUSE.search(text, max(0, m.start(1) - _HEAD_CHARS), m.start(1)):
                 continue  # "…, which handles exports to Morocco, said": a name inside a relative clause does not speak
+            if speech is None:
+                speech = quotations.speech_spans(text)
+            if _inside(speech, m.start(1)):
+                continue  # 'said: "We received a report from Mallory & Finch"': inside the speech, not its credit
             # "WHO" is a name, "this" of "this week" a time's
             if {w.casefold() for w in without_times(m.group(1)).split() if not w.isupper()} & _PRONOUNS:
                 break
@@ -234,6 +240,12 @@ def attribution(text: str) -> str:
             if who and who.split()[0].lower() not in _PRONOUNS and who.lower() not in {"the", "a"}:
                 return _article_in_lower_case(who)
     return speakers.credited(text)
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """``at`` lies inside one of the (start, end) spans, sorted and apart."""
+    i = bisect.bisect_left(spans, (at, 0)) - 1
+    return i >= 0 and spans[i][0] < at < spans[i][1]
 
 
 def _again(who: str, earlier: str) -> bool:

@@ -61,6 +61,29 @@ def cut(text: str) -> tuple[bool, bool]:
     return before, depth > 0
 
 
+def speech_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation in the text, read as ``cut`` reads them in one pass; one still open at the
+    end runs to it."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch not in MARKS:
+            continue
+        if depth and ch == "»" and _opens_line(text, i):
+            continue
+        if opens(text, i):
+            if not depth:
+                start = i
+            depth += not (depth and _opens_line(text, i))
+        elif depth:
+            depth -= 1
+            if not depth:
+                spans.append((start, i + 1))
+    if depth:
+        spans.append((start, len(text)))
+    return spans
+
+
 def _opens_line(text: str, i: int) -> bool:
     """The mark opens a line that follows a finished sentence: a paragraph of a quotation running on (a hard-wrapped
     line opening with a nested quotation, 'the word⏎"genocide" is…', follows none)."""

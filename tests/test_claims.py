@@ -428,6 +428,12 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
             "Poland's interior ministry",
         ),
         ("British store chain Mallory & Finch said on Monday that hackers had stolen data.", "Mallory & Finch"),
+        # a report named inside the speech is no credit of it
+        (
+            "A spokesperson for the Information Commissioner's Office said: \"We have received a report from Mallory "
+            '& Finch and are making enquiries."',
+            "a spokesperson for the Information Commissioner's Office",
+        ),
         # outside a relative clause, a name after a preposition stands for its phrase
         ("Joseph Glauber with the Food Policy Institute said the timing was bad.", "the Food Policy Institute"),
     ],
@@ -661,3 +667,11 @@ def test_a_figure_is_credited_as_its_own_paragraph_credits_it() -> None:
     twice = "Police said 12 people were hurt.\n\nHospital officials said 12 people were treated."
     assert credit_of(["12 people"], twice) is None  # written in both paragraphs, credited by two sources
     assert [who for _, _, who in paragraph_credits(quote)] == ["fire officials", "the state forestry agency"]
+
+
+def test_speech_spans_are_read_in_one_pass() -> None:
+    from index.quotations import speech_spans
+
+    text = 'He said: "We are here." Then „Wir kommen“, sagte sie, and "still open'
+    spans = speech_spans(text)
+    assert [text[a:b] for a, b in spans] == ['"We are here."', "„Wir kommen“", '"still open']
