@@ -11,7 +11,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answer_types, answerability, days, evidence_rank, measures, name_variants, years
+from index import (
+    abstention,
+    answer_types,
+    answerability,
+    countries,
+    days,
+    evidence_rank,
+    measures,
+    name_variants,
+    years,
+)
 from index import answer as answering
 from index.embedding import Embedder
 from index.language import TOKEN, analyzer
@@ -105,6 +115,7 @@ class Asker:
         hits = answering.passage_hits(top, passages, infos)[:k]
 
         q = measures.measured(q.with_names_from(_name_texts(passages)), _passage_texts(passages))
+        q = countries.in_texts(q, list(_name_texts(passages)))
         q, variants = self._with_variants(q, top, passages)
         matched = {w for name, _ in variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]
@@ -256,6 +267,7 @@ class Asker:
         top = candidates[: answering.EVIDENCE_PASSAGES]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         q = measures.measured(q.with_names_from(_name_texts(passages)), _passage_texts(passages))
+        q = countries.in_texts(q, list(_name_texts(passages)))
         q, _ = self._with_variants(q, top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
         floor, topic = self.embedder.similarity_floor, self._topic(q, top, passages)

@@ -350,7 +350,13 @@ def absent_name_words(conn: Connection, q: Question) -> list[str]:
     """Words of the question's names (four letters or more) that no passage has in any form, whatever the
     question's language. Month names are time, not names: "in March 2024" bounds the search by date
     (``index.periods``), articles need not say "March"."""
-    return [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w))]
+    absent = [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w))]
+    # A word is known by another spelling of its name ("Belgian" by "Belgium"; ``Question.variants``).
+    return [w for w in absent if not any(_known(conn, v.casefold(), q.stem(v)) for v in _other_spellings(q, w))]
+
+
+def _other_spellings(q: Question, word: str) -> list[str]:
+    return [v for name, variant in q.variants if word in name.split() for v in variant.split() if len(v) >= 4]
 
 
 def _name_words(q: Question) -> list[str]:

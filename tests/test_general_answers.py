@@ -478,3 +478,17 @@ def test_a_question_about_another_day_than_the_quotes_tell_of_is_not_answered(li
     assert not asked.abstained and "138 attack drones" in " ".join(c.quote for c in asked.citations)
     # a month: the quotes' days are in it
     assert not library.ask("How many drones did Karsova launch in March?").abstained
+
+
+def test_a_country_asked_by_its_people_is_found_by_its_name(library: Library) -> None:
+    library.add_text(
+        "LISBON, Nov 18 (Iberia Report) - Teachers across Portugal walked out on Tuesday in the first of three days "
+        "of strikes over pay, closing hundreds of schools. The largest union said 80% of teachers had joined the "
+        "strike, while the education ministry put the figure at 46%.",
+        key="strike",
+        source="Iberia Report",
+        published="2025-11-18",
+    )
+    answer = library.ask("What share of teachers joined the Portuguese strike?")
+    assert not answer.abstained and not answer.tentative
+    assert "80% of teachers" in answer.citations[0].quote

@@ -1,0 +1,63 @@
+"""Countries as news names them: by name, by their people's adjective ("Belgian", "Portuguese") and in other
+languages ("Belgio", "Belgique", "Polen"), from countryinfo's data. A question about "the Portuguese strike" is
+answered by "Teachers across Portugal walked out", and a name check that reads "Belgian" must find "Belgium"."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+
+from countryinfo import CountryInfo
+
+from index.question import Question
+
+# Translations kept: the languages questions are analysed in (index/data/questions.json) that write in Latin or
+# Cyrillic letters. Japanese and Chinese names are not read as names here.
+LANGUAGES = ("de", "es", "fr", "it", "nl", "pl", "pt", "ru")
+
+
+def in_texts(q: Question, texts: Sequence[str]) -> Question:
+    """The question with the other spellings of its country names that the texts (the passages it retrieved) write
+    where they never write the name itself: "Portugal" for "the Portuguese strike" over "Teachers across Portugal
+    walked out". A name the texts write keeps its own matches: in war news about Ukraine "Ukrainian" is read as
+    written, not as every "Ukraine"."""
+    candidates = variants(q.names)
+    if not candidates:
+        return q
+    present = [q.capitalised_forms(t) for t in texts]
+    absent = {name for name, _ in candidates if not any(q.has_name(name, p) for p in present)}
+    written = [
+        (name, v)
+        for name, v in candidates
+        if name in absent and any(q.forms(v.casefold()) & p for p in present)
+    ]
+    return q.with_variants(written)
+
+
+def variants(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, another spelling of the same country) for each name that is a country, its people or their
+    plural ("Ukrainians"), in as many words as the name: "American" is not matched to "United States" word by
+    word ("states")."""
+    out = []
+    for name in names:
+        spellings = _spellings().get(name.casefold()) or _spellings().get(name.casefold().removesuffix("s"), ())
+        out += [(name, s) for s in spellings if s.casefold() != name.casefold() and len(s.split()) == len(name.split())]
+    return out
+
+
+@functools.cache
+def _spellings() -> dict[str, tuple[str, ...]]:
+    """Each spelling, case-folded, to every spelling of its country. A people's adjective several countries share
+    ("French", "Chinese") belongs to the most populous."""
+    countries = sorted(CountryInfo.all().values(), key=lambda c: -(c.get("population") or 0))
+    table: dict[str, tuple[str, ...]] = {}
+    for country in countries:
+        name = str(country.get("name") or "")
+        if not name:
+            continue
+        people = [p.strip() for p in str(country.get("demonym") or "").split(",") if p.strip()]
+        translated = [str(t) for lang, t in (country.get("translations") or {}).items() if lang in LANGUAGES and t]
+        spellings = tuple(dict.fromkeys([name, *people, *translated]))
+        for spelling in spellings:
+            table.setdefault(spelling.casefold(), spellings)
+    return table
