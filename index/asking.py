@@ -153,7 +153,8 @@ class Asker:
         if not scored.shown:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
-        evidence = scored.shown
+        asked_day = days.asked(question, q)
+        evidence = scored.shown if asked_day is None else _by_day(scored.shown, asked_day, texts, infos)
         unique = answering.distinct(evidence, texts)
         first = self._first_page(unique, texts, q)
         # Whether the library answers is judged on the quotes the ranker picks without the topic margin, as the
@@ -190,7 +191,7 @@ class Asker:
             q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
         )
         refusal = abstention.missing_day(q, judged_texts, searched) or _other_days(
-            question, q, judged, judged_texts, opening, infos, searched
+            question, q, judged, unique, texts, infos, searched
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -457,20 +458,46 @@ def _other_days(
     question: str,
     q: Question,
     judged: list[answering.Evidence],
-    quotes: list[str],
-    opening: dict[int, str],
+    evidence: list[answering.Evidence],
+    texts: dict[int, str],
     infos: dict[int, ArticleInfo],
     searched: int,
 ) -> str | None:
-    """The refusal for a question that names one day or month when its quotes tell of others (``days``)."""
+    """The refusal for a question that names one day or month when its quotes tell of others and no evidence
+    sentence of the asked one was found (``days``)."""
     asked = days.asked(question, q)
-    if asked is None or not quotes:
+    if asked is None or not judged:
         return None
-    datelines = [opening.get(e.article_id, "")[: days.DATELINE_CHARS] for e in judged]
-    published = [infos[e.article_id].published or "" for e in judged if e.article_id in infos]
-    if days.other_than_asked(asked, [*quotes, *datelines], published):
-        return abstention.other_days(asked.label(), searched)
-    return None
+
+    def told(e: answering.Evidence) -> tuple[list[str], list[str]]:
+        text = texts[e.article_id]
+        published = [infos[e.article_id].published or ""] if e.article_id in infos else []
+        return [text[e.start : e.end], text[: days.DATELINE_CHARS]], published
+
+    quoted = [told(e) for e in judged]
+    named = [t for texts_, _ in quoted for t in texts_]
+    if not days.other_than_asked(asked, named, [p for _, published in quoted for p in published]):
+        return None
+    if any(days.tells(asked, *told(e)) for e in evidence):
+        return None  # a sentence of the asked day is among the evidence, if not among the quotes judged
+    return abstention.other_days(asked.label(), searched)
+
+
+def _by_day(
+    evidence: list[answering.Evidence], asked: days.Asked, texts: dict[int, str], infos: dict[int, ArticleInfo]
+) -> list[answering.Evidence]:
+    """The evidence in order after the sentences that tell only of other days (months) than the asked one, with
+    their article's dateline and date (``days.other_than_asked``), are weighed down: "in the January exchange" puts
+    the January article's count before the March exchange's."""
+
+    def weighed(e: answering.Evidence) -> answering.Evidence:
+        text = texts[e.article_id]
+        told = [text[e.start : e.end], text[: days.DATELINE_CHARS]]
+        published = [infos[e.article_id].published or ""] if e.article_id in infos else []
+        other = days.other_than_asked(asked, told, published)
+        return replace(e, score=e.score * days.OTHER_DAY_WEIGHT) if other else e
+
+    return sorted(map(weighed, evidence), key=lambda e: -e.score)
 
 
 def _of_year(

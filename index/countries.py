@@ -27,9 +27,7 @@ def in_texts(q: Question, texts: Sequence[str]) -> Question:
     present = [q.capitalised_forms(t) for t in texts]
     absent = {name for name, _ in candidates if not any(q.has_name(name, p) for p in present)}
     written = [
-        (name, v)
-        for name, v in candidates
-        if name in absent and any(q.forms(v.casefold()) & p for p in present)
+        (name, v) for name, v in candidates if name in absent and any(q.forms(v.casefold()) & p for p in present)
     ]
     return q.with_variants(written)
 

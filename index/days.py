@@ -21,6 +21,8 @@ from index.question import Asks, Question
 
 # An article published this many days after the asked day may tell of it without naming it ("overnight").
 REPORTED_WITHIN_DAYS = 2
+# A sentence that tells only of other days than the asked one ranks as if it were this much less relevant.
+OTHER_DAY_WEIGHT = 0.5
 # Where an article's opening names its date (a dateline: "TESSALIN, March 12 (Northbridge Wire) -").
 DATELINE_CHARS = 300
 
@@ -66,15 +68,20 @@ def named_months(text: str) -> set[int]:
 def other_than_asked(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
     """The texts (quotes and their articles' openings) name other days (months) and none tells of the asked one,
     nor was any of their articles (``published``: ISO dates) published on it or within REPORTED_WITHIN_DAYS."""
-    if asked.day is None:
-        named = set().union(*(named_months(t) for t in texts)) if texts else set()
-        if asked.month in named or any(_month_of_iso(p) == asked.month for p in published):
-            return False
-        return bool(named)
-    days = set().union(*(named_days(t) for t in texts)) if texts else set()
-    if (asked.month, asked.day) in days or any(_reports(p, asked) for p in published):
+    if tells(asked, texts, published):
         return False
-    return bool(days)
+    if asked.day is None:
+        return any(named_months(t) for t in texts)
+    return any(named_days(t) for t in texts)
+
+
+def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
+    """A text names the asked day (month), or an article was published on it (within REPORTED_WITHIN_DAYS)."""
+    if asked.day is None:
+        return any(asked.month in named_months(t) for t in texts) or any(
+            _month_of_iso(p) == asked.month for p in published
+        )
+    return any((asked.month, asked.day) in named_days(t) for t in texts) or any(_reports(p, asked) for p in published)
 
 
 def _reports(published: str, asked: Asked) -> bool:

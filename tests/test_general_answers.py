@@ -492,3 +492,23 @@ def test_a_country_asked_by_its_people_is_found_by_its_name(library: Library) ->
     answer = library.ask("What share of teachers joined the Portuguese strike?")
     assert not answer.abstained and not answer.tentative
     assert "80% of teachers" in answer.citations[0].quote
+
+
+def test_quotes_of_the_asked_month_come_before_those_of_another(library: Library) -> None:
+    """ "in the January exchange": the January article's count first, not the March exchange's."""
+    library.add_text(
+        "TESSALIN (AD) - Orvenia got back the bodies of 80 fallen soldiers in the prisoner exchange of March 20, "
+        "officials said. Orvenia also brought home 212 of its citizens.",
+        key="march",
+        source="AD",
+        published="2028-03-20",
+    )
+    library.add_text(
+        "TESSALIN (AD) - Orvenia and Karsova swapped 96 prisoners each on Sunday. Orvenia also received the bodies "
+        "of 250 soldiers, officials said.",
+        key="january",
+        source="AD",
+        published="2028-01-30",
+    )
+    answer = library.ask("How many bodies of fallen soldiers did Orvenia get back in the January exchange?")
+    assert not answer.abstained and answer.citations[0].key == "january"
