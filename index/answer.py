@@ -323,7 +323,8 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
         text = texts[ev.article_id]
         spans = sentences_near(text, ev.start, ev.end)
         before = [(s, e) for s, e in spans if e <= ev.start]
-        if before and _refers_back(text, ev.start) and "\n\n" not in text[before[-1][1] : ev.start]:
+        # Only within its line: after a line break (a new paragraph, a list item, a heading) it refers to nothing.
+        if before and _refers_back(text, ev.start) and "\n" not in text[before[-1][1] : ev.start]:
             ev = Evidence(ev.article_id, before[-1][0], ev.end, ev.score)
         intro = _speaker_intro(text, spans, ev.start)
         if intro is not None:
@@ -348,7 +349,9 @@ def _refers_back(text: str, start: int) -> bool:
     opening = _OPENING_MARK.match(text, start)
     at = opening.end() if opening else start
     first = _NAME_WORD.match(text, at)
-    if first is None or not first.group(0)[:1].isupper() or first.group(0).casefold() not in _anaphor_openers():
+    word = first.group(0) if first else ""
+    # Capitalised as a sentence opens it, not an acronym ("IT administrators")
+    if not word[:1].isupper() or (len(word) > 1 and word.isupper()) or word.casefold() not in _anaphor_openers():
         return False  # most quotes: their article's language is not read
     pattern = _anaphors(article_language(text))
     return pattern is not None and pattern.match(text, at) is not None

@@ -260,9 +260,10 @@ def _most_asked(q: Question, counted: list[tuple[str, str]]) -> list[tuple[str, 
 def _clause_of(figure: str, window: str) -> str:
     """The words around the figure up to a comma, semicolon or colon each side: "seven people had died", not "died,
     while Austria reported five deaths"."""
-    at = window.find(figure)
-    if at < 0:
+    found = re.search(r"(?<![\w.,])" + re.escape(figure) + r"(?!\w)", window)  # "7 people" is not in "17 people"
+    if found is None:
         return window
+    at = found.start()
     start = max(window.rfind(mark, 0, at) for mark in ",;:") + 1
     ends = [i for i in (window.find(mark, at + len(figure)) for mark in ",;:") if i >= 0]
     return window[start : min(ends, default=len(window))]

@@ -463,38 +463,45 @@ def _other_days(
     infos: dict[int, ArticleInfo],
     searched: int,
 ) -> str | None:
-    """The refusal for a question that names one day or month when its quotes tell of others and no evidence
-    sentence of the asked one was found (``days``)."""
+    """The refusal for a question that names one day when its quotes tell of others and no evidence sentence tells
+    of the asked one (``days``)."""
     asked = days.asked(question, q)
     if asked is None or not judged:
         return None
-
-    def told(e: answering.Evidence) -> tuple[list[str], list[str]]:
-        text = texts[e.article_id]
-        published = [infos[e.article_id].published or ""] if e.article_id in infos else []
-        return [text[e.start : e.end], text[: days.DATELINE_CHARS]], published
-
-    quoted = [told(e) for e in judged]
-    named = [t for texts_, _ in quoted for t in texts_]
-    if not days.other_than_asked(asked, named, [p for _, published in quoted for p in published]):
+    quotes, openings, published = _dated(judged, texts, infos)
+    if not days.other_than_asked(asked, quotes, openings, published):
         return None
-    if any(days.tells(asked, *told(e)) for e in evidence):
+    if days.tells(asked, *_told(evidence, texts, infos)):
         return None  # a sentence of the asked day is among the evidence, if not among the quotes judged
     return abstention.other_days(asked.label(), searched)
+
+
+def _dated(
+    evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
+) -> tuple[list[str], list[str], list[str]]:
+    """The evidence sentences, their articles' openings (datelines) and dates."""
+    sentences = [texts[e.article_id][e.start : e.end] for e in evidence]
+    openings = [texts[e.article_id][: days.DATELINE_CHARS] for e in evidence]
+    published = [infos[e.article_id].published or "" for e in evidence if e.article_id in infos]
+    return sentences, openings, published
+
+
+def _told(
+    evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
+) -> tuple[list[str], list[str]]:
+    sentences, openings, published = _dated(evidence, texts, infos)
+    return [*sentences, *openings], published
 
 
 def _by_day(
     evidence: list[answering.Evidence], asked: days.Asked, texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> list[answering.Evidence]:
-    """The evidence in order after the sentences that tell only of other days (months) than the asked one, with
-    their article's dateline and date (``days.other_than_asked``), are weighed down: "in the January exchange" puts
-    the January article's count before the March exchange's."""
+    """The evidence in order after the sentences that tell only of other days than the asked one, with their
+    article's dateline and date (``days.other_than_asked``), are weighed down: "on March 12" puts the March 12
+    attack's count before the March 3 one's."""
 
     def weighed(e: answering.Evidence) -> answering.Evidence:
-        text = texts[e.article_id]
-        told = [text[e.start : e.end], text[: days.DATELINE_CHARS]]
-        published = [infos[e.article_id].published or ""] if e.article_id in infos else []
-        other = days.other_than_asked(asked, told, published)
+        other = days.other_than_asked(asked, *_dated([e], texts, infos))
         return replace(e, score=e.score * days.OTHER_DAY_WEIGHT) if other else e
 
     return sorted(map(weighed, evidence), key=lambda e: -e.score)

@@ -166,7 +166,7 @@ _IN_CLAUSE = re.compile(r",\s(?:which|who|whose)\b[^,;:.!?]*$")  # an open relat
 # "Shareholders who lost their savings in the collapse of Valmora Foods said". Outside one it stands for its phrase
 # ("Joseph Glauber with the Institute said", "a call captured by Ukrainian intelligence claims").
 _OBJECT = re.compile(r"\b(?:of|in|at|from|for|by|to|with|on|into|over|against|about)\s+$")
-_OPEN_RELATIVE = re.compile(r"\b(?:who|which|that)\b[^,;:.!?]*$")
+_OPEN_RELATIVE = re.compile(r"\b(?:who|which)\b[^,;:.!?]*$")  # not "that": "denied that a spokesman for the army said"
 _HEAD_CHARS = 300  # how far before a speaker its head is looked for (five words and "of"); not from the text's start
 
 

@@ -1,11 +1,13 @@
-"""The day or month a question sets its facts in, and quotes that tell of another — as ``years`` does for years.
+"""The day a question sets its facts on, and quotes that tell of another — as ``years`` does for years.
 
 Asked "How many drones did Karsova launch at Kalvest on March 17?", quotes of the March 3 and March 12 attacks count
-other days' drones: the library has no answer, however close their words. A question that names one day ("on March
-17", "the 20 March exchange") or one month ("in March") is refused when its quotes name other days or months and
-none of them, their articles' openings (a dateline: "TESSALIN, March 12") or their publication dates tells of the
-asked one. A quote that names no date leaves the question to the answerability model: "on Tuesday" in an article
-of that week may tell of the day.
+other days' drones: the library has no answer, however close their words. A question that names one calendar day
+("on March 17", "the 20 March exchange") is refused when its quotes name other days, none names it and no evidence
+sentence tells of it (names it, or its article's opening or date does); such quotes also rank lower. A day named in
+a span ("since March 1", "between 1 and 12 March", "the quarter ended March 31") sets no day; a month alone sets
+none either: "last month" in an April article tells of March without naming it, and month names are words too
+("Mayo Clinic", "the Field of Mars"). A day is a number beside a month's full name, written as a name (in English
+with a capital); a quote that names no day leaves the question to the answerability model.
 """
 
 from __future__ import annotations
@@ -16,90 +18,106 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from index.periods import month_of, month_pattern
+from babel.dates import get_month_names
+
+from index.periods import MONTH_LANGUAGES, span_words
 from index.question import Asks, Question
 
-# An article published this many days after the asked day may tell of it without naming it ("overnight").
-REPORTED_WITHIN_DAYS = 2
+# An article published this many days after the asked day may tell of it without naming it ("Tuesday's protest").
+REPORTED_WITHIN_DAYS = 7
 # A sentence that tells only of other days than the asked one ranks as if it were this much less relevant.
 OTHER_DAY_WEIGHT = 0.5
-# Where an article's opening names its date (a dateline: "TESSALIN, March 12 (Northbridge Wire) -").
+# Where an article's opening names its date (a dateline: "TESSALIN, March 12 (Northbridge Wire) -"): it may tell of
+# the asked day; it is no sign of another (a story runs days after the events it reports).
 DATELINE_CHARS = 300
+_SPAN_CHARS = 30  # how far before a day a span word ("since", "between", "ended") is looked for
+# Words before a day that make it one end of a span, besides the "before" and "after" words of data/periods.json.
+_SPAN = ("between", "from", "to", "by", "through", "till", "ended", "ending", "and", "-", "–")
 
 
 @dataclass(frozen=True, slots=True)
 class Asked:
     month: int
-    day: int | None = None  # None: the whole month
+    day: int
 
     def label(self) -> str:
-        name = date(2000, self.month, 1).strftime("%B")
-        return f"{name} {self.day}" if self.day else name
+        return f"{date(2000, self.month, 1).strftime('%B')} {self.day}"
 
 
 def asked(question: str, q: Question) -> Asked | None:
-    """The one day, else the one month, the question names; None for none or several, and for a question that asks
-    when (its answer is a date)."""
+    """The one calendar day the question names, outside a span; None for none, several or a span, and for a
+    question that asks when (its answer is a date)."""
     if Asks.DATE in q.asks or Asks.DAY in q.asks:
         return None
-    days = named_days(question)
-    if days:
-        return Asked(*next(iter(days))) if len(days) == 1 else None
-    months = named_months(question)
-    return Asked(next(iter(months))) if len(months) == 1 else None
+    found = list(_day_and_month().finditer(question))
+    days = {d for m in found if (d := _day(m)) is not None}
+    if len(days) != 1:
+        return None
+    m = found[0]
+    before = question[max(0, m.start() - _SPAN_CHARS) : m.start()].casefold()
+    words = re.findall(r"[\w’'-]+|[-–]", before)
+    spans = {w.casefold() for w in span_words()} | set(_SPAN)
+    if words and (words[-1] in spans or (len(words) > 1 and words[-2] in spans and words[-1].isdigit())):
+        return None
+    return Asked(*next(iter(days)))
 
 
 def named_days(text: str) -> set[tuple[int, int]]:
     """(month, day) of each calendar day the text names: "March 17", "17 March", "17. März", "17 марта"."""
-    found = set()
-    for m in _day_and_month().finditer(text):
-        month = month_of(m.group("before") or m.group("after"))
-        day = int(m.group("day1") or m.group("day2"))
-        if month and 1 <= day <= 31:
-            found.add((month, day))
-    return found
+    return {d for m in _day_and_month().finditer(text) if (d := _day(m)) is not None}
 
 
-def named_months(text: str) -> set[int]:
-    """The months the text names ("in March", "March 17", "im März")."""
-    return {n for m in month_pattern().finditer(text) if (n := month_of(m.group(1)))}
-
-
-def other_than_asked(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
-    """The texts (quotes and their articles' openings) name other days (months) and none tells of the asked one,
-    nor was any of their articles (``published``: ISO dates) published on it or within REPORTED_WITHIN_DAYS."""
-    if tells(asked, texts, published):
+def other_than_asked(asked: Asked, quotes: Sequence[str], openings: Sequence[str], published: Sequence[str]) -> bool:
+    """The quotes name other days and none tells of the asked one, nor does an opening (a dateline) or an article's
+    date (``published``, ISO: on the day or within REPORTED_WITHIN_DAYS after)."""
+    if tells(asked, [*quotes, *openings], published):
         return False
-    if asked.day is None:
-        return any(named_months(t) for t in texts)
-    return any(named_days(t) for t in texts)
+    return any(named_days(t) for t in quotes)
 
 
 def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
-    """A text names the asked day (month), or an article was published on it (within REPORTED_WITHIN_DAYS)."""
-    if asked.day is None:
-        return any(asked.month in named_months(t) for t in texts) or any(
-            _month_of_iso(p) == asked.month for p in published
-        )
+    """A text names the asked day, or an article was published on it or within REPORTED_WITHIN_DAYS after."""
     return any((asked.month, asked.day) in named_days(t) for t in texts) or any(_reports(p, asked) for p in published)
 
 
 def _reports(published: str, asked: Asked) -> bool:
     try:
         when = date.fromisoformat(published[:10])
-        day = date(when.year, asked.month, asked.day or 1)
+        day = date(when.year, asked.month, asked.day)
     except ValueError:
         return False
     return 0 <= (when - day).days <= REPORTED_WITHIN_DAYS
 
 
-def _month_of_iso(published: str) -> int | None:
-    return int(published[5:7]) if re.match(r"\d{4}-\d{2}-", published) else None
+def _day(m: re.Match[str]) -> tuple[int, int] | None:
+    name = m.group("before") or m.group("after")
+    month = _months().get(name.casefold())
+    if month is None or (name.casefold() in _english() and not name[0].isupper()):
+        return None  # "may 5" in lower case is no date; a month's name as written is
+    day = int(m.group("day1") or m.group("day2"))
+    return (month, day) if 1 <= day <= 31 else None
+
+
+@functools.cache
+def _months() -> dict[str, int]:
+    """Full month names, both grammatical forms, of ``MONTH_LANGUAGES``, case-folded: no stems ("трав" is in
+    "травми", injuries)."""
+    names: dict[str, int] = {}
+    for lang in MONTH_LANGUAGES:
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names("wide", context=context, locale=lang).items():
+                names[name.casefold()] = int(number)
+    return names
+
+
+@functools.cache
+def _english() -> frozenset[str]:
+    return frozenset(n.casefold() for n in get_month_names("wide", locale="en").values())
 
 
 @functools.cache
 def _day_and_month() -> re.Pattern[str]:
-    months = month_pattern().pattern.removeprefix("(?<!\\w)(").removesuffix(")(?!\\w)")
+    months = "|".join(re.escape(n) for n in sorted(_months(), key=len, reverse=True))
     day = r"(?:[12]?\d|3[01])"
     return re.compile(
         rf"(?<![\w.,])(?P<day1>{day})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<after>{months})(?!\w)"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from index.language import analyzer
 from index.question import Asks, Question, words_of
+from index.speakers import cue_words
 
 # A figure this close to the noun gives its value: "revenue of $2.1 billion", "$2.1 billion in revenue".
 AFTER_WORDS = 3
@@ -46,8 +47,11 @@ def asked_noun(q: Question) -> str:
         if w.casefold() in stop or w.casefold() in _AUXILIARIES:
             break
         run.append(w)
-    # A name is what the measure is of ("Kestrel Semiconductor"), not the measure.
-    return run[-1].casefold() if run and not run[-1][:1].isupper() else ""
+    # A name is what the measure is of ("Kestrel Semiconductor"), not the measure; a verb in the past asks what
+    # happened ("What killed the miners?", "What happened…"), as does one of the irregular past forms in cues.json.
+    noun = run[-1] if run and not run[-1][:1].isupper() else ""
+    past = (noun.endswith("ed") and q.stem(noun) != noun.casefold()) or noun.casefold() in cue_words("verbs", q.lang)
+    return "" if past else noun.casefold()
 
 
 def measured(q: Question, texts: Iterable[str]) -> Question:

@@ -152,17 +152,6 @@ def is_month(word: str) -> bool:
     return word.casefold() in _months()
 
 
-def month_of(word: str) -> int | None:
-    """The month (1-12) a word names in one of ``MONTH_LANGUAGES`` ("March", "marzo", "марта"); None for any other
-    word and for an English month name in lower case ("may")."""
-    return None if _plain_word(word) else _month(word)
-
-
-def month_pattern() -> re.Pattern[str]:
-    """Any month name or form of one, case-insensitive (check each match with ``month_of``)."""
-    return _patterns().month
-
-
 def _month(word: str) -> int | None:
     """The month a matched word names; None for what only the case-insensitive match took for one ("APRİL")."""
     word = word.casefold()

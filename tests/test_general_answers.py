@@ -494,8 +494,8 @@ def test_a_country_asked_by_its_people_is_found_by_its_name(library: Library) ->
     assert "80% of teachers" in answer.citations[0].quote
 
 
-def test_quotes_of_the_asked_month_come_before_those_of_another(library: Library) -> None:
-    """ "in the January exchange": the January article's count first, not the March exchange's."""
+def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:
+    """"the exchange on January 30": the January article's count first, not the March exchange's."""
     library.add_text(
         "TESSALIN (AD) - Orvenia got back the bodies of 80 fallen soldiers in the prisoner exchange of March 20, "
         "officials said. Orvenia also brought home 212 of its citizens.",
@@ -510,5 +510,5 @@ def test_quotes_of_the_asked_month_come_before_those_of_another(library: Library
         source="AD",
         published="2028-01-30",
     )
-    answer = library.ask("How many bodies of fallen soldiers did Orvenia get back in the January exchange?")
+    answer = library.ask("How many bodies of fallen soldiers did Orvenia get back in the exchange on January 30?")
     assert not answer.abstained and answer.citations[0].key == "january"
