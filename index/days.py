@@ -18,9 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import get_month_names
-
-from index.periods import MONTH_LANGUAGES, span_words
+from index.periods import is_plain_word, month_names, span_words
 from index.question import Asks, Question
 
 # An article published this many days after the asked day may tell of it without naming it ("Tuesday's protest").
@@ -91,33 +89,16 @@ def _reports(published: str, asked: Asked) -> bool:
 
 def _day(m: re.Match[str]) -> tuple[int, int] | None:
     name = m.group("before") or m.group("after")
-    month = _months().get(name.casefold())
-    if month is None or (name.casefold() in _english() and not name[0].isupper()):
+    month = month_names().get(name.casefold())
+    if month is None or is_plain_word(name):
         return None  # "may 5" in lower case is no date; a month's name as written is
     day = int(m.group("day1") or m.group("day2"))
     return (month, day) if 1 <= day <= 31 else None
 
 
 @functools.cache
-def _months() -> dict[str, int]:
-    """Full month names, both grammatical forms, of ``MONTH_LANGUAGES``, case-folded: no stems ("трав" is in
-    "травми", injuries)."""
-    names: dict[str, int] = {}
-    for lang in MONTH_LANGUAGES:
-        for context in ("format", "stand-alone"):
-            for number, name in get_month_names("wide", context=context, locale=lang).items():
-                names[name.casefold()] = int(number)
-    return names
-
-
-@functools.cache
-def _english() -> frozenset[str]:
-    return frozenset(n.casefold() for n in get_month_names("wide", locale="en").values())
-
-
-@functools.cache
 def _day_and_month() -> re.Pattern[str]:
-    months = "|".join(re.escape(n) for n in sorted(_months(), key=len, reverse=True))
+    months = "|".join(re.escape(n) for n in sorted(month_names(), key=len, reverse=True))
     day = r"(?:[12]?\d|3[01])"
     return re.compile(
         rf"(?<![\w.,])(?P<day1>{day})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<after>{months})(?!\w)"

@@ -147,6 +147,17 @@ def _month_stems() -> dict[str, int]:
     return stems
 
 
+def month_names() -> dict[str, int]:
+    """Each full month name of ``MONTH_LANGUAGES``, both grammatical forms, case-folded, to its number (no stems:
+    "трав" begins "травми", injuries, too)."""
+    return _months()
+
+
+def is_plain_word(name: str) -> bool:
+    """An English month name written in lower case is a word ("may", "march"), not a month."""
+    return _plain_word(name)
+
+
 def is_month(word: str) -> bool:
     """A month's name in one of ``MONTH_LANGUAGES`` (any case)."""
     return word.casefold() in _months()
