@@ -495,7 +495,7 @@ def test_a_country_asked_by_its_people_is_found_by_its_name(library: Library) ->
 
 
 def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:
-    """"the exchange on January 30": the January article's count first, not the March exchange's."""
+    """ "the exchange on January 30": the January article's count first, not the March exchange's."""
     library.add_text(
         "TESSALIN (AD) - Orvenia got back the bodies of 80 fallen soldiers in the prisoner exchange of March 20, "
         "officials said. Orvenia also brought home 212 of its citizens.",
