@@ -115,7 +115,7 @@ class Asker:
         hits = answering.passage_hits(top, passages, infos)[:k]
 
         q = measures.measured(q.with_names_from(_name_texts(passages)), _passage_texts(passages))
-        q = countries.in_texts(q, list(_name_texts(passages)))
+        q = countries.in_texts(q, _name_texts(passages))
         q, variants = self._with_variants(q, top, passages)
         matched = {w for name, _ in variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]
@@ -191,7 +191,7 @@ class Asker:
             q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
         )
         refusal = abstention.missing_day(q, judged_texts, searched) or _other_days(
-            question, q, judged, unique, texts, infos, searched
+            asked_day, judged, unique, texts, infos, searched
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -268,7 +268,7 @@ class Asker:
         top = candidates[: answering.EVIDENCE_PASSAGES]
         passages = self.store.passages([c.passage_id for c in top], vectors.dim)
         q = measures.measured(q.with_names_from(_name_texts(passages)), _passage_texts(passages))
-        q = countries.in_texts(q, list(_name_texts(passages)))
+        q = countries.in_texts(q, _name_texts(passages))
         q, _ = self._with_variants(q, top, passages)
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
         floor, topic = self.embedder.similarity_floor, self._topic(q, top, passages)
@@ -455,8 +455,7 @@ def _items(s: answerability.Signals) -> list[tuple[str, float]]:
 
 
 def _other_days(
-    question: str,
-    q: Question,
+    asked: days.Asked | None,
     judged: list[answering.Evidence],
     evidence: list[answering.Evidence],
     texts: dict[int, str],
@@ -464,8 +463,7 @@ def _other_days(
     searched: int,
 ) -> str | None:
     """The refusal for a question that names one day when its quotes tell of others and no evidence sentence tells
-    of the asked one (``days``)."""
-    asked = days.asked(question, q)
+    of the asked one (``days``); ``asked``: the day the question names."""
     if asked is None or not judged:
         return None
     quotes, openings, published = _dated(judged, texts, infos)

@@ -5,7 +5,7 @@ answered by "Teachers across Portugal walked out", and a name check that reads "
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from countryinfo import CountryInfo
 
@@ -16,11 +16,11 @@ from index.question import Question
 LANGUAGES = ("de", "es", "fr", "it", "nl", "pl", "pt", "ru")
 
 
-def in_texts(q: Question, texts: Sequence[str]) -> Question:
+def in_texts(q: Question, texts: Iterable[str]) -> Question:
     """The question with the other spellings of its country names that the texts (the passages it retrieved) write
     where they never write the name itself: "Portugal" for "the Portuguese strike" over "Teachers across Portugal
-    walked out". A name the texts write keeps its own matches: in war news about Ukraine "Ukrainian" is read as
-    written, not as every "Ukraine"."""
+    walked out". The texts are read only for a question that names a country. A name the texts write keeps its own
+    matches: in war news about Ukraine "Ukrainian" is read as written, not as every "Ukraine"."""
     candidates = variants(q.names)
     if not candidates:
         return q

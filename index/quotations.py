@@ -15,7 +15,7 @@ paragraph break where the next paragraph so continues it. A quote still cut open
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 MARKS = '"“”„«»'
 USUALLY_OPENING = "“«„"
@@ -45,32 +45,28 @@ def opens(text: str, i: int) -> bool:
 
 def cut(text: str) -> tuple[bool, bool]:
     """(a quotation closes in ``text`` without opening there, a quotation opens in it without closing)."""
-    depth = 0
-    before = False
-    for i, ch in enumerate(text):
-        if ch not in MARKS:
-            continue
-        if depth and ch == "»" and _opens_line(text, i):
-            continue  # French marks each paragraph of a quotation running on with "» ": no close
-        if opens(text, i):
-            depth += not (depth and _opens_line(text, i))
-        elif depth:
-            depth -= 1
-        else:
-            before = True
-    return before, depth > 0
+    marks = list(_marks(text))
+    return any(kind == _STRAY for kind, _ in marks), bool(marks) and marks[-1][0] == _UNCLOSED
 
 
 def speech_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quotation in the text, read as ``cut`` reads them in one pass; one still open at the
-    end runs to it."""
-    spans: list[tuple[int, int]] = []
+    """(start, end) of each quotation in the text, read as ``cut`` reads them; one still open at the end runs to
+    it."""
+    return [span for kind, span in _marks(text) if kind in (_QUOTATION, _UNCLOSED)]
+
+
+_QUOTATION, _UNCLOSED, _STRAY = "quotation", "unclosed", "stray"
+
+
+def _marks(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """The text's quotation marks read in one pass: each whole quotation (start, end), a closing mark that no
+    quotation opened (its position), and last a quotation still open at the end."""
     depth, start = 0, 0
     for i, ch in enumerate(text):
         if ch not in MARKS:
             continue
         if depth and ch == "»" and _opens_line(text, i):
-            continue
+            continue  # French marks each paragraph of a quotation running on with "» ": no close
         if opens(text, i):
             if not depth:
                 start = i
@@ -78,10 +74,11 @@ def speech_spans(text: str) -> list[tuple[int, int]]:
         elif depth:
             depth -= 1
             if not depth:
-                spans.append((start, i + 1))
+                yield _QUOTATION, (start, i + 1)
+        else:
+            yield _STRAY, (i, i + 1)
     if depth:
-        spans.append((start, len(text)))
-    return spans
+        yield _UNCLOSED, (start, len(text))
 
 
 def _opens_line(text: str, i: int) -> bool:

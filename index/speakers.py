@@ -44,6 +44,7 @@ def cue_words(kind: str, lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _data()[kind].get(lang, ()))
 
 
+@functools.cache
 def cue_words_any(kind: str) -> frozenset[str]:
     """The words of one kind of cue in every language, case-folded."""
     return frozenset(w.casefold() for words in _data()[kind].values() for w in words)
@@ -77,9 +78,7 @@ def _function_words() -> frozenset[str]:
 
 @functools.cache
 def _not_speakers() -> frozenset[str]:
-    days = (d for loc in ("en", *_LANGUAGES) for d in get_day_names("wide", locale=loc).values())
-    listed = (w for ws in _data()["not_speakers"].values() for w in ws)
-    return frozenset(w.casefold() for w in (*days, *listed))
+    return _weekdays() | cue_words_any("not_speakers")
 
 
 def credited(text: str) -> str:
