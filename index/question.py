@@ -121,7 +121,8 @@ class Question:
     def has_name(self, name: str, text: str | AbstractSet[str]) -> bool:
         """The text (or its ``forms``) contains one of the question's names, or a variant of it, or a word of it
         spelled with one letter more or less ("Zelenskiy" for "Zelensky", "Russian" for "Russia")."""
-        forms, present = _name_forms(self, name), self.forms(text)
+        present = self.forms(text)
+        forms = _name_forms(self, name, " ".join(_own_words(name, present)))
         return bool(forms & present) or _one_letter_apart(forms, present)
 
     def with_names_from(self, texts: Iterable[str]) -> Question:
@@ -204,7 +205,30 @@ _text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
 def _capitalised_forms(lang: str, text: str) -> frozenset[str]:
     words = {w.casefold() for w in TOKEN.findall(text) if not w[:1].islower()}
     stem = analyzer(lang).stem
-    return frozenset(words | {stem(w) for w in words} | folded(words))
+    return frozenset(words | {stem(w) for w in words} | folded(words) | _followers(text))
+
+
+_JOINED = re.compile(r"[ \t\u00a0]+\Z")  # words of one name stand apart by spaces only
+
+
+def _followers(text: str) -> set[str]:
+    """What follows each capitalised word, as forms that hold a space or a tab and so match no word: "rui tavares"
+    and "rui\t" where another capitalised word comes next, "rui " where none does. They tell whose first name "Rui"
+    is (see ``Question.has_name``)."""
+    found: set[str] = set()
+    previous: re.Match[str] | None = None
+    for m in TOKEN.finditer(text):
+        word = m.group(0)
+        if previous is not None:
+            key = previous.group(0).casefold()
+            if word[:1].isupper() and _JOINED.match(text, previous.end(), m.start()):
+                found.update((f"{key} {word.casefold()}", f"{key}\t"))
+            else:
+                found.add(f"{key} ")
+        previous = m if word[:1].isupper() else None
+    if previous is not None:
+        found.add(f"{previous.group(0).casefold()} ")
+    return found
 
 
 _cached_capitalised_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_capitalised_forms)
@@ -220,7 +244,7 @@ def _one_letter_apart(names: AbstractSet[str], words: AbstractSet[str]) -> bool:
     long = [n for n in names if len(n) >= NEAR_NAME]
     for w in words if long else ():
         for n in long:
-            if abs(len(w) - len(n)) != 1 or w[0] != n[0]:
+            if abs(len(w) - len(n)) != 1 or w[0] != n[0] or " " in w or "\t" in w:  # not what follows a word
                 continue
             longer, shorter = (w, n) if len(w) > len(n) else (n, w)
             i = next((k for k, (a, b) in enumerate(zip(longer, shorter, strict=False)) if a != b), len(shorter))
@@ -234,8 +258,23 @@ def _forms(q: Question, text: str) -> set[str]:
     return set(words) | {q.stem(w) for w in words} | folded(words)
 
 
-def _name_forms(q: Question, name: str) -> set[str]:
-    found = _forms(q, name)
+def _own_words(name: str, present: AbstractSet[str]) -> list[str]:
+    """The words of a name that may stand for it in a text: all but a leading word ("Rui" of "Rui Valente", "Storm"
+    of "Storm Ilse") that the text writes only before another capitalised word ("Rui Tavares", "Storm Boris"), which
+    names someone or something else. Texts read without what follows their words keep every word."""
+    words = name.split()
+    own = []
+    for i, word in enumerate(words):
+        key = word.casefold()
+        before_another = f"{key}\t" in present and f"{key} " not in present
+        if i + 1 < len(words) and before_another and f"{key} {words[i + 1].casefold()}" not in present:
+            continue
+        own.append(word)
+    return own
+
+
+def _name_forms(q: Question, name: str, words: str) -> set[str]:
+    found = _forms(q, words)
     for named, variant in q.variants:
         if named == name:
             found |= _forms(q, variant)

@@ -164,6 +164,25 @@ def test_a_name_one_letter_longer_or_shorter_counts_as_the_name(question: str, t
     assert (q.names_in(text) == 1.0) is named
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "named"),
+    [
+        ("What did Rui Valente say?", "Rui Tavares said no.", False),  # another man of the same first name
+        ("What did Rui Valente say?", "Mayor Rui Valente said no.", True),
+        ("What did Rui Valente say?", "Valente said no.", True),  # the surname alone, as articles go on
+        ("What did Rui Valente say?", "Rui Tavares said no, and Rui agreed.", True),  # "Rui" alone may be him
+        ("How many died in Storm Ilse?", "Storm Boris killed five.", False),  # another storm
+        ("How many died in Storm Ilse?", "Storm damage spread as Ilse moved east.", True),
+        ("What did Real Madrid pay?", "Real Sociedad paid 5 million.", False),
+    ],
+)
+def test_a_leading_name_word_before_another_name_is_not_the_name(question: str, text: str, named: bool) -> None:
+    """A first word of the asked name that a text writes only before another capitalised word names someone else:
+    "Rui Tavares" is not "Rui Valente". Before, quotes of Rui Tavares ranked as if they named Rui Valente."""
+    q = analyse(question, lang="en")
+    assert (q.names_in(text) == 1.0) is named
+
+
 def test_a_question_naming_a_place_in_its_own_language_is_answered(library: Library) -> None:
     library.add_text(ARTICLE, key="aftershock", source="Wire")
     french = library.ask("Combien de personnes ont été blessées au Maroc ?")
