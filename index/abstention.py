@@ -58,12 +58,12 @@ def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[st
     forms, so a paraphrase ("houses" for "homes", "tonnes" for "tons") is no figure here: the check lowers an
     answer by one step (see ``Asker``), it does not overrule a confident one. ``heads``: the opening of each quote's
     and evidence sentence's article, where a question with no noun to count finds what it names."""
-    if q.lang not in FIGURE_CHECKED or not q.count or _asks_people(q):
+    if q.lang not in FIGURE_CHECKED or not q.count or asks_people(q):
         return False
     return answer_types.asked_figure_found(q, [*quotes, *evidence], heads) == 0.0
 
 
-def _asks_people(q: Question) -> bool:
+def asks_people(q: Question) -> bool:
     """The counted word counts people ("how many victims", "how many wounded"): quotes count them under nouns the
     question does not use ("killed 12 residents", "More than 500 people!"), which only the answerability model can
     weigh. A participle is a word in "-ed" that its stem shortens ("wounded", not "bed" or "seed")."""

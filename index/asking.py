@@ -508,18 +508,31 @@ def _by_day(
 def _of_year(
     scored: answering.Scored, year: int, texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> answering.Scored:
-    """The evidence without the sentences about another year than the asked one (see ``years.another_year``)."""
+    """The evidence without the sentences about another year than the asked one (see ``years.another_year``) and
+    without the articles of another year that never name it (``years.another_years_article``)."""
+    published = {a: infos[a].published or "" for a in texts}
+    other = {a for a in texts if years.another_years_article(texts[a], year, published[a])}
+
+    def of_year(e: answering.Evidence) -> bool:
+        sentence, date = texts[e.article_id][e.start : e.end], published[e.article_id]
+        if e.article_id in other:
+            return years.in_year(sentence, year, date)
+        return not years.another_year(sentence, year, date)
 
     def kept(evidence: list[answering.Evidence]) -> list[answering.Evidence]:
-        return [
-            e
-            for e in evidence
-            if not years.another_year(texts[e.article_id][e.start : e.end], year, infos[e.article_id].published or "")
-        ]
+        return [e for e in evidence if of_year(e)]
 
     return replace(scored, shown=kept(scored.shown), judged=kept(scored.judged))
 
 
 def _counted(q: Question, texts: dict[int, str], evidence: list[answering.Evidence]) -> bool:
-    """A sentence of the evidence counts what a how-many question asks."""
-    return any(answer_types.gives_asked_figure(texts[e.article_id][e.start : e.end], q) for e in evidence)
+    """A sentence of the evidence counts what a how-many question asks; one that asks people, any count in a
+    sentence of what they did ("killing four port workers" for "how many people were killed")."""
+    people = abstention.asks_people(q)
+
+    def counts(sentence: str) -> bool:
+        if answer_types.gives_asked_figure(sentence, q):
+            return True
+        return people and answer_types.has_count(sentence) and bool(q.event & q.forms(sentence))
+
+    return any(counts(texts[e.article_id][e.start : e.end]) for e in evidence)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import replace
 
 from countryinfo import CountryInfo
 
-from index.question import Question
+from index.question import Question, typed_lower
 
 # Translations kept: the languages questions are analysed in (index/data/questions.json) that write in Latin or
 # Cyrillic letters. Japanese and Chinese names are not read as names here.
@@ -21,6 +22,7 @@ def in_texts(q: Question, texts: Iterable[str]) -> Question:
     where they never write the name itself: "Portugal" for "the Portuguese strike" over "Teachers across Portugal
     walked out". The texts are read only for a question that names a country. A name the texts write keeps its own
     matches: in war news about Ukraine "Ukrainian" is read as written, not as every "Ukraine"."""
+    q = _lower_case_countries(q)
     candidates = variants(q.names)
     if not candidates:
         return q
@@ -30,6 +32,16 @@ def in_texts(q: Question, texts: Iterable[str]) -> Question:
         (name, v) for name, v in candidates if name in absent and any(q.forms(v.casefold()) & p for p in present)
     ]
     return q.with_variants(written)
+
+
+def _lower_case_countries(q: Question) -> Question:
+    """A question typed in lower case names the countries it writes ("wie viele menschen wurden in polen
+    evakuiert"): the texts cannot tell it where they write the country otherwise ("Poland", "Polsce") or, in a
+    language that capitalises every noun, write it as they write any noun."""
+    if not typed_lower(q):
+        return q
+    found = [t for t in q.terms if t not in q.names and t in _spellings()]
+    return replace(q, names=(*q.names, *found)) if found else q
 
 
 def variants(names: Iterable[str]) -> list[tuple[str, str]]:

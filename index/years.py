@@ -47,12 +47,31 @@ def another_year(sentence: str, year: int, published: str) -> bool:
     article was ``published`` (ISO date) in another year than ``year``."""
     if not re.match(r"(?:19|20)\d\d-", published) or _YEAR.search(sentence):
         return False
-    own = int(published[:4])
-    if own == year:
+    if int(published[:4]) == year:
         return False
-    folded = sentence.casefold()
-    placed = {own - back for phrase, back in relative_years().items() if _phrase(phrase).search(folded)}
+    placed = _placed(sentence, published)
     return bool(placed) and year not in placed
+
+
+def _placed(sentence: str, published: str) -> set[int]:
+    """The years the sentence places itself in by relative phrases ("last year" in a 2025 article: 2024)."""
+    own, folded = int(published[:4]), sentence.casefold()
+    return {own - back for phrase, back in relative_years().items() if _phrase(phrase).search(folded)}
+
+
+def another_years_article(text: str, year: int, published: str) -> bool:
+    """The article was ``published`` (ISO date) in another year than ``year`` and never names it: news tells of
+    the days around its date, so its sentences ("PILSK, October 14 - Kovrania launched 96 drones") are of its own
+    year, not of the asked one ("How many drones … on October 14, 2030?" over a 2031 article), unless one places
+    itself there ("last year", see ``in_year``)."""
+    if not re.match(r"(?:19|20)\d\d-", published) or int(published[:4]) == year:
+        return False
+    return not any(int(m.group(0)) == year for m in _YEAR.finditer(text))
+
+
+def in_year(sentence: str, year: int, published: str) -> bool:
+    """The sentence places itself in ``year`` by a phrase relative to its article's date."""
+    return bool(re.match(r"(?:19|20)\d\d-", published)) and year in _placed(sentence, published)
 
 
 def _has(text: str, phrase: str) -> bool:

@@ -20,3 +20,14 @@ def test_a_country_is_read_in_its_other_spellings_only_where_the_texts_never_wri
     assert countries.in_texts(q, [strike]).has_name("Portuguese", strike)
     written = countries.in_texts(q, [strike, "The Portuguese federation said the crowd was 36,200."])
     assert written.variants == ()  # the name as written stays what is matched
+
+
+def test_a_question_typed_in_lower_case_names_its_countries() -> None:
+    """Chat users type "polen" as any word; a German text writes "Polen" as it writes every noun, and English and
+    Polish ones write "Poland", "Polsce": none can tell it is a name. Before, the question was judged on "polen"
+    as an ordinary word the answer lacked, and refused."""
+    q = analyse("wie viele menschen wurden in polen evakuiert", lang="de")
+    evacuated = "About 9,000 people were evacuated in Poland's Opole region."
+    read = countries.in_texts(q, [evacuated])
+    assert "polen" in read.names and read.names_in(evacuated) == 1.0
+    assert countries.in_texts(analyse("Wie viele Menschen wurden evakuiert?", lang="de"), [evacuated]).names == ()

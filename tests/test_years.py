@@ -61,3 +61,35 @@ def test_a_figure_of_another_year_is_no_answer_for_the_asked_one(library: Librar
     assert asked_2023.abstained and "only for other years than 2023" in asked_2023.answer
     asked_2024 = library.ask("How much coal did Ulverholm produce in 2024?")
     assert not asked_2024.abstained and "7.3 million tonnes" in asked_2024.citations[0].quote
+
+
+def test_an_article_of_another_year_that_never_names_the_asked_one() -> None:
+    strike = "KORVEL, July 9 (Wire) - Kovrania fired nine missiles at the port, killing two people."
+    assert years.another_years_article(strike, 2030, "2031-07-09")  # its July 9 is 2031's
+    assert not years.another_years_article(strike, 2031, "2031-07-09")
+    assert not years.another_years_article(f"{strike} A year earlier, in 2030, a strike killed four.", 2030, "2031-07")
+    assert not years.another_years_article(strike, 2030, "")  # undated: not judged
+
+
+PORT_2030 = (
+    "Missile strike on Korvel grain terminal\n\nKORVEL, July 9 (Lodestar) - Cruise missiles hit a grain terminal in "
+    "the port of Korvel on Tuesday, killing four port workers, regional governor Stasia Yelsen said."
+)
+PORT_2031 = (
+    "Korvel port hit again\n\nKORVEL, July 9 (Lodestar) - Kovrania attacked the port of Korvel with seven cruise "
+    "missiles early on Wednesday, killing two people and injuring 12, regional governor Stasia Yelsen said."
+)
+
+
+def test_a_question_naming_a_year_is_answered_from_that_years_articles(library: Library) -> None:
+    """Wire copy dates its events by day and month ("KORVEL, July 9"); the year is the article's. Before, a question
+    naming 2030 was answered with the 2031 strike's figures, and one naming a year no article tells of too."""
+    library.add_text(PORT_2030, key="korvel-2030", source="Lodestar", published="2030-07-09")
+    library.add_text(PORT_2031, key="korvel-2031", source="Lodestar", published="2031-07-09")
+    asked_2030 = library.ask("How many people were killed in the missile attack on Korvel in 2030?")
+    assert not asked_2030.abstained and "four port workers" in asked_2030.citations[0].quote
+    assert all("two people" not in c.quote for c in asked_2030.citations)
+    asked_2031 = library.ask("How many people were killed in the missile attack on Korvel in 2031?")
+    assert not asked_2031.abstained and "two people" in asked_2031.citations[0].quote
+    asked_2029 = library.ask("How many people were killed in the missile attack on Korvel in 2029?")
+    assert asked_2029.abstained and "other years than 2029" in asked_2029.answer
