@@ -324,7 +324,8 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
         spans = sentences_near(text, ev.start, ev.end)
         before = [(s, e) for s, e in spans if e <= ev.start]
         # Only within its line: after a line break (a new paragraph, a list item, a heading) it refers to nothing.
-        if before and _refers_back(text, ev.start) and "\n" not in text[before[-1][1] : ev.start]:
+        refers_back = _refers_back(text, ev.start) or _credited_back(text, ev)
+        if before and refers_back and "\n" not in text[before[-1][1] : ev.start]:
             ev = Evidence(ev.article_id, before[-1][0], ev.end, ev.score)
         intro = _speaker_intro(text, spans, ev.start)
         if intro is not None:
@@ -336,7 +337,9 @@ def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Quest
             goes_on = not answer_types.carries(q, text[ev.start : ev.end]) or _refers_back(text, after[0][0])
             if goes_on and answer_types.carries(q, text[slice(*after[0])]):
                 ev = Evidence(ev.article_id, ev.start, after[0][1], ev.score)
-        speech = _their_words(text, spans, ev)
+        # Words credited to a pronoun are what a question about someone's words or reasons asks, not its date or
+        # figure: "When will the appeal be heard?" is not answered by the lawyer's "Three days later, …".
+        speech = _their_words(text, spans, ev, by_pronoun=not q.asks - {Asks.ACTOR, Asks.REASON})
         if speech is not None:
             ev = Evidence(ev.article_id, ev.start, speech, ev.score)
         out.append(ev)
@@ -374,7 +377,7 @@ def _anaphors(lang: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?:{either})(?![\w’'-])", re.IGNORECASE)
 
 
-def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence) -> int | None:
+def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence, by_pronoun: bool) -> int | None:
     """Where the quotation that follows the quote in its paragraph ends, when the quote names someone without
     quoting them and the quotation is credited to them: "Der Betriebsratschef Jürgen Kessler zeigte sich empört.
     „Die Belegschaft erfährt aus der Presse …“, sagte Kessler." shows what he said; else None."""
@@ -388,10 +391,20 @@ def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence) -> i
     if speech is None or "\n" in text[speech.start : speech.end]:
         return None
     # The credit is a name the quote writes, every word of it: "Kessler" of "Jürgen Kessler"; not "the neighbour",
-    # "Hale's mother" or "Erik Berg" of "Mayor Anna Berg".
+    # "Hale's mother" or "Erik Berg" of "Mayor Anna Berg"; or, ``by_pronoun``, a pronoun after a quote that names
+    # someone past its first word ("Adam Pelling … was more cautious. “A coin cell in a lab …,” he said.").
     credit = claims.attribution(text[speech.start : speech.end]).split()
     named = {w for w in _NAME_WORD.findall(quote) if w[:1].isupper()}
-    return speech.end if credit and all(w[:1].isupper() and w in named for w in credit) else None
+    if credit and all(w[:1].isupper() and w in named for w in credit):
+        return speech.end
+    names_someone = any(w[:1].isupper() for w in _NAME_WORD.findall(quote)[1:])
+    return speech.end if by_pronoun and names_someone and _credited_back(text, speech) else None
+
+
+def _credited_back(text: str, ev: Evidence) -> bool:
+    """The quote is a quotation credited to a pronoun, whose speaker the sentence before names."""
+    quote = text[ev.start : ev.end]
+    return quote[:1] in quotations.MARKS and claims.credited_by_pronoun(quote, article_language(text))
 
 
 def _speaker_intro(text: str, spans: Sequence[tuple[int, int]], start: int) -> int | None:

@@ -333,7 +333,7 @@ def claim(text: str, lang: str = "") -> Claim:
     paragraph each credit is for: a credit covers its own paragraph, as news writes one ("Rask faces a ban of up to
     four years", the outlet's own words after his denial and his team's statement, is neither's)."""
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    credits = _paragraph_credits(paragraphs)
+    credits = _paragraph_credits(paragraphs, lang)
     if len({who.casefold() for who in credits}) > 1:
         paragraphs_of: dict[str, list[int]] = {}
         for n, who in enumerate(credits, start=1):
@@ -367,14 +367,14 @@ def credit_of(figures: Sequence[str], text: str) -> str | None:
     return credits.pop() if len(credits) == 1 else None
 
 
-def _paragraph_credits(paragraphs: Sequence[str]) -> list[str]:
+def _paragraph_credits(paragraphs: Sequence[str], lang: str = "") -> list[str]:
     """Each paragraph's credit. One that continues a quotation or credits a pronoun ('"…," he said') is its
     predecessor's; a source named again ("Janovsky" after "Jakub Janovsky", "the agency" after its full name) is
     the one earlier credit it can repeat ("the minister" after two ministers is neither)."""
     credits: list[str] = []
     by_last: dict[str, list[str]] = {}  # earlier credits by their last word, case-folded
     for paragraph in paragraphs:
-        who = credit(paragraph)
+        who = credit(paragraph, lang)
         if not who and credits and _continues(paragraph):
             who = credits[-1]
         if who:
@@ -394,18 +394,76 @@ def _continues(paragraph: str) -> bool:
 _PRONOUN_SAYS = re.compile(r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|warned)\b", re.IGNORECASE)
 
 
-def credit(text: str) -> str:
-    """Who a passage credits: each sentence's speaker, once, in order of appearance."""
+def credit(text: str, lang: str = "") -> str:
+    """Who a passage credits: each sentence's speaker, once, in order of appearance; a quotation credited to a
+    pronoun is the person the sentence before opens with ("Chief executive Orla Brennock rejected the criticism.
+    “Our spare capacity …,” she said.")."""
     spans = split_sentences(text)
     if len(spans) < 2:
         return attribution(text)
     named: dict[str, str] = {}  # by their case-folded name: "police" and "Police" are one speaker, as first written
+    # The sentence before the one that opened the last quotation, and whom it credits.
+    previous, previous_who, opener, opener_who = "", "", "", ""
     for start, end in spans:
-        who = attribution(text[start:end])
+        sentence = text[start:end]
+        if sentence[:1] in quotations.MARKS:
+            opener, opener_who = previous, previous_who
+        who = attribution(sentence)
+        if not who and opener and _closes_quotation(sentence):
+            lang = lang or detect(text)
+            if credited_by_pronoun(sentence, lang):
+                who = opener_who or _article_in_lower_case(subject(opener, lang))
+        previous, previous_who = sentence, who
         named.setdefault(who.casefold(), who)
     speakers = [who for who in named.values() if who]
     # "the agency" after "the International Cycling Integrity Agency" names it again, not another source.
     return _listed([who for n, who in enumerate(speakers) if not any(_again(who, e) for e in speakers[:n])])
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+CREDIT_WORDS = 6  # the most words after a quotation that credit it ("he told analysts on a call")
+
+
+def _closes_quotation(sentence: str) -> bool:
+    return any(mark in sentence[1:] for mark in quotations.MARKS)
+
+
+def credited_by_pronoun(text: str, lang: str) -> bool:
+    """The text ends a quotation credited after it to a pronoun of its language ``lang`` ("“…,” he told
+    analysts", "„…“, sagte er", "« … », a-t-il déclaré"): whose words they are, the sentence before the quotation
+    tells."""
+    closing = max(text.rfind(mark) for mark in quotations.MARKS)
+    words = _WORD.findall(text[closing + 1 :]) if closing > 0 else []
+    if not words or len(words) > CREDIT_WORDS:
+        return False
+    pronouns = {w for w in speakers.cue_words("anaphors", lang) if " " not in w}
+    return any(w.casefold() in pronouns for w in words)
+
+
+SUBJECT_WORDS = 8  # a name that opens a sentence, with its title ("Chief financial officer Davide Orsenigo")
+
+
+def subject(sentence: str, lang: str) -> str:
+    """The name a sentence opens with (its last run of two capitalised words or more among its first words, up to a
+    comma) with the title before it: "Adam Pelling" of "Adam Pelling, a battery engineer …", "Chief executive Orla
+    Brennock" of "Chief executive Orla Brennock rejected …", "Губернатор Ушмарской области Руслан Ильюшкин"; '' for
+    none ("The pilots' union said", "In March, …", "Russia launched …")."""
+    words: list[str] = []
+    for word in sentence.split()[:SUBJECT_WORDS]:
+        words.append(word.rstrip(",;:"))
+        if words[-1] != word:
+            break  # a comma ends the name: "Adam Pelling, a battery engineer"
+    capitalised = [w[:1].isupper() and w[:1].isalpha() for w in words]
+    if not capitalised or not capitalised[0]:
+        return ""
+    end = max((i + 1 for i in range(1, len(words)) if capitalised[i] and capitalised[i - 1]), default=0)
+    while 0 < end < len(words) and capitalised[end]:
+        end += 1
+    stop = analyzer(lang).stopwords
+    name = without_times(" ".join(words[:end])).split()
+    while name and name[0].casefold() in stop and name[0].casefold() not in _ARTICLES:
+        name.pop(0)  # "Pour l'analyste …", "In March": no part of a name
+    return " ".join(name) if len(name) >= 2 else ""
 
 
 def _listed(names: Sequence[str]) -> str:

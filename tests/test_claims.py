@@ -21,6 +21,7 @@ from index.claims import (
     noun_of,
     paragraph_credits,
     side_by_side,
+    subject,
     unit_of,
 )
 from index.question import analyse
@@ -675,3 +676,42 @@ def test_speech_spans_are_read_in_one_pass() -> None:
     text = 'He said: "We are here." Then „Wir kommen“, sagte sie, and "still open'
     spans = speech_spans(text)
     assert [text[a:b] for a, b in spans] == ['"We are here."', "„Wir kommen“", '"still open']
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "name"),
+    [
+        ("Adam Pelling, a battery engineer at the institute, was more cautious.", "en", "Adam Pelling"),
+        ("Chief executive Orla Brennock rejected the criticism.", "en", "Chief executive Orla Brennock"),
+        (
+            "Military analyst Teo Marchak told the Herald the reservists were green.",
+            "en",
+            "Military analyst Teo Marchak",
+        ),
+        (
+            "Губернатор Ушмарской области Руслан Ильюшкин сообщил, что пожар потушен.",
+            "ru",
+            "Губернатор Ушмарской области Руслан Ильюшкин",
+        ),
+        ("The pilots' union said the fleet was too thin.", "en", ""),  # no name of two words
+        ("In March, the airline cancelled 96 flights.", "en", ""),  # a time
+        ("Russia launched 48 drones at Kyiv.", "en", ""),
+    ],
+)
+def test_the_name_a_sentence_opens_with(sentence: str, lang: str, name: str) -> None:
+    assert subject(sentence, lang) == name
+
+
+def test_a_quotation_credited_to_a_pronoun_is_the_named_speakers() -> None:
+    """'"…," she said.' after a sentence that opens with a name is that person's, not the paragraph before's."""
+    rejected = 'Chief executive Orla Brennock rejected the criticism. "Our spare capacity is in line," she said.'
+    assert claim(rejected, "en").attribution == "Chief executive Orla Brennock"
+    union = 'The pilots\' union said the fleet was too thin. "Fennick has no spare aircraft," said Fergal Dunphy.'
+    assert claim(f"{union}\n{rejected}", "en").attribution == (
+        "the pilots' union and Fergal Dunphy (first paragraph) and Chief executive Orla Brennock (second paragraph)"
+    )
+    # a speaker credited by name in the sentence before keeps that credit, once
+    said = 'Sporting director Lars Boekhout said the club had to sell. "It is historic," he said.'
+    assert claim(said, "en").attribution == "Lars Boekhout"
+    german = "Präsidentin Ilona Vestry forderte mehr Luftabwehr. „Wir brauchen Abfangraketen“, sagte sie."
+    assert claim(german, "de").attribution == "Präsidentin Ilona Vestry"

@@ -288,6 +288,27 @@ def test_a_named_speaker_is_quoted_with_the_words_that_follow(library: Library) 
     assert minister.citations[0].quote == "Transport minister Paul Reed met the rail bosses on Tuesday."
 
 
+PELLING = (
+    "Sodium cells last longer\n\nLONDON, Feb 12 (Wire) - Researchers have built a sodium-ion cell that kept 92% of "
+    "its capacity after 5,000 cycles. Adam Pelling, a battery engineer who was not involved in the research, was "
+    'more cautious. "A coin cell in a lab is not a battery pack on a grid. The hard part is still ahead," he said.\n\n'
+    "Chief financial officer Davide Orsenigo was less upbeat about costs. "
+    '"The fourth quarter will be tougher on margins," he told analysts. The shares rose 5.2% by midday.'
+)
+
+
+def test_words_credited_to_a_pronoun_are_quoted_with_the_sentence_that_names_the_speaker(library: Library) -> None:
+    """News names a speaker in one sentence and quotes them in the next ("…,” he said."). Before, the answer showed
+    the sentence that names him without his words, or his words under "he" and no one."""
+    library.add_text(PELLING, key="cells", source="Wire")
+    make = library.ask("What did Adam Pelling make of the sodium battery result?").citations[0]
+    assert "Adam Pelling, a battery engineer" in make.quote and make.quote.endswith('still ahead," he said.')
+    assert make.attribution == "Adam Pelling"
+    warned = library.ask("Which executive warned the fourth quarter would be harder?").citations[0]
+    assert warned.quote.startswith("Chief financial officer Davide Orsenigo") and "he told analysts" in warned.quote
+    assert warned.attribution == "Chief financial officer Davide Orsenigo"
+
+
 def test_questions_in_other_languages_are_answered_with_the_kind_they_ask(library: Library) -> None:
     """A when-question is answered by a time of day or a weekday in the article's own language, a where-question by
     a place after an Italian preposition: neither was read as an answer of its kind, and both were "not found"."""
