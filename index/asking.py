@@ -7,6 +7,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 import numpy as np
@@ -26,7 +27,7 @@ from index import answer as answering
 from index.embedding import Embedder
 from index.language import TOKEN, analyzer
 from index.other_counts import add_other_counts
-from index.periods import NO_TIME, When
+from index.periods import NO_TIME, When, month_names
 from index.question import Concepts, Question, analyse, truecased
 from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search, rescaled
@@ -191,7 +192,7 @@ class Asker:
             q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
         )
         refusal = abstention.missing_day(q, judged_texts, searched) or _other_days(
-            asked_day, judged, unique, texts, infos, searched
+            q, asked_day, judged, unique, texts, infos, searched
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -455,6 +456,7 @@ def _items(s: answerability.Signals) -> list[tuple[str, float]]:
 
 
 def _other_days(
+    q: Question,
     asked: days.Asked | None,
     judged: list[answering.Evidence],
     evidence: list[answering.Evidence],
@@ -463,8 +465,20 @@ def _other_days(
     searched: int,
 ) -> str | None:
     """The refusal for a question that names one day when its quotes tell of others and no evidence sentence tells
-    of the asked one (``days``); ``asked``: the day the question names."""
-    if asked is None or not judged:
+    of the asked one (``days``); ``asked``: the day the question names. Evidence tells of it only from an article
+    that names what the question names: the October 14 strike on Pilsk is no answer for "the attack on Tovarin on
+    October 14" when the only article naming Tovarin tells of October 21."""
+    if asked is None:
+        return None
+    named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) & month_names().keys()))
+    if named.names:
+        ids = {e.article_id for e in [*judged, *evidence]}
+        naming = {a for a in ids if named.names_in(_head_forms(q, texts[a])) == 1.0}
+        judged, evidence = (
+            [e for e in judged if e.article_id in naming],
+            [e for e in evidence if e.article_id in naming],
+        )
+    if not judged:
         return None
     quotes, openings, published = _dated(judged, texts, infos)
     if not days.other_than_asked(asked, quotes, openings, published):
@@ -474,13 +488,17 @@ def _other_days(
     return abstention.other_days(asked.label(), searched)
 
 
+def _head_forms(q: Question, text: str) -> AbstractSet[str]:
+    return q.capitalised_forms(text[: answering.ARTICLE_HEAD])
+
+
 def _dated(
     evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> tuple[list[str], list[str], list[str]]:
     """The evidence sentences, their articles' openings (datelines) and dates."""
     sentences = [texts[e.article_id][e.start : e.end] for e in evidence]
     openings = [texts[e.article_id][: days.DATELINE_CHARS] for e in evidence]
-    published = [infos[e.article_id].published or "" for e in evidence if e.article_id in infos]
+    published = [infos[e.article_id].published or "" if e.article_id in infos else "" for e in evidence]
     return sentences, openings, published
 
 
@@ -488,7 +506,7 @@ def _told(
     evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> tuple[list[str], list[str]]:
     sentences, openings, published = _dated(evidence, texts, infos)
-    return [*sentences, *openings], published
+    return [*sentences, *openings], days.undated(openings, published)
 
 
 def _by_day(

@@ -68,9 +68,15 @@ def named_days(text: str) -> set[tuple[int, int]]:
 def other_than_asked(asked: Asked, quotes: Sequence[str], openings: Sequence[str], published: Sequence[str]) -> bool:
     """The quotes name other days and none tells of the asked one, nor does an opening (a dateline) or an article's
     date (``published``, ISO: on the day or within REPORTED_WITHIN_DAYS after)."""
-    if tells(asked, [*quotes, *openings], published):
+    if tells(asked, [*quotes, *openings], undated(openings, published)):
         return False
     return any(named_days(t) for t in quotes)
+
+
+def undated(openings: Sequence[str], published: Sequence[str]) -> list[str]:
+    """The dates of the articles whose opening (the same position in ``openings``; none read: any) names no day:
+    one that does ("TOVARIN, October 21") tells of that day, whatever days after it the asked one falls."""
+    return [p for i, p in enumerate(published) if i >= len(openings) or not named_days(openings[i])]
 
 
 def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:

@@ -52,3 +52,8 @@ def test_quotes_that_tell_of_other_days_only() -> None:
         Asked(3, 12), ["Police arrested 40 people at Tuesday's protest."], ["LYON, March 16"], []
     )
     assert tells(day, [], ["2028-03-24"]) and not tells(day, [], ["2028-03-25"])
+
+    # an article dated within the week after the asked day that dates its own story otherwise tells of that one
+    assert other_than_asked(
+        day, ["47 drones were launched on March 21."], ["TOVARIN, March 21 (Wire) -"], ["2028-03-21"]
+    )

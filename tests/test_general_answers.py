@@ -515,6 +515,31 @@ def test_a_country_asked_by_its_people_is_found_by_its_name(library: Library) ->
     assert "80% of teachers" in answer.citations[0].quote
 
 
+def test_a_day_is_told_of_by_the_articles_that_name_what_the_question_names(library: Library) -> None:
+    """The October 14 strike on Pilsk is no answer for "the attack on Tovarin on October 14" when the only article
+    naming Tovarin tells of October 21 (dated within the week after, as a report of the asked day would be)."""
+    library.add_text(
+        "Drones hit Pilsk\n\nPILSK, October 14 (Wire) - Kovrania launched 96 drones at Pilsk overnight, killing "
+        "three people, officials said.",
+        key="pilsk",
+        source="Wire",
+        published="2031-10-14",
+    )
+    library.add_text(
+        "One killed in Tovarin\n\nTOVARIN, October 21 (Tribune) - Kovrania attacked Tovarin with 54 drones "
+        "overnight, killing one person and injuring six, regional officials said.",
+        key="tovarin",
+        source="Tribune",
+        published="2031-10-21",
+    )
+    other = library.ask("How many people died in the drone attack on Tovarin on October 14?")
+    assert other.abstained and "other days than October 14" in other.answer
+    tovarin = library.ask("How many people died in the drone attack on Tovarin on October 21?")
+    assert not tovarin.abstained and "killing one person" in tovarin.citations[0].quote
+    pilsk = library.ask("How many people died in the drone attack on Pilsk on October 14?")
+    assert not pilsk.abstained and "killing three people" in pilsk.citations[0].quote
+
+
 def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:
     """ "the exchange on January 30": the January article's count first, not the March exchange's."""
     library.add_text(
