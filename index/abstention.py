@@ -37,10 +37,10 @@ def other_years(year: int, searched: int) -> str:
     return f"Not found: {_the(searched)} searched {given} it only for other years than {year}."
 
 
-def other_days(asked: str, searched: int) -> str:
+def other_days(asked: str, searched: int, unit: str = "days") -> str:
     """Every quote tells of other days (months) than the one asked ("March 3" and "March 12" for March 17)."""
     tell = "tells" if searched == 1 else "tell"
-    return f"Not found: {_the(searched)} searched {tell} of other days than {asked}."
+    return f"Not found: {_the(searched)} searched {tell} of other {unit} than {asked}."
 
 
 def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None:

@@ -154,7 +154,7 @@ class Asker:
         if not scored.shown:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
-        asked_day = days.asked(question, q)
+        asked_day = days.asked(question, q) or days.asked_month(question, q)
         evidence = scored.shown if asked_day is None else _by_day(scored.shown, asked_day, texts, infos)
         unique = answering.distinct(evidence, texts)
         first = self._first_page(unique, texts, q)
@@ -485,7 +485,7 @@ def _other_days(
         return None
     if days.tells(asked, *_told(evidence, texts, infos)):
         return None  # a sentence of the asked day is among the evidence, if not among the quotes judged
-    return abstention.other_days(asked.label(), searched)
+    return abstention.other_days(asked.label(), searched, "days" if asked.day else "months")
 
 
 def _head_forms(q: Question, text: str) -> AbstractSet[str]:

@@ -4,10 +4,14 @@ Asked "How many drones did Karsova launch at Kalvest on March 17?", quotes of th
 other days' drones: the library has no answer, however close their words. A question that names one calendar day
 ("on March 17", "the 20 March exchange") is refused when its quotes name other days, none names it and no evidence
 sentence tells of it (names it, or its article's opening or date does); such quotes also rank lower. A day named in
-a span ("since March 1", "between 1 and 12 March", "the quarter ended March 31") sets no day; a month alone sets
-none either: "last month" in an April article tells of March without naming it, and month names are words too
-("Mayo Clinic", "the Field of Mars"). A day is a number beside a month's full name, written as a name (in English
-with a capital); a quote that names no day leaves the question to the answerability model.
+a span ("since March 1", "between 1 and 12 March", "the quarter ended March 31") sets no day. A day is a number
+beside a month's full name, written as a name (in English with a capital); a quote that names no day leaves the
+question to the answerability model.
+
+A question that names one month without a day ("How many flights did Fennick Air cancel in July?") is read the same
+way, leniently, as month names are words too ("Mayo Clinic", "the Field of Mars"): its quotes must name days of
+other months ("DUBLIN, September 9"), and the month is told of by any word that names it, or an article of that
+month or the next ("last month" in an August article).
 """
 
 from __future__ import annotations
@@ -36,10 +40,11 @@ _SPAN = ("between", "from", "to", "by", "through", "till", "ended", "ending", "a
 @dataclass(frozen=True, slots=True)
 class Asked:
     month: int
-    day: int
+    day: int | None = None  # None: the whole month ("in July")
 
     def label(self) -> str:
-        return f"{date(2000, self.month, 1).strftime('%B')} {self.day}"
+        month = date(2000, self.month, 1).strftime("%B")
+        return month if self.day is None else f"{month} {self.day}"
 
 
 def asked(question: str, q: Question) -> Asked | None:
@@ -60,16 +65,42 @@ def asked(question: str, q: Question) -> Asked | None:
     return Asked(*next(iter(days)))
 
 
+def asked_month(question: str, q: Question) -> Asked | None:
+    """The one month the question names without a day, as a name ("in July", "the July strike"), outside a span
+    ("since July", "by July"); not a surname ("Theresa May"). None for none or several, and for a question that asks
+    when."""
+    if Asks.DATE in q.asks or Asks.DAY in q.asks or named_days(question):
+        return None
+    spans = {w.casefold() for w in span_words()} | set(_SPAN)
+    found: set[int] = set()
+    words = list(_WORD.finditer(question))
+    for i, m in enumerate(words):
+        month = _month_of(m.group(0))
+        if month is None:
+            continue
+        before = words[i - 1].group(0) if i else ""
+        if before.casefold() in spans or (i > 1 and before[:1].isupper()):
+            return None  # one end of a span, or a surname after a capitalised first name ("Theresa May")
+        found.add(month)
+    return Asked(found.pop()) if len(found) == 1 else None
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def named_days(text: str) -> set[tuple[int, int]]:
     """(month, day) of each calendar day the text names: "March 17", "17 March", "17. März", "17 марта"."""
     return {d for m in _day_and_month().finditer(text) if (d := _day(m)) is not None}
 
 
 def other_than_asked(asked: Asked, quotes: Sequence[str], openings: Sequence[str], published: Sequence[str]) -> bool:
-    """The quotes name other days and none tells of the asked one, nor does an opening (a dateline) or an article's
-    date (``published``, ISO: on the day or within REPORTED_WITHIN_DAYS after)."""
+    """The quotes name other days (for a month asked: days of other months) and none tells of the asked one, nor
+    does an opening (a dateline) or an article's date (``published``, ISO: on the day or within
+    REPORTED_WITHIN_DAYS after; in the asked month or the next)."""
     if tells(asked, [*quotes, *openings], undated(openings, published)):
         return False
+    if asked.day is None:
+        return any(month != asked.month for t in quotes for month, _ in named_days(t))
     return any(named_days(t) for t in quotes)
 
 
@@ -80,13 +111,27 @@ def undated(openings: Sequence[str], published: Sequence[str]) -> list[str]:
 
 
 def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
-    """A text names the asked day, or an article was published on it or within REPORTED_WITHIN_DAYS after."""
+    """A text names the asked day (the asked month, with a day or not), or an article was published on it or within
+    REPORTED_WITHIN_DAYS after (in the asked month or the next: "last month")."""
+    if asked.day is None:
+        return any(asked.month in _named_months(t) for t in texts) or any(_reports(p, asked) for p in published)
     return any((asked.month, asked.day) in named_days(t) for t in texts) or any(_reports(p, asked) for p in published)
+
+
+def _named_months(text: str) -> set[int]:
+    return {month for m in _WORD.finditer(text) if (month := _month_of(m.group(0))) is not None}
+
+
+def _month_of(word: str) -> int | None:
+    month = month_names().get(word.casefold())
+    return None if month is None or is_plain_word(word) else month
 
 
 def _reports(published: str, asked: Asked) -> bool:
     try:
         when = date.fromisoformat(published[:10])
+        if asked.day is None:
+            return when.month in (asked.month, asked.month % 12 + 1)
         day = date(when.year, asked.month, asked.day)
     except ValueError:
         return False

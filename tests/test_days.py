@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.days import Asked, asked, named_days, other_than_asked, tells
+from index.days import Asked, asked, asked_month, named_days, other_than_asked, tells
 from index.question import analyse
 
 
@@ -57,3 +57,32 @@ def test_quotes_that_tell_of_other_days_only() -> None:
     assert other_than_asked(
         day, ["47 drones were launched on March 21."], ["TOVARIN, March 21 (Wire) -"], ["2028-03-21"]
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many flights did Fennick Air cancel in July?", Asked(7)),
+        ("Wie viele Flüge wurden im Juli gestrichen?", Asked(7)),
+        ("In July, how many flights were cancelled?", Asked(7)),
+        # a day is ``asked``'s; a span, several months, a surname or a plain word set no month
+        ("How many drones were launched on March 3?", None),
+        ("How many refugees arrived since March?", None),
+        ("What happened in March and April?", None),
+        ("What did Theresa May say?", None),
+        ("how many flights were cancelled in may", None),
+        ("When did the strike start in July?", None),
+    ],
+)
+def test_the_month_a_question_names(question: str, expected: Asked | None) -> None:
+    assert asked_month(question, analyse(question)) == expected
+
+
+def test_quotes_that_tell_of_other_months_only() -> None:
+    july = Asked(7)
+    september = ["DUBLIN, September 9 (Wire) - Fennick Air has now cancelled 310 flights."]
+    assert other_than_asked(july, september, [], ["2031-09-09"])
+    assert not other_than_asked(july, [*september, "In July, it cancelled 12 flights."], [], [])
+    assert not other_than_asked(july, september, [], ["2031-08-02"])  # "last month" in an August article
+    assert not other_than_asked(july, ["In March it cancelled 96 flights."], [], [])  # no day: no sign either way
+    assert Asked(7).label() == "July" and Asked(3, 17).label() == "March 17"

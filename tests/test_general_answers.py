@@ -540,6 +540,21 @@ def test_a_day_is_told_of_by_the_articles_that_name_what_the_question_names(libr
     assert not pilsk.abstained and "killing three people" in pilsk.citations[0].quote
 
 
+def test_a_month_no_article_tells_of_is_not_answered_with_other_months(library: Library) -> None:
+    """Asked how many flights were cancelled in July, the September and March cancellations are no answer."""
+    library.add_text(
+        "Fennick grounds jets\n\nDUBLIN, September 9 (Wire) - Fennick Air has now cancelled 310 flights after 13 "
+        "of its aircraft were taken out of service. In March, the airline cancelled 96 flights over three days.",
+        key="fennick",
+        source="Wire",
+        published="2031-09-09",
+    )
+    july = library.ask("How many flights did Fennick Air cancel in July?")
+    assert july.abstained and "other months than July" in july.answer
+    march = library.ask("How many flights did Fennick Air cancel in March?")
+    assert not march.abstained and "96 flights" in march.citations[0].quote
+
+
 def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:
     """ "the exchange on January 30": the January article's count first, not the March exchange's."""
     library.add_text(
