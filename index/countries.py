@@ -14,7 +14,7 @@ from index.question import Question, typed_lower
 
 # Translations kept: the languages questions are analysed in (index/data/questions.json) that write in Latin or
 # Cyrillic letters. Japanese and Chinese names are not read as names here.
-LANGUAGES = ("de", "es", "fr", "it", "nl", "pl", "pt", "ru")
+LANGUAGES = ("de", "es", "fr", "hu", "it", "nl", "pl", "pt", "ru", "uk")
 
 
 def in_texts(q: Question, texts: Iterable[str]) -> Question:
@@ -67,7 +67,18 @@ def _spellings() -> dict[str, tuple[str, ...]]:
             continue
         people = [p.strip() for p in str(country.get("demonym") or "").split(",") if p.strip()]
         translated = [str(t) for lang, t in (country.get("translations") or {}).items() if lang in LANGUAGES and t]
-        spellings = tuple(dict.fromkeys([name, *people, *translated]))
+        code = str((country.get("ISO") or {}).get("alpha2") or "")
+        cldr = [names[code] for names in _territories() if code in names]
+        spellings = tuple(dict.fromkeys([name, *people, *translated, *cldr]))
         for spelling in spellings:
             table.setdefault(spelling.casefold(), spellings)
     return table
+
+
+@functools.cache
+def _territories() -> list[dict[str, str]]:
+    """Each language's names of the world's countries by ISO code (Babel's CLDR data: "Oostenrijk", "Polska",
+    "Австрія"), countryinfo translating into five languages only."""
+    from babel import Locale
+
+    return [dict(Locale(lang).territories) for lang in LANGUAGES]
