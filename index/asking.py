@@ -145,16 +145,16 @@ class Asker:
                 q, judging_query, top, passages, self.ranker, rarity, floor, topic, written
             )
         year = years.asked(question, q)
+        asked_day = days.asked(question, q) or days.asked_month(question, q)
         if year is not None and scored.shown:
-            kept = _of_year(scored, year, texts, infos)
+            kept = _of_year(scored, year, asked_day, texts, infos)
             # Only the asked figure of other years: no answer for the asked one.
             if not kept.shown or (_counted(q, texts, scored.shown) and not _counted(q, texts, kept.shown)):
                 return Answer(question, True, abstention.other_years(year, searched), [], hits, searched)
-            scored, judging = kept, (kept if judging is scored else _of_year(judging, year, texts, infos))
+            scored, judging = kept, (kept if judging is scored else _of_year(judging, year, asked_day, texts, infos))
         if not scored.shown:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         max_quotes = self.settings.answer_max_quotes
-        asked_day = days.asked(question, q) or days.asked_month(question, q)
         evidence = scored.shown if asked_day is None else _by_day(scored.shown, asked_day, texts, infos)
         unique = answering.distinct(evidence, texts)
         first = self._first_page(unique, texts, q)
@@ -464,16 +464,16 @@ def _other_days(
     infos: dict[int, ArticleInfo],
     searched: int,
 ) -> str | None:
-    """The refusal for a question that names one day when its quotes tell of others and no evidence sentence tells
-    of the asked one (``days``); ``asked``: the day the question names. Evidence tells of it only from an article
-    that names what the question names: the October 14 strike on Pilsk is no answer for "the attack on Tovarin on
-    October 14" when the only article naming Tovarin tells of October 21."""
+    """The refusal for a question that names one day (or one month) when its quotes tell of others and no evidence
+    sentence tells of the asked one (``days``); ``asked``: the day or month the question names. Evidence tells of
+    it only from an article that names something the question names: the October 14 strike on Pilsk is no answer
+    for "the attack on Tovarin on October 14" when the only article naming Tovarin tells of October 21."""
     if asked is None:
         return None
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) & month_names().keys()))
     if named.names:
         ids = {e.article_id for e in [*judged, *evidence]}
-        naming = {a for a in ids if named.names_in(_head_forms(q, texts[a])) == 1.0}
+        naming = {a for a in ids if named.names_in(_head_forms(q, texts[a])) > 0}
         judged, evidence = (
             [e for e in judged if e.article_id in naming],
             [e for e in evidence if e.article_id in naming],
@@ -506,7 +506,7 @@ def _told(
     evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> tuple[list[str], list[str]]:
     sentences, openings, published = _dated(evidence, texts, infos)
-    return [*sentences, *openings], days.undated(openings, published)
+    return [*sentences, *openings], published
 
 
 def _by_day(
@@ -524,17 +524,29 @@ def _by_day(
 
 
 def _of_year(
-    scored: answering.Scored, year: int, texts: dict[int, str], infos: dict[int, ArticleInfo]
+    scored: answering.Scored,
+    year: int,
+    asked_day: days.Asked | None,
+    texts: dict[int, str],
+    infos: dict[int, ArticleInfo],
 ) -> answering.Scored:
-    """The evidence without the sentences about another year than the asked one (see ``years.another_year``) and
-    without the articles of another year that never name it (``years.another_years_article``)."""
+    """The evidence without the sentences about another year than the asked one: those that place themselves there
+    (``years.another_year``), and those of an article of another year that never names the asked one
+    (``years.another_years_article``) unless they place themselves in it ("last year") or the article looks back
+    on it (``years.looks_back``); of those, never one that tells of the day or month a question names with its
+    year ("on October 14, 2030" over a 2031 article's "PILSK, October 14 - …"): by naming it, or by its article's
+    dateline or date."""
     published = {a: infos[a].published or "" for a in texts}
     other = {a for a in texts if years.another_years_article(texts[a], year, published[a])}
 
     def of_year(e: answering.Evidence) -> bool:
         sentence, date = texts[e.article_id][e.start : e.end], published[e.article_id]
         if e.article_id in other:
-            return years.in_year(sentence, year, date)
+            opening = texts[e.article_id][: days.DATELINE_CHARS]
+            if asked_day is not None and days.tells(asked_day, [sentence, opening], [date]):
+                return False
+            if not years.looks_back(year, date) and not years.in_year(sentence, year, date):
+                return False
         return not years.another_year(sentence, year, date)
 
     def kept(evidence: list[answering.Evidence]) -> list[answering.Evidence]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index import figure_phrases, figures_en, quotations, speakers
 from index.figures_en import noun_of, unit_of
-from index.language import analyzer, detect
+from index.language import TOKEN, analyzer, detect
 from index.periods import is_month
 from index.sentences import split_sentences
 from index.terms import has_count, without_times
@@ -402,68 +402,103 @@ def credit(text: str, lang: str = "") -> str:
     if len(spans) < 2:
         return attribution(text)
     named: dict[str, str] = {}  # by their case-folded name: "police" and "Police" are one speaker, as first written
-    # The sentence before the one that opened the last quotation, and whom it credits.
-    previous, previous_who, opener, opener_who = "", "", "", ""
+    # The sentences read so far, and whom each credits.
+    read: list[tuple[str, str]] = []
+    opener = -1  # the one before the sentence that opened the last quotation
     for start, end in spans:
         sentence = text[start:end]
-        if sentence[:1] in quotations.MARKS:
-            opener, opener_who = previous, previous_who
+        if _opens_quotation(sentence):
+            opener = len(read) - 1
         who = attribution(sentence)
-        if not who and opener and _closes_quotation(sentence):
+        if not who and opener >= 0 and _closes_quotation(sentence):
             lang = lang or detect(text)
             if credited_by_pronoun(sentence, lang):
-                who = opener_who or _article_in_lower_case(subject(opener, lang))
-        previous, previous_who = sentence, who
+                who = _pronoun_credit(read[: opener + 1], lang)
+            opener = -1
+        read.append((sentence, who))
         named.setdefault(who.casefold(), who)
     speakers = [who for who in named.values() if who]
     # "the agency" after "the International Cycling Integrity Agency" names it again, not another source.
     return _listed([who for n, who in enumerate(speakers) if not any(_again(who, e) for e in speakers[:n])])
 
 
-_WORD = re.compile(r"[^\W\d_]+")
-CREDIT_WORDS = 6  # the most words after a quotation that credit it ("he told analysts on a call")
+def _pronoun_credit(before: Sequence[tuple[str, str]], lang: str) -> str:
+    """Whom a quotation credited to a pronoun is by: the credit or the subject (``subject``) of the sentence before
+    it, if no sentence before that names another ("PM Anna Berg defended the plan. Finance Minister Erik Lund was
+    absent. '…,' she said.": unclear)."""
+    (last, credited), earlier = before[-1], before[:-1]
+    speaker = credited or subject(last, lang)
+    # Only since the last credited sentence: a speaker whose words were credited already is done.
+    since = next((n for n in range(len(earlier) - 1, -1, -1) if earlier[n][1]), -1)
+    others = {subject(sentence, lang) for sentence, _ in earlier[since + 1 :]} - {"", speaker}
+    return _article_in_lower_case(speaker) if speaker and not others else ""
+
+
+def _opens_quotation(sentence: str) -> bool:
+    return any(quotations.opens(sentence, i) for i, ch in enumerate(sentence) if ch in quotations.MARKS)
 
 
 def _closes_quotation(sentence: str) -> bool:
     return any(mark in sentence[1:] for mark in quotations.MARKS)
 
 
+CREDIT_WORDS = 6  # the most words after a quotation that credit it ("he told analysts on a call")
+PRONOUN_AT = 3  # the pronoun is one of the first words after the quotation ("he said", "a-t-il déclaré")
+
+
 def credited_by_pronoun(text: str, lang: str) -> bool:
-    """The text ends a quotation credited after it to a pronoun of its language ``lang`` ("“…,” he told
-    analysts", "„…“, sagte er", "« … », a-t-il déclaré"): whose words they are, the sentence before the quotation
-    tells."""
+    """The text ends a quotation credited after it to a personal pronoun of its language ``lang`` ("“…,” he told
+    analysts", "„…“, sagte er", "« … », a-t-il déclaré"; ``speaking_pronouns`` in data/cues.json): whose words they
+    are, the sentence before the quotation tells."""
     closing = max(text.rfind(mark) for mark in quotations.MARKS)
-    words = _WORD.findall(text[closing + 1 :]) if closing > 0 else []
+    words = TOKEN.findall(text[closing + 1 :]) if closing > 0 else []
     if not words or len(words) > CREDIT_WORDS:
         return False
-    pronouns = {w for w in speakers.cue_words("anaphors", lang) if " " not in w}
-    return any(w.casefold() in pronouns for w in words)
+    pronouns = speakers.cue_words("speaking_pronouns", lang)
+    return any(w.casefold() in pronouns for w in words[:PRONOUN_AT])
 
 
 SUBJECT_WORDS = 8  # a name that opens a sentence, with its title ("Chief financial officer Davide Orsenigo")
+PARTICLE = 3  # a lower-case word this short may join a name's parts ("von der Leyen", "Bank of England")
+TITLE_WORDS = 3  # lower-case words in a row before a name's next capitalised word ("Chief financial officer")
+_DATELINE = re.compile(r"[^()\n]{1,80}\([^()\n]{1,60}\)\s*[-–—]\s*")  # "WASHINGTON, March 3 (Wire) - "
 
 
 def subject(sentence: str, lang: str) -> str:
-    """The name a sentence opens with (its last run of two capitalised words or more among its first words, up to a
-    comma) with the title before it: "Adam Pelling" of "Adam Pelling, a battery engineer …", "Chief executive Orla
-    Brennock" of "Chief executive Orla Brennock rejected …", "Губернатор Ушмарской области Руслан Ильюшкин"; '' for
-    none ("The pilots' union said", "In March, …", "Russia launched …")."""
-    words: list[str] = []
-    for word in sentence.split()[:SUBJECT_WORDS]:
-        words.append(word.rstrip(",;:"))
-        if words[-1] != word:
-            break  # a comma ends the name: "Adam Pelling, a battery engineer"
-    capitalised = [w[:1].isupper() and w[:1].isalpha() for w in words]
-    if not capitalised or not capitalised[0]:
+    """The name a sentence opens with, two capitalised words at least, with the title before it and the short words
+    inside it: "Adam Pelling" of "Adam Pelling, a battery engineer …", "Chief executive Orla Brennock" of "Chief
+    executive Orla Brennock rejected …", "Ursula von der Leyen" of "Ursula von der Leyen met Donald Trump"; ''
+    for none: "The pilots' union said", "In March, …", "Russia launched Shahed drones", "Zelensky met Donald
+    Trump" (a verb in English reads in another form in the dictionary: "launched", "met"). A dateline is skipped."""
+    dateline = _DATELINE.match(sentence)
+    words = sentence[dateline.end() if dateline else 0 :].split()[:SUBJECT_WORDS]
+    if not words or not words[0][:1].isupper():
         return ""
-    end = max((i + 1 for i in range(1, len(words)) if capitalised[i] and capitalised[i - 1]), default=0)
-    while 0 < end < len(words) and capitalised[end]:
-        end += 1
-    stop = analyzer(lang).stopwords
-    name = without_times(" ".join(words[:end])).split()
-    while name and name[0].casefold() in stop and name[0].casefold() not in _ARTICLES:
-        name.pop(0)  # "Pour l'analyste …", "In March": no part of a name
-    return " ".join(name) if len(name) >= 2 else ""
+    a = analyzer(lang)
+    name: list[str] = []
+    for n, word in enumerate(words):
+        core = word.rstrip(",;:.!?")
+        if not core[:1].isalpha():
+            break
+        capitals = sum(w[:1].isupper() for w in name)
+        if core[:1].islower():
+            # A title's words before the name ("міської військової адміністрації Рудавки") and, past two
+            # capitalised words, only short ones between parts of a name ("von der", "of") go on to a capital.
+            ahead = words[n + 1 : n + 1 + TITLE_WORDS]
+            follows = any(w[:1].isupper() for w in ahead)
+            verb = lang == "en" and a.lemma(core) != core.casefold()
+            if verb or not follows or (capitals >= 2 and len(core) > PARTICLE):
+                break
+        name.append(core)
+        if core != word:
+            break  # a comma or a full stop ends the name: "Adam Pelling, a battery engineer"
+    while name and not name[-1][:1].isupper():
+        name.pop()
+    while name and name[0].casefold() in a.stopwords and name[0].casefold() not in _ARTICLES:
+        name.pop(0)  # "In March", "Pour l'analyste …": no part of a name
+    while name and not without_times(name[0]).strip():
+        name.pop(0)  # "Tuesday Orla Brennock…": a time opens the sentence
+    return " ".join(name) if sum(w[:1].isupper() for w in name) >= 2 else ""
 
 
 def _listed(names: Sequence[str]) -> str:

@@ -61,6 +61,7 @@ def _spellings() -> dict[str, tuple[str, ...]]:
     ("French", "Chinese") belongs to the most populous."""
     countries = sorted(CountryInfo.all().values(), key=lambda c: -(c.get("population") or 0))
     table: dict[str, tuple[str, ...]] = {}
+    coded: set[str] = set()
     for country in countries:
         name = str(country.get("name") or "")
         if not name:
@@ -68,7 +69,9 @@ def _spellings() -> dict[str, tuple[str, ...]]:
         people = [p.strip() for p in str(country.get("demonym") or "").split(",") if p.strip()]
         translated = [str(t) for lang, t in (country.get("translations") or {}).items() if lang in LANGUAGES and t]
         code = str((country.get("ISO") or {}).get("alpha2") or "")
-        cldr = [names[code] for names in _territories() if code in names]
+        # A code several entries share ("GB": the United Kingdom, Wales…) names the most populous.
+        cldr = [names[code] for names in _territories() if code in names and code not in coded]
+        coded.add(code)
         spellings = tuple(dict.fromkeys([name, *people, *translated, *cldr]))
         for spelling in spellings:
             table.setdefault(spelling.casefold(), spellings)

@@ -22,11 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from index import speakers
+from index.language import TOKEN
 from index.periods import is_plain_word, month_names, span_words
-from index.question import Asks, Question
+from index.question import Asks, Question, words_of
 
-# An article published this many days after the asked day may tell of it without naming it ("Tuesday's protest").
-REPORTED_WITHIN_DAYS = 7
+# An article published this many days after the asked day may tell of it without naming it ("Tuesday's protest"):
+# within a week a weekday names one day; a week after, "Tuesday" is the day of the article's own dateline.
+REPORTED_WITHIN_DAYS = 6
 # A sentence that tells only of other days than the asked one ranks as if it were this much less relevant.
 OTHER_DAY_WEIGHT = 0.5
 # Where an article's opening names its date (a dateline: "TESSALIN, March 12 (Northbridge Wire) -"): it may tell of
@@ -66,26 +69,26 @@ def asked(question: str, q: Question) -> Asked | None:
 
 
 def asked_month(question: str, q: Question) -> Asked | None:
-    """The one month the question names without a day, as a name ("in July", "the July strike"), outside a span
-    ("since July", "by July"); not a surname ("Theresa May"). None for none or several, and for a question that asks
-    when."""
+    """The one month the question names without a day, after a preposition or a determiner of its language ("in
+    July", "the July strike", "im Juli"), outside a span ("since July"); None for none or several, and for a
+    question that asks when. Not a month: "May I ask…", "What did May tell parliament?"."""
     if Asks.DATE in q.asks or Asks.DAY in q.asks or named_days(question):
         return None
+    before_month = speakers.cue_words("places", q.lang) | words_of(q.lang, "determiners")
     spans = {w.casefold() for w in span_words()} | set(_SPAN)
-    found: set[int] = set()
-    words = list(_WORD.finditer(question))
+    named: set[int] = set()
+    placed = False
+    words = list(TOKEN.finditer(question))
     for i, m in enumerate(words):
         month = _month_of(m.group(0))
         if month is None:
             continue
-        before = words[i - 1].group(0) if i else ""
-        if before.casefold() in spans or (i > 1 and before[:1].isupper()):
-            return None  # one end of a span, or a surname after a capitalised first name ("Theresa May")
-        found.add(month)
-    return Asked(found.pop()) if len(found) == 1 else None
-
-
-_WORD = re.compile(r"[^\W\d_]+")
+        before = words[i - 1].group(0).casefold() if i else ""
+        if before in spans:
+            return None  # one end of a span
+        named.add(month)
+        placed = placed or before in before_month
+    return Asked(named.pop()) if placed and len(named) == 1 else None
 
 
 def named_days(text: str) -> set[tuple[int, int]]:
@@ -97,17 +100,11 @@ def other_than_asked(asked: Asked, quotes: Sequence[str], openings: Sequence[str
     """The quotes name other days (for a month asked: days of other months) and none tells of the asked one, nor
     does an opening (a dateline) or an article's date (``published``, ISO: on the day or within
     REPORTED_WITHIN_DAYS after; in the asked month or the next)."""
-    if tells(asked, [*quotes, *openings], undated(openings, published)):
+    if tells(asked, [*quotes, *openings], published):
         return False
     if asked.day is None:
         return any(month != asked.month for t in quotes for month, _ in named_days(t))
     return any(named_days(t) for t in quotes)
-
-
-def undated(openings: Sequence[str], published: Sequence[str]) -> list[str]:
-    """The dates of the articles whose opening (the same position in ``openings``; none read: any) names no day:
-    one that does ("TOVARIN, October 21") tells of that day, whatever days after it the asked one falls."""
-    return [p for i, p in enumerate(published) if i >= len(openings) or not named_days(openings[i])]
 
 
 def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
@@ -119,7 +116,7 @@ def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:
 
 
 def _named_months(text: str) -> set[int]:
-    return {month for m in _WORD.finditer(text) if (month := _month_of(m.group(0))) is not None}
+    return {month for m in TOKEN.finditer(text) if (month := _month_of(m.group(0))) is not None}
 
 
 def _month_of(word: str) -> int | None:

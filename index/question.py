@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -119,9 +120,9 @@ class Question:
         return sum(self.has_name(n, present) for n in self.names) / len(self.names)
 
     def has_name(self, name: str, text: str | AbstractSet[str]) -> bool:
-        """The text (or its ``forms``) contains one of the question's names, or a variant of it, or a word of it
-        spelled with one letter more or less ("Zelenskiy" for "Zelensky", "Russian" for "Russia")."""
-        present = self.forms(text)
+        """The text, written as a name (or its forms), contains one of the question's names, or a variant of it, or a
+        word of it spelled with one letter more or less ("Zelenskiy" for "Zelensky", "Russian" for "Russia")."""
+        present = self.capitalised_forms(text) if isinstance(text, str) else text
         forms = _name_forms(self, name, " ".join(_own_words(name, present)))
         return bool(forms & present) or _one_letter_apart(forms, present)
 
@@ -213,21 +214,30 @@ _JOINED = re.compile(r"[ \t\u00a0]+\Z")  # words of one name stand apart by spac
 
 def _followers(text: str) -> set[str]:
     """What follows each capitalised word, as forms that hold a space or a tab and so match no word: "rui tavares"
-    and "rui\t" where another capitalised word comes next, "rui " where none does. They tell whose first name "Rui"
-    is (see ``Question.has_name``)."""
+    for each pair of capitalised words in a row, "tavares " for the last of a row, and "rui\t" for the first of a
+    row of two, a name of its own. They tell whose first name "Rui" is (see ``Question.has_name``)."""
     found: set[str] = set()
-    previous: re.Match[str] | None = None
+    row: list[str] = []
+    end = -1
+
+    def close() -> None:
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(row))
+        if row:
+            found.add(f"{row[-1]} ")
+        if len(row) == 2:
+            found.add(f"{row[0]}\t")
+        row.clear()
+
     for m in TOKEN.finditer(text):
         word = m.group(0)
-        if previous is not None:
-            key = previous.group(0).casefold()
-            if word[:1].isupper() and _JOINED.match(text, previous.end(), m.start()):
-                found.update((f"{key} {word.casefold()}", f"{key}\t"))
-            else:
-                found.add(f"{key} ")
-        previous = m if word[:1].isupper() else None
-    if previous is not None:
-        found.add(f"{previous.group(0).casefold()} ")
+        if not word[:1].isupper():
+            close()
+            continue
+        if row and not _JOINED.match(text, end, m.start()):
+            close()
+        row.append(word.casefold())
+        end = m.end()
+    close()
     return found
 
 
@@ -259,18 +269,16 @@ def _forms(q: Question, text: str) -> set[str]:
 
 
 def _own_words(name: str, present: AbstractSet[str]) -> list[str]:
-    """The words of a name that may stand for it in a text: all but a leading word ("Rui" of "Rui Valente", "Storm"
-    of "Storm Ilse") that the text writes only before another capitalised word ("Rui Tavares", "Storm Boris"), which
-    names someone or something else. Texts read without what follows their words keep every word."""
+    """The words of a name that may stand for it in a text: of a name of two words, not the first ("Rui" of "Rui
+    Valente", "Storm" of "Storm Ilse") where the text writes it only as the first of another name of two words
+    ("Rui Tavares", "Storm Boris"); a longer row ("Saudi Energy Minister", "Mayor Rui Tavares") may hold the name.
+    Texts read without what follows their words keep every word."""
     words = name.split()
-    own = []
-    for i, word in enumerate(words):
-        key = word.casefold()
-        before_another = f"{key}\t" in present and f"{key} " not in present
-        if i + 1 < len(words) and before_another and f"{key} {words[i + 1].casefold()}" not in present:
-            continue
-        own.append(word)
-    return own
+    if len(words) != 2:
+        return words
+    first, second = (w.casefold() for w in words)
+    other = f"{first}\t" in present and f"{first} " not in present and f"{first} {second}" not in present
+    return words[1:] if other else words
 
 
 def _name_forms(q: Question, name: str, words: str) -> set[str]:

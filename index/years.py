@@ -45,33 +45,42 @@ def asked(question: str, q: Question) -> int | None:
 def another_year(sentence: str, year: int, published: str) -> bool:
     """The sentence places itself by a relative phrase in another year than ``year``, and names no year; its
     article was ``published`` (ISO date) in another year than ``year``."""
-    if not re.match(r"(?:19|20)\d\d-", published) or _YEAR.search(sentence):
+    own = _year_of(published)
+    if own is None or own == year or _YEAR.search(sentence):
         return False
-    if int(published[:4]) == year:
-        return False
-    placed = _placed(sentence, published)
+    folded = sentence.casefold()
+    placed = {own - back for phrase, back in relative_years().items() if _phrase(phrase).search(folded)}
     return bool(placed) and year not in placed
-
-
-def _placed(sentence: str, published: str) -> set[int]:
-    """The years the sentence places itself in by relative phrases ("last year" in a 2025 article: 2024)."""
-    own, folded = int(published[:4]), sentence.casefold()
-    return {own - back for phrase, back in relative_years().items() if _phrase(phrase).search(folded)}
 
 
 def another_years_article(text: str, year: int, published: str) -> bool:
     """The article was ``published`` (ISO date) in another year than ``year`` and never names it: news tells of
-    the days around its date, so its sentences ("PILSK, October 14 - Kovrania launched 96 drones") are of its own
-    year, not of the asked one ("How many drones … on October 14, 2030?" over a 2031 article), unless one places
-    itself there ("last year", see ``in_year``)."""
-    if not re.match(r"(?:19|20)\d\d-", published) or int(published[:4]) == year:
-        return False
-    return not any(int(m.group(0)) == year for m in _YEAR.finditer(text))
+    its own time, and the days and months it dates events by ("PILSK, October 14 - Kovrania launched 96 drones")
+    are of its own year (but see ``looks_back``)."""
+    own = _year_of(published)
+    return own is not None and own != year and not any(int(m.group(0)) == year for m in _YEAR.finditer(text))
+
+
+def looks_back(year: int, published: str) -> bool:
+    """The article was published early in the year after ``year``, when news reports a year's last days, its
+    annual figures and its anniversaries without naming it ("annual net profit rose 12%" in February)."""
+    return _year_of(published) == year + 1 and published[5:7].isdigit() and int(published[5:7]) <= REVIEW_MONTHS
+
+
+REVIEW_MONTHS = 3
 
 
 def in_year(sentence: str, year: int, published: str) -> bool:
-    """The sentence places itself in ``year`` by a phrase relative to its article's date."""
-    return bool(re.match(r"(?:19|20)\d\d-", published)) and year in _placed(sentence, published)
+    """The sentence places itself in ``year`` by a phrase relative to its article's date ("last year")."""
+    own = _year_of(published)
+    folded = sentence.casefold()
+    return own is not None and any(
+        own - back == year for phrase, back in relative_years().items() if _phrase(phrase).search(folded)
+    )
+
+
+def _year_of(published: str) -> int | None:
+    return int(published[:4]) if re.match(r"(?:19|20)\d\d-", published) else None
 
 
 def _has(text: str, phrase: str) -> bool:

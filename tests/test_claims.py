@@ -688,14 +688,20 @@ def test_speech_spans_are_read_in_one_pass() -> None:
             "en",
             "Military analyst Teo Marchak",
         ),
+        ("Губернатор Руслан Ильюшкин сообщил, что пожар потушен.", "ru", "Губернатор Руслан Ильюшкин"),
         (
-            "Губернатор Ушмарской области Руслан Ильюшкин сообщил, что пожар потушен.",
-            "ru",
-            "Губернатор Ушмарской области Руслан Ильюшкин",
+            "Начальник міської адміністрації Олесь Марчук розповів, що",
+            "uk",
+            "Начальник міської адміністрації Олесь Марчук",
         ),
+        ("Ursula von der Leyen met Donald Trump.", "en", "Ursula von der Leyen"),  # short words join; "met" is a verb
+        ("Barcelona coach Hansi Flick praised Lamine Yamal.", "en", "Barcelona coach Hansi Flick"),
+        ("Theresa May resigned on Friday.", "en", "Theresa May"),
+        ("WASHINGTON (Wire) - Zelensky met Donald Trump on Friday.", "en", ""),  # the dateline is skipped
         ("The pilots' union said the fleet was too thin.", "en", ""),  # no name of two words
         ("In March, the airline cancelled 96 flights.", "en", ""),  # a time
         ("Russia launched 48 drones at Kyiv.", "en", ""),
+        ("Russia launched Shahed Drones at Kyiv.", "en", ""),  # a verb before the capitals: no title
     ],
 )
 def test_the_name_a_sentence_opens_with(sentence: str, lang: str, name: str) -> None:
@@ -715,3 +721,12 @@ def test_a_quotation_credited_to_a_pronoun_is_the_named_speakers() -> None:
     assert claim(said, "en").attribution == "Lars Boekhout"
     german = "Präsidentin Ilona Vestry forderte mehr Luftabwehr. „Wir brauchen Abfangraketen“, sagte sie."
     assert claim(german, "de").attribution == "Präsidentin Ilona Vestry"
+    # two people named before the quotation: whose words they are is unclear; "it" credits no person
+    assert (
+        claim('PM Anna Berg defended the plan. Finance Minister Erik Lund was absent. "Fine," she said.').attribution
+        == ""
+    )
+    assert claim('Chief executive Anna Berg stepped down. "We thank her," it said.', "en").attribution == ""
+    # each quotation has its own speaker
+    two = 'Orla Brennock rejected it. "No," she said. Union leader Fergal Dunphy was unimpressed. But "no," he said.'
+    assert claim(two, "en").attribution == "Orla Brennock and Union leader Fergal Dunphy"

@@ -555,6 +555,40 @@ def test_a_month_no_article_tells_of_is_not_answered_with_other_months(library: 
     assert not march.abstained and "96 flights" in march.citations[0].quote
 
 
+def test_dates_that_tell_of_the_asked_time_without_naming_it_still_answer(library: Library) -> None:
+    """What the year, day and month checks must not refuse (a review's cases): annual figures reported early in the
+    next year, an overnight attack under the next day's dateline, "last month" under a dateline, and "May I"."""
+    library.add_text(
+        "Norland Bank profit up\n\nOSLO, Feb 13 (Wire) - Norland Bank said on Thursday its annual net profit rose 12% "
+        "to 4.1 billion crowns.",
+        key="bank",
+        source="Wire",
+        published="2025-02-13",
+    )
+    library.add_text(
+        "Drones hit Kyiv\n\nKYIV, October 15 (Wire) - Russian drones killed three people in Kyiv on Tuesday night, "
+        "officials said.",
+        key="kyiv",
+        source="Wire",
+        published="2031-10-15",
+    )
+    library.add_text(
+        "Fennick counts the cost\n\nDUBLIN, August 2 (Wire) - Fennick Air cancelled 120 flights last month after a "
+        "software fault, the airline said.",
+        key="fennick",
+        source="Wire",
+        published="2031-08-02",
+    )
+    profit = library.ask("What was Norland Bank's net profit in 2024?")
+    assert not profit.abstained and "4.1 billion crowns" in profit.citations[0].quote
+    kyiv = library.ask("How many people were killed in Kyiv on October 14?")
+    assert not kyiv.abstained and "three people" in kyiv.citations[0].quote
+    july = library.ask("How many flights did Fennick Air cancel in July?")
+    assert not july.abstained and "120 flights" in july.citations[0].quote
+    may = library.ask("May I ask how many flights Fennick Air cancelled?")
+    assert not may.abstained and "120 flights" in may.citations[0].quote
+
+
 def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:
     """ "the exchange on January 30": the January article's count first, not the March exchange's."""
     library.add_text(
