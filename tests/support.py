@@ -15,6 +15,7 @@ import hypothesis
 import numpy as np
 import pytest
 
+from index.library import Library
 from index.vectors import unpack_sentences, unpack_vector
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -264,3 +265,20 @@ def near(vectors: np.ndarray, n: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     q = vectors[rng.integers(0, len(vectors), n)] + rng.normal(0, 0.09, (n, vectors.shape[1]))
     return (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
+
+
+def wire(library: Library, key: str, text: str, published: str) -> None:
+    """An article of a wire service, dated."""
+    library.add_text(text, key=key, source="Wire", published=published)
+
+
+def assert_answers(library: Library, question: str, words: str) -> None:
+    """The question is answered, its first quote holding ``words``."""
+    answer = library.ask(question)
+    assert not answer.abstained and words in answer.citations[0].quote, (question, answer.answer)
+
+
+def assert_refuses(library: Library, question: str, reason: str) -> None:
+    """The question is refused for ``reason`` (part of the refusal)."""
+    answer = library.ask(question)
+    assert answer.abstained and reason in answer.answer, (question, answer.answer)

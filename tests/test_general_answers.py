@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import assert_answers, assert_refuses, wire
 
 from index import Library, render_text
 from index.question import Asks, analyse
@@ -517,76 +518,38 @@ def test_a_country_asked_by_its_people_is_found_by_its_name(library: Library) ->
 
 def test_a_day_is_told_of_by_the_articles_that_name_what_the_question_names(library: Library) -> None:
     """The October 14 strike on Pilsk is no answer for "the attack on Tovarin on October 14" when the only article
-    naming Tovarin tells of October 21 (dated within the week after, as a report of the asked day would be)."""
-    library.add_text(
-        "Drones hit Pilsk\n\nPILSK, October 14 (Wire) - Kovrania launched 96 drones at Pilsk overnight, killing "
-        "three people, officials said.",
-        key="pilsk",
-        source="Wire",
-        published="2031-10-14",
-    )
-    library.add_text(
-        "One killed in Tovarin\n\nTOVARIN, October 21 (Tribune) - Kovrania attacked Tovarin with 54 drones "
-        "overnight, killing one person and injuring six, regional officials said.",
-        key="tovarin",
-        source="Tribune",
-        published="2031-10-21",
-    )
-    other = library.ask("How many people died in the drone attack on Tovarin on October 14?")
-    assert other.abstained and "other days than October 14" in other.answer
-    tovarin = library.ask("How many people died in the drone attack on Tovarin on October 21?")
-    assert not tovarin.abstained and "killing one person" in tovarin.citations[0].quote
-    pilsk = library.ask("How many people died in the drone attack on Pilsk on October 14?")
-    assert not pilsk.abstained and "killing three people" in pilsk.citations[0].quote
+    naming Tovarin tells of October 21 (dated a week after: "Tuesday" there is its own day)."""
+    pilsk = "Drones hit Pilsk\n\nPILSK, October 14 (Wire) - Kovrania launched 96 drones at Pilsk overnight, killing "
+    wire(library, "pilsk", pilsk + "three people, officials said.", "2031-10-14")
+    tovarin = "One killed in Tovarin\n\nTOVARIN, October 21 (Tribune) - Kovrania attacked Tovarin with 54 drones "
+    wire(library, "tovarin", tovarin + "overnight, killing one person and injuring six, officials said.", "2031-10-21")
+    attack = "How many people died in the drone attack on {} on October {}?"
+    assert_refuses(library, attack.format("Tovarin", 14), "other days than October 14")
+    assert_answers(library, attack.format("Tovarin", 21), "killing one person")
+    assert_answers(library, attack.format("Pilsk", 14), "killing three people")
 
 
 def test_a_month_no_article_tells_of_is_not_answered_with_other_months(library: Library) -> None:
     """Asked how many flights were cancelled in July, the September and March cancellations are no answer."""
-    library.add_text(
-        "Fennick grounds jets\n\nDUBLIN, September 9 (Wire) - Fennick Air has now cancelled 310 flights after 13 "
-        "of its aircraft were taken out of service. In March, the airline cancelled 96 flights over three days.",
-        key="fennick",
-        source="Wire",
-        published="2031-09-09",
-    )
-    july = library.ask("How many flights did Fennick Air cancel in July?")
-    assert july.abstained and "other months than July" in july.answer
-    march = library.ask("How many flights did Fennick Air cancel in March?")
-    assert not march.abstained and "96 flights" in march.citations[0].quote
+    fennick = "Fennick grounds jets\n\nDUBLIN, September 9 (Wire) - Fennick Air has now cancelled 310 flights. "
+    wire(library, "fennick", fennick + "In March, the airline cancelled 96 flights over three days.", "2031-09-09")
+    assert_refuses(library, "How many flights did Fennick Air cancel in July?", "other months than July")
+    assert_answers(library, "How many flights did Fennick Air cancel in March?", "96 flights")
 
 
 def test_dates_that_tell_of_the_asked_time_without_naming_it_still_answer(library: Library) -> None:
     """What the year, day and month checks must not refuse (a review's cases): annual figures reported early in the
     next year, an overnight attack under the next day's dateline, "last month" under a dateline, and "May I"."""
-    library.add_text(
-        "Norland Bank profit up\n\nOSLO, Feb 13 (Wire) - Norland Bank said on Thursday its annual net profit rose 12% "
-        "to 4.1 billion crowns.",
-        key="bank",
-        source="Wire",
-        published="2025-02-13",
-    )
-    library.add_text(
-        "Drones hit Kyiv\n\nKYIV, October 15 (Wire) - Russian drones killed three people in Kyiv on Tuesday night, "
-        "officials said.",
-        key="kyiv",
-        source="Wire",
-        published="2031-10-15",
-    )
-    library.add_text(
-        "Fennick counts the cost\n\nDUBLIN, August 2 (Wire) - Fennick Air cancelled 120 flights last month after a "
-        "software fault, the airline said.",
-        key="fennick",
-        source="Wire",
-        published="2031-08-02",
-    )
-    profit = library.ask("What was Norland Bank's net profit in 2024?")
-    assert not profit.abstained and "4.1 billion crowns" in profit.citations[0].quote
-    kyiv = library.ask("How many people were killed in Kyiv on October 14?")
-    assert not kyiv.abstained and "three people" in kyiv.citations[0].quote
-    july = library.ask("How many flights did Fennick Air cancel in July?")
-    assert not july.abstained and "120 flights" in july.citations[0].quote
-    may = library.ask("May I ask how many flights Fennick Air cancelled?")
-    assert not may.abstained and "120 flights" in may.citations[0].quote
+    bank = "Norland Bank profit up\n\nOSLO, Feb 13 (Wire) - Norland Bank said on Thursday its annual net profit "
+    wire(library, "bank", bank + "rose 12% to 4.1 billion crowns.", "2025-02-13")
+    kyiv = "Drones hit Kyiv\n\nKYIV, October 15 (Wire) - Russian drones killed three people in Kyiv on Tuesday "
+    wire(library, "kyiv", kyiv + "night, officials said.", "2031-10-15")
+    fennick = "Fennick counts the cost\n\nDUBLIN, August 2 (Wire) - Fennick Air cancelled 120 flights last month "
+    wire(library, "fennick", fennick + "after a software fault, the airline said.", "2031-08-02")
+    assert_answers(library, "What was Norland Bank's net profit in 2024?", "4.1 billion crowns")
+    assert_answers(library, "How many people were killed in Kyiv on October 14?", "three people")
+    assert_answers(library, "How many flights did Fennick Air cancel in July?", "120 flights")
+    assert_answers(library, "May I ask how many flights Fennick Air cancelled?", "120 flights")
 
 
 def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import assert_answers, assert_refuses, wire
 
 from index import years
 from index.library import Library
@@ -84,12 +85,10 @@ PORT_2031 = (
 def test_a_question_naming_a_year_is_answered_from_that_years_articles(library: Library) -> None:
     """Wire copy dates its events by day and month ("KORVEL, July 9"); the year is the article's. Before, a question
     naming 2030 was answered with the 2031 strike's figures, and one naming a year no article tells of too."""
-    library.add_text(PORT_2030, key="korvel-2030", source="Lodestar", published="2030-07-09")
-    library.add_text(PORT_2031, key="korvel-2031", source="Lodestar", published="2031-07-09")
-    asked_2030 = library.ask("How many people were killed in the missile attack on Korvel in 2030?")
-    assert not asked_2030.abstained and "four port workers" in asked_2030.citations[0].quote
-    assert all("two people" not in c.quote for c in asked_2030.citations)
-    asked_2031 = library.ask("How many people were killed in the missile attack on Korvel in 2031?")
-    assert not asked_2031.abstained and "two people" in asked_2031.citations[0].quote
-    asked_2029 = library.ask("How many people were killed in the missile attack on Korvel in 2029?")
-    assert asked_2029.abstained and "other years than 2029" in asked_2029.answer
+    wire(library, "korvel-2030", PORT_2030, "2030-07-09")
+    wire(library, "korvel-2031", PORT_2031, "2031-07-09")
+    asked = "How many people were killed in the missile attack on Korvel in {}?"
+    assert_answers(library, asked.format(2030), "four port workers")
+    assert all("two people" not in c.quote for c in library.ask(asked.format(2030)).citations)
+    assert_answers(library, asked.format(2031), "two people")
+    assert_refuses(library, asked.format(2029), "other years than 2029")
