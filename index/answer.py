@@ -311,13 +311,15 @@ def overlaps(ev: Evidence, others: Sequence[Evidence]) -> bool:
 def complete_answers(quotes: Sequence[Evidence], texts: dict[int, str], q: Question) -> list[Evidence]:
     """Widen quotes that cannot stand alone:
     - a quote that opens with a word that refers back ("He estimated the toll could be nearer 2,000", "Of these, 41
-      were shot down") takes the sentence before, which names who "he" is or what "these" are;
+      were shot down"), or is a quotation credited to a pronoun ("“…,” he told analysts"), takes the sentence
+      before, which names who "he" is or what "these" are;
     - a quote that opens a quoted paragraph takes the line that introduces the speaker ("Christo Grozev …
       commented as follows:"), so the reader sees whose words they are;
     - when the question asks for a figure, a who, a where or a why and a quote has none but the next sentence of
       its paragraph does, the quote takes that sentence too: the sentence that matches the question often sets
       up the answer; so does a quote whose next sentence refers back to it and has one ("Of these, 41…");
-    - a quote that names someone and is followed by a quotation credited to them takes it (``_their_words``)."""
+    - a quote that names someone and is followed by a quotation credited to them takes it, and one credited to a
+      pronoun when the question asks about someone's words or reasons (``_their_words``)."""
     out: list[Evidence] = []
     for ev in quotes:
         text = texts[ev.article_id]

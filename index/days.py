@@ -120,6 +120,7 @@ def _named_months(text: str) -> set[int]:
 
 
 def _month_of(word: str) -> int | None:
+    """The month a word names as written: "may" in lower case is a word, not a month; "May" is."""
     month = month_names().get(word.casefold())
     return None if month is None or is_plain_word(word) else month
 
@@ -136,10 +137,9 @@ def _reports(published: str, asked: Asked) -> bool:
 
 
 def _day(m: re.Match[str]) -> tuple[int, int] | None:
-    name = m.group("before") or m.group("after")
-    month = month_names().get(name.casefold())
-    if month is None or is_plain_word(name):
-        return None  # "may 5" in lower case is no date; a month's name as written is
+    month = _month_of(m.group("before") or m.group("after"))
+    if month is None:
+        return None
     day = int(m.group("day1") or m.group("day2"))
     return (month, day) if 1 <= day <= 31 else None
 
