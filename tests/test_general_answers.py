@@ -554,19 +554,9 @@ def test_dates_that_tell_of_the_asked_time_without_naming_it_still_answer(librar
 
 def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) -> None:
     """ "the exchange on January 30": the January article's count first, not the March exchange's."""
-    library.add_text(
-        "TESSALIN (AD) - Orvenia got back the bodies of 80 fallen soldiers in the prisoner exchange of March 20, "
-        "officials said. Orvenia also brought home 212 of its citizens.",
-        key="march",
-        source="AD",
-        published="2028-03-20",
-    )
-    library.add_text(
-        "TESSALIN (AD) - Orvenia and Karsova swapped 96 prisoners each on Sunday. Orvenia also received the bodies "
-        "of 250 soldiers, officials said.",
-        key="january",
-        source="AD",
-        published="2028-01-30",
-    )
+    march = "TESSALIN (AD) - Orvenia got back the bodies of 80 fallen soldiers in the prisoner exchange of March 20, "
+    wire(library, "march", march + "officials said. Orvenia also brought home 212 of its citizens.", "2028-03-20")
+    january = "TESSALIN (AD) - Orvenia and Karsova swapped 96 prisoners each on Sunday. Orvenia also received the "
+    wire(library, "january", january + "bodies of 250 soldiers, officials said.", "2028-01-30")
     answer = library.ask("How many bodies of fallen soldiers did Orvenia get back in the exchange on January 30?")
     assert not answer.abstained and answer.citations[0].key == "january"
