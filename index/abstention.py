@@ -1,16 +1,16 @@
 """The one-line "not found" messages: what the library lacks, in words a reader can act on.
 
-Whether to abstain is decided by the answerability model (``index.answerability``) and by four exact checks: a
+Whether to abstain is decided by the answerability model (``index.answerability``) and by five exact checks: a
 question with nothing to look for, a name no article mentions in any form, a calendar date asked for where no
-quote gives one, and, where the model is unsure, a how-many question in English whose quotes and best sentences
-count nothing it asks.
+quote gives one, someone's words asked for where no quote is credited to them, and, where the model is unsure, a
+how-many question in English whose quotes and best sentences count nothing it asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index import answer_types, speakers
+from index import answer_types, asked_speaker, speakers
 from index.question import Asks, Question
 from index.terms import has_date, has_time
 
@@ -48,6 +48,14 @@ def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return _none(searched, "gives", "that date")
     return None
+
+
+def not_credited(q: Question, quotes: Sequence[asked_speaker.Quoted], searched: int) -> str | None:
+    """A question for someone's words ("what did the mayor of Harvin say…") is not answered by quotes credited to
+    others (the mayor of another town, the company for its chief executive)."""
+    if q.speaker is None or not quotes or any(asked_speaker.credited(q, x) for x in quotes):
+        return None
+    return _none(searched, "quotes", f"{q.speaker.phrase} on this")
 
 
 def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str], heads: Sequence[str] = ()) -> bool:

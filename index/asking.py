@@ -16,6 +16,7 @@ from index import (
     abstention,
     answer_types,
     answerability,
+    asked_speaker,
     countries,
     days,
     evidence_rank,
@@ -191,8 +192,10 @@ class Asker:
         lacks_figure = abstention.lacks_asked_figure(
             q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
         )
-        refusal = abstention.missing_day(q, judged_texts, searched) or _other_days(
-            q, asked_day, judged, unique, texts, infos, searched
+        refusal = (
+            abstention.missing_day(q, judged_texts, searched)
+            or _other_days(q, asked_day, judged, unique, texts, infos, searched)
+            or _not_credited(q, [*judged, *first], texts, opening, searched)
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -486,6 +489,27 @@ def _other_days(
     if days.tells(asked, *_told(evidence, texts, infos)):
         return None  # a sentence of the asked day is among the evidence, if not among the quotes judged
     return abstention.other_days(asked.label(), searched, "days" if asked.day else "months")
+
+
+def _not_credited(
+    q: Question,
+    quotes: Sequence[answering.Evidence],
+    texts: dict[int, str],
+    opening: dict[int, str],
+    searched: int,
+) -> str | None:
+    """See ``abstention.not_credited``: read only for a question asking someone's words, on each quote with its
+    quotations whole (a quotation's first sentence is credited where it closes)."""
+    if q.speaker is None:
+        return None
+    whole = [answering.complete_quotation(e, texts[e.article_id]) or e for e in quotes]
+    read = [
+        asked_speaker.quoted(
+            texts[e.article_id][e.start : e.end], texts[e.article_id], opening.get(e.article_id, ""), q.lang
+        )
+        for e in dict.fromkeys(whole)
+    ]
+    return abstention.not_credited(q, read, searched)
 
 
 def _head_forms(q: Question, text: str) -> AbstractSet[str]:

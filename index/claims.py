@@ -461,7 +461,7 @@ def credited_by_pronoun(text: str, lang: str) -> bool:
 SUBJECT_WORDS = 8  # a name that opens a sentence, with its title ("Chief financial officer Davide Orsenigo")
 PARTICLE = 3  # a lower-case word this short may join a name's parts ("von der Leyen", "Bank of England")
 TITLE_WORDS = 3  # lower-case words in a row before a name's next capitalised word ("Chief financial officer")
-_DATELINE = re.compile(r"[^()\n]{1,80}\([^()\n]{1,60}\)\s*[-–—]\s*")  # "WASHINGTON, March 3 (Wire) - "
+DATELINE = re.compile(r"[^()\n]{1,80}\([^()\n]{1,60}\)\s*[-–—]\s*")  # "WASHINGTON, March 3 (Wire) - "
 
 
 def subject(sentence: str, lang: str) -> str:
@@ -470,7 +470,7 @@ def subject(sentence: str, lang: str) -> str:
     executive Orla Brennock rejected …", "Ursula von der Leyen" of "Ursula von der Leyen met Donald Trump"; ''
     for none: "The pilots' union said", "In March, …", "Russia launched Shahed drones", "Zelensky met Donald
     Trump" (a verb in English reads in another form in the dictionary: "launched", "met"). A dateline is skipped."""
-    dateline = _DATELINE.match(sentence)
+    dateline = DATELINE.match(sentence)
     words = sentence[dateline.end() if dateline else 0 :].split()[:SUBJECT_WORDS]
     if not words or not words[0][:1].isupper():
         return ""

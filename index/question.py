@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from index import fitted, speakers
+from index import asked_speaker, fitted, speakers
 from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, fold, folded, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
@@ -81,6 +81,7 @@ class Question:
     head: frozenset[str] = frozenset()  # the word of the counted noun that is counted: "how many Ukrainian [prisoners]"
     # stems of the measure a what-question names with no noun after it: "what [range]"
     measure: frozenset[str] = frozenset()
+    speaker: asked_speaker.Speaker | None = None  # whose words it asks for: "what did [the mayor of Harvin] say"
 
     def without_terms(self, words: AbstractSet[str]) -> Question:
         """The question without these content terms (case-folded words)."""
@@ -414,6 +415,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
             n for n in numbers(text) if not re.fullmatch(r"(?:19|20)\d\d", n) or f"{n[0]},{n[1:]}" in text
         ),
         known=frozenset(tokens(text)) | folded(tokens(text)),
+        speaker=asked_speaker.read(text, lang),
     )
 
 

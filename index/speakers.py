@@ -114,7 +114,9 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
                 words = name or words
             break
     stop = _function_words()
-    if words and words[0].casefold() in _not_speakers():  # "…, dijo que muchas personas…": what was said follows
+    # "…, dijo que muchas personas…": what was said follows. Read in the cue's language: "il" is a French speaker's
+    # pronoun ("a dit il") but an Italian article ("ha detto il sindaco di Luras").
+    if words and words[0].casefold() in cue_words("not_speakers", lang) | _weekdays():
         return ""
     while words and words[0].casefold() in stop and words[0].islower():
         words.pop(0)
@@ -125,9 +127,11 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
         lower = words[i][0].islower() and words[i].casefold() not in stop and len(words[i]) > _LINKING
         verb = lower and lang in language.NOUNS_CAPITALISED
         # elsewhere, a lower-case word right after a person's name ends it: "Mme Berthier [lors d'une conférence]"
-        # (two capitalised words; "l'Agence nationale", "Министерства обороны" go on)
+        # (two capitalised words; "l'Agence nationale", "Министерства обороны" go on), a function word of another
+        # language too ("Franco Bellini [durante un'assemblea]": Spanish "durante"); a short one links ("von der")
         named = i > 1 and words[i - 1][0].isupper() and words[i - 2][0].isupper()
-        after_name = lower and named and lang not in language.NOUNS_CAPITALISED
+        longer = words[i][0].islower() and len(words[i]) > _LINKING
+        after_name = longer and named and lang not in language.NOUNS_CAPITALISED
         function = words[i].islower() and words[i].casefold() in stop  # "Capital One" is no Polish "one"
         # whom the speaker told names no speaker: "— сказав Мартен журналістам"
         listener = words[i].casefold() in _not_speakers()

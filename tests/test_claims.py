@@ -516,6 +516,15 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("„Ignorował zasady” – powiedział prezes urzędu Tadeusz Wierzbicki.", "prezes urzędu Tadeusz Wierzbicki"),
         ("Według Ministerstwa Zdrowia zmarło 12 osób.", "Ministerstwa Zdrowia"),
         ("«Resteremo», ha detto lui ieri.", ""),
+        # "il" is an Italian article (a French pronoun); a function word of another language ends a name too
+        (
+            '"Abbiamo visto le fiamme", ha detto il sindaco di Luras, Giovanni Mura, che è rimasto lì.',
+            "sindaco di Luras",
+        ),
+        (
+            "«Siamo una comunità ferita», ha detto il sindaco Franco Bellini durante un'assemblea.",
+            "sindaco Franco Bellini",
+        ),
         ("Secondo tempo: la Juventus ha segnato 2 gol.", ""),  # "the second half", a heading
         # no source: "agrees with", "under the law" (a cue of several words inside a clause only when it names data)
         ("El Gobierno está de acuerdo con los sindicatos en subir el salario un 5%.", ""),

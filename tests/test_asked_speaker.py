@@ -1,0 +1,107 @@
+"""Questions that ask someone's words are answered by quotes credited to them, or refused."""
+
+from __future__ import annotations
+
+import pytest
+from support import assert_answers, assert_refuses, wire
+
+from index.asked_speaker import Quoted, credited, read
+from index.library import Library
+from index.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "head", "owners"),
+    [
+        ("What did the mayor of Harvin say about the attack?", "the mayor of Harvin", "mayor", ("Harvin",)),
+        ("How many drones did Kovrania's ministry say it launched?", "Kovrania's ministry", "ministry", ("Kovrania",)),
+        ("What did Tolland’s chief executive say?", "Tolland’s chief executive", "executive", ("Tolland",)),
+        ("What did Oskar Lind say about the strike?", "Oskar Lind", "lind", ()),
+        # what follows the speaker sets the scene
+        ("How many tanks did the soldier in the intercepted call say were left?", "the soldier", "soldier", ()),
+        ("How many tanks has Redline Visual been able to confirm?", "Redline Visual", "visual", ()),
+    ],
+)  # fmt: skip
+def test_the_speaker_a_question_asks_about(question: str, phrase: str, head: str, owners: tuple[str, ...]) -> None:
+    speaker = read(question, "en")
+    assert speaker is not None
+    assert (speaker.phrase, speaker.head, speaker.owners) == (phrase, head, owners)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did he say about the attack?",  # a pronoun
+        "Why do outlets report different totals?",  # no one in particular
+        "What did the UK MoD say had happened?",  # an acronym: credited as "the British Defence Ministry"
+        "Who said the bridge would reopen?",  # asks the speaker, names none
+        "How many drones were shot down?",
+    ],
+)
+def test_no_speaker_is_read_where_no_one_can_be_checked(question: str) -> None:
+    assert read(question, "en") is None
+
+
+HARVIN = "What did the mayor of Harvin say about the attack?"
+
+
+def quoted(text: str, credit: str, article: str = "", opening: str = "", same_language: bool = True) -> Quoted:
+    return Quoted(text, credit, article or text, opening, same_language)
+
+
+def test_a_quote_is_credited_to_the_asked_speaker_by_its_credit_its_title_or_its_articles_opening() -> None:
+    q = analyse(HARVIN)
+    said = '"There is no military site near these homes," Harvin Mayor Ilya Korsun said.'
+    assert credited(q, quoted(said, "Harvin Mayor Ilya Korsun"))
+    # another town's mayor
+    assert not credited(q, quoted(said.replace("Harvin", "Ostrel"), "Ostrel Mayor Ilya Korsun"))
+    # the credited name's title is written where the article first names him
+    later = '"We will rebuild," Korsun said.'
+    article = f"Mayor Ilya Korsun of Harvin visited the site. {later}"
+    assert credited(q, quoted(later, "Korsun", article))
+    assert not credited(q, quoted(later, "Korsun", f"Governor Ilya Korsun of Harvin visited the site. {later}"))
+    # a description credited: the opening tells who it is
+    soldier = analyse("How many tanks did the soldier in the call say were left?")
+    man = '"We have maybe eight tanks left," the man says in the recording.'
+    assert credited(soldier, quoted(man, "the man", opening="A soldier tells his wife that his unit is losing."))
+    assert not credited(soldier, quoted(man, "the man", opening="A farmer tells his wife about the harvest."))
+
+
+def test_a_quote_credited_to_no_one_is_the_speakers_where_they_open_it_or_speak_in_it() -> None:
+    court = analyse("What did the Supreme Court say about immunity?")
+    assert credited(court, quoted("The Supreme Court ruled that presidents have immunity for official acts.", ""))
+    soldier = analyse("What did the soldier in the intercepted call say about his tanks?")
+    call = "The agency released a call in which a soldier from the 112th Regiment tells his wife his unit has 8 tanks."
+    assert credited(soldier, quoted(call, ""))
+    rider = analyse("What did Xabier Ibarreche say after his crash?")
+    named = "Four riders abandoned the race after the crash, including Xabier Ibarreche of Caja Norte."
+    assert not credited(rider, quoted(named, ""))
+
+
+def test_in_another_language_only_the_speakers_names_are_checked() -> None:
+    q = analyse("What did the mayor of Luras say about the fire?")
+    italian = '"Abbiamo visto le fiamme", ha detto il sindaco di Luras.'
+    assert credited(q, quoted(italian, "sindaco di Luras", same_language=False))
+    assert not credited(q, quoted(italian.replace("Luras", "Nuoro"), "sindaco di Nuoro", same_language=False))
+
+
+BRENTON = (
+    "BRENTON, May 4 (Wire) - Floodwater from the River Alde forced 300 people from their homes in Brenton on "
+    'Saturday. "We have never seen the river this high," Brenton Mayor Clara Ives told reporters. Ives said the '
+    "emergency shelters at the town's two schools would stay open all week."
+)
+OAKFIELD = (
+    "OAKFIELD, May 5 (Wire) - The River Alde burst its banks in Oakfield on Sunday, flooding 40 homes, the county "
+    "fire service said. Oakfield's council said pumps had been brought in from neighbouring towns to drain the "
+    "streets near the river."
+)
+
+
+def test_a_question_for_someones_words_is_refused_where_only_others_are_quoted(library: Library) -> None:
+    wire(library, "brenton", BRENTON, "2031-05-04")
+    wire(library, "oakfield", OAKFIELD, "2031-05-05")
+    assert_answers(library, "What did the mayor of Brenton say about the flood?", "never seen the river")
+    assert_answers(library, "What did Clara Ives say about the shelters?", "shelters")
+    assert_answers(library, "What did the fire service say about the flooding in Oakfield?", "40 homes")
+    assert_refuses(library, "What did the mayor of Oakfield say about the flood?", "quotes the mayor of Oakfield")
+    assert_refuses(library, "What did Oakfield's fire chief say about the flood?", "quotes Oakfield's fire chief")
