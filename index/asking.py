@@ -16,6 +16,7 @@ from index import (
     abstention,
     answer_types,
     answerability,
+    asked_place,
     asked_speaker,
     countries,
     days,
@@ -26,7 +27,7 @@ from index import (
 )
 from index import answer as answering
 from index.embedding import Embedder
-from index.language import TOKEN, analyzer
+from index.language import TOKEN, analyzer, detect
 from index.other_counts import add_other_counts
 from index.periods import NO_TIME, When, month_names
 from index.question import Concepts, Question, analyse, truecased
@@ -196,6 +197,7 @@ class Asker:
             abstention.missing_day(q, judged_texts, searched)
             or _other_days(q, asked_day, judged, unique, texts, infos, searched)
             or _not_credited(q, [*judged, *first], texts, opening, searched)
+            or _other_places(q, [*judged, *first], texts, opening, searched)
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -510,6 +512,21 @@ def _not_credited(
         for e in dict.fromkeys(whole)
     ]
     return abstention.not_credited(q, read, searched)
+
+
+def _other_places(
+    q: Question,
+    quotes: Sequence[answering.Evidence],
+    texts: dict[int, str],
+    opening: dict[int, str],
+    searched: int,
+) -> str | None:
+    """See ``abstention.other_places``."""
+    read = []
+    for e in dict.fromkeys(quotes):
+        text = texts[e.article_id][e.start : e.end]
+        read.append(asked_place.Placed(text, opening.get(e.article_id, ""), detect(text, q.lang) == q.lang))
+    return abstention.other_places(q, read, searched)
 
 
 def _head_forms(q: Question, text: str) -> AbstractSet[str]:

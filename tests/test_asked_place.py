@@ -1,0 +1,61 @@
+"""A figure asked for a place is answered by quotes that give it for that place, or refused."""
+
+from __future__ import annotations
+
+import pytest
+from support import assert_answers, assert_refuses, wire
+
+from index.asked_place import Placed, asked, told
+from index.library import Library
+from index.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("How many people died in Hungary because of Storm Boris?", ("Hungary",)),
+        ("How many houses were buried in the Kurrin valley landslide?", ("Kurrin",)),
+        ("How many drones were shot down near Dolvar and Brask?", ("Dolvar",)),
+        ("Combien de personnes sont mortes en Hongrie ?", ("Hongrie",)),
+        # periods and acronyms say no place; nor does a name after another preposition
+        ("How much did prices rise in May?", ()),
+        ("How big was the loss in the April-June quarter?", ()),
+        ("How many flights were cancelled in the US?", ()),
+        ("How many batches did Veltrin Pharma recall?", ()),
+    ],
+)
+def test_the_places_a_question_asks_a_figure_for(question: str, places: tuple[str, ...]) -> None:
+    assert asked(analyse(question)) == places
+
+
+def test_a_quote_gives_the_figure_for_the_place_it_or_its_dateline_names() -> None:
+    q = analyse("How many people died in Hungary because of Storm Boris?")
+    places = asked(q)
+    assert told(q, places, Placed("In Hungary, two people drowned in the Danube.", "", True))
+    assert told(q, places, Placed("Two Hungarian pensioners drowned in the flood.", "", True))  # its people
+    assert not told(q, places, Placed("One person has drowned in Poland as a result of the storm.", "", True))
+    # the article's dateline says where, unless the quote names another place
+    dateline = "BUDAPEST, Hungary, Sept 16 (Wire) - Storm Boris swept across the country."
+    assert told(q, places, Placed("Two people drowned overnight, the police said.", dateline, True))
+    assert not told(q, places, Placed("Two people drowned in Poland, the police said.", dateline, True))
+    # another language's quote is not read
+    assert told(q, places, Placed("Eine Person ertrank in Polen.", "", False))
+
+
+STORM = (
+    "WARSAW, Sept 16 (Wire) - Storm Vela has killed at least nine people in Central Europe. Six people drowned in "
+    "Poland and three died in Austria, officials said on Monday, as rivers burst their banks across the region. "
+    "More than 20,000 people were evacuated from homes along the Oder."
+)
+DATELINED = (
+    "KELLMOOR, Sept 17 (Wire) - Floodwater forced 1,300 residents from their homes overnight, the fire service said. "
+    "Sandbags were handed out at the town hall."
+)
+
+
+def test_a_figure_for_another_place_is_no_answer(library: Library) -> None:
+    wire(library, "vela", STORM, "2031-09-16")
+    wire(library, "kellmoor", DATELINED, "2031-09-17")
+    assert_answers(library, "How many people died in Austria because of Storm Vela?", "three died in Austria")
+    assert_refuses(library, "How many people died in Hungary because of Storm Vela?", "that figure for Hungary")
+    assert_answers(library, "How many residents were forced from their homes in Kellmoor?", "1,300 residents")
