@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index import answer_types, asked_place, asked_speaker, speakers
+from index import answer_types, asked_place, said_by, speakers
 from index.question import Asks, Question
 from index.terms import has_date, has_time
 
@@ -51,10 +51,10 @@ def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None
     return None
 
 
-def not_credited(q: Question, quotes: Sequence[asked_speaker.Quoted], searched: int) -> str | None:
+def not_credited(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -> str | None:
     """A question for someone's words ("what did the mayor of Harvin say…") is not answered by quotes credited to
     others (the mayor of another town, the company for its chief executive)."""
-    if q.speaker is None or not quotes or any(asked_speaker.credited(q, x) for x in quotes):
+    if q.speaker is None or not quotes or any(said_by.credited(q, x) for x in quotes):
         return None
     return _none(searched, "quotes", f"{q.speaker.phrase} on this")
 

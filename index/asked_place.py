@@ -58,14 +58,6 @@ def told(q: Question, places: Sequence[str], x: Placed) -> bool:
     """The quote tells of the asked places: it names them, or names no other place where its article's
     opening (a dateline: "PILSK, October 14 - …") names them. A quote in another language than the question's is
     not read (its prepositions and place names are another language's)."""
-    if not x.same_language or all(_names(q, p, x.text) for p in places):
+    if not x.same_language or all(countries.named(q, p, x.text) for p in places):
         return True
-    return not answer_types.new_places(x.text, q, "locative") and all(_names(q, p, x.opening) for p in places)
-
-
-def _names(q: Question, place: str, text: str) -> bool:
-    """The text names the place, or its country by another spelling ("Hungarian", "Magyarország")."""
-    if q.has_name(place, text):
-        return True
-    forms = q.capitalised_forms(text)
-    return any(q.forms(v.casefold()) <= forms for _, v in countries.variants([place]))
+    return not answer_types.new_places(x.text, q, "locative") and all(countries.named(q, p, x.opening) for p in places)

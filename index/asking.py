@@ -17,12 +17,12 @@ from index import (
     answer_types,
     answerability,
     asked_place,
-    asked_speaker,
     countries,
     days,
     evidence_rank,
     measures,
     name_variants,
+    said_by,
     years,
 )
 from index import answer as answering
@@ -506,9 +506,7 @@ def _not_credited(
         return None
     whole = [answering.complete_quotation(e, texts[e.article_id]) or e for e in quotes]
     read = [
-        asked_speaker.quoted(
-            texts[e.article_id][e.start : e.end], texts[e.article_id], opening.get(e.article_id, ""), q.lang
-        )
+        said_by.quoted(texts[e.article_id][e.start : e.end], texts[e.article_id], opening.get(e.article_id, ""), q.lang)
         for e in dict.fromkeys(whole)
     ]
     return abstention.not_credited(q, read, searched)

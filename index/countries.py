@@ -44,6 +44,15 @@ def _lower_case_countries(q: Question) -> Question:
     return replace(q, names=(*q.names, *found)) if found else q
 
 
+def named(q: Question, name: str, text: str) -> bool:
+    """The text names one of the question's names, or, for a country, writes it another way ("Hungarian" for
+    "Hungary", "Ukraine" for "Ukrainian", "Magyarország")."""
+    if q.has_name(name, text):
+        return True
+    forms = q.capitalised_forms(text)
+    return any(q.forms(v.casefold()) <= forms for _, v in variants([name]))
+
+
 def variants(names: Iterable[str]) -> list[tuple[str, str]]:
     """(name, another spelling of the same country) for each name that is a country, its people or their
     plural ("Ukrainians"), in as many words as the name: "American" is not matched to "United States" word by

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from support import assert_answers, assert_refuses, wire
 
-from index.asked_speaker import Quoted, credited, read
+from index.asked_speaker import read
 from index.library import Library
 from index.question import analyse
+from index.said_by import Quoted, credited
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,14 @@ def test_a_question_for_someones_words_is_refused_where_only_others_are_quoted(l
     assert_answers(library, "What did the fire service say about the flooding in Oakfield?", "40 homes")
     assert_refuses(library, "What did the mayor of Oakfield say about the flood?", "quotes the mayor of Oakfield")
     assert_refuses(library, "What did Oakfield's fire chief say about the flood?", "quotes Oakfield's fire chief")
+
+
+def test_the_speakers_quote_must_name_what_else_the_question_names() -> None:
+    q = analyse("What did President Vestry say about the Zolotar raid?")
+    other = '"Ninety-six drones in one night against one city is terror," President Ilona Vestry said of Pilsk.'
+    assert not credited(q, quoted(other, "President Ilona Vestry"))
+    assert credited(q, quoted(other.replace("Pilsk", "Zolotar"), "President Ilona Vestry"))
+    # or its article's opening names it; a country by its people's adjective
+    assert credited(q, quoted(other, "President Ilona Vestry", opening="ZOLOTAR, Oct 20 (Wire) - Drones hit a depot."))
+    shoigu = analyse("How many Ukrainian soldiers did Shoigu claim had been killed?")
+    assert credited(shoigu, quoted('Ukraine, according to Shoigu, "has already lost half of the army".', "Shoigu"))
