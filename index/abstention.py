@@ -56,18 +56,17 @@ def not_credited(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -
     others (the mayor of another town, the company for its chief executive)."""
     if q.speaker is None or not quotes or any(said_by.credited(q, x) for x in quotes):
         return None
-    return _none(searched, "quotes", f"{q.speaker.phrase} on this")
+    return f"Not found: the best quotes in {_the(searched)} searched are not by {q.speaker.phrase}."
 
 
-def other_places(q: Question, quotes: Sequence[asked_place.Placed], searched: int) -> str | None:
-    """A question asked of a place ("how many died in Hungary…", "who won the vote in Servagnac?") is not answered
-    by quotes about other places ("One person has drowned in Poland"). Measured on nine question sets: asked of
-    figures only, 9 more refusals; of any question, 11; no answer lost either way."""
-    places = asked_place.asked(q)
-    if not places or not quotes or any(asked_place.told(q, places, x) for x in quotes):
+def other_places(q: Question, places: Sequence[str], quotes: Sequence[said_by.Quoted], searched: int) -> str | None:
+    """A question asked of a place ("how many died in Hungary…", "who won the vote in Servagnac?"; ``places``, see
+    ``asked_place.asked``) is not answered by quotes about other places ("One person has drowned in Poland")."""
+    if not places or not quotes or any(asked_place.told(q, places, x.text, x.lead, x.same_language) for x in quotes):
         return None
-    what = "that figure" if Asks.FIGURE in q.asks else "an answer"
-    return _none(searched, "gives", f"{what} for {' and '.join(places)}")
+    return (
+        f"Not found: the best quotes in {_the(searched)} searched are about other places than {' and '.join(places)}."
+    )
 
 
 def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str], heads: Sequence[str] = ()) -> bool:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index import answer_types, countries, speakers
+from index import countries, speakers
+from index.asked_speaker import POSSESSIVE
 from index.periods import is_month
 
 if TYPE_CHECKING:
@@ -24,17 +24,22 @@ if TYPE_CHECKING:
 BETWEEN = 3  # lower-case words between the preposition and the name ("in the Kurrin valley": one)
 
 
+# Where a place's name is read as written: Slavic languages and Hungarian inflect it ("у полоні Карсови", "w
+# Polsce"), and the quotes write it in other cases ("карсовському").
+READ_IN = frozenset({"en", "de", "fr", "es", "it", "pt", "nl"})
+
+
 def asked(q: Question) -> tuple[str, ...]:
     """The question's names that say where: after a locative preposition."""
+    if q.lang not in READ_IN:
+        return ()
     prepositions = speakers.cue_words_any("locative")
     found = []
     for name in q.names:
-        words = name.split()
-        if any(len(w) > 1 and w.isupper() for w in words) or all(
-            is_month(w) or w.casefold() in q.period for w in re.split(r"[\s-]+", name)
-        ):
+        parts = re.split(r"[\s-]+", name)
+        if any(len(w) > 1 and w.isupper() for w in parts) or all(_period(q, w) for w in parts):
             continue
-        at = re.search(re.escape(name), q.text, re.IGNORECASE)
+        at = re.search(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, parts)) + r"(?!\w)", q.text, re.IGNORECASE)
         before = q.text[: at.start()].split()[-(BETWEEN + 1) :] if at else []
         for n, word in enumerate(reversed(before)):
             if word.casefold() in prepositions:
@@ -45,19 +50,23 @@ def asked(q: Question) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A quote as the place check reads it."""
-
-    text: str
-    opening: str  # its article's opening, with the dateline
-    same_language: bool  # written in the question's language
+def _period(q: Question, word: str) -> bool:
+    """A month, a weekday or a word that sets the question's period ("in May", "in Tuesday's attack")."""
+    folded = POSSESSIVE.sub("", word).casefold()
+    return is_month(folded) or folded in q.period or folded in speakers.weekdays()
 
 
-def told(q: Question, places: Sequence[str], x: Placed) -> bool:
-    """The quote tells of the asked places: it names them, or names no other place where its article's
-    opening (a dateline: "PILSK, October 14 - …") names them. A quote in another language than the question's is
-    not read (its prepositions and place names are another language's)."""
-    if not x.same_language or all(countries.named(q, p, x.text) for p in places):
+def told(q: Question, places: Sequence[str], text: str, lead: str, same_language: bool) -> bool:
+    """The quote ``text`` tells of the asked places: it names them, or its article's lead (its dateline: "PILSK,
+    October 14 - …") does and, where a country is asked, neither names another ("in Vina del Mar" under
+    "SANTIAGO, Chile" is in Chile; "in Central Europe" under a lead naming Poland, Austria and Hungary is not in
+    Hungary). A quote in another language than the question's is not read (its prepositions and place names are
+    another language's)."""
+    named = list(places)
+    if not same_language or all(countries.named(q, p, text) for p in named):
         return True
-    return not answer_types.new_places(x.text, q, "locative") and all(countries.named(q, p, x.opening) for p in places)
+    asked_countries = {countries.country(p) for p in named}
+    # Another country is another place than a country asked; a town asked may be in any country.
+    if None not in asked_countries and (countries.named_in(f"{text} {lead}") - asked_countries):
+        return False
+    return all(countries.named(q, p, lead) for p in named)

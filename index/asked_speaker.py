@@ -33,47 +33,82 @@ class Speaker:
     named: bool  # the head is a name ("Lind"), found in an article in any language
 
 
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """How a language asks someone's words (index/data/questions.json)."""
+
+    auxiliaries: frozenset[str]  # "did", "has": the verb of speech follows within a few words
+    verbs: frozenset[str]  # verbs of speech, dictionary forms: "say", "claim"
+    links: frozenset[str]  # "of": joins the head to whose it is
+
+
 @functools.cache
-def grammar(lang: str) -> tuple[re.Pattern[str] | None, frozenset[str]]:
-    """The language's pattern of a question asking someone's words, and its verbs of speech (dictionary forms)."""
+def grammar(lang: str) -> Grammar:
     data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
     spec = data.get(lang, {})
-    verbs = str(spec.get("speech_verbs", "")).split()
-    rx = spec.get("speaker")
-    if not rx or not verbs:
-        return None, frozenset()
-    return re.compile(rx.replace("{speech_verbs}", "|".join(map(re.escape, verbs))), re.IGNORECASE), frozenset(verbs)
+    words = [frozenset(str(spec.get(k, "")).split()) for k in ("speaker_auxiliaries", "speech_verbs", "speaker_links")]
+    return Grammar(*words)
+
+
+SPEAKER_WORDS = 12  # the most words between the auxiliary and the verb ("did [the head of the IMF] say")
+AUXILIARIES_READ = 8  # a question with more auxiliaries than this is read up to its eighth
 
 
 def read(text: str, lang: str) -> Speaker | None:
-    """The speaker whose words the question asks for, or None (no such question in ``lang``, or no one named)."""
-    pattern, _ = grammar(lang)
-    m = pattern.search(text) if pattern else None
-    if m is None:
+    """The speaker whose words the question asks for, or None (no such question in ``lang``, or no one named): the
+    words between an auxiliary and the first verb of speech after it, in any form ("said", "claimed"; a capitalised
+    word is a name's: "the State Department")."""
+    g = grammar(lang)
+    if not g.auxiliaries or not g.verbs:
         return None
+    words = WORD.findall(text)
+    lemma = analyzer(lang).lemma
+    auxiliaries = [i for i, w in enumerate(words) if w.casefold() in g.auxiliaries][:AUXILIARIES_READ]
+    for i in auxiliaries:
+        for j in range(i + 2, min(len(words), i + 2 + SPEAKER_WORDS)):
+            w = words[j]
+            if w.islower() and (w in g.verbs or lemma(w) in g.verbs):
+                lower = not any(ch.isupper() for ch in text[1:])
+                return _speaker(words[i + 1 : j], lang, g.links, lower)
+    return None
+
+
+def _speaker(words: list[str], lang: str, links: frozenset[str], lower: bool) -> Speaker | None:
+    """The speaker of the words a question puts between its auxiliary and verb of speech."""
     stop = analyzer(lang).stopwords
-    words = WORD.findall(m.group("who"))
     phrase: list[str] = []
     for w in words:
-        if w.casefold() in stop and w.casefold() != "of" and phrase:
-            break  # "the soldier [in the call]", "Redline Visual [been able to]"
+        after_link = bool(phrase) and phrase[-1].casefold() in links
+        if phrase and w.casefold() in stop and w.casefold() not in links and not after_link:
+            break  # "the soldier [in the call]", "Redline Visual [been able to]"; "the head of [the] IMF" goes on
         phrase.append(w)
-    determined = bool(phrase) and phrase[0].casefold() in stop
-    named = [w for w in phrase if w.casefold() not in stop]
-    folded = [w.casefold() for w in phrase]
-    if "of" in folded[1:]:
-        at = folded.index("of", 1)
-        head, owners = phrase[at - 1], [w for w in phrase[at + 1 :] if w.casefold() not in stop]
-    elif named:
-        head, owners = named[-1], [POSSESSIVE.sub("", w) for w in named[:-1] if POSSESSIVE.search(w)]
-    else:
+    core = [w for w in phrase if w.casefold() not in stop]
+    if not core:
         return None  # "he", "they": a pronoun names no one
-    if head.casefold() in stop or _acronym(head) or (len(named) == 1 and head.islower() and not determined):
+    folded = [w.casefold() for w in phrase]
+    # "of" inside a name links nothing: "the Bank of England governor"
+    inside = {n for n in range(1, len(phrase) - 1) if phrase[n - 1][:1].isupper() and phrase[n + 1][:1].isupper()}
+    linked = next((n for n, w in enumerate(folded) if n and w in links and n not in inside), None)
+    if linked is not None:
+        head = phrase[linked - 1]
+        owner = [w for w in phrase[linked + 1 :] if w.casefold() not in stop or w.casefold() in links]
+        while owner and owner[-1].casefold() in links:
+            owner.pop()
+    else:
+        head = core[-1]
+        owned = [n for n, w in enumerate(core[:-1]) if POSSESSIVE.search(w)]
+        owner = [*core[: owned[-1]], POSSESSIVE.sub("", core[owned[-1]])] if owned else []
+        # whose, where the question names it: "Harwick United's manager"; "the company's chief executive" names no one
+        owner = owner[next((n for n, w in enumerate(owner) if w[:1].isupper()), len(owner)) :]
+    determined = phrase[0].casefold() in stop
+    if head.casefold() in stop or _acronym(head) or (len(core) == 1 and head.islower() and not determined):
         return None
+    owners = (" ".join(owner),) if owner and (lower or any(w[:1].isupper() for w in owner)) else ()
     bare = POSSESSIVE.sub("", head)
-    return Speaker(" ".join(phrase), bare.casefold(), tuple(o for o in owners if o), bare[:1].isupper())
+    return Speaker(" ".join(phrase), bare.casefold(), owners, bare[:1].isupper())
 
 
 def _acronym(word: str) -> bool:
-    """Two capitals or more, not a whole name in capitals typed as such ("MoD", "UK", "WHO")."""
-    return sum(ch.isupper() for ch in word) >= 2
+    """As many capitals as small letters, two at least: "MoD", "UK", "WHO" (not "DeSantis", "O'Brien")."""
+    upper = sum(ch.isupper() for ch in word)
+    return upper >= 2 and upper >= sum(ch.islower() for ch in word)

@@ -27,7 +27,7 @@ from index import (
 )
 from index import answer as answering
 from index.embedding import Embedder
-from index.language import TOKEN, analyzer, detect
+from index.language import TOKEN, analyzer
 from index.other_counts import add_other_counts
 from index.periods import NO_TIME, When, month_names
 from index.question import Concepts, Question, analyse, truecased
@@ -196,8 +196,7 @@ class Asker:
         refusal = (
             abstention.missing_day(q, judged_texts, searched)
             or _other_days(q, asked_day, judged, unique, texts, infos, searched)
-            or _not_credited(q, [*judged, *first], texts, opening, searched)
-            or _other_places(q, [*judged, *first], texts, opening, searched)
+            or _not_of_asked(q, [*judged, *first], texts, searched)
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -493,38 +492,18 @@ def _other_days(
     return abstention.other_days(asked.label(), searched, "days" if asked.day else "months")
 
 
-def _not_credited(
-    q: Question,
-    quotes: Sequence[answering.Evidence],
-    texts: dict[int, str],
-    opening: dict[int, str],
-    searched: int,
+def _not_of_asked(
+    q: Question, quotes: Sequence[answering.Evidence], texts: dict[int, str], searched: int
 ) -> str | None:
-    """See ``abstention.not_credited``: read only for a question asking someone's words, on each quote with its
-    quotations whole (a quotation's first sentence is credited where it closes)."""
-    if q.speaker is None:
+    """The refusal of a question asking someone's words or of a place, where no quote is theirs or of it (see
+    ``abstention.not_credited`` and ``abstention.other_places``). Each quote is read with its quotations whole: a
+    quotation's first sentence is credited where it closes."""
+    places = asked_place.asked(q)
+    if q.speaker is None and not places:
         return None
-    whole = [answering.complete_quotation(e, texts[e.article_id]) or e for e in quotes]
-    read = [
-        said_by.quoted(texts[e.article_id][e.start : e.end], texts[e.article_id], opening.get(e.article_id, ""), q.lang)
-        for e in dict.fromkeys(whole)
-    ]
-    return abstention.not_credited(q, read, searched)
-
-
-def _other_places(
-    q: Question,
-    quotes: Sequence[answering.Evidence],
-    texts: dict[int, str],
-    opening: dict[int, str],
-    searched: int,
-) -> str | None:
-    """See ``abstention.other_places``."""
-    read = []
-    for e in dict.fromkeys(quotes):
-        text = texts[e.article_id][e.start : e.end]
-        read.append(asked_place.Placed(text, opening.get(e.article_id, ""), detect(text, q.lang) == q.lang))
-    return abstention.other_places(q, read, searched)
+    whole = dict.fromkeys(answering.complete_quotation(e, texts[e.article_id]) or e for e in quotes)
+    read = [said_by.quoted(texts[e.article_id][e.start : e.end], texts[e.article_id], q.lang) for e in whole]
+    return abstention.not_credited(q, read, searched) or abstention.other_places(q, places, read, searched)
 
 
 def _head_forms(q: Question, text: str) -> AbstractSet[str]:

@@ -5,6 +5,7 @@ answered by "Teachers across Portugal walked out", and a name check that reads "
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -45,12 +46,38 @@ def _lower_case_countries(q: Question) -> Question:
 
 
 def named(q: Question, name: str, text: str) -> bool:
-    """The text names one of the question's names, or, for a country, writes it another way ("Hungarian" for
-    "Hungary", "Ukraine" for "Ukrainian", "Magyarország")."""
+    """The text names one of the question's names: as written, a country by another spelling ("Hungarian" for
+    "Hungary", "Ukraine" for "Ukrainian", "Magyarország"), or a name of several words by its initials ("EU", "U.S."
+    for "European Union", "United States")."""
     if q.has_name(name, text):
         return True
     forms = q.capitalised_forms(text)
-    return any(q.forms(v.casefold()) <= forms for _, v in variants([name]))
+    if any(q.forms(v.casefold()) <= forms for _, v in variants([name])):
+        return True
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    if len(capitals) < 2:
+        return False
+    return re.search(r"(?<!\w)" + r"\.?".join(map(re.escape, capitals)) + r"\.?(?!\w)", text) is not None
+
+
+def named_in(text: str) -> set[str]:
+    """The countries a text names, by any spelling: each capitalised word, and runs of up to three ("United Arab
+    Emirates"), without a possessive ("Austria's")."""
+    found: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = [re.sub(r"['’]s$", "", w) for w in run.group(0).split()]
+        spans = [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1)]
+        found |= {c for c in map(country, spans) if c}
+    return found
+
+
+_CAPITALISED_RUN = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]*)*")
+
+
+def country(name: str) -> str | None:
+    """The country a name is, by any of its spellings ("Hungarian", "Ungarn" → "Hungary"), or None."""
+    spellings = _spellings().get(name.casefold()) or _spellings().get(name.casefold().removesuffix("s"))
+    return spellings[0] if spellings else None
 
 
 def variants(names: Iterable[str]) -> list[tuple[str, str]]:

@@ -78,7 +78,7 @@ def _function_words() -> frozenset[str]:
 
 @functools.cache
 def _not_speakers() -> frozenset[str]:
-    return _weekdays() | cue_words_any("not_speakers")
+    return weekdays() | cue_words_any("not_speakers")
 
 
 def credited(text: str) -> str:
@@ -116,7 +116,7 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
     stop = _function_words()
     # "…, dijo que muchas personas…": what was said follows. Read in the cue's language: "il" is a French speaker's
     # pronoun ("a dit il") but an Italian article ("ha detto il sindaco di Luras").
-    if words and words[0].casefold() in cue_words("not_speakers", lang) | _weekdays():
+    if words and words[0].casefold() in cue_words("not_speakers", lang) | weekdays():
         return ""
     while words and words[0].casefold() in stop and words[0].islower():
         words.pop(0)
@@ -204,9 +204,9 @@ def _no_one(word: str) -> bool:
 def _day_and_part(word: str) -> bool:
     """A weekday and a part of it written as one word: "Montagmittag", "Mittwochabend" (``day_parts``)."""
     parts = cue_words_any("day_parts")
-    return any(word.endswith(p) and word[: -len(p)] in _weekdays() for p in parts if len(word) > len(p))
+    return any(word.endswith(p) and word[: -len(p)] in weekdays() for p in parts if len(word) > len(p))
 
 
 @functools.cache
-def _weekdays() -> frozenset[str]:
+def weekdays() -> frozenset[str]:
     return frozenset(d.casefold() for loc in ("en", *_LANGUAGES) for d in get_day_names("wide", locale=loc).values())

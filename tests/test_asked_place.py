@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support import assert_answers, assert_refuses, wire
 
-from index.asked_place import Placed, asked, told
+from index.asked_place import asked, told
 from index.library import Library
 from index.question import analyse
 
@@ -22,24 +22,32 @@ from index.question import analyse
         ("How big was the loss in the April-June quarter?", ()),
         ("How many flights were cancelled in the US?", ()),
         ("How many batches did Veltrin Pharma recall?", ()),
+        ("How many people were hurt in Tuesday's attack?", ()),  # a weekday
+        ("Скільки людей загинуло у Харкові?", ()),  # a name inflected: not read
     ],
 )
 def test_the_places_a_question_asks_a_figure_for(question: str, places: tuple[str, ...]) -> None:
     assert asked(analyse(question)) == places
 
 
-def test_a_quote_gives_the_figure_for_the_place_it_or_its_dateline_names() -> None:
+def test_a_quote_tells_of_the_place_it_or_its_dateline_names() -> None:
     q = analyse("How many people died in Hungary because of Storm Boris?")
     places = asked(q)
-    assert told(q, places, Placed("In Hungary, two people drowned in the Danube.", "", True))
-    assert told(q, places, Placed("Two Hungarian pensioners drowned in the flood.", "", True))  # its people
-    assert not told(q, places, Placed("One person has drowned in Poland as a result of the storm.", "", True))
-    # the article's dateline says where, unless the quote names another place
+    assert told(q, places, "In Hungary, two people drowned in the Danube.", "", True)
+    assert told(q, places, "Two Hungarian pensioners drowned in the flood.", "", True)  # its people
+    assert not told(q, places, "One person has drowned in Poland as a result of the storm.", "", True)
+    # the article's dateline says where, unless the quote or the lead names another country
     dateline = "BUDAPEST, Hungary, Sept 16 (Wire) - Storm Boris swept across the country."
-    assert told(q, places, Placed("Two people drowned overnight, the police said.", dateline, True))
-    assert not told(q, places, Placed("Two people drowned in Poland, the police said.", dateline, True))
+    assert told(q, places, "Two people drowned overnight, the police said.", dateline, True)
+    assert not told(q, places, "Two people drowned in Poland, the police said.", dateline, True)
+    region = "VIENNA, Sept 16 (Wire) - Storm Boris hit Austria, Poland and Hungary."
+    assert not told(q, places, "At least 19 people died in Central Europe.", region, True)
+    # a town in the asked country, under a dateline naming it
+    chile = analyse("How many homes burned in Chile?")
+    santiago = "SANTIAGO, Chile, Feb 4 (Wire) - Wildfires swept the coast."
+    assert told(chile, asked(chile), "About 3,000 homes burned in Vina del Mar.", santiago, True)
     # another language's quote is not read
-    assert told(q, places, Placed("Eine Person ertrank in Polen.", "", False))
+    assert told(q, places, "Eine Person ertrank in Polen.", "", False)
 
 
 STORM = (
@@ -57,5 +65,5 @@ def test_a_figure_for_another_place_is_no_answer(library: Library) -> None:
     wire(library, "vela", STORM, "2031-09-16")
     wire(library, "kellmoor", DATELINED, "2031-09-17")
     assert_answers(library, "How many people died in Austria because of Storm Vela?", "three died in Austria")
-    assert_refuses(library, "How many people died in Hungary because of Storm Vela?", "that figure for Hungary")
+    assert_refuses(library, "How many people died in Hungary because of Storm Vela?", "other places than Hungary")
     assert_answers(library, "How many residents were forced from their homes in Kellmoor?", "1,300 residents")

@@ -21,6 +21,13 @@ from index.said_by import Quoted, credited
         # what follows the speaker sets the scene
         ("How many tanks did the soldier in the intercepted call say were left?", "the soldier", "soldier", ()),
         ("How many tanks has Redline Visual been able to confirm?", "Redline Visual", "visual", ()),
+        # any form of the verb; "of" inside a name links nothing; whose a role is, as written
+        ("What has the government said about it?", "the government", "government", ()),
+        ("What did the State Department announce?", "the State Department", "department", ()),  # "State": a name
+        ("What did the head of the Bank of England say?", "the head of the Bank of England", "head", ("Bank of England",)),  # noqa: E501
+        ("What did the Bank of England governor say?", "the Bank of England governor", "governor", ()),
+        ("What did Harwick United's manager say?", "Harwick United's manager", "manager", ("Harwick United",)),
+        ("What did the company's chief executive say?", "the company's chief executive", "executive", ()),
     ],
 )  # fmt: skip
 def test_the_speaker_a_question_asks_about(question: str, phrase: str, head: str, owners: tuple[str, ...]) -> None:
@@ -46,44 +53,49 @@ def test_no_speaker_is_read_where_no_one_can_be_checked(question: str) -> None:
 HARVIN = "What did the mayor of Harvin say about the attack?"
 
 
-def quoted(text: str, credit: str, article: str = "", opening: str = "", same_language: bool = True) -> Quoted:
-    return Quoted(text, credit, article or text, opening, same_language)
+def quoted(text: str, credit: str, article: str = "", same_language: bool = True) -> Quoted:
+    return Quoted(text, credit, article or text, same_language)
 
 
-def test_a_quote_is_credited_to_the_asked_speaker_by_its_credit_its_title_or_its_articles_opening() -> None:
+def test_a_quote_is_credited_to_the_asked_speaker_by_its_credit_its_title_or_its_articles_lead() -> None:
     q = analyse(HARVIN)
     said = '"There is no military site near these homes," Harvin Mayor Ilya Korsun said.'
     assert credited(q, quoted(said, "Harvin Mayor Ilya Korsun"))
-    # another town's mayor
-    assert not credited(q, quoted(said.replace("Harvin", "Ostrel"), "Ostrel Mayor Ilya Korsun"))
+    # another town's mayor, even in an article whose lead names Harvin
+    other = said.replace("Harvin", "Ostrel")
+    assert not credited(q, quoted(other, "Ostrel Mayor Ilya Korsun", f"Drones hit Harvin and Ostrel. {other}"))
     # the credited name's title is written where the article first names him
     later = '"We will rebuild," Korsun said.'
-    article = f"Mayor Ilya Korsun of Harvin visited the site. {later}"
-    assert credited(q, quoted(later, "Korsun", article))
-    assert not credited(q, quoted(later, "Korsun", f"Governor Ilya Korsun of Harvin visited the site. {later}"))
-    # a description credited: the opening tells who it is
+    assert credited(q, quoted(later, "Korsun", f"HARVIN, May 4 (Wire) - Mayor Ilya Korsun visited the site. {later}"))
+    assert not credited(q, quoted(later, "Korsun", f"HARVIN, May 4 (Wire) - Governor Ilya Korsun visited. {later}"))
+    # a role is read by all its words: the chief executive is not the finance chief
+    finance = analyse("What did Castorini's finance chief say about American drivers?")
+    ceo = '"American drivers are buying more tyres," chief executive Lucia Marchetto said.'
+    assert not credited(finance, quoted(ceo, "Lucia Marchetto", f"MILAN - Castorini's results. {ceo}"))
+    # whose the role is, unless the title names another's
+    nordlys = analyse("What did Nordlys's chief executive say about the takeover?")
+    halvard = '"Together we will reach 3.4 million homes," Halvard chief executive Ingrid Solbakk said.'
+    assert not credited(nordlys, quoted(halvard, "Ingrid Solbakk", f"OSLO - Halvard agreed to buy Nordlys. {halvard}"))
+    # a description credited: the lead tells who it is
     soldier = analyse("How many tanks did the soldier in the call say were left?")
     man = '"We have maybe eight tanks left," the man says in the recording.'
-    assert credited(soldier, quoted(man, "the man", opening="A soldier tells his wife that his unit is losing."))
-    assert not credited(soldier, quoted(man, "the man", opening="A farmer tells his wife about the harvest."))
+    assert credited(soldier, quoted(man, "the man", f"A soldier tells his wife his unit is losing. {man}"))
+    assert not credited(soldier, quoted(man, "the man", f"A farmer tells his wife about the harvest. {man}"))
 
 
-def test_a_quote_credited_to_no_one_is_the_speakers_where_they_open_it_or_speak_in_it() -> None:
+def test_a_quote_whose_credit_is_not_read_is_the_speakers_where_it_names_them() -> None:
     court = analyse("What did the Supreme Court say about immunity?")
     assert credited(court, quoted("The Supreme Court ruled that presidents have immunity for official acts.", ""))
-    soldier = analyse("What did the soldier in the intercepted call say about his tanks?")
-    call = "The agency released a call in which a soldier from the 112th Regiment tells his wife his unit has 8 tanks."
-    assert credited(soldier, quoted(call, ""))
+    law = analyse("What does the climate law say about emissions?")
+    assert credited(law, quoted("Companies must cut emissions by 40% by 2030 under a climate law passed in May.", ""))
     rider = analyse("What did Xabier Ibarreche say after his crash?")
-    named = "Four riders abandoned the race after the crash, including Xabier Ibarreche of Caja Norte."
-    assert not credited(rider, quoted(named, ""))
+    assert not credited(rider, quoted("Four riders abandoned the race after the crash, race organisers said.", ""))
 
 
-def test_in_another_language_only_the_speakers_names_are_checked() -> None:
+def test_a_quote_in_another_language_never_counts_against_the_speaker() -> None:
     q = analyse("What did the mayor of Luras say about the fire?")
-    italian = '"Abbiamo visto le fiamme", ha detto il sindaco di Luras.'
-    assert credited(q, quoted(italian, "sindaco di Luras", same_language=False))
-    assert not credited(q, quoted(italian.replace("Luras", "Nuoro"), "sindaco di Nuoro", same_language=False))
+    italian = '"Abbiamo visto le fiamme", ha detto il sindaco di Nuoro.'
+    assert credited(q, quoted(italian, "sindaco di Nuoro", same_language=False))
 
 
 BRENTON = (
@@ -104,8 +116,8 @@ def test_a_question_for_someones_words_is_refused_where_only_others_are_quoted(l
     assert_answers(library, "What did the mayor of Brenton say about the flood?", "never seen the river")
     assert_answers(library, "What did Clara Ives say about the shelters?", "shelters")
     assert_answers(library, "What did the fire service say about the flooding in Oakfield?", "40 homes")
-    assert_refuses(library, "What did the mayor of Oakfield say about the flood?", "quotes the mayor of Oakfield")
-    assert_refuses(library, "What did Oakfield's fire chief say about the flood?", "quotes Oakfield's fire chief")
+    assert_refuses(library, "What did the mayor of Oakfield say about the flood?", "are not by the mayor of Oakfield")
+    assert_refuses(library, "What did Oakfield's fire chief say about the flood?", "are not by Oakfield's fire chief")
 
 
 def test_the_speakers_quote_must_name_what_else_the_question_names() -> None:
@@ -114,6 +126,7 @@ def test_the_speakers_quote_must_name_what_else_the_question_names() -> None:
     assert not credited(q, quoted(other, "President Ilona Vestry"))
     assert credited(q, quoted(other.replace("Pilsk", "Zolotar"), "President Ilona Vestry"))
     # or its article's opening names it; a country by its people's adjective
-    assert credited(q, quoted(other, "President Ilona Vestry", opening="ZOLOTAR, Oct 20 (Wire) - Drones hit a depot."))
+    depot = f"ZOLOTAR, Oct 20 (Wire) - Drones hit a depot. {other}"
+    assert credited(q, quoted(other, "President Ilona Vestry", depot))
     shoigu = analyse("How many Ukrainian soldiers did Shoigu claim had been killed?")
     assert credited(shoigu, quoted('Ukraine, according to Shoigu, "has already lost half of the army".', "Shoigu"))
