@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index import answer_types, asked_place, said_by, speakers
+from index import answer_types, asked_place, countries, said_by, speakers
 from index.question import Asks, Question
 from index.terms import has_date, has_time
 
@@ -67,6 +67,32 @@ def other_places(q: Question, places: Sequence[str], quotes: Sequence[said_by.Qu
     return (
         f"Not found: the best quotes in {_the(searched)} searched are about other places than {' and '.join(places)}."
     )
+
+
+def unnamed(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -> str | None:
+    """Quotes none of which, with its article, names the question's names (of three or more, all but one) tell of
+    another story. Read where the answerability model is unsure (see ``Asker``): refusing any such answer also
+    refused answers whose article writes a name otherwise ("the General Staff of Ukraine" for "the Ukrainian
+    General Staff"); acronyms and the words of the question's period are not read."""
+    names = [n for n in q.names if not set(n.casefold().split()) & q.period and not _has_acronym(n)]
+    if not names or not quotes or any(not x.same_language for x in quotes):
+        return None
+    found = [[_named_in(q, n, x) for n in names] for x in quotes]
+    if any(sum(hits) >= len(names) - (len(names) >= 3) for hits in found):
+        return None
+    missing = [n for i, n in enumerate(names) if not any(hits[i] for hits in found)] or names
+    return f"Not found: the best quotes in {_the(searched)} searched do not name {' and '.join(missing)}."
+
+
+def _has_acronym(name: str) -> bool:
+    return any(sum(ch.isupper() for ch in w) >= 2 for w in name.split())
+
+
+def _named_in(q: Question, name: str, x: said_by.Quoted) -> bool:
+    """Each capitalised word of the name is in the quote or its article, as written or as a country's other name."""
+    article = x.article[: said_by.ABOUT_CHARS]
+    words = [w for w in name.split() if w[:1].isupper()] or name.split()
+    return all(countries.named(q, w, x.text) or countries.named(q, w, article) for w in words)
 
 
 def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str], heads: Sequence[str] = ()) -> bool:

@@ -196,7 +196,7 @@ class Asker:
         refusal = (
             abstention.missing_day(q, judged_texts, searched)
             or _other_days(q, asked_day, judged, unique, texts, infos, searched)
-            or _not_of_asked(q, [*judged, *first], texts, searched)
+            or _not_of_asked(q, [*judged, *first], texts, searched, self.model.tentative(probability))
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
@@ -493,17 +493,22 @@ def _other_days(
 
 
 def _not_of_asked(
-    q: Question, quotes: Sequence[answering.Evidence], texts: dict[int, str], searched: int
+    q: Question, quotes: Sequence[answering.Evidence], texts: dict[int, str], searched: int, unsure: bool
 ) -> str | None:
     """The refusal of a question asking someone's words or of a place, where no quote is theirs or of it (see
-    ``abstention.not_credited`` and ``abstention.other_places``). Each quote is read with its quotations whole: a
-    quotation's first sentence is credited where it closes."""
+    ``abstention.not_credited`` and ``abstention.other_places``), and, where the model is ``unsure``, of one whose
+    names no quote names (``abstention.unnamed``). Each quote is read with its quotations whole: a quotation's first
+    sentence is credited where it closes."""
     places = asked_place.asked(q)
-    if q.speaker is None and not places:
+    if q.speaker is None and not places and not (unsure and q.names):
         return None
     whole = dict.fromkeys(answering.complete_quotation(e, texts[e.article_id]) or e for e in quotes)
     read = [said_by.quoted(texts[e.article_id][e.start : e.end], texts[e.article_id], q.lang) for e in whole]
-    return abstention.not_credited(q, read, searched) or abstention.other_places(q, places, read, searched)
+    return (
+        abstention.not_credited(q, read, searched)
+        or abstention.other_places(q, places, read, searched)
+        or (abstention.unnamed(q, read, searched) if unsure else None)
+    )
 
 
 def _head_forms(q: Question, text: str) -> AbstractSet[str]:

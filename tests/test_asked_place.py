@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from support import assert_answers, assert_refuses, wire
 
+from index.abstention import unnamed
 from index.asked_place import asked, told
 from index.library import Library
 from index.question import analyse
+from index.said_by import Quoted
 
 
 @pytest.mark.parametrize(
@@ -67,3 +69,18 @@ def test_a_figure_for_another_place_is_no_answer(library: Library) -> None:
     assert_answers(library, "How many people died in Austria because of Storm Vela?", "three died in Austria")
     assert_refuses(library, "How many people died in Hungary because of Storm Vela?", "other places than Hungary")
     assert_answers(library, "How many residents were forced from their homes in Kellmoor?", "1,300 residents")
+
+
+def test_quotes_that_never_name_the_questions_names_tell_of_another_story() -> None:
+    q = analyse("What did the Czech National Bank cut its repo rate to?")
+    polish = Quoted("Poland's central bank cut its reference rate to 5.25%.", "", "WARSAW - Rates.", True)
+    assert (
+        unnamed(q, [polish], 12)
+        == "Not found: the best quotes in the 12 articles searched do not name Czech National Bank."
+    )
+    czech = Quoted("The bank cut its repo rate to 4.5%.", "", "PRAGUE - The Czech National Bank met.", True)
+    assert unnamed(q, [polish, czech], 12) is None  # its article names it
+    # of three names or more, one may be written otherwise; another language's quote is not read
+    three = analyse("How many Bramov tanks did Kovrania and Varnessa count near Rudavka?")
+    assert unnamed(three, [Quoted("Kovrania counted 12 tanks near Rudavka, Varnessa said.", "", "", True)], 3) is None
+    assert unnamed(q, [Quoted("La banque polonaise a baissé son taux.", "", "", False)], 3) is None
