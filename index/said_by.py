@@ -79,10 +79,10 @@ def _by_speaker(q: Question, s: Speaker, x: Quoted) -> bool:
     # A name before a role places it, in the article's lead at least ("the Bystrzyna mine director", "the Russian
     # soldier").
     named = [] if s.named else [w for w in words if w[:1].isupper() and w.casefold() != s.head]
-    role = [s.head] if s.named else [w for w in words if w not in named]
-    if not _all_found(q, named, f"{x.credit} {x.text} {x.lead}"):
-        return False
+    role = ([] if s.named else [w for w in words if w not in named]) or [s.head]
     whose = f"{x.credit} {x.text} {x.lead}"
+    if not _all_found(q, named, whose):
+        return False
     if not x.credit:
         return _all_found(q, role, x.text) and _all_found(q, s.owners, whose)
     if not any(ch.isupper() for ch in x.credit):

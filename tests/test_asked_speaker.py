@@ -92,6 +92,14 @@ def test_a_quote_whose_credit_is_not_read_is_the_speakers_where_it_names_them() 
     assert not credited(rider, quoted("Four riders abandoned the race after the crash, race organisers said.", ""))
 
 
+def test_a_speaker_read_as_a_possessive_alone_is_checked_by_its_head() -> None:
+    q = analyse("What did the company's say about the recall?")
+    assert q.speaker is not None and q.speaker.head == "company"
+    said = "The recall will cost $80 million, Velora said."
+    assert credited(q, quoted(said, "Velora", f"Velora, the company that makes the speakers, met. {said}"))
+    assert not credited(q, quoted(said, "Velora", f"Velora, the retailer, met. {said}"))
+
+
 def test_a_quote_in_another_language_never_counts_against_the_speaker() -> None:
     q = analyse("What did the mayor of Luras say about the fire?")
     italian = '"Abbiamo visto le fiamme", ha detto il sindaco di Nuoro.'
