@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index import answer_types, asked_place, countries, said_by, speakers
+from index.asked_speaker import acronym
 from index.question import Asks, Question
 from index.terms import has_date, has_time
 
@@ -74,25 +75,27 @@ def unnamed(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -> str
     another story. Read where the answerability model is unsure (see ``Asker``): refusing any such answer also
     refused answers whose article writes a name otherwise ("the General Staff of Ukraine" for "the Ukrainian
     General Staff"); acronyms and the words of the question's period are not read."""
-    names = [n for n in q.names if not set(n.casefold().split()) & q.period and not _has_acronym(n)]
+    names = [n for n in q.names if not set(n.casefold().split()) & q.period and not any(map(acronym, n.split()))]
     if not names or not quotes or any(not x.same_language for x in quotes):
         return None
-    found = [[_named_in(q, n, x) for n in names] for x in quotes]
+    found = [_named_in(q, names, x) for x in quotes]
     if any(sum(hits) >= len(names) - (len(names) >= 3) for hits in found):
         return None
     missing = [n for i, n in enumerate(names) if not any(hits[i] for hits in found)] or names
     return f"Not found: the best quotes in {_the(searched)} searched do not name {' and '.join(missing)}."
 
 
-def _has_acronym(name: str) -> bool:
-    return any(sum(ch.isupper() for ch in w) >= 2 for w in name.split())
-
-
-def _named_in(q: Question, name: str, x: said_by.Quoted) -> bool:
-    """Each capitalised word of the name is in the quote or its article, as written or as a country's other name."""
-    article = x.article[: said_by.ABOUT_CHARS]
-    words = [w for w in name.split() if w[:1].isupper()] or name.split()
-    return all(countries.named(q, w, x.text) or countries.named(q, w, article) for w in words)
+def _named_in(q: Question, names: Sequence[str], x: said_by.Quoted) -> list[bool]:
+    """Per name, whether each of its capitalised words is in the quote or its article, as written or as a country's
+    other name (each text's forms read once)."""
+    texts = [(t, q.capitalised_forms(t)) for t in (x.text, x.article[: said_by.ABOUT_CHARS])]
+    return [
+        all(
+            any(countries.named(q, w, t, forms) for t, forms in texts)
+            for w in ([w for w in n.split() if w[:1].isupper()] or n.split())
+        )
+        for n in names
+    ]
 
 
 def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[str], heads: Sequence[str] = ()) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index import countries, speakers
-from index.asked_speaker import POSSESSIVE
+from index.asked_speaker import POSSESSIVE, acronym
 from index.periods import is_month
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def asked(q: Question) -> tuple[str, ...]:
     found = []
     for name in q.names:
         parts = re.split(r"[\s-]+", name)
-        if any(len(w) > 1 and w.isupper() for w in parts) or all(_period(q, w) for w in parts):
+        if any(map(acronym, parts)) or all(_period(q, w) for w in parts):
             continue
         at = re.search(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, parts)) + r"(?!\w)", q.text, re.IGNORECASE)
         before = q.text[: at.start()].split()[-(BETWEEN + 1) :] if at else []

@@ -101,14 +101,14 @@ def _speaker(words: list[str], lang: str, links: frozenset[str], lower: bool) ->
         # whose, where the question names it: "Harwick United's manager"; "the company's chief executive" names no one
         owner = owner[next((n for n, w in enumerate(owner) if w[:1].isupper()), len(owner)) :]
     determined = phrase[0].casefold() in stop
-    if head.casefold() in stop or _acronym(head) or (len(core) == 1 and head.islower() and not determined):
+    if head.casefold() in stop or acronym(head) or (len(core) == 1 and head.islower() and not determined):
         return None
     owners = (" ".join(owner),) if owner and (lower or any(w[:1].isupper() for w in owner)) else ()
     bare = POSSESSIVE.sub("", head)
     return Speaker(" ".join(phrase), bare.casefold(), owners, bare[:1].isupper())
 
 
-def _acronym(word: str) -> bool:
+def acronym(word: str) -> bool:
     """As many capitals as small letters, two at least: "MoD", "UK", "WHO" (not "DeSantis", "O'Brien")."""
     upper = sum(ch.isupper() for ch in word)
     return upper >= 2 and upper >= sum(ch.islower() for ch in word)

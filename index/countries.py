@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from countryinfo import CountryInfo
@@ -45,13 +46,14 @@ def _lower_case_countries(q: Question) -> Question:
     return replace(q, names=(*q.names, *found)) if found else q
 
 
-def named(q: Question, name: str, text: str) -> bool:
+def named(q: Question, name: str, text: str, forms: AbstractSet[str] | None = None) -> bool:
     """The text names one of the question's names: as written, a country by another spelling ("Hungarian" for
     "Hungary", "Ukraine" for "Ukrainian", "Magyarország"), or a name of several words by its initials ("EU", "U.S."
-    for "European Union", "United States")."""
-    if q.has_name(name, text):
+    for "European Union", "United States"). ``forms``: the text's ``Question.capitalised_forms``, where the caller
+    reads one text for several names."""
+    forms = q.capitalised_forms(text) if forms is None else forms
+    if q.has_name(name, forms):
         return True
-    forms = q.capitalised_forms(text)
     if any(q.forms(v.casefold()) <= forms for _, v in variants([name])):
         return True
     capitals = [w[0] for w in name.split() if w[:1].isupper()]

@@ -18,12 +18,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from index import claims, countries
+from index.answer import ARTICLE_HEAD
 from index.asked_speaker import POSSESSIVE, WORD, Speaker
 from index.language import analyzer, detect
 from index.question import Question
 
 LEAD_CHARS = 400  # the article's dateline and first sentence, where it says whom and where it is about
-ABOUT_CHARS = 20_000  # how much of an article is read for what its quotes are about (``answer.ARTICLE_HEAD``)
+ABOUT_CHARS = ARTICLE_HEAD  # how much of an article is read for what its quotes are about
 APPOSITION_CHARS = 60  # around a credited name, where its title is written ("Mayor Ilya Korsun", "Korsun, the mayor")
 APPOSITIONS_READ = 20  # the credited name's first mentions read for its title
 
