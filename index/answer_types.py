@@ -22,6 +22,7 @@ from importlib import resources
 from index import claims, figures_en, speakers
 from index.language import TOKEN, analyzer, detect, fold, tokens
 from index.question import Asks, Question, numbers
+from index.sentences import first_sentence
 from index.terms import has_count, has_date, has_figure, has_time, without_times
 
 NEAR_FIGURE = 4  # words before a figure that can name what it measures
@@ -325,11 +326,11 @@ def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[st
     cost $32,000" under "FDA approves Kisunla"), not a price of something else quoted beside it."""
     if Asks.FIGURE not in q.asks:
         return 1.0
+    opening = list(heads) + [""] * (len(sentences) - len(heads))
     if not q.focus:
-        opening = list(heads) + [""] * (len(sentences) - len(heads))
         if any(has_count(x) and q.names_in(f"{h} {x}") > 0 for x, h in zip(sentences, opening, strict=False)):
             return 1.0
-    elif any(gives_asked_figure(x, q) for x in sentences):
+    elif any(gives_asked_figure(x, q) and _of_named(q, x, h) for x, h in zip(sentences, opening, strict=False)):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)
     return 0.5 if foreign else 0.0
@@ -401,3 +402,10 @@ def _someone_new(sentence: str, q: Question) -> bool:
     "to" or "from" stays: as often who received or sold something ("sold to Elon Musk", "a bid from Microsoft")."""
     places = set(new_places(sentence, q, "locative"))
     return any(n not in places and without_times(n).strip() for n in new_actors(sentence, q))
+
+
+def _of_named(q: Question, sentence: str, head: str) -> bool:
+    """A figure's sentence, or its article's first sentence, names something the question names: another bank's
+    "close 40 of its 310 branches" is no answer for "how many branches will Eastmere close?", though that article
+    mentions Eastmere further down."""
+    return not q.names or q.names_in(f"{first_sentence(head)} {sentence}") > 0

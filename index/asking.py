@@ -22,6 +22,7 @@ from index import (
     evidence_rank,
     measures,
     name_variants,
+    quarters,
     said_by,
     years,
 )
@@ -33,6 +34,7 @@ from index.periods import NO_TIME, When, month_names
 from index.question import Concepts, Question, analyse, truecased
 from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search, rescaled
+from index.sentences import first_sentence
 from index.settings import Settings
 from index.store import Store, StoredPassage
 from index.types import Answer, ArticleInfo
@@ -196,6 +198,7 @@ class Asker:
         refusal = (
             abstention.missing_day(q, judged_texts, searched)
             or _other_days(q, asked_day, judged, unique, texts, infos, searched)
+            or _other_quarters(q, quarters.asked(q.text), judged, unique, texts, searched)
             or _not_of_asked(q, [*judged, *first], texts, searched, self.model.tentative(probability))
         )
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
@@ -474,14 +477,7 @@ def _other_days(
     for "the attack on Tovarin on October 14" when the only article naming Tovarin tells of October 21."""
     if asked is None:
         return None
-    named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) & month_names().keys()))
-    if named.names:
-        ids = {e.article_id for e in [*judged, *evidence]}
-        naming = {a for a in ids if named.names_in(_head_forms(q, texts[a])) > 0}
-        judged, evidence = (
-            [e for e in judged if e.article_id in naming],
-            [e for e in evidence if e.article_id in naming],
-        )
+    judged, evidence = _naming(q, judged, texts), _naming(q, evidence, texts)
     if not judged:
         return None
     quotes, openings, published = _dated(judged, texts, infos)
@@ -490,6 +486,39 @@ def _other_days(
     if days.tells(asked, *_told(evidence, texts, infos)):
         return None  # a sentence of the asked day is among the evidence, if not among the quotes judged
     return abstention.other_days(asked.label(), searched, "days" if asked.day else "months")
+
+
+def _naming(q: Question, evidence: list[answering.Evidence], texts: dict[int, str]) -> list[answering.Evidence]:
+    """The evidence from articles whose opening names something the question names (all of it where the question
+    names nothing but its period's month)."""
+    named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) & month_names().keys()))
+    if not named.names:
+        return evidence
+    naming = {a for a in {e.article_id for e in evidence} if named.names_in(_head_forms(q, texts[a])) > 0}
+    return [e for e in evidence if e.article_id in naming]
+
+
+def _other_quarters(
+    q: Question,
+    part: quarters.Part | None,
+    judged: list[answering.Evidence],
+    evidence: list[answering.Evidence],
+    texts: dict[int, str],
+    searched: int,
+) -> str | None:
+    """The refusal for a question that names one quarter (or half) of a year when its quotes tell of others and no
+    evidence sentence names the asked one (``quarters``); as for days, evidence tells of it only from an article
+    that names something the question names: Brauer Reifen's third quarter is no answer for Veroni Gomme's."""
+    if part is None:
+        return None
+    judged, evidence = _naming(q, judged, texts), _naming(q, evidence, texts)
+    quotes = [texts[e.article_id][e.start : e.end] for e in judged]
+    openings = [first_sentence(texts[e.article_id]) for e in judged]
+    if not quarters.other_than_asked(part, quotes, openings):
+        return None
+    if quarters.tells(part, [texts[e.article_id][e.start : e.end] for e in evidence]):
+        return None
+    return abstention.other_days(part.label(), searched, part.unit())
 
 
 def _not_of_asked(

@@ -183,6 +183,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return spans
 
 
+def first_sentence(text: str) -> str:
+    """A text's first sentence, read within its first ``LEAD_CHARS``: an article's lead, where news says whom,
+    where and what period its figures are about."""
+    spans = split_sentences(text, 0, min(len(text), LEAD_CHARS))
+    return text[spans[0][0] : spans[0][1]] if spans else ""
+
+
+LEAD_CHARS = 600  # a lead is one or two lines; a text without a sentence end is read no further
+
+
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1

@@ -12,6 +12,7 @@ from index.answer_types import (
     asked_figures,
     carries,
     counts_asked_noun,
+    gives_asked_figure,
     kind_cues,
     new_names,
 )
@@ -589,3 +590,38 @@ def test_an_adverb_of_time_or_degree_is_no_term() -> None:
     q = analyse("How many tanks does the unit still have? Has it already lost the rest, or has it also got new ones?")
     assert not {"still", "already", "also"} & set(q.terms)
     assert {"tanks", "unit", "lost", "rest", "new"} <= set(q.terms)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Impairment charges rose to 212 million pounds, which the bank attributed mainly to small firms.",
+        "Italy's heatwave has been blamed for at least 23 deaths across the south.",
+        "Asked why she had not gone to the board, Dartry said she had been afraid of losing her job.",
+        "The rally was driven by hopes of a rate cut.",
+    ],
+)
+def test_a_cause_is_carried_by_its_connective(sentence: str) -> None:
+    assert carries(analyse("Why did the charges go up?"), sentence)
+
+
+def test_after_a_named_subject_the_verb_is_what_was_done() -> None:
+    """ "How many soldiers did Meskaria capture?" asks those captured: 17 wounded soldiers are no answer. A subject
+    that is no name ("does the unit still have") is read as before: no event."""
+    captured = analyse("How many Ruvonian soldiers did Meskaria capture?")
+    assert "capture" in captured.event and "meskaria" not in captured.event
+    assert not gives_asked_figure("Meskaria said 17 Ruvonian soldiers had been wounded.", captured)
+    assert gives_asked_figure("Meskaria said it had captured 12 Ruvonian soldiers.", captured)
+    assert analyse("How many tanks does the unit still have?").event == frozenset()
+
+
+def test_a_counted_figure_answers_where_its_sentence_or_lead_names_what_is_asked() -> None:
+    """ "How many branches will Eastmere close?" is not answered by another bank's closures, even where that
+    article mentions Eastmere further down: the figure's sentence, or its article's first sentence, names it."""
+    q = analyse("How many branches will Eastmere close?")
+    rival = "LONDON - Wardlow Penn Bank said it would close 40 branches. The lender competes with Eastmere Bank."
+    own = "LONDON - Eastmere Bank said on Friday it would cut costs. Shares rose."
+    closing = "It would close 40 of its 310 branches over 18 months."
+    assert asked_figure_found(q, [closing], [rival]) == 0.0
+    assert asked_figure_found(q, [closing], [own]) == 1.0
+    assert asked_figure_found(q, ["Eastmere would close 40 of its 310 branches."]) == 1.0
