@@ -320,17 +320,16 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
 
 def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[str] = ()) -> float:
     """1 when a sentence counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5
-    when only a sentence in another language gives a figure, which the question's words cannot check. A figure
-    question without a counted noun ("how much does it cost?") is answered by a count in a sentence about what the
-    question names: the sentence or its article's opening (``heads``, one a sentence) names it ("The drug will
-    cost $32,000" under "FDA approves Kisunla"), not a price of something else quoted beside it."""
+    when only a sentence in another language gives a figure, which the question's words cannot check. The counting
+    sentence is about what the question names: it, or its article's first sentence (``heads``: each sentence's
+    article opening), names something the question names ("The drug will cost $32,000" under "FDA approves
+    Kisunla"; not another bank's "close 40 of its 310 branches" for "how many branches will Eastmere close?"). A
+    figure question without a counted noun ("how much does it cost?") is answered by any count about it."""
     if Asks.FIGURE not in q.asks:
         return 1.0
     opening = list(heads) + [""] * (len(sentences) - len(heads))
-    if not q.focus:
-        if any(has_count(x) and q.names_in(f"{h} {x}") > 0 for x, h in zip(sentences, opening, strict=False)):
-            return 1.0
-    elif any(gives_asked_figure(x, q) and _of_named(q, x, h) for x, h in zip(sentences, opening, strict=False)):
+    counts = has_count if not q.focus else functools.partial(gives_asked_figure, q=q)
+    if any(counts(x) and _of_named(q, x, h) for x, h in zip(sentences, opening, strict=False)):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)
     return 0.5 if foreign else 0.0
@@ -405,7 +404,6 @@ def _someone_new(sentence: str, q: Question) -> bool:
 
 
 def _of_named(q: Question, sentence: str, head: str) -> bool:
-    """A figure's sentence, or its article's first sentence, names something the question names: another bank's
-    "close 40 of its 310 branches" is no answer for "how many branches will Eastmere close?", though that article
-    mentions Eastmere further down."""
+    """The sentence, or its article's first sentence, names something the question names (or it names nothing): an
+    article may mention the asked bank further down ("competes with Eastmere Bank") and be about another."""
     return not q.names or q.names_in(f"{first_sentence(head)} {sentence}") > 0

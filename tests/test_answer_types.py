@@ -625,3 +625,8 @@ def test_a_counted_figure_answers_where_its_sentence_or_lead_names_what_is_asked
     assert asked_figure_found(q, [closing], [rival]) == 0.0
     assert asked_figure_found(q, [closing], [own]) == 1.0
     assert asked_figure_found(q, ["Eastmere would close 40 of its 310 branches."]) == 1.0
+    # a figure question without a counted noun the same way
+    cost = analyse("How much will Eastmere's branch closures cost?")
+    assert not cost.focus
+    assert asked_figure_found(cost, ["The closures will cost 80 million pounds."], [rival]) == 0.0
+    assert asked_figure_found(cost, ["The closures will cost 80 million pounds."], [own]) == 1.0
