@@ -406,4 +406,4 @@ def _someone_new(sentence: str, q: Question) -> bool:
 def _of_named(q: Question, sentence: str, head: str) -> bool:
     """The sentence, or its article's first sentence, names something the question names (or it names nothing): an
     article may mention the asked bank further down ("competes with Eastmere Bank") and be about another."""
-    return not q.names or q.names_in(f"{first_sentence(head)} {sentence}") > 0
+    return not q.names or q.names_in(sentence) > 0 or q.names_in(first_sentence(head)) > 0

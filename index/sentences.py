@@ -186,8 +186,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 def first_sentence(text: str) -> str:
     """A text's first sentence, read within its first ``LEAD_CHARS``: an article's lead, where news says whom,
     where and what period its figures are about."""
-    spans = split_sentences(text, 0, min(len(text), LEAD_CHARS))
-    return text[spans[0][0] : spans[0][1]] if spans else ""
+    return _first_sentence(text[:LEAD_CHARS])
+
+
+@functools.lru_cache(maxsize=1024)  # the same articles' leads are read for each of their sentences
+def _first_sentence(lead: str) -> str:
+    spans = split_sentences(lead)
+    return lead[spans[0][0] : spans[0][1]] if spans else ""
 
 
 LEAD_CHARS = 600  # a lead is one or two lines; a text without a sentence end is read no further
