@@ -496,16 +496,9 @@ def _focus(
         noun.append(w)
     else:
         rest = []
-    did = rest
     if rest and rest[0] in subject_verbs:
-        # "how many tanks does the unit still have": a subject and a verb, not an event. After a named subject the
-        # verb says what was done to the counted things ("how many soldiers did Meskaria capture"), but where
-        # nouns are capitalised a capital marks no name.
-        as_written = written[len(written) - len(rest) :]
-        if capitals or len(rest) < 2 or not as_written[1][:1].isupper():
-            return noun, frozenset()
-        did = [w for w, v in zip(rest[1:], as_written[1:], strict=True) if not v[:1].isupper()]
-    event = frozenset().union(*(_matches(w, a, c) for w in did if w not in stop)) if did else frozenset()
+        return noun, frozenset()  # "how many tanks does the unit still have": a subject and a verb, not an event
+    event = frozenset().union(*(_matches(w, a, c) for w in rest if w not in stop)) if rest else frozenset()
     return noun, event
 
 

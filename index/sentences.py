@@ -191,11 +191,16 @@ def first_sentence(text: str) -> str:
 
 @functools.lru_cache(maxsize=1024)  # the same articles' leads are read for each of their sentences
 def _first_sentence(lead: str) -> str:
+    """The first span of a few words at least: a dateline or byline on a line of its own ("LONDON, Aug 4
+    (Wire)", "By Jane Smith") is no sentence."""
     spans = split_sentences(lead)
-    return lead[spans[0][0] : spans[0][1]] if spans else ""
+    whole = [(a, b) for a, b in spans if len(lead[a:b].split()) >= LEAD_WORDS]
+    a, b = (whole or spans or [(0, 0)])[0]
+    return lead[a:b]
 
 
 LEAD_CHARS = 600  # a lead is one or two lines; a text without a sentence end is read no further
+LEAD_WORDS = 6  # fewer words on a line of its own make a dateline or byline, not a sentence
 
 
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
