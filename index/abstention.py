@@ -74,9 +74,10 @@ def unnamed(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -> str
     """Quotes none of which, with its article, names the question's names (of three or more, all but one) tell of
     another story. Read where the answerability model is unsure (see ``Asker``): refusing any such answer also
     refused answers whose article writes a name otherwise ("the General Staff of Ukraine" for "the Ukrainian
-    General Staff"); acronyms and the words of the question's period are not read."""
+    General Staff"); acronyms and the words of the question's period are not read, nor a question in a language
+    that inflects names (``asked_place.READ_IN``): "Мескарией" is named by "Мескария" and "мескарских" too."""
     names = [n for n in q.names if not set(n.casefold().split()) & q.period and not any(map(acronym, n.split()))]
-    if not names or not quotes or any(not x.same_language for x in quotes):
+    if q.lang not in asked_place.READ_IN or not names or not quotes or any(not x.same_language for x in quotes):
         return None
     found = [_named_in(q, names, x) for x in quotes]
     if any(sum(hits) >= len(names) - (len(names) >= 3) for hits in found):

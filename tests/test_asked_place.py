@@ -84,3 +84,7 @@ def test_quotes_that_never_name_the_questions_names_tell_of_another_story() -> N
     three = analyse("How many Bramov tanks did Kovrania and Varnessa count near Rudavka?")
     assert unnamed(three, [Quoted("Kovrania counted 12 tanks near Rudavka, Varnessa said.", "", "", True)], 3) is None
     assert unnamed(q, [Quoted("La banque polonaise a baissé son taux.", "", "", False)], 3) is None
+    # a language that inflects names writes them in other forms than the question's
+    russian = analyse("Кто был посредником на переговорах между Рувонией и Мескарией?")
+    rows = [Quoted("Рувонские военные взяли в плен двух мескарских военнослужащих.", "", "", True)]
+    assert unnamed(russian, rows, 3) is None
