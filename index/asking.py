@@ -477,7 +477,7 @@ def _other_days(
     for "the attack on Tovarin on October 14" when the only article naming Tovarin tells of October 21."""
     if asked is None:
         return None
-    judged, evidence = _naming(q, judged, texts), _naming(q, evidence, texts)
+    judged, evidence = _naming(q, judged, evidence, texts)
     if not judged:
         return None
     quotes, openings, published = _dated(judged, texts, infos)
@@ -488,14 +488,17 @@ def _other_days(
     return abstention.other_days(asked.label(), searched, "days" if asked.day else "months")
 
 
-def _naming(q: Question, evidence: list[answering.Evidence], texts: dict[int, str]) -> list[answering.Evidence]:
-    """The evidence from articles whose opening names something the question names (all of it where the question
-    names nothing but its period's month)."""
+def _naming(
+    q: Question, judged: list[answering.Evidence], evidence: list[answering.Evidence], texts: dict[int, str]
+) -> tuple[list[answering.Evidence], list[answering.Evidence]]:
+    """The quotes and evidence from articles whose opening names something the question names (all of them where
+    the question names nothing but its period's month); each article read once."""
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) & month_names().keys()))
     if not named.names:
-        return evidence
-    naming = {a for a in {e.article_id for e in evidence} if named.names_in(_head_forms(q, texts[a])) > 0}
-    return [e for e in evidence if e.article_id in naming]
+        return judged, evidence
+    ids = {e.article_id for e in [*judged, *evidence]}
+    naming = {a for a in ids if named.names_in(_head_forms(q, texts[a])) > 0}
+    return [e for e in judged if e.article_id in naming], [e for e in evidence if e.article_id in naming]
 
 
 def _other_quarters(
@@ -511,7 +514,7 @@ def _other_quarters(
     that names something the question names: Brauer Reifen's third quarter is no answer for Veroni Gomme's."""
     if part is None:
         return None
-    judged, evidence = _naming(q, judged, texts), _naming(q, evidence, texts)
+    judged, evidence = _naming(q, judged, evidence, texts)
     quotes = [texts[e.article_id][e.start : e.end] for e in judged]
     openings = [first_sentence(texts[e.article_id]) for e in judged]
     if not quarters.other_than_asked(part, quotes, openings):
