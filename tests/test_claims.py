@@ -387,6 +387,9 @@ def test_attribution_names_officials_ministries_and_organisations(sentence: str,
         "Last week the company, which makes drones for the army, said it would double output.",
         # a name that a preposition inside a relative clause governs is no subject
         "Shareholders who lost their savings in the collapse of Valmora Foods said the sentence was too lenient.",
+        # a conjunction before a lower-case word opens a clause, it names no one
+        "The bridge will reopen in May, though officials have said the cost is unknown.",
+        "Prices rose 4%, although economists said the rise would fade.",
     ],
 )
 def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentence: str) -> None:
@@ -437,6 +440,8 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
         ),
         # outside a relative clause, a name after a preposition stands for its phrase
         ("Joseph Glauber with the Food Policy Institute said the timing was bad.", "the Food Policy Institute"),
+        # a conjunction before a name is no part of it
+        ("Yet Hamas said it would not attend the talks.", "Hamas"),
     ],
 )
 def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:
