@@ -14,13 +14,14 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from importlib import resources
 
-from index import claims, figures_en, speakers
+from index import claims, countries, figures_en, speakers
 from index.language import TOKEN, analyzer, detect, fold, tokens
+from index.periods import is_month
 from index.question import Asks, Question, numbers
 from index.sentences import first_sentence
 from index.terms import has_count, has_date, has_figure, has_time, without_times
@@ -135,6 +136,8 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
         if only_at is not None and not m.start() <= only_at < m.end():
             continue
         figure = figures_en.trim(m.group(0))
+        if english and _other_side(figure, q):
+            continue
         noun = figures_en.noun_of(figure)
         if noun and asked(noun, q.focus):
             return True
@@ -146,6 +149,8 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
         if money and _in_currency(sentence, m.start(), figure):
             return True
         at = bisect.bisect_left(starts, m.start())
+        if at and is_month(words[at - 1][1]):  # "since April 27": a day, not a count of the words before it
+            continue
         if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
             return True
     return False
@@ -310,6 +315,19 @@ def _around(text: str, figure: str) -> tuple[str, int]:
     return text[begin:end], at - begin
 
 
+def _other_side(figure: str, q: Question) -> bool:
+    """The figure counts what another name of the question owns: "23 Dravenian drones" for "How many Sulmoran
+    drones has Dravenia shot down?", "150 Sulmoran prisoners" for "How many Dravenian prisoners did Sulmora hand
+    over?". Only a name the question itself gives elsewhere tells a side; "14 T-72 tanks" may be Russian ones."""
+    named = [n for n in q.names if n.casefold() in q.focus]  # the question's names of what it counts
+    if not named:
+        return False
+    written = " ".join(w for w in _WORDS.findall(figure) if w[:1].isupper())
+    if not written or any(countries.named(q, n, written) for n in named):
+        return False
+    return any(countries.named(q, n, written) for n in q.names if n not in named)
+
+
 def gives_asked_figure(quote: str, q: Question) -> bool:
     """The quote counts the asked noun and, when the question says what those things did, shares a word of that:
     "4,500 former prisoners … killed" does not answer "how many prisoners came home in the latest exchange"."""
@@ -328,7 +346,11 @@ def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[st
     if Asks.FIGURE not in q.asks:
         return 1.0
     opening = list(heads) + [""] * (len(sentences) - len(heads))
-    counts = has_count if not q.focus else functools.partial(gives_asked_figure, q=q)
+    counts: Callable[[str], bool] = has_count
+    if q.focus:
+        counts = functools.partial(gives_asked_figure, q=q)
+    elif q.measure & speakers.cue_words("money", q.lang):  # "How much will it cost?": not "180,000 households"
+        counts = functools.partial(counts_asked_noun, q=replace(q, focus=q.measure, head=q.measure))
     if any(counts(x) and _of_named(q, x, h) for x, h in zip(sentences, opening, strict=False)):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)

@@ -159,6 +159,14 @@ def test_a_figure_of_the_asked_noun_beats_the_set_up_sentence() -> None:
         ("How much damage did the storm do?", "The storm left $3 billion of losses in Florida.", False),
         # what a count "of" counts
         ("What was the cumulative count of destroyed Russian tanks?", "Russia has lost 2,600 main battle tanks.", True),
+        # the other side's: a name the question gives to someone else owns the counted things
+        ("How many Russian tanks did Ukraine destroy?", "Ukraine lost 20 Ukrainian tanks in the battle.", False),
+        ("How many Sulmoran drones has Dravenia shot down?", "Sulmora said it shot down 23 Dravenian drones.", False),
+        ("How many Russian tanks did Ukraine destroy?", "Ukraine destroyed 14 Russian tanks.", True),
+        ("How many Russian tanks did Ukraine destroy?", "Ukraine destroyed 14 T-72 tanks.", True),
+        ("How many Russian tanks did Ukraine destroy?", "It hit 14 Russian and Ukrainian tanks.", True),
+        # a day of a month counts nothing the words before it name
+        ("How many drones were shot down?", "The air force has shot down drones since April 27.", False),
     ],
 )
 def test_the_counted_noun_is_read_from_words_names_measures_and_currencies(
@@ -192,6 +200,11 @@ def test_a_figure_question_without_a_counted_noun_needs_a_count_of_what_it_names
     assert asked_figure_found(q, [about, price], ["FDA approves Kisunla", "FDA approves Kisunla"]) == 1.0
     assert asked_figure_found(q, [about, price]) == 0.0  # nothing says what "the drug" is
     assert asked_figure_found(analyse("How much does it cost?"), [other]) == 1.0  # no name: any count
+    # an amount asked: a count of something else is no figure of it
+    repair = analyse("How much will it cost to repair the Harnov power plant?")
+    homes = "Power was restored to 160,000 of the 180,000 households after the strike on the Harnov power plant."
+    assert asked_figure_found(repair, [homes]) == 0.0
+    assert asked_figure_found(repair, ["Repairing the Harnov power plant will cost 40 million euros."]) == 1.0
     german = analyse("How much did inflation rise in Germany in March?")
     assert asked_figure_found(german, ["Die Inflation in Deutschland stieg im März auf 2,2 Prozent."]) == 0.5
 
