@@ -10,8 +10,8 @@ question to the answerability model.
 
 A question that names one month without a day ("How many flights did Fennick Air cancel in July?") is read the same
 way, leniently, as month names are words too ("Mayo Clinic", "the Field of Mars"): its quotes must name days of
-other months ("DUBLIN, September 9"), and the month is told of by any word that names it, or an article of that
-month or the next ("last month" in an August article).
+other months ("DUBLIN, September 9") or other months after a preposition ("rose 38 % in August"), and the month
+is told of by any word that names it, or an article of that month or the next ("last month" in an August article).
 """
 
 from __future__ import annotations
@@ -103,8 +103,22 @@ def other_than_asked(asked: Asked, quotes: Sequence[str], openings: Sequence[str
     if tells(asked, [*quotes, *openings], published):
         return False
     if asked.day is None:
-        return any(month != asked.month for t in quotes for month, _ in named_days(t))
+        return any(month != asked.month for t in quotes for month in _months_told(t))
     return any(named_days(t) for t in quotes)
+
+
+def _months_told(text: str) -> set[int]:
+    """The months the text tells of: those of its days ("DUBLIN, September 9"), and a month after a preposition
+    of place or time in any language read ("reached 38 % in August", "im August"), as a question names its own;
+    not a month name alone ("Mayo Clinic", "the Field of Mars")."""
+    told = {month for month, _ in named_days(text)}
+    before_month = speakers.cue_words_any("places")
+    words = list(TOKEN.finditer(text))
+    for i, m in enumerate(words[1:], 1):
+        month = _month_of(m.group(0))
+        if month is not None and words[i - 1].group(0).casefold() in before_month:
+            told.add(month)
+    return told
 
 
 def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:

@@ -86,5 +86,9 @@ def test_quotes_that_tell_of_other_months_only() -> None:
     assert other_than_asked(july, september, [], ["2031-09-09"])
     assert not other_than_asked(july, [*september, "In July, it cancelled 12 flights."], [], [])
     assert not other_than_asked(july, september, [], ["2031-08-02"])  # "last month" in an August article
-    assert not other_than_asked(july, ["In March it cancelled 96 flights."], [], [])  # no day: no sign either way
+    # a month after a preposition tells of it as a day does; a month name alone is no sign either way
+    assert other_than_asked(july, ["In March it cancelled 96 flights."], [], [])
+    assert other_than_asked(july, ["Annual inflation reached 38 % in August."], [], ["2031-09-12"])
+    assert not other_than_asked(july, ["The Mayo Clinic cancelled 96 operations."], [], [])
+    assert not other_than_asked(july, ["March organisers counted 96 flights cancelled."], [], [])
     assert Asked(7).label() == "July" and Asked(3, 17).label() == "March 17"
