@@ -22,9 +22,9 @@ from importlib import resources
 from index import claims, countries, figures_en, speakers
 from index.language import TOKEN, analyzer, detect, fold, tokens
 from index.periods import is_month
-from index.question import Asks, Question, numbers
+from index.question import Asks, Question, asks_duration, numbers
 from index.sentences import first_sentence
-from index.terms import has_count, has_date, has_figure, has_time, without_times
+from index.terms import has_count, has_date, has_figure, has_span, has_time, without_times
 
 NEAR_FIGURE = 4  # words before a figure that can name what it measures
 
@@ -347,7 +347,9 @@ def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[st
         return 1.0
     opening = list(heads) + [""] * (len(sentences) - len(heads))
     counts: Callable[[str], bool] = has_count
-    if q.focus:
+    if asks_duration(q):
+        counts = _count_or_span
+    elif q.focus:
         counts = functools.partial(gives_asked_figure, q=q)
     elif q.measure & speakers.cue_words("money", q.lang):  # "How much will it cost?": not "180,000 households"
         counts = functools.partial(counts_asked_noun, q=replace(q, focus=q.measure, head=q.measure))
@@ -357,9 +359,13 @@ def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[st
     return 0.5 if foreign else 0.0
 
 
+def _count_or_span(sentence: str) -> bool:
+    return has_count(sentence) or has_span(sentence)
+
+
 def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
     """Whether the sentence looks like the kind of answer asked for, one value per ``KIND_CUES`` entry."""
-    figure = Asks.FIGURE in q.asks and has_count(sentence)
+    figure = Asks.FIGURE in q.asks and (_count_or_span(sentence) if asks_duration(q) else has_count(sentence))
     measured = replace(q, focus=q.measure, head=q.measure) if q.measure else None
     return (
         float(figure),

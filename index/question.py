@@ -322,10 +322,21 @@ def _patterns() -> dict[str, dict[str, re.Pattern[str]]]:
 
 
 @functools.cache
-def _figure_noun(lang: str) -> re.Pattern[str] | None:
+def _pattern_of(lang: str, key: str) -> re.Pattern[str] | None:
     data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
-    rx = data.get(lang, {}).get("figure_noun")
+    rx = data.get(lang, {}).get(key)
     return re.compile(rx, re.IGNORECASE) if rx else None
+
+
+def _figure_noun(lang: str) -> re.Pattern[str] | None:
+    return _pattern_of(lang, "figure_noun")
+
+
+def asks_duration(q: Question) -> bool:
+    """The figure asked is how long something lasts or takes ("How long will the repairs take?"): a span ("six
+    weeks") answers it, which is read as a time, not a count."""
+    rx = _pattern_of(q.lang, "duration")
+    return Asks.FIGURE in q.asks and rx is not None and rx.search(q.text) is not None
 
 
 def _asks_amount(words: Sequence[str], lang: str, stop: AbstractSet[str]) -> bool:

@@ -127,6 +127,19 @@ def _time_pattern() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _span_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?:\d+(?:[.,]\d+)?|{_number_words()})[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+        re.IGNORECASE,
+    )
+
+
+def has_span(text: str) -> bool:
+    """A length of time in English: "six weeks", "30 days", "a three-week pause", "an hour"."""
+    return bool(_span_pattern().search(text))
+
+
 def has_figure(text: str) -> bool:
     return bool(_figure_pattern().search(text))
 

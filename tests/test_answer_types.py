@@ -17,6 +17,7 @@ from index.answer_types import (
 )
 from index.evidence_rank import FEATURES, Ranker
 from index.question import Asks, Question, analyse, truecased, typed_lower
+from index.terms import has_span
 
 SETUP = (
     "Audio shared by Ukraine’s Security Service is said to capture an intercepted phone call between a soldier "
@@ -646,3 +647,17 @@ def test_a_counted_figure_answers_where_its_sentence_or_lead_names_what_is_asked
     assert not cost.focus
     assert asked_figure_found(cost, ["The closures will cost 80 million pounds."], [rival]) == 0.0
     assert asked_figure_found(cost, ["The closures will cost 80 million pounds."], [own]) == 1.0
+
+
+def test_a_span_answers_how_long_as_a_figure_does() -> None:
+    """ "How long will the repairs take?" is answered by "at least six weeks", a time (no count of anything), not by
+    the households a sentence counts; a rate ("90,000 barrels a day") is no span."""
+    q = analyse("How long will repairs at the Harnov plant take?")
+    weeks = 'Repairing the Harnov plant would take "at least six weeks", the deputy minister said.'
+    homes = "Power was restored to 160,000 homes near the Harnov plant."
+    figure = KIND_CUES.index("figure")
+    assert kind_cues(q, weeks)[figure] == 1.0 and kind_cues(q, homes)[figure] == 1.0
+    assert kind_cues(analyse("How many homes lost power?"), weeks)[figure] == 0.0
+    assert asked_figure_found(q, [weeks]) == 1.0
+    assert has_span("a three-week pause") and has_span("30 days from midnight")
+    assert not has_span("90,000 barrels a day") and not has_span("14 billion euros a year")
