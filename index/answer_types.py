@@ -149,7 +149,8 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
         if money and _in_currency(sentence, m.start(), figure):
             return True
         at = bisect.bisect_left(starts, m.start())
-        if at and is_month(words[at - 1][1]):  # "since April 27": a day, not a count of the words before it
+        # "since April 27": a day, not a count of the words before it ("the march 50,000" is no month)
+        if at and sentence[starts[at - 1] : starts[at - 1] + 1].isupper() and is_month(words[at - 1][1]):
             continue
         if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
             return True
@@ -318,14 +319,17 @@ def _around(text: str, figure: str) -> tuple[str, int]:
 def _other_side(figure: str, q: Question) -> bool:
     """The figure counts what another name of the question owns: "23 Dravenian drones" for "How many Sulmoran
     drones has Dravenia shot down?", "150 Sulmoran prisoners" for "How many Dravenian prisoners did Sulmora hand
-    over?". Only a name the question itself gives elsewhere tells a side; "14 T-72 tanks" may be Russian ones."""
-    named = [n for n in q.names if n.casefold() in q.focus]  # the question's names of what it counts
-    if not named:
+    over?". Only a name the question itself gives elsewhere tells a side; "14 T-72 tanks" may be Russian ones, and
+    a compound says where or by whom, not whose ("12,000 Germany-based troops", "30 Kyiv-bound missiles")."""
+    written = " ".join(w for w in _WORDS.findall(figure) if w[:1].isupper() and "-" not in w)
+    names = q.names[:MAX_SIDES]
+    named = [n for n in names if n.casefold() in q.focus]  # the question's names of what it counts
+    if not written or not named or any(countries.named(q, n, written) for n in named):
         return False
-    written = " ".join(w for w in _WORDS.findall(figure) if w[:1].isupper())
-    if not written or any(countries.named(q, n, written) for n in named):
-        return False
-    return any(countries.named(q, n, written) for n in q.names if n not in named)
+    return any(countries.named(q, n, written) for n in names if n not in named)
+
+
+MAX_SIDES = 6  # the question's names read for a figure's side: a hostile question of hundreds costs no more
 
 
 def gives_asked_figure(quote: str, q: Question) -> bool:
@@ -351,8 +355,6 @@ def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[st
         counts = _count_or_span
     elif q.focus:
         counts = functools.partial(gives_asked_figure, q=q)
-    elif q.measure & speakers.cue_words("money", q.lang):  # "How much will it cost?": not "180,000 households"
-        counts = functools.partial(counts_asked_noun, q=replace(q, focus=q.measure, head=q.measure))
     if any(counts(x) and _of_named(q, x, h) for x, h in zip(sentences, opening, strict=False)):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)

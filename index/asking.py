@@ -222,7 +222,7 @@ class Asker:
                 exact_refusal=refusal is not None,
             )
 
-        quotes = said_by.without_others(q, add_other_counts(first, unique, texts, q), texts)
+        quotes = add_other_counts(first, unique, texts, q)
         if page:
             # The first page as shown: its quotes and the other outlets' counts that joined them.
             joined = [e for e in quotes if e not in first]

@@ -274,8 +274,8 @@ def _speaker(phrase: str) -> str:
     soldier then", "Intel also"). None is a phrase holding a pronoun ("Chillingly he"; "WHO" and "IT" are names), in
     the passive ("have been"), opening with a function word other than an article that starts no name ("while major
     airlines", "with deaths", "At 226 confirmed…"; "Under Armour" is a name), or only a time ("Friday"). A
-    clause's conjunction goes before a name ("Yet Hamas"); before a lower-case word ("though officials") the phrase
-    is a clause, not a credit."""
+    sentence adverb goes ("Meanwhile the Kremlin", "Yet Hamas"), so does a clause's conjunction before a name
+    ("although Kyiv"); before a lower-case word ("though officials") the phrase is a clause, not a credit."""
     words = _last_sentence(phrase).split()
     # "this" of "this week" is a time's, not a pronoun.
     if any(w.casefold() in _PRONOUNS and not w.isupper() for w in without_times(" ".join(words)).split()):
@@ -303,7 +303,9 @@ def _speaker(phrase: str) -> str:
         words.pop()
     if not words:
         return ""
-    if words[0].casefold() in speakers.cue_words("conjunctions", "en"):  # "Yet Hamas", not "though officials"
+    if len(words) > 1 and words[0].casefold() in speakers.cue_words("sentence_adverbs", "en"):
+        words = words[1:]  # "Meanwhile the Kremlin", "Yet Hamas"
+    if words[0].casefold() in speakers.cue_words("conjunctions", "en"):  # "although Kyiv", not "though officials"
         if len(words) == 1 or not words[1][:1].isupper():
             return ""
         words = words[1:]

@@ -22,8 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from babel.core import UnknownLocaleError
+from babel.dates import get_month_names
+
 from index import speakers
-from index.language import TOKEN
+from index.language import TOKEN, detect
 from index.periods import is_plain_word, month_names, span_words
 from index.question import Asks, Question, words_of
 
@@ -108,17 +111,29 @@ def other_than_asked(asked: Asked, quotes: Sequence[str], openings: Sequence[str
 
 
 def _months_told(text: str) -> set[int]:
-    """The months the text tells of: those of its days ("DUBLIN, September 9"), and a month after a preposition
-    of place or time in any language read ("reached 38 % in August", "im August"), as a question names its own;
-    not a month name alone ("Mayo Clinic", "the Field of Mars")."""
+    """The months the text tells of: those of its days ("DUBLIN, September 9"), and a month of the text's language
+    after one of its prepositions ("reached 38 % in August", "im August"), as a question names its own; not a month
+    name alone ("a March deadline"), of another language ("in Mayo and Galway"), before a name ("to June
+    Almeida") or as one end of a span ("in force from June to September" tells of July too)."""
     told = {month for month, _ in named_days(text)}
-    before_month = speakers.cue_words_any("places")
-    words = list(TOKEN.finditer(text))
-    for i, m in enumerate(words[1:], 1):
-        month = _month_of(m.group(0))
-        if month is not None and words[i - 1].group(0).casefold() in before_month:
+    lang = detect(text)
+    before_month, months = speakers.cue_words("places", lang), _month_names_of(lang)
+    spans = {w.casefold() for w in span_words()} | set(_SPAN)
+    words = [m.group(0) for m in TOKEN.finditer(text)]
+    for before, word, after in zip(words, words[1:], [*words[2:], ""], strict=False):
+        placed = before.casefold() in before_month and before.casefold() not in spans
+        month = months.get(word.casefold()) if word[:1].isupper() and placed else None
+        if month is not None and not after[:1].isupper() and after.casefold() not in spans:
             told.add(month)
     return told
+
+
+@functools.cache
+def _month_names_of(lang: str) -> dict[str, int]:
+    try:
+        return {name.casefold(): n for n, name in get_month_names("wide", locale=lang).items()}
+    except (UnknownLocaleError, ValueError):
+        return {}
 
 
 def tells(asked: Asked, texts: Sequence[str], published: Sequence[str]) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from index import claims, countries
-from index.answer import ARTICLE_HEAD, Evidence, complete_quotation
+from index.answer import ARTICLE_HEAD
 from index.asked_speaker import POSSESSIVE, WORD, Speaker
 from index.language import analyzer, detect
 from index.question import Question
@@ -52,24 +52,6 @@ class Quoted:
 def quoted(text: str, article: str, lang: str) -> Quoted:
     """The quote ``text`` of ``article``, for a question in ``lang``."""
     return Quoted(text, claims.claim(text).attribution, article, detect(text, lang) == lang)
-
-
-def without_others(q: Question, quotes: list[Evidence], texts: dict[int, str]) -> list[Evidence]:
-    """For a question asking someone's words, where any quote is theirs (``credited``), not the quotes credited to
-    someone else: asked what the governor said, the deputy minister's words tell what another said. A quote
-    crediting no one stays (a company's results are its own, in its own article). Each quote is read with its
-    quotations whole."""
-    if q.speaker is None:
-        return quotes
-    read = [
-        quoted(texts[e.article_id][w.start : w.end], texts[e.article_id], q.lang)
-        for e in quotes
-        for w in [complete_quotation(e, texts[e.article_id]) or e]
-    ]
-    theirs = [credited(q, x) for x in read]
-    if not any(theirs):
-        return quotes
-    return [e for e, x, t in zip(quotes, read, theirs, strict=True) if t or not x.credit]
 
 
 def credited(q: Question, x: Quoted) -> bool:

@@ -129,14 +129,18 @@ def _time_pattern() -> re.Pattern[str]:
 
 @functools.cache
 def _span_pattern() -> re.Pattern[str]:
+    units = r"(?-i:minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+    # An age ("a 25-year-old driver") or a time past ("five years ago") is no length of time.
     return re.compile(
-        rf"\b(?:\d+(?:[.,]\d+)?|{_number_words()})[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+        rf"\b(?:(?:\d+(?:[.,]\d+)?|{_number_words()})[\s-]+|(?:for|within|over)\s+(?:a|an|several|a\s+few)\s+)"
+        rf"{units}\b(?![\s-]+(?:old|ago)\b)",
         re.IGNORECASE,
     )
 
 
 def has_span(text: str) -> bool:
-    """A length of time in English: "six weeks", "30 days", "a three-week pause", "an hour"."""
+    """A length of time in English: "six weeks", "30 days", "a three-week pause", "for a month"; not an age or a
+    time ago."""
     return bool(_span_pattern().search(text))
 
 

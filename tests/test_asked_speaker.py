@@ -138,23 +138,3 @@ def test_the_speakers_quote_must_name_what_else_the_question_names() -> None:
     assert credited(q, quoted(other, "President Ilona Vestry", depot))
     shoigu = analyse("How many Ukrainian soldiers did Shoigu claim had been killed?")
     assert credited(shoigu, quoted('Ukraine, according to Shoigu, "has already lost half of the army".', "Shoigu"))
-
-
-HARNOV = (
-    "ORLISK, March 6 (Wire) - Power has been restored to most of Harnov after last week's strike on its power plant. "
-    'Deputy Energy Minister Serhiy Shalin said repairing the damaged turbine would take "at least six weeks". '
-    "Harnov governor Oleksa Dremin said 40 heating points had been opened in schools across the city. The plant "
-    "will run at a third of its capacity until the turbine is repaired."
-)
-
-
-def test_an_answer_for_someones_words_leaves_out_what_others_are_credited_with(library: Library) -> None:
-    """Asked what the governor said, the deputy minister's words on the same story are another's; a sentence that
-    credits no one stays (it may be the article's account of what the speaker's office did)."""
-    wire(library, "harnov", HARNOV, "2028-03-06")
-    answer = library.ask("What did governor Oleksa Dremin say about the heating in Harnov?")
-    quotes = " ".join(c.quote for c in answer.citations)
-    assert not answer.abstained and "40 heating points" in quotes, answer.answer
-    assert "Shalin" not in quotes
-    minister = library.ask("What did Serhiy Shalin say about the turbine repairs in Harnov?")
-    assert "at least six weeks" in minister.citations[0].quote and "Dremin" not in minister.citations[0].quote

@@ -440,8 +440,11 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
         ),
         # outside a relative clause, a name after a preposition stands for its phrase
         ("Joseph Glauber with the Food Policy Institute said the timing was bad.", "the Food Policy Institute"),
-        # a conjunction before a name is no part of it
+        # a sentence adverb, or a conjunction before a name, is no part of it
         ("Yet Hamas said it would not attend the talks.", "Hamas"),
+        ("Meanwhile the Kremlin said the talks had failed.", "the Kremlin"),
+        ("Meanwhile prosecutors said the case was closed.", "prosecutors"),
+        ("Prices rose, although Kyiv said they would fall.", "Kyiv"),
     ],
 )
 def test_the_speaker_is_the_whole_noun_phrase_not_its_last_name(sentence: str, who: str) -> None:

@@ -91,4 +91,10 @@ def test_quotes_that_tell_of_other_months_only() -> None:
     assert other_than_asked(july, ["Annual inflation reached 38 % in August."], [], ["2031-09-12"])
     assert not other_than_asked(july, ["The Mayo Clinic cancelled 96 operations."], [], [])
     assert not other_than_asked(july, ["March organisers counted 96 flights cancelled."], [], [])
+    # a span may cover the asked month; a place, a person or another language's month is none
+    assert not other_than_asked(july, ["The curfew, in force from June to September, ends."], [], [])
+    assert not other_than_asked(july, ["It left 40,000 homes without power in Mayo and Galway."], [], [])
+    assert not other_than_asked(july, ["She wrote a letter to June Almeida about 96 flights."], [], [])
+    assert not other_than_asked(july, ["The council set a March deadline for 96 flights."], [], [])
+    assert other_than_asked(july, ["Die Inflation lag im August bei 5 Prozent."], [], [])
     assert Asked(7).label() == "July" and Asked(3, 17).label() == "March 17"
