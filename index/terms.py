@@ -60,7 +60,8 @@ def _number_words() -> str:
 
 @functools.cache
 def _figure_pattern() -> re.Pattern[str]:
-    return re.compile(rf"\d|\b(?:{_number_words()})\b", re.IGNORECASE)
+    # A number that ends a name ("Zirka-7", "T-72", "F-16s", "G7", "COVID-19") is part of the name, not a count.
+    return re.compile(rf"(?<![\w-])\d|\b(?:{_number_words()})\b", re.IGNORECASE)
 
 
 # Languages that capitalise weekdays and months: elsewhere only the lower-case word is one ("Santo Domingo",

@@ -110,3 +110,11 @@ def test_counts_next_to_words_of_time_stay_counts() -> None:
     assert has_count("Alle 40 Passagiere überlebten.") and has_count("Er landete auf Platz 3 am Ende.")
     assert has_count("Les secours ont travaillé pendant 48 heures.")  # a duration is no time of day
     assert has_time("Il crollo è avvenuto alle 15.") and has_time("Llegaron a las 15 horas.")
+
+
+def test_a_number_that_ends_a_name_is_no_count() -> None:
+    """ "The crew of the trawler Zirka-7" counts no crew; "seized its 11 crew" and "14 T-72 tanks" do."""
+    for name in ("The crew of the trawler Zirka-7 stayed.", "F-16s arrived.", "G7 leaders met.", "COVID-19 spread."):
+        assert not has_count(name), name
+    for count in ("It seized its 11 crew.", "It lost 14 T-72 tanks.", "Shares fell 5%.", "It raised US$5 billion."):
+        assert has_count(count), count
