@@ -112,6 +112,21 @@ def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[st
     return answer_types.asked_figure_found(q, [*quotes, *evidence], heads) == 0.0
 
 
+def counted_elsewhere(q: Question, sentences: Sequence[str], heads: Sequence[str], searched: int) -> str | None:
+    """The refusal of a how-many question whose counts of what it asks all stand in articles that name nothing the
+    question names (``heads``: each sentence's article, read in full): the rescuers of the Valle Orsina avalanche
+    are no answer for "How many rescuers searched after the Gurnitz avalanche?". Read where the figure check reads
+    (``lacks_asked_figure``: none of them counts for what the question names)."""
+    if not q.names or not q.focus:
+        return None
+    counting = [h for x, h in zip(sentences, heads, strict=False) if answer_types.gives_asked_figure(x, q)]
+    if not counting or any(q.names_in(h) > 0 for h in counting):
+        return None
+    return (
+        f"Not found: the counts in {_the(searched)} searched are from articles that do not name {' or '.join(q.names)}."
+    )
+
+
 def asks_people(q: Question) -> bool:
     """The counted word counts people ("how many victims", "how many wounded"): quotes count them under nouns the
     question does not use ("killed 12 residents", "More than 500 people!"), which only the answerability model can

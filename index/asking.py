@@ -195,15 +195,16 @@ class Asker:
         best = [texts[e.article_id][e.start : e.end] for e in unique[:FIGURE_EVIDENCE]]
         opening = {p.article_id: _head(p) for p in passages.values()}
         searched_in = [*judged, *unique[:FIGURE_EVIDENCE]]
-        lacks_figure = abstention.lacks_asked_figure(
-            q, judged_texts, best, [opening.get(e.article_id, "") for e in searched_in]
-        )
+        heads = [opening.get(e.article_id, "") for e in searched_in]
+        lacks_figure = abstention.lacks_asked_figure(q, judged_texts, best, heads)
         refusal = (
             abstention.missing_day(q, judged_texts, searched)
             or asked_period.other_days(q, asked_day, judged, unique, texts, infos, searched)
             or asked_period.other_quarters(q, quarters.asked(q.text), judged, unique, texts, searched)
             or _not_of_asked(q, [*judged, *first], texts, searched, self.model.tentative(probability))
         )
+        if refusal is None and lacks_figure:
+            refusal = abstention.counted_elsewhere(q, [*judged_texts, *best], heads, searched)
         if refusal is None and lacks_figure and q.focus and self.model.tentative(probability):
             refusal = abstention.not_found(q, judged_texts, searched)
         unsure = lacks_figure or self.model.tentative(probability)

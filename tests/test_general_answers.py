@@ -560,3 +560,27 @@ def test_quotes_of_the_asked_day_come_before_those_of_another(library: Library) 
     wire(library, "january", january + "bodies of 250 soldiers, officials said.", "2028-01-30")
     answer = library.ask("How many bodies of fallen soldiers did Orvenia get back in the exchange on January 30?")
     assert not answer.abstained and answer.citations[0].key == "january"
+
+
+ORSINA = (
+    "TURIN, February 20 (Wire) - Three ski tourers were killed after an avalanche swept a group of six on a slope "
+    "in the Valle Orsina on Sunday, rescue officials said. More than 50 rescuers, two helicopters and four dogs "
+    "took part in the search, rescue station chief Ettore Barberis said."
+)
+GURNITZ = (
+    "INNSBRUCK, January 30 (Wire) - Two ski tourers were killed by an avalanche in the Gurnitz valley in Tyrol on "
+    "Saturday, police said. A helicopter recovered both men from under two metres of snow."
+)
+
+
+def test_a_count_from_an_article_that_never_names_what_is_asked_is_no_answer(library: Library) -> None:
+    """The rescuers of the Valle Orsina avalanche are no answer for the Gurnitz one, whose article counts none; the
+    question of the avalanche that has them is answered."""
+    wire(library, "orsina", ORSINA, "2028-02-20")
+    wire(library, "gurnitz", GURNITZ, "2028-01-30")
+    assert_refuses(
+        library,
+        "How many rescuers took part in the search after the Gurnitz avalanche?",
+        "are from articles that do not name Gurnitz",
+    )
+    assert_answers(library, "How many rescuers searched after the Valle Orsina avalanche?", "50 rescuers")
