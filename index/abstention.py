@@ -119,8 +119,13 @@ def counted_elsewhere(q: Question, sentences: Sequence[str], heads: Sequence[str
     (``lacks_asked_figure``: none of them counts for what the question names)."""
     if not q.names or not q.focus:
         return None
-    counting = [h for x, h in zip(sentences, heads, strict=False) if answer_types.gives_asked_figure(x, q)]
+    read = list(zip(sentences, heads, strict=False))
+    counting = [h for x, h in read if answer_types.gives_asked_figure(x, q)]
     if not counting or any(q.names_in(h) > 0 for h in counting):
+        return None
+    # An article that names it and counts the asked noun for another event may tell of the asked one otherwise
+    # ("36 drones launched … None of them reached their target").
+    if any(q.names_in(h) > 0 and answer_types.counts_asked_noun(x, q) for x, h in read):
         return None
     return (
         f"Not found: the counts in {_the(searched)} searched are from articles that do not name {' or '.join(q.names)}."

@@ -584,3 +584,21 @@ def test_a_count_from_an_article_that_never_names_what_is_asked_is_no_answer(lib
         "are from articles that do not name Gurnitz",
     )
     assert_answers(library, "How many rescuers searched after the Valle Orsina avalanche?", "50 rescuers")
+
+
+def test_an_article_naming_what_is_asked_and_counting_its_noun_may_answer_otherwise(library: Library) -> None:
+    """ "None of them reached their target" answers how many hit, in the article that names Zelensky and counts the
+    drones launched; another city's count of drones that hit does not make the question refused."""
+    wire(
+        library,
+        "kyiv",
+        "KYIV, May 25 (Wire) - Ukraine shot down all 36 drones launched by Russia, the air force said. President "
+        'Volodymyr Zelensky called it an uneasy night. "None of them reached their target," he said.',
+        "2028-05-25",
+    )
+    odesa = (
+        "ODESA, May 20 (Wire) - Four drones hit their targets in Odesa overnight, an uneasy night for the port city."
+    )
+    wire(library, "odesa", odesa, "2028-05-20")
+    answer = library.ask("How many drones hit their targets on the night Zelensky called uneasy?")
+    assert "do not name" not in answer.answer, answer.answer
