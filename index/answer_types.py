@@ -195,13 +195,21 @@ def _in_currency(sentence: str, start: int, figure: str) -> bool:
 @functools.cache
 def _currencies() -> tuple[frozenset[str], frozenset[str]]:
     """The codes of the currencies in use today (Babel's territory data) and their names as English writes them
-    after an amount ('dollars', 'euros', 'zloty')."""
+    after an amount, in CLDR's singular and plural, American and British ('dollars', 'euros', 'zloty', 'kronor',
+    'roubles')."""
     from babel import Locale
+    from babel.numbers import get_currency_name
 
     codes = figures_en.currencies()
     names = Locale("en").currencies
     words = {str(names.get(c, c)).split()[-1].casefold() for c in codes}
-    return frozenset(codes), frozenset(words | {w + "s" for w in words})
+    counted = {
+        get_currency_name(c, count=n, locale=loc).split()[-1].casefold()
+        for c in codes
+        for n in (1, 2)
+        for loc in ("en", "en_GB")
+    }
+    return frozenset(codes), frozenset(words | {w + "s" for w in words} | counted)
 
 
 def asked_figures(

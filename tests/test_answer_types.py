@@ -157,6 +157,9 @@ def test_a_figure_of_the_asked_noun_beats_the_set_up_sentence() -> None:
         ("How much money did Poland set aside for relief?", "The government allocated $260 million for relief.", True),
         ("How much money did Poland set aside for relief?", "The cut costs 1.2 billion euros a year.", True),
         ("How much money did Poland set aside for relief?", "Floods forced 2,600 people from their homes.", False),
+        # CLDR's plurals, American and British
+        ("How much money did Sweden set aside for relief?", "Sweden set aside 40 billion Swedish kronor.", True),
+        ("How much money will Russia spend on the bridge?", "It will spend 150 billion roubles on it.", True),
         ("How much damage did the storm do?", "The storm left $3 billion of losses in Florida.", False),
         # what a count "of" counts
         ("What was the cumulative count of destroyed Russian tanks?", "Russia has lost 2,600 main battle tanks.", True),
