@@ -505,13 +505,19 @@ def merge_adjacent(quotes: Sequence[Evidence], texts: dict[int, str]) -> list[Ev
 
 
 def build_citations(
-    quotes: Sequence[Evidence], infos: dict[int, ArticleInfo], texts: dict[int, str], newest_first: bool = False
+    quotes: Sequence[Evidence],
+    infos: dict[int, ArticleInfo],
+    texts: dict[int, str],
+    q: Question,
+    newest_first: bool = False,
 ) -> list[Citation]:
     """Number articles by their best quote (``newest_first``: by publication date, undated last); quotes of one
     article stay together, best first: the first line a reader sees is the one that best answers (first quote hit
-    in text order → best first: dev .612 → .694, general .422 → .516)."""
+    in text order → best first: dev .612 → .694, general .422 → .516). Best is first a quote that carries the kind
+    of answer asked, then the higher score: see ``_carried``."""
+    carried = {ev: _carried(q, texts[ev.article_id][ev.start : ev.end]) for ev in quotes}
     article_order: list[int] = []
-    for ev in sorted(quotes, key=lambda e: e.score, reverse=True):
+    for ev in sorted(quotes, key=lambda e: (carried[e], e.score), reverse=True):
         if ev.article_id not in article_order:
             article_order.append(ev.article_id)
     if newest_first:
@@ -521,7 +527,9 @@ def build_citations(
     for n, article_id in enumerate(article_order, start=1):
         info = infos[article_id]
         lang = article_language(texts[article_id])
-        for ev in sorted((q for q in quotes if q.article_id == article_id), key=lambda e: (-e.score, e.start)):
+        for ev in sorted(
+            (q for q in quotes if q.article_id == article_id), key=lambda e: (not carried[e], -e.score, e.start)
+        ):
             quote = texts[article_id][ev.start : ev.end]
             said = claims.claim(quote, lang)
             citations.append(
@@ -543,6 +551,16 @@ def build_citations(
                 )
             )
     return citations
+
+
+def _carried(q: Question, quote: str) -> bool:
+    """The quote holds the kind of answer asked for, a time, a place, a name or a cause (``answer_types.carries``):
+    a quote without it reads as no answer first, whatever its score ("The U.S. Supreme Court has granted Donald Trump
+    immunity…" before "The court on July 1 found…" for "On what date did the Supreme Court issue the ruling?").
+    Measured over eleven sets, first quote hit: general .500 → .531, probes 11 and 14 +1 each, probe 12 −1 (a
+    dateline's place). Not for figures: the asked noun counted first moved probes 7, 12 and 15 down 1–2 each, any
+    figure first nothing."""
+    return Asks.FIGURE not in q.asks and answer_types.carries(q, quote)
 
 
 CONTEXT_CHARS = 600  # the names this far around a quote say which event its figures measure

@@ -238,7 +238,7 @@ class Asker:
                 return Answer(question, True, "No more results for this question.", [], hits, searched)
             quotes = answering.complete_answers(quotes, texts, q)
         quotes = answering.add_syndicated(quotes, evidence, texts, q)
-        citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, newest_first)
+        citations = answering.build_citations(answering.merge_adjacent(quotes, texts), infos, texts, q, newest_first)
         if not citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
         figures = answering.compare_figures(citations, texts, q)

@@ -8,6 +8,7 @@ import pytest
 
 from index import Library
 from index.answer import Evidence, complete_quotation, distinct, merge_adjacent, select_quotes
+from index.question import analyse
 
 TEXT = (
     "The woman asked him to explain.\n\n"
@@ -256,5 +257,26 @@ def test_an_articles_quotes_are_shown_best_first() -> None:
     info = ArticleInfo(1, "k", "Title", "Outlet", "", "", 1, "", "")
     later = Evidence(1, *_span("Officials did not comment."), 0.9)
     earlier = Evidence(1, *_span("The woman asked him to explain."), 0.6)
-    citations = build_citations([earlier, later], {1: info}, {1: TEXT})
+    citations = build_citations([earlier, later], {1: info}, {1: TEXT}, analyse("What did officials say?"))
     assert [c.quote for c in citations] == ["Officials did not comment.", "The woman asked him to explain."]
+
+
+def test_the_first_quote_carries_the_kind_of_answer_asked() -> None:
+    """A quote with no time does not open the answer to a when-question, whatever its score; among quotes that carry
+    the kind (or for a how-many question), the higher score comes first."""
+    from index.answer import build_citations
+    from index.types import ArticleInfo
+
+    texts = {
+        1: "The Supreme Court granted the former president immunity for his official acts.",
+        2: "The court on July 1 found that he cannot be prosecuted for official acts.",
+    }
+    infos = {i: ArticleInfo(i, f"k{i}", "Title", "Outlet", "", "", 1, "", "") for i in texts}
+    undated, dated = Evidence(1, 0, len(texts[1]), 0.9), Evidence(2, 0, len(texts[2]), 0.7)
+    asked = analyse("On what date did the Supreme Court issue its immunity ruling?")
+    assert [c.key for c in build_citations([undated, dated], infos, texts, asked)] == ["k2", "k1"]
+    assert [c.n for c in build_citations([undated, dated], infos, texts, asked)] == [1, 2]
+    what = analyse("What did the Supreme Court decide about immunity?")  # no kind asked: by score
+    assert [c.key for c in build_citations([undated, dated], infos, texts, what)] == ["k1", "k2"]
+    many = analyse("How many official acts did the court rule on?")  # figures: by score
+    assert [c.key for c in build_citations([undated, dated], infos, texts, many)] == ["k1", "k2"]
