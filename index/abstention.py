@@ -72,8 +72,8 @@ def other_places(q: Question, places: Sequence[str], quotes: Sequence[said_by.Qu
 
 def unnamed(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -> str | None:
     """Quotes none of which, with its article, names the question's names (of three or more, all but one) tell of
-    another story. Read where the answerability model is unsure (see ``Asker``): refusing any such answer also
-    refused answers whose article writes a name otherwise ("the General Staff of Ukraine" for "the Ukrainian
+    another story. Read where the answerability model is unsure (see ``deciding.verdict``): refusing any such
+    answer also refused answers whose article writes a name otherwise ("the General Staff of Ukraine" for "the Ukrainian
     General Staff"); acronyms and the words of the question's period are not read, nor a question in a language
     that inflects names (``asked_place.READ_IN``): "Мескарией" is named by "Мескария" and "мескарских" too."""
     names = [n for n in q.names if not set(n.casefold().split()) & q.period and not any(map(acronym, n.split()))]
@@ -105,8 +105,8 @@ def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[st
     noun can be read: an English question whose sentences give no figure in another language (those, and
     questions in other languages, are left to the answerability model). The asked noun is read by its word
     forms, so a paraphrase ("houses" for "homes", "tonnes" for "tons") is no figure here: the check lowers an
-    answer by one step (see ``Asker``), it does not overrule a confident one. ``heads``: the opening of each quote's
-    and evidence sentence's article, where a question with no noun to count finds what it names."""
+    answer by one step (see ``deciding.verdict``), it does not overrule a confident one. ``heads``: the opening of
+    each quote's and evidence sentence's article, where a question with no noun to count finds what it names."""
     if q.lang not in FIGURE_CHECKED or not q.count or asks_people(q):
         return False
     return answer_types.asked_figure_found(q, [*quotes, *evidence], heads) == 0.0

@@ -204,9 +204,9 @@ def test_a_question_naming_a_place_in_another_script_is_answered(library: Librar
 def test_questions_in_many_threads_share_the_cache_of_short_embeddings(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.asking
+    import index.retrieving
 
-    monkeypatch.setattr(index.asking, "SHORT_CACHE", 2)  # every question evicts names others are reading
+    monkeypatch.setattr(index.retrieving, "SHORT_CACHE", 2)  # every question evicts names others are reading
     library.add_text(ARTICLE, key="aftershock", source="Wire")
     questions = [f"How many people were injured in {place}?" for place in ("Maroc", "Tangier", "Kerlin", "Meknes")]
     with ThreadPoolExecutor(max_workers=4) as pool:
