@@ -83,6 +83,20 @@ def test_a_quote_is_credited_to_the_asked_speaker_by_its_credit_its_title_or_its
     assert not credited(soldier, quoted(man, "the man", f"A farmer tells his wife about the harvest. {man}"))
 
 
+def test_someone_of_the_named_speakers_speaks_for_themselves_unless_they_speak_in_the_speakers_name() -> None:
+    """A role after the named speaker's possessive and before a name credits that person ("Dremin's deputy Petro
+    Lysak"), in the credit or where the article first names them; a spokesman or an office speaks in their name."""
+    q = analyse("What did Oleksa Dremin say about the repairs?")
+    said = "The repairs will take six weeks, {} said."
+    assert not credited(q, quoted(said.format("Dremin's deputy Petro Lysak"), "Dremin's deputy Petro Lysak"))
+    lawyer = said.format("Kazak")
+    assert not credited(q, quoted(lawyer, "Kazak", f"Dremin's lawyer, Lyudmila Kazak, spoke. {lawyer}"))
+    assert credited(q, quoted(said.format("Dremin's spokesman Ivan Petrov"), "Dremin's spokesman Ivan Petrov"))
+    assert credited(q, quoted(said.format("Dremin's office"), "Dremin's office"))
+    own = said.format("Oleksa Dremin")  # the speaker, in an article that names his deputy too
+    assert credited(q, quoted(own, "Oleksa Dremin", f"Oleksa Dremin's deputy Petro Lysak visited. {own}"))
+
+
 def test_a_quote_whose_credit_is_not_read_is_the_speakers_where_it_names_them() -> None:
     court = analyse("What did the Supreme Court say about immunity?")
     assert credited(court, quoted("The Supreme Court ruled that presidents have immunity for official acts.", ""))
