@@ -334,12 +334,7 @@ def _other_side(figure: str, q: Question) -> bool:
     named = [n for n in names if n.casefold() in q.focus]  # the question's names of what it counts
     if not written or not named or any(countries.named(q, n, written) for n in named):
         return False
-    if any(countries.named(q, n, written) for n in names if n not in named):
-        return True
-    # Another country's people own them ("1,000 Russian soldiers" for "How many Ukrainian soldiers died at
-    # Krynky?"), where the question's owner is a country too (countryinfo's names and peoples).
-    own = {countries.country(n) for n in named}
-    return None not in own and bool({countries.country(w) for w in written.split()} - own - {None})
+    return any(countries.named(q, n, written) for n in names if n not in named)
 
 
 MAX_SIDES = 6  # the question's names read for a figure's side: a hostile question of hundreds costs no more

@@ -169,12 +169,6 @@ def test_a_figure_of_the_asked_noun_beats_the_set_up_sentence() -> None:
         ("How many Russian tanks did Ukraine destroy?", "Ukraine destroyed 14 Russian tanks.", True),
         ("How many Russian tanks did Ukraine destroy?", "Ukraine destroyed 14 T-72 tanks.", True),
         ("How many Russian tanks did Ukraine destroy?", "It hit 14 Russian and Ukrainian tanks.", True),
-        # another country's people own them, where the question's owner is a country (countryinfo)
-        ("How many Ukrainian soldiers died at Krynky?", "More than 1,000 Russian soldiers died at Krynky.", False),
-        ("How many Ukrainian soldiers died at Krynky?", "At least 262 Ukrainian soldiers died at Krynky.", True),
-        ("How many Ukrainian soldiers died at Krynky?", "At least 262 Azov soldiers died at Krynky.", True),
-        ("How many British troops are in Estonia?", "About 900 UK troops are in Estonia.", True),
-        ("How many Sulmoran sailors were hurt?", "Two Dravenian sailors were hurt.", True),  # not known countries
         # a compound says where or by whom, not whose
         ("How many US troops will be pulled out of Germany?", "It will pull 12,000 Germany-based troops out.", True),
         ("How many Russian missiles were shot down?", "It shot down 30 Kyiv-bound missiles from Russia.", True),
