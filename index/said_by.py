@@ -86,11 +86,11 @@ def _by_speaker(q: Question, s: Speaker, x: Quoted) -> bool:
         return False
     if not x.credit:
         return _all_found(q, role, x.text) and _all_found(q, s.owners, whose)
-    last = POSSESSIVE.sub("", x.credit.split()[-1])
+    last = POSSESSIVE.sub("", (x.credit.split() or [""])[-1])
     if s.named and last.casefold() != s.head:
         # Where the credit is a name, its title is where the article first names them.
-        titles = [x.credit, *(_mentions(last, x.article) if last[:1].isupper() else ())]
-        if any(_someone_of(s, t, q.lang) for t in titles):
+        around = [x.credit, *(_mentions(last, x.article) if last[:1].isupper() else ())]
+        if any(_someone_of(s, t, last, q.lang) for t in around):
             return False
     if not any(ch.isupper() for ch in x.credit):
         return _all_found(q, role, x.lead) and _all_found(q, s.owners, x.lead)
@@ -101,15 +101,22 @@ def _by_speaker(q: Question, s: Speaker, x: Quoted) -> bool:
     )
 
 
-def _someone_of(s: Speaker, title: str, lang: str) -> bool:
-    """The title credits someone of the named speaker's, by a role after their possessive and before a name
-    ("Dremin's deputy Petro Lysak", "Navalnaya's lawyer Lyudmila Kazak"): their words, not the speaker's. One who
-    speaks in the speaker's name ("Dremin's spokesman Ivan Petrov", cues.json ``speaks_for``) stays theirs."""
-    for m in re.finditer(
-        rf"(?i:\b{re.escape(s.head)})['’]s?\s+((?:[^\W\d_A-ZÀ-ÖØ-Þ][\w-]*,?\s+){{1,3}})[A-ZÀ-ÖØ-Þ]", title
-    ):
+def _someone_of(s: Speaker, title: str, name: str, lang: str) -> bool:
+    """The title credits ``name`` (the credited name's last word) as someone of the named speaker's, by a role
+    after their possessive and right before the name ("Dremin's deputy Petro Lysak", "Navalnaya's lawyer, Lyudmila
+    Kazak"): their words, not the speaker's. One whose role speaks in the speaker's name ("Dremin's spokesman Ivan
+    Petrov", "on Dremin's behalf, Ivan Petrov"; cues.json ``speaks_for``, the role's last words) stays theirs."""
+    upper = "A-ZÀ-ÖØ-Þ"
+    pattern = (
+        rf"(?i:\b{re.escape(s.head)})['’]s?\s+((?:[^\W\d_{upper}][\w-]*,?\s+){{1,3}})"
+        rf"([{upper}][\w’'-]*(?:\s+[{upper}][\w’'-]*){{0,3}})"
+    )
+    speaking = speakers.cue_words("speaks_for", lang)
+    for m in re.finditer(pattern, title):
+        if name not in m.group(2).split():
+            continue
         role = " ".join(m.group(1).replace(",", " ").split()).casefold()
-        if not any(f" {w} " in f" {role} " for w in speakers.cue_words("speaks_for", lang)):
+        if not any(role == w or role.endswith(f" {w}") for w in speaking):
             return True
     return False
 

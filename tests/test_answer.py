@@ -280,3 +280,7 @@ def test_the_first_quote_carries_the_kind_of_answer_asked() -> None:
     assert [c.key for c in build_citations([undated, dated], infos, texts, what)] == ["k1", "k2"]
     many = analyse("How many official acts did the court rule on?")  # figures: by score
     assert [c.key for c in build_citations([undated, dated], infos, texts, many)] == ["k1", "k2"]
+    # a dateline tells when and where the story was filed, not when the asked thing happened
+    texts[2] = "WASHINGTON, July 3 (Wire) - Democrats in Congress criticised the decision."
+    filed = Evidence(2, 0, len(texts[2]), 0.3)
+    assert [c.key for c in build_citations([undated, filed], infos, texts, asked)] == ["k1", "k2"]

@@ -95,6 +95,19 @@ def test_someone_of_the_named_speakers_speaks_for_themselves_unless_they_speak_i
     assert credited(q, quoted(said.format("Dremin's office"), "Dremin's office"))
     own = said.format("Oleksa Dremin")  # the speaker, in an article that names his deputy too
     assert credited(q, quoted(own, "Oleksa Dremin", f"Oleksa Dremin's deputy Petro Lysak visited. {own}"))
+    # the role must stand right before the credited name: not a place of the credit, nor another possessive
+    mayor = said.format("Mayor Oleksa Dremin of Kherson")
+    deputy = "Dremin's deputy Petro Lysak, who is in charge of Kherson's roads, spoke too."
+    assert credited(q, quoted(mayor, "Mayor Oleksa Dremin of Kherson", f"{mayor} {deputy}"))
+    petrov = said.format("Petrov")
+    trip = f"Dremin's spokesman Ivan Petrov spoke. Petrov said Dremin's trip to Kyiv was off. {petrov}"
+    assert credited(q, quoted(petrov, "Petrov", trip))
+    behalf = said.format("Ivan Petrov")
+    assert credited(
+        q, quoted(behalf, "Ivan Petrov", f"Speaking on Dremin's behalf, Ivan Petrov met reporters. {behalf}")
+    )
+    manager = said.format("Dremin's office manager Ivan Petrov")  # the role's last word says whose words
+    assert not credited(q, quoted(manager, "Dremin's office manager Ivan Petrov"))
 
 
 def test_a_quote_whose_credit_is_not_read_is_the_speakers_where_it_names_them() -> None:
