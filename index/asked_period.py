@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
 from index import abstention, answer_types, days, quarters, years
-from index import answer as answering
+from index import evidence as scoring
 from index.periods import month_names
 from index.question import Question
 from index.sentences import first_sentence
@@ -20,8 +20,8 @@ from index.types import ArticleInfo
 def other_days(
     q: Question,
     asked: days.Asked | None,
-    judged: list[answering.Evidence],
-    evidence: list[answering.Evidence],
+    judged: list[scoring.Evidence],
+    evidence: list[scoring.Evidence],
     texts: dict[int, str],
     infos: dict[int, ArticleInfo],
     searched: int,
@@ -44,8 +44,8 @@ def other_days(
 
 
 def _naming(
-    q: Question, judged: list[answering.Evidence], evidence: list[answering.Evidence], texts: dict[int, str]
-) -> tuple[list[answering.Evidence], list[answering.Evidence]]:
+    q: Question, judged: list[scoring.Evidence], evidence: list[scoring.Evidence], texts: dict[int, str]
+) -> tuple[list[scoring.Evidence], list[scoring.Evidence]]:
     """The quotes and evidence from articles whose opening names something the question names (all of them where
     the question names nothing but its period's month); each article read once."""
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) & month_names().keys()))
@@ -59,8 +59,8 @@ def _naming(
 def other_quarters(
     q: Question,
     part: quarters.Part | None,
-    judged: list[answering.Evidence],
-    evidence: list[answering.Evidence],
+    judged: list[scoring.Evidence],
+    evidence: list[scoring.Evidence],
     texts: dict[int, str],
     searched: int,
 ) -> str | None:
@@ -80,11 +80,11 @@ def other_quarters(
 
 
 def _head_forms(q: Question, text: str) -> AbstractSet[str]:
-    return q.capitalised_forms(text[: answering.ARTICLE_HEAD])
+    return q.capitalised_forms(text[: scoring.ARTICLE_HEAD])
 
 
 def _dated(
-    evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
+    evidence: Sequence[scoring.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> tuple[list[str], list[str], list[str]]:
     """The evidence sentences, their articles' openings (datelines) and dates."""
     sentences = [texts[e.article_id][e.start : e.end] for e in evidence]
@@ -94,20 +94,20 @@ def _dated(
 
 
 def _told(
-    evidence: Sequence[answering.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
+    evidence: Sequence[scoring.Evidence], texts: dict[int, str], infos: dict[int, ArticleInfo]
 ) -> tuple[list[str], list[str]]:
     sentences, openings, published = _dated(evidence, texts, infos)
     return [*sentences, *openings], published
 
 
 def by_day(
-    evidence: list[answering.Evidence], asked: days.Asked, texts: dict[int, str], infos: dict[int, ArticleInfo]
-) -> list[answering.Evidence]:
+    evidence: list[scoring.Evidence], asked: days.Asked, texts: dict[int, str], infos: dict[int, ArticleInfo]
+) -> list[scoring.Evidence]:
     """The evidence in order after the sentences that tell only of other days than the asked one, with their
     article's dateline and date (``days.other_than_asked``), are weighed down: "on March 12" puts the March 12
     attack's count before the March 3 one's."""
 
-    def weighed(e: answering.Evidence) -> answering.Evidence:
+    def weighed(e: scoring.Evidence) -> scoring.Evidence:
         other = days.other_than_asked(asked, *_dated([e], texts, infos))
         return replace(e, score=e.score * days.OTHER_DAY_WEIGHT) if other else e
 
@@ -115,12 +115,12 @@ def by_day(
 
 
 def of_year(
-    scored: answering.Scored,
+    scored: scoring.Scored,
     year: int,
     asked_day: days.Asked | None,
     texts: dict[int, str],
     infos: dict[int, ArticleInfo],
-) -> answering.Scored:
+) -> scoring.Scored:
     """The evidence without the sentences about another year than the asked one: those that place themselves there
     (``years.another_year``), and those of an article of another year that never names the asked one
     (``years.another_years_article``) unless they place themselves in it ("last year") or the article looks back
@@ -130,7 +130,7 @@ def of_year(
     published = {a: infos[a].published or "" for a in texts}
     other = {a for a in texts if years.another_years_article(texts[a], year, published[a])}
 
-    def of_year(e: answering.Evidence) -> bool:
+    def of_year(e: scoring.Evidence) -> bool:
         sentence, date = texts[e.article_id][e.start : e.end], published[e.article_id]
         if e.article_id in other:
             opening = texts[e.article_id][: days.DATELINE_CHARS]
@@ -140,13 +140,13 @@ def of_year(
                 return False
         return not years.another_year(sentence, year, date)
 
-    def kept(evidence: list[answering.Evidence]) -> list[answering.Evidence]:
+    def kept(evidence: list[scoring.Evidence]) -> list[scoring.Evidence]:
         return [e for e in evidence if of_year(e)]
 
     return replace(scored, shown=kept(scored.shown), judged=kept(scored.judged))
 
 
-def counted(q: Question, texts: dict[int, str], evidence: list[answering.Evidence]) -> bool:
+def counted(q: Question, texts: dict[int, str], evidence: list[scoring.Evidence]) -> bool:
     """A sentence of the evidence counts what a how-many question asks; one that asks people, any count in a
     sentence of what they did ("killing four port workers" for "how many people were killed")."""
     people = abstention.asks_people(q)

@@ -9,6 +9,7 @@ import numpy as np
 
 from index import abstention, answerability, asked_period, citing, days, deciding, evidence_rank, years
 from index import answer as answering
+from index import evidence as scoring
 from index.embedding import Embedder
 from index.language import TOKEN, analyzer
 from index.periods import NO_TIME, When
@@ -22,7 +23,7 @@ from index.vectors import Searchable
 
 __all__ = ["Asker", "as_question"]
 
-# The passages an answer lists are ordered by their best evidence sentence too (``answer.by_evidence``), the first
+# The passages an answer lists are ordered by their best evidence sentence too (``evidence.by_evidence``), the first
 # of them: each costs its sentences' features, and a list longer than this keeps the retrieval order past it.
 LISTED_BY_EVIDENCE = 20
 
@@ -74,14 +75,14 @@ class Asker:
         q, asked = self._analyse(question, when)
         if not q.terms and not q.names:
             return Answer(question, True, abstention.nothing_to_look_for(searched), [], [], searched)
-        pool = answering.EVIDENCE_PASSAGES * (page + 1)
+        pool = scoring.EVIDENCE_PASSAGES * (page + 1)
         found = self.retriever.retrieve(
             q, asked, vectors, scope, max(50, k), max(k, pool), dense_weight, keyword_weight
         )
         q, query, top, passages = found.q, found.query, found.top, found.passages
         infos = {i.id: i for i in self.store.list_infos(ids=sorted({p.article_id for p in passages.values()}))}
         texts = found.texts()
-        hits = answering.passage_hits(top, passages, infos)[:k]
+        hits = citing.passage_hits(top, passages, infos)[:k]
         matched = {w for name, _ in found.variants for w in name.split()}
         unknown = [w for w in self.store.unknown_names(q) if w not in matched]
         if unknown:
@@ -95,18 +96,18 @@ class Asker:
         topic = self.retriever.topic(q, top, passages)
         # Sentence features once, for the passages evidence is taken from and those the answer lists.
         listed = top[: min(k, LISTED_BY_EVIDENCE)]
-        read = top[: max(len(listed), answering.EVIDENCE_PASSAGES)]
-        features = answering.passage_features(q, query, read, passages, rarity, floor, topic)
+        read = top[: max(len(listed), scoring.EVIDENCE_PASSAGES)]
+        features = scoring.passage_features(q, query, read, passages, rarity, floor, topic)
         # A cross-encoder, when set, has read each passage with the question already: its order stands.
-        ordered = answering.by_evidence(listed, features, self.ranker) if self.reranker is None else listed
-        hits = answering.passage_hits([*ordered, *top[len(listed) :]], passages, infos)[:k]
-        scored = answering.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic, features)
+        ordered = scoring.by_evidence(listed, features, self.ranker) if self.reranker is None else listed
+        hits = citing.passage_hits([*ordered, *top[len(listed) :]], passages, infos)[:k]
+        scored = scoring.score_sentences(q, query, top, passages, self.ranker, rarity, floor, topic, features)
         # Judged as written: see ``Retriever.as_written``.
         judging_query = self.retriever.as_written(replace(q, text=asked), query)
         judging = scored
         if judging_query is not query:
             written = features.read_with(judging_query, passages, floor, topic)
-            judging = answering.score_sentences(
+            judging = scoring.score_sentences(
                 q, judging_query, top, passages, self.ranker, rarity, floor, topic, written
             )
 
@@ -170,9 +171,7 @@ class Asker:
             tentative=verdict.unsure,
         )
 
-    def _first_page(
-        self, unique: list[answering.Evidence], texts: dict[int, str], q: Question
-    ) -> list[answering.Evidence]:
+    def _first_page(self, unique: list[scoring.Evidence], texts: dict[int, str], q: Question) -> list[scoring.Evidence]:
         """The first page's quotes from ranked evidence (wire copies already set aside), each completed to stand
         alone."""
         quotes = answering.select_quotes(unique, self.settings.answer_max_quotes, texts=texts)
@@ -194,12 +193,12 @@ class Asker:
     def evidence_features(
         self, question: str, vectors: Searchable, scope: Scope, when: When = NO_TIME
     ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
-        """What the evidence ranker sees of each candidate sentence (see ``answer.sentence_features``): its
+        """What the evidence ranker sees of each candidate sentence (see ``evidence.sentence_features``): its
         (article id, start, end), its features, whether it is short. For fitting the ranker."""
         q, asked = self._analyse(question, when)
-        found = self.retriever.retrieve(q, asked, vectors, scope, 50, answering.EVIDENCE_PASSAGES)
+        found = self.retriever.retrieve(q, asked, vectors, scope, 50, scoring.EVIDENCE_PASSAGES)
         q, top, passages = found.q, found.top, found.passages
         rarity = answerability.Weighted(q, self.store.term_weights(q, len(vectors)))
         floor, topic = self.embedder.similarity_floor, self.retriever.topic(q, top, passages)
-        keys, rows, short = answering.sentence_features(q, found.query, top, passages, rarity, floor, topic)
+        keys, rows, short = scoring.sentence_features(q, found.query, top, passages, rarity, floor, topic)
         return keys, np.array(rows, dtype=np.float64).reshape(-1, len(evidence_rank.FEATURES)), np.array(short, bool)

@@ -11,6 +11,7 @@ import numpy as np
 
 from index import abstention, answerability, asked_period, asked_place, days, quarters, said_by
 from index import answer as answering
+from index import evidence as scoring
 from index.question import Question
 from index.retrieval import Candidate, rescaled
 from index.retrieving import SIGNAL_PASSAGES, opening
@@ -26,9 +27,9 @@ FIGURE_EVIDENCE = 10
 class Judged:
     """The quotes answerability is judged on (see ``Ranker.judging``) and what the exact checks read beside them."""
 
-    quotes: list[answering.Evidence]  # the judged quotes, completed to stand alone
-    first: list[answering.Evidence]  # the first page's quotes as shown
-    unique: list[answering.Evidence]  # every evidence sentence, best first, wire copies set aside
+    quotes: list[scoring.Evidence]  # the judged quotes, completed to stand alone
+    first: list[scoring.Evidence]  # the first page's quotes as shown
+    unique: list[scoring.Evidence]  # every evidence sentence, best first, wire copies set aside
     texts: dict[int, str]  # each article's text, by article id
     passages: dict[int, StoredPassage]
 
@@ -50,7 +51,7 @@ def signals(
     query: np.ndarray,
     top: list[Candidate],
     topic_vector: np.ndarray | None,
-    confidence: answering.Confidence,
+    confidence: scoring.Confidence,
     judged: Judged,
     weights: tuple[float, ...],
     size: int,
@@ -67,7 +68,7 @@ def signals(
     ]
     # Only the passages evidence is taken from on the first page: the signal must not depend on ``page`` or ``k``.
     evidence = {
-        c.passage_id: passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages
+        c.passage_id: passages[c.passage_id] for c in top[: scoring.EVIDENCE_PASSAGES] if c.passage_id in passages
     }
     margin = answerability.beyond_topic(query, topic_vector, _quote_vectors(judged.quotes, evidence, query.size), floor)
     ids = [c.passage_id for c in head]
@@ -119,7 +120,7 @@ def verdict(
 
 
 def _not_of_asked(
-    q: Question, quotes: Sequence[answering.Evidence], texts: dict[int, str], searched: int, unsure: bool
+    q: Question, quotes: Sequence[scoring.Evidence], texts: dict[int, str], searched: int, unsure: bool
 ) -> str | None:
     """The refusal of a question asking someone's words or of a place, where no quote is theirs or of it (see
     ``abstention.not_credited`` and ``abstention.other_places``), and, where the model is ``unsure``, of one whose
@@ -137,7 +138,7 @@ def _not_of_asked(
     )
 
 
-def _quote_vectors(quotes: Sequence[answering.Evidence], passages: dict[int, StoredPassage], dim: int) -> np.ndarray:
+def _quote_vectors(quotes: Sequence[scoring.Evidence], passages: dict[int, StoredPassage], dim: int) -> np.ndarray:
     """The stored vectors of the sentences the quotes span, where a retrieved passage holds them."""
     rows = [
         p.sentence_vectors[i]

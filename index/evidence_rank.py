@@ -36,7 +36,7 @@ FEATURES = (
     "coverage",  # share of the question's terms in the sentence (or, discounted, with the sentence before)
     "rare_coverage",  # the same weighted by the terms' rarity in the library
     "names",  # share of the question's names in the sentence or the one before (1 when it names none)
-    # Share of the question's names in the sentence's article, read up to ``answer.ARTICLE_HEAD`` characters and in
+    # Share of the question's names in the sentence's article, read up to ``evidence.ARTICLE_HEAD`` characters and in
     # its passage (0 when the question names none): a quote from an article that
     # never names what the question names is about something else, however close its words ("Euro 2024" for "the
     # 2024 UK general election").

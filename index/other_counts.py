@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from index.answer import ARTICLE_HEAD, Evidence, complete_answers, complete_quotation, overlaps
+from index.answer import complete_answers, complete_quotation, overlaps
 from index.answer_types import counts_asked_noun
+from index.evidence import ARTICLE_HEAD, Evidence
 from index.question import Question
 
 # Another article's count joins the answer down to this share of the best quote's score (the "more results"
@@ -47,7 +48,7 @@ def add_other_counts(
         return does and counts_asked_noun(sentence, q)
 
     # An article that names less of what the question names tells another story ("the storm" of Valencia's floods
-    # for "How many people died in Storm Boris?"), as ``answer.compare_figures`` reads it.
+    # for "How many people died in Storm Boris?"), as ``citing.compare_figures`` reads it.
     named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))
 
     def share(article_id: int) -> float:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from index import evidence_rank
-from index.answer import SHORT_SENTENCE
 from index.errors import DossierError
 from index.evaluation import Question, contains_evidence
+from index.evidence import SHORT_SENTENCE
 from index.library import Library
 
 TOP = 3  # "in the top three": about what the first page of an answer quotes from its best articles

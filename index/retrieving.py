@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index import answer as answering
 from index import answerability, countries, measures, name_variants
+from index import evidence as scoring
 from index.embedding import Embedder
 from index.question import Question, truecased
 from index.rerank import Reranker
@@ -115,7 +115,7 @@ class Retriever:
         absent = self.store.absent_name_words(q)
         if not absent:
             return q, []
-        head = [passages[c.passage_id] for c in top[: answering.EVIDENCE_PASSAGES] if c.passage_id in passages]
+        head = [passages[c.passage_id] for c in top[: scoring.EVIDENCE_PASSAGES] if c.passage_id in passages]
         texts = [p.article_text[p.char_start : p.char_end] for p in head]
         texts += list(dict.fromkeys(opening(p) for p in head))
         found = name_variants.find(q, absent, texts, self._short_vectors, self.embedder.similarity_floor)
@@ -173,11 +173,11 @@ def passage_texts(passages: dict[int, StoredPassage]) -> Iterator[str]:
 def name_texts(passages: dict[int, StoredPassage]) -> Iterator[str]:
     """The passages and their articles' openings, which tell which words of a question typed in lower case, or in a
     language that capitalises every noun, are names (``Question.with_names_from``). Read only for such a question:
-    an opening is up to ``answering.ARTICLE_HEAD`` characters, not to be copied for every ask."""
+    an opening is up to ``scoring.ARTICLE_HEAD`` characters, not to be copied for every ask."""
     yield from passage_texts(passages)
     yield from dict.fromkeys(opening(p) for p in passages.values())
 
 
 def opening(passage: StoredPassage) -> str:
     """The opening of a passage's article, where news names whom and where it is about."""
-    return passage.article_text[: answering.ARTICLE_HEAD]
+    return passage.article_text[: scoring.ARTICLE_HEAD]

@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from index import claims, countries, speakers
-from index.answer import ARTICLE_HEAD
 from index.asked_speaker import POSSESSIVE, WORD, Speaker
+from index.evidence import ARTICLE_HEAD
 from index.language import analyzer, detect
 from index.question import Question
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from index import Library
-from index.answer import Evidence, complete_quotation, distinct, merge_adjacent, select_quotes
+from index.answer import complete_quotation, distinct, merge_adjacent, select_quotes
+from index.evidence import Evidence
 from index.question import analyse
 
 TEXT = (
@@ -251,7 +252,7 @@ def test_a_zero_score_is_never_a_further_quote() -> None:
 
 
 def test_an_articles_quotes_are_shown_best_first() -> None:
-    from index.answer import build_citations
+    from index.citing import build_citations
     from index.types import ArticleInfo
 
     info = ArticleInfo(1, "k", "Title", "Outlet", "", "", 1, "", "")
@@ -264,7 +265,7 @@ def test_an_articles_quotes_are_shown_best_first() -> None:
 def test_the_first_quote_carries_the_kind_of_answer_asked() -> None:
     """A quote with no time does not open the answer to a when-question, whatever its score; among quotes that carry
     the kind (or for a how-many question), the higher score comes first."""
-    from index.answer import build_citations
+    from index.citing import build_citations
     from index.types import ArticleInfo
 
     texts = {

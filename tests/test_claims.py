@@ -10,7 +10,7 @@ import pytest
 from support import DEV
 
 from index import Citation, Library, render_text
-from index.answer import compare_figures
+from index.citing import compare_figures
 from index.claims import (
     Claim,
     attribution,

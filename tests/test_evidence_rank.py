@@ -87,8 +87,8 @@ def test_the_topic_margin_orders_what_is_shown_not_what_is_judged() -> None:
     """Two sentences equally far from the question's words: one restates the topic (closer to the question, closer
     still to its topic), the other stands out from the topic. The margin puts the second first among the quotes
     shown; the answerability model judges the ranking without it (see ``Ranker.judging``)."""
-    from index.answer import score_sentences
     from index.answerability import Weighted
+    from index.evidence import score_sentences
     from index.question import analyse
     from index.retrieval import Candidate
     from index.store import StoredPassage
@@ -116,8 +116,8 @@ def test_a_quote_from_an_article_naming_the_questions_names_is_shown_first_not_j
     """Two sentences about as close to the question, neither naming its company: the one from the article that names
     it later is shown first, though the other is a little closer; answerability judges the ranking without that (see
     ``Ranker.judging``)."""
-    from index.answer import Evidence, score_sentences
     from index.answerability import Weighted
+    from index.evidence import Evidence, score_sentences
     from index.question import analyse
     from index.retrieval import Candidate
     from index.store import StoredPassage
@@ -150,8 +150,8 @@ def test_a_quote_from_an_article_naming_the_questions_names_is_shown_first_not_j
 def test_the_names_of_a_huge_article_are_read_in_its_opening_and_the_passage_only() -> None:
     """A document of megabytes is not read whole for every question that retrieves it: a name past its first
     ``ARTICLE_HEAD`` characters and outside the passage does not count; in the passage, it does."""
-    from index.answer import ARTICLE_HEAD, sentence_features
     from index.answerability import Weighted
+    from index.evidence import ARTICLE_HEAD, sentence_features
     from index.question import analyse
     from index.retrieval import Candidate
     from index.store import StoredPassage
@@ -197,8 +197,8 @@ def test_the_passages_an_answer_lists_are_ordered_by_their_best_evidence_too() -
     """Two passages retrieved nearly alike: the one whose sentence states the asked figure for the named company is
     listed first, though its retrieval score is a little lower; the retrieval order stands where the evidence is
     alike."""
-    from index.answer import by_evidence, passage_features
     from index.answerability import Weighted
+    from index.evidence import by_evidence, passage_features
     from index.question import analyse
     from index.retrieval import Candidate
     from index.store import StoredPassage
