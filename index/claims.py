@@ -40,10 +40,24 @@ _NAME_WORD = r"[A-Z][\w’'.&-]{0,40}"
 _LINK = (
     r"(?:(?:of|for|the|and)\b|&)"  # a word of its own: "Ukrainian officials" is no "Ukrainian of"; "Mallory & Finch"
 )
-_WHO = r"((?:\b(?:the |a |an ))?" + _NAME_WORD + r"(?:\s+(?:" + _LINK + "|" + _NAME_WORD + r")){0,12}" + _ORG_NOUNS
+# Someone of a name's or a role's, named after their role: "Dremin's deputy Petro Lysak", "the governor's deputy
+# Petro Lysak" speak themselves, not "Dremin's" or "the governor".
+_THEIRS = rf"(?:(?<=['’]s)(?:\s+[a-z][\w’'-]*){{1,3}}\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})?"
+_WHO = (
+    r"((?:\b(?:the |a |an ))?"
+    + _NAME_WORD
+    + r"(?:\s+(?:"
+    + _LINK
+    + "|"
+    + _NAME_WORD
+    + r")){0,12}"
+    + _THEIRS
+    + _ORG_NOUNS
+)
 # A source named by its role: "the governor", "the news agency" (index/data/cues.json), "the man in charge".
 _ROLES = "|".join(sorted(speakers.cue_words("speaker_nouns", "en"), key=len, reverse=True)).replace(" ", r"\s")
-_WHO += rf"|[Tt]he (?:man|woman|{_ROLES})(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){{0,2}})"
+_WHO += rf"|[Tt]he (?:man|woman|{_ROLES})(?:['’]s(?:\s+[a-z][\w’'-]*){{1,3}}\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
+_WHO += r"|(?:\s+(?!(?:said|says|told|added|has|have|had)\b)[\w’'-]+){0,2}))"
 # "Intel also said", "Police later confirmed" (index/data/cues.json).
 _ADVERB = "|".join(sorted(speakers.cue_words("adverbs", "en"), key=len, reverse=True))
 # Capitalised function words open a sentence without naming anyone: "On Friday, officials in Kyiv said…".

@@ -102,21 +102,20 @@ def _by_speaker(q: Question, s: Speaker, x: Quoted) -> bool:
 
 
 def _someone_of(s: Speaker, title: str, name: str, lang: str) -> bool:
-    """The title credits ``name`` (the credited name's last word) as someone of the named speaker's, by a role
+    """The title credits ``name`` (the credited name's last word) as one of the named speaker's own people, by a role
     after their possessive and right before the name ("Dremin's deputy Petro Lysak", "Navalnaya's lawyer, Lyudmila
-    Kazak"): their words, not the speaker's. One whose role speaks in the speaker's name ("Dremin's spokesman Ivan
-    Petrov", "on Dremin's behalf, Ivan Petrov"; cues.json ``speaks_for``, the role's last words) stays theirs."""
+    Kazak"; cues.json ``someone_of``, the role's last word): their words, not the speaker's. Any other role speaks in
+    the speaker's name ("Intel's chief executive Pat Gelsinger", "Ukraine's foreign minister", "Dremin's
+    spokesman")."""
     upper = "A-ZÀ-ÖØ-Þ"
     pattern = (
         rf"(?i:\b{re.escape(s.head)})['’]s?\s+((?:[^\W\d_{upper}][\w-]*,?\s+){{1,3}})"
         rf"([{upper}][\w’'-]*(?:\s+[{upper}][\w’'-]*){{0,3}})"
     )
-    speaking = speakers.cue_words("speaks_for", lang)
+    own_people = speakers.cue_words("someone_of", lang)
     for m in re.finditer(pattern, title):
-        if name not in m.group(2).split():
-            continue
-        role = " ".join(m.group(1).replace(",", " ").split()).casefold()
-        if not any(role == w or role.endswith(f" {w}") for w in speaking):
+        role = m.group(1).replace(",", " ").split()
+        if name in m.group(2).split() and role[-1].casefold() in own_people:
             return True
     return False
 

@@ -106,8 +106,14 @@ def test_someone_of_the_named_speakers_speaks_for_themselves_unless_they_speak_i
     assert credited(
         q, quoted(behalf, "Ivan Petrov", f"Speaking on Dremin's behalf, Ivan Petrov met reporters. {behalf}")
     )
-    manager = said.format("Dremin's office manager Ivan Petrov")  # the role's last word says whose words
-    assert not credited(q, quoted(manager, "Dremin's office manager Ivan Petrov"))
+    # the role's last word says whose words: an organisation's or a country's officers speak in its name
+    aide = said.format("Dremin's senior aide Ivan Petrov")
+    assert not credited(q, quoted(aide, "Dremin's senior aide Ivan Petrov"))
+    intel = analyse("What did Intel say about the job cuts?")
+    ceo = "The cuts were painful, Intel's chief executive Pat Gelsinger said."
+    assert credited(intel, quoted(ceo, "Intel's chief executive Pat Gelsinger"))
+    later = "The cuts were painful, Gelsinger said."
+    assert credited(intel, quoted(later, "Gelsinger", f"Intel's chief executive Pat Gelsinger wrote to staff. {later}"))
 
 
 def test_a_quote_whose_credit_is_not_read_is_the_speakers_where_it_names_them() -> None:

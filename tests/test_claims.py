@@ -360,6 +360,14 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("The Guardian reported that 12 people died.", "The Guardian"),
         ("A local official said most deaths were in the mountains.", "a local official"),
         ("A Kremlin spokesman said the talks had failed.", "a Kremlin spokesman"),
+        # someone of a name's or a role's, named after the role, speaks: not "Dremin's", not "the governor"
+        ("It will take six weeks, according to Dremin's deputy Petro Lysak.", "Dremin's deputy Petro Lysak"),
+        (
+            "It will take six weeks, according to the governor's deputy Petro Lysak.",
+            "the governor's deputy Petro Lysak",
+        ),
+        ("Intel's chief executive Pat Gelsinger said the cuts were painful.", "Intel's chief executive Pat Gelsinger"),
+        ("According to Russia's state media, the bridge reopened.", "Russia's state media"),
     ],
 )
 def test_attribution_names_officials_ministries_and_organisations(sentence: str, who: str) -> None:
