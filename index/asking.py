@@ -144,10 +144,10 @@ class Asker:
         )
         probability = self.model.probability(signals)
         confidence = round(probability, 4)
+        values = {f: round(float(getattr(signals, f)), 4) for f in answerability.FEATURES}
         verdict = deciding.verdict(q, judged, infos, asked_day, self.model.tentative(probability), searched)
         if verdict.refusal or probability < self.threshold:
             message = verdict.refusal or abstention.not_found(q, judged.quote_texts(), searched)
-            values = {f: round(float(getattr(signals, f)), 4) for f in answerability.FEATURES}
             refused = verdict.refusal is not None
             return Answer(question, True, message, [], hits, searched, {}, confidence, values, exact_refusal=refused)
 
@@ -157,7 +157,6 @@ class Asker:
             return Answer(question, True, "No more results for this question.", [], hits, searched)
         if not cited.citations:
             return Answer(question, True, abstention.not_found(q, [], searched), [], hits, searched)
-        values = {f: round(float(getattr(signals, f)), 4) for f in answerability.FEATURES}
         return Answer(
             question,
             False,
