@@ -6,23 +6,19 @@ call that needs the model also loads it (a few seconds). The rest are quick SQLi
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, TypeVar, cast
-from urllib.parse import urlsplit
 
 import numpy as np
 
-from index import abstention, evidence_rank, extract, feedback, language, migrate, periods, pgvectors
+from index import abstention, evidence_rank, feedback, language, migrate, periods, pgvectors
+from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
 from index.asking import Asker
-from index.cleaning import normalized_hash
 from index.conversations import Conversations
-from index.database import POSTGRES_SCHEMES, open_database
+from index.database import open_database
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder, cores
 from index.errors import (
@@ -33,54 +29,33 @@ from index.errors import (
     ModelMismatch,
     NoLibrary,
     NothingToFind,
-    TooLarge,
 )
-from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
+from index.feeds import FeedBook
 from index.fetch import SafeFetcher
-from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
-from index.migrate import Migrated
+from index.following import Following
 from index.pgvectors import PgVectors
 from index.question import analyse
 from index.rerank import Reranker
 from index.settings import Settings
 from index.store import Store
-from index.types import AddResult, Answer, Article, ArticleInfo, BulkFailure, BulkReport, PassageHit, Stats
-from index.urls import canonical_url, is_url
+from index.types import Answer, Article, ArticleInfo, PassageHit, Stats
+from index.upkeep import Upkeep
 from index.vector_cache import VectorCache
 from index.vectors import Searchable
 
-log = logging.getLogger(__name__)
+__all__ = ["DEFAULT_COLLECTION", "MAX_QUESTION_CHARS", "Library", "Progress", "ProgressFn"]
+
 T = TypeVar("T")
-DEFAULT_COLLECTION = "default"
 # The longest question: a Telegram message's limit. Every step of an answer reads the whole question (a 160 KB one
 # took 3.2 s); a longer text is an article to add, not a question.
 MAX_QUESTION_CHARS = 4096
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A step of an add. ``stage`` is 'fetching', 'extracting', 'embedding' (``done`` of ``total`` passages of
-    the current batch embedded) or 'stored' (``done`` of ``total`` sources handled, ``added`` of them new,
-    ``passages`` stored)."""
-
-    stage: str
-    done: int = 0
-    total: int = 0
-    passages: int = 0
-    added: int = 0
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-def _quiet(_: Progress) -> None:
-    return None
-
-
-class Library:
-    """A Dossier library in one data directory (SQLite + FAISS)."""
+class Library(Following, Upkeep):
+    """A Dossier library in one data directory (SQLite + FAISS or PostgreSQL). Its calls live by job: adding
+    (``index.adding``), feeds (``index.following``), revising, removing and rebuilding (``index.upkeep``); reading
+    and answering here."""
 
     def __init__(self, settings: Settings, embedder: Embedder, store: Store, allow_model_change: bool) -> None:
         self.settings = settings
@@ -206,271 +181,6 @@ class Library:
         if collections == [collection]:
             return None, None
         return collection, self._cached(f"ids:{collection}", lambda: self.store.passage_ids(collection))
-
-    # -- adding -----------------------------------------------------------------------------------
-    def _ingest(self, items: Iterable[Pending | BulkFailure], progress: ProgressFn, total: int = 0) -> BulkReport:
-        self._vectors.ensure(self.embedder.dim)
-        report = BulkReport()
-        done = 0
-
-        def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
-            nonlocal done
-            self._vectors.add(ids, vecs)
-            for o in outcomes:
-                if o.failure is not None:
-                    report.failures.append(o.failure)
-                elif o.duplicate and o.info is not None:
-                    report.duplicates.append(o.info)
-                elif o.info is not None:
-                    report.added.append(o.info)
-                    report.passages += o.info.passages
-            done += len(outcomes)
-            progress(Progress("stored", done, total, report.passages, len(report.added)))
-
-        ingestor = Ingestor(
-            self.store,
-            self._importer,
-            self.settings.max_passage_tokens,
-            self.settings.ingest_batch_passages,
-            self._import_threads,
-        )
-        with self._vectors.writing():
-            ingestor.run(items, stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
-        return report
-
-    def _add_one(
-        self,
-        doc: extract.Document,
-        where: str,
-        collection: str,
-        key: str | None,
-        added_by: str,
-        origin: str,
-        progress: ProgressFn,
-        adder: tuple[int | None, int | None] = (None, None),
-    ) -> AddResult:
-        pending = Pending(doc, where, collection, key, added_by, origin, adder[0], adder[1])
-        report = self._ingest([pending], progress, 1)
-        if report.failures:
-            raise DossierError(report.failures[0].message)
-        if report.duplicates:
-            return AddResult(report.duplicates[0], duplicate=True)
-        return AddResult(report.added[0])
-
-    def add_text(
-        self,
-        text: str,
-        *,
-        title: str = "",
-        source: str = "",
-        published: str = "",
-        url: str = "",
-        key: str | None = None,
-        collection: str = DEFAULT_COLLECTION,
-        added_by: str = "",
-        origin: str = "",
-        progress: ProgressFn = _quiet,
-        added_by_user: int | None = None,
-        added_in_chat: int | None = None,
-    ) -> AddResult:
-        """Add plain text (first line is the title when it looks like one). CPU-heavy."""
-        if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
-            raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
-        # A lone surrogate (bytes that were no UTF-8, read with surrogateescape) cannot be stored or tokenised.
-        text = _SURROGATE.sub("\ufffd", text)
-        if url.strip():
-            canonical_url(url)  # a malformed URL is refused before any work
-        progress(Progress("extracting"))
-        doc = extract.from_text(text, title=title, source=source, published=published, url=url)
-        return self._add_one(doc, "text", collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
-
-    def add_html(
-        self,
-        html: str | bytes,
-        *,
-        url: str = "",
-        collection: str = DEFAULT_COLLECTION,
-        added_by: str = "",
-        origin: str = "",
-        progress: ProgressFn = _quiet,
-        added_by_user: int | None = None,
-        added_in_chat: int | None = None,
-        source: str = "",
-        published: str = "",
-    ) -> AddResult:
-        """Add an HTML page (main text and metadata through trafilatura); ``source`` and ``published`` stand in
-        where the page gives none. CPU-heavy."""
-        size = len(html) if isinstance(html, bytes) else len(html.encode("utf-8", errors="replace"))
-        if size > self.settings.max_file_bytes:
-            raise TooLarge(f"the page is larger than the limit of {self.settings.max_file_bytes:,} bytes")
-        if url.strip():
-            canonical_url(url)  # a malformed URL is refused before any work
-        progress(Progress("extracting"))
-        doc = _with_fallbacks(extract.from_html(html, url=url), source, published)
-        return self._add_one(
-            doc, url or "html", collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
-        )
-
-    def add_file(
-        self,
-        path: Path,
-        *,
-        collection: str = DEFAULT_COLLECTION,
-        added_by: str = "",
-        origin: str = "",
-        progress: ProgressFn = _quiet,
-        added_by_user: int | None = None,
-        added_in_chat: int | None = None,
-        source: str = "",
-        published: str = "",
-    ) -> AddResult:
-        """Add a .txt, .md, .html, .pdf (text layer) or .docx file; ``source`` and ``published`` stand in where the
-        file gives none. CPU-heavy."""
-        progress(Progress("extracting"))
-        doc = _with_fallbacks(extract.from_file(path, self.settings.max_file_bytes), source, published)
-        return self._add_one(
-            doc, str(path), collection, None, added_by, origin, progress, (added_by_user, added_in_chat)
-        )
-
-    def add_file_content(
-        self,
-        content: bytes,
-        name: str,
-        *,
-        collection: str = DEFAULT_COLLECTION,
-        added_by: str = "",
-        origin: str = "",
-        progress: ProgressFn = _quiet,
-        added_by_user: int | None = None,
-        added_in_chat: int | None = None,
-        source: str = "",
-        url: str = "",
-        published: str = "",
-    ) -> AddResult:
-        """Add a file received as bytes (an upload), typed by ``name``'s extension as ``add_file``'s are; nothing is
-        written to disk but the library. ``source``, ``url`` and ``published`` stand in where the file gives none
-        (a file forwarded from a channel: the channel, its post's link, the post's date). CPU-heavy."""
-        progress(Progress("extracting"))
-        name = " ".join(name.split()) or "upload"  # it names the file in one-line messages
-        doc = extract.from_file_content(bytes(content), name, self.settings.max_file_bytes)
-        doc = replace(_with_fallbacks(doc, source, published), url=doc.url or url)
-        return self._add_one(doc, name, collection, None, added_by, origin, progress, (added_by_user, added_in_chat))
-
-    def add_url(
-        self,
-        url: str,
-        *,
-        collection: str = DEFAULT_COLLECTION,
-        added_by: str = "",
-        origin: str = "",
-        progress: ProgressFn = _quiet,
-        added_by_user: int | None = None,
-        added_in_chat: int | None = None,
-        published: str = "",
-        key: str | None = None,
-        source: str = "",
-    ) -> AddResult:
-        """Fetch a URL safely and add the article; ``published`` is the date and ``source`` the outlet when the page
-        gives none (a feed's). Network-bound, then CPU-heavy."""
-        url = url.strip()
-        existing = self.store.find_duplicate(collection, None, canonical_url(url), None) if url else None
-        if existing is not None:
-            return AddResult(existing, duplicate=True)
-        progress(Progress("fetching"))
-        page = self.fetcher.fetch(url)
-        progress(Progress("extracting"))
-        if page.kind == "html":
-            # A page declared UTF-16 or UTF-32 is NUL bytes to the binary check: read as text first.
-            wide = (page.charset or "").lower().replace("_", "-").startswith(("utf-16", "utf-32")) and (
-                page.body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in page.body[:4096]
-            )  # a UTF-8 page declared UTF-16 would decode to nonsense
-            body = extract.decode(page.body, page.charset) if wide else page.body
-            doc = extract.from_html(body, url=page.url, where=page.url)
-        else:
-            doc = extract.from_text(extract.decode(page.body, page.charset), url=page.url, where=page.url)
-        if page.url != url:
-            existing = self.store.find_duplicate(collection, None, canonical_url(page.url), None)
-            if existing is not None:
-                return AddResult(existing, duplicate=True)
-        if published and not doc.published:
-            doc = replace(doc, published=published)
-        hosts = {extract.site_of(page.url), urlsplit(page.url).netloc.removeprefix("www.")}
-        if source and doc.source.removeprefix("www.") in {"", *hosts}:  # the page named no outlet: its host stood in
-            doc = replace(doc, source=source)
-        return self._add_one(doc, url, collection, key, added_by, origin, progress, (added_by_user, added_in_chat))
-
-    def add_jsonl(
-        self,
-        lines: Iterable[str | bytes],
-        *,
-        collection: str = DEFAULT_COLLECTION,
-        added_by: str = "",
-        total: int = 0,
-        progress: ProgressFn = _quiet,
-    ) -> BulkReport:
-        """Import one article per JSON line: {"id"?, "url"?, "title"?, "source"?, "published"?, "text"}. Lines may
-        be bytes (decoded as UTF-8 one by one). Each article is stored whole; a bad line is reported (with its
-        number) and skipped; re-running the same file skips what is already in. CPU-heavy."""
-        return self._ingest(parse_jsonl(lines, collection, added_by, self.settings.max_file_bytes), progress, total)
-
-    # -- feeds ------------------------------------------------------------------------------------
-    def follow(
-        self, url: str, *, collection: str = DEFAULT_COLLECTION, added_by: str = "", chat: int | None = None
-    ) -> Feed:
-        """Follow an RSS or Atom feed: fetched once now to check it is one; ``poll`` adds its entries."""
-        url = url.strip()
-        if not is_url(url):
-            raise InvalidSource(f"not a feed address (http or https): {url[:200]}")
-        title, _ = parse_feed(self.fetcher.fetch_feed(url, max_bytes=self.settings.feed_max_bytes).body, url)
-        return self._feeds.add(url, collection, title or url, chat, added_by)
-
-    def feeds(self, chat: int | None = None) -> list[Feed]:
-        """The followed feeds (those followed from ``chat``, when given), in the order they were followed."""
-        return self._feeds.followed(chat)
-
-    def feed(self, feed_id: int) -> Feed:
-        return self._feeds.get(feed_id)
-
-    def unfollow(self, feed_id: int, chat: int | None = None) -> Feed:
-        """Stop following feed ``feed_id``: from ``chat`` only when other chats follow it too, else altogether (its
-        articles stay)."""
-        return self._feeds.remove(feed_id, chat)
-
-    def poll(self, feed_ids: Sequence[int] | None = None) -> list[PollResult]:
-        """Poll the feeds (all, or ``feed_ids``): each is fetched conditionally and its new entries added, oldest
-        first, at most ``FEED_MAX_ITEMS`` per feed. Network-bound, then CPU-heavy."""
-        chosen = [self._feeds.get(i) for i in feed_ids] if feed_ids is not None else self._feeds.followed()
-        caps = self.settings.feed_max_items, self.settings.feed_max_bytes
-        return [poll_feed(feed, self.fetcher, self._feeds, self._add_entry, *caps) for feed in chosen]
-
-    def _add_entry(self, entry: Entry, feed: Feed) -> AddResult:
-        """An entry's linked page; its own text when the link fails and the feed carries the whole article (under
-        the link only when it is on the feed's own host: a feed must not claim another outlet's address)."""
-        who = f"feed #{feed.id} ({feed.title})"
-        try:
-            if not entry.link:
-                raise InvalidSource("the entry has no link")
-            return self.add_url(
-                entry.link,
-                collection=feed.collection,
-                added_by=who,
-                origin=feed.url,
-                published=entry.published,
-                source=feed.title if feed.title != feed.url else "",
-            )
-        except DossierError:
-            if len(entry.text) < MIN_ENTRY_TEXT:
-                raise
-            own = bool(entry.link) and urlsplit(entry.link).hostname == urlsplit(feed.url).hostname
-            return self.add_text(
-                entry.text,
-                title=entry.title,
-                published=entry.published,
-                url=entry.link if own else "",
-                collection=feed.collection,
-                added_by=who,
-                origin=feed.url if own else f"{feed.url} (entry {entry.link[:500]})",
-            )
 
     # -- reading ----------------------------------------------------------------------------------
     def ask(
@@ -621,31 +331,6 @@ class Library:
     def by_key(self, key: str, *, collection: str = DEFAULT_COLLECTION) -> ArticleInfo | None:
         return self.store.find_duplicate(collection, key, None, None)
 
-    def revise(self, article_id: int, text: str, *, title: str = "") -> ArticleInfo:
-        """New text for an article (an edited post), re-chunked and re-embedded under the same number; the same text
-        again changes nothing (an edit of a post's formatting). CPU-heavy."""
-        current = self.get(article_id)
-        if len(text.encode("utf-8", errors="replace")) > self.settings.max_file_bytes:
-            raise TooLarge(f"the text is larger than the limit of {self.settings.max_file_bytes:,} bytes")
-        doc = extract.from_text(text, title=title)
-        if doc.text == current.text and doc.title == current.info.title:
-            return current.info
-        self._vectors.ensure(self.embedder.dim)
-        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
-        [passages] = ingestor.embed([(doc.text, ingestor.chunk(doc.text))])
-        with self._vectors.writing(save=False):
-            try:
-                with self.store.write() as txn:
-                    txn.check_model(self.embedder.name)
-                    info = txn.revise_article(article_id, doc.text, doc.title, normalized_hash(doc.text), passages)
-            except self.store.integrity_errors as exc:  # the new text is word for word another article's
-                raise InvalidSource(
-                    f"the new text of #{article_id} is already in the library as another article"
-                ) from exc
-        self._vectors.sync()
-        self._vectors.save()
-        return info
-
     def chat_setting(self, chat: int, name: str) -> str | None:
         """A chat's stored choice (``/autoadd on``), or None when it never made one."""
         return self.store.chat_setting(chat, name)
@@ -669,81 +354,6 @@ class Library:
         if info is None or found is None:
             raise ArticleNotFound(article_id)
         return Article(info, found[0], found[1])
-
-    def remove(self, article_id: int) -> ArticleInfo:
-        """Delete an article with its passages, vectors and keyword rows. Quick."""
-        info = self.store.get_info(article_id)
-        if info is None:
-            raise ArticleNotFound(article_id)
-        self._vectors.current()  # loaded first (FAISS), so that the removal reaches it
-        with self._vectors.writing():
-            with self.store.write() as txn:
-                ids = txn.delete_article(article_id)
-            self._vectors.remove(np.asarray(ids, dtype=np.int64))
-        return info
-
-    def reindex(self, progress: ProgressFn = _quiet) -> int:
-        """Re-chunk and re-embed every article with the configured model; rebuilds FAISS. CPU-heavy."""
-        with self.store.reindexing():
-            return self._reindex(progress)
-
-    def _reindex(self, progress: ProgressFn) -> int:
-        dim = self.embedder.dim
-        # A reindex cut short goes on after the last page it stored, when it is the same model and passage size
-        # (at 340,000 articles it is hours of work); another one starts over.
-        plan = f"{self.embedder.name} {dim} {self.settings.max_passage_tokens}"
-        resume = self.store.meta("reindex_incomplete") == "1" and self.store.meta("reindex_plan") == plan
-        after = int(self.store.meta("reindex_after") or 0) if resume else 0
-        with self.store.write() as txn:
-            txn.set_meta("embedding_model", self.embedder.name)
-            txn.set_meta("dimension", str(dim))
-            txn.set_meta("reindex_incomplete", "1")
-            txn.set_meta("reindex_plan", plan)
-            txn.set_meta("reindex_after", str(after))
-            if not resume:  # whichever searches: a process with VECTOR_SEARCH=faiss keeps the mirror too
-                txn.reset_mirror(dim)
-        ingestor = Ingestor(self.store, self._importer, self.settings.max_passage_tokens, threads=self._import_threads)
-        total, done, passages = self.store.count_articles(), self.store.count_articles(upto=after), 0
-        while page := self.store.article_texts(after, 16):
-            embedded = ingestor.embed([(text, ingestor.chunk(text)) for _, text in page])
-            with self.store.write() as txn:
-                for (article_id, text), new in zip(page, embedded, strict=True):
-                    # One revised or removed while this page was embedded is left as the edit made it: a revision
-                    # holds passages of this model already (the library's model was switched before the first page).
-                    if txn.replace_if_unchanged(article_id, text, new):
-                        passages += len(new)
-                txn.set_meta("reindex_after", str(page[-1][0]))
-            after = page[-1][0]
-            done += len(page)
-            progress(Progress("stored", done, total, passages, done))
-        with self.store.write() as txn:
-            txn.set_meta("reindex_incomplete", "0")
-        self._vectors.rebuild(dim)
-        return self.store.passage_count()
-
-    def migrate_to(
-        self, target: str, progress: Callable[[int, int], None] = lambda done, total: None, batch: int = migrate.BATCH
-    ) -> Migrated:
-        """Copy this library into another database: a PostgreSQL URL, or a folder for SQLite; run again after an
-        interruption to finish (``index.migrate``). Quick: nothing is re-embedded."""
-        url = target if target.startswith(POSTGRES_SCHEMES) else ""
-        folder = self.settings.data_dir if url else Path(target).expanduser()
-        database = open_database(folder, url, setting="--to")
-        if url:
-            same = url == self.settings.database_url and not self.settings.database_schema
-        else:
-            same = not self.settings.database_url and folder.resolve() == self.settings.data_dir.resolve()
-        if same:
-            raise InvalidSource("that is where the library is already: give another database or folder")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DossierError(f"cannot use the folder {folder}: {exc.strerror}") from exc
-        store = Store(database, folder)
-        try:
-            return migrate.migrate(self.store, store, progress, batch)
-        finally:
-            store.close()
 
     def collections(self) -> tuple[str, ...]:
         """The names of the collections that hold articles, sorted."""
@@ -776,10 +386,3 @@ def _question(text: str) -> str:
             "(to search a text, add it as an article)"
         )
     return question
-
-
-def _with_fallbacks(doc: extract.Document, source: str, published: str) -> extract.Document:
-    """The document with ``source`` and ``published`` (read as a date, ``extract.iso_date``) where it has none."""
-    return replace(
-        doc, source=doc.source or source, published=doc.published or (extract.iso_date(published) if published else "")
-    )
