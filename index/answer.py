@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from index import answer_types, claims, quotations, speakers
+from index import answer_types, attribution, claims, quotations, speakers
 from index.evidence import Evidence
 from index.keywords import article_language
 from index.question import Asks, Question
@@ -154,7 +154,7 @@ def _their_words(text: str, spans: Sequence[tuple[int, int]], ev: Evidence, by_p
     # The credit is a name the quote writes, every word of it: "Kessler" of "Jürgen Kessler"; not "the neighbour",
     # "Hale's mother" or "Erik Berg" of "Mayor Anna Berg"; or, ``by_pronoun``, a pronoun after a quote that names
     # someone past its first word ("Adam Pelling … was more cautious. “A coin cell in a lab …,” he said.").
-    credit = claims.attribution(text[speech.start : speech.end]).split()
+    credit = attribution.attribution(text[speech.start : speech.end]).split()
     named = {w for w in _NAME_WORD.findall(quote) if w[:1].isupper()}
     if credit and all(w[:1].isupper() and w in named for w in credit):
         return speech.end

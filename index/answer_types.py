@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from importlib import resources
 
-from index import claims, countries, figures_en, speakers
+from index import attribution, countries, figures_en, speakers
 from index.language import TOKEN, analyzer, detect, fold, tokens
 from index.periods import is_month
 from index.question import Asks, Question, asks_duration, numbers
@@ -105,7 +105,7 @@ def new_actors(sentence: str, q: Question) -> list[str]:
     """Who the sentence names or credits that the question does not: capitalised names, and speakers or sources
     in lower case ("a military intelligence service", "regional officials")."""
     found = new_names(sentence, q)
-    credited = claims.attribution(sentence)
+    credited = attribution.attribution(sentence)
     if credited and _is_new(credited, q.known):
         found.append(credited)
     return found

@@ -1,7 +1,7 @@
 """Who a sentence credits in the other languages of the cues (index/data/cues.json): the source named after
 "laut", "selon", "según", "по данным", "за даними" where they open a sentence or a clause ("Según el Ministerio del
 Interior, 95 personas…"), or the speaker after a quotation and its speech verb ("„Wir haben 40 Panzer verloren“,
-sagte der Verteidigungsminister am Montag"). English sentences are read by ``claims.attribution``'s own patterns
+sagte der Verteidigungsminister am Montag"). English sentences are read by ``attribution.attribution``'s own patterns
 first. A wrong speaker is worse than none: anything doubtful gives "".
 
 The speaker is the noun phrase after the cue, to the next punctuation and at most ``MAX_WORDS`` words: without
