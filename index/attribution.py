@@ -68,7 +68,7 @@ _FIGURES_FROM = (
 _NAME_SAYS = re.compile(
     # An adverb only without a comma: "Omicron, first reported in South Africa, …" is no speaker.
     _WHO + rf"(?:,? (?:has |have |had )?| (?:has |have |had )?(?:{_ADVERB}) )(?:said|says|told|claimed|claims|"
-    r"reported|reports|stated|"
+    r"reported|reports|stated|confirmed(?!\s+by\b)|"
     # A plural noun after a name is no verb: "Western estimates put losses at…", "Bank notes"; before "that" it is.
     r"estimated|estimates(?= that\b)|announced|announces|added(?!\s+(?:\S+\s+){0,2}?[\d$£€])|commented|wrote|"
     r"writes|warned|warns|noted|notes(?= that\b))\b"

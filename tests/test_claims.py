@@ -389,6 +389,8 @@ def test_figures_of_different_events_are_not_set_side_by_side() -> None:
         ("Insurers put the damage at $3 billion.", "Insurers"),
         ("The army placed its losses at about 300.", "the army"),
         ("Western analysts put Russian losses at more than 300,000.", "Western analysts"),
+        ("An AT&T spokesperson confirmed the data was pulled from Snowflake.", "an AT&T spokesperson"),
+        ("US telecommunications giant AT&T has confirmed a fresh data breach.", "AT&T"),
         # the verb before the speaker, in a headline too; a name in capitals; the first verb ends the speaker
         ("North Korea has sent millions of rounds to Russia, warns South Korea", "South Korea"),
         ("According to DID spokesman Andrei Yusko, 280,000 men will be called up.", "DID spokesman Andrei Yusko"),
