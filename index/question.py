@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +17,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from index import asked_speaker, fitted, speakers
+from index import asked_speaker, fitted, matching, speakers
 from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, fold, folded, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
@@ -96,14 +95,18 @@ class Question:
         Given forms already (a set), returns them: callers that test one text several times compute them once."""
         if not isinstance(text, str):
             return text
-        return _text_forms(self.lang, text) if len(text) <= FORMS_CACHED_CHARS else _read_forms(self.lang, text)
+        return (
+            matching.text_forms(self.lang, text)
+            if len(text) <= matching.FORMS_CACHED_CHARS
+            else matching.read_forms(self.lang, text)
+        )
 
     def capitalised_forms(self, text: str) -> AbstractSet[str]:
         """The forms of the text's capitalised words (and figures): where a name of the question may be. "Fed" is
         not in "fed up"."""
-        if len(text) <= FORMS_CACHED_CHARS:  # as ``forms``: a long text is read, not kept as a cache key
-            return _cached_capitalised_forms(self.lang, text)
-        return _capitalised_forms(self.lang, text)
+        if len(text) <= matching.FORMS_CACHED_CHARS:  # as ``forms``: a long text is read, not kept as a cache key
+            return matching.cached_capitalised_forms(self.lang, text)
+        return matching.capitalised_forms(self.lang, text)
 
     def coverage(self, text: str | AbstractSet[str]) -> float:
         """Share of the question's content terms that the text (or its ``forms``) contains (by word or stem)."""
@@ -124,8 +127,8 @@ class Question:
         """The text, written as a name (or its forms), contains one of the question's names, or a variant of it, or a
         word of it spelled with one letter more or less ("Zelenskiy" for "Zelensky", "Russian" for "Russia")."""
         present = self.capitalised_forms(text) if isinstance(text, str) else text
-        forms = _name_forms(self, name, " ".join(_own_words(name, present)))
-        return bool(forms & present) or _one_letter_apart(forms, present)
+        forms = matching.name_forms(self, name, " ".join(matching.own_words(name, present)))
+        return bool(forms & present) or matching.one_letter_apart(forms, present)
 
     def with_names_from(self, texts: Iterable[str]) -> Question:
         """The question's words that the retrieved ``texts`` write as names (capitalised, not first in a sentence or
@@ -181,113 +184,11 @@ class Question:
             return self
         extra: dict[str, set[str]] = {}
         for name, variant in variants:
-            forms = _forms(self, variant)
+            forms = matching.forms_of(self, variant)
             for w in tokens(name):
                 extra.setdefault(w, set()).update(forms)
         matches = tuple(m | extra.get(t, set()) for t, m in zip(self.terms, self.matches, strict=True))
         return replace(self, matches=matches, variants=self.variants + tuple(variants))
-
-
-# The same sentences are read by several steps of one ask (evidence features, quote choice, answerability) and by
-# the next questions on the same story: their forms are kept, up to a sentence's length (an article's opening is
-# read once per ask by the caller instead; keeping it would keep its text alive too).
-FORMS_CACHED_CHARS = 2000
-FORMS_CACHE = 8192
-
-
-def _read_forms(lang: str, text: str) -> frozenset[str]:
-    words = set(tokens(text))
-    a = analyzer(lang)
-    return frozenset(words | {a.stem(w) for w in words} | {a.lemma(w) for w in words} | folded(words))
-
-
-_text_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_read_forms)
-
-
-def _capitalised_forms(lang: str, text: str) -> frozenset[str]:
-    words = {w.casefold() for w in TOKEN.findall(text) if not w[:1].islower()}
-    stem = analyzer(lang).stem
-    return frozenset(words | {stem(w) for w in words} | folded(words) | _followers(text))
-
-
-_JOINED = re.compile(r"[ \t\u00a0]+\Z")  # words of one name stand apart by spaces only
-
-
-def _followers(text: str) -> set[str]:
-    """What follows each capitalised word, as forms that hold a space or a tab and so match no word: "rui tavares"
-    for each pair of capitalised words in a row, "tavares " for the last of a row, and "rui\t" for the first of a
-    row of two, a name of its own. They tell whose first name "Rui" is (see ``Question.has_name``)."""
-    found: set[str] = set()
-    row: list[str] = []
-    end = -1
-
-    def close() -> None:
-        found.update(f"{a} {b}" for a, b in itertools.pairwise(row))
-        if row:
-            found.add(f"{row[-1]} ")
-        if len(row) == 2:
-            found.add(f"{row[0]}\t")
-        row.clear()
-
-    for m in TOKEN.finditer(text):
-        word = m.group(0)
-        if not word[:1].isupper():
-            close()
-            continue
-        if row and not _JOINED.match(text, end, m.start()):
-            close()
-        row.append(word.casefold())
-        end = m.end()
-    close()
-    return found
-
-
-_cached_capitalised_forms = functools.lru_cache(maxsize=FORMS_CACHE)(_capitalised_forms)
-
-
-NEAR_NAME = 5  # name words this long or longer also match a word with one letter inserted or left out
-
-
-def _one_letter_apart(names: AbstractSet[str], words: AbstractSet[str]) -> bool:
-    """A word is a name word with one letter inserted or left out, the first letter kept: transliterations
-    ("Zelensky", "Zelenskiy", "Zelenskyy") and adjectives of places ("Russia", "Russian") differ so. A changed letter
-    does not count: "Storm" is not "store"."""
-    long = [n for n in names if len(n) >= NEAR_NAME]
-    for w in words if long else ():
-        for n in long:
-            if abs(len(w) - len(n)) != 1 or w[0] != n[0] or " " in w or "\t" in w:  # not what follows a word
-                continue
-            longer, shorter = (w, n) if len(w) > len(n) else (n, w)
-            i = next((k for k, (a, b) in enumerate(zip(longer, shorter, strict=False)) if a != b), len(shorter))
-            if longer[i + 1 :] == shorter[i:]:
-                return True
-    return False
-
-
-def _forms(q: Question, text: str) -> set[str]:
-    words = tokens(text)
-    return set(words) | {q.stem(w) for w in words} | folded(words)
-
-
-def _own_words(name: str, present: AbstractSet[str]) -> list[str]:
-    """The words of a name that may stand for it in a text: of a name of two words, not the first ("Rui" of "Rui
-    Valente", "Storm" of "Storm Ilse") where the text writes it only as the first of another name of two words
-    ("Rui Tavares", "Storm Boris"); a longer row ("Saudi Energy Minister", "Mayor Rui Tavares") may hold the name.
-    Texts read without what follows their words keep every word."""
-    words = name.split()
-    if len(words) != 2:
-        return words
-    first, second = (w.casefold() for w in words)
-    other = f"{first}\t" in present and f"{first} " not in present and f"{first} {second}" not in present
-    return words[1:] if other else words
-
-
-def _name_forms(q: Question, name: str, words: str) -> set[str]:
-    found = _forms(q, words)
-    for named, variant in q.variants:
-        if named == name:
-            found |= _forms(q, variant)
-    return found
 
 
 _KINDS = frozenset(a.value for a in Asks)
