@@ -18,39 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from index import conversations, feedback, feeds, keywords, vector_mirror
-from index.cleaning import HASH_VERSION
+from index import feedback, keywords, schema, vector_mirror
 from index.database import Connection, Database, SqliteDatabase, first_line
 from index.errors import DossierError, LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
-from index.store_writes import ARTICLE_COLUMNS, MASK, WriteTxn, article_info, hashes_current, rehash, set_meta
+from index.store_writes import ARTICLE_COLUMNS, WriteTxn, article_info
 from index.types import ArticleInfo
-from index.vectors import as_stored, pack_sentences, unpack_sentences, unpack_vector, vector_digest
+from index.vectors import unpack_sentences, unpack_vector
 
-SCHEMA_VERSION = 4  # 4: passage vectors in float16, sentence vectors in int8 (format 3: float32 and float16)
 NO_LIMIT = 1 << 62  # LIMIT that both databases take for "all rows"
 
-_ARTICLES_TABLE = """
-CREATE TABLE IF NOT EXISTS {name} (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    collection TEXT NOT NULL,
-    key TEXT,
-    title TEXT NOT NULL,
-    source TEXT NOT NULL DEFAULT '',
-    author TEXT NOT NULL DEFAULT '',
-    published TEXT NOT NULL DEFAULT '',
-    url TEXT NOT NULL DEFAULT '',
-    canonical_url TEXT,
-    text TEXT NOT NULL,
-    text_hash TEXT NOT NULL,
-    added_at TEXT NOT NULL,
-    added_by TEXT NOT NULL DEFAULT '',
-    origin TEXT NOT NULL DEFAULT '',
-    passage_count INTEGER NOT NULL,
-    added_by_user INTEGER,
-    added_in_chat INTEGER
-)"""
 # The last day a stored publication date can mean: "2024" ends on 2024-12-31, "2024-09" on 2024-09-31 (compared as
 # text, which orders ISO dates).
 _PUBLISHED_END = (
@@ -58,42 +36,7 @@ _PUBLISHED_END = (
     "ELSE substr(a.published, 1, 10) END)"
 )
 ID_LIMIT = 2**63  # article ids are 64-bit integers in SQLite and PostgreSQL
-_CHAT_SETTINGS = """
-CREATE TABLE IF NOT EXISTS chat_settings (
-    chat INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (chat, name)
-)"""
-_PASSAGES_TABLE = """
-CREATE TABLE IF NOT EXISTS {name} (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    collection TEXT NOT NULL,
-    ord INTEGER NOT NULL,
-    char_start INTEGER NOT NULL,
-    char_end INTEGER NOT NULL,
-    sentence_spans BLOB NOT NULL,
-    sentence_vectors BLOB NOT NULL,
-    vector BLOB NOT NULL
-)"""
-_INDEXES = """
-CREATE UNIQUE INDEX IF NOT EXISTS articles_key ON articles(collection, key) WHERE key IS NOT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(collection, canonical_url)
-    WHERE canonical_url IS NOT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS articles_hash ON articles(collection, text_hash);
-CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
-"""
-_V2_ARTICLE_COLUMNS = (
-    "id, collection, key, title, source, author, published, url, canonical_url, text, text_hash, added_at,"
-    " added_by, origin, passage_count"
-)
-_V2_PASSAGE_COLUMNS = "id, article_id, collection, ord, char_start, char_end, sentence_spans, sentence_vectors, vector"
 _RECOVER = "restore it from a backup, or salvage it with `sqlite3 {path} .recover` and run `dossier reindex`"
-
-
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +77,10 @@ class Store:
         except BaseException:
             self.close()
             raise
-        if str(version) != str(SCHEMA_VERSION):
+        if str(version) != str(schema.SCHEMA_VERSION):
             self.close()
             raise LibraryCorrupt(
-                f"{where} is in library format {version}, this version reads format {SCHEMA_VERSION}: "
+                f"{where} is in library format {version}, this version reads format {schema.SCHEMA_VERSION}: "
                 "re-import the articles into a new library"
             )
 
@@ -151,29 +94,7 @@ class Store:
             try:
                 try:
                     self.database.begin_write(conn)
-                    version = self._schema_version(conn)
-                    if version is None:
-                        for statement in self._schema_statements():
-                            conn.execute(statement)
-                        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-                        set_meta(conn, "generation", "0")
-                        set_meta(conn, "vector_digest", "0")
-                        set_meta(conn, "text_hash_version", HASH_VERSION)
-                        version = str(SCHEMA_VERSION)
-                    elif version in ("2", "3") and sqlite:
-                        if version == "2":
-                            self._migrate_from_2(conn)
-                        self._migrate_from_3(conn)
-                        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-                        version = str(SCHEMA_VERSION)
-                    if version == str(SCHEMA_VERSION):
-                        for statement in self._added_tables():
-                            conn.execute(statement)
-                        if not keywords.is_current(conn, self._postings):
-                            keywords.rebuild(conn, self._postings)
-                            set_meta(conn, "keyword_analyzer", self._postings.version)
-                        if not hashes_current(conn):
-                            rehash(conn)
+                    version = schema.create_or_migrate(conn, self.database, self._postings)
                     conn.execute("COMMIT")
                 except BaseException:
                     self._end(conn)
@@ -182,70 +103,6 @@ class Store:
                 if sqlite:
                     conn.execute("PRAGMA foreign_keys=ON")
         return version
-
-    def _schema_version(self, conn: Connection) -> str | None:
-        if not self.database.has_table(conn, "meta"):
-            return None
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return None if row is None else str(row[0])
-
-    def _schema_statements(self) -> list[str]:
-        return [
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            self.database.table(_ARTICLES_TABLE.format(name="articles")),
-            self.database.table(_PASSAGES_TABLE.format(name="passages")),
-            *_statements(_INDEXES),
-            *_statements(self._postings.schema),
-        ]
-
-    def _added_tables(self) -> list[str]:
-        """Tables and indexes that came after format 4, and those of the keyword rows' current layout (created where
-        missing; a library of an earlier layout is then re-indexed, ``keywords.rebuild``)."""
-        added = (
-            *_statements(feedback.SCHEMA),
-            *_statements(feeds.SCHEMA),
-            _CHAT_SETTINGS,
-            *_statements(conversations.SCHEMA),
-            # Publication dates without reading the articles' rows (each about a page of text: 40 s cold at 340,000
-            # articles); built at the first open of an older library.
-            "CREATE INDEX IF NOT EXISTS articles_published ON articles(collection, published)",
-        )
-        return [self.database.table(statement) for statement in added] + _statements(self._postings.schema)
-
-    @staticmethod
-    def _migrate_from_2(conn: Connection) -> None:
-        """Format 2 → 3 (SQLite): AUTOINCREMENT ids (the tables are rebuilt with the same ids, and the id counters
-        start above the highest id in use), adder user and chat columns (the vector digest comes with format 4)."""
-        conn.execute(_ARTICLES_TABLE.format(name="articles_v3"))
-        conn.execute(f"INSERT INTO articles_v3 ({_V2_ARTICLE_COLUMNS}) SELECT {_V2_ARTICLE_COLUMNS} FROM articles")
-        conn.execute("DROP TABLE articles")
-        conn.execute("ALTER TABLE articles_v3 RENAME TO articles")
-        conn.execute(_PASSAGES_TABLE.format(name="passages_v3"))
-        conn.execute(f"INSERT INTO passages_v3 ({_V2_PASSAGE_COLUMNS}) SELECT {_V2_PASSAGE_COLUMNS} FROM passages")
-        conn.execute("DROP TABLE passages")
-        conn.execute("ALTER TABLE passages_v3 RENAME TO passages")
-        for statement in _statements(_INDEXES):
-            conn.execute(statement)
-
-    @staticmethod
-    def _migrate_from_3(conn: Connection) -> None:
-        """Format 3 → 4 (SQLite): passage vectors from float32 to float16, sentence vectors from float16 to int8
-        with a scale each (half the room each); the vector digest recomputed from the converted vectors."""
-        row = conn.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()
-        dim = int(row[0]) if row else 0
-        digest = 0
-        rows = conn.execute("SELECT id, vector, sentence_vectors, length(sentence_spans) / 8 FROM passages")
-        for pid, vector, sentences, count in rows.fetchall():
-            if len(vector) != dim * 4 or len(sentences) != count * dim * 2:
-                raise LibraryCorrupt(f"passage {pid}'s vectors are not {dim} numbers long: re-import the articles")
-            kept = as_stored(np.frombuffer(vector, dtype=np.float32))
-            old = np.frombuffer(sentences, dtype=np.float16).reshape(count, dim).astype(np.float32)
-            conn.execute(
-                "UPDATE passages SET vector = ?, sentence_vectors = ? WHERE id = ?",
-                (kept.astype(np.float16).tobytes(), pack_sentences(old), pid),
-            )
-            digest = (digest + vector_digest(np.asarray([pid]), kept)) & MASK
-        set_meta(conn, "vector_digest", str(digest))
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
