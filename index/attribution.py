@@ -98,13 +98,14 @@ _ATTRIBUTIONS = [
         r"announced)\b"
     ),
     # "The port of Sete, which handles … to Morocco, said": the subject before a relative clause speaks, not a name
-    # inside the clause.
+    # inside the clause; so does the subject before a participle's clause ("Restaudor, founded in 1998 by its chief
+    # executive Patrice Vermorel, said"; "Kyiv, backed by Washington, said").
     # The subject opens the sentence: an article and its noun ("The port of Sete"), or a name; not a clause ("Police
     # arrested a man, who was later released, said the newspaper") nor a time before it ("On Monday the army").
     re.compile(
         r"(?:^|(?<=[.!?;:”\"’]\s)|(?<=\n))(?!(?!(?:The|An?)\b)" + _OPENERS + r"\b)"
         r"((?:[Tt]he |[Aa]n? )(?:[\w’'-]+\s){0,4}?[\w’'-]+|[A-Z][\w’'-]*(?: (?:of |for )?[A-Z][\w’'.-]*){0,3}), "
-        r"(?:which|who|whose) [^;:.!?]{3,200}?, (?:has |have |had )?"
+        r"(?:which|who|whose|[a-z]+ed) [^;:.!?]{3,200}?, (?:has |have |had )?"
         r"(?:said|says|told|warned|reported|announced|confirmed|stated|noted)\b"
     ),
     # Before "X, said": in "…fled to camps in Tawila, said Adam Rojal, a spokesperson", the speaker follows the verb.

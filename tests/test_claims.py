@@ -479,6 +479,13 @@ def test_no_speaker_is_made_of_a_pronoun_a_figure_a_day_or_a_clause_word(sentenc
             "the port of Sete",
         ),
         ("The ministry, whose figures differ from the police's, said 12 people died.", "the ministry"),
+        # and the subject before a participle's clause: not whoever the participle names
+        (
+            "Restaudor, founded in 1998 by its chief executive Patrice Vermorel, said in a statement that it had "
+            "stopped production.",
+            "Restaudor",
+        ),
+        ("Kyiv, backed by Washington, said the talks had failed.", "Kyiv"),
         ("Hurricane Helene, which struck Florida, killed dozens, officials said.", "officials"),
         # a possessive names whose the speaker is, not the speaker
         (
