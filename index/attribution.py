@@ -1,6 +1,6 @@
 """Who a sentence attributes its claim to, in English: reporting verbs after a name or a role ("X said", "according
-to X", "…, said X", "X, a spokesman, told"), the source of figures and data, whoever confirms or puts a measure at a
-figure; never a pronoun, a relative word, a clause or a time. Other languages' credits come from ``speakers``.
+to X", "…, said X", "X, a spokesman, told"), the source of figures and data, whoever puts a measure at a figure;
+never a pronoun, a relative word, a clause or a time. Other languages' credits come from ``speakers``.
 
 Rules stay general: none names an outlet or a known sentence. Every pattern is bounded (no quadratic reading of long
 runs of names, words or commas)."""
