@@ -27,6 +27,7 @@ LEAD_CHARS = 400  # the article's dateline and first sentence, where it says who
 ABOUT_CHARS = ARTICLE_HEAD  # how much of an article is read for what its quotes are about
 APPOSITION_CHARS = 60  # around a credited name, where its title is written ("Mayor Ilya Korsun", "Korsun, the mayor")
 APPOSITIONS_READ = 20  # the credited name's first mentions read for its title
+APPOSITION_WORDS = 5  # for a speaker asked by name: the words either side of the credited name that may be theirs
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,10 @@ def _by_speaker(q: Question, s: Speaker, x: Quoted) -> bool:
             return False
     if not any(ch.isupper() for ch in x.credit):
         return _all_found(q, role, x.lead) and _all_found(q, s.owners, x.lead)
-    titles = [x.credit] if _all_found(q, role, x.credit) else _mentions(x.credit.split()[-1], x.article)
+    # A name is the credited one's title only right beside it ("President Volodymyr Zelensky", "Zelensky, Ukraine's
+    # President"): "Restaudor, founded in 1998 by its chief executive Patrice Vermorel, said" is not Vermorel's.
+    near = APPOSITION_WORDS if s.named else None
+    titles = [x.credit] if _all_found(q, role, x.credit) else _mentions(x.credit.split()[-1], x.article, near)
     return any(
         _all_found(q, role, title) and not _anothers(q, s, role[0], title) and _all_found(q, s.owners, whose)
         for title in titles
@@ -143,12 +147,18 @@ def _found(q: Question, word: str, text: str) -> bool:
     return folded in forms or q.stem(folded) in forms or (word[:1].isupper() and q.has_name(word, text))
 
 
-def _mentions(name: str, article: str) -> Iterator[str]:
-    """The text around each of the first mentions of ``name`` in the article, where its title is written."""
+def _mentions(name: str, article: str, words: int | None = None) -> Iterator[str]:
+    """The text around each of the first mentions of ``name`` in the article, where its title is written; with
+    ``words``, only that many words either side."""
     start = 0
     for _ in range(APPOSITIONS_READ):
         at = article.find(name, start)
         if at < 0:
             return
-        yield article[max(0, at - APPOSITION_CHARS) : at + len(name) + APPOSITION_CHARS]
+        before = article[max(0, at - APPOSITION_CHARS) : at]
+        after = article[at + len(name) : at + len(name) + APPOSITION_CHARS]
+        if words is not None:
+            before = " ".join(before.split(" ")[-words - 1 :])
+            after = " ".join(after.split(" ")[: words + 1])
+        yield before + name + after
         start = at + len(name)

@@ -116,6 +116,24 @@ def test_someone_of_the_named_speakers_speaks_for_themselves_unless_they_speak_i
     assert credited(intel, quoted(later, "Gelsinger", f"Intel's chief executive Pat Gelsinger wrote to staff. {later}"))
 
 
+def test_a_speaker_asked_by_name_is_credited_through_a_title_right_beside_the_credit_only() -> None:
+    """Another name credited is the named speaker's words where the article writes them in apposition ("President
+    Volodymyr Zelensky", "Zelensky, Ukraine's President"), not where it only names them nearby."""
+    q = analyse("What did Patrice Vermorel say about the outbreak?")
+    said = (
+        "Restaudor, founded in 1998 by its chief executive Patrice Vermorel, said in a statement that it had stopped."
+    )
+    assert not credited(q, quoted(said, "Restaudor", f"PARIS - Salmonella spread. {said}"))
+    zelensky = analyse("What did Zelensky say about the talks?")
+    talks = "The talks will go on, Ukraine's President said."
+    assert credited(
+        zelensky, quoted(talks, "Ukraine's President", f"KYIV - President Volodymyr Zelensky met envoys. {talks}")
+    )
+    assert credited(
+        zelensky, quoted(talks, "Ukraine's President", f"KYIV - Zelensky, Ukraine's President, met envoys. {talks}")
+    )
+
+
 def test_a_quote_whose_credit_is_not_read_is_the_speakers_where_it_names_them() -> None:
     court = analyse("What did the Supreme Court say about immunity?")
     assert credited(court, quoted("The Supreme Court ruled that presidents have immunity for official acts.", ""))
