@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index import answer_types, asked_place, countries, said_by, speakers
+from index.asked_kind import Asks
 from index.asked_speaker import acronym
-from index.question import Asks, Question
+from index.question import Question
 from index.terms import has_date, has_time
 
 

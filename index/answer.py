@@ -8,9 +8,10 @@ import re
 from collections.abc import Sequence
 
 from index import answer_types, attribution, claims, quotations, speakers
+from index.asked_kind import Asks
 from index.evidence import Evidence
 from index.keywords import article_language
-from index.question import Asks, Question
+from index.question import Question
 from index.sentences import LONGEST_SENTENCE, sentences_near
 
 MAX_QUOTES_PER_ARTICLE = 3

@@ -20,9 +20,10 @@ from dataclasses import replace
 from importlib import resources
 
 from index import attribution, countries, figures_en, speakers
+from index.asked_kind import Asks
 from index.language import TOKEN, analyzer, detect, fold, tokens
 from index.periods import is_month
-from index.question import Asks, Question, asks_duration, numbers
+from index.question import Question, asks_duration, numbers
 from index.sentences import first_sentence
 from index.terms import has_count, has_date, has_figure, has_span, has_time, without_times
 

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from index import answer_types, fitted
+from index.asked_kind import Asks
 from index.language import detect
-from index.question import Asks, Question
+from index.question import Question
 
 FEATURES = (
     "dense",  # best passage similarity with the question, rescaled (0 = the model's unrelated level)

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 
 from index import answer as answering
 from index import answer_types, claims
+from index.asked_kind import Asks
 from index.evidence import ARTICLE_HEAD, Evidence
 from index.keywords import article_language
 from index.other_counts import add_other_counts
-from index.question import Asks, Question
+from index.question import Question
 from index.retrieval import Candidate
 from index.store import StoredPassage
 from index.types import ArticleInfo, Citation, FigureEntry, PassageHit

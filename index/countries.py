@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from countryinfo import CountryInfo
 
-from index.question import Question, typed_lower
+from index.question import Question
+from index.question_names import typed_lower
 
 # Translations kept: the languages questions are analysed in (index/data/questions.json) that write in Latin or
 # Cyrillic letters. Japanese and Chinese names are not read as names here.

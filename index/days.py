@@ -26,9 +26,10 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from index import speakers
+from index.asked_kind import Asks, words_of
 from index.language import TOKEN, detect
 from index.periods import is_plain_word, month_names, span_words
-from index.question import Asks, Question, words_of
+from index.question import Question
 
 # An article published this many days after the asked day may tell of it without naming it ("Tuesday's protest"):
 # within a week a weekday names one day; a week after, "Tuesday" is the day of the article's own dateline.

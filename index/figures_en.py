@@ -9,8 +9,8 @@ import functools
 import re
 
 from index import figure_phrases, speakers
+from index.asked_kind import words_of
 from index.language import analyzer
-from index.question import words_of
 from index.terms import without_times
 
 _QUALIFIER = r"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|fewer than|at least|"

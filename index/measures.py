@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from index.asked_kind import Asks, words_of
 from index.language import analyzer
-from index.question import Asks, Question, words_of
+from index.question import Question
 from index.speakers import cue_words
 
 # A figure this close to the noun gives its value: "revenue of $2.1 billion", "$2.1 billion in revenue".

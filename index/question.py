@@ -7,30 +7,17 @@ is data (``data/questions.json``); stems and stop words come from ``index.langua
 
 from __future__ import annotations
 
-import enum
-import functools
-import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import Any
 
-from index import asked_speaker, fitted, matching, speakers
+from index import asked_kind, asked_speaker, fitted, matching, question_names, speakers
+from index.asked_kind import Asks, words_of
 from index.language import NOUNS_CAPITALISED, TOKEN, Analyzer, analyzer, detect, fold, folded, tokens
 
 OPENING_WORDS = 7  # the interrogative is looked for among the first words ("In which countries did …")
-# Languages that capitalise common nouns: a capital letter there does not mark a name.
-
-
-class Asks(enum.StrEnum):
-    FIGURE = "figure"
-    DATE = "date"
-    DAY = "day"  # a calendar date only: "on what date", "which day"
-    ACTOR = "actor"
-    PLACE = "place"
-    REASON = "reason"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,51 +118,9 @@ class Question:
         return bool(forms & present) or matching.one_letter_apart(forms, present)
 
     def with_names_from(self, texts: Iterable[str]) -> Question:
-        """The question's words that the retrieved ``texts`` write as names (capitalised, not first in a sentence or
-        a line, not in a title, never in lower case) are names where the question's own capitals cannot tell: in a
-        question typed in lower case ("how much rain fell in kellbach?"), as chat users do, and in a language that
-        capitalises every noun ("Darrowby", "Boris"; not "Passagiere"). A text in such a language tells only which
-        words are no names (those it writes in lower case): it capitalises every noun ("Hotel"). Runs are one name."""
-        words = list(TOKEN.finditer(self.text))
-        named = {w.casefold() for n in self.names for w in n.split()}
-        lower_case = typed_lower(self)
-        if lower_case:
-            candidates = {t for t in self.terms if len(t) > 2 and not t.isdigit()}
-        elif self.lang in NOUNS_CAPITALISED:
-            candidates = {m.group(0).casefold() for m in words[1:] if m.group(0)[:1].isupper()}
-        else:
-            return self
-        candidates -= named
-        if not candidates:
-            return self
-        capitalised: set[str] = set()
-        lower: set[str] = set()
-        for text in texts:
-            # Identified only where it decides (~1 ms a text): a German question skips German texts, and a
-            # capitalised candidate counts only outside them.
-            nouns_capitalised = detect(text, self.lang) in NOUNS_CAPITALISED if self.lang in NOUNS_CAPITALISED else None
-            if nouns_capitalised:
-                continue  # a German text writes a German question's nouns as the question does: it tells nothing
-            # Not a title's words ("Storm Hits Darrowby Airport"), not a sentence's first, not a common noun the
-            # text also writes in lower case ("Prime Minister" … "the minister").
-            body = text.split("\n", 1)[1] if "\n" in text.strip() else text
-            for m in TOKEN.finditer(body):
-                word = m.group(0)
-                key = word.casefold()
-                if key not in candidates:
-                    continue
-                if word[:1].islower():
-                    lower.add(key)
-                elif not _starts_sentence(body, m.start()):
-                    if nouns_capitalised is None:
-                        nouns_capitalised = detect(text, self.lang) in NOUNS_CAPITALISED
-                    if not nouns_capitalised:
-                        capitalised.add(key)
-        seen = capitalised - lower
-        if not seen:
-            return self
-        found = _runs(self.text, words, lambda i, w: (i > 0 or lower_case) and w.casefold() in seen)
-        return replace(self, names=tuple(dict.fromkeys((*self.names, *found))))
+        """The question with the names the retrieved ``texts`` tell it has (``question_names.names_from``)."""
+        found = question_names.names_from(self, texts)
+        return replace(self, names=tuple(dict.fromkeys((*self.names, *found)))) if found else self
 
     def with_variants(self, variants: Sequence[tuple[str, str]]) -> Question:
         """The question with other spellings of its names (a translation, a transliteration) counted as the names:
@@ -191,68 +136,11 @@ class Question:
         return replace(self, matches=matches, variants=self.variants + tuple(variants))
 
 
-_KINDS = frozenset(a.value for a in Asks)
-_OPENING = " \t\n\"'“‘„«(["
-_DATELINE = re.compile(r"\)\s*[-–—]\s*\Z")  # "KELLBACH (Reuters) - Rain fell …"
-_AFTER_STOP = re.compile(r"[.!?…:][\"'”’»)\]]*\s*[\"'“‘„«(\[]*\s*\Z")
-
-
-def _starts_sentence(text: str, at: int) -> bool:
-    """The word at ``at`` opens the text or a line (a heading, a list item), follows a full stop, a question or
-    exclamation mark (quotation marks and brackets between) or a dateline ("KELLBACH (Reuters) - Rain fell"):
-    only the few characters before it are read."""
-    before = text[max(0, at - 8) : at]
-    newline = before.rfind("\n")
-    opening = before[newline + 1 :] if newline >= 0 else before
-    return (
-        ((at <= 8 or newline >= 0) and not opening.strip(_OPENING))
-        or bool(_AFTER_STOP.search(before))
-        or bool(_DATELINE.search(before))
-    )
-
-
-@functools.cache
-def _patterns() -> dict[str, dict[str, re.Pattern[str]]]:
-    data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
-    return {
-        # The other entries are word lists (fillers, interrogatives, …), no kind's pattern.
-        lang: {kind: re.compile(rx, re.IGNORECASE) for kind, rx in spec.items() if kind in _KINDS}
-        for lang, spec in data.items()
-        if not lang.startswith("_")
-    }
-
-
-@functools.cache
-def _pattern_of(lang: str, key: str) -> re.Pattern[str] | None:
-    data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
-    rx = data.get(lang, {}).get(key)
-    return re.compile(rx, re.IGNORECASE) if rx else None
-
-
-def _figure_noun(lang: str) -> re.Pattern[str] | None:
-    return _pattern_of(lang, "figure_noun")
-
-
 def asks_duration(q: Question) -> bool:
     """The figure asked is how long something lasts or takes ("How long will the repairs take?"): a span ("six
     weeks") answers it, which is read as a time, not a count."""
-    rx = _pattern_of(q.lang, "duration")
+    rx = asked_kind.pattern_of(q.lang, "duration")
     return Asks.FIGURE in q.asks and rx is not None and rx.search(q.text) is not None
-
-
-def _asks_amount(words: Sequence[str], lang: str, stop: AbstractSet[str]) -> bool:
-    """A verb that asks an amount ("cost", "pay") ends the question or comes before a function word ("pay for"); a
-    noun after it is what it qualifies ("pay rises")."""
-    verbs = words_of(lang, "amount_verbs")
-    folded = [w.casefold() for w in words]
-    return any(w in verbs and (i + 1 == len(folded) or folded[i + 1] in stop) for i, w in enumerate(folded) if i)
-
-
-@functools.cache
-def words_of(lang: str, kind: str) -> frozenset[str]:
-    """One kind of the question words of ``lang`` (index/data/questions.json: "plurals", "fillers", …)."""
-    data = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
-    return frozenset(str(data.get(lang, {}).get(kind, "")).split())
 
 
 def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None) -> Question:
@@ -267,18 +155,20 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     # written with a capital inside the question is a name's word ("Cosa Nostra"), or an acronym ("MIT").
     asking = words_of(lang, "interrogatives")
     words = TOKEN.findall(text)
-    written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or _acronym(w))}
+    written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or asked_kind.acronym(w))}
     terms = tuple(t for t in a.content_terms(text) if t not in stop and (t not in asking or t in written))
     # A word written with a capital is read as written: "the Fed" is no form of "feed", "Mars" none of "mar".
     matches = tuple(_matches(t, a, concepts, lemma=t not in written) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").
     openings = [" ".join(part.split()[:OPENING_WORDS]) for part in text.split(",")]
     opening = " | ".join(openings)
-    patterns = _patterns().get(lang, _patterns()["en"])
+    patterns = asked_kind.patterns().get(lang, asked_kind.patterns()["en"])
     grammar = lang if words_of(lang, "interrogatives") else "en"
     asks = frozenset(
         Asks(kind)
-        for kind in _asked(openings, patterns, words_of(grammar, "interrogatives"), words_of(grammar, "coordinators"))
+        for kind in asked_kind.asked_kinds(
+            openings, patterns, words_of(grammar, "interrogatives"), words_of(grammar, "coordinators")
+        )
     )
     figure = patterns.get("figure")
     m = figure.search(opening) if figure else None
@@ -290,16 +180,16 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         measured = m.group("noun").casefold()
         after = re.search(re.escape(m.group(0)), text, re.IGNORECASE)
         counting = measured in words_of(lang, "counting_nouns") and after is not None
-        measure = (counting and after and _counted_after(text[after.end() :], stop)) or [measured]
-    noun_rx = _figure_noun(lang)
+        measure = (counting and after and asked_kind.counted_after(text[after.end() :], stop)) or [measured]
+    noun_rx = asked_kind.figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
     # "What were Karsova's February losses?" asks them; "Why do outlets report different totals?" asks a reason.
     if named and named.group(1).casefold() not in stop and asks <= {Asks.FIGURE}:
         asks = asks | {Asks.FIGURE}
         # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
         counting = tokens(named.group(0))[-1] in words_of(lang, "counting_nouns")
-        noun = noun or (counting and _counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
-    if not noun and _asks_amount(words, lang, stop):
+        noun = noun or (counting and asked_kind.counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
+    if not noun and asked_kind.asks_amount(words, lang, stop):
         # "What will the recall cost?", "How much did Newcastle pay for him?": an amount, given in a currency.
         if not asks:
             asks = frozenset({Asks.FIGURE})
@@ -307,7 +197,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
             money = speakers.cue_words("money", lang)
             measure = measure or (["money"] if "money" in money else sorted(money)[:1])
     focus = frozenset().union(*(_matches(w, a, concepts) for w in noun))
-    head = _head(noun, a, words_of(lang, "plurals"))
+    head = asked_kind.head_word(noun, a, words_of(lang, "plurals"))
     head_forms = _matches(head, a, concepts) if head else frozenset()
     measure_forms = frozenset().union(*(_matches(w, a, concepts) for w in measure))
     return Question(
@@ -315,7 +205,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         lang=lang,
         terms=terms,
         matches=matches,
-        names=tuple(_names(text, lang, stop)),
+        names=tuple(question_names.names(text, lang, stop)),
         asks=asks,
         count=m is not None,
         focus=focus,
@@ -329,57 +219,6 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         known=frozenset(tokens(text)) | folded(tokens(text)),
         speaker=asked_speaker.read(text, lang),
     )
-
-
-def _asked(
-    clauses: list[str], patterns: dict[str, re.Pattern[str]], interrogatives: frozenset[str], joins: frozenset[str]
-) -> list[str]:
-    """The kinds the question's first interrogative asks (those whose pattern covers it), and those of an
-    interrogative joined to it ("when and where", "who won and by how many votes"). A later one opens a clause
-    of the question ("what did the minister say when announcing the cut?", "who ran Intel when it announced the
-    job cuts?", "Что сказал министр, когда…"): it asks for no date. An acronym ("the WHO") is no interrogative.
-    Without any interrogative, each clause asks what its first match asks ("Number of dead in Morocco?")."""
-    kinds: list[str] = []
-    seen = False
-    for clause in clauses:
-        found = {kind: m.span() for kind, rx in patterns.items() if (m := rx.search(clause))}
-        words = list(TOKEN.finditer(clause))
-        marks = [i for i, w in enumerate(words) if w.group(0).casefold() in interrogatives and not _acronym(w.group(0))]
-        allowed = [
-            words[i].start()
-            for n, i in enumerate(marks)
-            if (n == 0 and not seen) or any(w.group(0).casefold() in joins for w in words[max(0, i - 2) : i])
-        ]
-        seen = seen or bool(marks)
-        if not marks and not seen and found:
-            allowed = [min(found.values())[0]]
-        kinds += [kind for kind, (s, e) in found.items() if any(s <= at < e for at in allowed)]
-    return kinds
-
-
-def _acronym(word: str) -> bool:
-    return len(word) > 1 and word.isupper()
-
-
-def _counted_after(rest: str, stop: frozenset[str]) -> list[str]:
-    """The content words after an "of" that opens ``rest``, up to the first function word or possessive (three at
-    most)."""
-    words = tokens(rest)
-    if not words or words[0] != "of":
-        return []
-    counted: list[str] = []
-    for w in words[1:]:
-        if w in stop or len(w) < 2 or len(counted) == 3:
-            break
-        counted.append(w)
-    return counted
-
-
-def _head(noun: list[str], a: Analyzer, plurals: frozenset[str]) -> str:
-    """The word of the counted noun that names what is counted: the first plural ("Ukrainian [prisoners]", "[drones]
-    hit Moscow", "[people] died"), else its last word ("heavy [equipment]")."""
-    plural = (w for w in noun if w in plurals or (w.endswith("s") and a.stem(w) != w))
-    return next(plural, noun[-1] if noun else "")
 
 
 def _matches(term: str, a: Analyzer, concepts: Concepts, lemma: bool = True) -> frozenset[str]:
@@ -412,61 +251,6 @@ def _focus(
         return noun, frozenset()  # "how many tanks does the unit still have": a subject and a verb, not an event
     event = frozenset().union(*(_matches(w, a, c) for w in rest if w not in stop)) if rest else frozenset()
     return noun, event
-
-
-def _names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
-    """Runs of capitalised words that are not the question's first word: "Storm Boris", "Paiporta". In languages
-    that capitalise nouns, only acronyms and words with inner capitals or digits count."""
-
-    def named(i: int, w: str) -> bool:
-        capital = w[0].isupper() and not w.isdigit()
-        if lang in NOUNS_CAPITALISED:
-            capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
-        return i > 0 and capital and w.casefold() not in stop and len(w) > 1
-
-    return list(dict.fromkeys(_runs(text, list(TOKEN.finditer(text)), named)))
-
-
-def _runs(text: str, words: Sequence[re.Match[str]], named: Callable[[int, str], bool]) -> list[str]:
-    """Runs of the words (matches in ``text``) that ``named`` (index, word) keeps, joined by spaces or hyphens
-    only: "Storm Boris", "Jean Luc Mélenchon"; "Google, Apple" are two."""
-    found: list[str] = []
-    run: list[str] = []
-    for i, m in enumerate(words):
-        joined = bool(run) and not text[words[i - 1].end() : m.start()].strip(" -")
-        if run and not joined:
-            found.append(" ".join(run))
-            run = []
-        if named(i, m.group(0)):
-            run.append(m.group(0))
-            continue
-        if run:
-            found.append(" ".join(run))
-        run = []
-    if run:
-        found.append(" ".join(run))
-    return found
-
-
-def typed_lower(q: Question) -> bool:
-    """The question is typed without capitals, its first word and acronyms ("SBU", "NATO") aside."""
-    return not any(w[:1].isupper() and not (len(w) > 1 and w.isupper()) for w in TOKEN.findall(q.text)[1:])
-
-
-def truecased(q: Question) -> str:
-    """A question typed in lower case as it would be written: its first letter and its names capitalised ("how much
-    rain fell in kellbach" → "How much rain fell in Kellbach", its names read off the texts first, see
-    ``Question.with_names_from``). A question written with capitals, or in a language that capitalises its nouns
-    (which this cannot restore), is returned as it is."""
-    text = q.text
-    if not typed_lower(q) or q.lang in NOUNS_CAPITALISED:
-        return text
-    named = {w.casefold() for n in q.names for w in n.split()}
-    out = list(text)
-    for i, m in enumerate(TOKEN.finditer(text)):
-        if i == 0 or m.group(0).casefold() in named:
-            out[m.start()] = out[m.start()].upper()
-    return "".join(out)
 
 
 def numbers(text: str) -> list[str]:

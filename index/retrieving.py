@@ -14,7 +14,8 @@ import numpy as np
 from index import answerability, countries, measures, name_variants
 from index import evidence as scoring
 from index.embedding import Embedder
-from index.question import Question, truecased
+from index.question import Question
+from index.question_names import truecased
 from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search
 from index.settings import Settings

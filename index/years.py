@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import re
 
+from index.asked_kind import Asks
 from index.periods import relative_years, span_words
-from index.question import Asks, Question
+from index.question import Question
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,.]\d)")
 # "2022-23", "2023/24", "FY2024": a season or a financial year spans two calendar years.

@@ -15,8 +15,10 @@ from index.answer_types import (
     kind_cues,
     new_names,
 )
+from index.asked_kind import Asks
 from index.evidence_rank import FEATURES, Ranker
-from index.question import Asks, Question, analyse, truecased, typed_lower
+from index.question import Question, analyse
+from index.question_names import truecased, typed_lower
 from index.terms import has_span
 
 SETUP = (

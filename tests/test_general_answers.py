@@ -10,7 +10,8 @@ import pytest
 from support import assert_answers, assert_refuses, wire
 
 from index import Library, render_text
-from index.question import Asks, analyse
+from index.asked_kind import Asks
+from index.question import analyse
 from index.quotations import balanced
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -2,8 +2,9 @@
 
 import pytest
 
+from index.asked_kind import Asks
 from index.measures import asked_noun, measured
-from index.question import Asks, analyse
+from index.question import analyse
 
 REPORTS = [
     "Kestrel's revenue rose 9% to $2.1 billion in the third quarter, and net profit fell 18% to $310 million.",
