@@ -143,6 +143,9 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     )
 
 
+# The command line's reading of stdin, pipes and its options, the same over either database (PostgreSQL's CLI runs in
+# test_seed_session and test_user_errors_exit_1_with_one_line): once, for CI's time.
+@pytest.mark.sqlite_only
 def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     data = tmp_path / "data"
     jsonl = tmp_path / "a.jsonl"

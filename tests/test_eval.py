@@ -47,7 +47,10 @@ def test_an_exact_refusal_counts_as_abstained_whatever_the_operating_point() -> 
     assert len(training_rows([score(q, refused, {}, 0.0), score(q, judged, {}, 0.0)])[0]) == 1
 
 
+# What ``dossier eval`` reports and refuses, the same over either database (PostgreSQL's runs in the floors' test
+# below): once, for CI's time.
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
     articles = tmp_path / "articles.jsonl"
     articles.write_text(synthetic_jsonl(12))
