@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index import answer_types, asked_place, countries, said_by, speakers
+from index import asked_figure, asked_place, countries, said_by, speakers
 from index.asked_kind import Asks
 from index.asked_speaker import acronym
 from index.question import Question
@@ -110,7 +110,7 @@ def lacks_asked_figure(q: Question, quotes: Sequence[str], evidence: Sequence[st
     each quote's and evidence sentence's article, where a question with no noun to count finds what it names."""
     if q.lang not in FIGURE_CHECKED or not q.count or asks_people(q):
         return False
-    return answer_types.asked_figure_found(q, [*quotes, *evidence], heads) == 0.0
+    return asked_figure.asked_figure_found(q, [*quotes, *evidence], heads) == 0.0
 
 
 def counted_elsewhere(q: Question, sentences: Sequence[str], heads: Sequence[str], searched: int) -> str | None:
@@ -121,12 +121,12 @@ def counted_elsewhere(q: Question, sentences: Sequence[str], heads: Sequence[str
     if not q.names or not q.focus:
         return None
     read = list(zip(sentences, heads, strict=False))
-    counting = [h for x, h in read if answer_types.gives_asked_figure(x, q)]
+    counting = [h for x, h in read if asked_figure.gives_asked_figure(x, q)]
     if not counting or any(q.names_in(h) > 0 for h in counting):
         return None
     # An article that names it and counts the asked noun for another event may tell of the asked one otherwise
     # ("36 drones launched … None of them reached their target").
-    if any(q.names_in(h) > 0 and answer_types.counts_asked_noun(x, q) for x, h in read):
+    if any(q.names_in(h) > 0 and asked_figure.counts_asked_noun(x, q) for x, h in read):
         return None
     return (
         f"Not found: the counts in {_the(searched)} searched are from articles that do not name {' or '.join(q.names)}."
@@ -150,7 +150,7 @@ FIGURE_CHECKED = frozenset({"en"})
 
 def not_found(q: Question, quotes: Sequence[str], searched: int) -> str:
     """The most specific reason the quotes do not answer: the asked figure or date is missing, or nothing fits."""
-    if Asks.FIGURE in q.asks and q.focus and not any(answer_types.gives_asked_figure(x, q) for x in quotes):
+    if Asks.FIGURE in q.asks and q.focus and not any(asked_figure.gives_asked_figure(x, q) for x in quotes):
         return _none(searched, "gives", "that figure")
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return _none(searched, "gives", "that date")

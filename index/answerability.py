@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from index import answer_types, fitted
+from index import answer_types, asked_figure, fitted
 from index.asked_kind import Asks
 from index.language import detect
 from index.question import Question
@@ -165,7 +165,7 @@ def signals(
         joined = " ".join([*dict.fromkeys(quote_heads), joined])
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
-    figure = answer_types.asked_figure_found(q, quotes, quote_heads)
+    figure = asked_figure.asked_figure_found(q, quotes, quote_heads)
     best = dense[0] if dense else 0.0
     covering = max(texts, key=w.coverage) if texts else ""
     return Signals(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
-from index import abstention, answer_types, days, quarters, years
+from index import abstention, answer_types, asked_figure, days, quarters, years
 from index import evidence as scoring
 from index.periods import month_names
 from index.question import Question
@@ -152,7 +152,7 @@ def counted(q: Question, texts: dict[int, str], evidence: list[scoring.Evidence]
     people = abstention.asks_people(q)
 
     def counts(sentence: str) -> bool:
-        if answer_types.gives_asked_figure(sentence, q):
+        if asked_figure.gives_asked_figure(sentence, q):
             return True
         return people and answer_types.has_count(sentence) and bool(q.event & q.forms(sentence))
 

@@ -8,7 +8,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from index import answer as answering
-from index import answer_types, claims
+from index import answer_types, asked_figure, claims
 from index.asked_kind import Asks
 from index.evidence import ARTICLE_HEAD, Evidence
 from index.keywords import article_language
@@ -134,7 +134,7 @@ def compare_figures(citations: Sequence[Citation], texts: dict[int, str], q: Que
     heads: dict[int, AbstractSet[str]] = {}
     items = []
     opening = [texts[c.article_id][:ARTICLE_HEAD] for c in citations]
-    asked = answer_types.asked_figures(q, [(c.quote, c.figures) for c in citations], opening)
+    asked = asked_figure.asked_figures(q, [(c.quote, c.figures) for c in citations], opening)
     for c, figures in zip(citations, asked, strict=True):
         text = texts[c.article_id]
         around = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_end + CONTEXT_CHARS]

@@ -41,7 +41,7 @@ _DESIGNATION = r"(?<![A-Za-z][-–])"
 _START = r"(?<!\d[.,])(?:\b" + _QUALIFIER + r"|(?<![\w$£€¥₹₴₽₩₺]))"
 FIGURE = re.compile(rf"{_START}{_DESIGNATION}(?:{_CURRENCY}{_NUMBER}{_SCALE}|{_FRACTION}){_NOUN}", re.IGNORECASE)
 # A count in words ("at least three people were killed"): what it counts; set side by side only where its quote
-# counts the asked noun in no figure in digits (``answer_types.asked_figures``).
+# counts the asked noun in no figure in digits (``asked_figure.asked_figures``).
 _SPELLED = "|".join(sorted(speakers.cue_words("numbers", "en"), key=len, reverse=True))
 SPELLED_COUNT = re.compile(rf"\b{_QUALIFIER}(?:{_SPELLED})\b{_NOUN}", re.IGNORECASE)
 _SPELLED_NUMBER = re.compile(rf"{_QUALIFIER}(?:{_SPELLED})\b", re.IGNORECASE)

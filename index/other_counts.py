@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from index.answer import complete_answers, complete_quotation, overlaps
-from index.answer_types import counts_asked_noun
+from index.asked_figure import counts_asked_noun
 from index.evidence import ARTICLE_HEAD, Evidence
 from index.question import Question
 

@@ -6,15 +6,8 @@ import pytest
 
 from index.abstention import not_found
 from index.answer import Evidence, complete_answers
-from index.answer_types import (
-    KIND_CUES,
-    asked_figure_found,
-    asked_figures,
-    carries,
-    counts_asked_noun,
-    kind_cues,
-    new_names,
-)
+from index.answer_types import KIND_CUES, carries, kind_cues, new_names
+from index.asked_figure import asked_figure_found, asked_figures, counts_asked_noun
 from index.asked_kind import Asks
 from index.evidence_rank import FEATURES, Ranker
 from index.question import Question, analyse
