@@ -7,21 +7,19 @@ cannot change between the check and the connect. Environment proxies are never u
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import ipaddress
 import math
-import socket
 import ssl
 import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from index import pinned
 from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
 from index.urls import split_url
 
@@ -42,14 +40,6 @@ FEED_TYPES = {
     )
 }
 _FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
-_METADATA = [ipaddress.ip_network(n) for n in ("169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")]
-# Special-purpose ranges that ``is_global`` of Python before 3.13 still calls global: IETF protocol assignments,
-# IPv4-compatible IPv6, NAT64, 6to4, site-local IPv6 and SRv6 segment ids. All other decisions are ``is_global``'s.
-_NOT_GLOBAL = [
-    ipaddress.ip_network(n)
-    for n in ("192.0.0.0/24", "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "fec0::/10", "5f00::/16")
-]
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Sequence[str]]
 
 
@@ -78,112 +68,6 @@ class _LookUpExpired(FetchError):
     """A host-name look-up outlasted the fetch's time (reported as the fetch timing out)."""
 
 
-def _system_resolver(host: str, port: int) -> list[str]:
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def _why_refused(ip: IPAddress) -> str | None:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if any(ip in net for net in _METADATA):
-        return "a cloud metadata address"
-    for attr, label in (
-        ("is_loopback", "a loopback address"),
-        ("is_link_local", "a link-local address"),
-        ("is_multicast", "a multicast address"),
-        ("is_unspecified", "an unspecified address"),
-        ("is_reserved", "a reserved address"),
-        ("is_private", "a private address"),
-    ):
-        if getattr(ip, attr):
-            return label
-    if not ip.is_global or any(ip in net for net in _NOT_GLOBAL):
-        return "a non-public address"
-    return None
-
-
-def _is_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
-
-
-class _Watchdog:
-    """Bounds a whole fetch in time: when the deadline passes, the open connection is shut down, which ends
-    any read in progress however slowly the server sends (a socket timeout only bounds each single read)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.expired = False
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket) -> None:
-        """The connected socket to cut at the deadline (one at a time: each redirect hop replaces the last)."""
-        with self._lock:
-            self._sock = sock
-            expired = self.expired
-        if expired:
-            self._cut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            sock = self._sock
-        if sock is not None:
-            self._cut(sock)
-
-    @staticmethod
-    def _cut(sock: socket.socket) -> None:
-        with contextlib.suppress(OSError):  # already closed by the fetcher: nothing left to stop
-            sock.shutdown(socket.SHUT_RDWR)
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Plain HTTP to a fixed address; the socket is handed to the watchdog as soon as it connects."""
-
-    def __init__(self, ip: str, port: int, timeout: float, watchdog: _Watchdog) -> None:
-        super().__init__(ip, port, timeout=timeout)
-        self._watchdog = watchdog
-
-    def connect(self) -> None:
-        super().connect()
-        self._watchdog.watch(self.sock)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS to a fixed address, with SNI and certificate checks against the URL's host name."""
-
-    def __init__(self, ip: str, port: int, host: str, timeout: float, watchdog: _Watchdog) -> None:
-        super().__init__(ip, port, timeout=timeout, context=ssl.create_default_context())
-        self._server_name = host
-        self._watchdog = watchdog
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self.host, self.port), self.timeout)
-        tls = self._context.wrap_socket(  # type: ignore[attr-defined]
-            sock, server_hostname=self._server_name, do_handshake_on_connect=False
-        )
-        self._watchdog.watch(tls)  # a handshake trickled byte by byte is cut at the deadline too
-        try:
-            tls.do_handshake()
-        except BaseException:
-            tls.close()
-            raise
-        self.sock = tls
-
-
 class SafeFetcher:
     """Fetches one HTML or text page; every refusal or failure raises a ``DossierError`` with one line."""
 
@@ -193,7 +77,7 @@ class SafeFetcher:
         max_bytes: int = 10_000_000,
         max_redirects: int = 3,
         allow_hosts: Sequence[str] = (),
-        resolver: Resolver = _system_resolver,
+        resolver: Resolver = pinned.system_resolver,
     ) -> None:
         if not (math.isfinite(timeout) and timeout > 0):
             raise ValueError(f"the fetch timeout must be a positive number of seconds, not {timeout}")
@@ -225,7 +109,7 @@ class SafeFetcher:
         return self._fetch(url, _Want(FEED_TYPES, _FEED_ACCEPT, "a feed", conditional, max_bytes))
 
     def _fetch(self, url: str, want: _Want) -> FetchedPage:
-        with _Watchdog(self.timeout) as watchdog:
+        with pinned.Watchdog(self.timeout) as watchdog:
             try:
                 page = self._follow(url, watchdog, want)
             except DossierError as exc:
@@ -236,7 +120,7 @@ class SafeFetcher:
                 raise FetchError(f"timed out after {self.timeout:g} s fetching {url}")
             return page
 
-    def _follow(self, url: str, watchdog: _Watchdog, want: _Want) -> FetchedPage:
+    def _follow(self, url: str, watchdog: pinned.Watchdog, want: _Want) -> FetchedPage:
         deadline = time.monotonic() + self.timeout
         current = url
         for _hop in range(self.max_redirects + 1):
@@ -284,8 +168,8 @@ class SafeFetcher:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             if named or any(ip in net for net in self._allow_nets):
                 continue
-            reason = _why_refused(ip)
-            if reason and _is_literal(host):
+            reason = pinned.why_refused(ip)
+            if reason and pinned.is_literal(host):
                 raise RefusedAddress(f"refused: {host} is {reason} (see FETCH_ALLOW_HOSTS)")
             if reason:  # the address a name resolves to stays private: the user learns only the kind
                 raise RefusedAddress(f"refused: {host} resolves to {reason} (see FETCH_ALLOW_HOSTS)")
@@ -323,7 +207,7 @@ class SafeFetcher:
         return list(outcome[0] or ())
 
     def _request(
-        self, url: str, deadline: float, watchdog: _Watchdog, want: _Want
+        self, url: str, deadline: float, watchdog: pinned.Watchdog, want: _Want
     ) -> tuple[int, str | None, http.client.HTTPResponse, http.client.HTTPConnection]:
         scheme, host, port, ip = self.check_url(url, deadline)
         parts = urlsplit(url)
@@ -331,9 +215,9 @@ class SafeFetcher:
         remaining = max(0.1, deadline - time.monotonic())
         conn: http.client.HTTPConnection
         if scheme == "https":
-            conn = _PinnedHTTPSConnection(ip, port, host, remaining, watchdog)
+            conn = pinned.PinnedHTTPSConnection(ip, port, host, remaining, watchdog)
         else:
-            conn = _PinnedHTTPConnection(ip, port, remaining, watchdog)
+            conn = pinned.PinnedHTTPConnection(ip, port, remaining, watchdog)
         default_port = 443 if scheme == "https" else 80
         host_header = host if port == default_port else f"{host}:{port}"
         if ":" in host and not host.startswith("["):
