@@ -220,12 +220,7 @@ class Adding(Parts):
         page = self.fetcher.fetch(url)
         progress(Progress("extracting"))
         if page.kind == "html":
-            # A page declared UTF-16 or UTF-32 is NUL bytes to the binary check: read as text first.
-            wide = (page.charset or "").lower().replace("_", "-").startswith(("utf-16", "utf-32")) and (
-                page.body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in page.body[:4096]
-            )  # a UTF-8 page declared UTF-16 would decode to nonsense
-            body = extract.decode(page.body, page.charset) if wide else page.body
-            doc = extract.from_html(body, url=page.url, where=page.url)
+            doc = extract.from_html(_declared(page.body, page.charset), url=page.url, where=page.url)
         else:
             doc = extract.from_text(extract.decode(page.body, page.charset), url=page.url, where=page.url)
         if page.url != url:
@@ -252,6 +247,26 @@ class Adding(Parts):
         be bytes (decoded as UTF-8 one by one). Each article is stored whole; a bad line is reported (with its
         number) and skipped; re-running the same file skips what is already in. CPU-heavy."""
         return self._ingest(parse_jsonl(lines, collection, added_by, self.settings.max_file_bytes), progress, total)
+
+
+def _declared(body: bytes, charset: str | None) -> str | bytes:
+    """A page's HTML as text in the charset its HTTP header declares, which takes precedence over the page's own
+    (a latin-1 page read by trafilatura's guess came out "Grčve" for "Grève"); the bytes, for trafilatura to read
+    its meta tag or guess, where the header declares none or one the bytes are not written in. Latin-1 and ASCII
+    are read as Windows-1252, as browsers do (WHATWG Encoding)."""
+    name = (charset or "").strip().lower().replace("_", "-")
+    if not name:
+        return body
+    if name.startswith(("utf-16", "utf-32")) and not (body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4096]):
+        return body  # a UTF-8 page declared UTF-16 (no byte-order mark, no NUL) would decode to nonsense
+    name = _WINDOWS_1252.get(name, name)
+    try:
+        return body.decode(name)
+    except (UnicodeError, LookupError):  # a wrong or unknown declaration ("undefined" raises a bare UnicodeError)
+        return body
+
+
+_WINDOWS_1252 = dict.fromkeys(("iso-8859-1", "latin1", "latin-1", "l1", "iso8859-1", "us-ascii", "ascii"), "cp1252")
 
 
 def _with_fallbacks(doc: extract.Document, source: str, published: str) -> extract.Document:

@@ -110,6 +110,24 @@ def test_odd_but_whole_bodies_are_read(web_library: Library, site: LocalSite) ->
     lying = _STORY.replace(b"Bridge", b"Dock") + b" " * (len(_STORY) % 2)
     site.routes["/lying"] = Route(body=lying, content_type="text/html; charset=utf-16")
     assert "Dock opens" in web_library.get(web_library.add_url(site.url("/lying")).article.id).text
+    # The header's charset is how the page is read: not as trafilatura guesses it ("Grčve" for "Grève"), nor as a
+    # wrong declaration would have it (a UTF-8 page declared latin-1 is read from its bytes' own meta tag).
+    french = article_html(
+        "Grève des écoles", ["Le maire a déclaré que 15 écoles étaient fermées après la tempête. " * 6]
+    )
+    site.routes["/latin1"] = Route(
+        body=french.decode().encode("iso-8859-1"), content_type="text/html; charset=iso-8859-1"
+    )
+    stored = web_library.get(web_library.add_url(site.url("/latin1")).article.id)
+    assert stored.info.title == "Grève des écoles" and "après la tempête" in stored.text, stored.text[:200]
+    site.routes["/cp1252"] = Route(
+        body=french.replace(b"15", b"16")
+        .replace("Grève".encode(), "Grève – jour 2".encode())
+        .decode()
+        .encode("cp1252"),
+        content_type="text/html; charset=ISO-8859-1",
+    )
+    assert web_library.add_url(site.url("/cp1252")).article.title == "Grève – jour 2 des écoles"
 
 
 @pytest.mark.parametrize(
