@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import re
 import sys
 import tempfile
@@ -62,8 +63,21 @@ def add_parser(sub: Any) -> None:
         help="refit the evidence-sentence ranker on these sets' gold evidence into PATH (then refit --fit with it)",
     )
     ev.add_argument("--split", action="store_true", help="fit on one half of the questions, report the other half")
-    ev.add_argument("--threshold", type=float, help="answerability operating point (default: ANSWER_THRESHOLD)")
+    ev.add_argument(
+        "--threshold", type=threshold_arg, help="answerability operating point, 0 to 1 (default: ANSWER_THRESHOLD)"
+    )
     ev.set_defaults(run_alone=run)
+
+
+def threshold_arg(text: str) -> float:
+    """A threshold given on the command line: a number from 0 to 1, as ANSWER_THRESHOLD must be."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # NaN too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
 
 
 def _sets(args: argparse.Namespace) -> list[QuestionSet]:
@@ -177,7 +191,10 @@ def _measure(
         built = lib.add_jsonl(lines)
         seconds = time.perf_counter() - start if built.added else None
         for failure in built.failures:
-            print(f"warning: {failure.message}", file=sys.stderr)
+            print(f"warning: {qs.articles}: {failure.message}", file=sys.stderr)
+        texts = {a.key: lib.get(a.id).text for a in lib.list(collection=None) if a.key is not None}
+        for problem in evaluation.unfounded(questions, texts):
+            print(f"warning: {qs.questions}: {problem}", file=sys.stderr)
         stats = lib.stats()
         results = evaluation.run(lib, questions)
         groups = ranker_eval.groups(lib, questions) if rank else []

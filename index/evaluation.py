@@ -77,18 +77,59 @@ class Result:
 
 
 def load_questions(path: Path) -> list[Question]:
+    """The questions of a set, one JSON object a line: {"id", "question", "kind"?, "answers": [{"article_id",
+    "evidence"}]} (no answers: unanswerable). A line that is none, a second use of an id, or a file without any
+    question is refused with one line naming the file and the line."""
     out: list[Question] = []
+    seen: dict[str, int] = {}
     # Read as bytes, decoded line by line: a line that is no UTF-8 is reported by its number like any bad line.
     for number, line in enumerate(path.read_bytes().splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            answers = tuple((str(a["article_id"]), str(a["evidence"])) for a in row.get("answers", []))
-            out.append(Question(str(row["id"]), str(row["question"]), str(row.get("kind", "")), answers))
+            question = _question(json.loads(line))
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidSource(f"{path}: line {number} is not a question ({exc})") from exc
+        if question.id in seen:
+            raise InvalidSource(f"{path}: line {number} gives the id {question.id!r} of line {seen[question.id]} again")
+        seen[question.id] = number
+        out.append(question)
+    if not out:
+        raise InvalidSource(f"{path} holds no questions")
     return out
+
+
+def _question(row: object) -> Question:
+    if not isinstance(row, dict):
+        raise TypeError('a JSON object with "id", "question" and "answers" is expected')
+    ident, text, kind, answers = row.get("id"), row.get("question"), row.get("kind", ""), row.get("answers", [])
+    if not isinstance(ident, (str, int)) or not str(ident).strip():
+        raise ValueError('no "id"')
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError('no "question" text')
+    if not isinstance(kind, str):
+        raise TypeError('"kind" must be text')
+    if not isinstance(answers, list) or not all(
+        isinstance(a, dict)
+        and all(isinstance(a.get(f), (str, int)) and str(a.get(f)).strip() for f in ("article_id", "evidence"))
+        for a in answers
+    ):
+        raise TypeError('"answers" must be a list of {"article_id", "evidence"} objects')
+    pairs = tuple((str(a["article_id"]).strip(), str(a["evidence"])) for a in answers)
+    return Question(str(ident).strip(), text, kind, pairs)
+
+
+def unfounded(questions: Sequence[Question], texts: dict[str, str]) -> list[str]:
+    """What no answer could match in the set's articles (``texts`` by key): gold naming an article the set lacks,
+    or evidence its article does not hold. Such a question can only be scored a miss."""
+    found: list[str] = []
+    for q in questions:
+        for key, evidence in q.answers:
+            if key not in texts:
+                found.append(f"question {q.id}: no article {key!r} in the set")
+            elif not contains_evidence(texts[key], evidence):
+                found.append(f"question {q.id}: the evidence is not in article {key!r}: {evidence[:60]!r}")
+    return found
 
 
 def contains_evidence(text: str, evidence: str) -> bool:

@@ -3,6 +3,7 @@ sets (war news and general news) with their floors, balanced quotations and whol
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,19 @@ from test_cli import run
 
 from index import Library, answerability, figures_en
 from index.embedding import Embedder
-from index.eval_cli import set_settings
-from index.evaluation import Decide, Question, Result, _ndcg, contains_evidence, load_questions, score, training_rows
+from index.errors import InvalidSource
+from index.eval_cli import set_settings, threshold_arg
+from index.evaluation import (
+    Decide,
+    Question,
+    Result,
+    _ndcg,
+    contains_evidence,
+    load_questions,
+    score,
+    training_rows,
+    unfounded,
+)
 from index.quotations import balanced
 from index.types import Answer
 
@@ -24,6 +36,56 @@ def test_evidence_needs_sixty_percent_of_its_words() -> None:
     assert contains_evidence("“We have probably 14 tanks left,” the man says.", evidence)
     assert contains_evidence("we have 14 tanks", evidence)  # 4 of 6 words
     assert not contains_evidence("We have tanks", evidence)  # 3 of 6
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("[]", 'line 2 is not a question (a JSON object with "id", "question" and "answers" is expected)'),
+        ('{"question": "How many?"}', 'line 2 is not a question (no "id")'),
+        ('{"id": "b", "question": "  "}', 'line 2 is not a question (no "question" text)'),
+        ('{"id": "b", "question": "How?", "answers": "a"}', '"answers" must be a list of {"article_id", "evidence"}'),
+        ('{"id": "b", "question": "How?", "answers": [{"article_id": "a"}]}', '"answers" must be a list of'),
+        ('{"id": "a", "question": "Again?"}', "line 2 gives the id 'a' of line 1 again"),
+    ],
+)
+def test_a_questions_line_that_is_no_question_is_named_with_its_line(tmp_path: Path, line: str, message: str) -> None:
+    """Valid JSON of the wrong shape, a missing id or text, answers that are no list of gold, a reused id: one
+    line naming the file and the line, never a traceback (a list raised AttributeError) or a question scored twice."""
+    path = tmp_path / "questions.jsonl"
+    path.write_text(
+        '{"id": "a", "question": "How many tanks?", "answers": [{"article_id": "x", "evidence": "14"}]}\n' + line + "\n"
+    )
+    with pytest.raises(InvalidSource) as raised:
+        load_questions(path)
+    assert str(path) in raised.value.message and message in raised.value.message
+    path.write_text("\n  \n")
+    with pytest.raises(InvalidSource, match="holds no questions"):  # was a StatisticsError from the timings
+        load_questions(path)
+
+
+def test_gold_that_no_answer_could_match_is_reported() -> None:
+    questions = [
+        Question("q1", "How many tanks?", "number", (("a", "We have probably 14 tanks left"),)),
+        Question("q2", "Who said it?", "who", (("nope", "the soldier"),)),
+        Question("q3", "When?", "when", (("a", "NOT IN THE TEXT AT ALL"),)),
+        Question("q4", "Why?", "unanswerable", ()),
+    ]
+    texts = {"a": "“We have probably 14 tanks left,” the soldier said on Monday."}
+    assert unfounded(questions, texts) == [
+        "question q2: no article 'nope' in the set",
+        "question q3: the evidence is not in article 'a': 'NOT IN THE TEXT AT ALL'",
+    ]
+
+
+def test_the_threshold_is_athreshold_arg(tmp_path: Path) -> None:
+    """``--threshold`` is checked as ANSWER_THRESHOLD is: 5 and NaN answered nothing, without a word."""
+    for given in ("5", "-1", "nan", "high"):
+        with pytest.raises(argparse.ArgumentTypeError, match="is not a number from 0 to 1"):
+            threshold_arg(given)
+    assert threshold_arg("0.35") == 0.35
+    done = run(tmp_path, "eval", "--set", str(tmp_path), "--threshold", "5")
+    assert done.returncode == 2 and "argument --threshold: '5' is not a number from 0 to 1" in done.stderr
 
 
 def test_ndcg_counts_one_passage_per_answering_article() -> None:
@@ -115,7 +177,9 @@ def test_eval_reports_every_mode_on_a_small_set(tmp_path: Path) -> None:
         f.write(b"\xff\xfe binary\n")  # a line of bytes that are no UTF-8: reported, the rest measured
     plain = ["eval", "--articles", str(unkeyed), "--questions", str(questions), "--data-dir", str(tmp_path / "plain")]
     first = run(tmp_path / "unused", *plain, "--json")
-    assert first.returncode == 0 and "line 4: not valid UTF-8" in first.stderr, first.stderr
+    assert first.returncode == 0 and f"{unkeyed}: line 4: not valid UTF-8" in first.stderr, first.stderr
+    # Gold naming articles the set does not key: reported, as the misses they can only be.
+    assert f"warning: {questions}: question q0: no article 'syn-000' in the set" in first.stderr
     rerun = run(tmp_path / "unused", *plain, "--json")
     assert rerun.returncode == 0, rerun.stderr
 
