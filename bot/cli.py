@@ -105,6 +105,8 @@ class _StartupLog:
         root.addHandler(self.stream if verbose else self.held)
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines per run of every job otherwise
+        # A member's unreadable page is their one-line reply, not an error of the bot.
+        engine_cli.quiet_page_readers(verbose)
 
     def ready(self) -> None:
         """The bot is serving: write out what was held and log directly from now on."""
@@ -139,6 +141,7 @@ def chat(args: argparse.Namespace) -> int:
     if "import_process" not in settings.model_fields_set:  # one user: adds need no second process here
         settings = settings.model_copy(update={"import_process": False})
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING)
+    engine_cli.quiet_page_readers(getattr(args, "verbose", False))
     try:
         library = Library.open(settings)
     except DossierError as exc:

@@ -4,6 +4,7 @@ through the facade, a tqdm bar on a terminal and plain log lines otherwise."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +16,24 @@ from index.library import Library, Progress
 from index.render_text import time_left
 from index.types import AddResult
 from index.urls import is_url
+
+# The libraries that read pages log their complaints ("lxml parsing failed: Document is empty", "discarding data")
+# before the one error line the user is given for the same page: kept for --verbose.
+PAGE_READERS = ("trafilatura", "htmldate", "courlan", "justext")
+
+
+def quiet_page_readers(verbose: bool) -> None:
+    """Keep the page readers' log lines out of a command's output unless ``verbose``."""
+    for name in PAGE_READERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+
+
+def collection_arg(text: str) -> str:
+    """A ``--collection`` given on the command line: a name, not blank (an empty one made a nameless collection)."""
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("a collection needs a name")
+    return name
 
 
 def progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None], Callable[[], None]]:

@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 from pydantic import ValidationError
 
 from index import add_cli, eval_cli, feed_cli, migrate, render_text
+from index.add_cli import quiet_page_readers
 from index.errors import BadDataFile, DossierError
 from index.library import DEFAULT_COLLECTION, Library
 from index.settings import Settings
@@ -60,18 +61,18 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
     add.add_argument(
         "--published", default="", help="the publication date (2025-03-14), where the text, file or page gives none"
     )
-    add.add_argument("--collection", default=DEFAULT_COLLECTION)
+    add.add_argument("--collection", type=add_cli.collection_arg, default=DEFAULT_COLLECTION)
     add.set_defaults(run=add_cli.cmd_add)
 
     ask = sub.add_parser("ask", help="answer a question with quotes and numbered sources")
     ask.add_argument("question", help="the question, or - to read one question per line from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
     ask.add_argument("-k", type=_passages, default=10, help=f"passages to return, 1 to {MAX_K} (default 10)")
-    ask.add_argument("--collection", default=DEFAULT_COLLECTION)
+    ask.add_argument("--collection", type=add_cli.collection_arg, default=DEFAULT_COLLECTION)
     ask.set_defaults(run=_cmd_ask, create=False)
 
     lst = sub.add_parser("list", help="list the articles")
-    lst.add_argument("--collection", default=None)
+    lst.add_argument("--collection", type=add_cli.collection_arg, default=None)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(run=_cmd_list, create=False)
 
@@ -319,6 +320,7 @@ def _main(argv: Sequence[str] | None, extra: Sequence[ExtraCommand]) -> int:
         level=max(level, logging.WARNING) if not args.verbose else level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    quiet_page_readers(args.verbose)
     try:
         # Commands that read a library do not create one where a mistyped --data-dir points.
         create = getattr(args, "create", True)

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from index import answerability, eval_report, evaluation, evidence_rank, ranker_eval
+from index import add_cli, answerability, eval_report, evaluation, evidence_rank, ranker_eval
 from index.database import PostgresDatabase
 from index.errors import BadDataFile, DossierError
 from index.library import Library
@@ -98,6 +98,7 @@ def _sets(args: argparse.Namespace) -> list[QuestionSet]:
 def run(args: argparse.Namespace) -> int:
     """Build (or reuse) each set's library, ask every question, then decide, fit and print."""
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    add_cli.quiet_page_readers(args.verbose)
     try:
         sets = _sets(args)
         settings = Settings(**{})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from index.add_cli import collection_arg
 from index.library import DEFAULT_COLLECTION, Library
 from index.render_text import feed_line, poll_summary
 
@@ -13,7 +14,7 @@ from index.render_text import feed_line, poll_summary
 def add_parsers(sub: Any) -> None:
     follow = sub.add_parser("follow", help="follow an RSS or Atom feed and add its entries now")
     follow.add_argument("url")
-    follow.add_argument("--collection", default=DEFAULT_COLLECTION)
+    follow.add_argument("--collection", type=collection_arg, default=DEFAULT_COLLECTION)
     follow.set_defaults(run=_cmd_follow)
 
     listing = sub.add_parser("feeds", help="list the followed feeds")

@@ -135,6 +135,13 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
         wrong = run(data, *usage)
         assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1, wrong.stderr
         assert wrong.stderr.startswith(f"error: dossier {usage[0]}: ") and "--help" in wrong.stderr
+    # The page readers' complaints ("lxml parsing failed: Document is empty", "discarding data") stay out of it.
+    (tmp_path / "empty.html").write_text("<html>")
+    empty = run(data, "add", str(tmp_path / "empty.html"))
+    assert empty.returncode == 1 and empty.stderr.count("\n") == 1 and "no article text" in empty.stderr, empty.stderr
+    for command in (["add", "-"], ["ask", "what?"], ["list"]):  # a nameless collection is no collection
+        blank = run(data, *command, "--collection", " ", stdin="x")
+        assert blank.returncode == 2 and "argument --collection: a collection needs a name" in blank.stderr
     ftp = run(data, "add", "ftp://example.org/a.txt")
     assert ftp.returncode == 1 and ftp.stderr == "ftp://example.org/a.txt: error: only http(s) links can be added\n"
     typo = run(data, "list", "--collection", "defualt")
