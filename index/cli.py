@@ -158,17 +158,22 @@ def _cmd_ask(lib: Library, args: argparse.Namespace) -> int:
                     print(json.dumps({"line": number, "error": exc.message}), flush=True)
                 failed += 1
                 continue
-            _emit_answer(answer, args.json, sys.stdout)
+            _emit_answer(answer, args.json, sys.stdout, number)
         return 1 if failed else 0
     _emit_answer(lib.ask(args.question, collection=collection, k=args.k), args.json, sys.stdout)
     return 0
 
 
-def _emit_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
+def _emit_answer(answer: Answer, as_json: bool, out: TextIO, line: int | None = None) -> None:
+    """One answer; read from a line of stdin, with its number (JSON: "line") or, as text, under its question: answers
+    pair with their lines, blank lines skipped."""
     if as_json:
-        out.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
-    else:
+        fields = answer_json(answer) if line is None else {"line": line, **answer_json(answer)}
+        out.write(json.dumps(fields, ensure_ascii=False) + "\n")
+    elif line is None:
         out.write(render_text.render(answer) + "\n")
+    else:
+        out.write(f"── line {line}: {answer.question.strip()}\n{render_text.render(answer)}\n\n")
     out.flush()
 
 

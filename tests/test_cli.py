@@ -71,13 +71,18 @@ def test_seed_session(tmp_path: Path) -> None:
         "ask",
         "--json",
         "-",
-        stdin=f"{too_long}\nHow many tanks were lost?\nwhat is the weather in Paris?\n",
+        stdin=f"{too_long}\n\nHow many tanks were lost?\nwhat is the weather in Paris?\n",
     )
     refused, first, second = (json.loads(line) for line in batch.stdout.splitlines())
     assert refused == {"line": 1, "error": refused["error"]} and "7,999 characters" in refused["error"]
+    assert (first["line"], second["line"]) == (3, 4)  # paired with their lines, the blank one skipped
     assert batch.stderr.count("\n") == 1 and batch.stderr.startswith("line 1: error:") and batch.returncode == 1
     assert not first["abstained"] and len({c["article_id"] for c in first["citations"]}) == 2
     assert second["abstained"] and second["citations"] == []
+    as_text = run(data, "ask", "-", stdin="How many tanks were lost?\n\nwhat is the weather in Paris?\n").stdout
+    assert (
+        as_text.startswith("── line 1: How many tanks were lost?\n") and "\n\n── line 3: what is the weather" in as_text
+    )
     stored = sum(json.loads(line)["passages"] for line in run(data, "list", "--json").stdout.splitlines())
     assert len(first["passages"]) == stored  # all passages of the two seeds (fewer than k=10), ranked
     texts = {a: json.loads(run(data, "show", str(a), "--json").stdout)["text"] for a in (1, 2)}
