@@ -149,14 +149,21 @@ def iso_date(value: str) -> str:
     value = " ".join(value.split())
     if not value:
         return ""
+    # Why a date written year first is none ("day is out of range for month" for 2024-02-30), where it is the
+    # reason: the advice to write it year first would be no help.
+    unreal: ValueError | None = None
     if _ISO.fullmatch(value):
-        with contextlib.suppress(ValueError):
+        try:
             datetime.datetime.fromisoformat({4: value + "-01-01", 7: value + "-01"}.get(len(value), value.upper()))
             return value
+        except ValueError as exc:
+            unreal = exc
     if found := _YEAR_FIRST.match(value):
         year, _, month, day, compact_month, compact_day = found.groups()
-        with contextlib.suppress(ValueError):
+        try:
             return datetime.date(int(year), int(month or compact_month), int(day or compact_day)).isoformat()
+        except ValueError as exc:
+            unreal = exc
     with contextlib.suppress(TypeError, ValueError, IndexError):
         return email.utils.parsedate_to_datetime(value).date().isoformat()
     written = _ORDINAL.sub("", _WEEKDAY.sub("", value)).replace(".", "").replace("Sept ", "Sep ")
@@ -166,6 +173,8 @@ def iso_date(value: str) -> str:
     for form in _WRITTEN_MONTHS:
         with contextlib.suppress(ValueError):
             return datetime.datetime.strptime(written, form).strftime("%Y-%m")
+    if unreal is not None:
+        raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: {unreal}')
     raise InvalidSource(f'"{value[:40]}" is not a date Dossier can read as published: write it {_as_iso(value)}')
 
 

@@ -305,8 +305,11 @@ def test_publication_dates_are_stored_as_iso(written: str, stored: str) -> None:
         ("03/12/2024", "write it as 2024-12-03 or as 2024-03-12"),  # the two dates it may mean
         ("12.03.2024", "write it as 2024-03-12 or as 2024-12-03"),
         ("13/03/2024", "write it as 2024-03-13"),  # only one: still refused, never guessed
-        ("2024-13", "write it year first, as 2024-03-12"),
-        ("2024-13-45", "write it year first, as 2024-03-12"),
+        # Written year first already: why it is no day, not the advice to write it so.
+        ("2024-13", "month must be in 1..12"),
+        ("2024-13-45", "month must be in 1..12"),
+        ("2024-02-30", "day is out of range for month"),
+        ("2023/02/29", "day is out of range for month"),
         ("not a date", "write it year first, as 2024-03-12"),
     ],
 )
