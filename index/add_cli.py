@@ -4,6 +4,7 @@ through the facade, a tqdm bar on a terminal and plain log lines otherwise."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
@@ -101,6 +102,8 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
         raise DossierError("nothing to add: give files, URLs, - for stdin, or --jsonl FILE")
     if args.jsonl and (args.source or args.published):
         raise DossierError("--source and --published are for files, URLs and stdin; give a JSONL line its own")
+    if "-" in args.sources and Path("-") in args.jsonl:
+        raise DossierError("stdin is read once: give - as a source or to --jsonl, not both")
     # Read once, before anything is added: a date that cannot be read is one error, not one per source.
     given = {"source": args.source.strip(), "published": extract.iso_date(args.published)}
     failed = 0
@@ -152,8 +155,8 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _file_lines(path: Path) -> Iterator[bytes]:
-    """The lines of a file without their ends, as ``bytes.splitlines`` gives them (LF, CRLF or CR), read one at a
-    time rather than the whole file at once."""
-    with path.open("rb") as f:
+    """The lines of a file (``-``: stdin) without their ends, as ``bytes.splitlines`` gives them (LF, CRLF or CR),
+    read one at a time rather than the whole file at once."""
+    with contextlib.nullcontext(sys.stdin.buffer) if str(path) == "-" else path.open("rb") as f:
         for line in f:
             yield from line.splitlines() or [b""]  # a blank line is a line: the numbers in errors stay right

@@ -55,7 +55,9 @@ def build_parser(extra: Sequence[ExtraCommand] = ()) -> argparse.ArgumentParser:
 
     add = sub.add_parser("add", help="add articles: files (.txt .md .html .pdf .docx), http(s) URLs, or - for stdin")
     add.add_argument("sources", nargs="*", metavar="SOURCE")
-    add.add_argument("--jsonl", type=Path, action="append", default=[], help="import one article per JSON line")
+    add.add_argument(
+        "--jsonl", type=Path, action="append", default=[], help="import one article per JSON line (- for stdin)"
+    )
     add.add_argument("--title", default="", help="title for text read from stdin")
     add.add_argument("--source", default="", help="the outlet, where the text, file or page names none")
     add.add_argument(

@@ -253,6 +253,8 @@ def _parse_row(line: str | bytes, number: int, max_bytes: int) -> tuple[Document
         raise InvalidSource("not valid JSON") from exc
     if not isinstance(row, dict):
         raise InvalidSource("not a JSON object")
+    if not isinstance(row.get("text", ""), str):  # a title or an id may be a number; an article's text is words
+        raise InvalidSource('"text" must be a string')
     text = _field(row, "text")
     if not text.strip():
         raise InvalidSource("no text")

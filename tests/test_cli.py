@@ -184,6 +184,13 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     # A pipe (/dev/stdin, <(zcat …)) is read once: no count first, every line imported.
     piped = run(data, "add", "--jsonl", "/dev/stdin", stdin=synthetic_jsonl(7))
     assert "added 4 articles" in piped.stdout and "3 already in the library" in piped.stdout, piped.stdout
+    dashed = run(data, "add", "--jsonl", "-", stdin=synthetic_jsonl(8))  # "-" is stdin, as for text
+    assert "added 1 article " in dashed.stdout and "7 already in the library" in dashed.stdout, dashed.stderr
+    twice = run(data, "add", "-", "--jsonl", "-", stdin="x")
+    assert (
+        twice.returncode == 1
+        and twice.stderr.strip() == "error: stdin is read once: give - as a source or to --jsonl, not both"
+    )
     for command in ("show", "remove"):  # an id past 64 bits is no article, not an OverflowError
         huge = run(data, command, str(2**70))
         assert huge.returncode == 1 and huge.stderr.strip() == f"error: no article #{2**70} in the library"

@@ -156,11 +156,12 @@ def test_duplicates_are_reported_not_added(library: Library, tmp_path: Path) -> 
 
 
 def test_jsonl_keeps_keys_and_reports_bad_lines(library: Library) -> None:
-    lines = [*synthetic_jsonl(3).splitlines(), "{not json", '{"id": "x", "text": ""}', "[1, 2]"]
+    lines = [*synthetic_jsonl(3).splitlines(), "{not json", '{"id": "x", "text": ""}', "[1, 2]", '{"text": 123}']
     report = library.add_jsonl(lines)
     assert [a.key for a in report.added] == ["syn-000", "syn-001", "syn-002"]
-    assert len(report.failures) == 3
+    assert len(report.failures) == 4
     assert "not valid JSON" in report.failures[0].message
+    assert report.failures[3].message == 'line 7: "text" must be a string'  # not "123", refused as one word
     answer = library.ask("How many drones were destroyed around Pelinor2?")
     assert answer.citations[0].key == "syn-002"
     again = library.add_jsonl(lines[:3])
