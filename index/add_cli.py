@@ -80,6 +80,34 @@ def progress_printer(total: int, unit: str) -> tuple[Callable[[Progress], None],
     return log_line, lambda: None
 
 
+def passage_printer(quiet: float = 10.0) -> tuple[Callable[[Progress], None], Callable[[], None]]:
+    """The passages of one source embedded so far, once it has taken ``quiet`` seconds: a tqdm bar on a terminal, a
+    line every ``quiet`` seconds otherwise (a 9 MB text file is ~11,000 passages, minutes of embedding: it was added
+    without a word). A source added sooner prints nothing."""
+    began = time.monotonic()
+    shown = [began]
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="passage", file=sys.stderr, dynamic_ncols=True, delay=quiet, desc="embedding")
+
+        def update(p: Progress) -> None:
+            if p.stage == "embedding":
+                bar.total = p.total
+                bar.update(p.done - bar.n)
+
+        return update, bar.close
+
+    def log_line(p: Progress) -> None:
+        now = time.monotonic()
+        if p.stage == "embedding" and now - shown[-1] >= quiet:
+            shown.append(now)
+            left = time_left(p.total - p.done, p.done / (now - began)) if p.done and p.total > p.done else ""
+            print(f"embedded {p.done}/{p.total} passages{', ' + left if left else ''}", file=sys.stderr, flush=True)
+
+    return log_line, lambda: None
+
+
 MIN_RATE_SECONDS = 0.2  # a rate over less time than this is noise (a reindex's first event measured 38 million/s)
 
 
@@ -108,21 +136,25 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
     given = {"source": args.source.strip(), "published": extract.iso_date(args.published)}
     failed = 0
     for source in args.sources:
+        update, close = passage_printer()
         try:
+            kept = {"collection": args.collection, "added_by": "cli", "progress": update, **given}
             if source == "-":
                 text = extract.decode(sys.stdin.buffer.read())  # as files are: UTF-8, else Windows-1252
                 if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-                    result = lib.add_html(text, collection=args.collection, added_by="cli", **given)
+                    result = lib.add_html(text, **kept)
                 else:
-                    result = lib.add_text(text, title=args.title, collection=args.collection, added_by="cli", **given)
+                    result = lib.add_text(text, title=args.title, **kept)
             elif is_url(source):
-                result = lib.add_url(source, collection=args.collection, added_by="cli", **given)
+                result = lib.add_url(source, **kept)
             elif "://" in source[:16]:  # ftp://…, file://…: not a file name either
                 raise DossierError("only http(s) links can be added")
             else:
-                result = lib.add_file(Path(source), collection=args.collection, added_by="cli", **given)
+                result = lib.add_file(Path(source), **kept)
+            close()
             _print_add(result, source)
         except DossierError as exc:
+            close()
             hint = " (articles one JSON object a line: dossier add --jsonl FILE)" if _is_jsonl(source, exc) else ""
             print(f"{source}: error: {exc.message}{hint}", file=sys.stderr)
             failed += 1
