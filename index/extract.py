@@ -286,8 +286,18 @@ def from_file_content(body: bytes, name: str, max_bytes: int) -> Document:
         return from_html(body, where=name)
     text = decode(body)
     if file_suffix(name) in (".md", ".markdown"):
-        text = markdown_to_text(text)
+        prose = markdown_to_text(text)
+        return from_text(prose, title=_heading_title(text, prose), where=name)
     return from_text(text, where=name)
+
+
+def _heading_title(markdown: str, prose: str) -> str:
+    """The title of a Markdown file that opens with a heading ("# Floods"), however short: marked as a heading, it
+    is one ("Floods The council said that 37 parks…" was the title a one-word heading got). '' otherwise."""
+    first = next((line.strip() for line in _front_matter_title(markdown).splitlines() if line.strip()), "")
+    if not re.match(r"#{1,6}\s+\S", first):
+        return ""
+    return _one_line(next((line for line in prose.splitlines() if line.strip()), ""))
 
 
 def file_suffix(name: str) -> str:

@@ -497,6 +497,9 @@ def test_markdown_files_are_read_as_prose(library: Library, tmp_path: Path) -> N
     assert "The army said on Telegram that 12 drones were downed" in library.get(info.id).text
     answer = library.ask("how many drones were downed near the depot?")
     assert answer.citations[0].quote.startswith("The army said on Telegram that 12 drones")
+    short = tmp_path / "parks.md"  # a heading however short is the title, not "Parks The council said that 37…"
+    short.write_text("# Parks\n\nThe council said that 37 parks would be renovated next year for 12 million euros.\n")
+    assert library.add_file(short).article.title == "Parks"
 
 
 def test_an_upload_is_read_from_its_bytes_as_the_same_file_on_disk(library: Library, tmp_path: Path) -> None:
