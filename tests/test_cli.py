@@ -186,6 +186,11 @@ def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     assert "added 4 articles" in piped.stdout and "3 already in the library" in piped.stdout, piped.stdout
     dashed = run(data, "add", "--jsonl", "-", stdin=synthetic_jsonl(8))  # "-" is stdin, as for text
     assert "added 1 article " in dashed.stdout and "7 already in the library" in dashed.stdout, dashed.stderr
+    rows = [json.loads(line) for line in synthetic_jsonl(11).splitlines()[9:]]
+    taken = json.dumps({**rows[1], "id": rows[0]["id"]})  # refused when stored, after the unreadable line 3
+    ordered = run(data, "add", "--jsonl", "-", stdin=f"{json.dumps(rows[0])}\n{taken}\n{{not json\n")
+    errors = [line for line in ordered.stderr.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[1].split(":")[0] for e in errors] == ["line 2", "line 3"], ordered.stderr
     twice = run(data, "add", "-", "--jsonl", "-", stdin="x")
     assert (
         twice.returncode == 1
