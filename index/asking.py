@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import abstention, answerability, asked_period, citing, days, deciding, evidence_rank, outlets, years
+from index import abstention, answerability, asked_period, citing, days, deciding, evidence_rank, years
 from index import answer as answering
 from index import evidence as scoring
 from index.embedding import Embedder
@@ -53,14 +53,12 @@ class Asker:
         dense_weight: float,
         keyword_weight: float,
         when: When = NO_TIME,
-        outlet: str = "",
     ) -> Answer:
         """``scope``: (collection for SQL, passage ids for FAISS), both None for the whole library; ``searched``:
         how many articles the question covers (for "not found in N articles"); ``when``: its place in time (the
-        scope is already bounded by it; here it orders the sources and labels the answer); ``outlet``: the outlet
-        it names, whose articles the scope holds (no name the quotes must hold, no speaker of theirs)."""
-        answer = self._answer(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when, outlet)
-        return replace(answer, period=when.label, outlet=outlet) if when.label or outlet else answer
+        scope is already bounded by it; here it orders the sources and labels the answer)."""
+        answer = self._answer(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
+        return replace(answer, period=when.label) if when.label else answer
 
     def _answer(
         self,
@@ -73,11 +71,8 @@ class Asker:
         dense_weight: float,
         keyword_weight: float,
         when: When,
-        outlet: str,
     ) -> Answer:
         q, asked = self._analyse(question, when)
-        if outlet:
-            q, asked = outlets.without(q, asked, outlet)
         if not q.terms and not q.names:
             return Answer(question, True, abstention.nothing_to_look_for(searched), [], [], searched)
         pool = scoring.EVIDENCE_PASSAGES * (page + 1)

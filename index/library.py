@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from index import abstention, evidence_rank, feedback, language, migrate, outlets, periods, pgvectors
+from index import abstention, evidence_rank, feedback, language, migrate, periods, pgvectors
 from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
 from index.asking import Asker
 from index.conversations import Conversations
@@ -213,29 +213,13 @@ class Library(Following, Upkeep):
             scope, searched, newest = self._since(scope, collection, since)
             if not searched:
                 return Answer(question, True, abstention.too_old(since, newest), [], [], 0, period=when.label)
-        outlet = outlets.find(question, self._cached("sources", self.store.sources))
-        if outlet is not None:
-            named = outlet
-            ids, articles = self._cached(
-                f"outlet:{collection}:{named}", lambda: self.store.outlet_passages(named, collection)
-            )
-            if not len(ids):
-                outlet = None  # an outlet of another collection: its name is a name as any other
-            else:
-                kept = np.ones(len(ids), bool) if scope[1] is None else np.isin(ids, scope[1])
-                scope, searched = (scope[0], ids[kept]), len(np.unique(articles[kept]))
-                if not searched:
-                    message = abstention.outlet_too_old(outlet, when.since.isoformat() if when.since else "")
-                    return Answer(question, True, message, [], [], 0, period=when.label, outlet=outlet)
         if exclude:
             sql_collection, allowed = scope
             ids = allowed if allowed is not None else self.store.passage_ids(collection)
             dropped = np.array([p for a in exclude for p, _, _ in self.store.passage_spans(a)], dtype=np.int64)
             scope = (sql_collection, np.setdiff1d(ids, dropped))
             searched -= len(set(exclude))
-        return self._asker.ask(
-            question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when, outlet or ""
-        )
+        return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
 
     def evidence_features(
         self, question: str, *, collection: str | None = DEFAULT_COLLECTION, today: date | None = None

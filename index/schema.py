@@ -130,8 +130,6 @@ def _added_tables(database: Database, postings: Postings) -> list[str]:
         # Publication dates without reading the articles' rows (each about a page of text: 40 s cold at 340,000
         # articles); built at the first open of an older library.
         "CREATE INDEX IF NOT EXISTS articles_published ON articles(collection, published)",
-        # The outlets' names without reading the articles' rows (``Store.unknown_names``).
-        "CREATE INDEX IF NOT EXISTS articles_source ON articles(source)",
     )
     return [database.table(statement) for statement in added] + statements(postings.schema)
 

@@ -364,27 +364,6 @@ class Store:
             ).fetchall()
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
-    def sources(self) -> list[str]:
-        """The outlets the library's articles name (read from their index, not from the articles' rows)."""
-        with self.connection() as conn:
-            return [str(r[0]) for r in conn.execute("SELECT DISTINCT source FROM articles WHERE source <> ''")]
-
-    def outlet_passages(self, source: str, collection: str | None) -> tuple[np.ndarray, np.ndarray]:
-        """The ids of the passages of ``source``'s articles (in ``collection``), in order, and each one's article."""
-        where, params = (
-            ("a.source = ?", (source,))
-            if collection is None
-            else ("a.source = ? AND a.collection = ?", (source, collection))
-        )
-        with self.connection() as conn:
-            rows = conn.execute(
-                f"SELECT p.id, p.article_id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where}"
-                " ORDER BY p.id",
-                params,
-            ).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        return ids, np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-
     def collections(self) -> list[str]:
         with self.connection() as conn:
             return [r[0] for r in conn.execute("SELECT DISTINCT collection FROM articles ORDER BY collection")]
