@@ -3,6 +3,8 @@ extracted, checked for duplicates, chunked, embedded and stored with its vectors
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -252,21 +254,29 @@ class Adding(Parts):
 def _declared(body: bytes, charset: str | None) -> str | bytes:
     """A page's HTML as text in the charset its HTTP header declares, which takes precedence over the page's own
     (a latin-1 page read by trafilatura's guess came out "Grčve" for "Grève"); the bytes, for trafilatura to read
-    its meta tag or guess, where the header declares none or one the bytes are not written in. Latin-1 and ASCII
-    are read as Windows-1252, as browsers do (WHATWG Encoding)."""
-    name = (charset or "").strip().lower().replace("_", "-")
-    if not name:
-        return body
-    if name.startswith(("utf-16", "utf-32")) and not (body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4096]):
-        return body  # a UTF-8 page declared UTF-16 (no byte-order mark, no NUL) would decode to nonsense
-    name = _WINDOWS_1252.get(name, name)
+    its meta tag or guess, where the header declares none or one the bytes are not written in. As browsers do
+    (WHATWG Encoding), a byte-order mark wins over the header, and latin-1 and ASCII are read as Windows-1252. Unlike
+    them, a body that is valid UTF-8 with other than ASCII is read as UTF-8 under any single-byte declaration, as
+    files are (``extract.decode``): nearly any bytes decode as Windows-1252 or 1251, so the header cannot be checked
+    against them, a server's default charset is often wrong for a UTF-8 page, and latin-1 text is almost never valid
+    UTF-8 ("GrÃ¨ve" for a UTF-8 page served as iso-8859-1; a Russian one served as windows-1251 was refused)."""
+    if body.startswith(codecs.BOM_UTF8):
+        return body.decode("utf-8-sig", errors="replace")
+    if body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return body.decode("utf-16", errors="replace")
     try:
-        return body.decode(name)
-    except (UnicodeError, LookupError):  # a wrong or unknown declaration ("undefined" raises a bare UnicodeError)
+        codec = codecs.lookup((charset or "").strip()).name if (charset or "").strip() else ""
+    except LookupError:
         return body
-
-
-_WINDOWS_1252 = dict.fromkeys(("iso-8859-1", "latin1", "latin-1", "l1", "iso8859-1", "us-ascii", "ascii"), "cp1252")
+    if not codec or (codec.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:4096]):
+        return body  # none, or a UTF-8 page declared UTF-16 (no byte-order mark, no NUL): nonsense as UTF-16
+    if not codec.startswith("utf") and not body.isascii():
+        with contextlib.suppress(UnicodeDecodeError):
+            return body.decode("utf-8")
+    try:
+        return body.decode("cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec)
+    except UnicodeError:  # a wrong declaration ("undefined" raises a bare UnicodeError)
+        return body
 
 
 def _with_fallbacks(doc: extract.Document, source: str, published: str) -> extract.Document:
