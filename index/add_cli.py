@@ -161,7 +161,7 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
     for path in args.jsonl:
         try:
             # A first pass for the progress line; a pipe (``<(zcat …)``, /dev/stdin) can be read only once.
-            total = sum(1 for line in _file_lines(path) if line.strip()) if path.is_file() else 0
+            total = sum(1 for line in _file_lines(path) if line.strip()) if str(path) != "-" and path.is_file() else 0
             update, close = progress_printer(total, "article")
             try:
                 # Read as it goes (an archive of 340,000 articles is gigabytes), decoded line by line: one bad

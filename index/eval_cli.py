@@ -194,7 +194,7 @@ def _measure(
         for failure in built.failures:
             print(f"warning: {qs.articles}: {failure.message}", file=sys.stderr)
         texts = {a.key: lib.get(a.id).text for a in lib.list(collection=None) if a.key is not None}
-        for problem in evaluation.unfounded(questions, texts):
+        for problem in evaluation.unfounded(questions, texts, ids):
             print(f"warning: {qs.questions}: {problem}", file=sys.stderr)
         stats = lib.stats()
         results = evaluation.run(lib, questions)

@@ -16,6 +16,7 @@ import statistics
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,23 +110,28 @@ def _question(row: object) -> Question:
         raise ValueError('no "question" text')
     if not isinstance(kind, str):
         raise TypeError('"kind" must be text')
-    if not isinstance(answers, list) or not all(
-        isinstance(a, dict)
-        and all(isinstance(a.get(f), (str, int)) and str(a.get(f)).strip() for f in ("article_id", "evidence"))
-        for a in answers
-    ):
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
         raise TypeError('"answers" must be a list of {"article_id", "evidence"} objects')
+    for a in answers:
+        for f in ("article_id", "evidence"):
+            if not isinstance(a.get(f), (str, int)) or not str(a.get(f)).strip():
+                raise ValueError(f'an answer\'s "{f}" is missing or empty')
     pairs = tuple((str(a["article_id"]).strip(), str(a["evidence"])) for a in answers)
     return Question(str(ident).strip(), text, kind, pairs)
 
 
-def unfounded(questions: Sequence[Question], texts: dict[str, str]) -> list[str]:
-    """What no answer could match in the set's articles (``texts`` by key): gold naming an article the set lacks,
-    or evidence its article does not hold. Such a question can only be scored a miss."""
+def unfounded(
+    questions: Sequence[Question], texts: dict[str, str], listed: AbstractSet[str] = frozenset()
+) -> list[str]:
+    """What no answer could match in the library built from a set (``texts`` by key; ``listed``: the ids its
+    articles file gives): gold naming an article the set lacks or the library did not take, or evidence its article
+    does not hold. Such a question can only be scored a miss."""
     found: list[str] = []
     for q in questions:
         for key, evidence in q.answers:
-            if key not in texts:
+            if key in listed and key not in texts:
+                found.append(f"question {q.id}: article {key!r} was not added (its line refused, or a copy of another)")
+            elif key not in texts:
                 found.append(f"question {q.id}: no article {key!r} in the set")
             elif not contains_evidence(texts[key], evidence):
                 found.append(f"question {q.id}: the evidence is not in article {key!r}: {evidence[:60]!r}")

@@ -45,7 +45,11 @@ def test_evidence_needs_sixty_percent_of_its_words() -> None:
         ('{"question": "How many?"}', 'line 2 is not a question (no "id")'),
         ('{"id": "b", "question": "  "}', 'line 2 is not a question (no "question" text)'),
         ('{"id": "b", "question": "How?", "answers": "a"}', '"answers" must be a list of {"article_id", "evidence"}'),
-        ('{"id": "b", "question": "How?", "answers": [{"article_id": "a"}]}', '"answers" must be a list of'),
+        ('{"id": "b", "question": "How?", "answers": [{"article_id": "a"}]}', 'an answer\'s "evidence" is missing'),
+        (
+            '{"id": "b", "question": "How?", "answers": [{"article_id": "a", "evidence": " "}]}',
+            '"evidence" is missing or empty',
+        ),
         ('{"id": "a", "question": "Again?"}', "line 2 gives the id 'a' of line 1 again"),
     ],
 )
@@ -72,9 +76,13 @@ def test_gold_that_no_answer_could_match_is_reported() -> None:
         Question("q4", "Why?", "unanswerable", ()),
     ]
     texts = {"a": "“We have probably 14 tanks left,” the soldier said on Monday."}
-    assert unfounded(questions, texts) == [
+    assert unfounded(questions, texts, {"a", "copy"}) == [
         "question q2: no article 'nope' in the set",
         "question q3: the evidence is not in article 'a': 'NOT IN THE TEXT AT ALL'",
+    ]
+    copied = [Question("q5", "How many?", "number", (("copy", "14 tanks"),))]  # in the file, a copy of "a": not added
+    assert unfounded(copied, texts, {"a", "copy"}) == [
+        "question q5: article 'copy' was not added (its line refused, or a copy of another)"
     ]
 
 
