@@ -31,6 +31,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error in one line (argparse prints the usage first, on a line of its own)."""
 
     def error(self, message: str) -> NoReturn:
+        # "-how many…" reads as -h with an argument: a question that starts with "-h" goes after "--".
+        if "ignored explicit argument" in message:
+            self.exit(2, f"error: {self.prog}: {message} (a question that starts with - goes after --)\n")
         self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 

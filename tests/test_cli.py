@@ -147,6 +147,9 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     for command in (["add", "-"], ["ask", "what?"], ["list"]):  # a nameless collection is no collection
         blank = run(data, *command, "--collection", " ", stdin="x")
         assert blank.returncode == 2 and "argument --collection: a collection needs a name" in blank.stderr
+    dashed = run(data, "ask", "-how many tanks?")  # read as -h with an argument by argparse
+    assert dashed.returncode == 2 and dashed.stderr.strip().endswith("(a question that starts with - goes after --)")
+    assert run(data, "ask", "--", "-how many tanks?").returncode == 0
     ftp = run(data, "add", "ftp://example.org/a.txt")
     assert ftp.returncode == 1 and ftp.stderr == "ftp://example.org/a.txt: error: only http(s) links can be added\n"
     typo = run(data, "list", "--collection", "defualt")
