@@ -275,7 +275,7 @@ def _declared(body: bytes, charset: str | None) -> str | bytes:
             return body.decode("utf-8")
     try:
         return body.decode("cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec)
-    except UnicodeError:  # a wrong declaration ("undefined" raises a bare UnicodeError)
+    except (UnicodeError, LookupError):  # a wrong declaration ("undefined"), or no text encoding ("base64", "bz2")
         return body
 
 

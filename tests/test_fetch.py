@@ -140,6 +140,12 @@ def test_odd_but_whole_bodies_are_read(web_library: Library, site: LocalSite) ->
         title = web_library.add_url(site.url(path)).article.title
         assert title.startswith("Grève") and "Ã" not in title, (path, title)
     assert web_library.add_url(site.url("/alias")).article.title == "Grève “totale” des écoles"
+    # A codec that is no text encoding (a hostile or broken header) is read from the bytes: it raised LookupError.
+    for n, bogus in enumerate(("base64", "bz2", "rot13")):
+        site.routes[f"/bogus{n}"] = Route(
+            body=_STORY.replace(b"Bridge", f"Ferry {n}".encode()), content_type=f"text/html; charset={bogus}"
+        )
+        assert web_library.add_url(site.url(f"/bogus{n}")).article.title == f"Ferry {n} opens"
     russian = article_html(
         "Мост закрыт", ["Мэр сообщил, что мост через реку будет закрыт до сентября из-за ремонта. " * 6]
     )
