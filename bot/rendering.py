@@ -17,7 +17,7 @@ from index import (
     claim_note,
     figure_lines,
     merge_syndicated,
-    period_note,
+    scope_note,
     time_left,
 )
 
@@ -91,8 +91,8 @@ def answer_blocks(answer: Answer, heading: str = "") -> list[str]:
     sources = ["<b>Sources</b>"]
     for c in first_per_source(answer.citations):
         sources.append(source_line(c, c.n))
-    if answer.period:
-        sources.append(f"<i>{esc(period_note(answer))}</i>")
+    if answer.period or answer.outlet:
+        sources.append(f"<i>{esc(scope_note(answer))}</i>")
     blocks.append("\n".join(sources))
     return blocks
 
@@ -106,7 +106,7 @@ def first_per_source(citations: Sequence[Citation]) -> list[Citation]:
 
 
 def not_found(answer: Answer) -> str:
-    searched = f" {period_note(answer)}" if answer.period and answer.searched_articles else ""
+    searched = f" {scope_note(answer)}" if answer.searched_articles and scope_note(answer) else ""
     return f"{esc(answer.answer)}{esc(searched)} See /sources for what the library holds."
 
 

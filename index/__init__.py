@@ -27,8 +27,8 @@ from index.render_text import (
     claim_note,
     figure_lines,
     merge_syndicated,
-    period_note,
     poll_summary,
+    scope_note,
     time_left,
 )
 from index.settings import Settings
@@ -86,7 +86,7 @@ __all__ = [
     "file_suffix",
     "is_url",
     "merge_syndicated",
-    "period_note",
     "poll_summary",
+    "scope_note",
     "time_left",
 ]

@@ -24,6 +24,11 @@ def too_old(since: str, newest: str) -> str:
     return f"Not found: no article was published since {since}{newest_note}."
 
 
+def outlet_too_old(outlet: str, since: str) -> str:
+    """No article of the outlet the question names is recent enough."""
+    return f"Not found: no article from {outlet} was published since {since}."
+
+
 def nothing_to_look_for(searched: int) -> str:
     """The question has no content word, name or figure ("Why?", "Who said it?"): whatever the articles say, it
     cannot be checked against the question."""

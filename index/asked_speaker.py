@@ -58,18 +58,33 @@ def read(text: str, lang: str) -> Speaker | None:
     """The speaker whose words the question asks for, or None (no such question in ``lang``, or no one named): the
     words between an auxiliary and the first verb of speech after it, in any form ("said", "claimed"; a capitalised
     word is a name's: "the State Department")."""
+    found = _between(text, lang)
+    if found is None:
+        return None
+    lower = not any(ch.isupper() for ch in text[1:])
+    return _speaker([m.group(0) for m in found], lang, grammar(lang).links, lower)
+
+
+def span(text: str, lang: str) -> tuple[int, int] | None:
+    """Where the question writes whose words it asks for ("What did [the Harlow Gazette] report…"), as written
+    (commas and all), or None."""
+    found = _between(text, lang)
+    return (found[0].start(), found[-1].end()) if found else None
+
+
+def _between(text: str, lang: str) -> list[re.Match[str]] | None:
+    """The words between an auxiliary and the first verb of speech after it (at least one), or None."""
     g = grammar(lang)
     if not g.auxiliaries or not g.verbs:
         return None
-    words = WORD.findall(text)
+    words = list(WORD.finditer(text))
     lemma = analyzer(lang).lemma
-    auxiliaries = [i for i, w in enumerate(words) if w.casefold() in g.auxiliaries][:AUXILIARIES_READ]
+    auxiliaries = [i for i, m in enumerate(words) if m.group(0).casefold() in g.auxiliaries][:AUXILIARIES_READ]
     for i in auxiliaries:
         for j in range(i + 2, min(len(words), i + 2 + SPEAKER_WORDS)):
-            w = words[j]
+            w = words[j].group(0)
             if w.islower() and (w in g.verbs or lemma(w) in g.verbs):
-                lower = not any(ch.isupper() for ch in text[1:])
-                return _speaker(words[i + 1 : j], lang, g.links, lower)
+                return words[i + 1 : j]
     return None
 
 

@@ -134,6 +134,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "passages": [{k: v for k, v in dataclasses.asdict(p).items() if k != "passage_id"} for p in answer.passages],
         "searched_articles": answer.searched_articles,
         "period": answer.period,
+        "outlet": answer.outlet,
         "tentative": answer.tentative,
     }
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from index import abstention, evidence_rank, feedback, language, migrate, periods, pgvectors
+from index import abstention, evidence_rank, feedback, language, migrate, outlets, periods, pgvectors
 from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
 from index.asking import Asker
 from index.conversations import Conversations
@@ -207,19 +208,61 @@ class Library(Following, Upkeep):
             # A collection can be empty in a library that is not ("dossier ask --collection other …").
             return Answer(question, True, "Not found: there are no articles to search here (searched 0).", [], [], 0)
         scope = self._scope(collection)
-        when = periods.find(question, today or datetime.now(UTC).date())
+        pointed = self._pointed(question, collection)
+        asked = pointed.text if pointed is not None else question
+        if pointed is not None:
+            outlet_ids, outlet_articles = self._outlet_passages(pointed.sources, collection)
+            scope = (scope[0], outlet_ids)
+        when = periods.find(asked, today or datetime.now(UTC).date())
         if when.since is not None:
             since = when.since.isoformat()
             scope, searched, newest = self._since(scope, collection, since)
+            if pointed is not None:
+                searched = _articles_in(scope, outlet_ids, outlet_articles)
             if not searched:
-                return Answer(question, True, abstention.too_old(since, newest), [], [], 0, period=when.label)
+                message = (
+                    abstention.outlet_too_old(pointed.label, since)
+                    if pointed is not None
+                    else abstention.too_old(since, newest)
+                )
+                label = pointed.label if pointed is not None else ""
+                return Answer(question, True, message, [], [], 0, period=when.label, outlet=label)
         if exclude:
             sql_collection, allowed = scope
             ids = allowed if allowed is not None else self.store.passage_ids(collection)
             dropped = np.array([p for a in exclude for p, _, _ in self.store.passage_spans(a)], dtype=np.int64)
             scope = (sql_collection, np.setdiff1d(ids, dropped))
             searched -= len(set(exclude))
-        return self._asker.ask(question, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
+        if pointed is not None:
+            searched = _articles_in(scope, outlet_ids, outlet_articles)
+        answer = self._asker.ask(asked, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
+        return replace(answer, question=question, outlet=pointed.label) if pointed is not None else answer
+
+    def _pointed(self, question: str, collection: str | None) -> outlets.Pointed | None:
+        """The outlets of the library the question points at as its source (``index.outlets``), or None; also
+        where one of them has no article in ``collection`` (an outlet of another chat is a name as any other)."""
+        lang = language.detect(question)
+        phrases = outlets.source_phrases(question, lang)
+        if not phrases:
+            return None
+        known = self._cached("outlets", lambda: outlets.Outlets(self.store.outlet_names()))
+        pointed = known.pointed(question, lang, phrases)
+        if pointed is None or not all(len(self._outlet_passages(o, collection)[0]) for o in pointed.outlets):
+            return None
+        return pointed
+
+    def _outlet_passages(self, sources: Sequence[str], collection: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """The passages of the sources' articles (in ``collection``), in order, and each one's article; cached by
+        source, so that what is kept grows with the library's outlets, not with the sets of them asked about."""
+        parts = [self._source_passages(s, collection) for s in sorted(set(sources))]
+        if len(parts) == 1:
+            return parts[0]
+        ids, articles = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        order = np.argsort(ids, kind="stable")
+        return ids[order], articles[order]
+
+    def _source_passages(self, source: str, collection: str | None) -> tuple[np.ndarray, np.ndarray]:
+        return self._cached(f"outlet:{collection}:{source}", lambda: self.store.outlet_passages([source], collection))
 
     def evidence_features(
         self, question: str, *, collection: str | None = DEFAULT_COLLECTION, today: date | None = None
@@ -370,6 +413,11 @@ class Library(Following, Upkeep):
             db_bytes=self.store.size_bytes(),
             index_bytes=index_bytes,
         )
+
+
+def _articles_in(scope: tuple[str | None, np.ndarray | None], ids: np.ndarray, articles: np.ndarray) -> int:
+    """How many of the articles (one per passage id) a scope's passages are of."""
+    return len(np.unique(articles if scope[1] is None else articles[np.isin(ids, scope[1])]))
 
 
 def _question(text: str) -> str:

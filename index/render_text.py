@@ -67,12 +67,15 @@ def body(citations: Sequence[Citation], figures: dict[str, list[FigureEntry]]) -
     return "\n\n".join(body)
 
 
-def period_note(answer: Answer) -> str:
-    """'Searched the 12 articles published since 2024-09-01 (and the undated ones).' for a question set in time."""
-    if not answer.period:
+def scope_note(answer: Answer) -> str:
+    """What a question set in time or naming an outlet searched: 'Searched the 12 articles published since
+    2024-09-01 (and the undated ones).', 'Searched the 3 articles from Harlow Gazette.'; '' for the whole library."""
+    if not answer.period and not answer.outlet:
         return ""
     n = answer.searched_articles
-    return f"Searched the {n} article{'' if n == 1 else 's'} {answer.period} (and the undated ones)."
+    outlet = f" from {answer.outlet}" if answer.outlet else ""
+    period = f" {answer.period} (and the undated ones)" if answer.period else ""
+    return f"Searched the {n} article{'' if n == 1 else 's'}{outlet}{period}."
 
 
 def _source_line(c: Citation) -> str:
@@ -86,7 +89,8 @@ def _source_line(c: Citation) -> str:
 def render(answer: Answer) -> str:
     """The CLI's answer: quotes with [n], then Sources."""
     if answer.abstained:
-        return f"{answer.answer} {period_note(answer)}" if answer.period and answer.searched_articles else answer.answer
+        note = scope_note(answer) if answer.searched_articles else ""
+        return f"{answer.answer} {note}" if note else answer.answer
     lines = [TENTATIVE, ""] if answer.tentative else []
     lines += [body(answer.citations, answer.figures), "", "Sources:"]
     seen: set[int] = set()
@@ -94,8 +98,8 @@ def render(answer: Answer) -> str:
         if c.n not in seen:
             seen.add(c.n)
             lines.append(_source_line(c))
-    if answer.period:
-        lines.append(period_note(answer))
+    if answer.period or answer.outlet:
+        lines.append(scope_note(answer))
     return "\n".join(lines)
 
 

@@ -364,6 +364,35 @@ class Store:
             ).fetchall()
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
+    def outlet_names(self) -> list[str]:
+        """The outlets the library's articles name, their first 200 characters: a walk over their index, one
+        step a name (a plain DISTINCT reads every article's row in PostgreSQL, which answers no query from an
+        expression index alone)."""
+        first = "substr(source, 1, 200)"
+        with self.connection() as conn:
+            rows = conn.execute(
+                f"WITH RECURSIVE outlets(name) AS (SELECT (SELECT {first} FROM articles ORDER BY {first} LIMIT 1)"
+                f" UNION ALL SELECT (SELECT {first} FROM articles WHERE {first} > outlets.name ORDER BY {first}"
+                " LIMIT 1) FROM outlets WHERE outlets.name IS NOT NULL) SELECT name FROM outlets WHERE name IS NOT NULL"
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def outlet_passages(self, sources: Sequence[str], collection: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of the passages of these outlets' articles (``outlet_names``; in ``collection``), in order, and
+        each one's article."""
+        marks = ",".join("?" * len(sources))
+        where, params = f"substr(a.source, 1, 200) IN ({marks})", [*sources]
+        if collection is not None:
+            where, params = f"{where} AND a.collection = ?", [*params, collection]
+        with self.connection() as conn:
+            rows = conn.execute(
+                f"SELECT p.id, p.article_id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where}"
+                " ORDER BY p.id",
+                params,
+            ).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        return ids, np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+
     def collections(self) -> list[str]:
         with self.connection() as conn:
             return [r[0] for r in conn.execute("SELECT DISTINCT collection FROM articles ORDER BY collection")]

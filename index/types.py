@@ -133,6 +133,7 @@ class Answer:
     confidence: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)
     period: str = ""  # "published since 2024-03-01" when the question set the search in time
+    outlet: str = ""  # the outlet whose articles were searched, when the question named one ("Harlow Gazette")
     # Refused by an exact check (a calendar date asked for is in no quote), whatever the model's probability.
     exact_refusal: bool = False
     # Shown as the closest quotes, which may not answer it: answered below the model's sure point (``Model.sure``),

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from index import DEFAULT_COLLECTION, Library, period_note
+from index import DEFAULT_COLLECTION, Library, scope_note
 from index.language import analyzer
 from index.periods import When, find
 from index.render_text import render
@@ -102,9 +102,9 @@ def test_a_question_in_time_searches_what_was_published_since_and_the_undated(co
     assert {c.published for c in answer.citations} <= {"2024-03-15", ""}
     assert any(c.published == "2024-03-15" for c in answer.citations)
     assert answer.searched_articles == 2
-    assert period_note(answer) == "Searched the 2 articles published since 2024-03-01 (and the undated ones)."
+    assert scope_note(answer) == "Searched the 2 articles published since 2024-03-01 (and the undated ones)."
     text = render(answer)
-    assert "Harwick Post, 2024-03-15" in text and text.endswith(period_note(answer))
+    assert "Harwick Post, 2024-03-15" in text and text.endswith(scope_note(answer))
     if any(not c.published for c in answer.citations):
         assert "Harwick Post, undated" in text
 

@@ -1,0 +1,208 @@
+"""The outlets a question points at as its source: "What did the Harlow Gazette report about the bridge?", "How
+much will the repairs cost, according to the Kellbach Post?". Such a question asks those outlets' articles, which
+rarely name their own outlet: it is answered from them, and the outlet's name is no name the quotes must hold nor
+a speaker of theirs.
+
+Only where the question puts a phrase as its source is it read as outlets: the whole phrase between an auxiliary
+and a verb of speech ("did [X] report", ``asked_speaker.span``), or after a source cue up to the clause's end or a
+comma ("according to [X]", "selon [X]"; a possessive ends it: "according to [X]'s tally"). The phrase must be the
+name of one of the library's outlets, or of several joined by "and" or commas ("did Reuters and the AP report"),
+written as a name (capitalised, unless the whole question is typed in lower case), compared folded and with or
+without a leading article. A source's bracket names its wire where other sources name it too ("Japan Today
+(Reuters)" beside "Reuters" or "Daily Mail (Reuters)"; not "The Nation (Thailand)"). Elsewhere a name that is also
+an outlet's ("Times Square", "the Guardian Council", "selon la presse locale") is a name as any other.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from index import asked_speaker
+from index.asked_kind import words_of
+from index.language import fold, tokens
+
+OUTLET_CHARS = 200  # the characters of a source read as an outlet's name (the length its index holds)
+CUE_WORDS = 8  # the most words after a source cue read as the outlet's name ("according to [Radio Free Europe]")
+CUES_READ = 4  # a question with more source cues than this is read up to its fourth
+CLAUSE_CHARS = 300  # the characters after a cue read for the name (a question is up to 4,096)
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_VIA = re.compile(r"^(?:via|mirror(?:ed)? on|from)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^(.*?\S)(?:['’]s|(?<=s)['’])(?:\s+\w+){1,3}$")
+_CLAUSE_END = re.compile(r"[?!;:,]|\.(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Pointed:
+    """The outlets a question points at, and the question as it reads without them."""
+
+    outlets: tuple[tuple[str, ...], ...]  # each outlet named, as the library's sources write it
+    label: str  # for "Searched the 3 articles from …": "Harlow Gazette", "Reuters, AP"
+    text: str  # the question without them: "What did report about the bridge?", "How much will … cost?"
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({s for outlet in self.outlets for s in outlet}))
+
+
+class Outlets:
+    """The library's outlets by the names a question may call them (``key``)."""
+
+    def __init__(self, sources: Iterable[str]) -> None:
+        self._by_key: dict[str, set[str]] = {}
+        self._written: dict[str, str] = {}  # how the library writes a name, by its key: "The Daily Beast"
+        read = [(source, own_names(source), wires(source)) for source in dict.fromkeys(sources)]
+        owned = {k for _, own, _ in read for name in own for k in keys(name)}
+        bracketed = Counter(k for _, _, wired in read for k in {k for name in wired for k in keys(name)})
+        for source, own, wired in read:
+            # A bracket names a wire only where another source names it too: "(Thailand)", "(English)" describe.
+            names = [*own, *(w for w in wired if any(k in owned or bracketed[k] > 1 for k in keys(w)))]
+            for name in names:
+                for k in keys(name):
+                    self._by_key.setdefault(k, set()).add(source)
+                    self._written.setdefault(k, " ".join(name.split()))
+
+    def named(self, phrase: str, lang: str) -> tuple[str, ...]:
+        """The sources a phrase of a question names as a whole, or ()."""
+        words = [fold(w) for w in tokens(phrase)]
+        if len(words) > 1 and words[0] in _articles(lang):
+            words = words[1:]
+        return tuple(sorted(self._by_key.get(" ".join(words), ())))
+
+    def pointed(self, text: str, lang: str, phrases: list[tuple[int, int, str]]) -> Pointed | None:
+        """The outlets the question points at as its source (``phrases``: ``source_phrases``), or None (none names
+        outlets of the library)."""
+        lower = text == text.lower()
+        found: list[tuple[int, int, list[str]]] = []
+        for start, end, phrase in phrases:
+            if any(start < e and s < end for s, e, _ in found):
+                continue  # a shorter phrase after the same cue
+            parts = next((p for p in _readings(phrase, lang) if all(self._as_name(x, lang, lower) for x in p)), None)
+            if parts:
+                found.append((start, end, parts))
+        if not found:
+            return None
+        parts = [p for _, _, ps in found for p in ps]
+        outlets = tuple(self.named(p, lang) for p in parts)
+        label = ", ".join(dict.fromkeys(self._label(p, lang) for p in parts))
+        return Pointed(outlets, label, _cut(text, [(s, e) for s, e, _ in found]))
+
+    def _as_name(self, part: str, lang: str, lower: bool) -> bool:
+        """The part names an outlet and is written as a name: capitalised, unless the question is all lower case."""
+        if not self.named(part, lang):
+            return False
+        words = part.split()
+        first = words[1] if len(words) > 1 and fold(words[0].casefold()) in _articles(lang) else words[0]
+        return lower or not first[:1].isalpha() or first[:1].isupper()
+
+    def _label(self, part: str, lang: str) -> str:
+        words = [fold(w) for w in tokens(part)]
+        if len(words) > 1 and words[0] in _articles(lang):
+            words = words[1:]
+        return self._written.get(" ".join(words)) or part.strip()
+
+
+def own_names(source: str) -> list[str]:
+    """The names an outlet gives itself: its source without brackets, and each side of a slash between names
+    ("Radio Free Europe/Radio Liberty" is also Radio Free Europe)."""
+    own = " ".join(_BRACKETED.sub(" ", source[:OUTLET_CHARS]).split())
+    sides = [s.strip() for s in own.split("/")]
+    named = len(sides) > 1 and all(s[:1].isupper() and " " in s for s in sides)
+    return [own, *sides] if named else [own]
+
+
+def wires(source: str) -> list[str]:
+    """What the source's brackets name as its wire or a mirror of it ("Japan Today (Reuters)" → Reuters, "CNN
+    Business (via Initial News)" → Initial News); a bracket of lower-case words describes it ("reader post")."""
+    out = []
+    for inner in _BRACKETED.findall(source[:OUTLET_CHARS]):
+        inner = _VIA.sub("", inner.strip())
+        if inner[:1].isupper() and len(inner.split()) <= CUE_WORDS:
+            out.append(inner)
+    return out
+
+
+def keys(name: str) -> set[str]:
+    """A name as compared: its folded words, and without a leading article where the name writes one as an article
+    ("The Daily Beast" → "the daily beast", "daily beast"; "LA Times" keeps its "LA")."""
+    written = name.split()
+    words = [fold(w) for w in tokens(name)]
+    out = {" ".join(words)}
+    if len(words) > 1 and written and written[0][1:].islower() and words[0] in _articles(None):
+        out.add(" ".join(words[1:]))
+    return {k for k in out if k}
+
+
+def _readings(phrase: str, lang: str) -> Iterator[list[str]]:
+    """The phrase as one name ("Stars and Stripes"), then as names joined by "and" or commas."""
+    yield [phrase.strip()]
+    parts = [p for p in re.split(_joins(lang), phrase) if p.strip()]
+    if len(parts) > 1:
+        yield parts
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text without the spans, its punctuation closed up ("How much will it cost, according to X?" → "How much
+    will it cost?")."""
+    kept, last = [], 0
+    for start, end in sorted(spans):
+        kept.append(text[last:start].rstrip(" ,") + " ")
+        last = end
+    kept.append(text[last:].lstrip(" ,"))
+    rest = re.sub(r"\s+([?.!,;:])", r"\1", " ".join("".join(kept).split()))
+    if sorted(spans)[0][0] == 0 and rest:
+        rest = rest[0].upper() + rest[1:]
+    return rest
+
+
+@functools.cache
+def _articles(lang: str | None) -> frozenset[str]:
+    """Definite articles an outlet is named with or without ("the Kyiv Post"): English and the question's language
+    (None: every language's, for the names the library writes)."""
+    data = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
+    languages = data["articles"].values() if lang is None else [data["articles"].get(lang, [])]
+    return frozenset({"the", *(fold(w.casefold()) for words in languages for w in words)})
+
+
+@functools.cache
+def _joins(lang: str) -> re.Pattern[str]:
+    words = sorted(words_of(lang, "coordinators") | words_of("en", "coordinators"), key=len, reverse=True)
+    return re.compile(r"\s*,\s*|\s+(?:" + "|".join(map(re.escape, words)) + r")\s+", re.IGNORECASE)
+
+
+@functools.cache
+def _cue(lang: str) -> re.Pattern[str] | None:
+    """A phrase that names a source after it: questions.json's ``source_cues`` of the language, and the cues that
+    credit a source in its sentences (cues.json ``according``)."""
+    questions = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
+    cues = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
+    phrases = [*questions.get(lang, {}).get("source_cues", []), *cues["according"].get(lang, [])]
+    if not phrases:
+        return None
+    either = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{either})(?!\w)\s*", re.IGNORECASE)
+
+
+def source_phrases(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """Phrases the question puts as its source: (start and end of what to cut, the phrase). After a cue, the
+    words up to the clause's end or a comma (``CUE_WORDS`` at most), or up to a possessive ("according to the
+    Kellbach Post's report": the Kellbach Post)."""
+    out: list[tuple[int, int, str]] = []
+    between = asked_speaker.span(text, lang)
+    if between is not None:
+        out.append((between[0], between[1], text[between[0] : between[1]]))
+    cue = _cue(lang)
+    for m in itertools.islice(cue.finditer(text), CUES_READ) if cue else ():
+        clause = _CLAUSE_END.split(text[m.end() : m.end() + CLAUSE_CHARS], maxsplit=1)[0].rstrip()
+        if not clause or len(clause.split()) > CUE_WORDS:
+            continue
+        end = m.end() + len(clause)
+        owner = _POSSESSIVE.match(clause)
+        out.append((m.start(), end, owner.group(1) if owner else clause))
+    return out

@@ -1,0 +1,207 @@
+"""Questions that point at an outlet of the library as their source ("What did the Harlow Gazette report…", "…
+according to the Kellbach Post?") are answered from that outlet's articles, which need not name it; a name that is
+also an outlet's, anywhere else in a question, is a name as any other."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.rendering import answer_blocks, not_found
+from index import Library, scope_note
+from index.language import detect
+from index.outlets import Outlets, source_phrases
+from index.render_text import render
+
+SOURCES = [
+    "Harlow Gazette",
+    "Kellbach Post",
+    "The Daily Beast",
+    "The Times",
+    "The Guardian",
+    "The Independent",
+    "The Kyiv Independent",
+    "Reuters",
+    "AP",
+    "Japan Today (Reuters)",
+    "CNN Business (via Initial News)",
+    "Telepolis forum (reader post quoting an English-language report)",
+    "Le Monde",
+    "The Nation (Thailand) (Reuters)",
+    "Stuff (NZ)",
+    "LA Times",
+    "Los Angeles Times",
+    "Des Moines Register",
+    "Stars and Stripes",
+    "Radio Free Europe/Radio Liberty",
+    "People",
+    "The World",
+    "La Presse",
+    "El País",
+]
+REUTERS = ("Japan Today (Reuters)", "Reuters", "The Nation (Thailand) (Reuters)")  # its own and its wire copies
+GAZETTE = (
+    "Bridge to reopen\n\nThe council said on Monday that the old river bridge would reopen to traffic in May after "
+    "repairs costing 4 million euros, the mayor told reporters."
+)
+POST = (
+    "Bridge repairs delayed\n\nThe old river bridge will stay closed until September because steel parts arrived "
+    "late, the city engineer said on Tuesday, and the repairs will cost 6 million euros."
+)
+
+
+def pointed(question: str, lang: str = "en") -> tuple[tuple[str, ...], str, str] | None:
+    """The sources searched, the label and the question as analysed."""
+    found = Outlets(SOURCES).pointed(question, lang, source_phrases(question, lang))
+    return None if found is None else (found.sources, found.label, found.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "What did the Harlow Gazette report about the bridge?",
+            (("Harlow Gazette",), "Harlow Gazette", "What did report about the bridge?"),
+        ),
+        (
+            "How much will the repairs cost, according to the Kellbach Post?",
+            (("Kellbach Post",), "Kellbach Post", "How much will the repairs cost?"),
+        ),
+        (
+            "According to Reuters, how many people died?",
+            (REUTERS, "Reuters", "How many people died?"),
+        ),
+        (
+            "Did Reuters and the AP report the vote?",
+            (
+                ("AP", "Japan Today (Reuters)", "Reuters", "The Nation (Thailand) (Reuters)"),
+                "Reuters, AP",
+                "Did report the vote?",
+            ),
+        ),
+        ("What did Japan Today report?", (("Japan Today (Reuters)",), "Japan Today", "What did report?")),
+        (
+            "What did the Kyiv Independent report about Kyiv?",  # the outlet's words stay where the question uses them
+            (("The Kyiv Independent",), "The Kyiv Independent", "What did report about Kyiv?"),
+        ),
+        (
+            "How much will the repairs cost, according to the Kellbach Post's report?",  # a possessive ends the name
+            (("Kellbach Post",), "Kellbach Post", "How much will the repairs cost?"),
+        ),
+        ("According to Reuters' tally, how many died?", (REUTERS, "Reuters", "How many died?")),
+        ("What did the Times report?", (("The Times",), "The Times", "What did report?")),  # not the LA Times
+        ("What did the Los Angeles Times report?", (("Los Angeles Times",), "Los Angeles Times", "What did report?")),
+        (
+            "How many, according to the Des Moines Register?",
+            (("Des Moines Register",), "Des Moines Register", "How many?"),
+        ),
+        ("What did Stars and Stripes report?", (("Stars and Stripes",), "Stars and Stripes", "What did report?")),
+        (
+            "How many, according to Radio Free Europe?",
+            (("Radio Free Europe/Radio Liberty",), "Radio Free Europe", "How many?"),
+        ),
+        # A name that is also an outlet's, where the question does not point at it as its source.
+        ("Why was Times Square evacuated?", None),
+        ("How many times did the bridge close?", None),
+        ("What did the Guardian Council say about the vote?", None),
+        ("What did the Independent candidate say?", None),
+        ("What did the mayor report about the bridge?", None),
+        ("What did Harlow report?", None),  # a part of an outlet's name is not the outlet
+        ("What did Reuters and the mayor say?", None),  # every part must be an outlet
+        ("How much will it cost, according to the Harlow Gazette Weekly?", None),  # a longer name is another
+        ("What did the reader post say?", None),  # a bracket that describes the source names no outlet
+        ("What did Thailand say about tariffs?", None),  # nor one that no other source names as its wire
+        ("What did NZ report?", None),
+        ("How many votes did Maria Lopez win, according to the independent monitors?", None),  # to the clause's end
+        ("How many votes did she win, according to the Independent candidate?", None),
+        ("How many were detained, according to the guardian council?", None),
+        ("What did people say about the outage?", None),  # a name is written as one, but in a lower-case question
+        ("What did the world say about the vote?", None),
+        ("According to Reuters how many people died?", None),  # no comma: the clause goes on
+    ],
+)
+def test_the_outlets_a_question_points_at(question: str, expected: tuple[tuple[str, ...], str, str] | None) -> None:
+    assert pointed(question) == expected
+
+
+def test_a_question_typed_in_lower_case() -> None:
+    assert pointed("what did the daily beast report?") == (("The Daily Beast",), "The Daily Beast", "what did report?")
+    assert pointed("what did people say about the outage?") == (("People",), "People", "what did say about the outage?")
+
+
+def test_other_languages() -> None:
+    for question in ("Selon la presse locale, combien de morts ?", "Según el país vecino, ¿cuántos murieron?"):
+        assert pointed(question, detect(question)) is None, question  # "la presse", "el país": no names
+    question = "Según El País, ¿cuántos murieron?"
+    assert pointed(question, "es") == (("El País",), "El País", "¿cuántos murieron?")
+
+
+def test_a_source_cue_of_another_language() -> None:
+    question = "Selon Le Monde, combien de personnes sont mortes ?"
+    assert pointed(question, detect(question)) == (("Le Monde",), "Le Monde", "Combien de personnes sont mortes?")
+
+
+def test_a_question_pointing_at_an_outlet_is_answered_from_its_articles(library: Library) -> None:
+    """Both outlets' figures stand side by side for the library; each outlet's alone when the question names it.
+    Before, "Not found: the one article does not mention Harlow Gazette" was said of the Gazette's own article."""
+    library.add_text(GAZETTE, source="Harlow Gazette", published="2024-01-05")
+    library.add_text(POST, source="Kellbach Post", published="2025-03-01")
+    both = library.ask("How much will the bridge repairs cost?")
+    assert {c.source for c in both.citations} == {"Harlow Gazette", "Kellbach Post"} and not both.outlet
+    for outlet, figure in (("Harlow Gazette", "4 million euros"), ("Kellbach Post", "6 million euros")):
+        question = f"How much will the bridge repairs cost, according to the {outlet}?"
+        answer = library.ask(question)
+        assert not answer.abstained, answer.answer
+        assert answer.question == question
+        assert {c.source for c in answer.citations} == {outlet} and figure in answer.citations[0].quote
+        assert (answer.outlet, answer.searched_articles) == (outlet, 1)
+        assert render(answer).endswith(f"Searched the 1 article from {outlet}.") and scope_note(answer) in render(
+            answer
+        )
+        assert answer_blocks(answer)[-1].endswith(f"<i>Searched the 1 article from {outlet}.</i>")  # Telegram
+    reported = library.ask("What did the Harlow Gazette report about the bridge?")
+    assert not reported.abstained and reported.citations[0].source == "Harlow Gazette", reported.answer
+    elsewhere = library.ask("What did the Harlow Gazette report about the election?")
+    assert elsewhere.abstained and elsewhere.answer.startswith("Not found: nothing in the one article searched")
+    assert "Searched the 1 article from Harlow Gazette. See /sources" in not_found(elsewhere)
+    later = library.ask("What did the Harlow Gazette report about the bridge in 2025?", today=date(2026, 12, 7))
+    assert later.abstained
+    assert later.answer == "Not found: no article from Harlow Gazette was published since 2025-01-01."
+    since = library.ask("What did the Kellbach Post report about the bridge in 2025?", today=date(2026, 12, 7))
+    assert scope_note(since) == (
+        "Searched the 1 article from Kellbach Post published since 2025-01-01 (and the undated ones)."
+    )
+    # An outlet the library lacks is a name as any other.
+    unknown = library.ask("What did the Kellbach Tribune report about the bridge?")
+    assert unknown.abstained and unknown.answer == "Not found: none of the 2 articles mentions Kellbach Tribune."
+
+
+def test_an_outlet_of_another_collection_is_a_name(library: Library) -> None:
+    library.add_text(GAZETTE, source="Harlow Gazette", collection="chat-1")
+    library.add_text(POST, source="Kellbach Post", collection="chat-2")
+    answer = library.ask("What did the Harlow Gazette report about the bridge?", collection="chat-2")
+    assert answer.abstained and not answer.outlet and answer.searched_articles == 1
+    # One of two outlets is of another chat only: neither scopes, neither is cut from the question.
+    both = library.ask("Did the Kellbach Post and the Harlow Gazette report the bridge repairs?", collection="chat-2")
+    assert not both.outlet and both.searched_articles == 1
+
+
+def test_articles_left_out_of_an_outlet_question(library: Library) -> None:
+    """``exclude`` (how ``dossier eval`` leaves answering articles out) counts only the outlet's articles left."""
+    gazette = library.add_text(GAZETTE, source="Harlow Gazette").article.id
+    other = library.add_text(POST, source="Kellbach Post").article.id
+    question = "What did the Harlow Gazette report about the bridge?"
+    assert library.ask(question, exclude=[other]).searched_articles == 1
+    assert library.ask(question, exclude=[gazette, other]).searched_articles == 0
+
+
+def test_a_source_longer_than_an_index_entry(library: Library) -> None:
+    """A source of 3,000 characters is stored and asked about on either database (PostgreSQL's B-tree holds no
+    entry over ~2.7 kB: the outlets' index holds their first 200 characters)."""
+    long_source = "Harlow Gazette " + "x" * 3000
+    library.add_text(GAZETTE, source=long_source)
+    library.add_text(POST, source="Kellbach Post")
+    answer = library.ask("How much will the bridge repairs cost, according to the Kellbach Post?")
+    assert not answer.abstained and {c.source for c in answer.citations} == {"Kellbach Post"}
+    assert library.ask("How much will the bridge repairs cost?").citations
