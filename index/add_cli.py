@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from index import extract
+from index import iso_dates, raw_text
 from index.errors import DossierError, UnsupportedType
 from index.library import Library, Progress
 from index.render_text import time_left
@@ -133,14 +133,14 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
     if "-" in args.sources and Path("-") in args.jsonl:
         raise DossierError("stdin is read once: give - as a source or to --jsonl, not both")
     # Read once, before anything is added: a date that cannot be read is one error, not one per source.
-    given = {"source": args.source.strip(), "published": extract.iso_date(args.published)}
+    given = {"source": args.source.strip(), "published": iso_dates.iso_date(args.published)}
     failed = 0
     for source in args.sources:
         update, close = passage_printer()
         try:
             kept = {"collection": args.collection, "added_by": "cli", "progress": update, **given}
             if source == "-":
-                text = extract.decode(sys.stdin.buffer.read())  # as files are: UTF-8, else Windows-1252
+                text = raw_text.decode(sys.stdin.buffer.read())  # as files are: UTF-8, else Windows-1252
                 if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
                     result = lib.add_html(text, **kept)
                 else:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index import extract
+from index import extract, iso_dates, raw_text
 from index.errors import DossierError, TooLarge
 from index.fetch import SafeFetcher
 from index.ingest import Ingestor, Outcome, Pending, parse_jsonl
@@ -224,7 +224,7 @@ class Adding(Parts):
         if page.kind == "html":
             doc = extract.from_html(_declared(page.body, page.charset), url=page.url, where=page.url)
         else:
-            doc = extract.from_text(extract.decode(page.body, page.charset), url=page.url, where=page.url)
+            doc = extract.from_text(raw_text.decode(page.body, page.charset), url=page.url, where=page.url)
         if page.url != url:
             existing = self.store.find_duplicate(collection, None, canonical_url(page.url), None)
             if existing is not None:
@@ -257,7 +257,7 @@ def _declared(body: bytes, charset: str | None) -> str | bytes:
     its meta tag or guess, where the header declares none or one the bytes are not written in. As browsers do
     (WHATWG Encoding), a byte-order mark wins over the header, and latin-1 and ASCII are read as Windows-1252. Unlike
     them, a body that is valid UTF-8 with other than ASCII is read as UTF-8 under any single-byte declaration, as
-    files are (``extract.decode``): nearly any bytes decode as Windows-1252 or 1251, so the header cannot be checked
+    files are (``raw_text.decode``): nearly any bytes decode as Windows-1252 or 1251, so the header cannot be checked
     against them, a server's default charset is often wrong for a UTF-8 page, and latin-1 text is almost never valid
     UTF-8 ("GrÃ¨ve" for a UTF-8 page served as iso-8859-1; a Russian one served as windows-1251 was refused)."""
     if body.startswith(codecs.BOM_UTF8):
@@ -280,7 +280,9 @@ def _declared(body: bytes, charset: str | None) -> str | bytes:
 
 
 def _with_fallbacks(doc: extract.Document, source: str, published: str) -> extract.Document:
-    """The document with ``source`` and ``published`` (read as a date, ``extract.iso_date``) where it has none."""
+    """The document with ``source`` and ``published`` (read as a date, ``iso_dates.iso_date``) where it has none."""
     return replace(
-        doc, source=doc.source or source, published=doc.published or (extract.iso_date(published) if published else "")
+        doc,
+        source=doc.source or source,
+        published=doc.published or (iso_dates.iso_date(published) if published else ""),
     )

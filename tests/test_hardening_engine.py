@@ -34,10 +34,11 @@ from index import (
 from index.claims import attribution
 from index.cleaning import is_chrome
 from index.cli import invalid_settings_message
-from index.extract import decode, markdown_to_text
 from index.fetch import SafeFetcher
 from index.language import analyzer
+from index.markdown_text import markdown_to_text
 from index.periods import find as find_period
+from index.raw_text import decode
 from index.sentences import LONGEST_SENTENCE, capped, split_sentences
 
 

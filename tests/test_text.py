@@ -11,7 +11,7 @@ from index.chunking import chunk_text
 from index.cleaning import clean_text, is_chrome, normalized_hash, source_hint, split_title
 from index.embedding import Embedder
 from index.errors import InvalidSource
-from index.extract import iso_date
+from index.iso_dates import iso_date
 from index.language import analyzer
 from index.sentences import sentences_near, split_sentences
 from index.urls import canonical_url
