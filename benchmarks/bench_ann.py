@@ -25,7 +25,8 @@ from corpus import passage_like, questions, source_sentences
 
 from index.embedding import build_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
-from index.vectors import VectorIndex, as_stored
+from index.stored_vectors import as_stored
+from index.vectors import VectorIndex
 
 
 class Float32Flat:

@@ -16,9 +16,9 @@ from index.errors import DossierError, InvalidSource, KeyTaken, TooLarge
 from index.extract import Document
 from index.store import Store
 from index.store_writes import NewArticle, NewPassage
+from index.stored_vectors import as_stored
 from index.types import ArticleInfo, BulkFailure
 from index.urls import canonical_url, is_url
-from index.vectors import as_stored
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from index.database import Connection, Database
 from index.errors import LibraryCorrupt
 from index.keywords import Postings
 from index.store_writes import MASK, hashes_current, rehash, set_meta
-from index.vectors import as_stored, pack_sentences, vector_digest
+from index.stored_vectors import as_stored, pack_sentences, vector_digest
 
 SCHEMA_VERSION = 4  # 4: passage vectors in float16, sentence vectors in int8 (format 3: float32 and float16)
 

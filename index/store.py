@@ -24,8 +24,8 @@ from index.errors import DossierError, LibraryCorrupt
 from index.feedback import Span
 from index.question import Question
 from index.store_writes import ARTICLE_COLUMNS, WriteTxn, article_info
+from index.stored_vectors import unpack_sentences, unpack_vector
 from index.types import ArticleInfo
-from index.vectors import unpack_sentences, unpack_vector
 
 NO_LIMIT = 1 << 62  # LIMIT that both databases take for "all rows"
 

@@ -1,7 +1,7 @@
 """Writes to a library, inside one transaction under the writer lock (``Store.write``).
 
 An article is written together with its passages, vectors and keyword rows, so it is either wholly present or
-absent. Each write keeps ``meta.vector_digest`` (see ``index.vectors.vector_digest``) so the processes holding an
+absent. Each write keeps ``meta.vector_digest`` (see ``index.stored_vectors.vector_digest``) so the processes holding an
 in-memory FAISS copy can check it vector by vector, and, in PostgreSQL, the pgvector mirror where there is one.
 """
 
@@ -21,8 +21,8 @@ from index import keywords, vector_mirror
 from index.cleaning import HASH_VERSION, normalized_hash
 from index.database import Connection
 from index.errors import ArticleNotFound, DossierError, ModelSwitched
+from index.stored_vectors import as_stored, pack_sentences, vector_digest
 from index.types import ArticleInfo
-from index.vectors import as_stored, pack_sentences, vector_digest
 
 MASK = (1 << 64) - 1
 log = logging.getLogger(__name__)

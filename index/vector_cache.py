@@ -14,7 +14,8 @@ import numpy as np
 
 from index.errors import ModelSwitched
 from index.store import Store
-from index.vectors import VectorIndex, ann_files
+from index.vector_files import ann_files
+from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 SAVE_SHARE = 0.05  # the FAISS file is rewritten once this share of its vectors changed (and on close)

@@ -1,20 +1,19 @@
 """The FAISS side: exact inner-product search over normalised passage vectors, keyed by passage id.
 
-The vectors are kept as float16, as the library stores them (``as_stored``): decoding them gives back exactly the
-numbers a float32 index would hold, in half the memory, and a search reads half the bytes (at 100k passages
-8.1 against 11.2 ms; same passages, scores within 1.2e-7: ``benchmarks/bench_ann.py``).
+The vectors are kept as float16, as the library stores them (``index.stored_vectors.as_stored``): decoding them
+gives back exactly the numbers a float32 index would hold, in half the memory, and a search reads half the bytes (at
+100k passages 8.1 against 11.2 ms; same passages, scores within 1.2e-7: ``benchmarks/bench_ann.py``).
 
 The index file is a cache of the vectors stored in SQLite. It is written to a temporary file,
-fsynced and renamed, with a small JSON header (format version, model, dimension, count) beside it.
-Both sides keep a ``vector_digest`` of their (id, vector) pairs, so a cache that differs from SQLite in
-any vector (an overwritten file, a vector kept under an id that now means another passage) is noticed.
+fsynced and renamed, with a small JSON header (format version, model, dimension, count) beside it
+(``index.vector_files``). Both sides keep a ``vector_digest`` of their (id, vector) pairs, so a cache that differs
+from SQLite in any vector (an overwritten file, a vector kept under an id that now means another passage) is noticed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -23,85 +22,17 @@ import faiss
 import numpy as np
 
 from index.ann import Ann
-from index.errors import LibraryCorrupt
+from index.stored_vectors import DIGEST_MASK, as_stored, vector_digest
+from index.vector_files import ann_files, ann_path, header_path, write_atomic, write_index
 
 log = logging.getLogger(__name__)
 CALIBRATION_QUERIES = 200  # queries that choose how many lists the approximate index probes
 FORMAT_VERSION = 2  # 1: float32 vectors (IndexFlatIP)
-_MASK = (1 << 64) - 1
-_DIGEST_ROWS = 8192
-_COEFFICIENTS: dict[int, np.ndarray] = {}
 
 # FAISS and torch each bring their own OpenMP runtime. A single-query flat search gains little from a
 # second thread, while two runtimes spinning for the same two cores roughly double both the query
 # embedding and the search (measured: 12.1 + 12.7 ms → 6.7 + 4.9 ms at 100k passages).
 faiss.omp_set_num_threads(1)
-
-
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    """A 64-bit mixing function applied element-wise (wrapping uint64 arithmetic)."""
-    x = x + np.uint64(0x9E3779B97F4A7C15)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def _coefficients(width: int) -> np.ndarray:
-    if width not in _COEFFICIENTS:
-        _COEFFICIENTS[width] = _splitmix(np.arange(1, width + 1, dtype=np.uint64)) | np.uint64(1)
-    return _COEFFICIENTS[width]
-
-
-def vector_digest(ids: np.ndarray, vectors: np.ndarray) -> int:
-    """An order-free 64-bit checksum of (id, float32 vector) pairs: the digest of a union is the sum (mod 2**64)
-    of the digests of its parts, so it is kept up to date by adding and subtracting."""
-    ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
-    if len(ids) == 0:
-        return 0
-    words = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), -1).view(np.uint32)
-    coefficients = _coefficients(words.shape[1])
-    total = 0
-    with np.errstate(over="ignore"):
-        for start in range(0, len(ids), _DIGEST_ROWS):
-            block = words[start : start + _DIGEST_ROWS].astype(np.uint64)
-            rows = (block * coefficients).sum(axis=1, dtype=np.uint64)
-            mixed = _splitmix(rows ^ _splitmix(ids[start : start + _DIGEST_ROWS].view(np.uint64)))
-            total = (total + int(mixed.sum(dtype=np.uint64))) & _MASK
-    return total
-
-
-def as_stored(vectors: np.ndarray) -> np.ndarray:
-    """Passage vectors as the library keeps them, float16 values in float32: rounded once at ingest, so the
-    index built at an add and one rebuilt from SQLite hold the same numbers (and the same digest)."""
-    return np.asarray(vectors, dtype=np.float16).astype(np.float32)
-
-
-def unpack_vector(blob: bytes, dim: int) -> np.ndarray:
-    """A passage vector from its float16 bytes in SQLite."""
-    if len(blob) != dim * 2:
-        raise LibraryCorrupt(f"a passage has {len(blob)} bytes of vector, not {dim} float16 numbers")
-    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-
-
-def pack_sentences(vectors: np.ndarray) -> bytes:
-    """Sentence vectors as SQLite keeps them: a float32 scale per sentence, then its int8 codes (388 bytes a
-    sentence at 384 dimensions, against 768 in float16; a similarity moves by about 0.001)."""
-    v = np.nan_to_num(np.asarray(vectors, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
-    if not v.size:
-        return b""
-    scale = np.abs(v).max(axis=1) / 127.0
-    scale[scale == 0] = 1.0
-    codes = np.rint(v / scale[:, None]).astype(np.int8)
-    return scale.astype(np.float32).tobytes() + codes.tobytes()
-
-
-def unpack_sentences(blob: bytes, count: int, dim: int) -> np.ndarray:
-    """(count, dim) float32 from ``pack_sentences``'s bytes."""
-    if len(blob) != count * (dim + 4):
-        raise LibraryCorrupt(f"a passage has {len(blob)} bytes of sentence vectors, not {count} of {dim} dimensions")
-    scale = np.frombuffer(blob, dtype=np.float32, count=count)
-    codes = np.frombuffer(blob, dtype=np.int8, offset=4 * count).reshape(count, dim)
-    return codes.astype(np.float32) * scale[:, None]
 
 
 class Searchable(Protocol):
@@ -153,7 +84,7 @@ class VectorIndex:
             self._index.add_with_ids(vectors, ids)
             if self._ann is not None:
                 self._ann.add(ids, vectors)
-            self.digest = (self.digest + vector_digest(ids, vectors)) & _MASK
+            self.digest = (self.digest + vector_digest(ids, vectors)) & DIGEST_MASK
             self.unsaved += len(ids)
 
     def remove(self, ids: np.ndarray) -> int:
@@ -167,7 +98,7 @@ class VectorIndex:
             removed = int(self._index.remove_ids(np.ascontiguousarray(present)))  # type: ignore[arg-type]
             if self._ann is not None:
                 self._ann.remove(present)
-            self.digest = (self.digest - vector_digest(present, old)) & _MASK
+            self.digest = (self.digest - vector_digest(present, old)) & DIGEST_MASK
             self.unsaved += len(present)
             return removed
 
@@ -266,9 +197,7 @@ class VectorIndex:
         then the header, which names the digest the approximate index was written with: a crash between the files
         leaves a header that no longer matches, and the approximate index is trained again."""
         with self._lock:
-            tmp = path.with_name(path.name + ".tmp")
-            faiss.write_index(self._index, str(tmp))
-            _fsync_replace(tmp, path)
+            write_index(self._index, path)
             header: dict[str, object] = {
                 "version": FORMAT_VERSION,
                 "model": self.model,
@@ -280,12 +209,10 @@ class VectorIndex:
             if ann is not None and len(ann) == len(self):
                 # Named by the digest of the vectors it holds: a process that read the header before this save
                 # opens the file that matches its exact index, or finds it gone and trains its own.
-                written = _ann_path(path, self.digest)
-                tmp = written.with_name(written.name + ".tmp")
-                faiss.write_index(ann.index, str(tmp))
-                _fsync_replace(tmp, written)
+                written = ann_path(path, self.digest)
+                write_index(ann.index, written)
                 header["ann"] = {"digest": self.digest, "trained_for": ann.trained_for, "nprobe": ann.nprobe}
-            _write_atomic(_header_path(path), json.dumps(header).encode())
+            write_atomic(header_path(path), json.dumps(header).encode())
             for old in ann_files(path):
                 if old != written:
                     old.unlink(missing_ok=True)  # written before (other vectors, a reindex): stale
@@ -297,7 +224,7 @@ class VectorIndex:
         """Load a saved index with its digest; a missing, unreadable or foreign file gives an empty index that
         the caller rebuilds from the vectors in SQLite."""
         index = cls(dim, model, ann_threshold)
-        header_file = _header_path(path)
+        header_file = header_path(path)
         if not path.exists() or not header_file.exists():
             return index
         try:
@@ -335,7 +262,7 @@ def _read_ann(path: Path, saved: object, index: VectorIndex) -> Ann | None:
     if not isinstance(saved, dict) or saved.get("digest") != index.digest or not index.approximate:
         return None
     try:
-        raw = faiss.read_index(str(_ann_path(path, index.digest)))
+        raw = faiss.read_index(str(ann_path(path, index.digest)))
         ann = Ann.restore(raw, int(saved["trained_for"]), int(saved["nprobe"]))
     except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as exc:
         log.warning("cannot read the approximate index beside %s (%s); training it again", path, exc)
@@ -343,36 +270,3 @@ def _read_ann(path: Path, saved: object, index: VectorIndex) -> Ann | None:
     if len(ann) != len(index) or raw.d != index.dim:
         return None
     return ann
-
-
-def _header_path(path: Path) -> Path:
-    return path.with_suffix(".json")
-
-
-def _ann_path(path: Path, digest: int) -> Path:
-    return path.with_name(f"{path.stem}.{digest:016x}.ann")
-
-
-def ann_files(path: Path) -> list[Path]:
-    """The approximate-index files written beside the index file ``path``."""
-    return sorted(path.parent.glob(f"{path.stem}.*.ann"))
-
-
-def _fsync_replace(tmp: Path, path: Path) -> None:
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    _fsync_replace(tmp, path)

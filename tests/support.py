@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from index.library import Library
-from index.vectors import unpack_sentences, unpack_vector
+from index.stored_vectors import unpack_sentences, unpack_vector
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"

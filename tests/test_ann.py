@@ -10,7 +10,9 @@ import pytest
 from support import clustered, near
 
 from index import Library
-from index.vectors import VectorIndex, ann_files, as_stored
+from index.stored_vectors import as_stored
+from index.vector_files import ann_files
+from index.vectors import VectorIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 

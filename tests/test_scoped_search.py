@@ -8,7 +8,8 @@ import pytest
 from support import clustered, near
 
 from index.retrieval import POST_FILTER_SHARE, dense_search, members
-from index.vectors import VectorIndex, as_stored
+from index.stored_vectors import as_stored
+from index.vectors import VectorIndex
 
 pytestmark = pytest.mark.faiss
 
