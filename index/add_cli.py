@@ -15,7 +15,7 @@ from index import iso_dates, raw_text
 from index.errors import DossierError, UnsupportedType
 from index.library import Library, Progress
 from index.render_text import time_left
-from index.types import AddResult, BulkFailure
+from index.types import AddResult
 from index.urls import is_url
 
 # The libraries that read pages log their complaints ("lxml parsing failed: Document is empty", "discarding data")
@@ -175,9 +175,7 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
             print(f"{path}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
             failed += 1
             continue
-        # In line order: a line refused when stored (an id taken by another text) is known after later lines that
-        # could not be read at all.
-        for failure in sorted(report.failures, key=_line_number):
+        for failure in report.failures:
             print(f"{path}: error: {failure.message}", file=sys.stderr)
         added = len(report.added)
         print(
@@ -186,12 +184,6 @@ def cmd_add(lib: Library, args: argparse.Namespace) -> int:
         )
         failed += len(report.failures)
     return 1 if failed else 0
-
-
-def _line_number(failure: BulkFailure) -> int:
-    """The number of the JSONL line a failure is of ("line 12")."""
-    number = failure.where.removeprefix("line ")
-    return int(number) if number.isdigit() else 0
 
 
 def _file_lines(path: Path) -> Iterator[bytes]:

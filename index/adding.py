@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +54,14 @@ class Adding(Parts):
         self._vectors.ensure(self.embedder.dim)
         report = BulkReport()
         done = 0
+        # Failures are reported in input order: a source refused when stored (an id taken by another text) is known
+        # after later ones that could not be read at all.
+        position: dict[str, int] = {}
+
+        def numbered() -> Iterator[Pending | BulkFailure]:
+            for n, item in enumerate(items):
+                position.setdefault(item.where, n)
+                yield item
 
         def stored(outcomes: list[Outcome], ids: np.ndarray, vecs: np.ndarray) -> None:
             nonlocal done
@@ -77,7 +85,8 @@ class Adding(Parts):
             self._import_threads,
         )
         with self._vectors.writing():
-            ingestor.run(items, stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
+            ingestor.run(numbered(), stored, lambda n, of: progress(Progress("embedding", n, of, report.passages)))
+        report.failures.sort(key=lambda f: position.get(f.where, len(position)))
         return report
 
     def _add_one(

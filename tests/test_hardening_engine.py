@@ -339,6 +339,15 @@ def test_a_format_2_library_is_migrated_and_keeps_working(make_library: Callable
     conn.close()
 
 
+def test_jsonl_failures_in_line_order(library: Library) -> None:
+    """A line refused when stored (an id another text holds) is known after a later line that could not be read at
+    all; the report lists them in line order (``dossier add --jsonl`` and ``dossier eval`` print it as it is)."""
+    first, second = synthetic_article(0), synthetic_article(1)
+    taken = {**second, "id": first["id"]}
+    report = library.add_jsonl([json.dumps(first).encode(), json.dumps(taken).encode(), b"{not json"])
+    assert [f.where for f in report.failures] == ["line 2", "line 3"]
+
+
 def test_bad_jsonl_lines_are_reported_by_number_and_the_rest_imported(library: Library) -> None:
     good = [json.dumps(synthetic_article(i)).encode() for i in range(4)]
     bad_url = json.dumps({**synthetic_article(9), "url": "http://example.com:99999/x"}).encode()
@@ -364,6 +373,7 @@ def test_bad_jsonl_lines_are_reported_by_number_and_the_rest_imported(library: L
     assert [a.key for a in report.added] == ["syn-000", "syn-001", "syn-003", "syn-011", "syn-012"]
     assert report.added[3].published == "2024-12-03"
     assert (report.added[4].title, report.added[4].source) == ("Bridge closed at night", "Daily Post")
+    assert [f.where for f in report.failures] == [f"line {n}" for n in (2, 3, 5, 6, 7, 8, 9, 11, 14)]
     failures = {f.where: f.message for f in report.failures}
     assert "is not a date Dossier can read as published: write it as" in failures.pop("line 11")
     assert '"id" holds a line break or control character' in failures.pop("line 14")
