@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import adding, asking, autoadd, browsing, following, health
+from bot import adding, answer_buttons, asking, autoadd, browsing, following, health, inline
 from bot.engine import Engine
 from bot.inbox import RENEW_SHARE, InboxApplication, InboxQueue, keep_inbox
 from bot.rendering import error_text
@@ -170,13 +170,13 @@ def build_application(
         MessageHandler(new_message & private & filters.FORWARDED, adding.forwarded_message),
         MessageHandler(new_message & private & filters.TEXT, asking.private_text),
         MessageHandler(new_message & groups & filters.TEXT, asking.group_text),
-        CallbackQueryHandler(asking.more_button, pattern=r"^more:"),
-        CallbackQueryHandler(asking.passage_button, pattern=r"^psg:"),
-        CallbackQueryHandler(asking.feedback_button, pattern=r"^fb:"),
+        CallbackQueryHandler(answer_buttons.more_button, pattern=r"^more:"),
+        CallbackQueryHandler(answer_buttons.passage_button, pattern=r"^psg:"),
+        CallbackQueryHandler(answer_buttons.feedback_button, pattern=r"^fb:"),
         CallbackQueryHandler(browsing.sources_button, pattern=r"^src:"),
         CallbackQueryHandler(browsing.remove_button, pattern=r"^rm:"),
         CallbackQueryHandler(stale_button),
-        InlineQueryHandler(asking.inline_query),
+        InlineQueryHandler(inline.inline_query),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]
     application.add_handlers(handlers)
@@ -184,7 +184,7 @@ def build_application(
     if application.job_queue is not None and request is None:
         application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")
     if application.job_queue is not None:
-        application.job_queue.run_repeating(asking.forget_old_answers, interval=3600, first=60, name="forget")
+        application.job_queue.run_repeating(answer_buttons.forget_old_answers, interval=3600, first=60, name="forget")
     if application.job_queue is not None and request is None:
         every = settings.update_lease_seconds / RENEW_SHARE
         application.job_queue.run_repeating(keep_inbox, interval=every, first=every, name="inbox")

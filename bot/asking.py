@@ -1,4 +1,5 @@
-"""Questions: private text, /ask, mentions and replies in groups, "More" and "Passage n" buttons, inline mode."""
+"""Questions in chats: private text, /ask, mentions and replies in groups, follow-ups; an answer goes out as pages
+with its Passage, More and 👍/👎 buttons."""
 
 from __future__ import annotations
 
@@ -10,47 +11,21 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InlineQueryResultArticle,
-    InlineQueryResultsButton,
-    InputTextMessageContent,
-    LinkPreviewOptions,
-    Message,
-    MessageEntity,
-    Update,
-)
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import activity, autoadd
 from bot.adding import add_url
-from bot.engine import Busy
-from bot.rendering import (
-    answer_blocks,
-    cap,
-    cap_units,
-    counted,
-    esc,
-    first_per_source,
-    not_found,
-    pack,
-    passage_html,
-    source_line,
-    visible_len,
-)
-from bot.state import BUTTON_EXPIRED, Context, payload_or_usage, pressed, sender_key, state
-from index import MAX_QUESTION_CHARS, TENTATIVE, Answer, ArticleNotFound, Citation, is_url
+from bot.rendering import answer_blocks, first_per_source, not_found, pack
+from bot.state import Context, payload_or_usage, sender_key, state
+from index import MAX_QUESTION_CHARS, Answer, is_url
 
 log = logging.getLogger(__name__)
-INLINE_RESULTS = 5
 TYPING_EVERY = 4.5  # seconds; a chat action lasts about five
 # At most this many "typing…" per question: they share Telegram's 30 calls a second with the answers, and under
 # a flood of questions an indicator repeated for every waiting question held the answers back.
 TYPING_TIMES = 2
-INLINE_MESSAGE_LIMIT = 4000  # visible characters of an inline result's message (Telegram's limit is 4096)
-QUESTION_LIMIT = 300  # characters of a question repeated in a heading
 
 
 @contextlib.asynccontextmanager
@@ -107,6 +82,11 @@ def answer_keyboard(context: Context, chat_id: int, key: str, answer: Answer, pa
     return InlineKeyboardMarkup(rows)
 
 
+def quote_digest(quote: str) -> str:
+    """Eight characters that tell whether the text a "Passage" button points at is still the quoted text."""
+    return base64.urlsafe_b64encode(hashlib.sha256(quote.encode()).digest()[:6]).decode()
+
+
 async def question_allowed(message: Message, context: Context) -> bool:
     """Count a question against its sender's limit; over it, say "Slow down" once a window and drop the rest."""
     st = state(context)
@@ -136,16 +116,20 @@ async def send_answer(message: Message, context: Context, question: str, previou
     if answer.abstained:
         # A reply to it is a follow-up too ("and in Kharkiv?"), as a reply to an answer is.
         sent = [await message.reply_text(not_found(answer), do_quote=quote)]
-        await _remember_replies(context, sent, question, collection)
+        await remember_replies(context, sent, question, collection)
         return
     key = secrets.token_urlsafe(12)  # 96 random bits: a key is never reused, nor guessed
     await st.engine.small(None, conversations.remember, key, question, collection, cited(answer))
     markup = answer_keyboard(context, chat.id, key, answer, 0)
-    sent = await _send_pages(message, pack(answer_blocks(answer)), markup, quote)
-    await _remember_replies(context, sent, question, collection)
+    sent = await send_pages(message, pack(answer_blocks(answer)), markup, quote)
+    await remember_replies(context, sent, question, collection)
 
 
-async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> list[Message]:
+def cited(answer: Answer) -> tuple[tuple[int, int, int], ...]:
+    return tuple((c.article_id, c.char_start, c.char_end) for c in answer.citations)
+
+
+async def send_pages(message: Message, pages: list[str], markup: InlineKeyboardMarkup, quote: bool) -> list[Message]:
     """Send the pages of an answer in order; the buttons go under the last one."""
     sent: list[Message] = []
     for i, page in enumerate(pages):
@@ -154,7 +138,7 @@ async def _send_pages(message: Message, pages: list[str], markup: InlineKeyboard
     return sent
 
 
-async def _remember_replies(context: Context, sent: list[Message], question: str, collection: str | None) -> None:
+async def remember_replies(context: Context, sent: list[Message], question: str, collection: str | None) -> None:
     """Each message of an answer, so that a reply to any of them is a follow-up of its question."""
     engine = state(context).engine
     for m in sent:
@@ -240,181 +224,3 @@ async def group_text(update: Update, context: Context) -> None:
         await message.reply_text("Ask me something, e.g. @" + context.bot.username + " who released the recording?")
         return
     await send_answer(message, context, question, previous)
-
-
-async def more_button(update: Update, context: Context) -> None:
-    """ "More results": the next page of quotes for the same question, as a new message."""
-    query = update.callback_query
-    opened = await pressed(update, context, "more", 2)
-    if query is None or opened is None:
-        return
-    (key, page_text), message = opened
-    st = state(context)
-    conversations = st.engine.library.conversations
-    remembered = await st.engine.small(None, conversations.recall, key)
-    if remembered is None or not page_text.isdigit():
-        await query.answer("This answer is too old; please ask again.")
-        return
-    admission = await st.questions.check(st.engine, query.from_user.id)
-    if not admission.allowed:
-        await query.answer(f"Slow down: too many questions. Try again in {admission.wait:.0f} s.")
-        return
-    question, collection = remembered
-    page = int(page_text)
-    async with st.lanes.lane(query.from_user.id):
-        answer = await st.engine.read(st.engine.library.ask, question, collection=collection, page=page)
-    activity.answered(answer)
-    if answer.abstained:
-        await query.answer("No more results for this question.")
-        return
-    await query.answer()
-    heading = f"<b>More results ({page + 1})</b> for: {esc(cap(question, QUESTION_LIMIT))}"
-    await st.engine.small(None, conversations.cite, key, page, cited(answer))
-    markup = answer_keyboard(context, message.chat.id, key, answer, page)
-    sent = await _send_pages(message, pack(answer_blocks(answer, heading)), markup, True)
-    await _remember_replies(context, sent, question, collection)
-
-
-async def forget_old_answers(context: Context) -> None:
-    """Hourly (JobQueue): drop answers past their buttons' life and idle rate windows from the database."""
-    engine = state(context).engine
-    forgotten = await engine.small(0, engine.library.conversations.prune)
-    log.info("forgot %d old answers, pages, rate windows and leases", forgotten)
-
-
-def cited(answer: Answer) -> tuple[tuple[int, int, int], ...]:
-    return tuple((c.article_id, c.char_start, c.char_end) for c in answer.citations)
-
-
-async def feedback_button(update: Update, context: Context) -> None:
-    """👍 / 👎 under an answer (or a page of more results): stored with the question, the quotes that page cited,
-    the chat and the voter."""
-    query = update.callback_query
-    opened = await pressed(update, context, "fb", 3)
-    if query is None or opened is None:
-        return
-    (key, page, verdict), message = opened
-    st = state(context)
-    conversations = st.engine.library.conversations
-    remembered = await st.engine.small(None, conversations.recall, key)
-    if remembered is None or not page.isdigit() or verdict not in ("up", "down"):
-        await query.answer("This answer is too old to rate.")
-        return
-    admission = await st.questions.check(st.engine, query.from_user.id)  # a vote is a write: a flood is not free
-    if not admission.allowed:
-        await query.answer(f"Slow down: too many presses. Try again in {admission.wait:.0f} s.")
-        return
-    question, _ = remembered
-    library = st.engine.library
-    # A small SQLite write: on the question threads, not behind a long import on the add threads.
-    await st.engine.read(
-        library.record_feedback,
-        f"{key}:{page}",
-        str(query.from_user.id),
-        verdict,
-        question,
-        await st.engine.small((), conversations.cited, key, int(page)),
-        message.chat.id,
-    )
-    activity.note(feedback=verdict)
-    await query.answer("Thanks: noted 👍" if verdict == "up" else "Thanks: noted 👎. The team can review it.")
-
-
-def quote_digest(quote: str) -> str:
-    """Eight characters that tell whether the text a "Passage" button points at is still the quoted text."""
-    return base64.urlsafe_b64encode(hashlib.sha256(quote.encode()).digest()[:6]).decode()
-
-
-async def passage_button(update: Update, context: Context) -> None:
-    """ "Passage n": the whole passage around the quote, with the quote in bold."""
-    query = update.callback_query
-    opened = await pressed(update, context, "psg", (3, 4))  # 3: a button from before quotes had their digest
-    if query is None or opened is None:
-        return
-    args, message = opened
-    numbers, digest = args[:3], args[3] if len(args) == 4 else None
-    if not all(a.isdigit() for a in numbers):
-        await query.answer(BUTTON_EXPIRED)
-        return
-    article_id, start, end = (int(a) for a in numbers)
-    st = state(context)
-    # Each press posts a message: uncounted, one member's presses held up every answer in the chat behind them in
-    # Telegram's per-chat send limit.
-    admission = await st.questions.check(st.engine, query.from_user.id)
-    if not admission.allowed:
-        await query.answer(f"Slow down: too many presses. Try again in {admission.wait:.0f} s.")
-        return
-    try:
-        article = await st.engine.read(st.engine.library.get, article_id)
-        hit = await st.engine.read(st.engine.library.passage, article_id, start, end)
-    except ArticleNotFound:
-        await query.answer("That article is no longer in the library.")
-        return
-    if not st.visible(article.info, message.chat.id):
-        await query.answer("That article is not in this chat's library.")
-        return
-    if (
-        digest is not None and quote_digest(article.text[start:end]) != digest
-    ):  # edited since (an auto-added post): the offsets moved
-        await query.answer("That article has changed since this answer; ask again.", show_alert=True)
-        return
-    await query.answer()
-    for page in pack([passage_html(hit, article.info, start, end)]):
-        await message.reply_text(page, do_quote=True)
-
-
-def inline_result(c: Citation, tentative: bool = False) -> InlineQueryResultArticle:
-    """One cited quote as an inline result; the quote is trimmed so the message stays within Telegram's limits. A
-    quote the answer gives as the closest says so in the message it sends too: the chat it lands in sees no button."""
-    line = source_line(c)
-    caveat = f"<i>{esc(TENTATIVE)}</i>\n" if tentative else ""
-    room = INLINE_MESSAGE_LIMIT - visible_len(line) - visible_len(caveat) - 2
-    quote = cap_units(c.quote, max(room, 1))
-    return InlineQueryResultArticle(
-        id=f"{c.article_id}-{c.char_start}-{c.char_end}",
-        title=cap(c.quote, 120),
-        description=cap(f"[{c.n}] {c.source or c.title} — {c.title}", 200),
-        input_message_content=InputTextMessageContent(
-            f"{caveat}<blockquote>{esc(quote)}</blockquote>\n{line}",
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        ),
-    )
-
-
-async def inline_query(update: Update, context: Context) -> None:
-    """@Bot question in any chat: up to five cited quotes, one per result."""
-    query = update.inline_query
-    if query is None:
-        return
-    st = state(context)
-    question = query.query.strip()
-    # Telegram may hand results cached for one user to another who types the same query, unless they are personal:
-    # they are, unless every user sees the same library.
-    personal = st.settings.library_scope == "per_chat" or bool(st.settings.allowed_chat_ids)
-    if len(question) < 3 or not st.allowed_chat(query.from_user.id):
-        await query.answer([], cache_time=5, is_personal=personal)
-        return
-    admission = await st.questions.check(st.engine, query.from_user.id)
-    if not admission.allowed:
-        slow = InlineQueryResultsButton(text=f"Slow down: try again in {admission.wait:.0f} s", start_parameter="help")
-        await query.answer([], cache_time=5, is_personal=True, button=slow)
-        return
-    collection = st.collection(query.from_user.id)
-    try:
-        async with st.lanes.lane(query.from_user.id):
-            answer = await st.engine.read(st.engine.library.ask, question, collection=collection)
-    except Busy:  # an inline query has no message to reply to: say it on the results' button
-        busy = InlineQueryResultsButton(text="Busy: ask again in a minute", start_parameter="help")
-        await query.answer([], cache_time=5, is_personal=True, button=busy)
-        return
-    activity.answered(answer)
-    results = [inline_result(c, answer.tentative) for c in answer.citations[:INLINE_RESULTS]]
-    button = None
-    if not results:
-        button = InlineQueryResultsButton(
-            text=f"Not found in {counted(answer.searched_articles, 'article')}", start_parameter="sources"
-        )
-    elif answer.tentative:  # shown above the results, which may not answer the question
-        button = InlineQueryResultsButton(text=cap(TENTATIVE, 64), start_parameter="help")
-    await query.answer(results, cache_time=30, is_personal=personal, button=button)

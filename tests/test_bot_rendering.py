@@ -136,7 +136,7 @@ def test_embedding_progress_shows_the_rate_and_the_time_left() -> None:
 def test_a_tentative_answer_says_so_in_the_chat_and_in_an_inline_result_it_sends() -> None:
     """The closest quotes are headed as such in a reply and in the message an inline result puts into a chat,
     within Telegram's limits however long the quote."""
-    from bot.asking import INLINE_MESSAGE_LIMIT, inline_result
+    from bot.inline import INLINE_MESSAGE_LIMIT, inline_result
     from index import TENTATIVE
 
     answer = Answer("q", False, "", [citation(1, "A quote.")], [], 1, tentative=True)
