@@ -195,7 +195,7 @@ def test_an_answer_the_model_is_unsure_of_is_shown_as_the_closest_quotes_on_ever
     """Between the model's threshold and its sure point the quotes are shown, headed as the library's closest: in
     the CLI's text, its JSON and Telegram's HTML. The shipped model is sure of a toll two outlets give."""
     from bot.rendering import answer_blocks
-    from index.cli import answer_json
+    from index.ask_cli import answer_json
 
     shipped = make_library("shipped")
     unsure = make_library("unsure", answerability_model=_model_sure_at(tmp_path, 1.0))
