@@ -126,7 +126,15 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # A reply to a message deleted meanwhile (a question, an /add a cleaning bot removed) is sent
+                # without the quote: Telegram refuses it otherwise, and the answer or the add's result is lost.
+                allow_sending_without_reply=True,
+            )
+        )
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .post_init(post_init)

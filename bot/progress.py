@@ -26,6 +26,7 @@ class ProgressMessage:
         self._latest = self._shown
         self._task: asyncio.Task[None] | None = None
         self._embedding_since: float | None = None
+        self._gone = False  # the status message was deleted
 
     def __call__(self, progress: Progress) -> None:
         """Called in the engine's thread; only records the latest text (a single assignment is atomic)."""
@@ -58,11 +59,23 @@ class ProgressMessage:
 
     async def _edit(self, text: str, plain: bool = True) -> None:
         self._shown = text
+        body = esc(text) if plain else text
+        if self._gone:
+            if not plain:
+                await self.message.get_bot().send_message(self.message.chat_id, body)
+            return
         try:
-            await self.message.edit_text(esc(text) if plain else text)
+            await self.message.edit_text(body)
         except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
+            reason = str(exc).lower()
+            if "not modified" in reason:
+                return
+            if "not found" not in reason:
                 raise
+            # The user deleted the status message: the progress has nowhere to go, the result goes in a new one.
+            self._gone = True
+            if not plain:
+                await self.message.get_bot().send_message(self.message.chat_id, body)
         except TelegramError as exc:
             if not plain:
                 raise

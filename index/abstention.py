@@ -36,7 +36,19 @@ def nothing_to_look_for(searched: int) -> str:
 
 
 def unknown_names(names: Sequence[str], searched: int) -> str:
-    return _none(searched, "mentions", ", ".join(names), searched_word=False)
+    return _none(searched, "mentions", listed(names, ", "), searched_word=False)
+
+
+NAMES_LISTED = 5  # names a message lists: a question may hold hundreds ("Name1 Corp, Name2 Corp, …")
+NAME_CHARS = 60  # characters of one name a message shows: a run of capitalised words may be a paragraph long
+
+
+def listed(names: Sequence[str], joint: str) -> str:
+    """Names for a message: the first five, each cut to ``NAME_CHARS``, then how many more ("A, B, C, D, E and 12
+    more"); a message stays a line, whatever the question."""
+    shown = [n if len(n) <= NAME_CHARS else n[: NAME_CHARS - 1].rstrip() + "…" for n in names[:NAMES_LISTED]]
+    more = len(names) - len(shown)
+    return joint.join(shown) + (f" and {more} more" if more else "")
 
 
 def other_years(year: int, searched: int) -> str:
@@ -89,7 +101,7 @@ def unnamed(q: Question, quotes: Sequence[said_by.Quoted], searched: int) -> str
     if any(sum(hits) >= len(names) - (len(names) >= 3) for hits in found):
         return None
     missing = [n for i, n in enumerate(names) if not any(hits[i] for hits in found)] or names
-    return f"Not found: the best quotes in {_the(searched)} searched do not name {' and '.join(missing)}."
+    return f"Not found: the best quotes in {_the(searched)} searched do not name {listed(missing, ' and ')}."
 
 
 def _named_in(q: Question, names: Sequence[str], x: said_by.Quoted) -> list[bool]:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from index import asked_speaker
+from index import abstention, asked_speaker
 from index.asked_kind import words_of
 from index.language import fold, tokens
 
@@ -90,7 +90,7 @@ class Outlets:
             return None
         parts = [p for _, _, ps in found for p in ps]
         outlets = tuple(self.named(p, lang) for p in parts)
-        label = ", ".join(dict.fromkeys(self._label(p, lang) for p in parts))
+        label = abstention.listed(list(dict.fromkeys(self._label(p, lang) for p in parts)), ", ")
         return Pointed(outlets, label, _cut(text, [(s, e) for s, e, _ in found]))
 
     def _as_name(self, part: str, lang: str, lower: bool) -> bool:
@@ -130,11 +130,12 @@ def wires(source: str) -> list[str]:
 
 def keys(name: str) -> set[str]:
     """A name as compared: its folded words, and without a leading article where the name writes one as an article
-    ("The Daily Beast" → "the daily beast", "daily beast"; "LA Times" keeps its "LA")."""
+    ("The Daily Beast", "THE DAILY LEDGER" → "daily beast", "daily ledger"; "LA Times" keeps its "LA")."""
     written = name.split()
     words = [fold(w) for w in tokens(name)]
     out = {" ".join(words)}
-    if len(words) > 1 and written and written[0][1:].islower() and words[0] in _articles(None):
+    as_article = bool(written) and (written[0][1:].islower() or name.isupper())
+    if len(words) > 1 and as_article and words[0] in _articles(None):
         out.add(" ".join(words[1:]))
     return {k for k in out if k}
 

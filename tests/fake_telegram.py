@@ -137,6 +137,8 @@ class FakeBotAPI:
         }
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], Json] = {}
+        # Messages of the bot a user deletes as soon as they arrive (those whose text this is true of).
+        self.vanish: Callable[[str], bool] | None = None
         self.files: dict[str, tuple[str, bytes]] = {}
         self.admins: dict[int, set[int]] = {}
         self.failures: dict[str, list[Json]] = {}
@@ -314,10 +316,17 @@ class FakeBotAPI:
             message["reply_markup"] = params["reply_markup"]
         reply = params.get("reply_parameters") or {}
         replied = self.messages.get((chat_id, int(reply.get("message_id", 0))))
+        if reply and replied is None and not reply.get("allow_sending_without_reply"):
+            raise BadRequest("Bad Request: message to be replied not found")  # as Telegram: deleted meanwhile
         if replied is not None:
             message["reply_to_message"] = replied
-        self.messages[(chat_id, message["message_id"])] = message
+        if not (self.vanish and self.vanish(plain)):
+            self.messages[(chat_id, message["message_id"])] = message
         return message
+
+    def delete(self, chat_id: int, message_id: int) -> None:
+        """A message deleted in the chat (by its sender, an admin or a cleaning bot)."""
+        self.messages.pop((chat_id, message_id), None)
 
     def _editMessageText(self, params: Json) -> Json:
         plain = self._check_text(params)

@@ -444,3 +444,26 @@ async def test_without_its_conversation_state_the_bot_still_answers(telegram: Fa
     told = await telegram.wait_for(lambda c: c.method == "answerCallbackQuery", after=mark)
     assert told.params["text"] == "This answer is too old; please ask again."
     assert not any("Sorry" in str(c.params.get("text", "")) for c in telegram.calls)
+
+
+# -- messages deleted in the chat -----------------------------------------------------------------------------------
+async def test_a_deleted_question_or_status_message_loses_nothing(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """Telegram refuses a reply to a message deleted meanwhile (a question or an /add a cleaning bot removed) and an
+    edit of a deleted status message. Before, the answer failed, the fallback "Sorry, something went wrong" too, and
+    an /add whose message was deleted was not made (its "Extracting…" reply failed first)."""
+    await start_bot(add_policy="everyone")
+    await settle(telegram, NEWSROOM, ALICE)
+    asked = telegram.send(NEWSROOM, BOB, "/ask " + QUESTION)
+    telegram.delete(NEWSROOM["id"], asked["message_id"])
+    answer = await telegram.reply(NEWSROOM["id"], "Not found")  # the library is empty: the answer still arrives
+    assert "reply_to_message" not in answer.result
+    mark = len(telegram.calls)
+    added = telegram.send(NEWSROOM, ALICE, "/add " + example(0))
+    telegram.delete(NEWSROOM["id"], added["message_id"])
+    await telegram.reply(NEWSROOM["id"], "Added #1", after=mark)
+    # The status message deleted: the result comes in a new message.
+    telegram.vanish = lambda text: text.startswith("Extracting")
+    await telegram.say(NEWSROOM, ALICE, "/add " + example(1), "Added #2")
+    telegram.vanish = None
+    assert not [t for t in telegram.texts(NEWSROOM["id"]) if "went wrong" in t]
+    assert [c.result["error"] for c in telegram.errors()] == ["Bad Request: message to edit not found"]

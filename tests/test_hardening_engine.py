@@ -339,6 +339,12 @@ def test_a_format_2_library_is_migrated_and_keeps_working(make_library: Callable
     conn.close()
 
 
+GAZETTE_TEXT = (
+    "Bridge to reopen\n\nThe council said on Monday that the old river bridge would reopen to traffic in May after "
+    "repairs costing 4 million euros, the mayor told reporters."
+)
+
+
 def test_jsonl_failures_in_line_order(library: Library) -> None:
     """A line refused when stored (an id another text holds) is known after a later line that could not be read at
     all; the report lists them in line order (``dossier add --jsonl`` and ``dossier eval`` print it as it is)."""
@@ -506,3 +512,15 @@ def test_cli_add_reports_each_bad_source_and_continues(tmp_path: Path) -> None:
     assert errors[1].startswith("http://[::1: error: not a valid URL")
     assert errors[2].endswith("line 3: not valid UTF-8 (byte 25)") and len(errors) == 3
     assert f"{other}: Added #1" in result.stdout and "added 2 articles" in result.stdout
+
+
+def test_a_question_of_hundreds_of_names_gets_a_one_line_refusal(library: Library) -> None:
+    """ "Not found: none of the articles mentions …" lists five names, each cut to 60 characters, and how many more:
+    a question listing 300 names made a refusal longer than a Telegram message."""
+    library.add_text(GAZETTE_TEXT)
+    names = ", ".join(f"Zorb{i} Quen" for i in range(280))
+    answer = library.ask(f"What did {names} say about the bridge?")
+    assert answer.abstained and answer.answer.endswith(" and 275 more.") and len(answer.answer) < 400, answer.answer
+    long_name = " ".join(["Zorblatquennic"] * 100)
+    answer = library.ask(f"What did {long_name} say about the bridge?")
+    assert answer.abstained and "…" in answer.answer and len(answer.answer) < 200, answer.answer

@@ -39,6 +39,7 @@ SOURCES = [
     "The World",
     "La Presse",
     "El País",
+    "THE DAILY LEDGER",
 ]
 REUTERS = ("Japan Today (Reuters)", "Reuters", "The Nation (Thailand) (Reuters)")  # its own and its wire copies
 GAZETTE = (
@@ -95,6 +96,10 @@ def pointed(question: str, lang: str = "en") -> tuple[tuple[str, ...], str, str]
         (
             "How many, according to the Des Moines Register?",
             (("Des Moines Register",), "Des Moines Register", "How many?"),
+        ),
+        (
+            "What did the Daily Ledger report?",  # an outlet that writes its name in capitals, "THE" too
+            (("THE DAILY LEDGER",), "THE DAILY LEDGER", "What did report?"),
         ),
         ("What did Stars and Stripes report?", (("Stars and Stripes",), "Stars and Stripes", "What did report?")),
         (
