@@ -15,7 +15,7 @@ from index.keywords import article_language
 from index.other_counts import add_other_counts
 from index.question import Question
 from index.retrieval import Candidate
-from index.store import StoredPassage
+from index.store_passages import StoredPassage
 from index.types import ArticleInfo, Citation, FigureEntry, PassageHit
 
 

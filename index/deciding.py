@@ -15,7 +15,7 @@ from index import evidence as scoring
 from index.question import Question
 from index.retrieval import Candidate, rescaled
 from index.retrieving import SIGNAL_PASSAGES, opening
-from index.store import StoredPassage
+from index.store_passages import StoredPassage
 from index.types import ArticleInfo
 from index.vectors import Searchable
 

@@ -16,7 +16,7 @@ from index.evidence_rank import FEATURES, Ranker
 from index.language import tokens
 from index.question import Question
 from index.retrieval import Candidate
-from index.store import StoredPassage
+from index.store_passages import StoredPassage
 
 EVIDENCE_PASSAGES = 8  # how many top passages are searched for evidence sentences
 CONTEXT_COVERAGE = 0.8  # weight of the question words found only in the sentence before, same paragraph

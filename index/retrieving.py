@@ -19,7 +19,8 @@ from index.question_names import truecased
 from index.rerank import Reranker
 from index.retrieval import Candidate, hybrid_search
 from index.settings import Settings
-from index.store import Store, StoredPassage
+from index.store import Store
+from index.store_passages import StoredPassage
 from index.vectors import Searchable
 
 SIGNAL_PASSAGES = 5  # top passages whose similarity and coverage feed the answerability signals

@@ -91,7 +91,7 @@ def test_the_topic_margin_orders_what_is_shown_not_what_is_judged() -> None:
     from index.evidence import score_sentences
     from index.question import analyse
     from index.retrieval import Candidate
-    from index.store import StoredPassage
+    from index.store_passages import StoredPassage
 
     text = "Varnex said it would cut 9,000 jobs. The stock dropped 18% after hours."
     restates, answers = (0, 36), (37, len(text))
@@ -120,7 +120,7 @@ def test_a_quote_from_an_article_naming_the_questions_names_is_shown_first_not_j
     from index.evidence import Evidence, score_sentences
     from index.question import analyse
     from index.retrieval import Candidate
-    from index.store import StoredPassage
+    from index.store_passages import StoredPassage
 
     named, other = "The stock dropped 18%. Varnex said it would cut jobs.", "The stock dropped 12%. Markets were mixed."
     vector = np.array([[0.6, 0.8, 0.0]], dtype=np.float32)
@@ -154,7 +154,7 @@ def test_the_names_of_a_huge_article_are_read_in_its_opening_and_the_passage_onl
     from index.evidence import ARTICLE_HEAD, sentence_features
     from index.question import analyse
     from index.retrieval import Candidate
-    from index.store import StoredPassage
+    from index.store_passages import StoredPassage
 
     first = "The stock dropped 18%."
     text = first + " " + "Markets were mixed. " * (ARTICLE_HEAD // 10) + "Varnex said it would cut jobs."
@@ -201,7 +201,7 @@ def test_the_passages_an_answer_lists_are_ordered_by_their_best_evidence_too() -
     from index.evidence import by_evidence, passage_features
     from index.question import analyse
     from index.retrieval import Candidate
-    from index.store import StoredPassage
+    from index.store_passages import StoredPassage
 
     answers, topic = "Varnex shares fell 18% after the job cuts.", "Markets were mixed on a quiet day of trading."
     question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
