@@ -4,6 +4,7 @@ The public API is the ``Library`` facade and the types and errors it returns; no
 the Telegram layer.
 """
 
+from index.answering import MAX_QUESTION_CHARS
 from index.conversations import ADMITTED, Admission
 from index.errors import (
     ArticleNotFound,
@@ -21,7 +22,7 @@ from index.errors import (
 )
 from index.extract import FILE_SUFFIXES, file_suffix
 from index.feeds import Feed, PollResult
-from index.library import DEFAULT_COLLECTION, MAX_QUESTION_CHARS, Library, Progress, ProgressFn
+from index.library import DEFAULT_COLLECTION, Library, Progress, ProgressFn
 from index.render_text import (
     TENTATIVE,
     claim_note,

@@ -6,57 +6,40 @@ call that needs the model also loads it (a few seconds). The rest are quick SQLi
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-import numpy as np
-
-from index import abstention, evidence_rank, feedback, language, migrate, outlets, periods, pgvectors
+from index import feedback, language, migrate, pgvectors
 from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
+from index.answering import Answering
 from index.asking import Asker
 from index.conversations import Conversations
 from index.database import open_database
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder, cores
-from index.errors import (
-    ArticleNotFound,
-    DossierError,
-    InvalidSource,
-    LibraryCorrupt,
-    ModelMismatch,
-    NoLibrary,
-    NothingToFind,
-)
+from index.errors import DossierError, LibraryCorrupt, ModelMismatch, NoLibrary
 from index.feeds import FeedBook
 from index.fetch import SafeFetcher
 from index.following import Following
 from index.pgvectors import PgVectors
-from index.question import analyse
+from index.reading import Reading
 from index.rerank import Reranker
 from index.settings import Settings
 from index.store import Store
-from index.types import Answer, Article, ArticleInfo, PassageHit, Stats
 from index.upkeep import Upkeep
 from index.vector_cache import VectorCache
 from index.vectors import Searchable
 
-__all__ = ["DEFAULT_COLLECTION", "MAX_QUESTION_CHARS", "Library", "Progress", "ProgressFn"]
+__all__ = ["DEFAULT_COLLECTION", "Library", "Progress", "ProgressFn"]
 
 T = TypeVar("T")
-# The longest question: a Telegram message's limit. Every step of an answer reads the whole question (a 160 KB one
-# took 3.2 s); a longer text is an article to add, not a question.
-MAX_QUESTION_CHARS = 4096
-_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
-class Library(Following, Upkeep):
-    """A Dossier library in one data directory (SQLite + FAISS or PostgreSQL). Its calls live by job: adding
-    (``index.adding``), feeds (``index.following``), revising, removing and rebuilding (``index.upkeep``); reading
-    and answering here."""
+class Library(Answering, Reading, Following, Upkeep):
+    """A Dossier library in one data directory (SQLite + FAISS or PostgreSQL). Its calls live by job: questions
+    (``index.answering``), reading articles (``index.reading``), adding (``index.adding``), feeds
+    (``index.following``), revising, removing and rebuilding (``index.upkeep``); opening and closing, readers' votes
+    and chat settings here."""
 
     def __init__(self, settings: Settings, embedder: Embedder, store: Store, allow_model_change: bool) -> None:
         self.settings = settings
@@ -173,166 +156,6 @@ class Library(Following, Upkeep):
         self._derived[key] = (generation, value)
         return value
 
-    def _scope(self, collection: str | None) -> tuple[str | None, np.ndarray | None]:
-        """What a search must filter on: (collection for SQL, passage ids for FAISS); (None, None) when the
-        collection is the whole library, which is the common case and the fast path."""
-        if collection is None:
-            return None, None
-        collections = self._cached("collections", self.store.collections)
-        if collections == [collection]:
-            return None, None
-        return collection, self._cached(f"ids:{collection}", lambda: self.store.passage_ids(collection))
-
-    # -- reading ----------------------------------------------------------------------------------
-    def ask(
-        self,
-        question: str,
-        *,
-        collection: str | None = DEFAULT_COLLECTION,
-        k: int = 10,
-        page: int = 0,
-        dense_weight: float = 1.0,
-        keyword_weight: float = 1.0,
-        exclude: Collection[int] = (),
-        today: date | None = None,
-    ) -> Answer:
-        """Answer with verbatim quotes and numbered citations, or abstain. ``page`` > 0 gives the next, weaker
-        quotes not shown on earlier pages ("more results"); ``exclude``: article ids left out of the search (how
-        ``dossier eval`` asks a question without its answering articles). A question set in time ("in March 2024",
-        "last week", relative to ``today``) searches the articles published since then and the undated ones.
-        CPU-heavy (query embedding)."""
-        question = _question(question)
-        vectors = self._vectors.current()
-        searched = self._cached(f"count:{collection}", lambda: self.store.count_articles(collection))
-        if vectors is None or not searched:
-            # A collection can be empty in a library that is not ("dossier ask --collection other …").
-            return Answer(question, True, "Not found: there are no articles to search here (searched 0).", [], [], 0)
-        scope = self._scope(collection)
-        pointed = self._pointed(question, collection)
-        asked = pointed.text if pointed is not None else question
-        if pointed is not None:
-            outlet_ids, outlet_articles = self._outlet_passages(pointed.sources, collection)
-            scope = (scope[0], outlet_ids)
-        when = periods.find(asked, today or datetime.now(UTC).date())
-        if when.since is not None:
-            since = when.since.isoformat()
-            scope, searched, newest = self._since(scope, collection, since)
-            if pointed is not None:
-                searched = _articles_in(scope, outlet_ids, outlet_articles)
-            if not searched:
-                message = (
-                    abstention.outlet_too_old(pointed.label, since)
-                    if pointed is not None
-                    else abstention.too_old(since, newest)
-                )
-                label = pointed.label if pointed is not None else ""
-                return Answer(question, True, message, [], [], 0, period=when.label, outlet=label)
-        if exclude:
-            sql_collection, allowed = scope
-            ids = allowed if allowed is not None else self.store.passage_ids(collection)
-            dropped = np.array([p for a in exclude for p, _, _ in self.store.passage_spans(a)], dtype=np.int64)
-            scope = (sql_collection, np.setdiff1d(ids, dropped))
-            searched -= len(set(exclude))
-        if pointed is not None:
-            searched = _articles_in(scope, outlet_ids, outlet_articles)
-        answer = self._asker.ask(asked, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
-        return replace(answer, question=question, outlet=pointed.label) if pointed is not None else answer
-
-    def _pointed(self, question: str, collection: str | None) -> outlets.Pointed | None:
-        """The outlets of the library the question points at as its source (``index.outlets``), or None; also
-        where one of them has no article in ``collection`` (an outlet of another chat is a name as any other)."""
-        lang = language.detect(question)
-        phrases = outlets.source_phrases(question, lang)
-        if not phrases:
-            return None
-        known = self._cached("outlets", lambda: outlets.Outlets(self.store.outlet_names()))
-        pointed = known.pointed(question, lang, phrases)
-        if pointed is None or not all(len(self._outlet_passages(o, collection)[0]) for o in pointed.outlets):
-            return None
-        return pointed
-
-    def _outlet_passages(self, sources: Sequence[str], collection: str | None) -> tuple[np.ndarray, np.ndarray]:
-        """The passages of the sources' articles (in ``collection``), in order, and each one's article; cached by
-        source, so that what is kept grows with the library's outlets, not with the sets of them asked about."""
-        parts = [self._source_passages(s, collection) for s in sorted(set(sources))]
-        if len(parts) == 1:
-            return parts[0]
-        ids, articles = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-        order = np.argsort(ids, kind="stable")
-        return ids[order], articles[order]
-
-    def _source_passages(self, source: str, collection: str | None) -> tuple[np.ndarray, np.ndarray]:
-        return self._cached(f"outlet:{collection}:{source}", lambda: self.store.outlet_passages([source], collection))
-
-    def evidence_features(
-        self, question: str, *, collection: str | None = DEFAULT_COLLECTION, today: date | None = None
-    ) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
-        """The candidate sentences the evidence ranker scores when ``question`` is asked (same scope in time, same
-        re-ranking): (article id, start, end), their features (``index.evidence_rank.FEATURES``) and whether each
-        is short. ``dossier eval --fit-ranker`` fits the ranker on them."""
-        question = _question(question)
-        vectors = self._vectors.current()
-        scope = self._scope(collection)
-        when = periods.find(question, today or datetime.now(UTC).date())
-        if vectors is not None and when.since is not None:
-            scope, searched, _ = self._since(scope, collection, when.since.isoformat())
-            vectors = vectors if searched else None
-        if vectors is None:
-            return [], np.zeros((0, len(evidence_rank.FEATURES))), np.zeros(0, dtype=bool)
-        return self._asker.evidence_features(question, vectors, scope, when)
-
-    def _since(
-        self, scope: tuple[str | None, np.ndarray | None], collection: str | None, since: str
-    ) -> tuple[tuple[str | None, np.ndarray | None], int, str]:
-        """``scope`` narrowed to the passages of articles published since ``since`` (and undated ones); how many
-        articles that leaves, and the newest publication date."""
-        ids, ends, article_ends, newest = self._cached(
-            f"dates:{collection}", lambda: self.store.publication_ends(collection)
-        )
-        # Dates compare as ISO strings; an undated article is never excluded by a date.
-        within = (ends == "") | (ends >= since)
-        searched = int(((article_ends == "") | (article_ends >= since)).sum())
-        allowed = scope[1]
-        if within.all():  # the period leaves out nothing: the scope stays as it was (None: the fast path)
-            return scope, searched, newest
-        ids = ids[within]
-        return (scope[0], ids if allowed is None else np.intersect1d(allowed, ids)), searched, newest
-
-    def search(self, question: str, *, collection: str | None = DEFAULT_COLLECTION, k: int = 10) -> list[PassageHit]:
-        """Ranked passages only. CPU-heavy."""
-        return self.ask(question, collection=collection, k=k).passages
-
-    def find(self, words: str, *, collection: str | None = DEFAULT_COLLECTION, limit: int = 20) -> list[ArticleInfo]:
-        """Articles whose text matches the words (keyword lookup, best first); ``NothingToFind`` when the index
-        keeps none of them, rather than an empty list that would say no article has them. Quick."""
-        q = analyse(words)
-        if not q.terms:
-            raise NothingToFind(
-                f"nothing to look up in «{' '.join(words.split())[:100]}»: one-letter and very common words are not "
-                "indexed"
-            )
-        article_ids: list[int] = []
-        for pid, _ in self.store.keyword_search(q, collection, limit * 5):
-            aid = self.store.article_of(pid)
-            if aid is not None and aid not in article_ids:
-                article_ids.append(aid)
-        infos = {i.id: i for i in self.store.list_infos(ids=article_ids[:limit])}
-        return [infos[a] for a in article_ids[:limit] if a in infos]
-
-    def passage(self, article_id: int, char_start: int, char_end: int) -> PassageHit:
-        """The stored passage around a quote (widened to cover the whole quote), for showing it in context."""
-        info = self.store.get_info(article_id)
-        found = self.store.get_text(article_id)
-        if info is None or found is None:
-            raise ArticleNotFound(article_id)
-        text = found[0]
-        spans = self.store.passage_spans(article_id)
-        overlap = [(min(e, char_end) - max(s, char_start), pid, s, e) for pid, s, e in spans]
-        best = max(overlap, default=(0, 0, char_start, char_end))
-        pid, start, end = best[1], min(best[2], char_start), max(best[3], char_end)
-        start, end = max(0, start), min(len(text), end)
-        return PassageHit(pid, article_id, info.key, info.title, text[start:end], 0.0, start, end)
-
     def record_feedback(
         self,
         answer: str,
@@ -358,22 +181,6 @@ class Library(Following, Upkeep):
 
         return [feedback.as_eval_question(v, quote) for v in self.store.votes()]
 
-    def list(
-        self,
-        *,
-        collection: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        key_prefix: str = "",
-        newest_first: bool = False,
-    ) -> list[ArticleInfo]:
-        """Articles in id order (``newest_first``: the reverse), those whose key starts with ``key_prefix`` when
-        given. Quick."""
-        return self.store.list_infos(collection, limit, offset, key_prefix=key_prefix, newest_first=newest_first)
-
-    def by_key(self, key: str, *, collection: str = DEFAULT_COLLECTION) -> ArticleInfo | None:
-        return self.store.find_duplicate(collection, key, None, None)
-
     def chat_setting(self, chat: int, name: str) -> str | None:
         """A chat's stored choice (``/autoadd on``), or None when it never made one."""
         return self.store.chat_setting(chat, name)
@@ -386,51 +193,3 @@ class Library(Following, Upkeep):
         it, and with ``collections`` (old name, new name) its articles. Returns the articles moved. Quick."""
         with self.store.write() as txn:
             return txn.move_chat(old, new, collections)
-
-    def count(self, *, collection: str | None = None) -> int:
-        return self.store.count_articles(collection)
-
-    def get(self, article_id: int) -> Article:
-        """One article with its text. Quick."""
-        info = self.store.get_info(article_id)
-        found = self.store.get_text(article_id)
-        if info is None or found is None:
-            raise ArticleNotFound(article_id)
-        return Article(info, found[0], found[1])
-
-    def collections(self) -> tuple[str, ...]:
-        """The names of the collections that hold articles, sorted."""
-        return tuple(self._cached("collections", self.store.collections))
-
-    def stats(self) -> Stats:
-        index_bytes = self._vectors.file_bytes()
-        return Stats(
-            articles=self.store.count_articles(),
-            passages=self.store.passage_count(),
-            collections=len(self.store.collections()),
-            embedding_model=self.store.meta("embedding_model") or self.embedder.name,
-            dimension=int(self.store.meta("dimension") or 0) or self.embedder.dim,  # an empty library: the model's
-            db_bytes=self.store.size_bytes(),
-            index_bytes=index_bytes,
-        )
-
-
-def _articles_in(scope: tuple[str | None, np.ndarray | None], ids: np.ndarray, articles: np.ndarray) -> int:
-    """How many of the articles (one per passage id) a scope's passages are of."""
-    return len(np.unique(articles if scope[1] is None else articles[np.isin(ids, scope[1])]))
-
-
-def _question(text: str) -> str:
-    """The question with its runs of white space made one space and its characters composed (NFC, as articles are
-    stored); refused when empty or longer than a message."""
-    question = " ".join(unicodedata.normalize("NFC", text).split())
-    if not question:
-        raise InvalidSource("the question is empty")
-    if _NOT_TEXT.search(question):  # bytes that were no UTF-8 (read with surrogateescape), or a NUL: no question
-        raise InvalidSource("the question is not text (it holds binary bytes)")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InvalidSource(
-            f"the question is {len(question):,} characters long; ask in at most {MAX_QUESTION_CHARS:,} "
-            "(to search a text, add it as an article)"
-        )
-    return question
