@@ -22,9 +22,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from index import add_cli, answerability, eval_report, evaluation, evidence_rank, ranker_eval
-from index.database import PostgresDatabase
 from index.errors import BadDataFile, DossierError
 from index.library import Library
+from index.postgres_database import PostgresDatabase
 from index.settings import Settings
 
 

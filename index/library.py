@@ -14,7 +14,6 @@ from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
 from index.answering import Answering
 from index.asking import Asker
 from index.conversations import Conversations
-from index.database import open_database
 from index.embed_worker import WorkerEmbedder
 from index.embedding import Embedder, build_embedder, cores
 from index.errors import DossierError, LibraryCorrupt, ModelMismatch, NoLibrary
@@ -25,7 +24,7 @@ from index.pgvectors import PgVectors
 from index.reading import Reading
 from index.rerank import Reranker
 from index.settings import Settings
-from index.store import Store
+from index.store import Store, open_database
 from index.upkeep import Upkeep
 from index.vector_cache import VectorCache
 from index.vectors import Searchable

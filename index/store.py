@@ -1,7 +1,7 @@
 """The library's storage: articles, passages (with their vectors) and the keyword index, in SQLite or PostgreSQL
-(``index.database``). ``Store`` is the gateway to it: a connection per thread, the writer lock, transactions, and
-the small tables (votes, chat settings, meta); it reads articles and passages as ``index.store_articles`` and
-``index.store_passages``.
+(``index.database``; ``open_database`` picks one). ``Store`` is the gateway to it: a connection per thread, the
+writer lock, transactions, and the small tables (votes, chat settings, meta); it reads articles and passages as
+``index.store_articles`` and ``index.store_passages``.
 
 The database is the source of truth. Writes go through ``write()`` (``index.store_writes``): every write bumps
 ``meta.generation`` so other connections, in this process or another (another replica, with PostgreSQL), know to
@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from index import feedback, keywords, schema, vector_mirror
-from index.database import Connection, Database, SqliteDatabase, first_line
+from index.database import Connection, Database, first_line
 from index.errors import DossierError, LibraryCorrupt
 from index.feedback import Span
+from index.postgres_database import PostgresDatabase
+from index.sqlite_database import LIBRARY_FILE, SqliteDatabase
 from index.store_articles import ArticleReads
 from index.store_passages import PassageReads
 from index.store_writes import WriteTxn
@@ -222,3 +224,7 @@ class Store(ArticleReads, PassageReads):
     def size_bytes(self) -> int:
         with self.connection() as conn:
             return self.database.size_bytes(conn)
+
+
+def open_database(data_dir: Path, url: str, schema: str = "", setting: str = "DATABASE_URL") -> Database:
+    return PostgresDatabase(url, schema, setting) if url else SqliteDatabase(data_dir / LIBRARY_FILE)

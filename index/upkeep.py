@@ -12,12 +12,12 @@ import numpy as np
 from index import extract, migrate
 from index.adding import Progress, ProgressFn, quiet
 from index.cleaning import normalized_hash
-from index.database import POSTGRES_SCHEMES, open_database
+from index.database import POSTGRES_SCHEMES
 from index.errors import ArticleNotFound, DossierError, InvalidSource, TooLarge
 from index.ingest import Ingestor
 from index.migrate import Migrated
 from index.parts import Parts
-from index.store import Store
+from index.store import Store, open_database
 from index.types import Article, ArticleInfo
 
 

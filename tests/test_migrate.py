@@ -16,7 +16,7 @@ from support import LocalSite, Route, rss, synthetic_jsonl
 from test_cli import dossier_cmd
 
 from index import Library
-from index.database import WRITER_LOCK
+from index.postgres_database import WRITER_LOCK
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]  # it moves a library out of its SQLite file and back
 
