@@ -163,7 +163,9 @@ async def find(update: Update, context: Context) -> None:
     if not infos:
         await message.reply_text(f"No article contains {esc(cap(words))}.")
         return
-    await message.reply_text(pack([f"<b>Found {len(infos)}</b>\n" + "\n".join(article_line(i) for i in infos)])[0])
+    # Over several messages when long titles and outlets fill one: every match found is listed.
+    for page in pack([f"<b>Found {len(infos)}</b>", *(article_line(i) for i in infos)], separator="\n"):
+        await message.reply_text(page)
 
 
 async def remove(update: Update, context: Context) -> None:

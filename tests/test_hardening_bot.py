@@ -467,3 +467,27 @@ async def test_a_deleted_question_or_status_message_loses_nothing(telegram: Fake
     telegram.vanish = None
     assert not [t for t in telegram.texts(NEWSROOM["id"]) if "went wrong" in t]
     assert [c.result["error"] for c in telegram.errors()] == ["Bad Request: message to edit not found"]
+
+
+async def test_find_lists_every_match_it_counts(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """ "Found 20" with long titles and outlets listed 18: the first message was sent, the rest dropped."""
+    app = await start_bot(add_policy="everyone")
+    library = app.bot_data["state"].engine.library
+    chat = private_chat(ALICE)
+    rows = [
+        {
+            "id": f"k{i}",
+            "title": f"Kerinovo report {i} " + "with a very long headline about the river crossing " * 3,
+            "source": "The Very Long Named Regional Outlet Of Kerinovo And Surroundings",
+            "published": "2024-01-01",
+            "text": f"Officials said {i + 3} bridges near Kerinovo were closed on Monday after the river rose.",
+        }
+        for i in range(20)
+    ]
+    library.add_jsonl([json.dumps(r).encode() for r in rows], added_by="import")
+    mark = len(telegram.calls)
+    await telegram.say(chat, ALICE, "/find Kerinovo", "<b>Found 20")
+    await settle(telegram, chat, ALICE)
+    listed = "\n".join(t for t in telegram.texts(chat["id"], after=mark) if "Kerinovo report" in t)
+    assert all(f"Kerinovo report {i} " in listed for i in range(20)), listed
+    assert telegram.errors() == []
