@@ -107,7 +107,14 @@ async def send_answer(message: Message, context: Context, question: str, previou
     async with st.lanes.lane(sender_key(message)), typing(context, chat.id):
         answer = await st.engine.read(ask, question, collection=collection)
         # Within the engine's limit: a chain of follow-ups would otherwise grow into a refused question.
-        if answer.abstained and previous and len(previous) + 1 + len(question) <= MAX_QUESTION_CHARS:
+        # A follow-up that names its own outlets ("what did the Kellbach Post say?") is not read with the earlier
+        # question: joined, the earlier question's outlet would be the one searched.
+        if (
+            answer.abstained
+            and previous
+            and not answer.outlet
+            and len(previous) + 1 + len(question) <= MAX_QUESTION_CHARS
+        ):
             question = f"{previous} {question}"
             answer = await st.engine.read(ask, question, collection=collection)
     activity.answered(answer)

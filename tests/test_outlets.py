@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import StartBot
+from fake_telegram import FakeBotAPI, group_chat, user
 
 from bot.rendering import answer_blocks, not_found
 from index import Library, scope_note
@@ -210,3 +212,22 @@ def test_a_source_longer_than_an_index_entry(library: Library) -> None:
     answer = library.ask("How much will the bridge repairs cost, according to the Kellbach Post?")
     assert not answer.abstained and {c.source for c in answer.citations} == {"Kellbach Post"}
     assert library.ask("How much will the bridge repairs cost?").citations
+
+
+async def test_a_follow_up_naming_another_outlet_searches_that_outlet(
+    telegram: FakeBotAPI, start_bot: StartBot
+) -> None:
+    """A reply that names its own outlet is not read with the question it replies to: joined, the earlier question's
+    outlet was the one searched ("… do not name Kellbach Post. Searched the 1 article from Harlow Gazette.")."""
+    app = await start_bot()
+    library = app.bot_data["state"].engine.library
+    library.add_text(GAZETTE, source="Harlow Gazette", added_by="import")
+    library.add_text(POST, source="Kellbach Post", added_by="import")
+    newsroom, member = group_chat(-100700, "Newsroom"), user(701, "Mark", "mark")
+    asked = await telegram.say(
+        newsroom, member, "/ask What did the Harlow Gazette report about the bridge?", "Harlow Gazette"
+    )
+    follow = await telegram.say(
+        newsroom, member, "what did the Kellbach Post say?", "Kellbach Post", reply_to=asked.result
+    )
+    assert "from Harlow Gazette" not in follow.params["text"], follow.params["text"]
