@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
     Message,
+    MessageEntity,
     MessageOriginChannel,
     MessageOriginChat,
     MessageOriginHiddenUser,
@@ -143,8 +145,31 @@ def _safe_file_name(name: str, suffix: str) -> str:
     return f"{stem or 'document'}{suffix}"
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What a post offers: its own text (an article's length), else the first link it carries."""
+
+    text: str = ""
+    url: str = ""
+
+
+def candidate(message: Message, min_chars: int) -> Candidate | None:
+    body = message.text or message.caption or ""
+    if len(body.strip()) >= min_chars:
+        return Candidate(text=body)
+    entities = message.parse_entities() if message.text else message.parse_caption_entities()
+    for entity, value in entities.items():
+        if entity.type == MessageEntity.URL:
+            return Candidate(url=value if "://" in value else f"https://{value}")
+        if entity.type == MessageEntity.TEXT_LINK and entity.url:
+            return Candidate(url=entity.url)
+    return None
+
+
 async def add_message(update: Update, context: Context, target: Message) -> None:
-    """Add what a message holds: its document, or its text with the forwarded origin as the source."""
+    """Add what a message holds: its document; the page it links to when its text is shorter than an article
+    (``AUTOADD_MIN_CHARS``, as auto-add reads a post: "Council approves bridge budget… Read the full story: <link>"
+    is the story's); else its text, with the forwarded origin as the source."""
     if from_this_bot(target, context.bot.id):
         # Its own answer added back would be cited as one more source agreeing with the article it quotes.
         assert update.effective_message is not None
@@ -160,6 +185,10 @@ async def add_message(update: Update, context: Context, target: Message) -> None
         return
     if is_url(text.strip()):
         await add_url(update, context, text.strip())
+        return
+    offered = candidate(target, state(context).settings.autoadd_min_chars)
+    if offered is not None and offered.url:
+        await add_url(update, context, offered.url)
         return
     await add_text(update, context, text, holder=target)
 

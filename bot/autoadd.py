@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from telegram import Message, MessageEntity, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot import activity
-from bot.adding import forward_origin
+from bot.adding import candidate, forward_origin
 from bot.engine import Busy
 from bot.rendering import article_line, cap, error_text, esc
 from bot.state import (
@@ -34,27 +33,6 @@ SETTING = "autoadd"
 REMOVED = "autoadd-removed:"  # + a post's message id: its article was removed, and an edit must not bring it back
 LISTED = 10
 USAGE = "/autoadd on · /autoadd off · /autoadd (what it added) · /autoadd undo 12"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """What a post offers: its own text (an article's length), else the first link it carries."""
-
-    text: str = ""
-    url: str = ""
-
-
-def candidate(message: Message, min_chars: int) -> Candidate | None:
-    body = message.text or message.caption or ""
-    if len(body.strip()) >= min_chars:
-        return Candidate(text=body)
-    entities = message.parse_entities() if message.text else message.parse_caption_entities()
-    for entity, value in entities.items():
-        if entity.type == MessageEntity.URL:
-            return Candidate(url=value if "://" in value else f"https://{value}")
-        if entity.type == MessageEntity.TEXT_LINK and entity.url:
-            return Candidate(url=entity.url)
-    return None
 
 
 def post_key(message: Message) -> str:

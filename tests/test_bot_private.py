@@ -126,6 +126,31 @@ async def test_a_lone_link_and_documents_are_added(telegram: FakeBotAPI, start_b
     assert "six months" in answer.params["text"]
 
 
+async def test_a_forwarded_teaser_adds_the_story_it_links_to(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    """A post shorter than an article that links to one is read as auto-add reads a channel's post: the linked page
+    is added, not the teaser. Before, "Council approves… Read the full story: <link>" was stored as the article."""
+    await start_bot()
+    story = "The council approved the Ashford bridge budget on Monday; construction will start in March, it said."
+    site.routes["/story"] = Route(body=article_html("Ashford bridge budget approved", [story * 3]))
+    site.routes["/hidden"] = Route(body=article_html("Ferry to stop in winter", [story.replace("bridge", "ferry") * 3]))
+    channel = {"id": -1001234567891, "type": "channel", "title": "Ashford Herald", "username": "ashford_herald"}
+    origin = {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 80}
+    teaser = f"Council approves new Ashford bridge budget. Read the full story: {site.url('/story')}"
+    await telegram.say(CHAT, ALICE, teaser, "Added #1 «Ashford bridge budget approved»", forward_origin=origin)
+    # The link behind words ("Full story"), as Telegram gives it: a text_link entity.
+    hidden = "Ferry news. Full story"
+    link = {"type": "text_link", "offset": len(hidden) - 10, "length": 10, "url": site.url("/hidden")}
+    origin = {**origin, "message_id": 81}
+    await telegram.say(
+        CHAT, ALICE, hidden, "Added #2 «Ferry to stop in winter»", forward_origin=origin, extra={"entities": [link]}
+    )
+    assert site.requests.count("/story") == 1 and site.requests.count("/hidden") == 1
+    answer = await telegram.say(CHAT, ALICE, "when will construction start?", "<b>Sources</b>")
+    assert "start in March" in answer.params["text"]
+
+
 async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot()
     channel = {"id": -1001234567890, "type": "channel", "title": "Frontline Monitor", "username": "frontline_mon"}
