@@ -183,8 +183,9 @@ async def add_message(update: Update, context: Context, target: Message) -> None
         assert update.effective_message is not None
         await update.effective_message.reply_text("Not added: that message has no text.")
         return
-    if is_url(text.strip()):
-        await add_url(update, context, text.strip())
+    if links := links_alone(target):
+        for link in links:
+            await add_url(update, context, link)
         return
     offered = candidate(target, state(context).settings.autoadd_min_chars)
     if offered is not None and offered.url:
@@ -218,6 +219,24 @@ def forward_origin(message: Message) -> tuple[str, str, str, str]:
     return "", "", published, "forwarded"
 
 
+def marked_links(message: Message) -> dict[str, str]:
+    """The links Telegram marks in a message's text, as written → as fetched: "example.com/story", which Telegram
+    shows as a link too, is fetched as https://example.com/story."""
+    if not message.text:
+        return {}
+    marked = message.parse_entities([MessageEntity.URL])
+    return {v: v if "://" in v else f"https://{v}" for v in marked.values()}
+
+
+def links_alone(message: Message) -> list[str]:
+    """The links a message's text is made of, one or several, nothing else ([] when it holds words too)."""
+    marked = marked_links(message)
+    words = (message.text or "").split()
+    if not words or not all(is_url(w) or w in marked for w in words):
+        return []
+    return list(dict.fromkeys(marked.get(w, w) for w in words))
+
+
 async def add_command(update: Update, context: Context) -> None:
     """/add URL · /add + pasted text · /add in reply to a message or file."""
     message = update.effective_message
@@ -225,9 +244,10 @@ async def add_command(update: Update, context: Context) -> None:
         return
     payload = command_payload(message)
     words = payload.split()
-    if words and is_url(words[0]):
+    marked = marked_links(message)
+    if words and (is_url(words[0]) or words[0] in marked):
         # "/add https://… must read", or one link a line: each link is added, the words beside them are a note.
-        for link in dict.fromkeys(w for w in words if is_url(w)):
+        for link in dict.fromkeys(marked.get(w, w) for w in words if is_url(w) or w in marked):
             await add_url(update, context, link)
     elif payload:
         await add_text(update, context, payload)

@@ -16,7 +16,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import activity, autoadd
-from bot.adding import add_url
+from bot.adding import add_url, links_alone, marked_links
 from bot.rendering import answer_blocks, first_per_source, not_found, pack
 from bot.state import Context, payload_or_usage, sender_key, state
 from index import MAX_QUESTION_CHARS, Answer, is_url
@@ -195,16 +195,12 @@ async def private_text(update: Update, context: Context) -> None:
     if message is None or not message.text or not message.text.strip():
         return
     text = message.text.strip()
-    if is_url(text):
-        await add_url(update, context, text)
-        return
-    links = text.split()
-    if all(is_url(w) for w in links):  # one link a line: each is added
-        for link in dict.fromkeys(links):
+    if links := links_alone(message):  # a link, or one a line (also as Telegram marks "example.com/story")
+        for link in links:
             await add_url(update, context, link)
         return
     words = text.split(None, 1)
-    if len(words) == 2 and is_url(words[0]):
+    if len(words) == 2 and (is_url(words[0]) or words[0] in marked_links(message)):
         text = words[1]  # "https://… is this accurate?": the words are the question; an address is no content
     await send_answer(message, context, text, await _previous_question(message, context))
 

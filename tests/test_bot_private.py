@@ -151,6 +151,20 @@ async def test_a_forwarded_teaser_adds_the_story_it_links_to(
     assert "start in March" in answer.params["text"]
 
 
+async def test_a_link_without_its_scheme_is_a_link(telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite) -> None:
+    """Telegram marks "example.com/story" as a link as it does "https://…": alone in a message, or after /add, it
+    is fetched (as https), not asked as a question nor stored as a text of a few words."""
+    await start_bot()
+    bare = site.url("/story").removeprefix("http://")
+    marked = {"entities": [{"type": "url", "offset": 0, "length": len(bare)}]}
+    fetched = await telegram.say(CHAT, ALICE, bare, "Not added", extra=marked)
+    assert "TLS failed for 127.0.0.1" in fetched.params["text"]  # fetched as https (the local site speaks http)
+    command = {"entities": [{"type": "bot_command", "offset": 0, "length": 4}, {**marked["entities"][0], "offset": 5}]}
+    again = await telegram.say(CHAT, ALICE, f"/add {bare}", "Not added", extra=command)
+    assert "TLS failed for 127.0.0.1" in again.params["text"]
+    assert not [t for t in telegram.texts(CHAT["id"]) if "Not found" in t or "words" in t]
+
+
 async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot()
     channel = {"id": -1001234567890, "type": "channel", "title": "Frontline Monitor", "username": "frontline_mon"}
