@@ -178,6 +178,7 @@ def build_application(
         MessageHandler(new_message & private & filters.FORWARDED, adding.forwarded_message),
         MessageHandler(new_message & private & filters.TEXT, asking.private_text),
         MessageHandler(new_message & groups & filters.TEXT, asking.group_text),
+        MessageHandler(new_message & private & ~filters.StatusUpdate.ALL, browsing.unreadable),
         CallbackQueryHandler(answer_buttons.more_button, pattern=r"^more:"),
         CallbackQueryHandler(answer_buttons.passage_button, pattern=r"^psg:"),
         CallbackQueryHandler(answer_buttons.feedback_button, pattern=r"^fb:"),

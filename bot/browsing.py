@@ -19,7 +19,7 @@ from bot.state import (
     pressed,
     state,
 )
-from index import ArticleInfo, ArticleNotFound
+from index import FILE_SUFFIXES, ArticleInfo, ArticleNotFound
 
 PAGE_SIZE = 10
 
@@ -242,6 +242,18 @@ async def stats(update: Update, context: Context) -> None:
     lines.append(f"Model: {esc(s.embedding_model)} ({s.dimension} dimensions)")
     lines.append(f"On disk: {(s.db_bytes + s.index_bytes) / 1e6:.1f} MB")
     await message.reply_text("\n".join(lines))
+
+
+async def unreadable(update: Update, context: Context) -> None:
+    """A private message with nothing to read (a photo, a voice message, a sticker): say what is read."""
+    message = update.effective_message
+    if message is None:
+        return
+    kinds = ", ".join(sorted({s for s in FILE_SUFFIXES if s not in (".htm", ".markdown")}))
+    await message.reply_text(
+        f"I read only text: ask a question in words, or send a link or a file ({kinds}); photos, voice messages "
+        "and stickers are not read, nor their captions."
+    )
 
 
 async def unknown_command(update: Update, context: Context) -> None:

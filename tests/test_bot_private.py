@@ -165,6 +165,16 @@ async def test_a_link_without_its_scheme_is_a_link(telegram: FakeBotAPI, start_b
     assert not [t for t in telegram.texts(CHAT["id"]) if "Not found" in t or "words" in t]
 
 
+async def test_a_photo_or_voice_message_gets_a_line(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """A message with nothing the bot reads got no reply at all."""
+    await start_bot()
+    photo = {"photo": [{"file_id": "p1", "file_unique_id": "up1", "width": 90, "height": 90}]}
+    await telegram.say(CHAT, ALICE, None, "I read only text", caption="how many tanks?", extra=photo)
+    voice = {"voice": {"file_id": "v1", "file_unique_id": "uv1", "duration": 3}}
+    await telegram.say(CHAT, ALICE, None, "I read only text", extra=voice)
+    assert telegram.errors() == []
+
+
 async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot()
     channel = {"id": -1001234567890, "type": "channel", "title": "Frontline Monitor", "username": "frontline_mon"}
