@@ -47,9 +47,11 @@ async def _admitted(update: Update, context: Context) -> bool:
     return admission.allowed
 
 
-async def _run_add(update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False) -> None:
+async def _run_add(
+    update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False, note: str = ""
+) -> None:
     """Check rights and rate (unless ``admitted``), then run ``job`` in the write pool with an edited progress
-    message."""
+    message; ``note`` follows a successful add's result."""
     message = update.effective_message
     if message is None:
         return
@@ -66,7 +68,7 @@ async def _run_add(update: Update, context: Context, job: AddJob, first_status: 
             await progress.finish(esc(f"Not added: {error_text(exc.message)}"))
             return
         activity.note(added="duplicate" if result.duplicate else f"#{result.article.id}")
-        await progress.finish(esc(add_result_text(result)))
+        await progress.finish(esc(add_result_text(result) + note))
 
 
 async def add_url(update: Update, context: Context, url: str) -> None:
@@ -106,7 +108,24 @@ async def add_text(update: Update, context: Context, text: str, holder: Message 
     def job(progress: ProgressFn) -> AddResult:
         return library.add_text(text, progress=progress, **provenance)
 
-    await _run_add(update, context, job, "Extracting the text…")
+    await _run_add(update, context, job, "Extracting the text…", note=_cut_note(holder or update.effective_message))
+
+
+FULL_TEXT, FULL_CAPTION = 4000, 1000  # UTF-16 units: about Telegram's 4,096 a message and 1,024 a caption
+
+
+def _cut_note(message: Message | None) -> str:
+    """A warning when the text came in a message as long as Telegram allows: a client sends a longer paste as
+    several messages, and only the first was added."""
+    if message is None:
+        return ""
+    text, limit = (message.text, FULL_TEXT) if message.text else (message.caption or "", FULL_CAPTION)
+    if len(text.encode("utf-16-le")) // 2 < limit:
+        return ""
+    return (
+        ". This message is as long as Telegram allows one to be: if the article was longer, only this part was"
+        " added (send the whole article as a .txt file)"
+    )
 
 
 async def add_document(update: Update, context: Context, holder: Message) -> None:

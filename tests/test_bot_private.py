@@ -175,6 +175,18 @@ async def test_a_photo_or_voice_message_gets_a_line(telegram: FakeBotAPI, start_
     assert telegram.errors() == []
 
 
+async def test_a_paste_as_long_as_a_message_may_be_is_flagged(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """A client sends a paste longer than 4,096 characters as several messages: the /add holds only the first part
+    (the rest came as a question). The result says so, and how to send the whole article."""
+    await start_bot()
+    sentence = "The river crossing at Kerinovo was closed on Monday after the flood damaged its eastern span. "
+    part = "Kerinovo crossing closed\n\n" + sentence * 43
+    added = await telegram.say(CHAT, ALICE, "/add " + part[: 4096 - 5], "Added #1")
+    assert "as long as Telegram allows" in added.params["text"] and ".txt file" in added.params["text"]
+    short = await telegram.say(CHAT, ALICE, "/add Ferry stops\n\n" + sentence.replace("river", "ferry") * 3, "Added #2")
+    assert "Telegram allows" not in short.params["text"]
+
+
 async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot()
     channel = {"id": -1001234567890, "type": "channel", "title": "Frontline Monitor", "username": "frontline_mon"}
