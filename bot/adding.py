@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import (
     Message,
@@ -30,6 +32,9 @@ USAGE = (
     "or reply /add to a message, or send a .txt, .md, .html, .pdf or .docx file with the caption /add."
 )
 AddJob = Callable[[ProgressFn], AddResult]
+
+log = logging.getLogger(__name__)
+TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog", "www.t.me", "www.telegram.me"})
 
 
 async def _admitted(update: Update, context: Context) -> bool:
@@ -68,7 +73,7 @@ async def _run_add(
             await progress.finish(esc(f"Not added: {error_text(exc.message)}"))
             return
         activity.note(added="duplicate" if result.duplicate else f"#{result.article.id}")
-        await progress.finish(esc(add_result_text(result) + note))
+        await progress.finish(esc(add_result_text(result) + ("" if result.duplicate else note)))
 
 
 async def add_url(update: Update, context: Context, url: str) -> None:
@@ -108,7 +113,9 @@ async def add_text(update: Update, context: Context, text: str, holder: Message 
     def job(progress: ProgressFn) -> AddResult:
         return library.add_text(text, progress=progress, **provenance)
 
-    await _run_add(update, context, job, "Extracting the text…", note=_cut_note(holder or update.effective_message))
+    # Only a paste after /add: a forwarded post came whole, however long.
+    note = _cut_note(update.effective_message) if holder is None else ""
+    await _run_add(update, context, job, "Extracting the text…", note=note)
 
 
 FULL_TEXT, FULL_CAPTION = 4000, 1000  # UTF-16 units: about Telegram's 4,096 a message and 1,024 a caption
@@ -178,10 +185,14 @@ def candidate(message: Message, min_chars: int) -> Candidate | None:
         return Candidate(text=body)
     entities = message.parse_entities() if message.text else message.parse_caption_entities()
     for entity, value in entities.items():
+        url = ""
         if entity.type == MessageEntity.URL:
-            return Candidate(url=value if "://" in value else f"https://{value}")
-        if entity.type == MessageEntity.TEXT_LINK and entity.url:
-            return Candidate(url=entity.url)
+            url = value if "://" in value else f"https://{value}"
+        elif entity.type == MessageEntity.TEXT_LINK:
+            url = entity.url or ""
+        # A link to a channel or a chat ("Subscribe", the channel's name) is Telegram's own, no article.
+        if url and urlsplit(url).hostname not in TELEGRAM_HOSTS:
+            return Candidate(url=url)
     return None
 
 
@@ -208,9 +219,29 @@ async def add_message(update: Update, context: Context, target: Message) -> None
         return
     offered = candidate(target, state(context).settings.autoadd_min_chars)
     if offered is not None and offered.url:
-        await add_url(update, context, offered.url)
+        await _add_linked(update, context, offered.url, text, target)
         return
     await add_text(update, context, text, holder=target)
+
+
+async def _add_linked(update: Update, context: Context, url: str, text: str, holder: Message) -> None:
+    """The page a short message links to; its own text, with its source, where the page cannot be added (an image,
+    a page that is gone): the message is not lost."""
+    message = update.effective_message
+    assert message is not None
+    st = state(context)
+    library, collection = st.engine.library, st.collection(message.chat.id)
+    who, origin = added_by(update.effective_user, message), origin_of(message.chat)
+    provenance = _provenance(update, context, holder)
+
+    def job(progress: ProgressFn) -> AddResult:
+        try:
+            return library.add_url(url, collection=collection, added_by=who, origin=origin, progress=progress)
+        except DossierError as exc:
+            log.info("the linked page %s was not added (%s): adding the message's text", url, exc.message)
+            return library.add_text(text, progress=progress, **provenance)
+
+    await _run_add(update, context, job, "Fetching…")
 
 
 def forward_origin(message: Message) -> tuple[str, str, str, str]:
@@ -264,9 +295,13 @@ async def add_command(update: Update, context: Context) -> None:
     payload = command_payload(message)
     words = payload.split()
     marked = marked_links(message)
-    if words and (is_url(words[0]) or words[0] in marked):
-        # "/add https://… must read", or one link a line: each link is added, the words beside them are a note.
-        for link in dict.fromkeys(marked.get(w, w) for w in words if is_url(w) or w in marked):
+    if words and all(is_url(w) or w in marked for w in words):
+        # One link or one a line, also as Telegram marks them without a scheme ("example.com/story").
+        for link in dict.fromkeys(marked.get(w, w) for w in words):
+            await add_url(update, context, link)
+    elif words and is_url(words[0]):
+        # "/add https://… must read, via nytimes.com": the links with their scheme are added, the rest is a note.
+        for link in dict.fromkeys(w for w in words if is_url(w)):
             await add_url(update, context, link)
     elif payload:
         await add_text(update, context, payload)

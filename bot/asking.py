@@ -16,7 +16,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import activity, autoadd
-from bot.adding import add_url, links_alone, marked_links
+from bot.adding import add_url, links_alone
 from bot.rendering import answer_blocks, first_per_source, not_found, pack
 from bot.state import Context, payload_or_usage, sender_key, state
 from index import MAX_QUESTION_CHARS, Answer, is_url
@@ -107,15 +107,14 @@ async def send_answer(message: Message, context: Context, question: str, previou
     async with st.lanes.lane(sender_key(message)), typing(context, chat.id):
         answer = await st.engine.read(ask, question, collection=collection)
         # Within the engine's limit: a chain of follow-ups would otherwise grow into a refused question.
-        # A follow-up that names its own outlets ("what did the Kellbach Post say?") is not read with the earlier
-        # question: joined, the earlier question's outlet would be the one searched.
-        if (
-            answer.abstained
-            and previous
-            and not answer.outlet
-            and len(previous) + 1 + len(question) <= MAX_QUESTION_CHARS
-        ):
-            question = f"{previous} {question}"
+        if answer.abstained and previous and len(previous) + 1 + len(question) <= MAX_QUESTION_CHARS:
+            if answer.outlet:
+                # A follow-up that names its own outlets ("what did the Kellbach Post say?") is read with what the
+                # earlier question asked, not with its outlet: joined as written, that outlet was searched.
+                earlier = await st.engine.read(st.engine.library.without_outlets, previous, collection=collection)
+                question = f"{question} {earlier}"
+            else:
+                question = f"{previous} {question}"
             answer = await st.engine.read(ask, question, collection=collection)
     activity.answered(answer)
     quote = chat.type != ChatType.PRIVATE
@@ -200,7 +199,7 @@ async def private_text(update: Update, context: Context) -> None:
             await add_url(update, context, link)
         return
     words = text.split(None, 1)
-    if len(words) == 2 and (is_url(words[0]) or words[0] in marked_links(message)):
+    if len(words) == 2 and is_url(words[0]):
         text = words[1]  # "https://… is this accurate?": the words are the question; an address is no content
     await send_answer(message, context, text, await _previous_question(message, context))
 

@@ -249,6 +249,11 @@ async def unreadable(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
+    if message.media_group_id is not None and context.chat_data is not None:
+        # An album arrives as one message a photo: one line for it.
+        if context.chat_data.get("unread_album") == message.media_group_id:
+            return
+        context.chat_data["unread_album"] = message.media_group_id
     kinds = ", ".join(sorted({s for s in FILE_SUFFIXES if s not in (".htm", ".markdown")}))
     await message.reply_text(
         f"I read only text: ask a question in words, or send a link or a file ({kinds}); photos, voice messages "

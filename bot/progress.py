@@ -62,7 +62,7 @@ class ProgressMessage:
         body = esc(text) if plain else text
         if self._gone:
             if not plain:
-                await self.message.get_bot().send_message(self.message.chat_id, body)
+                await self._send_anew(body)
             return
         try:
             await self.message.edit_text(body)
@@ -75,8 +75,17 @@ class ProgressMessage:
             # The user deleted the status message: the progress has nowhere to go, the result goes in a new one.
             self._gone = True
             if not plain:
-                await self.message.get_bot().send_message(self.message.chat_id, body)
+                await self._send_anew(body)
         except TelegramError as exc:
             if not plain:
                 raise
             log.warning("progress edit failed: %s", exc)
+
+    async def _send_anew(self, body: str) -> None:
+        """The result in a new message where the status was: under what it answers (in its forum topic too), or
+        in the same thread."""
+        target = self.message.reply_to_message
+        if target is not None:
+            await target.reply_text(body)
+        else:
+            await self.message.reply_text(body, do_quote=False)

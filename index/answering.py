@@ -100,6 +100,13 @@ class Answering(Parts):
         answer = self._asker.ask(asked, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
         return replace(answer, question=question, outlet=pointed.label) if pointed is not None else answer
 
+    def without_outlets(self, question: str, *, collection: str | None = DEFAULT_COLLECTION) -> str:
+        """The question without the library's outlets it points at as its source ("What did the Harlow Gazette
+        report about the bridge?" → "What did report about the bridge?"); as it is where it points at none. How a
+        follow-up that names its own outlet ("and what did the Kellbach Post say?") is read with it."""
+        pointed = self._pointed(_question(question), collection)
+        return pointed.text if pointed is not None else question
+
     def _pointed(self, question: str, collection: str | None) -> outlets.Pointed | None:
         """The outlets of the library the question points at as its source (``index.outlets``), or None; also
         where one of them has no article in ``collection`` (an outlet of another chat is a name as any other)."""

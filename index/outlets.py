@@ -134,7 +134,8 @@ def keys(name: str) -> set[str]:
     written = name.split()
     words = [fold(w) for w in tokens(name)]
     out = {" ".join(words)}
-    as_article = bool(written) and (written[0][1:].islower() or name.isupper())
+    # "THE DAILY LEDGER" writes its article in capitals; "LA TIMES" does not write one.
+    as_article = bool(written) and (written[0][1:].islower() or (name.isupper() and words[0] == "the"))
     if len(words) > 1 and as_article and words[0] in _articles(None):
         out.add(" ".join(words[1:]))
     return {k for k in out if k}

@@ -172,6 +172,11 @@ async def test_a_photo_or_voice_message_gets_a_line(telegram: FakeBotAPI, start_
     await telegram.say(CHAT, ALICE, None, "I read only text", caption="how many tanks?", extra=photo)
     voice = {"voice": {"file_id": "v1", "file_unique_id": "uv1", "duration": 3}}
     await telegram.say(CHAT, ALICE, None, "I read only text", extra=voice)
+    mark = len(telegram.calls)
+    for _ in range(3):  # an album: one message a photo, one line for all
+        telegram.send(CHAT, ALICE, None, extra={**photo, "media_group_id": "album-1"})
+    await telegram.say(CHAT, ALICE, "/help", "answers questions")
+    assert sum("I read only text" in t for t in telegram.texts(CHAT["id"], after=mark)) == 1
     assert telegram.errors() == []
 
 
@@ -185,6 +190,52 @@ async def test_a_paste_as_long_as_a_message_may_be_is_flagged(telegram: FakeBotA
     assert "as long as Telegram allows" in added.params["text"] and ".txt file" in added.params["text"]
     short = await telegram.say(CHAT, ALICE, "/add Ferry stops\n\n" + sentence.replace("river", "ferry") * 3, "Added #2")
     assert "Telegram allows" not in short.params["text"]
+    again = await telegram.say(CHAT, ALICE, "/add " + part[: 4096 - 5], "already in the library")
+    assert "Telegram allows" not in again.params["text"]  # nothing was added
+    channel = {"id": -1001234567893, "type": "channel", "title": "River Post", "username": "river_post"}
+    origin = {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 5}
+    whole = part.replace("Kerinovo", "Osk")[: 4096 - 5]
+    forwarded = await telegram.say(CHAT, ALICE, whole, "Added #3", forward_origin=origin)
+    assert "Telegram allows" not in forwarded.params["text"]  # a forwarded post came whole
+
+
+async def test_a_pasted_text_that_names_sites_is_a_text(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """Telegram marks "Booking.com" and "cnmc.es" as links: in a pasted article they are words, not pages to fetch
+    (an /add is links only when it is nothing but links, or when it opens with one written with its scheme)."""
+    await start_bot()
+    paste = (
+        "Booking.com fined by Spanish regulator\n\nMadrid's competition authority fined Booking.com 413 million "
+        "euros on Tuesday for abusing its dominant position, according to a ruling published on cnmc.es."
+    )
+    text = "/add " + paste
+    marks = [{"type": "bot_command", "offset": 0, "length": 4}]
+    for word in ("Booking.com", "cnmc.es"):
+        marks.append({"type": "url", "offset": text.index(word), "length": len(word)})
+    await telegram.say(
+        CHAT, ALICE, text, "Added #1 «Booking.com fined by Spanish regulator»", extra={"entities": marks}
+    )
+
+
+async def test_a_short_post_with_no_article_link_is_stored_as_it_is(
+    telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
+) -> None:
+    """A link to the channel itself ("Subscribe") is no article; a link that is no page (an image) is not added, and
+    the post's own text is, with its source."""
+    await start_bot()
+    channel = {"id": -1001234567892, "type": "channel", "title": "Frontline Monitor", "username": "frontline_mon"}
+    origin = {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 90}
+    flash = "Convoy hit near the border crossing overnight, officials said.\n\nSubscribe"
+    link = {"type": "text_link", "offset": len(flash) - 9, "length": 9, "url": "https://t.me/frontline_mon"}
+    await telegram.say(
+        CHAT, ALICE, flash, "Added #1 «Convoy hit near the border", forward_origin=origin, extra={"entities": [link]}
+    )
+    site.routes["/photo.jpg"] = Route(body=b"\xff\xd8\xff" + b"0" * 100, content_type="image/jpeg")
+    teaser = f"Floodgates opened at Rivna on Monday as the river rose. Photo: {site.url('/photo.jpg')}"
+    origin = {**origin, "message_id": 91}
+    added = await telegram.say(CHAT, ALICE, teaser, "Added #2 «Floodgates opened", forward_origin=origin)
+    assert "Telegram allows" not in added.params["text"]
+    shown = await telegram.say(CHAT, ALICE, "/source 2", "<b>#2 ")
+    assert "Outlet: Frontline Monitor" in shown.params["text"]
 
 
 async def test_forwarded_channel_post_keeps_its_source(telegram: FakeBotAPI, start_bot: StartBot) -> None:

@@ -132,6 +132,14 @@ def test_the_outlets_a_question_points_at(question: str, expected: tuple[tuple[s
     assert pointed(question) == expected
 
 
+def test_an_acronym_in_capitals_is_no_article() -> None:
+    """ "THE DAILY LEDGER" writes its article in capitals; "LA TIMES" writes none: it is not the Times."""
+    found = Outlets(["LA TIMES", "The Times"]).pointed(
+        "What did the Times report?", "en", source_phrases("What did the Times report?", "en")
+    )
+    assert found is not None and found.sources == ("The Times",) and found.label == "The Times"
+
+
 def test_a_question_typed_in_lower_case() -> None:
     assert pointed("what did the daily beast report?") == (("The Daily Beast",), "The Daily Beast", "what did report?")
     assert pointed("what did people say about the outage?") == (("People",), "People", "what did say about the outage?")
@@ -217,8 +225,9 @@ def test_a_source_longer_than_an_index_entry(library: Library) -> None:
 async def test_a_follow_up_naming_another_outlet_searches_that_outlet(
     telegram: FakeBotAPI, start_bot: StartBot
 ) -> None:
-    """A reply that names its own outlet is not read with the question it replies to: joined, the earlier question's
-    outlet was the one searched ("… do not name Kellbach Post. Searched the 1 article from Harlow Gazette.")."""
+    """A reply that names its own outlet is read with what the question it replies to asked, not with its outlet:
+    joined as written, the earlier question's outlet was the one searched ("… do not name Kellbach Post. Searched
+    the 1 article from Harlow Gazette.")."""
     app = await start_bot()
     library = app.bot_data["state"].engine.library
     library.add_text(GAZETTE, source="Harlow Gazette", added_by="import")
@@ -228,6 +237,13 @@ async def test_a_follow_up_naming_another_outlet_searches_that_outlet(
         newsroom, member, "/ask What did the Harlow Gazette report about the bridge?", "Harlow Gazette"
     )
     follow = await telegram.say(
-        newsroom, member, "what did the Kellbach Post say?", "Kellbach Post", reply_to=asked.result
+        newsroom, member, "what did the Kellbach Post say?", "<b>Sources</b>", reply_to=asked.result
     )
-    assert "from Harlow Gazette" not in follow.params["text"], follow.params["text"]
+    text = follow.params["text"]
+    assert "from Kellbach Post" in text and "Harlow Gazette" not in text, text
+    # Read with what the earlier question asked: the bridge's cost, from the outlet the follow-up names.
+    cost = await telegram.say(newsroom, member, "/ask How much will the bridge repairs cost?", "<b>Sources</b>")
+    post = await telegram.say(
+        newsroom, member, "according to the Kellbach Post?", "<b>Sources</b>", reply_to=cost.result
+    )
+    assert "6 million euros" in post.params["text"] and "4 million" not in post.params["text"], post.params["text"]
