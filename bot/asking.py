@@ -19,7 +19,7 @@ from bot import activity, autoadd
 from bot.adding import add_url, links_alone
 from bot.rendering import answer_blocks, first_per_source, not_found, pack
 from bot.state import Context, payload_or_usage, sender_key, state
-from index import MAX_QUESTION_CHARS, Answer, is_url
+from index import Answer, is_url
 
 log = logging.getLogger(__name__)
 TYPING_EVERY = 4.5  # seconds; a chat action lasts about five
@@ -106,16 +106,12 @@ async def send_answer(message: Message, context: Context, question: str, previou
     ask = st.engine.library.ask
     async with st.lanes.lane(sender_key(message)), typing(context, chat.id):
         answer = await st.engine.read(ask, question, collection=collection)
-        # Within the engine's limit: a chain of follow-ups would otherwise grow into a refused question.
-        if answer.abstained and previous and len(previous) + 1 + len(question) <= MAX_QUESTION_CHARS:
-            if answer.outlet:
-                # A follow-up that names its own outlets ("what did the Kellbach Post say?") is read with what the
-                # earlier question asked, not with its outlet: joined as written, that outlet was searched.
-                earlier = await st.engine.read(st.engine.library.without_outlets, previous, collection=collection)
-                question = f"{question} {earlier}"
-            else:
-                question = f"{previous} {question}"
-            answer = await st.engine.read(ask, question, collection=collection)
+        if answer.abstained and previous:
+            follow_up = st.engine.library.follow_up
+            joined = await st.engine.read(follow_up, previous, question, collection=collection)
+            if joined is not None:
+                question = joined
+                answer = await st.engine.read(ask, question, collection=collection)
     activity.answered(answer)
     quote = chat.type != ChatType.PRIVATE
     conversations = st.engine.library.conversations

@@ -100,12 +100,31 @@ class Answering(Parts):
         answer = self._asker.ask(asked, vectors, scope, searched, k, page, dense_weight, keyword_weight, when)
         return replace(answer, question=question, outlet=pointed.label) if pointed is not None else answer
 
-    def without_outlets(self, question: str, *, collection: str | None = DEFAULT_COLLECTION) -> str:
-        """The question without the library's outlets it points at as its source ("What did the Harlow Gazette
-        report about the bridge?" → "What did report about the bridge?"); as it is where it points at none. How a
-        follow-up that names its own outlet ("and what did the Kellbach Post say?") is read with it."""
-        pointed = self._pointed(_question(question), collection)
-        return pointed.text if pointed is not None else question
+    def follow_up(self, previous: str, question: str, *, collection: str | None = DEFAULT_COLLECTION) -> str | None:
+        """What a follow-up that found nothing on its own asks, read with the question it follows; None where that
+        would be longer than a question may be (it stands on its own). A follow-up pointing at its own outlets
+        ("and what did the Kellbach Post say?") asks what the earlier question asked, without the earlier one's
+        outlets; one that is nothing but outlets' names ("and the Kellbach Post?", "what about Reuters?") asks
+        the earlier question of them, in their place where it named one ("What did the Kellbach Post report about
+        the bridge?"), else after a cue of its language ("How much will it cost, according to the Kellbach
+        Post?"); any other is read after the earlier question ("… and in Kharkiv?")."""
+        previous, question = _question(previous), _question(question)
+        earlier = self._pointed(previous, collection)
+        asked = earlier.text if earlier is not None else previous
+        if self._pointed(question, collection) is not None:
+            joined = f"{question} {asked}"
+        else:
+            known = self._cached("outlets", lambda: outlets.Outlets(self.store.outlet_names()))
+            named = known.only_named(question, language.detect(question))
+            renamed = earlier.renamed(previous, named) if named is not None and earlier is not None else None
+            cue = outlets.cue(language.detect(previous)) if named is not None else None
+            if renamed is not None:
+                joined = renamed
+            elif named is not None and cue is not None:
+                joined = f"{asked.rstrip(' ?!.')}, {cue} {named}?"
+            else:
+                joined = f"{previous} {question}"
+        return joined if len(joined) <= MAX_QUESTION_CHARS else None
 
     def _pointed(self, question: str, collection: str | None) -> outlets.Pointed | None:
         """The outlets of the library the question points at as its source (``index.outlets``), or None; also

@@ -32,6 +32,8 @@ OUTLET_CHARS = 200  # the characters of a source read as an outlet's name (the l
 CUE_WORDS = 8  # the most words after a source cue read as the outlet's name ("according to [Radio Free Europe]")
 CUES_READ = 4  # a question with more source cues than this is read up to its fourth
 CLAUSE_CHARS = 300  # the characters after a cue read for the name (a question is up to 4,096)
+FOLLOW_UP_WORDS = 3  # the most words besides outlets' names in a follow-up read as asking them ("and what about")
+_WORD = re.compile(r"[^\s?!,;:]+")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _VIA = re.compile(r"^(?:via|mirror(?:ed)? on|from)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(.*?\S)(?:['’]s|(?<=s)['’])(?:\s+\w+){1,3}$")
@@ -45,6 +47,15 @@ class Pointed:
     outlets: tuple[tuple[str, ...], ...]  # each outlet named, as the library's sources write it
     label: str  # for "Searched the 3 articles from …": "Harlow Gazette", "Reuters, AP"
     text: str  # the question without them: "What did report about the bridge?", "How much will … cost?"
+    names: tuple[tuple[int, int], ...] = ()  # where the question writes each phrase naming them
+
+    def renamed(self, question: str, phrase: str) -> str | None:
+        """The question with ``phrase`` in place of the one phrase that names its outlets ("What did the Kellbach
+        Post report about the bridge?"); None where several do."""
+        if len(self.names) != 1:
+            return None
+        start, end = self.names[0]
+        return question[:start] + phrase + question[end:]
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -91,7 +102,29 @@ class Outlets:
         parts = [p for _, _, ps in found for p in ps]
         outlets = tuple(self.named(p, lang) for p in parts)
         label = abstention.listed(list(dict.fromkeys(self._label(p, lang) for p in parts)), ", ")
-        return Pointed(outlets, label, _cut(text, [(s, e) for s, e, _ in found]))
+        names = tuple(_phrase_span(text, start, end, phrases) for start, end, _ in found)
+        return Pointed(outlets, label, _cut(text, [(s, e) for s, e, _ in found]), names)
+
+    def only_named(self, text: str, lang: str) -> str | None:
+        """The phrase naming outlets that a follow-up consists of, but for at most ``FOLLOW_UP_WORDS`` other words
+        ("and the Kellbach Post?", "what about Reuters and AP?"); None where it is not one. Each name is the
+        longest run of up to ``CUE_WORDS`` words from where it starts that names outlets, written as a name even in
+        a question in lower case: "and how many people?" does not ask the magazine People."""
+        words = [m.span() for m in _WORD.finditer(text)]
+        named: list[tuple[int, int]] = []
+        other, i = 0, 0
+        while i < len(words) and other <= FOLLOW_UP_WORDS:
+            for j in range(min(len(words), i + CUE_WORDS), i, -1):
+                phrase = text[words[i][0] : words[j - 1][1]]
+                if any(all(self._as_name(x, lang, False) for x in p) for p in _readings(phrase, lang)):
+                    named.append((words[i][0], words[j - 1][1]))
+                    i = j
+                    break
+            else:
+                other, i = other + 1, i + 1
+        if not named or other > FOLLOW_UP_WORDS:
+            return None
+        return text[named[0][0] : named[-1][1]]
 
     def _as_name(self, part: str, lang: str, lower: bool) -> bool:
         """The part names an outlet and is written as a name: capitalised, unless the question is all lower case."""
@@ -149,6 +182,13 @@ def _readings(phrase: str, lang: str) -> Iterator[list[str]]:
         yield parts
 
 
+def _phrase_span(text: str, start: int, end: int, phrases: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Where, within a cut span, the question writes the phrase read as its outlets' names."""
+    phrase = next(p for s, e, p in phrases if (s, e) == (start, end))
+    at = text.find(phrase, start, end)
+    return (at, at + len(phrase)) if at >= 0 else (start, end)
+
+
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     """The text without the spans, its punctuation closed up ("How much will it cost, according to X?" → "How much
     will it cost?")."""
@@ -178,13 +218,23 @@ def _joins(lang: str) -> re.Pattern[str]:
     return re.compile(r"\s*,\s*|\s+(?:" + "|".join(map(re.escape, words)) + r")\s+", re.IGNORECASE)
 
 
+def cue(lang: str) -> str | None:
+    """The first phrase of the language that names a source after it ("according to", "selon"), or None."""
+    return next(iter(_cue_phrases(lang)), None)
+
+
 @functools.cache
-def _cue(lang: str) -> re.Pattern[str] | None:
-    """A phrase that names a source after it: questions.json's ``source_cues`` of the language, and the cues that
-    credit a source in its sentences (cues.json ``according``)."""
+def _cue_phrases(lang: str) -> tuple[str, ...]:
+    """The phrases that name a source after them: questions.json's ``source_cues`` of the language, and the cues
+    that credit a source in its sentences (cues.json ``according``)."""
     questions = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
     cues = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
-    phrases = [*questions.get(lang, {}).get("source_cues", []), *cues["according"].get(lang, [])]
+    return (*questions.get(lang, {}).get("source_cues", []), *cues["according"].get(lang, []))
+
+
+@functools.cache
+def _cue(lang: str) -> re.Pattern[str] | None:
+    phrases = _cue_phrases(lang)
     if not phrases:
         return None
     either = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))

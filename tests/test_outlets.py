@@ -224,6 +224,41 @@ def test_a_source_longer_than_an_index_entry(library: Library) -> None:
     assert library.ask("How much will the bridge repairs cost?").citations
 
 
+def test_a_follow_up_read_with_the_question_it_follows(library: Library) -> None:
+    """A follow-up that found nothing alone is read with the earlier question: one that is nothing but an outlet's
+    name asks the earlier question of that outlet (joined as written, "What did the Harlow Gazette report about the
+    bridge? and the Kellbach Post?" searched the Gazette), in place of the outlet it named or after a cue."""
+    library.add_text(GAZETTE, source="Harlow Gazette")
+    library.add_text(POST, source="Kellbach Post")
+    gazette, cost = "What did the Harlow Gazette report about the bridge?", "How much will the bridge repairs cost?"
+    assert library.follow_up(gazette, "and the Kellbach Post?") == "What did the Kellbach Post report about the bridge?"
+    assert library.follow_up(gazette, "What about Kellbach Post") == "What did Kellbach Post report about the bridge?"
+    asked = library.follow_up(cost, "and the Kellbach Post?")
+    assert asked == "How much will the bridge repairs cost, according to the Kellbach Post?"
+    answer = library.ask(asked)
+    assert answer.outlet == "Kellbach Post" and "6 million euros" in answer.citations[0].quote
+    # In the earlier question's language; two outlets at once.
+    assert library.follow_up("Wie viel kostet die Reparatur der Brücke?", "und die Kellbach Post?") == (
+        "Wie viel kostet die Reparatur der Brücke, laut die Kellbach Post?"
+    )
+    both = library.follow_up(cost, "what about the Kellbach Post and the Harlow Gazette?")
+    assert both == "How much will the bridge repairs cost, according to the Kellbach Post and the Harlow Gazette?"
+    assert library.ask(both).outlet == "Kellbach Post, Harlow Gazette"
+    # A follow-up pointing at its own outlet asks what the earlier one asked, without the earlier one's outlet.
+    said = library.follow_up(gazette, "what did the Kellbach Post say?")
+    assert said == "what did the Kellbach Post say? What did report about the bridge?"
+    # Anything else is read after the earlier question; an outlet's name among more words is no follow-up of it,
+    # nor a name in lower case ("people" is a word before it is the magazine People).
+    library.add_text(
+        "Wedding of the year\n\nA singer married an actor in Kellbach on Saturday, guests said.", source="People"
+    )
+    for other in ("and in Kellbach?", "and what did the council say about the Kellbach Post?", "and people?"):
+        assert library.follow_up(cost, other) == f"{cost} {other}"
+    assert library.follow_up(cost, "and People?") == f"{cost.rstrip('?')}, according to People?"
+    # Within the longest question: a longer one is not asked (the follow-up stands on its own).
+    assert library.follow_up(cost * 107, "and the Kellbach Post?") is None
+
+
 async def remembered(library: Library, answer: dict[str, Any]) -> None:
     """Until the bot has remembered the question of the answer sent (just after sending it): a reply sent at once
     may be read before, under load, and find no question to follow up."""
@@ -261,3 +296,7 @@ async def test_a_follow_up_naming_another_outlet_searches_that_outlet(
         newsroom, member, "according to the Kellbach Post?", "<b>Sources</b>", reply_to=cost.result
     )
     assert "6 million euros" in post.params["text"] and "4 million" not in post.params["text"], post.params["text"]
+    # Nothing but the outlet's name: the earlier question asked of it.
+    gazette = await telegram.say(newsroom, member, "and the Harlow Gazette?", "<b>Sources</b>", reply_to=cost.result)
+    text = gazette.params["text"]
+    assert "4 million euros" in text and "from Harlow Gazette" in text and "6 million" not in text, text
