@@ -37,7 +37,7 @@ _WORD = re.compile(r"[^\s?!,;:]+")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _VIA = re.compile(r"^(?:via|mirror(?:ed)? on|from)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(.*?\S)(?:['’]s|(?<=s)['’])(?:\s+\w+){1,3}$")
-_CLAUSE_END = re.compile(r"[?!;:,]|\.(?!\w)")
+_SENTENCE_END = re.compile(r"[?!;:]|\.(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,18 +243,22 @@ def _cue(lang: str) -> re.Pattern[str] | None:
 
 def source_phrases(text: str, lang: str) -> list[tuple[int, int, str]]:
     """Phrases the question puts as its source: (start and end of what to cut, the phrase). After a cue, the
-    words up to the clause's end or a comma (``CUE_WORDS`` at most), or up to a possessive ("according to the
-    Kellbach Post's report": the Kellbach Post)."""
+    words up to the clause's end or one of its commas (``CUE_WORDS`` at most), longest first, or up to a
+    possessive ("according to the Kellbach Post's report": the Kellbach Post)."""
     out: list[tuple[int, int, str]] = []
     between = asked_speaker.span(text, lang)
     if between is not None:
         out.append((between[0], between[1], text[between[0] : between[1]]))
     cue = _cue(lang)
     for m in itertools.islice(cue.finditer(text), CUES_READ) if cue else ():
-        clause = _CLAUSE_END.split(text[m.end() : m.end() + CLAUSE_CHARS], maxsplit=1)[0].rstrip()
-        if not clause or len(clause.split()) > CUE_WORDS:
-            continue
-        end = m.end() + len(clause)
-        owner = _POSSESSIVE.match(clause)
-        out.append((m.start(), end, owner.group(1) if owner else clause))
+        clause = _SENTENCE_END.split(text[m.end() : m.end() + CLAUSE_CHARS], maxsplit=1)[0]
+        # Longest first: "according to Reuters, AP and CNN" names three outlets where all three are outlets' names;
+        # "according to Reuters, the agency said" names Reuters.
+        parts = clause.split(",")
+        for n in range(len(parts), 0, -1):
+            phrase = ",".join(parts[:n]).rstrip()
+            if not phrase or len(phrase.split()) > CUE_WORDS:
+                continue
+            owner = _POSSESSIVE.match(phrase)
+            out.append((m.start(), m.end() + len(phrase), owner.group(1) if owner else phrase))
     return out

@@ -95,6 +95,15 @@ def pointed(question: str, lang: str = "en") -> tuple[tuple[str, ...], str, str]
             (("Kellbach Post",), "Kellbach Post", "How much will the repairs cost?"),
         ),
         ("According to Reuters' tally, how many died?", (REUTERS, "Reuters", "How many died?")),
+        (  # several after one cue, joined by commas
+            "How many died, according to Reuters, AP and the Harlow Gazette?",
+            (tuple(sorted(("AP", "Harlow Gazette", *REUTERS))), "Reuters, AP, Harlow Gazette", "How many died?"),
+        ),
+        (
+            "According to Reuters, AP and Le Monde, how many died?",
+            (tuple(sorted(("AP", "Le Monde", *REUTERS))), "Reuters, AP, Le Monde", "How many died?"),
+        ),
+        ("According to Reuters, the mayor, how many died?", (REUTERS, "Reuters", "The mayor, how many died?")),
         ("What did the Times report?", (("The Times",), "The Times", "What did report?")),  # not the LA Times
         ("What did the Los Angeles Times report?", (("Los Angeles Times",), "Los Angeles Times", "What did report?")),
         (
