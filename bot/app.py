@@ -157,10 +157,12 @@ def build_application(
     add_caption = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
     channel_post = filters.UpdateType.CHANNEL_POST
     edited = filters.UpdateType.EDITED_CHANNEL_POST | (filters.UpdateType.EDITED_MESSAGE & groups)
+    # A question edited (a typo mended) is asked anew: in a private chat, or with /ask anywhere.
+    asked = new_message | filters.UpdateType.EDITED_MESSAGE
     application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     handlers = [
         CommandHandler(["start", "help"], browsing.start, filters=new_message),
-        CommandHandler("ask", asking.ask_command, filters=new_message),
+        CommandHandler("ask", asking.ask_command, filters=asked),
         CommandHandler("add", adding.add_command, filters=new_message),
         CommandHandler("sources", browsing.sources, filters=new_message),
         CommandHandler("source", browsing.source, filters=new_message),
@@ -176,7 +178,7 @@ def build_application(
         MessageHandler(new_message & filters.COMMAND, browsing.unknown_command),
         MessageHandler(new_message & filters.Document.ALL & (private | add_caption), adding.document_message),
         MessageHandler(new_message & private & filters.FORWARDED, adding.forwarded_message),
-        MessageHandler(new_message & private & filters.TEXT, asking.private_text),
+        MessageHandler(asked & private & filters.TEXT & ~filters.COMMAND, asking.private_text),
         MessageHandler(new_message & groups & filters.TEXT, asking.group_text),
         MessageHandler(new_message & private & ~filters.StatusUpdate.ALL, browsing.unreadable),
         CallbackQueryHandler(answer_buttons.more_button, pattern=r"^more:"),

@@ -185,7 +185,7 @@ async def ask_command(update: Update, context: Context) -> None:
 
 
 async def private_text(update: Update, context: Context) -> None:
-    """In a private chat any text is a question; a lone link is added to the library."""
+    """In a private chat any text is a question, also when edited; a lone link is added to the library."""
     message = update.effective_message
     if message is None or not message.text or not message.text.strip():
         return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import StartBot
-from fake_telegram import FakeBotAPI, private_chat, user
+from fake_telegram import Call, FakeBotAPI, private_chat, user
 from support import LocalSite, Route, article_html, synthetic_jsonl
 
 from bot.state import BotState
@@ -29,6 +29,28 @@ def example(i: int) -> str:
 async def add_examples(telegram: FakeBotAPI, *which: int) -> None:
     for n, i in enumerate(which, start=1):
         await telegram.say(CHAT, ALICE, "/add " + example(i), f"Added #{n} ")
+
+
+async def test_an_edited_question_is_asked_anew(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """A question whose typo is mended by editing it is answered again; so is an edited /ask."""
+    await start_bot()
+    await add_examples(telegram, 0)
+
+    def answered(c: Call) -> bool:
+        return c.method == "sendMessage" and c.params["chat_id"] == ID
+
+    for typo, mended in (
+        ("how many tnaks did the unit have left?", "how many tanks did the unit have left?"),
+        ("/ask how many tnaks?", "/ask how many tanks?"),
+    ):
+        mark = len(telegram.calls)
+        sent = telegram.send(CHAT, ALICE, typo)
+        await telegram.wait_for(answered, after=mark)
+        mark = len(telegram.calls)
+        telegram.push({"edited_message": {**sent, "text": mended, "edit_date": sent["date"] + 1}})
+        again = await telegram.wait_for(answered, after=mark)
+        assert "<b>Sources</b>" in again.params["text"] and "9 left" in again.params["text"], again.params["text"]
+    assert telegram.errors() == []
 
 
 async def test_private_chat_adds_and_answers_with_citations(telegram: FakeBotAPI, start_bot: StartBot) -> None:
