@@ -114,8 +114,7 @@ class Answering(Parts):
         if self._pointed(question, collection) is not None:
             joined = f"{question} {asked}"
         else:
-            known = self._cached("outlets", lambda: outlets.Outlets(self.store.outlet_names()))
-            named = known.only_named(question, language.detect(question))
+            named = self._only_named(question, collection, lower=earlier is not None and previous == previous.lower())
             renamed = earlier.renamed(previous, named) if named is not None and earlier is not None else None
             cue = outlets.cue(language.detect(previous)) if named is not None else None
             if renamed is not None:
@@ -125,6 +124,15 @@ class Answering(Parts):
             else:
                 joined = f"{previous} {question}"
         return joined if len(joined) <= MAX_QUESTION_CHARS else None
+
+    def _only_named(self, question: str, collection: str | None, lower: bool) -> str | None:
+        """The phrase naming the outlets a follow-up is nothing but (``Outlets.only_named``), where each has
+        articles in ``collection``."""
+        known = self._cached("outlets", lambda: outlets.Outlets(self.store.outlet_names()))
+        found = known.only_named(question, language.detect(question), lower)
+        if found is None or not all(len(self._outlet_passages(o, collection)[0]) for o in found[1]):
+            return None
+        return found[0]
 
     def _pointed(self, question: str, collection: str | None) -> outlets.Pointed | None:
         """The outlets of the library the question points at as its source (``index.outlets``), or None; also

@@ -34,6 +34,7 @@ CUES_READ = 4  # a question with more source cues than this is read up to its fo
 CLAUSE_CHARS = 300  # the characters after a cue read for the name (a question is up to 4,096)
 FOLLOW_UP_WORDS = 3  # the most words besides outlets' names in a follow-up read as asking them ("and what about")
 _WORD = re.compile(r"[^\s?!,;:]+")
+_OWNER = re.compile(r"(['’])s?(?!\w)")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _VIA = re.compile(r"^(?:via|mirror(?:ed)? on|from)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(.*?\S)(?:['’]s|(?<=s)['’])(?:\s+\w+){1,3}$")
@@ -55,7 +56,10 @@ class Pointed:
         if len(self.names) != 1:
             return None
         start, end = self.names[0]
-        return question[:start] + phrase + question[end:]
+        rest = question[end:]
+        if owner := _OWNER.match(rest):  # "Reuters' tally" with AP for Reuters: "AP's tally"
+            rest = owner.group(1) + ("" if phrase.endswith("s") else "s") + rest[owner.end() :]
+        return question[:start] + phrase + rest
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -105,26 +109,25 @@ class Outlets:
         names = tuple(_phrase_span(text, start, end, phrases) for start, end, _ in found)
         return Pointed(outlets, label, _cut(text, [(s, e) for s, e, _ in found]), names)
 
-    def only_named(self, text: str, lang: str) -> str | None:
-        """The phrase naming outlets that a follow-up consists of, but for at most ``FOLLOW_UP_WORDS`` other words
-        ("and the Kellbach Post?", "what about Reuters and AP?"); None where it is not one. Each name is the
-        longest run of up to ``CUE_WORDS`` words from where it starts that names outlets, written as a name even in
-        a question in lower case: "and how many people?" does not ask the magazine People."""
-        words = [m.span() for m in _WORD.finditer(text)]
-        named: list[tuple[int, int]] = []
-        other, i = 0, 0
-        while i < len(words) and other <= FOLLOW_UP_WORDS:
-            for j in range(min(len(words), i + CUE_WORDS), i, -1):
-                phrase = text[words[i][0] : words[j - 1][1]]
-                if any(all(self._as_name(x, lang, False) for x in p) for p in _readings(phrase, lang)):
-                    named.append((words[i][0], words[j - 1][1]))
-                    i = j
-                    break
-            else:
-                other, i = other + 1, i + 1
-        if not named or other > FOLLOW_UP_WORDS:
-            return None
-        return text[named[0][0] : named[-1][1]]
+    def only_named(self, text: str, lang: str, lower: bool = False) -> tuple[str, tuple[tuple[str, ...], ...]] | None:
+        """The phrase naming outlets that a follow-up ends with, after at most ``FOLLOW_UP_WORDS`` other words ("and
+        the Kellbach Post?", "what about Reuters, AP and Le Monde?"), and each outlet's sources; None where it is no
+        such follow-up. The names must end it and be all that follows those words, written as names (``lower``:
+        also in lower case): "And Times Square?", "World Bank figures?", "Sunday Times?", "People killed?" and "not
+        Reuters but AP?" name no outlet. The words before are in lower case but the first, a coordinator ("And The
+        Times?") or followed by one in lower case ("What about…")."""
+        body = text.strip().rstrip("?!.…").rstrip()
+        words = list(_WORD.finditer(body))
+        joins = words_of(lang, "coordinators") | words_of("en", "coordinators")
+        for i, word in enumerate(words[: FOLLOW_UP_WORDS + 1]):
+            before = words[i - 1].group() if i else ""
+            if _capitalised(before) and (i > 1 or not _leads(before, word.group(), joins)):
+                return None  # the words before are part of a name: "Sunday Times", "Times Square"
+            phrase = body[word.start() :]
+            parts = next((p for p in _readings(phrase, lang) if all(self._as_name(x, lang, lower) for x in p)), None)
+            if parts:
+                return phrase, tuple(self.named(p, lang) for p in parts)
+        return None
 
     def _as_name(self, part: str, lang: str, lower: bool) -> bool:
         """The part names an outlet and is written as a name: capitalised, unless the question is all lower case."""
@@ -182,6 +185,16 @@ def _readings(phrase: str, lang: str) -> Iterator[list[str]]:
         yield parts
 
 
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _leads(first: str, second: str, joins: frozenset[str]) -> bool:
+    """A capitalised first word opens the sentence rather than a name: a coordinator, or followed by a word in lower
+    case ("What about the Times?", not "Sunday Times?")."""
+    return first.casefold() in joins or not _capitalised(second)
+
+
 def _phrase_span(text: str, start: int, end: int, phrases: list[tuple[int, int, str]]) -> tuple[int, int]:
     """Where, within a cut span, the question writes the phrase read as its outlets' names."""
     phrase = next(p for s, e, p in phrases if (s, e) == (start, end))
@@ -215,7 +228,9 @@ def _articles(lang: str | None) -> frozenset[str]:
 @functools.cache
 def _joins(lang: str) -> re.Pattern[str]:
     words = sorted(words_of(lang, "coordinators") | words_of("en", "coordinators"), key=len, reverse=True)
-    return re.compile(r"\s*,\s*|\s+(?:" + "|".join(map(re.escape, words)) + r")\s+", re.IGNORECASE)
+    either = "|".join(map(re.escape, words))
+    # "Reuters, AP, and Le Monde": a comma before the last coordinator joins as the coordinator alone does.
+    return re.compile(rf"\s*,\s*(?:(?:{either})\s+)?|\s+(?:{either})\s+", re.IGNORECASE)
 
 
 def cue(lang: str) -> str | None:
@@ -254,10 +269,10 @@ def source_phrases(text: str, lang: str) -> list[tuple[int, int, str]]:
         clause = _SENTENCE_END.split(text[m.end() : m.end() + CLAUSE_CHARS], maxsplit=1)[0]
         # Longest first: "according to Reuters, AP and CNN" names three outlets where all three are outlets' names;
         # "according to Reuters, the agency said" names Reuters.
-        parts = clause.split(",")
+        parts = clause.split(",")[:CUE_WORDS]
         for n in range(len(parts), 0, -1):
-            phrase = ",".join(parts[:n]).rstrip()
-            if not phrase or len(phrase.split()) > CUE_WORDS:
+            phrase = ",".join(parts[:n]).rstrip().rstrip(')]}»”"').rstrip()
+            if not phrase or any(len(part.split()) > CUE_WORDS for part in parts[:n]):
                 continue
             owner = _POSSESSIVE.match(phrase)
             out.append((m.start(), m.end() + len(phrase), owner.group(1) if owner else phrase))

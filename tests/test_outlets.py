@@ -104,6 +104,10 @@ def pointed(question: str, lang: str = "en") -> tuple[tuple[str, ...], str, str]
             (tuple(sorted(("AP", "Le Monde", *REUTERS))), "Reuters, AP, Le Monde", "How many died?"),
         ),
         ("According to Reuters, the mayor, how many died?", (REUTERS, "Reuters", "The mayor, how many died?")),
+        (  # a comma before the last "and"
+            "According to Reuters, AP, and Le Monde, how many died?",
+            (tuple(sorted(("AP", "Le Monde", *REUTERS))), "Reuters, AP, Le Monde", "How many died?"),
+        ),
         ("What did the Times report?", (("The Times",), "The Times", "What did report?")),  # not the LA Times
         ("What did the Los Angeles Times report?", (("Los Angeles Times",), "Los Angeles Times", "What did report?")),
         (
@@ -141,6 +145,12 @@ def pointed(question: str, lang: str = "en") -> tuple[tuple[str, ...], str, str]
 )
 def test_the_outlets_a_question_points_at(question: str, expected: tuple[tuple[str, ...], str, str] | None) -> None:
     assert pointed(question) == expected
+
+
+def test_eight_outlets_after_one_cue() -> None:
+    named = ["Reuters", "AP", "Le Monde", "The Guardian", "The Times", "The Independent", "El País", "La Presse"]
+    found = pointed(f"According to {', '.join(named)}, how many died?")
+    assert found is not None and found[2] == "How many died?" and "Le Monde" in found[0] and "La Presse" in found[0]
 
 
 def test_an_acronym_in_capitals_is_no_article() -> None:
@@ -247,8 +257,8 @@ def test_a_follow_up_read_with_the_question_it_follows(library: Library) -> None
     answer = library.ask(asked)
     assert answer.outlet == "Kellbach Post" and "6 million euros" in answer.citations[0].quote
     # In the earlier question's language; two outlets at once.
-    assert library.follow_up("Wie viel kostet die Reparatur der Brücke?", "und die Kellbach Post?") == (
-        "Wie viel kostet die Reparatur der Brücke, laut die Kellbach Post?"
+    assert library.follow_up("Wie viel kostet die Reparatur der Brücke?", "und Kellbach Post?") == (
+        "Wie viel kostet die Reparatur der Brücke, laut Kellbach Post?"
     )
     both = library.follow_up(cost, "what about the Kellbach Post and the Harlow Gazette?")
     assert both == "How much will the bridge repairs cost, according to the Kellbach Post and the Harlow Gazette?"
@@ -264,6 +274,34 @@ def test_a_follow_up_read_with_the_question_it_follows(library: Library) -> None
     for other in ("and in Kellbach?", "and what did the council say about the Kellbach Post?", "and people?"):
         assert library.follow_up(cost, other) == f"{cost} {other}"
     assert library.follow_up(cost, "and People?") == f"{cost.rstrip('?')}, according to People?"
+    # The names end the follow-up and are all of it but its first words: a longer name or more words are no outlet.
+    library.add_text(
+        "Traffic plan\n\nThe square will close for two weeks while the bridge is repaired.", source="The Times"
+    )
+    library.add_text(
+        "Another paper\n\nA bridge elsewhere reopened on Friday.", source="Daily Planet", collection="other"
+    )
+    for other in (
+        "And Times Square?",
+        "Sunday Times?",
+        "And Sunday Times?",
+        "People killed?",
+        "Not The Times!",
+        "The Times figures?",
+        "and the Daily Planet?",  # an outlet of another collection is a name as any other
+    ):
+        assert library.follow_up(cost, other) == f"{cost} {other}", other
+    assert library.follow_up(cost, "And The Times?") == f"{cost.rstrip('?')}, according to The Times?"
+    three = library.follow_up(cost, "What about the Kellbach Post, the Harlow Gazette, and The Times?")
+    assert library.ask(str(three)).outlet == "Kellbach Post, Harlow Gazette, The Times"
+    # A possessive stays one; a conversation in lower case stays in it.
+    figures = "According to the Harlow Gazette's figures, how much will the bridge repairs cost?"
+    assert library.follow_up(figures, "and The Times?") == (
+        "According to The Times' figures, how much will the bridge repairs cost?"
+    )
+    assert library.ask("According to The Times' figures, how much will it cost?").outlet == "The Times"
+    lower = "what did the harlow gazette report about the bridge?"
+    assert library.follow_up(lower, "and the kellbach post?") == "what did the kellbach post report about the bridge?"
     # Within the longest question: a longer one is not asked (the follow-up stands on its own).
     assert library.follow_up(cost * 107, "and the Kellbach Post?") is None
 
