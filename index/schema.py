@@ -10,7 +10,7 @@ from index.cleaning import HASH_VERSION
 from index.database import Connection, Database
 from index.errors import LibraryCorrupt
 from index.keywords import Postings
-from index.store_writes import MASK, hashes_current, rehash, set_meta
+from index.store_writes import MASK, hashes_current, languages_current, rehash, set_languages, set_meta
 from index.stored_vectors import as_stored, pack_sentences, vector_digest
 
 SCHEMA_VERSION = 4  # 4: passage vectors in float16, sentence vectors in int8 (format 3: float32 and float16)
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS {name} (
     char_end INTEGER NOT NULL,
     sentence_spans BLOB NOT NULL,
     sentence_vectors BLOB NOT NULL,
-    vector BLOB NOT NULL
+    vector BLOB NOT NULL,
+    lang TEXT NOT NULL DEFAULT ''
 )"""
 _INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS articles_key ON articles(collection, key) WHERE key IS NOT NULL;
@@ -99,6 +100,9 @@ def create_or_migrate(conn: Connection, database: Database, postings: Postings) 
             set_meta(conn, "keyword_analyzer", postings.version)
         if not hashes_current(conn):
             rehash(conn)
+        if not languages_current(conn):
+            _add_language_column(conn, database)
+            set_languages(conn)
     return version
 
 
@@ -135,6 +139,15 @@ def _added_tables(database: Database, postings: Postings) -> list[str]:
         "CREATE INDEX IF NOT EXISTS articles_outlet ON articles(substr(source, 1, 200))",
     )
     return [database.table(statement) for statement in added] + statements(postings.schema)
+
+
+def _add_language_column(conn: Connection, database: Database) -> None:
+    """The passages' language column, in a library made before it (their languages are then filled in)."""
+    if database.kind == "sqlite":
+        if "lang" not in {row[1] for row in conn.execute("PRAGMA table_info(passages)").fetchall()}:
+            conn.execute("ALTER TABLE passages ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
+    else:
+        conn.execute("ALTER TABLE passages ADD COLUMN IF NOT EXISTS lang TEXT NOT NULL DEFAULT ''")
 
 
 def _migrate_from_2(conn: Connection) -> None:

@@ -141,17 +141,18 @@ class PassageReads:
             for r in rows
         }
 
-    def sentence_vectors(self, ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
-        """The sentence vectors of each passage (without the article text), for scoring candidates."""
+    def sentence_vectors(self, ids: Sequence[int], dim: int) -> dict[int, tuple[np.ndarray, str]]:
+        """The sentence vectors and the language of each passage (without the article text), for scoring
+        candidates."""
         if not ids:
             return {}
         with self.connection() as conn:
             rows = conn.execute(
-                "SELECT id, sentence_vectors, length(sentence_spans) / 8 FROM passages"
+                "SELECT id, sentence_vectors, length(sentence_spans) / 8, lang FROM passages"
                 f" WHERE id IN ({','.join('?' * len(ids))})",
                 [int(i) for i in ids],
             ).fetchall()
-        return {r[0]: unpack_sentences(r[1], r[2], dim) for r in rows}
+        return {r[0]: (unpack_sentences(r[1], r[2], dim), r[3]) for r in rows}
 
     def passage_count(self) -> int:
         with self.connection() as conn:

@@ -31,7 +31,7 @@ ARTICLE_ROW = (
     "id, collection, key, title, source, author, published, url, canonical_url, text, text_hash, added_at,"
     " added_by, origin, passage_count, added_by_user, added_in_chat"
 )
-PASSAGE_ROW = "id, article_id, collection, ord, char_start, char_end, sentence_spans, sentence_vectors, vector"
+PASSAGE_ROW = "id, article_id, collection, ord, char_start, char_end, sentence_spans, sentence_vectors, vector, lang"
 ARTICLE_COLUMNS = (
     "id, key, title, source, published, url, passage_count, added_at, collection, added_by, origin,"
     " added_by_user, added_in_chat"
@@ -112,6 +112,28 @@ def rehash(conn: Connection) -> int:
 
 
 REHASH_PAGE = 500  # articles read at a time by ``rehash`` (their texts are held in memory)
+LANGUAGES = "passage_languages"  # meta: set once every passage has its language (``set_languages``)
+
+
+def languages_current(conn: Connection) -> bool:
+    return conn.execute("SELECT value FROM meta WHERE key = ?", (LANGUAGES,)).fetchone() is not None
+
+
+def set_languages(conn: Connection) -> int:
+    """Each passage's language, its article's (``keywords.article_language``), in a library made before passages
+    had one (inside the caller's write transaction), a page of articles at a time; returns how many articles."""
+    total = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    if total:
+        log.warning("storing the language of %d articles' passages (once)", total)
+    count, last = 0, 0
+    while rows := conn.execute(
+        "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, REHASH_PAGE)
+    ).fetchall():
+        languages = [(keywords.article_language(text), article_id) for article_id, text in rows]
+        conn.executemany("UPDATE passages SET lang = ? WHERE article_id = ?", languages)
+        count, last = count + len(rows), int(rows[-1][0])
+    set_meta(conn, LANGUAGES, "1")
+    return count
 
 
 class WriteTxn:
@@ -272,7 +294,7 @@ class WriteTxn:
         for ord_, p in enumerate(passages):
             row = self.conn.execute(
                 "INSERT INTO passages (article_id, collection, ord, char_start, char_end, sentence_spans,"
-                " sentence_vectors, vector) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                " sentence_vectors, vector, lang) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
                 (
                     article_id,
                     collection,
@@ -282,6 +304,7 @@ class WriteTxn:
                     np.asarray(p.sentences, dtype=np.int32).tobytes(),
                     pack_sentences(p.sentence_vectors),
                     np.asarray(p.vector, dtype=np.float16).tobytes(),
+                    lang,
                 ),
             ).fetchone()
             ids.append(int(row[0]))

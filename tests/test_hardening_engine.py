@@ -307,14 +307,15 @@ def _downgrade_to_format_2(db: Path) -> None:
         + _V2_TABLES
         + "INSERT INTO articles_v2 SELECT id, collection, key, title, source, author, published, url, canonical_url,"
         " text, text_hash, added_at, added_by, origin, passage_count FROM articles;"
-        "INSERT INTO passages_v2 SELECT * FROM passages;"
+        "INSERT INTO passages_v2 SELECT id, article_id, collection, ord, char_start, char_end, sentence_spans,"
+        " sentence_vectors, vector FROM passages;"
         "DROP TABLE articles; DROP TABLE passages;"
         "ALTER TABLE articles_v2 RENAME TO articles; ALTER TABLE passages_v2 RENAME TO passages;"
         "CREATE UNIQUE INDEX articles_key ON articles(collection, key) WHERE key IS NOT NULL;"
         "CREATE UNIQUE INDEX articles_url ON articles(collection, canonical_url) WHERE canonical_url IS NOT NULL;"
         "CREATE UNIQUE INDEX articles_hash ON articles(collection, text_hash);"
         "CREATE INDEX passages_article ON passages(article_id);"
-        "DELETE FROM sqlite_sequence; DELETE FROM meta WHERE key = 'vector_digest';"
+        "DELETE FROM sqlite_sequence; DELETE FROM meta WHERE key IN ('vector_digest', 'passage_languages');"
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
         "COMMIT;"
     )
@@ -336,6 +337,7 @@ def test_a_format_2_library_is_migrated_and_keeps_working(make_library: Callable
     lib.close()
     conn = sqlite3.connect(tmp_path / "lib" / "library.sqlite3")
     assert "AUTOINCREMENT" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'passages'").fetchone()[0]
+    assert {row[0] for row in conn.execute("SELECT lang FROM passages")} == {"en"}  # each passage's language
     conn.close()
 
 

@@ -667,3 +667,26 @@ def test_term_counts_follow_adds_revisions_and_removals(library: Library, databa
                 }
             )
     assert stored == dict(counted) and "flood" in stored
+
+
+HOLVIN = [
+    "Holvin under fire\n\nShelling of the besieged town of Holvin continued on Tuesday, local officials said, and the "
+    "water supply was cut for a third day. Aid groups said food was running short.",
+    "Corridor talks\n\nNegotiators from both sides met in Vorsk on Monday to discuss a humanitarian corridor out of "
+    "Holvin, the foreign ministry said, without giving details.",
+]
+HOLVIN_FR = (
+    "Évacuation de Holvin\n\nEnviron 2 300 civils ont été évacués mercredi de la ville assiégée de Holvin par un "
+    "couloir humanitaire, a indiqué le gouvernement. Parmi elles figuraient 212 enfants, selon la Croix-Rouge, qui a "
+    "accompagné les bus jusqu'à Vorsk."
+)
+
+
+def test_an_answer_in_another_language_is_not_ranked_down_for_its_language(library: Library) -> None:
+    """The embedding model places a text nearer the questions of its own language: the French article that answers
+    ranked third, below two English ones on the story that do not (``retrieval.OTHER_LANGUAGE``)."""
+    for text in HOLVIN:
+        library.add_text(text)
+    french = library.add_text(HOLVIN_FR).article.id
+    hits = library.search("Who accompanied the buses out of Holvin?", k=3)
+    assert hits[0].article_id == french, [(h.article_id, h.score) for h in hits]
