@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from index import conversations, feedback, feeds, keywords
+from index.backfills import hashes_current, languages_current, rehash, set_languages
 from index.cleaning import HASH_VERSION
 from index.database import Connection, Database
 from index.errors import LibraryCorrupt
 from index.keywords import Postings
-from index.store_writes import MASK, hashes_current, languages_current, rehash, set_languages, set_meta
+from index.store_writes import MASK, set_meta
 from index.stored_vectors import as_stored, pack_sentences, vector_digest
 
 SCHEMA_VERSION = 4  # 4: passage vectors in float16, sentence vectors in int8 (format 3: float32 and float16)

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from index import keywords, vector_mirror
-from index.cleaning import HASH_VERSION, normalized_hash
 from index.database import Connection
 from index.errors import ArticleNotFound, DossierError, ModelSwitched
 from index.stored_vectors import as_stored, pack_sentences, vector_digest
@@ -84,56 +83,6 @@ def marks(columns: str) -> str:
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-
-
-def hashes_current(conn: Connection) -> bool:
-    """Whether the stored duplicate hashes are ``normalized_hash``'s of this version."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'text_hash_version'").fetchone()
-    return row is not None and row[0] == HASH_VERSION
-
-
-def rehash(conn: Connection) -> int:
-    """Recompute every article's duplicate hash (inside the caller's write transaction) after ``normalized_hash``
-    changed, a page of articles at a time; returns how many. A newer hash only tells apart texts the older one
-    folded together, so no two articles come to share one, not even midway."""
-    total = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    if total:
-        log.warning("recomputing the duplicate hashes of %d articles (once)", total)
-    count, last = 0, 0
-    while rows := conn.execute(
-        "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, REHASH_PAGE)
-    ).fetchall():
-        conn.executemany("UPDATE articles SET text_hash = ? WHERE id = ?", [(normalized_hash(t), i) for i, t in rows])
-        count, last = count + len(rows), int(rows[-1][0])
-    set_meta(conn, "text_hash_version", HASH_VERSION)
-    if count:
-        log.info("duplicate hashes of %d articles recomputed (version %s)", count, HASH_VERSION)
-    return count
-
-
-REHASH_PAGE = 500  # articles read at a time by ``rehash`` (their texts are held in memory)
-LANGUAGES = "passage_languages"  # meta: set once every passage has its language (``set_languages``)
-
-
-def languages_current(conn: Connection) -> bool:
-    return conn.execute("SELECT value FROM meta WHERE key = ?", (LANGUAGES,)).fetchone() is not None
-
-
-def set_languages(conn: Connection) -> int:
-    """Each passage's language, its article's (``keywords.article_language``), in a library made before passages
-    had one (inside the caller's write transaction), a page of articles at a time; returns how many articles."""
-    total = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    if total:
-        log.warning("storing the language of %d articles' passages (once)", total)
-    count, last = 0, 0
-    while rows := conn.execute(
-        "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, REHASH_PAGE)
-    ).fetchall():
-        languages = [(keywords.article_language(text), article_id) for article_id, text in rows]
-        conn.executemany("UPDATE passages SET lang = ? WHERE article_id = ?", languages)
-        count, last = count + len(rows), int(rows[-1][0])
-    set_meta(conn, LANGUAGES, "1")
-    return count
 
 
 class WriteTxn:
