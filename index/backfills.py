@@ -14,7 +14,8 @@ from index.store_writes import set_meta
 
 log = logging.getLogger(__name__)
 PAGE = 500  # articles read at a time (their texts are held in memory)
-LANGUAGES = "passage_languages"  # meta: set once every passage has its language (``set_languages``)
+LANGUAGES = "passage_languages"  # meta: the last article whose passages have their language, or DONE
+DONE = "done"
 
 
 def hashes_current(conn: Connection) -> bool:
@@ -37,19 +38,32 @@ def rehash(conn: Connection) -> int:
 
 
 def languages_current(conn: Connection) -> bool:
-    return conn.execute("SELECT value FROM meta WHERE key = ?", (LANGUAGES,)).fetchone() is not None
+    """Whether every passage has its language (``fill_languages`` done)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LANGUAGES,)).fetchone()
+    return row is not None and row[0] == DONE
 
 
-def set_languages(conn: Connection) -> int:
-    """Each passage's language, its article's (``keywords.article_language``), in a library made before passages
-    had one; returns how many articles."""
-    count = 0
-    for rows in _pages(conn, "storing the language of %d articles' passages (once)"):
-        languages = [(keywords.article_language(text), article_id) for article_id, text in rows]
-        conn.executemany("UPDATE passages SET lang = ? WHERE article_id = ?", languages)
-        count += len(rows)
-    set_meta(conn, LANGUAGES, "1")
-    return count
+def fill_languages(conn: Connection) -> bool:
+    """One page of the passages' languages, each passage its article's (``keywords.article_language``), in a
+    library made before passages had one, after the last article done (kept in meta); True once all are. Each page
+    is its own transaction (``Store.fill_languages``): an interrupted fill goes on where it stopped, and readers of
+    another process wait for a page at most."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LANGUAGES,)).fetchone()
+    if row is not None and row[0] == DONE:
+        return True
+    last = int(row[0]) if row is not None and row[0].isdigit() else 0
+    page = "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+    rows = conn.execute(page, (last, PAGE)).fetchall()
+    if not rows:
+        set_meta(conn, LANGUAGES, DONE)
+        return True
+    if not last:
+        total = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        log.warning("storing the language of %d articles' passages (once)", total)
+    languages = [(keywords.article_language(text), article_id) for article_id, text in rows]
+    conn.executemany("UPDATE passages SET lang = ? WHERE article_id = ?", languages)
+    set_meta(conn, LANGUAGES, str(rows[-1][0]))
+    return False
 
 
 def _pages(conn: Connection, warning: str) -> Iterator[list[tuple[int, str]]]:

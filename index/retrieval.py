@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.language import TOKEN
 from index.question import Question
 from index.store import Store
 from index.vectors import Searchable
@@ -30,6 +31,10 @@ KEYWORD_WEIGHT = 0.06  # bm25 relative to the best keyword hit, added to the res
 # nDCG@10 .601 / .632 / .652 / .681; general nDCG@10 .839 / .839 / .843 / .848; dev unchanged; at .1 quote
 # precision and leave-one-out abstention fell on probes 12 and 15.
 OTHER_LANGUAGE = 0.06
+# Only a question of this many words tells its language: shorter ones are misread ("Deutsche Bahn strike" as
+# German, "Ukraine grain exports" as French, "Schuldenbremse" as English by default), which would shift the wrong side.
+LANGUAGE_WORDS = 4
+MAX_LANGUAGE_CHARS = 200  # enough to count them
 # A scope holding at least this share of the library (a period most articles fall in, a question asked without a
 # few articles) is searched whole and filtered afterwards: passing its ids to the search cost more than the search
 # (PostgreSQL, 30k passages: every id sent with each ask, no HNSW index for a filtered search; dated questions took
@@ -88,13 +93,14 @@ def hybrid_search(
 
     ids = list(dense)
     stored = store.sentence_vectors(ids, vectors.dim)
+    told = len(TOKEN.findall(question.text[:MAX_LANGUAGE_CHARS])) >= LANGUAGE_WORDS
     q = query_vector.reshape(-1).astype(np.float32)
     out: list[Candidate] = []
     for pid in ids:
         sents, lang = stored.get(pid, (None, ""))
         best_sentence = float((sents @ q).max()) if sents is not None and len(sents) else dense[pid]
         semantic = PASSAGE_WEIGHT * dense[pid] + SENTENCE_WEIGHT * best_sentence
-        other = OTHER_LANGUAGE if lang and lang != question.lang else 0.0
+        other = OTHER_LANGUAGE if told and lang and lang != question.lang else 0.0
         score = dense_weight * (float(rescaled(semantic, floor)) + other) + (
             keyword_weight * KEYWORD_WEIGHT * keyword.get(pid, 0)
         )

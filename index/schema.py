@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from index import conversations, feedback, feeds, keywords
-from index.backfills import hashes_current, languages_current, rehash, set_languages
+from index.backfills import hashes_current, languages_current, rehash
 from index.cleaning import HASH_VERSION
 from index.database import Connection, Database
 from index.errors import LibraryCorrupt
@@ -101,9 +101,8 @@ def create_or_migrate(conn: Connection, database: Database, postings: Postings) 
             set_meta(conn, "keyword_analyzer", postings.version)
         if not hashes_current(conn):
             rehash(conn)
-        if not languages_current(conn):
+        if not languages_current(conn):  # filled after, a page a transaction (``Store.fill_languages``)
             _add_language_column(conn, database)
-            set_languages(conn)
     return version
 
 

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from index import feedback, keywords, schema, vector_mirror
+from index import backfills, feedback, keywords, schema, vector_mirror
 from index.database import Connection, Database, first_line
 from index.errors import DossierError, LibraryCorrupt
 from index.feedback import Span
@@ -61,6 +61,22 @@ class Store(ArticleReads, PassageReads):
                 f"{where} is in library format {version}, this version reads format {schema.SCHEMA_VERSION}: "
                 "re-import the articles into a new library"
             )
+        try:
+            self.fill_languages()
+        except BaseException:
+            self.close()
+            raise
+
+    def fill_languages(self) -> None:
+        """The passages' languages in a library made before they were stored (``backfills.fill_languages``), a page
+        of articles per write transaction."""
+        with self.connection() as conn:
+            if backfills.languages_current(conn):
+                return
+        while True:
+            with self.transaction() as conn:
+                if backfills.fill_languages(conn):
+                    return
 
     def _create_or_migrate(self) -> str:
         """Create a new library, or bring an older format up to date, in one write transaction (two processes

@@ -24,7 +24,9 @@ from index import (
     Progress,
     TooLarge,
     UnsupportedType,
+    backfills,
     render_text,
+    retrieval,
 )
 from index.cleaning import normalized_hash
 from index.embedding import Embedder, build_embedder
@@ -690,3 +692,45 @@ def test_an_answer_in_another_language_is_not_ranked_down_for_its_language(libra
     french = library.add_text(HOLVIN_FR).article.id
     hits = library.search("Who accompanied the buses out of Holvin?", k=3)
     assert hits[0].article_id == french, [(h.article_id, h.score) for h in hits]
+
+
+def test_a_short_question_tells_no_language(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question of a few words is misread ("Deutsche Bahn strike" as German): it shifts no passage for its
+    language, as a question in the passages' own language does not."""
+    for text in HOLVIN:
+        library.add_text(text)
+    library.add_text(HOLVIN_FR)
+    for question in ("Holvin evacuation buses", "Who accompanied the buses out of Holvin?"):
+        shifted = [(h.article_id, h.score) for h in library.search(question, k=3)]
+        monkeypatch.setattr(retrieval, "OTHER_LANGUAGE", 0.0)
+        plain = [(h.article_id, h.score) for h in library.search(question, k=3)]
+        monkeypatch.undo()
+        assert (shifted == plain) == (len(question.split()) < retrieval.LANGUAGE_WORDS), question
+
+
+@pytest.mark.sqlite_only
+def test_a_library_made_before_passage_languages_gets_them_a_page_at_a_time(
+    make_library: Callable[..., Library], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = make_library("lib")
+    ids = [lib.add_text(text).article.id for text in (*HOLVIN, HOLVIN_FR)]
+    lib.close()
+    db = tmp_path / "lib" / "library.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("ALTER TABLE passages DROP COLUMN lang")  # as a library made before it
+    conn.execute("DELETE FROM meta WHERE key = 'passage_languages'")
+    conn.close()
+    monkeypatch.setattr(backfills, "PAGE", 1)
+    make_library("lib").close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    languages = "SELECT article_id, lang FROM passages"
+    assert dict(conn.execute(languages).fetchall()) == dict(zip(ids, ["en", "en", "fr"], strict=True))
+    # An interrupted fill goes on after the last article it finished.
+    conn.execute("UPDATE passages SET lang = ''")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'passage_languages'", (str(ids[0]),))
+    conn.close()
+    make_library("lib").close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert dict(conn.execute(languages).fetchall()) == dict(zip(ids, ["", "en", "fr"], strict=True))
+    assert conn.execute("SELECT value FROM meta WHERE key = 'passage_languages'").fetchone() == ("done",)
+    conn.close()
