@@ -157,7 +157,11 @@ def signals(
     w = Weighted(q, weights)
     texts, joined = list(passages), " ".join(quotes)
     named = q
-    if passages and detect(passages[0], q.lang) != q.lang:
+    # The language the quotes judged are in, read from their article's opening (a short quote's own can be mistaken),
+    # else the best passage's: a German question's best passage may be an English report of the name it asks about
+    # while its quotes are German.
+    first = next(iter(quote_heads), "") or (passages[0] if passages else "")
+    if first and detect(first, q.lang) != q.lang:
         w = w.across_languages()
         # "September 2024" is in every language's article of that month: no name the answer must carry.
         named = replace(q, names=tuple(n for n in q.names if not set(n.casefold().split()) <= q.period))

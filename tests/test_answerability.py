@@ -63,8 +63,12 @@ def test_a_passage_in_another_language_is_judged_on_names_its_article_gives() ->
     assert named.coverage == 1.0 and named.missing == 0.0 and named.quote_coverage == 1.0
     assert judged(spelled, ["A soldier based near Lyman told a relative."]).coverage == 0.0
     ukrainian = "У нас залишилося, мабуть, 14 танків, каже солдат."  # the question's language: its words judge
-    own = answerability.signals(spelled, weights, 5.0, [0.5], 0.5, [ukrainian], [ukrainian], 0.0, [opening], [opening])
-    assert 0.0 < own.coverage < 1.0  # the name is not in this passage, and the opening in English is not read
+    # The quote's article opens in Ukrainian (its opening tells its language); the English opening of the passage's
+    # article is not read.
+    own = answerability.signals(
+        spelled, weights, 5.0, [0.5], 0.5, [ukrainian], [ukrainian], 0.0, [opening], [ukrainian]
+    )
+    assert 0.0 < own.coverage < 1.0  # the name is not in this passage
 
 
 def test_an_english_question_is_judged_in_english_when_its_best_passage_is() -> None:
