@@ -157,7 +157,7 @@ def build_application(
     add_caption = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
     channel_post = filters.UpdateType.CHANNEL_POST
     edited = filters.UpdateType.EDITED_CHANNEL_POST | (filters.UpdateType.EDITED_MESSAGE & groups)
-    # A question edited (a typo mended) is asked anew: in a private chat, or with /ask anywhere.
+    # A question edited (a typo mended) is asked anew: with /ask, as a private text or a group mention.
     asked = new_message | filters.UpdateType.EDITED_MESSAGE
     application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     handlers = [
@@ -174,6 +174,7 @@ def build_application(
         CommandHandler("unfollow", following.unfollow, filters=new_message),
         CommandHandler("autoadd", autoadd.autoadd, filters=new_message | channel_post),
         MessageHandler(channel_post & ~filters.COMMAND, autoadd.channel_post),
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & groups & filters.TEXT & ~filters.COMMAND, asking.group_text),
         MessageHandler(edited & ~filters.COMMAND, autoadd.edited_post),
         MessageHandler(new_message & filters.COMMAND, browsing.unknown_command),
         MessageHandler(new_message & filters.Document.ALL & (private | add_caption), adding.document_message),

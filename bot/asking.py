@@ -201,7 +201,8 @@ async def private_text(update: Update, context: Context) -> None:
 
 
 async def group_text(update: Update, context: Context) -> None:
-    """In groups, answer messages that mention the bot and replies to the bot's answers; ignore the rest."""
+    """In groups, answer messages that mention the bot and replies to the bot's answers, also when edited; ignore
+    the rest."""
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -215,7 +216,10 @@ async def group_text(update: Update, context: Context) -> None:
     # A reply to one of the bot's answers is a question; a reply to its other messages ("Added #3") is not.
     previous = await _previous_question(message, context)
     if not (mentioned or previous is not None or _is_answer(message.reply_to_message, context.bot.id)):
-        await autoadd.take(update, context)  # a link or an article, when the group turned auto-add on
+        if update.edited_message is not None:
+            await autoadd.edited_post(update, context)  # an auto-added post's new text
+        else:
+            await autoadd.take(update, context)  # a link or an article, when the group turned auto-add on
         return
     question = " ".join(text.split())
     if not question:

@@ -166,6 +166,28 @@ async def test_other_chats_are_ignored_when_allowed_chats_are_set(telegram: Fake
         assert call.params["is_personal"] is True
 
 
+async def test_an_edited_mention_is_answered_again(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """A question to the bot whose typo is mended by editing it is answered again; an edited message that asks
+    nothing stays unanswered."""
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    await start_bot()
+    await telegram.say(NEWSROOM, ADMIN, "/add " + example(0), "Added #1")
+    mark = len(telegram.calls)
+    typo = telegram.send(NEWSROOM, MEMBER, "@DossierTestBot how many tnaks did the unit have left?")
+    await telegram.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == NEWSROOM["id"], after=mark)
+    mark = len(telegram.calls)
+    chatter = telegram.send(NEWSROOM, MEMBER, "lunch at noon?")
+    telegram.push({"edited_message": {**chatter, "text": "lunch at one?", "edit_date": chatter["date"] + 1}})
+    mended = {**typo, "text": "@DossierTestBot " + QUESTION, "edit_date": typo["date"] + 1}
+    telegram.push({"edited_message": mended})
+    again = await telegram.wait_for(lambda c: "<b>Sources</b>" in c.params.get("text", ""), after=mark)
+    assert again.params["reply_parameters"]["message_id"] == typo["message_id"]
+    await asyncio.sleep(0.5)
+    sent = [c for c in telegram.calls[mark:] if c.method == "sendMessage"]
+    assert sent == [again], [c.params.get("text", "")[:60] for c in sent]
+    assert telegram.errors() == []
+
+
 async def test_odd_updates_never_stop_the_bot(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
     await start_bot()
