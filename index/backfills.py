@@ -52,8 +52,9 @@ def fill_languages(conn: Connection) -> bool:
     if row is not None and row[0] == DONE:
         return True
     last = int(row[0]) if row is not None and row[0].isdigit() else 0
-    page = "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?"
-    rows = conn.execute(page, (last, PAGE)).fetchall()
+    # Only the opening the language is read from: a page of whole articles of megabytes each is not held in memory.
+    page = "SELECT id, substr(text, 1, ?) FROM articles WHERE id > ? ORDER BY id LIMIT ?"
+    rows = conn.execute(page, (keywords.LANGUAGE_SAMPLE, last, PAGE)).fetchall()
     if not rows:
         set_meta(conn, LANGUAGES, DONE)
         return True

@@ -57,8 +57,11 @@ NAME_PREFIX = 5  # a name matches an indexed word sharing its first letters (inf
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
 
 
+LANGUAGE_SAMPLE = 2000  # the characters of an article its language is read from
+
+
 def article_language(text: str) -> str:
-    return detect(text[:2000])
+    return detect(text[:LANGUAGE_SAMPLE])
 
 
 class Postings(Protocol):
