@@ -21,6 +21,7 @@ from telegram import (
 from telegram.constants import ChatType
 
 from bot import activity
+from bot.pastes import units
 from bot.progress import ProgressMessage
 from bot.rendering import add_result_text, cap, error_text, esc
 from bot.state import Context, added_by, command_payload, from_this_bot, may_add, origin_of, sender_key, state
@@ -34,6 +35,7 @@ USAGE = (
 AddJob = Callable[[ProgressFn], AddResult]
 
 log = logging.getLogger(__name__)
+FULL_CAPTION = 1000  # UTF-16 units: about the 1,024 Telegram allows a caption
 TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog", "www.t.me", "www.telegram.me"})
 
 
@@ -54,15 +56,15 @@ async def _admitted(update: Update, context: Context) -> bool:
 
 async def _run_add(
     update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False, note: str = ""
-) -> None:
+) -> AddResult | None:
     """Check rights and rate (unless ``admitted``), then run ``job`` in the write pool with an edited progress
-    message; ``note`` follows a successful add's result."""
+    message; ``note`` follows a successful add's result. The result, or None when nothing was added."""
     message = update.effective_message
     if message is None:
-        return
+        return None
     st = state(context)
     if not admitted and not await _admitted(update, context):
-        return
+        return None
     key = sender_key(message)
     status = await message.reply_text("Waiting for your previous add…" if st.add_lanes.busy(key) else first_status)
     async with st.add_lanes.lane(key), ProgressMessage(status) as progress:
@@ -71,9 +73,10 @@ async def _run_add(
         except DossierError as exc:
             activity.note(added="no", reason=type(exc).__name__)
             await progress.finish(esc(f"Not added: {error_text(exc.message)}"))
-            return
+            return None
         activity.note(added="duplicate" if result.duplicate else f"#{result.article.id}")
         await progress.finish(esc(add_result_text(result) + ("" if result.duplicate else note)))
+        return result
 
 
 async def add_url(update: Update, context: Context, url: str) -> None:
@@ -107,30 +110,66 @@ def _provenance(update: Update, context: Context, holder: Message | None) -> dic
 
 async def add_text(update: Update, context: Context, text: str, holder: Message | None = None) -> None:
     """Add pasted or forwarded text (``holder``: the message it came in); its first line is the title when it looks
-    like one."""
-    library, provenance = state(context).engine.library, _provenance(update, context, holder)
+    like one. The parts of a paste Telegram's app split that follow it are joined to it (``paste_part``)."""
+    message = update.effective_message
+    assert message is not None
+    st = state(context)
+    library, provenance = st.engine.library, _provenance(update, context, holder)
 
     def job(progress: ProgressFn) -> AddResult:
         return library.add_text(text, progress=progress, **provenance)
 
-    # Only a paste after /add: a forwarded post came whole, however long.
-    note = _cut_note(update.effective_message) if holder is None else ""
-    await _run_add(update, context, job, "Extracting the text…", note=note)
+    # Taken before anything is awaited, so a next part handled meanwhile finds it; a forwarded post came whole.
+    settled = st.pastes.begin(message, sender_key(message), text) if holder is None else None
+    result = None
+    try:
+        result = await _run_add(update, context, job, "Extracting the text…", note=_cut_note(message, holder))
+    finally:
+        if settled is not None:
+            settled.set_result(result.article.id if result is not None and not result.duplicate else None)
 
 
-FULL_TEXT, FULL_CAPTION = 4000, 1000  # UTF-16 units: about Telegram's 4,096 a message and 1,024 a caption
-
-
-def _cut_note(message: Message | None) -> str:
-    """A warning when the text came in a message as long as Telegram allows: a client sends a longer paste as
-    several messages, and only the first was added."""
+async def paste_part(update: Update, context: Context) -> bool:
+    """Join a message that is the next part of the sender's split paste to the article its first part added (once
+    the parts before it are in); False when it is none (``bot.pastes``). A part of a paste that was not added is
+    dropped: its first part's reply said why."""
+    message = update.message
     if message is None:
-        return ""
-    text, limit = (message.text, FULL_TEXT) if message.text else (message.caption or "", FULL_CAPTION)
-    if len(text.encode("utf-16-le")) // 2 < limit:
+        return False
+    st = state(context)
+    key = sender_key(message)
+    part = st.pastes.part(message, key)
+    if part is None:
+        return False
+    article = None
+    try:
+        article = await part.previous
+        if article is None:
+            return True
+        async with st.add_lanes.lane(key):
+            try:
+                info = await st.engine.write(st.engine.library.revise, article, part.text)
+            except DossierError as exc:
+                activity.note(added="no", reason=type(exc).__name__)
+                await message.reply_text(esc(f"Not joined to #{article}: {error_text(exc.message)}"))
+                return True
+        activity.note(added=f"#{info.id} part {part.number}")
+        await message.reply_text(
+            esc(f"Joined to #{info.id} «{cap(info.title)}» as part {part.number} ({info.passages} passages)")
+        )
+        return True
+    finally:
+        part.done.set_result(article)
+
+
+def _cut_note(message: Message, holder: Message | None) -> str:
+    """A warning when a pasted text came as a caption as long as Telegram allows one: only that much was sent.
+    (A text message that long is split by the app into parts, which are joined.)"""
+    caption = message.caption or ""
+    if holder is not None or message.text or units(caption) < FULL_CAPTION:
         return ""
     return (
-        ". This message is as long as Telegram allows one to be: if the article was longer, only this part was"
+        ". This caption is as long as Telegram allows one to be: if the article was longer, only this part was"
         " added (send the whole article as a .txt file)"
     )
 

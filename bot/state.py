@@ -23,6 +23,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine import Engine
+from bot.pastes import Pastes
 from bot.settings import BotSettings
 from index import ADMITTED, DEFAULT_COLLECTION, Admission, ArticleInfo
 
@@ -121,6 +122,7 @@ class BotState:
     admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     lanes: Lanes = field(default_factory=Lanes)
     add_lanes: Lanes = field(default_factory=Lanes)  # one add at a time per user: one user cannot fill the pool
+    pastes: Pastes = field(default_factory=Pastes)
     on_ready: Callable[[], None] | None = None
     instance: str = field(default_factory=lambda: secrets.token_hex(8))  # this process, among replicas
 

@@ -282,3 +282,16 @@ def assert_refuses(library: Library, question: str, reason: str) -> None:
     """The question is refused for ``reason`` (part of the refusal)."""
     answer = library.ask(question)
     assert answer.abstained and reason in answer.answer, (question, answer.answer)
+
+
+def split_like_telegram(text: str, limit: int = 4096) -> list[str]:
+    """The parts Telegram Desktop sends a text longer than a message in: each cut at the last blank line (else line
+    end, sentence end, space) after half of the limit, the whitespace cut at dropped."""
+    parts = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = next((at for mark in ("\n\n", "\n", ". ", " ") if (at := window.rfind(mark, limit // 2)) > 0), limit)
+        cut += 1 if window[cut : cut + 2] == ". " else 0  # a sentence's full stop stays with it
+        parts.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [*parts, text]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import StartBot
 from fake_telegram import FakeBotAPI, group_chat, private_chat, user
+from support import split_like_telegram
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [json.loads(line) for line in (ROOT / "examples" / "articles.jsonl").read_text().splitlines()]
@@ -98,6 +99,31 @@ async def test_only_replies_to_answers_are_questions_and_answers_are_never_added
     # An answer the bot no longer remembers (a month old) is still one: its text or buttons say so.
     old = telegram.send(NEWSROOM, me, "Not found: nothing in the 1 articles searched answers this question.")
     await telegram.say(NEWSROOM, MEMBER, "how many tanks did the unit have left?", "<b>Sources</b>", reply_to=old)
+    assert telegram.errors() == []
+
+
+async def test_a_split_paste_is_joined_in_a_group(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """In a group (the bot reads its messages) an administrator's split paste is joined; a member's message in
+    between is no part of it, and the parts of a member's refused paste are dropped without a word."""
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    app = await start_bot()
+    chat = NEWSROOM["id"]
+    body = "\n\n".join(f"Hall {i} of the Ostrava depot flooded on Tuesday, its manager said. " * 9 for i in range(15))
+    parts = split_like_telegram("/add Ostrava depot flooded\n\n" + body + "\n\nThe last hall dried out on Friday.")
+    assert len(parts) == 3
+    mark = len(telegram.calls)
+    first = telegram.send(NEWSROOM, ADMIN, parts[0])
+    telegram.send(NEWSROOM, MEMBER, "coffee anyone?", extra={"date": first["date"]})
+    for part in parts[1:]:
+        telegram.send(NEWSROOM, ADMIN, part, extra={"date": first["date"]})
+    await telegram.reply(chat, "as part 3 ", after=mark)
+    article = app.bot_data["state"].engine.library.get(1)
+    assert article.text.endswith("The last hall dried out on Friday.") and "coffee" not in article.text
+    mark = len(telegram.calls)
+    refused = telegram.send(NEWSROOM, MEMBER, parts[0].replace("Ostrava", "Opava"))
+    telegram.send(NEWSROOM, MEMBER, parts[1], extra={"date": refused["date"]})
+    await telegram.reply(chat, "Only this chat's administrators can add", after=mark)
+    await quiet_for(telegram, chat)
     assert telegram.errors() == []
 
 
