@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from telegram import (
-    Message,
-    MessageEntity,
-    MessageOriginChannel,
-    MessageOriginChat,
-    MessageOriginHiddenUser,
-    MessageOriginUser,
-    Update,
-)
+from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot import activity
+from bot.paste_parts import reads_group
 from bot.pastes import units
 from bot.progress import ProgressMessage
+from bot.reading import candidate, forward_origin, links_alone, marked_links
 from bot.rendering import add_result_text, cap, error_text, esc
 from bot.state import Context, added_by, command_payload, from_this_bot, may_add, origin_of, sender_key, state
 from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, file_suffix, is_url
@@ -35,8 +28,7 @@ USAGE = (
 AddJob = Callable[[ProgressFn], AddResult]
 
 log = logging.getLogger(__name__)
-FULL_CAPTION = 1000  # UTF-16 units: about the 1,024 Telegram allows a caption
-TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog", "www.t.me", "www.telegram.me"})
+FULL_TEXT, FULL_CAPTION = 4000, 1000  # UTF-16 units: about Telegram's 4,096 a message and 1,024 a caption
 
 
 async def _admitted(update: Update, context: Context) -> bool:
@@ -55,10 +47,17 @@ async def _admitted(update: Update, context: Context) -> bool:
 
 
 async def _run_add(
-    update: Update, context: Context, job: AddJob, first_status: str, admitted: bool = False, note: str = ""
+    update: Update,
+    context: Context,
+    job: AddJob,
+    first_status: str,
+    admitted: bool = False,
+    note: Callable[[], Awaitable[str]] | None = None,
+    before: Callable[[], Awaitable[object]] | None = None,
 ) -> AddResult | None:
-    """Check rights and rate (unless ``admitted``), then run ``job`` in the write pool with an edited progress
-    message; ``note`` follows a successful add's result. The result, or None when nothing was added."""
+    """Check rights and rate (unless ``admitted``), then (after ``before``, shown as ``first_status``) run ``job`` in
+    the write pool with an edited progress message; ``note`` follows a successful add's result. The result, or None
+    when nothing was added."""
     message = update.effective_message
     if message is None:
         return None
@@ -67,6 +66,8 @@ async def _run_add(
         return None
     key = sender_key(message)
     status = await message.reply_text("Waiting for your previous add…" if st.add_lanes.busy(key) else first_status)
+    if before is not None:
+        await before()
     async with st.add_lanes.lane(key), ProgressMessage(status) as progress:
         try:
             result = await st.engine.write(job, progress)
@@ -75,7 +76,8 @@ async def _run_add(
             await progress.finish(esc(f"Not added: {error_text(exc.message)}"))
             return None
         activity.note(added="duplicate" if result.duplicate else f"#{result.article.id}")
-        await progress.finish(esc(add_result_text(result) + ("" if result.duplicate else note)))
+        said = "" if result.duplicate or note is None else await note()
+        await progress.finish(esc(add_result_text(result) + said))
         return result
 
 
@@ -110,63 +112,49 @@ def _provenance(update: Update, context: Context, holder: Message | None) -> dic
 
 async def add_text(update: Update, context: Context, text: str, holder: Message | None = None) -> None:
     """Add pasted or forwarded text (``holder``: the message it came in); its first line is the title when it looks
-    like one. The parts of a paste Telegram's app split that follow it are joined to it (``paste_part``)."""
+    like one. A paste Telegram's app split is added whole once its last part came (``bot.pastes``)."""
     message = update.effective_message
     assert message is not None
     st = state(context)
     library, provenance = st.engine.library, _provenance(update, context, holder)
+    # Begun before anything is awaited, so that the parts handled meanwhile join it; a forwarded post came whole.
+    limit = st.settings.max_file_bytes
+    paste = st.pastes.begin(message, sender_key(message), text, limit) if holder is None else None
 
     def job(progress: ProgressFn) -> AddResult:
-        return library.add_text(text, progress=progress, **provenance)
+        return library.add_text(paste.text if paste is not None else text, progress=progress, **provenance)
 
-    # Taken before anything is awaited, so a next part handled meanwhile finds it; a forwarded post came whole.
-    settled = st.pastes.begin(message, sender_key(message), text) if holder is None else None
-    result = None
-    try:
-        result = await _run_add(update, context, job, "Extracting the text…", note=_cut_note(message, holder))
-    finally:
-        if settled is not None:
-            settled.set_result(result.article.id if result is not None and not result.duplicate else None)
+    if paste is None:
+        await _run_add(update, context, job, "Extracting the text…", note=functools.partial(_caption_note, message))
+        return
+    seen = True  # the bot reads the chat's other messages, where the parts come
 
+    async def rest() -> None:
+        nonlocal seen
+        seen = message.chat.type == ChatType.PRIVATE or await reads_group(context, message.chat.id)
+        if not seen:
+            paste.ended.set()  # no part can reach it: nothing to wait for
+        await st.pastes.complete(paste)
 
-async def paste_part(update: Update, context: Context) -> bool:
-    """Join a message that is the next part of the sender's split paste to the article its first part added (once
-    the parts before it are in); False when it is none (``bot.pastes``). A part of a paste that was not added is
-    dropped: its first part's reply said why."""
-    message = update.message
-    if message is None:
-        return False
-    st = state(context)
-    key = sender_key(message)
-    part = st.pastes.part(message, key)
-    if part is None:
-        return False
-    article = None
-    try:
-        article = await part.previous
-        if article is None:
-            return True
-        async with st.add_lanes.lane(key):
-            try:
-                info = await st.engine.write(st.engine.library.revise, article, part.text)
-            except DossierError as exc:
-                activity.note(added="no", reason=type(exc).__name__)
-                await message.reply_text(esc(f"Not joined to #{article}: {error_text(exc.message)}"))
-                return True
-        activity.note(added=f"#{info.id} part {part.number}")
-        await message.reply_text(
-            esc(f"Joined to #{info.id} «{cap(info.title)}» as part {part.number} ({info.passages} passages)")
+    async def note() -> str:
+        if paste.parts > 1:
+            return f" from {paste.parts} messages (Telegram's app split the paste)"
+        if seen or units(message.text or "") < FULL_TEXT:
+            return ""
+        return (
+            ". If the article was longer, the rest did not reach me: in this group I read only commands and"
+            " replies to me (send the whole article as a .txt file)"
         )
-        return True
+
+    try:
+        await _run_add(update, context, job, "Reading the rest of the paste…", note=note, before=rest)
     finally:
-        part.done.set_result(article)
+        await st.pastes.complete(paste)  # a refused paste takes its parts until it ends: they are dropped
 
 
-def _cut_note(message: Message, holder: Message | None) -> str:
-    """A warning when a pasted text came as a caption as long as Telegram allows one: only that much was sent.
-    (A text message that long is split by the app into parts, which are joined.)"""
-    caption = message.caption or ""
-    if holder is not None or message.text or units(caption) < FULL_CAPTION:
+async def _caption_note(message: Message) -> str:
+    """A warning when a pasted text came as a caption as long as Telegram allows one: only that much was sent."""
+    if message.text or units(message.caption or "") < FULL_CAPTION:
         return ""
     return (
         ". This caption is as long as Telegram allows one to be: if the article was longer, only this part was"
@@ -208,31 +196,6 @@ def _safe_file_name(name: str, suffix: str) -> str:
     and markup; its plain letters and digits are kept so messages still recognise it."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name[: -len(suffix)] if suffix else name).strip("-.")[:60]
     return f"{stem or 'document'}{suffix}"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """What a post offers: its own text (an article's length), else the first link it carries."""
-
-    text: str = ""
-    url: str = ""
-
-
-def candidate(message: Message, min_chars: int) -> Candidate | None:
-    body = message.text or message.caption or ""
-    if len(body.strip()) >= min_chars:
-        return Candidate(text=body)
-    entities = message.parse_entities() if message.text else message.parse_caption_entities()
-    for entity, value in entities.items():
-        url = ""
-        if entity.type == MessageEntity.URL:
-            url = value if "://" in value else f"https://{value}"
-        elif entity.type == MessageEntity.TEXT_LINK:
-            url = entity.url or ""
-        # A link to a channel or a chat ("Subscribe", the channel's name) is Telegram's own, no article.
-        if url and urlsplit(url).hostname not in TELEGRAM_HOSTS:
-            return Candidate(url=url)
-    return None
 
 
 async def add_message(update: Update, context: Context, target: Message) -> None:
@@ -281,49 +244,6 @@ async def _add_linked(update: Update, context: Context, url: str, text: str, hol
             return library.add_text(text, progress=progress, **provenance)
 
     await _run_add(update, context, job, "Fetching…")
-
-
-def forward_origin(message: Message) -> tuple[str, str, str, str]:
-    """(source, url, published, origin) of a forwarded message, all empty for one that is not; channel posts get
-    their t.me link."""
-    origin = message.forward_origin
-    if origin is None:
-        return "", "", "", ""
-    published = origin.date.date().isoformat()
-    if isinstance(origin, MessageOriginChannel):
-        chat = origin.chat
-        if chat.username:
-            link = f"https://t.me/{chat.username}/{origin.message_id}"
-        else:
-            link = f"https://t.me/c/{str(chat.id).removeprefix('-100')}/{origin.message_id}"
-        return chat.title or "", link, published, f"forwarded from channel «{chat.title or ''}» {link}"
-    if isinstance(origin, MessageOriginChat):
-        title = origin.sender_chat.title or ""
-        return title, "", published, f"forwarded from «{title}»"
-    if isinstance(origin, MessageOriginUser):
-        name = origin.sender_user.full_name
-        return name, "", published, f"forwarded from {name}"
-    if isinstance(origin, MessageOriginHiddenUser):
-        return origin.sender_user_name, "", published, f"forwarded from {origin.sender_user_name}"
-    return "", "", published, "forwarded"
-
-
-def marked_links(message: Message) -> dict[str, str]:
-    """The links Telegram marks in a message's text, as written → as fetched: "example.com/story", which Telegram
-    shows as a link too, is fetched as https://example.com/story."""
-    if not message.text:
-        return {}
-    marked = message.parse_entities([MessageEntity.URL])
-    return {v: v if "://" in v else f"https://{v}" for v in marked.values()}
-
-
-def links_alone(message: Message) -> list[str]:
-    """The links a message's text is made of, one or several, nothing else ([] when it holds words too)."""
-    marked = marked_links(message)
-    words = (message.text or "").split()
-    if not words or not all(is_url(w) or w in marked for w in words):
-        return []
-    return list(dict.fromkeys(marked.get(w, w) for w in words))
 
 
 async def add_command(update: Update, context: Context) -> None:

@@ -26,9 +26,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import adding, answer_buttons, asking, autoadd, browsing, following, health, inline
+from bot import adding, answer_buttons, asking, autoadd, browsing, following, health, inline, paste_parts
 from bot.engine import Engine
 from bot.inbox import RENEW_SHARE, InboxApplication, InboxQueue, keep_inbox
+from bot.paste_parts import PasteParts
 from bot.rendering import error_text
 from bot.settings import BotSettings
 from bot.state import MIGRATED_FROM, BotState, Context, state
@@ -191,7 +192,15 @@ def build_application(
         InlineQueryHandler(inline.inline_query),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]
-    application.add_handlers(handlers)
+    # The parts of a split paste come first: a line of a pasted article may start with "/" (not one of these).
+    commands = {c for h in handlers if isinstance(h, CommandHandler) for c in h.commands}
+    parts = [
+        MessageHandler(new_message & PasteParts(bot_state.pastes, commands), paste_parts.paste_part),
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & PasteParts(bot_state.pastes, (), True), paste_parts.edited_part
+        ),
+    ]
+    application.add_handlers(parts + handlers)
     application.add_error_handler(on_error)
     if application.job_queue is not None and request is None:
         application.job_queue.run_repeating(health.beat, interval=health.EVERY, first=health.EVERY, name="heartbeat")

@@ -16,7 +16,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import activity, autoadd
-from bot.adding import add_url, links_alone, paste_part
+from bot.adding import add_url
+from bot.reading import links_alone
 from bot.rendering import answer_blocks, first_per_source, not_found, pack
 from bot.state import Context, payload_or_usage, sender_key, state
 from index import Answer, is_url
@@ -185,12 +186,9 @@ async def ask_command(update: Update, context: Context) -> None:
 
 
 async def private_text(update: Update, context: Context) -> None:
-    """In a private chat any text is a question, also when edited; a lone link is added to the library; the next
-    part of a paste Telegram's app split is joined to it."""
+    """In a private chat any text is a question, also when edited; a lone link is added to the library."""
     message = update.effective_message
     if message is None or not message.text or not message.text.strip():
-        return
-    if await paste_part(update, context):
         return
     text = message.text.strip()
     if links := links_alone(message):  # a link, or one a line (also as Telegram marks "example.com/story")
@@ -205,9 +203,9 @@ async def private_text(update: Update, context: Context) -> None:
 
 async def group_text(update: Update, context: Context) -> None:
     """In groups, answer messages that mention the bot and replies to the bot's answers, also when edited; ignore
-    the rest; the next part of a paste Telegram's app split is joined to it."""
+    the rest."""
     message = update.effective_message
-    if message is None or not message.text or await paste_part(update, context):
+    if message is None or not message.text:
         return
     me = context.bot.username.lower()
     mentioned = False

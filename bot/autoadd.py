@@ -12,8 +12,8 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot import activity
-from bot.adding import candidate, forward_origin
 from bot.engine import Busy
+from bot.reading import candidate, forward_origin
 from bot.rendering import article_line, cap, error_text, esc
 from bot.state import (
     Context,

@@ -3,14 +3,14 @@ much will the repairs cost, according to the Kellbach Post?". Such a question as
 rarely name their own outlet: it is answered from them, and the outlet's name is no name the quotes must hold nor
 a speaker of theirs.
 
-Only where the question puts a phrase as its source is it read as outlets: the whole phrase between an auxiliary
-and a verb of speech ("did [X] report", ``asked_speaker.span``), or after a source cue up to the clause's end or a
-comma ("according to [X]", "selon [X]"; a possessive ends it: "according to [X]'s tally"). The phrase must be the
-name of one of the library's outlets, or of several joined by "and" or commas ("did Reuters and the AP report"),
-written as a name (capitalised, unless the whole question is typed in lower case), compared folded and with or
-without a leading article. A source's bracket names its wire where other sources name it too ("Japan Today
-(Reuters)" beside "Reuters" or "Daily Mail (Reuters)"; not "The Nation (Thailand)"). Elsewhere a name that is also
-an outlet's ("Times Square", "the Guardian Council", "selon la presse locale") is a name as any other.
+Only where the question puts a phrase as its source is it read as outlets: the whole phrase between an auxiliary and a
+verb of speech ("did [X] report", ``asked_speaker.span``), or after a source cue up to the clause's end, a comma or the
+question proper ("according to [X]", "selon [X]", "according to [X] how many…"; a possessive ends it: "according to
+[X]'s tally"). The phrase must be the name of one of the library's outlets, or of several joined by "and" or commas
+("did Reuters and the AP report"), written as a name (capitalised, unless the whole question is typed in lower case),
+compared folded and with or without a leading article. A source's bracket names its wire where other sources name it too
+("Japan Today (Reuters)" beside "Reuters" or "Daily Mail (Reuters)"; not "The Nation (Thailand)"). Elsewhere a name that
+is also an outlet's ("Times Square", "the Guardian Council", "selon la presse locale") is a name as any other.
 """
 
 from __future__ import annotations
@@ -85,10 +85,15 @@ class Outlets:
 
     def named(self, phrase: str, lang: str) -> tuple[str, ...]:
         """The sources a phrase of a question names as a whole, or ()."""
+        return tuple(sorted(self._by_key.get(self._key(phrase, lang), ())))
+
+    def _key(self, phrase: str, lang: str) -> str:
+        """The phrase as compared: as written, else without its leading article ("O Globo" is a name, "a Reuters"
+        is Reuters)."""
         words = [fold(w) for w in tokens(phrase)]
-        if len(words) > 1 and words[0] in _articles(lang):
+        if len(words) > 1 and words[0] in _articles(lang) and " ".join(words) not in self._by_key:
             words = words[1:]
-        return tuple(sorted(self._by_key.get(" ".join(words), ())))
+        return " ".join(words)
 
     def pointed(self, text: str, lang: str, phrases: list[tuple[int, int, str]]) -> Pointed | None:
         """The outlets the question points at as its source (``phrases``: ``source_phrases``), or None (none names
@@ -138,10 +143,7 @@ class Outlets:
         return lower or not first[:1].isalpha() or first[:1].isupper()
 
     def _label(self, part: str, lang: str) -> str:
-        words = [fold(w) for w in tokens(part)]
-        if len(words) > 1 and words[0] in _articles(lang):
-            words = words[1:]
-        return self._written.get(" ".join(words)) or part.strip()
+        return self._written.get(self._key(part, lang)) or part.strip()
 
 
 def own_names(source: str) -> list[str]:
@@ -266,7 +268,7 @@ def source_phrases(text: str, lang: str) -> list[tuple[int, int, str]]:
         out.append((between[0], between[1], text[between[0] : between[1]]))
     cue = _cue(lang)
     for m in itertools.islice(cue.finditer(text), CUES_READ) if cue else ():
-        clause = _SENTENCE_END.split(text[m.end() : m.end() + CLAUSE_CHARS], maxsplit=1)[0]
+        clause = _before_asking(_SENTENCE_END.split(text[m.end() : m.end() + CLAUSE_CHARS], maxsplit=1)[0], lang)
         # Longest first: "according to Reuters, AP and CNN" names three outlets where all three are outlets' names;
         # "according to Reuters, the agency said" names Reuters.
         parts = clause.split(",")[:CUE_WORDS]
@@ -277,3 +279,12 @@ def source_phrases(text: str, lang: str) -> list[tuple[int, int, str]]:
             owner = _POSSESSIVE.match(phrase)
             out.append((m.start(), m.end() + len(phrase), owner.group(1) if owner else phrase))
     return out
+
+
+def _before_asking(clause: str, lang: str) -> str:
+    """A cue's clause up to where the question proper starts, at an interrogative or auxiliary written in lower
+    case (a name's words are capitalised: "Which?"), when no comma marks it: "according to Reuters how many died",
+    "according to the Kellbach Post did the bridge close"."""
+    asking = words_of(lang, "interrogatives") | words_of(lang, "speaker_auxiliaries")
+    starts = (m.start() for m in _WORD.finditer(clause) if m.start() and m.group(0) in asking)
+    return clause[: next(starts, len(clause))]

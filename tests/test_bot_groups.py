@@ -102,10 +102,12 @@ async def test_only_replies_to_answers_are_questions_and_answers_are_never_added
     assert telegram.errors() == []
 
 
-async def test_a_split_paste_is_joined_in_a_group(telegram: FakeBotAPI, start_bot: StartBot) -> None:
-    """In a group (the bot reads its messages) an administrator's split paste is joined; a member's message in
-    between is no part of it, and the parts of a member's refused paste are dropped without a word."""
+async def test_a_split_paste_is_added_whole_in_a_group(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """In a group (where the bot reads every message) an administrator's split paste is added whole; a member's
+    message in between is no part of it, and the parts of a member's refused paste are dropped without a word.
+    Where the bot reads only commands, a paste as long as a message may be says the rest did not reach it."""
     telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    telegram.bot["can_read_all_group_messages"] = True  # privacy mode off (read once, at start)
     app = await start_bot()
     chat = NEWSROOM["id"]
     body = "\n\n".join(f"Hall {i} of the Ostrava depot flooded on Tuesday, its manager said. " * 9 for i in range(15))
@@ -116,7 +118,7 @@ async def test_a_split_paste_is_joined_in_a_group(telegram: FakeBotAPI, start_bo
     telegram.send(NEWSROOM, MEMBER, "coffee anyone?", extra={"date": first["date"]})
     for part in parts[1:]:
         telegram.send(NEWSROOM, ADMIN, part, extra={"date": first["date"]})
-    await telegram.reply(chat, "as part 3 ", after=mark)
+    await telegram.reply(chat, "from 3 messages", after=mark)
     article = app.bot_data["state"].engine.library.get(1)
     assert article.text.endswith("The last hall dried out on Friday.") and "coffee" not in article.text
     mark = len(telegram.calls)
@@ -125,6 +127,18 @@ async def test_a_split_paste_is_joined_in_a_group(telegram: FakeBotAPI, start_bo
     await telegram.reply(chat, "Only this chat's administrators can add", after=mark)
     await quiet_for(telegram, chat)
     assert telegram.errors() == []
+
+
+async def test_a_full_paste_where_the_bot_reads_only_commands(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """With privacy mode on (the default) and not an administrator, the bot never sees the parts after an /add."""
+    telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}
+    await start_bot()
+    text = "/add Ostrava depot flooded\n\n" + "Hall 3 of the Ostrava depot flooded on Tuesday, its manager said. " * 80
+    added = await telegram.say(NEWSROOM, ADMIN, text[:4090], "Added #1")
+    assert "the rest did not reach me" in added.params["text"]
+    telegram.admins[NEWSROOM["id"]].add(telegram.bot["id"])  # an administrator bot reads every message
+    added = await telegram.say(NEWSROOM, ADMIN, text[:4090].replace("Hall 3", "Hall 4"), "Added #2")
+    assert "did not reach me" not in added.params["text"]
 
 
 async def test_add_policy_everyone_and_global_admins(telegram: FakeBotAPI, start_bot: StartBot) -> None:

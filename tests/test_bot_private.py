@@ -202,12 +202,8 @@ async def test_a_photo_or_voice_message_gets_a_line(telegram: FakeBotAPI, start_
     assert telegram.errors() == []
 
 
-async def test_a_paste_telegram_split_into_messages_is_joined(telegram: FakeBotAPI, start_bot: StartBot) -> None:
-    """A client sends a paste longer than 4,096 characters as several messages, only the first with /add: the rest
-    are joined to the article it added (they were answered as questions), whatever order their adds finish in; a
-    message sent seconds later, a forward or another user's message is none of its parts."""
-    app = await start_bot()
-    library = app.bot_data["state"].engine.library
+def kerinovo() -> list[str]:
+    """24 paragraphs of a made-up report, the last with a figure only it gives."""
     paragraphs = [
         " ".join(
             [
@@ -219,56 +215,59 @@ async def test_a_paste_telegram_split_into_messages_is_joined(telegram: FakeBotA
         for i in range(1, 25)
     ]
     paragraphs[-1] += " The last convoy of 412 grain lorries crossed on Friday evening, the port authority said."
-    parts = split_like_telegram("/add Kerinovo crossing closed\n\n" + "\n\n".join(paragraphs))
-    assert len(parts) >= 3 and all(len(p) <= 4096 for p in parts)
+    return paragraphs
+
+
+async def test_a_paste_telegram_split_into_messages_is_added_whole(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """A client sends a paste longer than 4,096 characters as several messages, only the first with /add: the
+    whole text is added once its last part came (the parts were answered as questions). A part may start with "/"
+    (not a command of the bot's); a forward, an /add or a message sent seconds later is none of its parts."""
+    app = await start_bot()
+    library = app.bot_data["state"].engine.library
+    paragraphs = kerinovo()
+    paragraphs[14] = "/r/kerinovo readers asked why the ferry was slow. " + paragraphs[14]  # opens a part
+    whole = "\n\n".join(["Kerinovo crossing closed", *paragraphs])
+    parts = split_like_telegram("/add " + whole)
+    assert len(parts) >= 4 and any(p.startswith("/r/kerinovo") for p in parts)
     mark = len(telegram.calls)
     first = telegram.send(CHAT, ALICE, parts[0])
     for part in parts[1:]:
         telegram.send(CHAT, ALICE, part, extra={"date": first["date"] + 1})
-    await telegram.reply(ID, f"as part {len(parts)} ", after=mark)
+    added = await telegram.reply(ID, f"from {len(parts)} messages (Telegram's app split the paste)", after=mark)
+    assert added.params["text"].startswith("Added #1 «Kerinovo crossing closed»")
     texts = telegram.texts(ID, after=mark)
-    assert any(t.startswith("Added #1 ") for t in texts), texts
-    joins = [t.split(" as part ")[1].split()[0] for t in texts if t.startswith("Joined to #1 «Kerinovo crossing")]
-    assert sorted(joins, key=int) == [str(n) for n in range(2, len(parts) + 1)], texts
-    assert not any("Sources" in t or "Not found" in t for t in texts)  # no part was asked as a question
-    article = library.get(1)
-    assert article.text == "\n\n".join(["Kerinovo crossing closed", *paragraphs])  # each paragraph once, in order
+    assert not any("Sources" in t or "Not found" in t or "Unknown command" in t for t in texts), texts
+    assert library.count() == 1 and library.get(1).text == whole  # every paragraph once, in order
     await telegram.say(CHAT, ALICE, "How many grain lorries crossed in the last convoy?", "412 grain lorries")
+    # Pasted again: the same article, not a second copy of its first part.
+    mark = len(telegram.calls)
+    first = telegram.send(CHAT, ALICE, parts[0])
+    for part in parts[1:]:
+        telegram.send(CHAT, ALICE, part, extra={"date": first["date"]})
+    await telegram.reply(ID, "already in the library as #1", after=mark)
+    assert library.count() == 1
+    # An edit of a part is not applied, nor asked.
+    mark = len(telegram.calls)
+    sent = telegram.messages[(ID, first["message_id"] + 1)]
+    telegram.push({"edited_message": {**sent, "text": sent["text"] + " More.", "edit_date": sent["date"] + 1}})
+    await telegram.reply(ID, "Edits of a pasted article are not applied", after=mark)
 
-    # A paste's long first part alone, then a question sent 5 s later: the question is asked, nothing is joined.
+    # A long first part alone: an /add and a forward within its window are an add and a post of their own, a
+    # question 7 s later is asked.
     mark = len(telegram.calls)
     lone = telegram.send(CHAT, ALICE, "/add Ferry timetable\n\n" + paragraphs[0].replace("river", "ferry") * 6)
-    await telegram.reply(ID, "Added #2", after=mark)
-    telegram.send(CHAT, ALICE, "how many lorries waited on day 3?", extra={"date": lone["date"] + 5})
-    await telegram.reply(ID, "Sources", after=mark)
-    # A forward and a command within the window are none of its parts either.
-    mark = len(telegram.calls)
-    again = telegram.send(CHAT, ALICE, "/add Bridge repairs\n\n" + paragraphs[1].replace("river", "road") * 6)
+    telegram.send(CHAT, ALICE, "/add Road works\n\n" + paragraphs[3].replace("river", "lane") * 2)
     channel = {"id": -1001234567893, "type": "channel", "title": "River Post", "username": "river_post"}
     origin = {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 5}
     forward = "Harbour news\n\n" + paragraphs[2].replace("river", "harbour") * 2
-    telegram.send(CHAT, ALICE, forward, forward_origin=origin, extra={"date": again["date"]})
-    await telegram.reply(ID, "Added #3", after=mark)
-    await telegram.reply(ID, "Added #4", after=mark)
-    assert not any("Joined" in t for t in telegram.texts(ID, after=mark))
-    assert not any("harbour" in library.get(n).text for n in (3, 4) if library.get(n).info.title == "Bridge repairs")
+    telegram.send(CHAT, ALICE, forward, forward_origin=origin, extra={"date": lone["date"]})
+    telegram.send(CHAT, ALICE, "how many lorries waited on day 3?", extra={"date": lone["date"] + 7})
+    await telegram.reply(ID, "Sources", after=mark)
+    for n in (2, 3, 4):
+        await telegram.reply(ID, f"Added #{n} ", after=mark)
+    assert {library.get(n).info.title for n in (2, 3, 4)} == {"Ferry timetable", "Road works", "Harbour news"}
+    assert not any("messages (Telegram" in t for t in telegram.texts(ID, after=mark))
     assert telegram.errors() == []
-
-
-async def test_the_parts_of_a_paste_that_was_not_added_are_dropped(telegram: FakeBotAPI, start_bot: StartBot) -> None:
-    """The first part refused (here: already in the library): the parts after it are neither joined to anything
-    nor asked; its reply said why."""
-    await start_bot()
-    body = "The dam at Oster held through the night, the water board said on Sunday. " * 60
-    parts = split_like_telegram("/add Oster dam holds\n\n" + body + "\n\nEvacuees from Lower Oster returned home.")
-    assert len(parts) == 2
-    await telegram.say(CHAT, ALICE, parts[0], "Added #1")
-    mark = len(telegram.calls)
-    first = telegram.send(CHAT, ALICE, parts[0])
-    telegram.send(CHAT, ALICE, parts[1], extra={"date": first["date"]})
-    await telegram.reply(ID, "already in the library as #1", after=mark)
-    await telegram.say(CHAT, ALICE, "/help", "answers questions")
-    assert not any("Joined" in t or "Sources" in t or "Not found" in t for t in telegram.texts(ID, after=mark))
 
 
 async def test_a_pasted_text_that_names_sites_is_a_text(telegram: FakeBotAPI, start_bot: StartBot) -> None:

@@ -140,7 +140,21 @@ def pointed(question: str, lang: str = "en") -> tuple[tuple[str, ...], str, str]
         ("How many were detained, according to the guardian council?", None),
         ("What did people say about the outage?", None),  # a name is written as one, but in a lower-case question
         ("What did the world say about the vote?", None),
-        ("According to Reuters how many people died?", None),  # no comma: the clause goes on
+        # No comma: the clause ends where the question proper starts.
+        ("According to Reuters how many people died?", (REUTERS, "Reuters", "How many people died?")),
+        (
+            "according to the kellbach post what will the repairs cost?",  # in lower case, as any outlet
+            (("Kellbach Post",), "Kellbach Post", "What will the repairs cost?"),
+        ),
+        (
+            "According to the Kellbach Post did the bridge close?",
+            (("Kellbach Post",), "Kellbach Post", "Did the bridge close?"),
+        ),
+        (
+            "According to Reuters and AP how many died?",
+            (tuple(sorted(("AP", *REUTERS))), "Reuters, AP", "How many died?"),
+        ),
+        ("According to Times Square residents how many were evacuated?", None),
     ],
 )
 def test_the_outlets_a_question_points_at(question: str, expected: tuple[tuple[str, ...], str, str] | None) -> None:
@@ -176,6 +190,20 @@ def test_other_languages() -> None:
 def test_a_source_cue_of_another_language() -> None:
     question = "Selon Le Monde, combien de personnes sont mortes ?"
     assert pointed(question, detect(question)) == (("Le Monde",), "Le Monde", "Combien de personnes sont mortes?")
+    question = "Laut Reuters wie viele Menschen starben?"  # no comma: up to the interrogative
+    assert pointed(question, "de") == (REUTERS, "Reuters", "Wie viele Menschen starben?")
+    assert pointed("Segundo a Reuters, quantas pessoas morreram?", "pt") == (
+        REUTERS,
+        "Reuters",
+        "Quantas pessoas morreram?",
+    )
+    assert pointed("Quantas pessoas morreram no segundo dia?", "pt") is None  # "segundo" opens no clause here
+    # A name whose first word is an article is read whole ("O Globo"), else without it ("a Reuters").
+    question = "segundo o globo quantas pessoas morreram?"
+    found = Outlets(["O Globo", "Globo Rural"]).pointed(question, "pt", source_phrases(question, "pt"))
+    assert found is not None and (found.sources, found.label) == (("O Globo",), "O Globo")
+    # Officials who spoke to Reuters are the source: the clause reads no further than its comma.
+    assert pointed("According to officials who spoke to Reuters, how many died?") is None
 
 
 def test_a_question_pointing_at_an_outlet_is_answered_from_its_articles(library: Library) -> None:
