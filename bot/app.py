@@ -31,8 +31,9 @@ from bot.engine import Engine
 from bot.inbox import RENEW_SHARE, InboxApplication, InboxQueue, keep_inbox
 from bot.paste_parts import PasteParts
 from bot.rendering import error_text
+from bot.rights import MIGRATED_FROM
 from bot.settings import BotSettings
-from bot.state import MIGRATED_FROM, BotState, Context, state
+from bot.state import BotState, Context, state
 from index import DossierError, Library
 
 log = logging.getLogger(__name__)

@@ -15,17 +15,8 @@ from bot import activity
 from bot.engine import Busy
 from bot.reading import candidate, forward_origin
 from bot.rendering import article_line, cap, error_text, esc
-from bot.state import (
-    Context,
-    added_by,
-    command_payload,
-    from_this_bot,
-    is_chat_admin,
-    number_arg,
-    origin_of,
-    sender_key,
-    state,
-)
+from bot.rights import is_chat_admin
+from bot.state import Context, added_by, command_payload, from_this_bot, number_arg, origin_of, sender_key, state
 from index import AddResult, ArticleInfo, DossierError
 
 log = logging.getLogger(__name__)

@@ -8,17 +8,8 @@ from telegram.error import BadRequest
 
 from bot.autoadd import forget_post
 from bot.rendering import article_detail, article_line, cap, counted, error_text, esc, pack
-from bot.state import (
-    BUTTON_EXPIRED,
-    Context,
-    command_payload,
-    is_anonymous,
-    may_remove,
-    number_arg,
-    payload_or_usage,
-    pressed,
-    state,
-)
+from bot.rights import is_anonymous, may_remove
+from bot.state import BUTTON_EXPIRED, Context, command_payload, number_arg, payload_or_usage, pressed, state
 from index import FILE_SUFFIXES, ArticleInfo, ArticleNotFound
 
 PAGE_SIZE = 10

@@ -11,7 +11,8 @@ from telegram.error import TelegramError
 
 from bot import activity
 from bot.rendering import cap, esc, pack
-from bot.state import Context, added_by, may_add, number_arg, payload_or_usage, sender_key, state
+from bot.rights import may_add
+from bot.state import Context, added_by, number_arg, payload_or_usage, sender_key, state
 from index import DossierError, Feed, PollResult, poll_summary
 
 log = logging.getLogger(__name__)

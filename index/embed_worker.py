@@ -24,7 +24,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from index.embedding import BatchProgress, Embedder, PassageVectors, Span, build_embedder, cores, use_threads
+from index.cpus import cores, use_threads
+from index.embedding import BatchProgress, Embedder, PassageVectors, Span, build_embedder
 from index.errors import DossierError
 
 log = logging.getLogger(__name__)

@@ -13,14 +13,12 @@ import math
 import ssl
 import threading
 import time
-import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from index import pinned
-from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress, TooLarge, UnsupportedType
+from index.errors import DossierError, FetchError, InvalidSource, RefusedAddress
+from index.fetched import FetchedPage, Want, one_line, read_body, validators
 from index.urls import split_url
 
 _ACCEPTED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
@@ -41,21 +39,6 @@ FEED_TYPES = {
 }
 _FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 Resolver = Callable[[str, int], Sequence[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedPage:
-    """A fetched body: ``kind`` is 'html', 'text' or 'feed'; ``url`` is the final URL after redirects.
-    ``etag`` and ``modified`` are the validators for the next conditional request; a page fetched with them that
-    has not changed comes back with ``not_modified`` and no body."""
-
-    url: str
-    kind: str
-    charset: str | None
-    body: bytes
-    etag: str = ""
-    modified: str = ""
-    not_modified: bool = False
 
 
 # Host-name look-ups a fetcher runs at once (each in a thread of its own; see ``SafeFetcher._resolve``): a bound on
@@ -100,15 +83,15 @@ class SafeFetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         """The page at ``url``; the whole fetch (connects, headers, bodies, redirects) ends within the timeout."""
-        return self._fetch(url, _Want(_ACCEPTED_TYPES, _PAGE_ACCEPT, "an HTML or text page", files=True))
+        return self._fetch(url, Want(_ACCEPTED_TYPES, _PAGE_ACCEPT, "an HTML or text page", files=True))
 
     def fetch_feed(self, url: str, etag: str = "", modified: str = "", max_bytes: int = 0) -> FetchedPage:
         """A feed's body, asked conditionally when ``etag`` / ``modified`` come from the last fetch; ``max_bytes``:
         a lower cap than pages have (0: the same)."""
         conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
-        return self._fetch(url, _Want(FEED_TYPES, _FEED_ACCEPT, "a feed", conditional, max_bytes))
+        return self._fetch(url, Want(FEED_TYPES, _FEED_ACCEPT, "a feed", conditional, max_bytes))
 
-    def _fetch(self, url: str, want: _Want) -> FetchedPage:
+    def _fetch(self, url: str, want: Want) -> FetchedPage:
         with pinned.Watchdog(self.timeout) as watchdog:
             try:
                 page = self._follow(url, watchdog, want)
@@ -120,7 +103,7 @@ class SafeFetcher:
                 raise FetchError(f"timed out after {self.timeout:g} s fetching {url}")
             return page
 
-    def _follow(self, url: str, watchdog: pinned.Watchdog, want: _Want) -> FetchedPage:
+    def _follow(self, url: str, watchdog: pinned.Watchdog, want: Want) -> FetchedPage:
         deadline = time.monotonic() + self.timeout
         current = url
         for _hop in range(self.max_redirects + 1):
@@ -130,15 +113,15 @@ class SafeFetcher:
                     try:
                         current = urljoin(current, location)
                     except ValueError as exc:  # "http://[::1" and the like
-                        raise FetchError(f"{current} redirected to an invalid address: {_line(location)}") from exc
+                        raise FetchError(f"{current} redirected to an invalid address: {one_line(location)}") from exc
                     continue
                 if status == 304 and want.conditional:
-                    return FetchedPage(current, "feed", None, b"", *_validators(response), not_modified=True)
+                    return FetchedPage(current, "feed", None, b"", *validators(response), not_modified=True)
                 if status >= 400:
-                    raise FetchError(f"{current} answered HTTP {status} {_line(response.reason)}".strip())
+                    raise FetchError(f"{current} answered HTTP {status} {one_line(response.reason)}".strip())
                 if status != 200:
                     raise FetchError(f"{current} answered HTTP {status}, not a page")
-                return self._read_page(current, response, deadline, want)
+                return read_body(current, response, deadline, want, self.max_bytes, self.timeout)
             finally:
                 conn.close()
         raise FetchError(f"too many redirects (more than {self.max_redirects}) from {url}")
@@ -207,7 +190,7 @@ class SafeFetcher:
         return list(outcome[0] or ())
 
     def _request(
-        self, url: str, deadline: float, watchdog: pinned.Watchdog, want: _Want
+        self, url: str, deadline: float, watchdog: pinned.Watchdog, want: Want
     ) -> tuple[int, str | None, http.client.HTTPResponse, http.client.HTTPConnection]:
         scheme, host, port, ip = self.check_url(url, deadline)
         parts = urlsplit(url)
@@ -243,95 +226,5 @@ class SafeFetcher:
             raise FetchError(f"TLS failed for {host}: {exc.reason or exc}") from exc
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            raise FetchError(f"cannot reach {host}: {_line(getattr(exc, 'strerror', None) or exc)}") from exc
+            raise FetchError(f"cannot reach {host}: {one_line(getattr(exc, 'strerror', None) or exc)}") from exc
         return response.status, response.getheader("Location"), response, conn
-
-    def _read_page(self, url: str, response: http.client.HTTPResponse, deadline: float, want: _Want) -> FetchedPage:
-        limit = min(self.max_bytes, want.max_bytes or self.max_bytes)
-        content_type = (response.getheader("Content-Type") or "").lower()
-        mime = content_type.split(";", 1)[0].strip()
-        kind = want.types.get(mime)
-        if kind is None:
-            # A document Dossier reads as a file: the user can.
-            hint = "; download it and add the file" if want.files and mime in _FILE_TYPES else ""
-            raise UnsupportedType(f"{url} is {mime or 'of unknown type'}, not {want.what}{hint}")
-        charset = None
-        for param in content_type.split(";")[1:]:
-            name, _, value = param.partition("=")
-            if name.strip() == "charset":
-                charset = value.strip().strip('"') or None
-        length = None if response.chunked else response.getheader("Content-Length")  # chunked overrides it
-        if length and length.isdigit() and int(length) > limit:
-            raise TooLarge(f"{url} is {int(length):,} bytes, over the limit of {limit:,} bytes")
-        encoding = (response.getheader("Content-Encoding") or "identity").lower().strip()
-        if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
-            raise UnsupportedType(f"{url} uses the unsupported content encoding {encoding}")
-        wbits = 31 if "gzip" in encoding else zlib.MAX_WBITS
-        decoder = None if encoding == "identity" else zlib.decompressobj(wbits=wbits)
-        body = bytearray()
-        received = 0
-        try:
-            while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(f"timed out after {self.timeout:g} s reading {url}")
-                chunk = response.read(65536)
-                if not chunk:
-                    break
-                received += len(chunk)
-                if decoder is not None:
-                    chunk, decoder = _inflate(decoder, chunk, limit + 1 - len(body), wbits)
-                body.extend(chunk)
-                if len(body) > limit:
-                    raise TooLarge(f"{url} is larger than the limit of {limit:,} bytes")
-        except TimeoutError as exc:
-            raise FetchError(f"timed out after {self.timeout:g} s reading {url}") from exc
-        except zlib.error as exc:
-            raise FetchError(f"{url} sent a corrupt compressed body") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"connection to {url} failed while reading: {_line(exc)}") from exc
-        # http.client returns an empty read, not an error, when the server closes before its Content-Length: the
-        # part would be stored as the whole article, and the page never fetched again (a duplicate by its URL).
-        if length and length.isdigit() and received < int(length):
-            raise FetchError(f"{url} closed the connection after {received:,} of its {int(length):,} bytes")
-        if decoder is not None and not decoder.eof:
-            raise FetchError(f"{url} sent a compressed body that ends early")
-        return FetchedPage(url, kind, charset, bytes(body), *_validators(response))
-
-
-def _line(said: object, longest: int = 200) -> str:
-    """What a server said (a status line, a reason, an HTTP/0.9 body in an exception), as one short line."""
-    return " ".join(str(said).split())[:longest]
-
-
-def _inflate(decoder: Any, data: bytes, room: int, wbits: int) -> tuple[bytes, Any]:
-    """Up to ``room`` bytes inflated from ``data``, and the decoder to go on with: a gzip body may hold several
-    members one after the other (``cat a.gz b.gz``), each read in turn, as browsers and curl do; bytes after the
-    last member that open none are ignored (padding)."""
-    out = bytearray(decoder.decompress(data, room))
-    while decoder.eof and decoder.unused_data[:2] == b"\x1f\x8b" and wbits == 31 and len(out) < room:
-        rest = decoder.unused_data
-        decoder = zlib.decompressobj(wbits=wbits)
-        out += decoder.decompress(rest, room - len(out))
-    return bytes(out), decoder
-
-
-_FILE_TYPES = frozenset({"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Want:
-    """What a fetch accepts: content types (to a kind), the Accept header, its name in errors, conditional headers."""
-
-    types: dict[str, str]
-    accept: str
-    what: str
-    conditional: dict[str, str] = field(default_factory=dict)
-    max_bytes: int = 0  # 0: the fetcher's own cap
-    files: bool = False  # a PDF or Word file is refused with "download it and add the file"
-
-
-def _validators(response: http.client.HTTPResponse) -> tuple[str, str]:
-    """ETag and Last-Modified, bounded: they are sent back verbatim in the next request's headers."""
-    etag = (response.getheader("ETag") or "")[:200]
-    modified = (response.getheader("Last-Modified") or "")[:100]
-    return (etag, modified) if "\n" not in etag + modified and "\r" not in etag + modified else ("", "")

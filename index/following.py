@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from index.adding import DEFAULT_COLLECTION, Adding
 from index.errors import DossierError, InvalidSource
-from index.feeds import MIN_ENTRY_TEXT, Entry, Feed, FeedBook, PollResult, parse_feed, poll_feed
+from index.feed_entries import Entry, parse_feed
+from index.feeds import MIN_ENTRY_TEXT, Feed, FeedBook, PollResult, poll_feed
 from index.types import AddResult
 from index.urls import is_url
 

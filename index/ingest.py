@@ -11,7 +11,8 @@ import numpy as np
 from index import extract
 from index.chunking import Chunk, chunk_text
 from index.cleaning import clean_text, normalized_hash
-from index.embedding import BatchProgress, Embedder, use_threads
+from index.cpus import use_threads
+from index.embedding import BatchProgress, Embedder
 from index.errors import DossierError, InvalidSource, KeyTaken, TooLarge
 from index.extract import Document
 from index.store import Store

@@ -14,8 +14,9 @@ from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
 from index.answering import Answering
 from index.asking import Asker
 from index.conversations import Conversations
+from index.cpus import cores
 from index.embed_worker import WorkerEmbedder
-from index.embedding import Embedder, build_embedder, cores
+from index.embedding import Embedder, build_embedder
 from index.errors import DossierError, LibraryCorrupt, ModelMismatch, NoLibrary
 from index.feeds import FeedBook
 from index.fetch import SafeFetcher

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index import keywords
+from index import keyword_terms, keywords
 from index.database import Connection
 from index.question import Question
 from index.stored_vectors import unpack_sentences, unpack_vector
@@ -161,23 +161,23 @@ class PassageReads:
     def keyword_search(self, question: Question, collection: str | None, limit: int) -> list[tuple[int, float]]:
         """(passage id, bm25 score; higher is better) for the question's words."""
         with self.connection() as conn:
-            chosen = keywords.chosen_terms(conn, question)
+            chosen = keyword_terms.chosen_terms(conn, question)
             return self._postings.search(conn, chosen, collection, limit) if chosen else []
 
     def term_weights(self, question: Question, passages: int) -> tuple[float, ...]:
         """Inverse document frequency of each of the question's content terms in a library of ``passages``."""
         with self.connection() as conn:
-            return keywords.term_weights(conn, question, passages)
+            return keyword_terms.term_weights(conn, question, passages)
 
     def unknown_names(self, question: Question) -> list[str]:
         """Words of the question's names that no passage contains, when it is asked in the library's words."""
         with self.connection() as conn:
-            return keywords.unknown_names(conn, question)
+            return keyword_terms.unknown_names(conn, question)
 
     def absent_name_words(self, question: Question) -> list[str]:
         """Words of the question's names that no passage contains, in any language."""
         with self.connection() as conn:
-            return keywords.absent_name_words(conn, question)
+            return keyword_terms.absent_name_words(conn, question)
 
     def indexed_passages(self) -> int:
         """Passages in the keyword index (as many as ``passage_count`` in a sound library)."""

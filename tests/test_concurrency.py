@@ -12,7 +12,8 @@ from support import synthetic_article, synthetic_jsonl
 from test_cli import run
 
 from index import Library
-from index.embedding import Embedder, cores
+from index.cpus import cores
+from index.embedding import Embedder
 from index.errors import ModelSwitched
 from index.library import Progress
 from index.settings import MINILM

