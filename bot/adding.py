@@ -19,7 +19,7 @@ from bot.reading import candidate, forward_origin, links_alone, marked_links
 from bot.rendering import add_result_text, cap, error_text, esc
 from bot.rights import may_add
 from bot.state import Context, added_by, command_payload, from_this_bot, origin_of, sender_key, state
-from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, file_suffix, is_url
+from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, TooLarge, file_suffix, is_url
 
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the official Bot API serves bots files up to 20 MB
 USAGE = (
@@ -29,7 +29,7 @@ USAGE = (
 AddJob = Callable[[ProgressFn], AddResult]
 
 log = logging.getLogger(__name__)
-FULL_TEXT, FULL_CAPTION = 4000, 1000  # UTF-16 units: about Telegram's 4,096 a message and 1,024 a caption
+FULL_CAPTION = 1000  # UTF-16 units: about the 1,024 Telegram allows a caption
 
 
 async def _admitted(update: Update, context: Context) -> bool:
@@ -123,7 +123,11 @@ async def add_text(update: Update, context: Context, text: str, holder: Message 
     paste = st.pastes.begin(message, sender_key(message), text, limit) if holder is None else None
 
     def job(progress: ProgressFn) -> AddResult:
-        return library.add_text(paste.text if paste is not None else text, progress=progress, **provenance)
+        if paste is None:
+            return library.add_text(text, progress=progress, **provenance)
+        if paste.too_large:
+            raise TooLarge(f"the pasted text is larger than the limit of {limit:,} bytes")
+        return library.add_text(paste.whole, progress=progress, **provenance)
 
     if paste is None:
         await _run_add(update, context, job, "Extracting the text…", note=functools.partial(_caption_note, message))
@@ -134,13 +138,14 @@ async def add_text(update: Update, context: Context, text: str, holder: Message 
         nonlocal seen
         seen = message.chat.type == ChatType.PRIVATE or await reads_group(context, message.chat.id)
         if not seen:
-            paste.ended.set()  # no part can reach it: nothing to wait for
+            st.pastes.end(paste)  # no part can reach it: nothing to wait for
         await st.pastes.complete(paste)
 
     async def note() -> str:
-        if paste.parts > 1:
-            return f" from {paste.parts} messages (Telegram's app split the paste)"
-        if seen or units(message.text or "") < FULL_TEXT:
+        if paste.count > 1:
+            late = "; any part sent after a pause was not added" if paste.cut_short else ""
+            return f" from {paste.count} messages (Telegram's app split the paste{late})"
+        if seen:
             return ""
         return (
             ". If the article was longer, the rest did not reach me: in this group I read only commands and"
@@ -148,7 +153,9 @@ async def add_text(update: Update, context: Context, text: str, holder: Message 
         )
 
     try:
-        await _run_add(update, context, job, "Reading the rest of the paste…", note=note, before=rest)
+        added = await _run_add(update, context, job, "Reading the rest of the paste…", note=note, before=rest)
+        if added is not None:
+            st.pastes.added(paste)
     finally:
         await st.pastes.complete(paste)  # a refused paste takes its parts until it ends: they are dropped
 

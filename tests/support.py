@@ -285,13 +285,22 @@ def assert_refuses(library: Library, question: str, reason: str) -> None:
 
 
 def split_like_telegram(text: str, limit: int = 4096) -> list[str]:
-    """The parts Telegram Desktop sends a text longer than a message in: each cut at the last blank line (else line
-    end, sentence end, space) after half of the limit, the whitespace cut at dropped."""
+    """The parts Telegram Desktop sends a text longer than a message in (BMP text): in the rest of the text from
+    past half of the limit to the limit itself, the last blank line, else the last line end, else the last space after
+    ".?!", after ",:;", any space, the last character after punctuation, else the limit; the break there is dropped
+    (what follows it opens the rest), each part sent trimmed."""
+    breaks = [
+        lambda w, at: w[at] == "\n" and w[at + 1 : at + 2] == "\n",
+        lambda w, at: w[at] == "\n",
+        lambda w, at: w[at] == " " and w[at - 1] in ".?!",
+        lambda w, at: w[at] == " " and w[at - 1] in ",:;",
+        lambda w, at: w[at] == " ",
+        lambda w, at: not w[at - 1].isalnum(),
+    ]
     parts = []
     while len(text) > limit:
-        window = text[:limit]
-        cut = next((at for mark in ("\n\n", "\n", ". ", " ") if (at := window.rfind(mark, limit // 2)) > 0), limit)
-        cut += 1 if window[cut : cut + 2] == ". " else 0  # a sentence's full stop stays with it
+        window = range(limit, limit // 2, -1)  # positions past half, the last first
+        cut = next((at for found in breaks for at in window if found(text, at)), limit)
         parts.append(text[:cut].strip())
-        text = text[cut:].strip()
-    return [*parts, text]
+        text = text[cut:]
+    return [*parts, text.strip()]

@@ -270,6 +270,21 @@ async def test_a_paste_telegram_split_into_messages_is_added_whole(telegram: Fak
     assert telegram.errors() == []
 
 
+async def test_a_split_paste_over_the_size_limit_is_refused_whole(telegram: FakeBotAPI, start_bot: StartBot) -> None:
+    """A paste larger than MAX_FILE_BYTES is refused in one line, not added cut at the limit; its parts are not
+    asked either."""
+    await start_bot(max_file_bytes=9000)
+    parts = split_like_telegram("/add " + "\n\n".join(["Kerinovo crossing closed", *kerinovo()]))
+    assert len(parts) >= 4
+    mark = len(telegram.calls)
+    first = telegram.send(CHAT, ALICE, parts[0])
+    for part in parts[1:]:
+        telegram.send(CHAT, ALICE, part, extra={"date": first["date"]})
+    await telegram.reply(ID, "Not added: the pasted text is larger than the limit of 9,000 bytes", after=mark)
+    await telegram.say(CHAT, ALICE, "/help", "answers questions")
+    assert not any("Sources" in t or "Not found" in t or "Added" in t for t in telegram.texts(ID, after=mark))
+
+
 async def test_a_pasted_text_that_names_sites_is_a_text(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     """Telegram marks "Booking.com" and "cnmc.es" as links: in a pasted article they are words, not pages to fetch
     (an /add is links only when it is nothing but links, or when it opens with one written with its scheme)."""
