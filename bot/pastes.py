@@ -167,8 +167,9 @@ class Pastes:
 
     def take(self, message: Message, sender: int) -> None:
         """Add the message (which ``takes`` accepted) to its paste; a message too short to go on is its last."""
-        paste = self._open[_key(message, sender)]
-        self._add(paste, message.message_id, message.date, message.text or "")
+        paste = self._open.get(_key(message, sender))
+        if paste is not None and not paste.closed:  # nothing is awaited between the check and this: it is open
+            self._add(paste, message.message_id, message.date, message.text or "")
 
     @staticmethod
     def _add(paste: Paste, message_id: int, date: datetime, text: str) -> None:
