@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from index import feedback, language, migrate, pgvectors
+from index import feedback, language, migrate, pgvector_setup
 from index.adding import DEFAULT_COLLECTION, Progress, ProgressFn
 from index.answering import Answering
 from index.asking import Asker
@@ -50,7 +50,7 @@ class Library(Answering, Reading, Following, Upkeep):
         )
         self._feeds = FeedBook(store)
         self.conversations = Conversations(store)  # a chat front end's state, shared by processes on one library
-        schema = pgvectors.choose(store, settings.vector_search)
+        schema = pgvector_setup.choose(store, settings.vector_search)
         self._vectors: VectorCache | PgVectors = (
             PgVectors(store, embedder.name, schema, settings.pgvector_ann_threshold)
             if schema is not None
