@@ -17,7 +17,7 @@ from bot.pastes import units
 from bot.progress import ProgressMessage
 from bot.reading import candidate, forward_origin, links_alone, marked_links
 from bot.rendering import add_result_text, cap, error_text, esc
-from bot.rights import may_add
+from bot.rights import admitted_to_add
 from bot.state import Context, added_by, command_payload, from_this_bot, origin_of, sender_key, state
 from index import FILE_SUFFIXES, AddResult, DossierError, ProgressFn, TooLarge, file_suffix, is_url
 
@@ -30,21 +30,6 @@ AddJob = Callable[[ProgressFn], AddResult]
 
 log = logging.getLogger(__name__)
 FULL_CAPTION = 1000  # UTF-16 units: about the 1,024 Telegram allows a caption
-
-
-async def _admitted(update: Update, context: Context) -> bool:
-    """The sender may add here and is within RATE_LIMIT_ADDS (told "Slow down" once a window, then dropped)."""
-    message = update.effective_message
-    if message is None:
-        return False
-    if not await may_add(update, context):
-        await message.reply_text("Only this chat's administrators can add articles here.")
-        return False
-    st = state(context)
-    admission = await st.adds.check(st.engine, sender_key(message))
-    if admission.first_refusal:
-        await message.reply_text(f"Slow down: too many additions. Try again in {admission.wait:.0f} s.")
-    return admission.allowed
 
 
 async def _run_add(
@@ -63,7 +48,7 @@ async def _run_add(
     if message is None:
         return None
     st = state(context)
-    if not admitted and not await _admitted(update, context):
+    if not admitted and not await admitted_to_add(update, context):
         return None
     key = sender_key(message)
     status = await message.reply_text("Waiting for your previous add…" if st.add_lanes.busy(key) else first_status)
@@ -187,7 +172,7 @@ async def add_document(update: Update, context: Context, holder: Message) -> Non
     if document.file_size and document.file_size > limit:
         await message.reply_text(f"Not added: the file is larger than the limit of {limit:,} bytes.")
         return
-    if not await _admitted(update, context):  # before the download: a flood of files costs nothing
+    if not await admitted_to_add(update, context):  # before the download: a flood of files costs nothing
         return
     data = await (await document.get_file()).download_as_bytearray()
     library, provenance = st.engine.library, _provenance(update, context, holder)

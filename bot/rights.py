@@ -8,7 +8,7 @@ import time
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 
-from bot.state import ANONYMOUS_ADMIN_ID, Context, state
+from bot.state import ANONYMOUS_ADMIN_ID, Context, sender_key, state
 from index import ArticleInfo
 
 _USER_ID = re.compile(r"(?<!chat )\bid (\d+)\)$")
@@ -105,3 +105,18 @@ async def may_remove(update: Update, context: Context, info: ArticleInfo) -> boo
     if chat is not None and st.settings.library_scope == "per_chat" and info.collection == st.collection(chat.id):
         return await may_add(update, context)
     return False
+
+
+async def admitted_to_add(update: Update, context: Context) -> bool:
+    """The sender may add here and is within RATE_LIMIT_ADDS (told "Slow down" once a window, then dropped)."""
+    message = update.effective_message
+    if message is None:
+        return False
+    if not await may_add(update, context):
+        await message.reply_text("Only this chat's administrators can add articles here.")
+        return False
+    st = state(context)
+    admission = await st.adds.check(st.engine, sender_key(message))
+    if admission.first_refusal:
+        await message.reply_text(f"Slow down: too many additions. Try again in {admission.wait:.0f} s.")
+    return admission.allowed
