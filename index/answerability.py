@@ -143,10 +143,12 @@ def signals(
     topic_margin: float,
     heads: Sequence[str] = (),
     quote_heads: Sequence[str] = (),
+    quote_articles: Sequence[str] = (),
 ) -> Signals:
     """``dense``: rescaled similarities of the top ``passages``, best first; ``weights``: the rarity of each
     question term, ``ceiling`` the rarity of a term no passage has; ``topic_margin``: see ``beyond_topic``;
-    ``heads`` and ``quote_heads``: the opening of each passage's and quote's article.
+    ``heads`` and ``quote_heads``: the opening of each passage's and quote's article; ``quote_articles``: each
+    quote's article in full, where the figure check reads what the articles' story is (``asked_figure_found``).
 
     When the best passage is in the question's language, the passages and quotes are judged on all the question's
     terms. When it is in another (the answer is in an article in another language), they are judged on the
@@ -169,7 +171,7 @@ def signals(
         joined = " ".join([*dict.fromkeys(quote_heads), joined])
     kinds = q.asks - {Asks.FIGURE}  # a figure is judged on its own below
     kind = float(any(answer_types.carries(replace(q, asks=kinds), x) for x in quotes)) if kinds else 1.0
-    figure = asked_figure.asked_figure_found(q, quotes, quote_heads)
+    figure = asked_figure.asked_figure_found(q, quotes, quote_heads, quote_articles)
     best = dense[0] if dense else 0.0
     covering = max(texts, key=w.coverage) if texts else ""
     return Signals(

@@ -260,13 +260,20 @@ def gives_asked_figure(quote: str, q: Question) -> bool:
     return not q.event or bool(q.event & q.forms(quote))
 
 
-def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[str] = ()) -> float:
+def asked_figure_found(
+    q: Question, sentences: Sequence[str], heads: Sequence[str] = (), articles: Sequence[str] = ()
+) -> float:
     """1 when a sentence counts the asked noun for the asked event (or no figure is asked), 0 when none does; 0.5
     when only a sentence in another language gives a figure, which the question's words cannot check. The counting
     sentence is about what the question names: it, or its article's first sentence (``heads``: each sentence's
     article opening), names something the question names ("The drug will cost $32,000" under "FDA approves
     Kisunla"; not another bank's "close 40 of its 310 branches" for "how many branches will Eastmere close?"). A
-    figure question without a counted noun ("how much does it cost?") is answered by any count about it."""
+    figure question without a counted noun ("how much does it cost?") is answered by any count about it.
+    ``articles``: each sentence's article in full; where given, a word of the asked event that at most half of them
+    hold (what the question asks beyond the story they all tell: "evacuated" in "how many people were evacuated in
+    the Valencia floods?") must be in the counting sentence — "dozens of people trapped … in Valencia" shares only
+    the story. A paraphrase the articles never write otherwise ("burned" for "destroyed") is lost with it: this
+    reading only feeds the answerability model's signal, not the exact refusal (``abstention.lacks_asked_figure``)."""
     if Asks.FIGURE not in q.asks:
         return 1.0
     opening = list(heads) + [""] * (len(sentences) - len(heads))
@@ -274,7 +281,11 @@ def asked_figure_found(q: Question, sentences: Sequence[str], heads: Sequence[st
     if asks_duration(q):
         counts = count_or_span
     elif q.focus:
-        counts = functools.partial(gives_asked_figure, q=q)
+        specific = _specific_event(q, [q.forms(t) for t in dict.fromkeys(articles)]) if articles else frozenset()
+
+        def counts(x: str) -> bool:
+            return gives_asked_figure(x, q) and (not specific or bool(specific & q.forms(x)))
+
     if any(counts(x) and _of_named(q, x, h) for x, h in zip(sentences, opening, strict=False)):
         return 1.0
     foreign = any(has_figure(x) and detect(x, q.lang) != q.lang for x in sentences)
