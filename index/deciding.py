@@ -85,7 +85,7 @@ def signals(
         topic_margin=margin,
         heads=[opening(passages[c.passage_id]) for c in head],
         quote_heads=[opening(evidence_of[e.article_id]) if e.article_id in evidence_of else "" for e in judged.quotes],
-        quote_articles=[judged.texts.get(e.article_id, "") for e in judged.quotes],
+        quote_articles=[judged.texts.get(e.article_id, "")[: scoring.ARTICLE_HEAD] for e in judged.quotes],
     )
 
 
