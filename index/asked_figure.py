@@ -39,6 +39,7 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
 
     english = q.lang == "en"
     money = english and bool(q.focus & speakers.cue_words("money", q.lang))
+    near = _counted(q)
     found = figures_en.FIGURE.finditer(sentence)
     words = [(m.start(), m.group(0).casefold()) for m in TOKEN.finditer(sentence)]
     starts = [at for at, _ in words]
@@ -64,7 +65,12 @@ def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) ->
         # "since April 27": a day, not a count of the words before it ("the march 50,000" is no month)
         if at and sentence[starts[at - 1] : starts[at - 1] + 1].isupper() and is_month(words[at - 1][1]):
             continue
-        if any(asked(w, q.focus) for _, w in words[max(0, at - NEAR_FIGURE) : at]):
+        before = [w for _, w in words[max(0, at - NEAR_FIGURE) : at]]
+        if any(asked(w, near) for w in before):
+            return True
+        # Across languages the question's names are all its words a sentence can hold ("¿Cuántos goles marcó
+        # Albarenga?" over "Albarenga … scored 29 goals").
+        if near != q.focus and any(asked(w, q.focus) for w in before) and detect(sentence, q.lang) != q.lang:
             return True
     return False
 
@@ -74,13 +80,22 @@ def _counted_in_words(sentence: str, q: Question, words: list[tuple[int, str]], 
     "sechs Menschen", "sept morts", "dwie osoby", "75 petroliere della flotta", "27 беспилотников" (English's are
     read with its figures; its grammar took "flotta" for the counted noun, and read no Cyrillic word)."""
     spelled = speakers.cue_words("numbers", q.lang)
+    near = _counted(q)
     for i, (at, word) in enumerate(words):
         counted = word in spelled or (word.isdigit() and not _YEAR.fullmatch(word))
         if not counted or (only_at is not None and not at <= only_at < at + len(word)):
             continue
-        if any(w in q.focus or q.stem(w) in q.focus for _, w in words[i + 1 : i + 3]):
+        if any(w in near or q.stem(w) in near for _, w in words[i + 1 : i + 3]):
             return True
     return False
+
+
+def _counted(q: Question) -> AbstractSet[str]:
+    """The counted noun's words but for the question's names in it: "Credit Suisse" in "how many Credit Suisse
+    branches" says whose, and a figure near it ("Credit Suisse shares fell 24%") counts none of its branches, in a
+    sentence of the question's language. A noun of names alone ("how many Leopards") keeps them."""
+    named = {f for n in q.names for w in TOKEN.findall(n) for f in (w.casefold(), q.stem(w.casefold()))}
+    return (q.focus - named) or q.focus
 
 
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")

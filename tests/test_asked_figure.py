@@ -46,3 +46,16 @@ def test_the_model_reads_the_figure_from_the_quotes_articles() -> None:
 
     assert figure([]) == 1.0
     assert figure([FLOODS[1]]) == 0.0
+
+
+def test_a_name_in_the_counted_noun_says_whose_not_what_is_counted() -> None:
+    """ "how many Kestrel Bank branches": a figure near "Kestrel Bank" counts its branches only where "branches" is
+    near it; across languages the name is all the question's words a sentence can hold, and still counts."""
+    from index.asked_figure import counts_asked_noun
+
+    q = analyse("How many Kestrel Bank branches will Harwick Bank close?")
+    assert not counts_asked_noun("Kestrel Bank shares fell 24% on Wednesday.", q)
+    assert counts_asked_noun("Harwick Bank will close 150 Kestrel Bank branches.", q)
+    assert not counts_asked_noun("Albarenga scored 29 goals.", analyse("How many Albarenga shirts were sold?"))
+    spanish = analyse("¿Cuántos goles marcó Albarenga la temporada pasada?")
+    assert counts_asked_noun("Albarenga scored 29 goals in 33 league games last season.", spanish)
