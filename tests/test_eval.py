@@ -268,12 +268,14 @@ def test_the_repo_extra_questions_quote_the_dev_articles_exactly() -> None:
         ("probe14", 31, 76, 24),  # a blind general-news probe on eleven other beats, seven languages
         ("probe15", 30, 75, 23),  # a blind probe of both kinds: an invented war and general news, six languages
         ("probe16", 30, 75, 23),  # blind, both kinds; English questions answered only in another language
+        ("probe17", 30, 75, 22),  # blind general news of real events, eight languages
+        ("probe18", 30, 76, 21),  # blind war news of real events, seven languages
     ],
 )
 def test_the_repo_probes_quote_their_articles_exactly(
     probe: str, articles: int, questions: int, unanswerable: int
 ) -> None:
-    """eval/probe7 to probe16 (see their READMEs); the README's figures come from `dossier eval --set`."""
+    """eval/probe7 to probe18 (see their READMEs); the README's figures come from `dossier eval --set`."""
     folder = Path(__file__).resolve().parents[1] / "eval" / probe
     texts = {a["id"]: a["text"] for a in map(json.loads, (folder / "articles.jsonl").read_text().splitlines())}
     asked = load_questions(folder / "questions.jsonl")
