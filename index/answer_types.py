@@ -18,6 +18,7 @@ from importlib import resources
 from index import attribution
 from index.asked_figure import count_or_span, counts_asked_noun
 from index.asked_kind import Asks
+from index.claims import DATELINE
 from index.language import TOKEN, analyzer, fold, tokens
 from index.question import Question, asks_duration, numbers
 from index.terms import has_count, has_date, has_figure, has_time, without_times
@@ -107,6 +108,7 @@ def new_actors(sentence: str, q: Question) -> list[str]:
 
 def kind_cues(q: Question, sentence: str) -> tuple[float, ...]:
     """Whether the sentence looks like the kind of answer asked for, one value per ``KIND_CUES`` entry."""
+    sentence = filed(sentence)
     figure = Asks.FIGURE in q.asks and (count_or_span(sentence) if asks_duration(q) else has_count(sentence))
     measured = replace(q, focus=q.measure, head=q.measure) if q.measure else None
     return (
@@ -138,6 +140,7 @@ KIND_CUES = (
 
 def carries(q: Question, sentence: str) -> bool:
     """The sentence holds the kind of answer asked for (a figure, a new name, a time, a cause)."""
+    sentence = filed(sentence)
     return (
         (Asks.FIGURE in q.asks and has_figure(sentence))
         or (Asks.ACTOR in q.asks and (_someone_new(sentence, q) or _identifies(q, sentence)))
@@ -145,6 +148,13 @@ def carries(q: Question, sentence: str) -> bool:
         or _gives_time(q, sentence)
         or (Asks.REASON in q.asks and bool(_reason_pattern().search(sentence)))
     )
+
+
+def filed(sentence: str) -> str:
+    """The sentence without its dateline ("WASHINGTON, March 3 (Wire) - "): where, when and by whom it was filed is
+    no time, place or actor of what is asked, and an article's first sentence would otherwise carry all three."""
+    dateline = DATELINE.match(sentence)
+    return sentence[dateline.end() :] if dateline else sentence
 
 
 def _gives_time(q: Question, sentence: str) -> bool:

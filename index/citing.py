@@ -113,8 +113,7 @@ def _carried(q: Question, quote: str) -> bool:
     Measured over eleven sets, first quote hit: general .500 → .531, probes 11, 13 and 14 +1 each (13: once a
     dateline's day stopped counting), probe 12 −1. Not for figures: the asked noun counted first moved probes 7, 12
     and 15 down 1–2 each, any figure first nothing."""
-    dateline = claims.DATELINE.match(quote)  # where and when it was filed: no time or place of what is asked
-    return Asks.FIGURE not in q.asks and answer_types.carries(q, quote[dateline.end() if dateline else 0 :])
+    return Asks.FIGURE not in q.asks and answer_types.carries(q, quote)  # a dateline carries nothing
 
 
 CONTEXT_CHARS = 600  # the names this far around a quote say which event its figures measure

@@ -663,3 +663,20 @@ def test_a_span_answers_how_long_as_a_figure_does() -> None:
     canal = analyse("How long is the Istanbul canal?")
     assert kind_cues(canal, "Building the Istanbul canal will take seven years.")[figure] == 0.0
     assert kind_cues(analyse("How long is the pause supposed to last?"), weeks)[figure] == 1.0
+
+
+def test_a_dateline_carries_no_time_place_or_actor_of_what_is_asked() -> None:
+    """ "HARLOW, March 3 (Meridian Wire) - " says where, when and by whom a story was filed: a lead sentence does not
+    answer "when", "where" or "who" by it, for the quote shown first, the evidence ranker or the model."""
+    lead = "HARLOW, March 3 (Meridian Wire) - The Kell bridge reopened to traffic after repairs."
+    when, where, who = (
+        analyse(t)
+        for t in ("When did the Kell bridge reopen?", "Where did the bridge reopen?", "Who reopened the Kell bridge?")
+    )
+    for q in (when, where, who):
+        assert not carries(q, lead), q.text
+    assert carries(when, "The Kell bridge reopened to traffic on March 3 after repairs.")
+    assert carries(who, "The bridge was reopened by the Harlow Transport Authority after repairs.")
+    date = KIND_CUES.index("date")
+    assert kind_cues(when, lead)[date] == 0.0
+    assert kind_cues(when, "It reopened on March 3.")[date] == 1.0
