@@ -15,7 +15,7 @@ from index import asked_figure, asked_place, countries, said_by, speakers
 from index.asked_kind import Asks
 from index.asked_speaker import acronym
 from index.question import Question
-from index.terms import has_date, has_time
+from index.terms import has_clock, has_date, has_time
 
 
 def too_old(since: str, newest: str) -> str:
@@ -64,9 +64,12 @@ def other_days(asked: str, searched: int, unit: str = "days") -> str:
 
 
 def missing_day(q: Question, quotes: Sequence[str], searched: int) -> str | None:
-    """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date)."""
+    """A question for a calendar date is not answered by quotes without one ("on Wednesday" is no date), one for a
+    time of day by quotes without one ("at what time…": "on Tuesday" is none)."""
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return _none(searched, "gives", "that date")
+    if Asks.HOUR in q.asks and not any(has_clock(x) for x in quotes):
+        return _none(searched, "gives", "that time of day")
     return None
 
 
@@ -171,6 +174,8 @@ def not_found(q: Question, quotes: Sequence[str], searched: int) -> str:
         return _none(searched, "gives", "that figure")
     if Asks.DAY in q.asks and not any(has_date(x, q.known) for x in quotes):
         return _none(searched, "gives", "that date")
+    if Asks.HOUR in q.asks and not any(has_clock(x) for x in quotes):
+        return _none(searched, "gives", "that time of day")
     if Asks.DATE in q.asks and not any(has_time(x, q.known) for x in quotes):
         return _none(searched, "gives", "that date")
     return f"Not found: nothing in {_the(searched)} searched answers this question."

@@ -21,7 +21,7 @@ from index.asked_kind import Asks
 from index.claims import DATELINE
 from index.language import TOKEN, analyzer, fold, tokens
 from index.question import Question, asks_duration, numbers
-from index.terms import has_count, has_date, has_figure, has_time, without_times
+from index.terms import has_clock, has_count, has_date, has_figure, has_time, without_times
 
 _WORD_OR_MARK = re.compile(r"[^\W_][\w’'-]*|[^\w\s]")
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "you", "mr", "ms"})
@@ -160,6 +160,8 @@ def filed(sentence: str) -> str:
 def _gives_time(q: Question, sentence: str) -> bool:
     """A calendar date for a question that asks one ("on what date…"; a weekday does not answer it), any time
     reference for another when-question."""
+    if Asks.HOUR in q.asks:
+        return has_clock(sentence)
     if Asks.DAY in q.asks:
         return has_date(sentence, q.known)
     return Asks.DATE in q.asks and has_time(sentence, q.known)

@@ -18,6 +18,7 @@ class Asks(enum.StrEnum):
     FIGURE = "figure"
     DATE = "date"
     DAY = "day"  # a calendar date only: "on what date", "which day"
+    HOUR = "hour"  # a time of day: "at what time", "um wie viel Uhr" (a date question too)
     ACTOR = "actor"
     PLACE = "place"
     REASON = "reason"

@@ -104,10 +104,8 @@ def _date_pattern() -> re.Pattern[str]:
 
 
 @functools.cache
-def _time_pattern() -> re.Pattern[str]:
-    """Dates, years, months, weekdays ("Mittwochabend", "в среду"), times of day ("3:15 a.m.", "18.30 Uhr",
-    "alle 15"), relative days ("yesterday", "hier soir") and spans ("six months"), in ``TIME_LANGUAGES``."""
-    weekdays = _names(get_day_names, skip=_WEEKDAYS_AS_WRITTEN)
+def _clock_pattern() -> re.Pattern[str]:
+    """Times of day: "3:15 a.m.", "18.30 Uhr", "6pm", "14:05", "9h30", "alle 15", "a las 10 horas"."""
     hour = r"\d{1,2}(?:[.:]\d{2})?"
     # A number after "alle" / "a las" is a time with its minutes, its hours word, or no word after it: "alle 20
     # regioni" counts regions. A time with a colon is one of the day ("89:77" is a score).
@@ -116,11 +114,22 @@ def _time_pattern() -> re.Pattern[str]:
         rf"(?:\s+(?:{_either(_words('hours'))})\b|(?!\s*[^\W\d_])))"
     )
     return re.compile(
-        rf"{_date_pattern().pattern}|\b(?:1[89]|20)\d\d\b|\b(?:{_month()})(?!\w)|"
-        rf"\b(?:{weekdays})(?:{_either(_words('day_parts'))})?(?:\s+(?:morning|afternoon|evening|night))?(?!\w)|"
         rf"\b{hour}\s?(?:{_either(_words('clock'))})(?!\w)|\b{hour}(?:am|pm)\b|"
         r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b\d{1,2}h\d{2}\b|"
-        rf"{before}|\b(?:{_either(_words('times'))})(?!\w)|"
+        rf"{before}",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _time_pattern() -> re.Pattern[str]:
+    """Dates, years, months, weekdays ("Mittwochabend", "в среду"), times of day ("3:15 a.m.", "18.30 Uhr",
+    "alle 15"), relative days ("yesterday", "hier soir") and spans ("six months"), in ``TIME_LANGUAGES``."""
+    weekdays = _names(get_day_names, skip=_WEEKDAYS_AS_WRITTEN)
+    return re.compile(
+        rf"{_date_pattern().pattern}|\b(?:1[89]|20)\d\d\b|\b(?:{_month()})(?!\w)|"
+        rf"\b(?:{weekdays})(?:{_either(_words('day_parts'))})?(?:\s+(?:morning|afternoon|evening|night))?(?!\w)|"
+        rf"{_clock_pattern().pattern}|\b(?:{_either(_words('times'))})(?!\w)|"
         r"\b(?:(?:last|next|this)\s+"
         r"(?:week|weekend|month|year|spring|summer|autumn|fall|winter|morning|afternoon|evening|night))\b|"
         rf"\b(?:\d+|a|an|{_number_words()})\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b",
@@ -175,6 +184,11 @@ def has_date(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
     """A calendar date: '6 August', 'November 8', '2024-03-01', '8/11/2022', '31 de octubre'; one not made only
     of the ``stated`` words (the question's, case-folded)."""
     return _new(_date_pattern(), text, stated)
+
+
+def has_clock(text: str) -> bool:
+    """A time of day, the answer to "at what time": "1:29 a.m.", "18.30 Uhr", "à 4h10"."""
+    return bool(_clock_pattern().search(text))
 
 
 def has_time(text: str, stated: AbstractSet[str] = frozenset()) -> bool:

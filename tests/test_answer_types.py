@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.abstention import not_found
+from index.abstention import missing_day, not_found
 from index.answer import Evidence, complete_answers
 from index.answer_types import KIND_CUES, carries, kind_cues, new_names
 from index.asked_figure import asked_figure_found, asked_figures, counts_asked_noun
@@ -102,12 +102,14 @@ def test_the_question_word_is_no_term_an_answer_must_hold(question: str, asked: 
         ("Что сказал министр, когда объявил о сокращениях?", set()),
         ("¿En el ataque que golpeó Kiev cuántos muertos hubo?", {Asks.FIGURE}),
         ("What is the reason why the minister resigned?", {Asks.REASON}),
-        # a time of day is asked as a date is, in any language; "wie viel Uhr" asks no figure
-        ("At what time did the blast occur?", {Asks.DATE}),
-        ("Um wie viel Uhr stürzte die Brücke ein?", {Asks.DATE}),
-        ("À quelle heure a eu lieu l'explosion ?", {Asks.DATE}),
-        ("В котором часу произошёл взрыв?", {Asks.DATE}),
+        # a time of day is a date question too, in any language; "wie viel Uhr" or "во сколько" asks no figure
+        ("At what time did the blast occur?", {Asks.DATE, Asks.HOUR}),
+        ("Um wie viel Uhr stürzte die Brücke ein?", {Asks.DATE, Asks.HOUR}),
+        ("À quelle heure a eu lieu l'explosion ?", {Asks.DATE, Asks.HOUR}),
+        ("В котором часу произошёл взрыв?", {Asks.DATE, Asks.HOUR}),
+        ("Во сколько началась атака?", {Asks.DATE, Asks.HOUR}),
         ("Во сколько раз выросли цены?", {Asks.FIGURE}),
+        ("What time frame did the ministry give?", {Asks.DATE}),
         # The word lists of questions.json are no kind's pattern.
         ("tanks and or trucks", set()),
         ("Who said do does did have has had will would can could?", {Asks.ACTOR}),
@@ -680,3 +682,20 @@ def test_a_dateline_carries_no_time_place_or_actor_of_what_is_asked() -> None:
     date = KIND_CUES.index("date")
     assert kind_cues(when, lead)[date] == 0.0
     assert kind_cues(when, "It reopened on March 3.")[date] == 1.0
+
+
+def test_a_time_of_day_answers_at_what_time() -> None:
+    """ "At what time…" is answered by a clock time in any language's writing ("1:29 a.m.", "18.30 Uhr", "alle 15"),
+    not by the day or the dateline; quotes without one refuse it, as a date question's without a date."""
+    q = analyse("At what time did the Kell bridge collapse?")
+    assert carries(q, "The bridge gave way at about 6:15 p.m. during the evening rush hour.")
+    assert carries(q, "Die Brücke stürzte um 18.30 Uhr ein.")
+    assert not carries(q, "HARLOW, March 3 (Meridian Wire) - The Kell bridge collapsed on Tuesday evening.")
+    assert missing_day(q, ["The Kell bridge collapsed on Tuesday evening, officials said."], 3) == (
+        "Not found: none of the 3 articles searched gives that time of day."
+    )
+    assert missing_day(q, ["The Kell bridge collapsed at 6:15 p.m. on Tuesday."], 3) is None
+    assert not_found(q, ["The Kell bridge collapsed on Tuesday."], 1) == (
+        "Not found: the one article searched does not give that time of day."
+    )
+    assert carries(analyse("When did the Kell bridge collapse?"), "The Kell bridge collapsed on Tuesday evening.")
