@@ -154,7 +154,13 @@ def filed(sentence: str) -> str:
     """The sentence without its dateline ("WASHINGTON, March 3 (Wire) - "): where, when and by whom it was filed is
     no time, place or actor of what is asked, and an article's first sentence would otherwise carry all three."""
     dateline = DATELINE.match(sentence)
-    return sentence[dateline.end() :] if dateline else sentence
+    if dateline is None:
+        return sentence
+    # A dateline opens with its place in capitals or gives a date: not "Jane Doe (left) - the agency's new head".
+    head = sentence[: sentence.find("(", 0, dateline.end())]
+    first = head.split()[0].strip(",") if head.split() else ""
+    filed_so = (first.isupper() and sum(ch.isalpha() for ch in first) > 1) or any(ch.isdigit() for ch in head)
+    return sentence[dateline.end() :] if filed_so else sentence
 
 
 def _gives_time(q: Question, sentence: str) -> bool:

@@ -114,9 +114,24 @@ def _clock_pattern() -> re.Pattern[str]:
         rf"(?:\s+(?:{_either(_words('hours'))})\b|(?!\s*[^\W\d_])))"
     )
     return re.compile(
-        rf"\b{hour}\s?(?:{_either(_words('clock'))})(?!\w)|\b{hour}(?:am|pm)\b|"
+        rf"(?<![\d.,])\b{hour}\s?(?:{_either(_words('clock'))})(?!\w)|\b{hour}(?:am|pm)\b|"
         r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b\d{1,2}h\d{2}\b|"
         rf"{before}",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _day_clock_pattern() -> re.Pattern[str]:
+    """Times of day that only a question for one reads as such (``has_clock``): "at 0400 GMT", "5 pm", "midnight",
+    "à 16 heures", "в 3 часа ночи", "в 15.30", "a las 3 de la madrugada". Not times for ``has_time``: "около 5" and
+    "à 5" begin counts too, "5 pm" is no English in German ("5 am Montag")."""
+    at = _either(_words("clock_at"))
+    return re.compile(
+        r"\b(?:[01]\d|2[0-3])[0-5]\d\s?(?:GMT|UTC)\b|(?<![\d.,])\b\d{1,2}\s(?:am|pm|a\.m\.|p\.m\.)(?!\w)|"
+        rf"(?<!\w)(?:{at})\s+(?:\d{{1,2}}[.:]\d{{2}}\b|\d{{1,2}}\s+(?:{_either(_words('clock_hours'))})(?!\w))|"
+        rf"\b(?:{_either(_words('clock_before'))})\s+\d{{1,2}}\s+(?:{_either(_words('clock_day_parts'))})\b|"
+        rf"(?<!\w)(?:{_either(_words('clock_words'))})(?!\w)",
         re.IGNORECASE,
     )
 
@@ -187,8 +202,8 @@ def has_date(text: str, stated: AbstractSet[str] = frozenset()) -> bool:
 
 
 def has_clock(text: str) -> bool:
-    """A time of day, the answer to "at what time": "1:29 a.m.", "18.30 Uhr", "à 4h10"."""
-    return bool(_clock_pattern().search(text))
+    """A time of day, the answer to "at what time": "1:29 a.m.", "18.30 Uhr", "à 4h10", "0710 GMT", "midnight"."""
+    return bool(_clock_pattern().search(text) or _day_clock_pattern().search(text))
 
 
 def has_time(text: str, stated: AbstractSet[str] = frozenset()) -> bool:

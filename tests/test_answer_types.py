@@ -107,9 +107,13 @@ def test_the_question_word_is_no_term_an_answer_must_hold(question: str, asked: 
         ("Um wie viel Uhr stürzte die Brücke ein?", {Asks.DATE, Asks.HOUR}),
         ("À quelle heure a eu lieu l'explosion ?", {Asks.DATE, Asks.HOUR}),
         ("В котором часу произошёл взрыв?", {Asks.DATE, Asks.HOUR}),
-        ("Во сколько началась атака?", {Asks.DATE, Asks.HOUR}),
+        ("Во сколько обойдётся ремонт моста?", {Asks.FIGURE}),  # "во сколько" asks a cost as often as an hour
         ("Во сколько раз выросли цены?", {Asks.FIGURE}),
         ("What time frame did the ministry give?", {Asks.DATE}),
+        ("At what time of year do the floods come?", {Asks.DATE}),
+        ("What time did Kipchoge run in Berlin?", {Asks.DATE}),  # a race's time is no time of day
+        ("O której godzinie zawalił się most?", {Asks.DATE, Asks.HOUR}),
+        ("O której firmie mówił premier?", set()),  # "about which company"
         # The word lists of questions.json are no kind's pattern.
         ("tanks and or trucks", set()),
         ("Who said do does did have has had will would can could?", {Asks.ACTOR}),
@@ -699,3 +703,26 @@ def test_a_time_of_day_answers_at_what_time() -> None:
         "Not found: the one article searched does not give that time of day."
     )
     assert carries(analyse("When did the Kell bridge collapse?"), "The Kell bridge collapsed on Tuesday evening.")
+    for clock in (
+        "at 0400 GMT",
+        "at 5 pm",
+        "at midnight",
+        "vers 16 heures",
+        "в 3 часа ночи",
+        "a las 3 de la madrugada",
+    ):
+        assert carries(q, f"The bridge collapsed {clock}."), clock
+    for other in ("after 3.5 h of rain", "около 5, ранены 12"):
+        assert not carries(q, f"The bridge collapsed {other}."), other
+
+
+def test_a_dateline_is_a_place_in_capitals_or_a_date_before_an_outlet() -> None:
+    """ "KYIV (Reuters) - " and "BERLIN, 13. August (Lagebericht) – " are datelines; "Jane Doe (left) - the agency's
+    new head - reopened the bridge" opens with a name and an aside, and keeps them."""
+    from index.answer_types import filed
+
+    assert filed("KYIV (Reuters) - Rain fell.") == "Rain fell."
+    assert filed("BERLIN, 13. August (Berliner Lagebericht) – Eine Woche später") == "Eine Woche später"
+    aside = "Jane Doe (left) - the agency's new head - reopened the bridge on March 3."
+    assert filed(aside) == aside
+    assert carries(analyse("Who reopened the bridge?"), aside)
