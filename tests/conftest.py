@@ -47,12 +47,6 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("IMPORT_THREADS", "1")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, in their order: two workers finish together when the longest start early (the two
-    shared-set evals, ~95 s each, started last could leave one worker alone for their length)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Each test that stores anything (it has a folder or a server) runs on each leg asked for; one about the SQLite
     file or about PostgreSQL itself only on that leg; a test that stores nothing once."""
