@@ -21,7 +21,6 @@ from index.sentences import first_sentence
 from index.terms import has_count, has_figure, has_span
 
 NEAR_FIGURE = 4  # words before a figure that can name what it measures
-MIN_STORY_ARTICLES = 1  # quoted articles in the question's language that tell what its story is (figure signal)
 
 
 def counts_asked_noun(sentence: str, q: Question, only_at: int | None = None) -> bool:
@@ -300,10 +299,10 @@ def asked_figure_found(
     if asks_duration(q):
         counts = count_or_span
     elif q.focus:
-        # Only articles in the question's language can hold its words (at two, one of them would tell no story:
+        # Only articles in the question's language can hold its words; one of them is enough (asking for two cost
         # leave-one-out −1 on probes 7, 9 and 18).
         own = [q.forms(t) for t in dict.fromkeys(articles) if detect(t, q.lang) == q.lang]
-        specific = _specific_event(q, own) if len(own) >= MIN_STORY_ARTICLES else frozenset()
+        specific = _specific_event(q, own) if own else frozenset()
 
         def counts(x: str) -> bool:
             return gives_asked_figure(x, q) and (not specific or bool(specific & q.forms(x)))

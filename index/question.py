@@ -175,7 +175,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     hour = patterns["hour"].search(opening) if Asks.HOUR in asks else None
     if hour:  # a time of day is a date question's answer too: the date checks read it
         asks = asks | {Asks.DATE}
-        if m and m.start() < hour.end() and hour.start() < m.end():  # "во сколько" asks no count
+        if m and m.start() < hour.end() and hour.start() < m.end():  # "um wie viel Uhr" asks no count
             asks, m = asks - {Asks.FIGURE}, None
     noun, event = _focus(text, m, a, stop, words_of(lang, "subject_verbs"), concepts) if m else ([], frozenset())
     measure: list[str] = []
