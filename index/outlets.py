@@ -243,10 +243,14 @@ def cue(lang: str) -> str | None:
 @functools.cache
 def _cue_phrases(lang: str) -> tuple[str, ...]:
     """The phrases that name a source after them: questions.json's ``source_cues`` of the language, and the cues
-    that credit a source in its sentences (cues.json ``according``)."""
+    that credit a source in its sentences (cues.json ``according``) but those a question's cue already opens: an
+    article written after it in a sentence's cue ("segundo o", not the ordinal "segundo dia") is the outlet's own
+    first word in a question ("segundo O Globo")."""
     questions = json.loads(resources.files("index").joinpath("data/questions.json").read_text(encoding="utf-8"))
     cues = json.loads(resources.files("index").joinpath("data/cues.json").read_text(encoding="utf-8"))
-    return (*questions.get(lang, {}).get("source_cues", []), *cues["according"].get(lang, []))
+    asked = questions.get(lang, {}).get("source_cues", [])
+    written = [c for c in cues["according"].get(lang, []) if not any(c.startswith(a + " ") for a in asked)]
+    return (*asked, *written)
 
 
 @functools.cache

@@ -30,7 +30,7 @@ _LINKING = 3
 _SCAN_CHARS = 200  # how far after the cue the phrase is looked for
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TRAILING = ",.;:!?)»”“\"'’"
-_LANGUAGES = ("de", "fr", "es", "it", "pl", "ru", "uk")  # those of the cues besides English
+_LANGUAGES = ("de", "fr", "es", "it", "pt", "pl", "ru", "uk")  # those of the cues besides English
 
 
 @functools.cache

@@ -629,6 +629,27 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("Selon moi, 12 personnes sont mortes.", ""),  # personal pronouns name no source
         ("Según nosotros, 12 personas murieron.", ""),
         ("По словам Пескова, переговоры провалились.", "Пескова"),
+        # Portuguese: "segundo" is also "second", a source only with an article or data after it
+        ("Segundo a Proteção Civil, 20 mil pessoas foram retiradas de casa.", "Proteção Civil"),
+        ("Morreram 64 pessoas, segundo o balanço divulgado pela Proteção Civil.", "Proteção Civil"),
+        (
+            "A barragem perdeu 40% da água, segundo estimativas da Agência Portuguesa do Ambiente.",
+            "Agência Portuguesa do Ambiente",
+        ),
+        ("O número de mortos subiu para 12, de acordo com o Ministério da Saúde.", "Ministério da Saúde"),
+        ("Segundo dados do INE, o desemprego caiu 2%.", "INE"),
+        ("«Não vamos desistir», disse o ministro da Defesa na segunda-feira.", "ministro da Defesa"),
+        ("Foram retiradas 300 pessoas, informou a Câmara Municipal de Coimbra.", "Câmara Municipal de Coimbra"),
+        ("O incêndio avançou, disse o porta-voz dos bombeiros, João Silva.", "João Silva"),
+        ("A greve entrou ontem, segundo dia de protestos.", ""),
+        ("O segundo dia da greve parou 80% dos comboios.", ""),
+        ("Segundo ela, 12 pessoas morreram.", ""),
+        ("«Seguimos», disse ontem o ministro.", ""),
+        # whom the speaker told: the speaker is not the listener
+        ("«Foi um erro», disse a ministra à RTP.", "ministra"),
+        ("«Foi um erro», disse à RTP a ministra da Saúde.", ""),
+        ("«Seguimos», dijo a EFE el portavoz.", ""),
+        ("« Nous restons », a déclaré à l’AFP le ministre.", ""),
     ],
 )
 def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, speaker: str) -> None:
