@@ -52,13 +52,18 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
     found = written.match(text, at) if written else None
     if found:
         return found.end()
-    if words and (words[0][0].casefold() in scales or words[0][0].casefold() + "." in scales):
+    if words and _is_scale(words[0][0], scales):
         word, dotted, end = words.pop(0)
+        if words and not dotted and _is_scale(words[0][0], scales):  # "2 mil milhões de euros"
+            word, dotted, end = words.pop(0)
         # "30 Mrd. Kronen", "5 млн. рублей": a dot after a scale word abbreviates it, unless a sentence begins after
-        # it ("2 Mrd. Die Regierung …"; in German, where nouns are capitalised, only a function word tells).
+        # it ("2 Mrd. Die Regierung …"; in German, where nouns are capitalised, only a function word tells) or the
+        # text ends there ("prometeu 30 milhões.").
         after = _words(text, end)
         opens = bool(after) and after[0][0][:1].isupper()
-        if dotted and opens and (lang not in language.NOUNS_CAPITALISED or after[0][0].casefold() in stop):
+        if dotted and (
+            not after or (opens and (lang not in language.NOUNS_CAPITALISED or after[0][0].casefold() in stop))
+        ):
             return end - dotted
         words = after
         if words and words[0][0].islower() and words[0][0] in stop and len(words) > 1:  # "millones de euros"
@@ -76,6 +81,10 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
         if dotted:
             break
     return end
+
+
+def _is_scale(word: str, scales: frozenset[str]) -> bool:
+    return word.casefold() in scales or word.casefold() + "." in scales
 
 
 @functools.cache

@@ -55,19 +55,24 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
     words = sorted(_data()[kind].get(lang, ()), key=len, reverse=True)
     if not words:
         return None
-    either = "|".join(re.escape(w).replace(r"\ ", r"\s++") for w in words)
+    # Only a cue's first letter may be either case (it opens a sentence): "Segundo O Globo" names O Globo.
+    either = "|".join(_first_either_case(w) for w in words)
     if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
         # A cue that names data may stand inside one: "war nach Angaben des Ministeriums zuletzt 2022 geprüft"
         # ("está de acuerdo con los sindicatos" agrees, "згідно з законом" follows a law).
         data = cue_words("data_nouns", lang)
-        phrases = "|".join(
-            re.escape(w).replace(r"\ ", r"\s++") for w in words if " " in w and data & set(w.casefold().split())
-        )
+        phrases = "|".join(_first_either_case(w) for w in words if " " in w and data & set(w.casefold().split()))
         inside = rf"|(?<=\s)(?:{phrases})\s++" if phrases else ""
-        return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++{inside}", re.IGNORECASE)
+        return re.compile(rf"(?:^|(?<=[.!?;:,(—–]\s))(?:{either})\s++{inside}")
     # after a closing quotation mark (a comma or a space follows it), its comma and (Russian, Ukrainian) dash:
     # "“…”, sagte", "», — заявил"; or after a comma that closes a reported clause: "…, informó la Aemet".
-    return re.compile(rf"(?:[”“»«\"](?=[\s,])\s*+,?+|,)\s*+(?:[—–-]\s*+)?(?:{either})\s++", re.IGNORECASE)
+    return re.compile(rf"(?:[”“»«\"](?=[\s,])\s*+,?+|,)\s*+(?:[—–-]\s*+)?(?:{either})\s++")
+
+
+def _first_either_case(cue: str) -> str:
+    """The cue as a pattern: its first letter in either case, the rest as written, spaces as any space."""
+    rest = re.escape(cue[1:]).replace(r"\ ", r"\s++")
+    return f"(?i:{re.escape(cue[:1])}){rest}"
 
 
 @functools.cache
@@ -76,9 +81,11 @@ def _function_words() -> frozenset[str]:
     return frozenset().union(*(language.analyzer(lang).stopwords for lang in ("en", *_LANGUAGES)))
 
 
-@functools.cache
-def _not_speakers() -> frozenset[str]:
-    return weekdays() | cue_words_any("not_speakers")
+def _not_speaker(word: str) -> bool:
+    """A weekday, or (written in lower case: "Ela Weber", "Al Jazeera" and "EU" are names) a pronoun, relative or
+    time word of any language's cues."""
+    folded = word.casefold()
+    return folded in weekdays() or (word.islower() and folded in cue_words_any("not_speakers"))
 
 
 def credited(text: str) -> str:
@@ -87,18 +94,25 @@ def credited(text: str) -> str:
         for lang in _LANGUAGES:
             cue = _cue(kind, lang)
             for match in cue.finditer(text) if cue else ():
-                # After a plain comma the speaker follows the verb at once ("…, informó la Aemet"), not an object
-                # or a setting ("…, dijo a EFE el portavoz", "…, dijo unas palabras").
-                if text[match.start()] == "," and not _subject_follows(text[match.end() : match.end() + 40], lang):
+                # The speaker follows the speech verb at once ("…, informó la Aemet", "», dijo un portavoz"), not
+                # whom it was told or a setting ("…, dijo a EFE el portavoz", "», disse em entrevista o ministro",
+                # "…, dijo unas palabras").
+                after_quote = text[match.start()] != ","
+                opening = text[match.end() : match.end() + 40]
+                if kind == "said_after_quote" and not _subject_follows(opening, lang, after_quote):
                     continue
-                who = _noun_phrase(text, match.end(), lang)
+                who = _noun_phrase(text, match.end(), lang, spoken=kind == "said_after_quote")
+                # "Segundo dados oficiais" names data, not whose: a data cue leads to a source through "do", "de"
+                if who.islower() and " " not in who and _ends_in_data(match.group(0), lang):
+                    continue
                 # "Secondo tempo: …" (the second half) opens a line with a heading, not a source
                 if who and not (who.islower() and " " not in who and text.startswith(":", match.end() + len(who))):
                     return who
     return ""
 
 
-def _noun_phrase(text: str, at: int, lang: str) -> str:
+def _noun_phrase(text: str, at: int, lang: str, spoken: bool = False) -> str:
+    """The speaker's phrase at ``at``; ``spoken``: after a speech verb, where whom the speaker told may follow."""
     words: list[str] = []
     tokens = _past_description(text[at : at + _SCAN_CHARS].split(), lang)
     for n, token in enumerate(tokens):
@@ -116,7 +130,7 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
     stop = _function_words()
     # "…, dijo que muchas personas…": what was said follows. Read in the cue's language: "il" is a French speaker's
     # pronoun ("a dit il") but an Italian article ("ha detto il sindaco di Luras").
-    if words and words[0].casefold() in cue_words("not_speakers", lang) | weekdays():
+    if words and (words[0].casefold() in weekdays() or _pronoun_of(words[0], lang)):
         return ""
     while words and words[0].casefold() in stop and words[0].islower():
         words.pop(0)
@@ -133,11 +147,21 @@ def _noun_phrase(text: str, at: int, lang: str) -> str:
         longer = words[i][0].islower() and len(words[i]) > _LINKING
         after_name = longer and named and lang not in language.NOUNS_CAPITALISED
         function = words[i].islower() and words[i].casefold() in stop  # "Capital One" is no Polish "one"
-        # whom the speaker told names no speaker: "— сказав Мартен журналістам"
-        listener = words[i].casefold() in _not_speakers()
+        # whom the speaker told names no speaker: "— сказав Мартен журналістам", "dijo el portavoz al diario" (not
+        # "Droit au Logement": after a capitalised word the preposition is the name's; a role's own, "a déclaré la
+        # ministre déléguée à l'Industrie", is cut with it: a shorter role, not the listener's name)
+        told = spoken and words[i].casefold() in cue_words("listeners", lang) and words[i].islower()
+        told = told and words[i - 1].islower()
+        listener = _not_speaker(words[i]) or told
         if (function and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name or listener:
             words = words[:i]
             break
+        # an article after a noun opens a second phrase: the first was whom it was told ("disse a jornalistas o
+        # primeiro-ministro", "disse a Folha o ministro"); which is the speaker is not told apart. Not where nouns
+        # are capitalised: "Sprecher der EU" is one.
+        glued = spoken and words[i] in cue_words("articles", lang) and words[i - 1].casefold() not in stop
+        if glued and lang not in language.NOUNS_CAPITALISED:
+            return ""
     while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):
         words.pop()
     return " ".join(words)
@@ -164,10 +188,23 @@ def _past_description(tokens: list[str], lang: str) -> list[str]:
     return tokens
 
 
-def _subject_follows(text: str, lang: str) -> bool:
-    """The text opens with a name or a definite article ("la Agencia", "le ministère", "Kessler"), in a language
-    with articles."""
-    articles = cue_words("articles", lang)
+def _pronoun_of(word: str, lang: str) -> bool:
+    """A pronoun, relative or time word of the cue's language, in lower case ("ella", "ontem"; "Ela Weber" is a
+    name)."""
+    return word.islower() and word.casefold() in cue_words("not_speakers", lang)
+
+
+def _ends_in_data(cue: str, lang: str) -> bool:
+    """The cue ends in a noun of data ("segundo dados", "nach Angaben")."""
+    words = cue.split()
+    return bool(words) and words[-1].casefold() in cue_words("data_nouns", lang)
+
+
+def _subject_follows(text: str, lang: str, after_quote: bool = False) -> bool:
+    """The text opens with a name or an article ("la Agencia", "le ministère", "Kessler"), in a language with
+    articles; ``after_quote``, another determiner too ("», dijo un portavoz", "», dijo su presidenta"): after a
+    plain comma that is what a sentence's own subject did ("Me Fontanel, a annoncé son intention…")."""
+    articles = cue_words("articles", lang) | (cue_words("determiners", lang) if after_quote else frozenset())
     if not articles:  # Russian, Ukrainian: "…, сообщила пресс-служба"
         return True
     first = text.split(maxsplit=1)[0] if text.strip() else ""
@@ -194,7 +231,7 @@ def _no_one(word: str) -> bool:
     a lower-case function word."""
     folded = word.casefold()
     return (
-        folded in _not_speakers()
+        _not_speaker(word)
         or is_month(word)
         or (word.islower() and folded in _function_words())
         or _day_and_part(folded)

@@ -650,6 +650,29 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("«Foi um erro», disse à RTP a ministra da Saúde.", ""),
         ("«Seguimos», dijo a EFE el portavoz.", ""),
         ("« Nous restons », a déclaré à l’AFP le ministre.", ""),
+        ("« Nous restons », a déclaré le ministre à Al Jazeera.", "ministre"),
+        ("«Perdemos 30 pessoas», disse a jornalistas o primeiro-ministro.", ""),
+        ("“Vamos investir R$ 2 bilhões”, disse a Folha o ministro.", ""),
+        # a setting between the speech verb and the speaker, or data with no source, credit no one
+        ("«Llegaron 30 personas», dijo en Bruselas el ministro.", ""),
+        ("«Vamos investir», disse em entrevista à RTP o primeiro-ministro.", ""),
+        ("«Vamos investir», disse nesta quarta-feira o primeiro-ministro.", ""),
+        ("«Vamos investir», disse o ministro nesta terça-feira (12).", "ministro"),
+        ("Segundo dados oficiais, 2 milhões de pessoas morreram.", ""),
+        # an indefinite article opens a speaker too; a capitalised pronoun, a preposition in a name are names
+        ("“Vamos investir R$ 2 bilhões”, disse um porta-voz do Planalto.", "porta-voz do Planalto"),
+        ("Según Al Jazeera, murieron 30 personas.", "Al Jazeera"),
+        ("„Wir bleiben“, sagte Ela Weber.", "Ela Weber"),
+        ("„Wir bleiben“, sagte der Sprecher der EU.", "Sprecher der EU"),
+        ("Selon l'association Droit au Logement, 3 000 familles attendent.", "l'association Droit au Logement"),
+        ("Secondo l'assessore al Bilancio, il Comune ha perso 3 milioni di euro.", "l'assessore al Bilancio"),
+        # a possessive opens the speaker after a quotation, not after a plain comma (the sentence's own subject)
+        ("« Chaque jour compte », a déclaré son président, Hervé Quéméner.", "Hervé Quéméner"),
+        ('"No hubo subasta", dijo su presidenta, Rosalía Quintanar.', "Rosalía Quintanar"),
+        ("L'avocate de M. Delorme, Me Claire Fontanel, a annoncé son intention de faire appel.", ""),
+        ("«Temíamos lo peor», dijo en una rueda de prensa.", ""),
+        # a cue's article is lower case: "Segundo O Globo" does not take the outlet's "O" (nor name "Globo")
+        ("Segundo O Globo, 2 milhões de pessoas morreram.", ""),
     ],
 )
 def test_sources_and_speakers_are_credited_in_other_languages(sentence: str, speaker: str) -> None:
@@ -734,6 +757,10 @@ def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_withou
         ("Il lago è sceso al 18 per cento, contro il 12 per centomila.", ["18 per cento", "12"]),
         ("Urząd nałożył karę w wysokości 4,7 mln zł.", ["4,7 mln zł"]),
         ("Die Brücke stürzte gegen 18.30 Uhr ein; 18 Uhren wurden gestohlen.", ["18 Uhren"]),
+        # two scale words ("mil milhões", a billion in Portugal); a scale word's dot that ends the text is a full stop
+        ("O Estado gastou 2 mil milhões de euros na obra.", ["2 mil milhões de euros"]),
+        ("Segundo dados do INE, a inflação subiu 3 por cento.", ["3 por cento"]),
+        ("Der Schaden beträgt 2 Mrd.", ["2 Mrd"]),
     ],
 )
 def test_figures_in_other_languages_are_the_number_as_written_and_what_it_counts(
