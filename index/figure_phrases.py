@@ -57,12 +57,13 @@ def _phrase_end(text: str, at: int, lang: str, percent: bool) -> int:
         if words and not dotted and _is_scale(words[0][0], scales):  # "2 mil milhões de euros"
             word, dotted, end = words.pop(0)
         # "30 Mrd. Kronen", "5 млн. рублей": a dot after a scale word abbreviates it, unless a sentence begins after
-        # it ("2 Mrd. Die Regierung …"; in German, where nouns are capitalised, only a function word tells) or the
-        # text ends there ("prometeu 30 milhões.").
+        # it ("2 Mrd. Die Regierung …"; in German, where nouns are capitalised, only a function word tells).
         after = _words(text, end)
         opens = bool(after) and after[0][0][:1].isupper()
+        # A full word's dot that ends the text ends the sentence ("30 milhões."); an abbreviation keeps it ("12 тыс.").
+        closes = not text[end:].strip() and word.casefold() in scales
         if dotted and (
-            not after or (opens and (lang not in language.NOUNS_CAPITALISED or after[0][0].casefold() in stop))
+            closes or (opens and (lang not in language.NOUNS_CAPITALISED or after[0][0].casefold() in stop))
         ):
             return end - dotted
         words = after

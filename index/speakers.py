@@ -30,6 +30,7 @@ _LINKING = 3
 _SCAN_CHARS = 200  # how far after the cue the phrase is looked for
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TRAILING = ",.;:!?)»”“\"'’"
+_ELIDED_HEAD = re.compile(r"\w+['’]")  # "un'esperta": "un'"
 _LANGUAGES = ("de", "fr", "es", "it", "pt", "pl", "ru", "uk")  # those of the cues besides English
 
 
@@ -55,7 +56,8 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
     words = sorted(_data()[kind].get(lang, ()), key=len, reverse=True)
     if not words:
         return None
-    # Only a cue's first letter may be either case (it opens a sentence): "Segundo O Globo" names O Globo.
+    # Only a cue's first letter may be either case (it opens a sentence), or all of it: "Segundo O Globo" names O
+    # Globo.
     either = "|".join(_first_either_case(w) for w in words)
     if kind == "according":  # opening the text, a sentence or a clause: "Es knallte laut" is no source
         # A cue that names data may stand inside one: "war nach Angaben des Ministeriums zuletzt 2022 geprüft"
@@ -70,9 +72,11 @@ def _cue(kind: str, lang: str) -> re.Pattern[str] | None:
 
 
 def _first_either_case(cue: str) -> str:
-    """The cue as a pattern: its first letter in either case, the rest as written, spaces as any space."""
+    """The cue as a pattern: its first letter in either case and the rest as written, or all in capitals (a
+    headline's "SEGÚN EL MINISTERIO"); spaces as any space."""
     rest = re.escape(cue[1:]).replace(r"\ ", r"\s++")
-    return f"(?i:{re.escape(cue[:1])}){rest}"
+    capitals = re.escape(cue.upper()).replace(r"\ ", r"\s++")
+    return f"(?i:{re.escape(cue[:1])}){rest}|{capitals}"
 
 
 @functools.cache
@@ -81,11 +85,21 @@ def _function_words() -> frozenset[str]:
     return frozenset().union(*(language.analyzer(lang).stopwords for lang in ("en", *_LANGUAGES)))
 
 
-def _not_speaker(word: str) -> bool:
-    """A weekday, or (written in lower case: "Ela Weber", "Al Jazeera" and "EU" are names) a pronoun, relative or
-    time word of any language's cues."""
+def _not_speaker(word: str, lang: str) -> bool:
+    """A weekday; a pronoun, relative or time word of the cue's language ("dijo Ayer"), of a language that
+    capitalises nouns ("am Morgen"), or of any other written in lower case ("sagte Ela Weber", "laut EU": names)."""
     folded = word.casefold()
-    return folded in weekdays() or (word.islower() and folded in cue_words_any("not_speakers"))
+    return (
+        folded in weekdays()
+        or folded in cue_words("not_speakers", lang)
+        or folded in _capitalised_not_speakers()
+        or (word.islower() and folded in cue_words_any("not_speakers"))
+    )
+
+
+@functools.cache
+def _capitalised_not_speakers() -> frozenset[str]:
+    return frozenset().union(*(cue_words("not_speakers", lang) for lang in language.NOUNS_CAPITALISED))
 
 
 def credited(text: str) -> str:
@@ -103,7 +117,8 @@ def credited(text: str) -> str:
                     continue
                 who = _noun_phrase(text, match.end(), lang, spoken=kind == "said_after_quote")
                 # "Segundo dados oficiais" names data, not whose: a data cue leads to a source through "do", "de"
-                if who.islower() and " " not in who and _ends_in_data(match.group(0), lang):
+                bare = who.islower() and " " not in who and text.startswith(who, match.end())
+                if bare and _ends_in_data(match.group(0), lang):
                     continue
                 # "Secondo tempo: …" (the second half) opens a line with a heading, not a source
                 if who and not (who.islower() and " " not in who and text.startswith(":", match.end() + len(who))):
@@ -132,9 +147,10 @@ def _noun_phrase(text: str, at: int, lang: str, spoken: bool = False) -> str:
     # pronoun ("a dit il") but an Italian article ("ha detto il sindaco di Luras").
     if words and (words[0].casefold() in weekdays() or _pronoun_of(words[0], lang)):
         return ""
+    led = bool(words) and words[0].casefold() in stop and words[0].islower()  # "el ministro", not "Lula"
     while words and words[0].casefold() in stop and words[0].islower():
         words.pop(0)
-    if not words or _no_one(words[0]):
+    if not words or _no_one(words[0], lang):
         return ""
     for i in range(1, len(words)):
         # where nouns are capitalised, a lower-case word after the phrase's first is a verb or an adverb
@@ -147,22 +163,27 @@ def _noun_phrase(text: str, at: int, lang: str, spoken: bool = False) -> str:
         longer = words[i][0].islower() and len(words[i]) > _LINKING
         after_name = longer and named and lang not in language.NOUNS_CAPITALISED
         function = words[i].islower() and words[i].casefold() in stop  # "Capital One" is no Polish "one"
-        # whom the speaker told names no speaker: "— сказав Мартен журналістам", "dijo el portavoz al diario" (not
-        # "Droit au Logement": after a capitalised word the preposition is the name's; a role's own, "a déclaré la
-        # ministre déléguée à l'Industrie", is cut with it: a shorter role, not the listener's name)
+        # whom the speaker told names no speaker: "— сказав Мартен журналістам", "dijo el portavoz al diario",
+        # "disse Lula aos jornalistas" (after a speech verb only: "selon Droit au Logement" keeps its "au"; a role's
+        # own is cut with it, "a déclaré la ministre déléguée à l'Industrie": a shorter role, not the listener)
         told = spoken and words[i].casefold() in cue_words("listeners", lang) and words[i].islower()
-        told = told and words[i - 1].islower()
-        listener = _not_speaker(words[i]) or told
-        if (function and (i + 1 == len(words) or _no_one(words[i + 1]))) or verb or after_name or listener:
+        listener = _not_speaker(words[i], lang) or told
+        if (function and (i + 1 == len(words) or _no_one(words[i + 1], lang))) or verb or after_name or listener:
             words = words[:i]
             break
-        # an article after a noun opens a second phrase: the first was whom it was told ("disse a jornalistas o
-        # primeiro-ministro", "disse a Folha o ministro"); which is the speaker is not told apart. Not where nouns
-        # are capitalised: "Sprecher der EU" is one.
+        # an article after a noun opens a second phrase: after a name given at once the speaker is that name
+        # ("disse Lula a jornalistas"); else the first may be whom it was told ("disse a jornalistas o
+        # primeiro-ministro", "disse a Folha o ministro") and which is the speaker is not told apart. Not where
+        # nouns are capitalised: "Sprecher der EU" is one.
         glued = spoken and words[i] in cue_words("articles", lang) and words[i - 1].casefold() not in stop
         if glued and lang not in language.NOUNS_CAPITALISED:
-            return ""
-    while words and (_no_one(words[-1]) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)):
+            if led:
+                return ""
+            words = words[:i]
+            break
+    while words and (
+        _no_one(words[-1], lang) or (len(words) > 1 and words[-1][0].islower() and len(words[-1]) <= _LINKING)
+    ):
         words.pop()
     return " ".join(words)
 
@@ -208,7 +229,8 @@ def _subject_follows(text: str, lang: str, after_quote: bool = False) -> bool:
     if not articles:  # Russian, Ukrainian: "…, сообщила пресс-служба"
         return True
     first = text.split(maxsplit=1)[0] if text.strip() else ""
-    elided = first[:2].casefold() in ("l'", "l’")
+    head = _ELIDED_HEAD.match(first)
+    elided = first[:2].casefold() in ("l'", "l’") or (head is not None and head.group(0).casefold() in articles)
     return first[:1].isupper() or first.casefold() in articles or elided
 
 
@@ -226,12 +248,12 @@ def _apposition(tokens: list[str]) -> list[str]:
     return []
 
 
-def _no_one(word: str) -> bool:
+def _no_one(word: str, lang: str) -> bool:
     """A word that names no one and ends a speaker's phrase: a pronoun, a relative or time word, a weekday, a month,
     a lower-case function word."""
     folded = word.casefold()
     return (
-        _not_speaker(word)
+        _not_speaker(word, lang)
         or is_month(word)
         or (word.islower() and folded in _function_words())
         or _day_and_part(folded)

@@ -652,6 +652,13 @@ def test_a_quote_of_two_sentences_credits_each_speaker() -> None:
         ("« Nous restons », a déclaré à l’AFP le ministre.", ""),
         ("« Nous restons », a déclaré le ministre à Al Jazeera.", "ministre"),
         ("«Perdemos 30 pessoas», disse a jornalistas o primeiro-ministro.", ""),
+        ("«Vamos», disse Lula a jornalistas.", "Lula"),
+        ("«Vamos», disse Lula aos jornalistas.", "Lula"),
+        ("« Nous restons », a déclaré Emmanuel Macron à TF1.", "Emmanuel Macron"),
+        ("„Wir bleiben“, sagte Scholz am Morgen in Berlin.", "Scholz"),
+        ("„Wir bleiben“, sagte dessen Sprecher.", "Sprecher"),
+        ("Nach Angaben der dpa wurden 12 Menschen verletzt.", "dpa"),
+        ("SEGÚN EL MINISTERIO DEL INTERIOR, 95 personas murieron.", "EL MINISTERIO DEL INTERIOR"),
         ("“Vamos investir R$ 2 bilhões”, disse a Folha o ministro.", ""),
         # a setting between the speech verb and the speaker, or data with no source, credit no one
         ("«Llegaron 30 personas», dijo en Bruselas el ministro.", ""),
@@ -757,10 +764,12 @@ def test_the_asked_event_may_be_named_in_the_articles_opening_and_a_quote_withou
         ("Il lago è sceso al 18 per cento, contro il 12 per centomila.", ["18 per cento", "12"]),
         ("Urząd nałożył karę w wysokości 4,7 mln zł.", ["4,7 mln zł"]),
         ("Die Brücke stürzte gegen 18.30 Uhr ein; 18 Uhren wurden gestohlen.", ["18 Uhren"]),
-        # two scale words ("mil milhões", a billion in Portugal); a scale word's dot that ends the text is a full stop
+        # two scale words ("mil milhões", a billion in Portugal); a full scale word's dot that ends the text is a
+        # full stop
         ("O Estado gastou 2 mil milhões de euros na obra.", ["2 mil milhões de euros"]),
         ("Segundo dados do INE, a inflação subiu 3 por cento.", ["3 por cento"]),
-        ("Der Schaden beträgt 2 Mrd.", ["2 Mrd"]),
+        ("O governo prometeu 30 milhões.", ["30 milhões"]),
+        ("Ущерб составил 12 тыс.", ["12 тыс."]),  # an abbreviation keeps its dot
     ],
 )
 def test_figures_in_other_languages_are_the_number_as_written_and_what_it_counts(
