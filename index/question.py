@@ -156,7 +156,14 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     asking = words_of(lang, "interrogatives")
     words = TOKEN.findall(text)
     written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or asked_kind.acronym(w))}
-    terms = tuple(t for t in a.content_terms(text) if t not in stop and (t not in asking or t in written))
+    # An acronym that spells a function word is a name ("the WHO", "the US"), unless the question is all capitals.
+    acronyms = question_names.acronyms(words)
+    content = set(a.content_terms(text)) | acronyms
+    terms = tuple(
+        t
+        for t in dict.fromkeys(tokens(text))
+        if t in content and (t in acronyms or (t not in stop and (t not in asking or t in written)))
+    )
     # A word written with a capital is read as written: "the Fed" is no form of "feed", "Mars" none of "mar".
     matches = tuple(_matches(t, a, concepts, lemma=t not in written) for t in terms)
     # The interrogative opens the question or a clause of it ("In the update that put …, how many vehicles…").

@@ -89,9 +89,19 @@ def names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
         capital = w[0].isupper() and not w.isdigit()
         if lang in NOUNS_CAPITALISED:
             capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
-        return i > 0 and capital and w.casefold() not in stop and len(w) > 1
+        return i > 0 and capital and (w.casefold() not in stop or w.casefold() in spelled) and len(w) > 1
 
-    return list(dict.fromkeys(runs(text, list(TOKEN.finditer(text)), named)))
+    words = list(TOKEN.finditer(text))
+    spelled = acronyms([m.group(0) for m in words])
+    return list(dict.fromkeys(runs(text, words, named)))
+
+
+def acronyms(words: Sequence[str]) -> set[str]:
+    """The question's acronyms after its first word, case-folded ("WHO", "US"), where it has words in lower case
+    too: in a question typed in capitals every word is one."""
+    if not any(w.islower() for w in words):
+        return set()
+    return {w.casefold() for w in words[1:] if len(w) > 1 and w.isupper()}
 
 
 def runs(text: str, words: Sequence[re.Match[str]], named: Callable[[int, str], bool]) -> list[str]:

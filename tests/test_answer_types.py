@@ -82,6 +82,32 @@ def test_the_question_word_is_no_term_an_answer_must_hold(question: str, asked: 
     assert q.asks and asked not in q.terms
 
 
+def test_an_acronym_that_spells_a_function_word_is_a_name_and_a_term() -> None:
+    """ "the WHO" is the organisation: dropped as the stop word "who", the question named nothing an answer about
+    another body's money lacked. A question typed in capitals keeps its stop words out."""
+    q = analyse("How much emergency money did the WHO release for the mpox response?")
+    assert "WHO" in q.names and "who" in q.terms and Asks.FIGURE in q.asks
+    assert "WHO" in analyse("What did the WHO say?").names
+    shouted = analyse("HOW MANY TANKS DID THE ARMY LOSE?")
+    assert not {"did", "the"} & set(shouted.terms)
+    assert "who" not in analyse("Who released the recording?").terms
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How big is Russia's total mobilisation pool according to Shoigu?",
+        "How did investors react to Kestrel's numbers?",
+        "What did Lev Ostrom say about the Orvenian side's losses?",
+    ],
+)
+def test_a_possessive_is_no_counted_noun(question: str) -> None:
+    """The "s" of "Kestrel's numbers" was read as the noun a figure must count: no figure counts "s"."""
+    q = analyse(question)
+    assert "s" not in q.focus | q.head
+    assert analyse("How many tank losses were reported?").focus >= {"tank", "losses"}
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
