@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from index.database import Connection
-from index.language import fold, tokens
+from index.language import fold, romanised, tokens
 from index.periods import is_month
 from index.question import Question
 
@@ -21,9 +21,10 @@ def _lookup_terms(q: Question) -> list[str]:
 
 
 def _term_forms(q: Question, term: str) -> tuple[str, ...]:
-    """A question term as the index may hold it: its stem, the word, and both without diacritics."""
+    """A question term as the index may hold it: its stem, the word, both without diacritics, and a word of
+    another script both in Latin letters ("курск" → "kursk")."""
     stem = q.stem(term)
-    return tuple(dict.fromkeys((stem, term, fold(stem), fold(term))))
+    return tuple(dict.fromkeys((stem, term, fold(stem), fold(term), romanised(stem), romanised(term))))
 
 
 def chosen_terms(conn: Connection, q: Question) -> list[tuple[str, int]]:
@@ -62,27 +63,28 @@ def term_weights(conn: Connection, q: Question, passages: int) -> tuple[float, .
     return tuple(math.log((passages + 1) / (max(df.get(f, 0) for f in _term_forms(q, t)) + 1)) + 1.0 for t in q.terms)
 
 
-def _known(conn: Connection, word: str, stem: str) -> bool:
+def _known(conn: Connection, word: str, stem: str, latin: bool = False) -> bool:
     """The library has the word, its stem, the word without diacritics, or (for longer words) a word sharing its
-    first letters without them."""
-    forms = tuple(dict.fromkeys((word, stem, fold(word))))
+    first letters without them; with ``latin``, also as a word of another script written in Latin letters ("Sudzha"
+    by "Суджа", "Суджи" by "Sudzha")."""
+    spelled = (romanised(word),) if latin else ()
+    forms = tuple(dict.fromkeys((word, stem, fold(word), *spelled)))
     if conn.execute(f"SELECT 1 FROM term_df WHERE term IN ({','.join('?' * len(forms))}) LIMIT 1", forms).fetchone():
         return True
     if len(word) <= NAME_PREFIX:
         return False
-    prefix = fold(word)[:NAME_PREFIX]
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return (
-        conn.execute("SELECT 1 FROM term_df WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)).fetchone()
-        is not None
-    )
+    for prefix in dict.fromkeys(f[:NAME_PREFIX] for f in (fold(word), *spelled)):
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        if conn.execute("SELECT 1 FROM term_df WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)).fetchone():
+            return True
+    return False
 
 
 def unknown_names(conn: Connection, q: Question) -> list[str]:
     """Words of the question's names that no passage mentions in any form ("Kerch", "Vuhledar"): a library that
     never mentions them cannot answer. Only for questions mostly in the library's own words, so a question in
     another language or script (answered through a multilingual model) is never refused this way."""
-    absent = absent_name_words(conn, q)
+    absent = absent_name_words(conn, q, latin=True)
     if not absent:
         return []
     folded = {w.casefold() for w in _name_words(q)}
@@ -93,13 +95,15 @@ def unknown_names(conn: Connection, q: Question) -> list[str]:
     return absent
 
 
-def absent_name_words(conn: Connection, q: Question) -> list[str]:
+def absent_name_words(conn: Connection, q: Question, latin: bool = False) -> list[str]:
     """Words of the question's names (four letters or more) that no passage has in any form, whatever the
-    question's language. Month names are time, not names: "in March 2024" bounds the search by date
+    question's language; with ``latin``, nor in another script written in Latin letters (``_known``: a name known
+    only so is still looked up by its spelling in the top passages, ``Question.with_variants``, which the checks
+    of the quotes read). Month names are time, not names: "in March 2024" bounds the search by date
     (``index.periods``), articles need not say "March"."""
-    absent = [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w))]
+    absent = [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w), latin)]
     # A word is known by another spelling of its name ("Belgian" by "Belgium"; ``Question.variants``).
-    return [w for w in absent if not any(_known(conn, v.casefold(), q.stem(v)) for v in _other_spellings(q, w))]
+    return [w for w in absent if not any(_known(conn, v.casefold(), q.stem(v), latin) for v in _other_spellings(q, w))]
 
 
 def _other_spellings(q: Question, word: str) -> list[str]:

