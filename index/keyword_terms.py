@@ -24,7 +24,16 @@ def _term_forms(q: Question, term: str) -> tuple[str, ...]:
     """A question term as the index may hold it: its stem, the word, both without diacritics, and a word of
     another script both in Latin letters ("курск" → "kursk")."""
     stem = q.stem(term)
-    return tuple(dict.fromkeys((stem, term, fold(stem), fold(term), romanised(stem), romanised(term))))
+    own = (stem, term, fold(stem), fold(term))
+    return tuple(dict.fromkeys((*own, romanised(stem, q.lang), romanised(term, q.lang))))
+
+
+def _found_forms(q: Question, term: str, df_of: dict[str, int]) -> list[str]:
+    """The forms of a term the library holds: its own (stem, word, without diacritics) where it holds any, else
+    those in Latin letters (``_term_forms``): "мост" is not weighed by English's "most"."""
+    stem = q.stem(term)
+    own = [f for f in dict.fromkeys((stem, term, fold(stem), fold(term))) if f in df_of]
+    return own or [f for f in _term_forms(q, term) if f in df_of]
 
 
 def chosen_terms(conn: Connection, q: Question) -> list[tuple[str, int]]:
@@ -60,14 +69,16 @@ def term_weights(conn: Connection, q: Question, passages: int) -> tuple[float, .
     if not forms:
         return ()
     df = dict(conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(forms))})", forms))
-    return tuple(math.log((passages + 1) / (max(df.get(f, 0) for f in _term_forms(q, t)) + 1)) + 1.0 for t in q.terms)
+    return tuple(
+        math.log((passages + 1) / (max((df[f] for f in _found_forms(q, t, df)), default=0) + 1)) + 1.0 for t in q.terms
+    )
 
 
-def _known(conn: Connection, word: str, stem: str, latin: bool = False) -> bool:
+def _known(conn: Connection, word: str, stem: str, latin: bool = False, lang: str = "") -> bool:
     """The library has the word, its stem, the word without diacritics, or (for longer words) a word sharing its
     first letters without them; with ``latin``, also as a word of another script written in Latin letters ("Sudzha"
     by "Суджа", "Суджи" by "Sudzha")."""
-    spelled = (romanised(word),) if latin else ()
+    spelled = (romanised(word, lang),) if latin else ()
     forms = tuple(dict.fromkeys((word, stem, fold(word), *spelled)))
     if conn.execute(f"SELECT 1 FROM term_df WHERE term IN ({','.join('?' * len(forms))}) LIMIT 1", forms).fetchone():
         return True
@@ -101,7 +112,7 @@ def absent_name_words(conn: Connection, q: Question, latin: bool = False) -> lis
     only so is still looked up by its spelling in the top passages, ``Question.with_variants``, which the checks
     of the quotes read). Month names are time, not names: "in March 2024" bounds the search by date
     (``index.periods``), articles need not say "March"."""
-    absent = [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w), latin)]
+    absent = [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w), latin, q.lang)]
     # A word is known by another spelling of its name ("Belgian" by "Belgium"; ``Question.variants``).
     return [w for w in absent if not any(_known(conn, v.casefold(), q.stem(v), latin) for v in _other_spellings(q, w))]
 

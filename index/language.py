@@ -102,19 +102,50 @@ def _latin(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith("LATIN ")
 
 
-ROMANISED_MIN = 4  # letters a word in another script needs to be looked up in Latin letters
+ROMANISED_MIN = 4  # letters a word in Latin letters needs: "сеть" would read "set", "день" "den"
 
 
 @functools.lru_cache(maxsize=100_000)
-def romanised(word: str) -> str:
-    """A word of a script other than Latin in Latin letters ("суджа" → "sudzha", "курск" → "kursk"): an English
-    question finds a name in a Russian or Ukrainian article by the spelling English news gives it, where it is not
-    inflected. Short words stay as written: "он" would read "on", "но" "no". Latin words, and a word that would
-    not read as one word, are returned as they are."""
-    if word.isascii() or len(word) < ROMANISED_MIN or any(_latin(ch) for ch in word):
+def romanised(word: str, lang: str = "") -> str:
+    """A word of a script other than Latin in Latin letters ("суджа" → "sudzha", "курск" → "kursk"), the way English
+    news spells names, so an English question finds a name in a Russian or Ukrainian article where it is not
+    inflected; a Ukrainian word (``lang`` "uk", or a letter only Ukrainian has) by Ukraine's national system ("київ" →
+    "kyiv", "миколаїв" → "mykolaiv", "луганськ" → "luhansk"), others by anyascii. The word as it is where the
+    spelling is short or a stop word of any language ("он" is no "on", "море" no "more"), and for a Latin word or
+    one that would not read as one word."""
+    if word.isascii() or any(_latin(ch) for ch in word):
         return word
-    latin = anyascii(word).casefold().replace("'", "")  # a soft sign reads "'": "Курськ" → "kurs'k"
-    return latin if TOKEN.fullmatch(latin) and latin.isascii() else word
+    ukrainian = lang == "uk" or bool(_UKRAINIAN_LETTERS & set(word))
+    latin = _ukrainian(word) if ukrainian else anyascii(word).casefold().replace("'", "")  # soft signs read "'"
+    if len(latin) < ROMANISED_MIN or not (TOKEN.fullmatch(latin) and latin.isascii()) or latin in _any_stop_word():
+        return word
+    return latin
+
+
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+# Ukraine's national romanisation (2010), as English news spells Ukrainian names; the second form opens a word.
+_UK_LETTERS = "a b v h g d e z i k l m n o p r s t u f kh ts ch sh shch"
+_UK = {
+    **dict(zip("абвгґдезіклмнопрстуфхцчшщ", _UK_LETTERS.split(), strict=True)),
+    "ж": "zh", "и": "y", "ь": "", "'": "", "’": "", "ʼ": "",
+    "є": ("ie", "ye"), "ї": ("i", "yi"), "й": ("i", "y"), "ю": ("iu", "yu"), "я": ("ia", "ya"),
+}  # fmt: skip
+
+
+def _ukrainian(word: str) -> str:
+    out = []
+    for i, ch in enumerate(word.casefold()):
+        mapped = _UK.get(ch)
+        if mapped is None:
+            out.append(anyascii(ch).casefold())
+        else:
+            out.append(mapped if isinstance(mapped, str) else mapped[i == 0])
+    return "".join(out)
+
+
+@functools.cache
+def _any_stop_word() -> frozenset[str]:
+    return frozenset().union(*(stop_list(lang) for lang in LANGUAGES))
 
 
 def folded(words: Iterable[str]) -> set[str]:
@@ -205,7 +236,8 @@ class Analyzer:
             if not t.isascii():  # "Erdoğan" is found by "Erdogan", "Müllers" by "Muller" (see ``fold``)
                 out.extend(dict.fromkeys(f for f in (fold(t), fold(s)) if f not in (t, s)))
                 if t not in self.stopwords:  # "Суджа" by "Sudzha", "Курск" by "Kursk" (see ``romanised``)
-                    out.extend(dict.fromkeys(f for f in (romanised(t), romanised(s)) if f not in (t, s)))
+                    spelled = (romanised(t, self.lang), romanised(s, self.lang))
+                    out.extend(dict.fromkeys(f for f in spelled if f not in (t, s)))
         return out
 
 

@@ -156,8 +156,9 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     asking = words_of(lang, "interrogatives")
     words = TOKEN.findall(text)
     written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or asked_kind.acronym(w))}
-    # An acronym that spells a function word is a name ("the WHO", "the US"), unless the question is all capitals.
-    acronyms = question_names.acronyms(words)
+    # An acronym that spells a function word names something after a determiner ("the WHO"; ``acronyms``).
+    determiners = words_of(lang, "determiners")
+    acronyms = question_names.acronyms(text, determiners)
     content = set(a.content_terms(text)) | acronyms
     terms = tuple(
         t
@@ -196,11 +197,12 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     noun_rx = asked_kind.figure_noun(lang)
     named = noun_rx.search(text) if noun_rx else None
     # "What were Karsova's February losses?" asks them; "Why do outlets report different totals?" asks a reason.
-    if named and named.group(1).casefold() not in stop and asks <= {Asks.FIGURE}:
+    word = (named.group(1) or "").casefold() if named else ""  # none after a possessive: "Russia's losses"
+    if named and word not in stop and asks <= {Asks.FIGURE}:
         asks = asks | {Asks.FIGURE}
         # "the cumulative count of destroyed Russian tanks": what a count is of is what it counts
         counting = tokens(named.group(0))[-1] in words_of(lang, "counting_nouns")
-        noun = noun or (counting and asked_kind.counted_after(text[named.end() :], stop)) or [named.group(1).casefold()]
+        noun = noun or (counting and asked_kind.counted_after(text[named.end() :], stop)) or ([word] if word else [])
     if not noun and asked_kind.asks_amount(words, lang, stop):
         # "What will the recall cost?", "How much did Newcastle pay for him?": an amount, given in a currency.
         if not asks:
@@ -217,7 +219,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         lang=lang,
         terms=terms,
         matches=matches,
-        names=tuple(question_names.names(text, lang, stop)),
+        names=tuple(question_names.names(text, lang, stop, determiners)),
         asks=asks,
         count=m is not None,
         focus=focus,

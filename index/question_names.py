@@ -81,7 +81,7 @@ def starts_sentence(text: str, at: int) -> bool:
     )
 
 
-def names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
+def names(text: str, lang: str, stop: frozenset[str], determiners: frozenset[str] = frozenset()) -> list[str]:
     """Runs of capitalised words that are not the question's first word: "Storm Boris", "Paiporta". In languages
     that capitalise nouns, only acronyms and words with inner capitals or digits count."""
 
@@ -92,16 +92,26 @@ def names(text: str, lang: str, stop: frozenset[str]) -> list[str]:
         return i > 0 and capital and (w.casefold() not in stop or w.casefold() in spelled) and len(w) > 1
 
     words = list(TOKEN.finditer(text))
-    spelled = acronyms([m.group(0) for m in words])
+    spelled = acronyms(text, determiners)
     return list(dict.fromkeys(runs(text, words, named)))
 
 
-def acronyms(words: Sequence[str]) -> set[str]:
-    """The question's acronyms after its first word, case-folded ("WHO", "US"), where it has words in lower case
-    too: in a question typed in capitals every word is one."""
-    if not any(w.islower() for w in words):
+def acronyms(text: str, determiners: frozenset[str]) -> set[str]:
+    """The question's acronyms that name something though they spell a function word, case-folded: after a
+    determiner or before a possessive ("the WHO", "WHO's chief"), not "at 9 AM" nor a word stressed in capitals
+    ("did the army NOT retreat"); none in a question typed mostly in capitals."""
+    words = list(TOKEN.finditer(text))
+    lettered = [m.group(0) for m in words if m.group(0).isalpha() and len(m.group(0)) > 1]
+    if sum(w.isupper() for w in lettered) * 2 >= len(lettered):
         return set()
-    return {w.casefold() for w in words[1:] if len(w) > 1 and w.isupper()}
+    found = set()
+    for i, m in enumerate(words[1:], start=1):
+        word = m.group(0)
+        if len(word) > 1 and word.isalpha() and word.isupper():
+            possessive = text[m.end() : m.end() + 2] in ("'s", "’s")
+            if possessive or words[i - 1].group(0).casefold() in determiners:
+                found.add(word.casefold())
+    return found
 
 
 def runs(text: str, words: Sequence[re.Match[str]], named: Callable[[int, str], bool]) -> list[str]:
