@@ -167,6 +167,8 @@ async def listening(port: int, timeout: float = 60) -> None:
             await asyncio.sleep(0.2)
 
 
+# About the webhook's secret token, no database code: on SQLite only, for CI's time.
+@pytest.mark.sqlite_only
 async def test_webhook_mode_checks_the_secret_token(telegram: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
     hook = f"http://127.0.0.1:{port}/tg-hook"

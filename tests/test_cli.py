@@ -251,6 +251,8 @@ def test_broken_settings_and_data_dirs_are_one_line_errors(tmp_path: Path) -> No
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+# About the command's output pipe, no database code: on SQLite only, for CI's time.
+@pytest.mark.sqlite_only
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
     data = tmp_path / "data"
     text = "Valley floods\n\nFloods closed the valley road on Monday, the regional roads office said."

@@ -141,6 +141,8 @@ def test_a_soft_hyphen_is_no_part_of_the_stored_text(library: Library) -> None:
     assert "repairing the old bridge" in library.store.get_text(article.id)[0]
 
 
+# About reading PDF and Word files, no database code: on SQLite only, for CI's time.
+@pytest.mark.sqlite_only
 def test_the_cli_adds_pdf_and_docx(tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(make_pdf([REPORT], INFO))
     (tmp_path / "ruling.docx").write_bytes(make_docx(["Court fines Acme", "The court fined Acme 3 million euros."]))

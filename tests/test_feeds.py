@@ -216,6 +216,9 @@ def test_a_feed_that_breaks_later_keeps_its_place_and_says_why(lib: Library, sit
     assert len(fixed.added) == 1 and lib.feeds()[0].last_error == ""
 
 
+# About the feed commands' arguments and output, no database code (other tests here store and poll feeds on both
+# databases): on SQLite only, for CI's time.
+@pytest.mark.sqlite_only
 @pytest.mark.slow
 def test_follow_feeds_poll_unfollow_from_the_command_line(tmp_path: Path, site: LocalSite) -> None:
     serve_articles(site)

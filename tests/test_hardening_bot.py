@@ -218,6 +218,8 @@ async def test_a_flood_of_files_is_dropped_before_download(telegram: FakeBotAPI,
 
 
 # -- 11. replies over 4,096 characters -----------------------------------------------------------------------------
+# About rendering, no database code: on SQLite only, for CI's time.
+@pytest.mark.sqlite_only
 async def test_long_titles_and_errors_never_break_a_reply(
     telegram: FakeBotAPI, start_bot: StartBot, site: LocalSite
 ) -> None:
