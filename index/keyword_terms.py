@@ -24,15 +24,18 @@ def _term_forms(q: Question, term: str) -> tuple[str, ...]:
     """A question term as the index may hold it: its stem, the word, both without diacritics, and a word of
     another script both in Latin letters ("курск" → "kursk")."""
     stem = q.stem(term)
-    own = (stem, term, fold(stem), fold(term))
-    return tuple(dict.fromkeys((*own, romanised(stem, q.lang), romanised(term, q.lang))))
+    return tuple(dict.fromkeys((*_own_forms(q, term), romanised(stem, q.lang), romanised(term, q.lang))))
+
+
+def _own_forms(q: Question, term: str) -> tuple[str, ...]:
+    stem = q.stem(term)
+    return tuple(dict.fromkeys((stem, term, fold(stem), fold(term))))
 
 
 def _found_forms(q: Question, term: str, df_of: dict[str, int]) -> list[str]:
     """The forms of a term the library holds: its own (stem, word, without diacritics) where it holds any, else
     those in Latin letters (``_term_forms``): "мост" is not weighed by English's "most"."""
-    stem = q.stem(term)
-    own = [f for f in dict.fromkeys((stem, term, fold(stem), fold(term))) if f in df_of]
+    own = [f for f in _own_forms(q, term) if f in df_of]
     return own or [f for f in _term_forms(q, term) if f in df_of]
 
 
@@ -114,7 +117,11 @@ def absent_name_words(conn: Connection, q: Question, latin: bool = False) -> lis
     (``index.periods``), articles need not say "March"."""
     absent = [w for w in _name_words(q) if not _known(conn, w.casefold(), q.stem(w), latin, q.lang)]
     # A word is known by another spelling of its name ("Belgian" by "Belgium"; ``Question.variants``).
-    return [w for w in absent if not any(_known(conn, v.casefold(), q.stem(v), latin) for v in _other_spellings(q, w))]
+    return [
+        w
+        for w in absent
+        if not any(_known(conn, v.casefold(), q.stem(v), latin, q.lang) for v in _other_spellings(q, w))
+    ]
 
 
 def _other_spellings(q: Question, word: str) -> list[str]:

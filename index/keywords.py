@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS keyword_totals (one INTEGER PRIMARY KEY CHECK (one = 
     tokens BIGINT NOT NULL);
 """
 EARLIER_TABLES = "DROP TABLE IF EXISTS keyword_postings, keyword_docs"  # a row per (term, passage), until 2026-12
-ANALYZER_VERSION = "snowball-6"  # what the terms are; a library's keyword index is rebuilt when it changes
+ANALYZER_VERSION = "snowball-7"  # what the terms are; a library's keyword index is rebuilt when it changes
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
 
 

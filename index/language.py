@@ -103,6 +103,7 @@ def _latin(ch: str) -> bool:
 
 
 ROMANISED_MIN = 4  # letters a word in Latin letters needs: "сеть" would read "set", "день" "den"
+ROMANISED_MAX = 64  # no name is longer; an unbroken run of CJK text or a hostile token is not copied and cached
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -113,7 +114,7 @@ def romanised(word: str, lang: str = "") -> str:
     "kyiv", "миколаїв" → "mykolaiv", "луганськ" → "luhansk"), others by anyascii. The word as it is where the
     spelling is short or a stop word of any language ("он" is no "on", "море" no "more"), and for a Latin word or
     one that would not read as one word."""
-    if word.isascii() or any(_latin(ch) for ch in word):
+    if word.isascii() or len(word) > ROMANISED_MAX or any(_latin(ch) for ch in word):
         return word
     ukrainian = lang == "uk" or bool(_UKRAINIAN_LETTERS & set(word))
     latin = _ukrainian(word) if ukrainian else anyascii(word).casefold().replace("'", "")  # soft signs read "'"

@@ -157,8 +157,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
     words = TOKEN.findall(text)
     written = {w.casefold() for i, w in enumerate(words) if i and (w[:1].isupper() or asked_kind.acronym(w))}
     # An acronym that spells a function word names something after a determiner ("the WHO"; ``acronyms``).
-    determiners = words_of(lang, "determiners")
-    acronyms = question_names.acronyms(text, determiners)
+    acronyms = question_names.acronyms(text, words_of(lang, "determiners"))
     content = set(a.content_terms(text)) | acronyms
     terms = tuple(
         t
@@ -219,7 +218,7 @@ def analyse(text: str, concepts: Concepts = NO_CONCEPTS, lang: str | None = None
         lang=lang,
         terms=terms,
         matches=matches,
-        names=tuple(question_names.names(text, lang, stop, determiners)),
+        names=tuple(question_names.names(text, lang, stop, acronyms)),
         asks=asks,
         count=m is not None,
         focus=focus,

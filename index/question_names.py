@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from index.language import NOUNS_CAPITALISED, TOKEN, detect
@@ -81,9 +82,10 @@ def starts_sentence(text: str, at: int) -> bool:
     )
 
 
-def names(text: str, lang: str, stop: frozenset[str], determiners: frozenset[str] = frozenset()) -> list[str]:
+def names(text: str, lang: str, stop: frozenset[str], spelled: AbstractSet[str] = frozenset()) -> list[str]:
     """Runs of capitalised words that are not the question's first word: "Storm Boris", "Paiporta". In languages
-    that capitalise nouns, only acronyms and words with inner capitals or digits count."""
+    that capitalise nouns, only acronyms and words with inner capitals or digits count. A stop word counts only as
+    one of the question's ``acronyms`` (``spelled``)."""
 
     def named(i: int, w: str) -> bool:
         capital = w[0].isupper() and not w.isdigit()
@@ -91,9 +93,7 @@ def names(text: str, lang: str, stop: frozenset[str], determiners: frozenset[str
             capital = (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:])
         return i > 0 and capital and (w.casefold() not in stop or w.casefold() in spelled) and len(w) > 1
 
-    words = list(TOKEN.finditer(text))
-    spelled = acronyms(text, determiners)
-    return list(dict.fromkeys(runs(text, words, named)))
+    return list(dict.fromkeys(runs(text, list(TOKEN.finditer(text)), named)))
 
 
 def acronyms(text: str, determiners: frozenset[str]) -> set[str]:
