@@ -50,7 +50,7 @@ def main() -> None:
     print(f"{'':12}{'passages/s':>12}{'tokens/s':>10}{'question ms p50':>17}{'weights MB':>12}")
     vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, emb in embedders.items():
-        torch.set_num_threads(args.threads)
+        use_threads(args.threads)
         emb.embed_passages(passages[:32], [() for _ in passages[:32]])  # warm-up
         started = time.perf_counter()
         p = emb.embed_passages(passages, [() for _ in passages]).passages

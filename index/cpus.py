@@ -1,13 +1,15 @@
-"""How many CPUs this process may use (its affinity, capped by a cgroup CPU quota) and how many threads torch runs
-per calling thread."""
+"""How many CPUs this process may use (its affinity, capped by a cgroup CPU quota) and how many threads a model
+runs per calling thread."""
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+_chosen = threading.local()  # use_threads' count, per thread
 
 
 def cores(cgroup: Path = Path("/sys/fs/cgroup"), own: Path = Path("/proc/self/cgroup")) -> int:
@@ -77,10 +79,22 @@ def _v1_quota(folder: Path) -> float | None:
 
 
 def use_threads(count: int) -> None:
-    """Torch's intra-op threads for the calling thread (torch and OpenMP keep the setting per thread): an import
-    takes ``count``, a question one. Several question threads each running a team of OpenMP threads would spin
-    against each other on the cores."""
+    """How many threads the calling thread's model runs may use: an import ``count``, a question one. Several
+    question threads each running a team of threads would spin against each other on the cores. ONNX Runtime runs
+    that many texts at once (``threads``); torch takes it as its intra-op threads (``torch_threads``)."""
+    _chosen.count = count
+
+
+def threads() -> int:
+    """The calling thread's ``use_threads`` count; this process's cores where it set none."""
+    return int(getattr(_chosen, "count", 0)) or cores()
+
+
+def torch_threads() -> None:
+    """Torch's intra-op threads for the calling thread set to ``threads()`` (torch and OpenMP keep the setting per
+    thread). Called where torch runs, so that a process that runs only ONNX Runtime never imports torch."""
     import torch
 
+    count = threads()
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)

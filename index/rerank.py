@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from index.cpus import torch_threads
 from index.errors import DossierError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class Reranker:
             return np.zeros(0, dtype=np.float32)
         import torch
 
+        torch_threads()
         pairs = [(question, p) for p in passages]
         model = self.model
         with self._predict_lock:

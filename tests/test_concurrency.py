@@ -12,7 +12,7 @@ from support import synthetic_article, synthetic_jsonl
 from test_cli import run
 
 from index import Library
-from index.cpus import cores
+from index.cpus import cores, threads
 from index.embedding import Embedder
 from index.errors import ModelSwitched
 from index.library import Progress
@@ -127,19 +127,17 @@ def test_a_process_that_opened_an_empty_library_does_not_stamp_its_model_over_an
 def test_an_import_embeds_on_its_threads_and_a_question_meanwhile_on_one(
     make_library: Callable[..., Library], embedder: Embedder
 ) -> None:
-    import torch
-
     lib = make_library(import_threads=2)
     importing: list[int] = []
     asking: list[int] = []
 
     def question() -> None:
         embedder.embed_queries(["how many drones were destroyed?"])
-        asking.append(torch.get_num_threads())
+        asking.append(threads())
 
     def progress(p: Progress) -> None:
         if p.stage == "embedding":
-            importing.append(torch.get_num_threads())
+            importing.append(threads())
             if not asking:  # a question thread that starts while the import runs
                 other = threading.Thread(target=question)
                 other.start()
@@ -149,7 +147,7 @@ def test_an_import_embeds_on_its_threads_and_a_question_meanwhile_on_one(
     assert importing and set(importing) == {2}
     assert asking == [1]
     assert lib.ask("how many tanks were destroyed around Velmora0?").citations
-    assert torch.get_num_threads() == 1  # the importing thread asks on one thread too
+    assert threads() == 1  # the importing thread asks on one thread too
 
 
 @pytest.mark.parametrize(

