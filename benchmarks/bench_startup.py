@@ -25,16 +25,17 @@ DOSSIER = "import sys; from bot.cli import main; sys.exit(main())"  # the `dossi
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one ``dossier`` process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-c", DOSSIER, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        assert process.stderr is not None
-        raise SystemExit(f"dossier {' '.join(args)} failed: {process.stderr.read().decode()}")
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-c", DOSSIER, *args], env=env, stdout=subprocess.DEVNULL, stderr=stderr
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            stderr.seek(0)
+            raise SystemExit(f"dossier {' '.join(args)} failed: {stderr.read().decode(errors='replace')}")
     return seconds, usage.ru_maxrss / 1024
 
 

