@@ -6,6 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from conftest import StartBot
 from fake_telegram import FakeBotAPI, group_chat, private_chat, user
 from support import split_like_telegram
@@ -129,6 +130,8 @@ async def test_a_split_paste_is_added_whole_in_a_group(telegram: FakeBotAPI, sta
     assert telegram.errors() == []
 
 
+# What the bot reads of a paste in a group, no database code of its own: on SQLite only, for CI's time.
+@pytest.mark.sqlite_only
 async def test_a_full_paste_where_the_bot_reads_only_commands(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     """With privacy mode on (the default) and not an administrator, the bot never sees the parts after an /add."""
     telegram.admins[NEWSROOM["id"]] = {ADMIN["id"]}

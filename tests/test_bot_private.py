@@ -218,6 +218,9 @@ def kerinovo() -> list[str]:
     return paragraphs
 
 
+# A paste's parts are joined in the bot's memory; adds are stored on both legs elsewhere: on SQLite only, for CI's
+# time.
+@pytest.mark.sqlite_only
 async def test_a_paste_telegram_split_into_messages_is_added_whole(telegram: FakeBotAPI, start_bot: StartBot) -> None:
     """A client sends a paste longer than 4,096 characters as several messages, only the first with /add: the
     whole text is added once its last part came (the parts were answered as questions). A part may start with "/"
